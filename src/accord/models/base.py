@@ -1,0 +1,167 @@
+"""The model protocol: what every model is and returns.
+
+Like a scikit-learn estimator, a model takes its parameters only in ``__init__`` (validated there)
+and does its work in ``run(scenario, rng)``, which returns a :class:`Result`. Class-level ``tags``
+say what a model can do, so analyses and the conformance suite can pick the right checks. A model
+with the ``batch`` tag also has ``forecast_batch(arrays, rng)``: the per-issue forecast for arrays
+with a leading draw axis, which is what Monte Carlo calls.
+"""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..scenario.arrays import ScenarioArrays, to_arrays
+from ..scenario.errors import UnsupportedScenario
+from ..scenario.schema import Scenario
+
+TAGS = {
+    "static": "one-shot forecast with no dynamics",
+    "dynamic": "positions move round by round",
+    "stochastic": "draws from the random generator",
+    "multi-issue": "issues interact (not just solved one by one)",
+    "single-issue": "needs a scenario with exactly one issue",
+    "needs-status-quo": "every issue must have a status quo",
+    "batch": "has a vectorised forecast_batch path for Monte Carlo",
+    "agents": "simulates negotiating parties with channels and events",
+}
+
+HISTORY_COLUMNS = ["round", "actor", "issue", "position"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a run returns: the trajectory, the forecast, and where it came from.
+
+    ``history`` is the tidy long table (round, actor, issue, position on the scenario's scale);
+    ``forecast`` has one row per issue with at least (issue, forecast); ``tables`` holds further
+    tidy tables a model produces (e.g. winning probabilities, offers, events) and ``info`` further
+    JSON-able facts (e.g. an agreement's outcome).
+    """
+
+    history: pd.DataFrame
+    forecast: pd.DataFrame
+    meta: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def forecast_of(self, issue: str) -> float:
+        return float(self.forecast.set_index("issue").loc[issue, "forecast"])
+
+
+def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Generator, int | None]:
+    """One generator for the whole run, and the seed to record when one was given."""
+    if isinstance(rng, np.random.Generator):
+        return rng, None
+    if rng is None:
+        seed = int(np.random.SeedSequence().entropy % (2**63))
+        return np.random.default_rng(seed), seed
+    return np.random.default_rng(int(rng)), int(rng)
+
+
+class Model(ABC):
+    """Base of every model: parameter introspection, support checks and result assembly."""
+
+    name: ClassVar[str] = ""
+    tags: ClassVar[frozenset[str]] = frozenset()
+    summary: ClassVar[str] = ""
+
+    def get_params(self) -> dict[str, Any]:
+        sig = inspect.signature(type(self).__init__)
+        return {p: getattr(self, p) for p in sig.parameters if p != "self"}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def check_supported(self, scenario: Scenario) -> None:
+        """Raise UnsupportedScenario with a clear reason when this model cannot run the scenario."""
+        if "single-issue" in self.tags and len(scenario.issues) != 1:
+            raise UnsupportedScenario(
+                f"model {self.name!r} handles one issue at a time; scenario {scenario.name!r} has "
+                f"{len(scenario.issues)} issues"
+            )
+        if self.needs_status_quo():
+            missing = [i.id for i in scenario.issues if i.status_quo is None]
+            if missing:
+                raise UnsupportedScenario(
+                    f"model {self.name!r} needs a status quo on every issue; none is set for "
+                    + ", ".join(missing)
+                )
+
+    def needs_status_quo(self) -> bool:
+        return "needs-status-quo" in self.tags
+
+    @abstractmethod
+    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """Run the model on a scenario with one random generator (or a seed)."""
+
+    def result(
+        self,
+        scenario: Scenario,
+        seed: int | None,
+        history: pd.DataFrame,
+        forecast: pd.DataFrame,
+        tables: dict[str, pd.DataFrame] | None = None,
+        info: dict[str, Any] | None = None,
+    ) -> Result:
+        from .. import __version__
+
+        meta = {
+            "model": self.name,
+            "params": _jsonable(self.get_params()),
+            "seed": seed,
+            "accord_version": __version__,
+            "scenario": scenario.name,
+            "scenario_hash": scenario.content_hash(),
+        }
+        return Result(history=history, forecast=forecast, meta=meta, tables=tables or {}, info=info or {})
+
+
+def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame:
+    """The tidy trajectory from positions of shape (rounds, actors, issues); absent stances dropped."""
+    rounds, n, m = positions.shape
+    frame = pd.DataFrame({
+        "round": np.repeat(np.arange(rounds), n * m),
+        "actor": np.tile(np.repeat(np.array(arrays.actors, dtype=object), m), rounds),
+        "issue": np.tile(np.array(arrays.issues, dtype=object), rounds * n),
+        "position": positions.reshape(-1),
+    })
+    return frame.dropna(subset=["position"]).reset_index(drop=True)
+
+
+def forecast_frame(arrays: ScenarioArrays, values: np.ndarray, **columns: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float), **columns})
+
+
+class StaticModel(Model):
+    """A model whose forecast is a pure function of the arrays: run() is forecast_batch on one draw."""
+
+    tags: ClassVar[frozenset[str]] = frozenset({"static", "batch"})
+
+    @abstractmethod
+    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Per-issue forecasts, shape (..., issues), for arrays with optional leading draw axes."""
+
+    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        self.check_supported(scenario)
+        gen, seed = as_generator(rng)
+        arrays = to_arrays(scenario)
+        values = self.forecast_batch(arrays, gen)
+        return self.result(scenario, seed, history_frame(arrays, arrays.position[None]), forecast_frame(arrays, values))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,83 @@
+"""The model registry: every model by name, with its tags.
+
+Built-in models register themselves with :func:`register` when their module is imported; every
+module of ``accord.models`` is imported on first use, so adding a model is adding a module. Other
+packages plug in through the ``accord.models`` entry-point group (name = model name, value = the
+class).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from importlib.metadata import entry_points
+from typing import Any, TypeVar
+
+import yaml
+
+from ..scenario.errors import ParameterError
+from .base import Model
+
+M = TypeVar("M", bound=type[Model])
+_MODELS: dict[str, type[Model]] = {}
+_loaded = False
+
+
+def register(cls: M) -> M:
+    if not cls.name:
+        raise TypeError(f"{cls.__name__} has no `name`")
+    _MODELS[cls.name] = cls
+    return cls
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    package = importlib.import_module("accord.models")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name not in ("base", "registry"):
+            importlib.import_module(f"accord.models.{info.name}")
+    for ep in entry_points(group="accord.models"):
+        if ep.name not in _MODELS:
+            _MODELS[ep.name] = ep.load()
+
+
+def list_models() -> dict[str, type[Model]]:
+    _load()
+    return dict(sorted(_MODELS.items()))
+
+
+def get_model(name: str) -> type[Model]:
+    models = list_models()
+    if name not in models:
+        raise ParameterError(f"unknown model {name!r}; allowed: {', '.join(models)}")
+    return models[name]
+
+
+def make_model(name: str, **params: Any) -> Model:
+    cls = get_model(name)
+    try:
+        return cls(**params)
+    except TypeError as exc:
+        import inspect
+
+        allowed = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        raise ParameterError(
+            f"bad parameters for model {name!r}: {exc}; allowed: {', '.join(allowed) or 'none'}"
+        ) from None
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """Parse command-line ``key=value`` pairs; values are read as YAML scalars (3 -> int, x -> str)."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"bad --param {pair!r}; allowed: key=value")
+        try:
+            params[key.strip()] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            params[key.strip()] = value
+    return params

@@ -1,0 +1,20 @@
+"""The scenarios shipped with accord, loadable by name."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+_DIR = resources.files("accord.scenario") / "examples"
+
+
+def example_names() -> list[str]:
+    return sorted(p.name.removesuffix(".yaml") for p in _DIR.iterdir() if p.name.endswith(".yaml"))
+
+
+def is_example(name: str) -> bool:
+    return name in example_names()
+
+
+def example_path(name: str) -> Path:
+    return Path(str(_DIR / f"{name}.yaml"))

@@ -1,0 +1,115 @@
+"""Read and write scenarios in every supported format, chosen by file extension.
+
+YAML is canonical (hand-editable); JSON is the same document; CSV/XLSX is the long table; KTAB's
+CSV (detected by its header) and XML files are imported. Writes are atomic: a temporary file in the
+same folder is renamed over the target, so a failed write never leaves a half-written scenario.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from ..files import atomic_write, atomic_write_text
+from . import ktab, table
+from .errors import ScenarioError
+from .examples import example_path, is_example
+from .schema import Scenario
+from .validate import scenario_from_data
+
+READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB)"
+WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx"
+
+
+def load(source: str | os.PathLike[str]) -> Scenario:
+    """Load a scenario from a path in any supported format, or by the name of a shipped example."""
+    text_source = str(source)
+    if is_example(text_source) and not Path(text_source).exists():
+        return load(example_path(text_source))
+    path = Path(source)
+    if not path.is_file():
+        raise ScenarioError(
+            "no such file or shipped example", value=text_source,
+            allowed="a scenario file path, or an example name (see `accord examples`)",
+        )
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ScenarioError(
+            "unsupported file type", file=str(path), value=path.suffix, allowed=READ_FORMATS
+        )
+    return reader(path)
+
+
+def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
+    path = Path(target)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        atomic_write_text(path, dumps_yaml(scenario))
+    elif suffix == ".json":
+        atomic_write_text(path, json.dumps(scenario.model_dump(mode="json", exclude_none=True), indent=2) + "\n")
+    elif suffix in (".csv", ".xlsx"):
+        frame = table.to_frame(scenario)
+        atomic_write(path, lambda tmp: table.write_frame(frame, tmp, suffix))
+    else:
+        raise ScenarioError("unsupported output type", file=str(path), value=path.suffix, allowed=WRITE_FORMATS)
+    return path
+
+
+def dumps_yaml(scenario: Scenario) -> str:
+    data = scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data = {"name": scenario.name, **data}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def loads_yaml(text: str, file: str | None = None) -> Scenario:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(f"not valid YAML: {problem}", file=file, location=where) from None
+    return scenario_from_data(data, file)
+
+
+def loads_json(text: str, file: str | None = None) -> Scenario:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            f"not valid JSON: {exc.msg}", file=file, location=f"line {exc.lineno}, column {exc.colno}"
+        ) from None
+    return scenario_from_data(data, file)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            "the file is not UTF-8 text", file=str(path), location=f"byte {exc.start}",
+            allowed="a UTF-8 encoded text file",
+        ) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+
+
+def _read_csv(path: Path) -> Scenario:
+    text = read_text(path)
+    if ktab.looks_like_ktab_csv(text):
+        return ktab.read_csv_text(text, str(path))
+    return table.read_table(path)
+
+
+_READERS: dict[str, Callable[[Path], Scenario]] = {
+    ".yaml": lambda p: loads_yaml(read_text(p), str(p)),
+    ".yml": lambda p: loads_yaml(read_text(p), str(p)),
+    ".json": lambda p: loads_json(read_text(p), str(p)),
+    ".csv": _read_csv,
+    ".xlsx": table.read_table,
+    ".xml": lambda p: ktab.read_xml_text(read_text(p), str(p)),
+}

@@ -1,0 +1,374 @@
+"""The scenario schema: the one data structure every model, analysis and face reads.
+
+A scenario is a negotiation frozen at its start date: who takes part (actors with a capability),
+what is at stake (issues, each a numeric scale with labelled ends and an optional status quo),
+where each actor stands on each issue and how much it cares (stances), who talks to whom
+(relations and channels), when it must end (deadline) and what is known or assumed to happen
+(timed events). Every number may carry a free-text ``source`` so an analyst's estimate stays
+traceable to its rationale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s].*[^\s]$|^[^\s]$")]
+Source = Annotated[str | None, Field(default=None, description="Where the value comes from, or why.")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Actor(_Strict):
+    id: Id
+    name: str = ""
+    description: str = ""
+    capability: float = Field(ge=0, allow_inf_nan=False)
+    aliases: list[str] = Field(default_factory=list, description="Other names used in the news.")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="Per-actor model parameters (e.g. the agents strategy)."
+    )
+    source: Source = None
+
+
+class Issue(_Strict):
+    id: Id
+    name: str = ""
+    description: str = ""
+    min: float = Field(default=0.0, allow_inf_nan=False)
+    max: float = Field(default=100.0, allow_inf_nan=False)
+    min_label: str = ""
+    max_label: str = ""
+    status_quo: float | None = Field(default=None, allow_inf_nan=False)
+    source: Source = None
+
+    @model_validator(mode="after")
+    def _range(self) -> "Issue":
+        if not self.max > self.min:
+            raise ValueError(f"max ({self.max}) must be greater than min ({self.min})")
+        if self.status_quo is not None and not self.min <= self.status_quo <= self.max:
+            raise ValueError(
+                f"status_quo {self.status_quo} lies outside the issue range [{self.min}, {self.max}]"
+            )
+        return self
+
+
+class Stance(_Strict):
+    """One actor's position on one issue and the share of attention it gives it."""
+
+    position: float = Field(allow_inf_nan=False)
+    salience: float = Field(ge=0, le=100, allow_inf_nan=False)
+    source: Source = None
+
+
+class Relation(_Strict):
+    """How two actors stand towards each other; undirected."""
+
+    actors: tuple[Id, Id]
+    alignment: float = Field(default=0.0, ge=-1, le=1, allow_inf_nan=False)
+    channel: bool = Field(default=True, description="Whether the two talk directly.")
+    source: Source = None
+
+
+class Channel(_Strict):
+    """A venue or mediator through which members who do not talk directly can reach each other."""
+
+    id: Id
+    name: str = ""
+    members: list[Id] = Field(min_length=2)
+    host: Id | None = Field(default=None, description="The actor hosting or mediating, if any.")
+    open: bool = True
+    source: Source = None
+
+
+class Deadline(_Strict):
+    date: dt.date | None = None
+    rounds: int | None = Field(default=None, ge=1)
+    source: Source = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "Deadline":
+        if self.date is None and self.rounds is None:
+            raise ValueError("a deadline needs a date, a number of rounds, or both")
+        return self
+
+
+class Negotiation(_Strict):
+    """What counts as an agreement and what happens without one (read by the agents model)."""
+
+    required: list[Id] = Field(default_factory=list, description="Parties any agreement needs.")
+    allow_subset: bool = Field(default=False, description="Whether a deal among fewer counts.")
+    no_deal: dict[Id, float] = Field(
+        default_factory=dict, description="The outcome on each issue if no deal is reached (BATNA)."
+    )
+    source: Source = None
+
+
+# ---- timed events -------------------------------------------------------------------------------
+
+
+class _EventBase(_Strict):
+    id: Id | None = None
+    date: dt.date | None = None
+    round: int | None = Field(default=None, ge=0)
+    description: str = ""
+    source: Source = None
+
+    @model_validator(mode="after")
+    def _when(self) -> "_EventBase":
+        if self.date is None and self.round is None:
+            raise ValueError("an event needs a date or a round")
+        return self
+
+
+class ChannelEvent(_EventBase):
+    """A direct channel between two actors, or a named venue, opens or closes."""
+
+    type: Literal["channel_open", "channel_close"]
+    channel: Id | None = Field(default=None, description="Id of a venue in `channels`.")
+    between: tuple[Id, Id] | None = Field(default=None, description="Or the two actors.")
+
+    @model_validator(mode="after")
+    def _target(self) -> "ChannelEvent":
+        if (self.channel is None) == (self.between is None):
+            raise ValueError("give exactly one of `channel` (a venue id) or `between` (two actors)")
+        return self
+
+
+class ShiftEvent(_EventBase):
+    """An actor's position or salience on an issue moves, to a value or by an amount."""
+
+    type: Literal["position_shift", "salience_shift"]
+    actor: Id
+    issue: Id
+    to: float | None = Field(default=None, allow_inf_nan=False)
+    by: float | None = Field(default=None, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _amount(self) -> "ShiftEvent":
+        if (self.to is None) == (self.by is None):
+            raise ValueError("give exactly one of `to` or `by`")
+        return self
+
+
+class RelationEvent(_EventBase):
+    """The alignment between two actors changes (an accusation, a rapprochement)."""
+
+    type: Literal["relation_change"]
+    between: tuple[Id, Id]
+    to: float | None = Field(default=None, ge=-1, le=1)
+    by: float | None = Field(default=None, ge=-2, le=2)
+
+    @model_validator(mode="after")
+    def _amount(self) -> "RelationEvent":
+        if (self.to is None) == (self.by is None):
+            raise ValueError("give exactly one of `to` or `by`")
+        return self
+
+
+class ThreatEvent(_EventBase):
+    """An actor announces a consequence if there is no deal by a date (an ultimatum)."""
+
+    type: Literal["threat"]
+    actor: Id
+    target: Id | None = None
+    issue: Id | None = Field(default=None, description="The issue the consequence acts on.")
+    consequence: float | None = Field(
+        default=None, description="Where that issue ends up if the threat is executed."
+    )
+    by_date: dt.date | None = None
+    credibility: float = Field(default=0.5, ge=0, le=1)
+
+
+class ThreatOutcomeEvent(_EventBase):
+    """A threat announced earlier is carried out or withdrawn."""
+
+    type: Literal["threat_executed", "threat_withdrawn"]
+    threat: Id
+
+
+class ActorEvent(_EventBase):
+    """An actor leaves the table or comes back."""
+
+    type: Literal["actor_leaves", "actor_returns"]
+    actor: Id
+    condition: str = ""
+
+
+class ReservationEvent(_EventBase):
+    """The no-deal outcome on an issue moves (e.g. an executed zero option)."""
+
+    type: Literal["reservation_shift"]
+    issue: Id
+    to: float = Field(allow_inf_nan=False)
+
+
+class ShockEvent(_EventBase):
+    """Something happens on the ground (attacks, a bombing) that hardens or softens stances."""
+
+    type: Literal["shock"]
+    actor: Id | None = Field(default=None, description="Who caused it, if known.")
+    issue: Id | None = None
+    size: float = Field(default=0.0, allow_inf_nan=False, description="Shift on the issue scale.")
+    probability: float = Field(
+        default=1.0, ge=0, le=1, description="Per-round probability when the shock is random."
+    )
+
+
+Event = Annotated[
+    Union[
+        ChannelEvent,
+        ShiftEvent,
+        RelationEvent,
+        ThreatEvent,
+        ThreatOutcomeEvent,
+        ActorEvent,
+        ReservationEvent,
+        ShockEvent,
+    ],
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES = (
+    "channel_open, channel_close, position_shift, salience_shift, relation_change, threat, "
+    "threat_executed, threat_withdrawn, actor_leaves, actor_returns, reservation_shift, shock"
+)
+
+
+# ---- the scenario -------------------------------------------------------------------------------
+
+
+class Scenario(_Strict):
+    name: Id
+    title: str = ""
+    description: str = ""
+    note: str = Field(default="", description="Caveats, e.g. that the numbers are estimates.")
+    start: dt.date | None = None
+    round_days: int = Field(default=7, ge=1)
+    deadline: Deadline | None = None
+    actors: list[Actor] = Field(min_length=1)
+    issues: list[Issue] = Field(min_length=1)
+    stances: dict[Id, dict[Id, Stance]] = Field(
+        description="stances[actor][issue]: an actor may leave out issues it takes no part in."
+    )
+    relations: list[Relation] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list)
+    negotiation: Negotiation | None = None
+    events: list[Event] = Field(default_factory=list)
+    models: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per-model settings carried with the scenario (e.g. KTAB's SMP parameters).",
+    )
+    source: Source = None
+
+    @model_validator(mode="after")
+    def _references(self) -> "Scenario":
+        actor_ids = [a.id for a in self.actors]
+        issue_ids = [i.id for i in self.issues]
+        _unique(actor_ids, "actors")
+        _unique(issue_ids, "issues")
+        actors, issues = set(actor_ids), set(issue_ids)
+        by_issue = {i.id: i for i in self.issues}
+        for a, row in self.stances.items():
+            _known(a, actors, f"stances.{a}")
+            for i, st in row.items():
+                _known(i, issues, f"stances.{a}.{i}")
+                iss = by_issue[i]
+                if not iss.min <= st.position <= iss.max:
+                    raise ValueError(
+                        f"stances.{a}.{i}.position: {st.position} lies outside the range of issue "
+                        f"{i!r}; allowed: {iss.min:g} to {iss.max:g}"
+                    )
+        for i in issue_ids:
+            if not any(i in row for row in self.stances.values()):
+                raise ValueError(f"issues.{i}: no actor takes a stance on this issue")
+        for k, rel in enumerate(self.relations):
+            for a in rel.actors:
+                _known(a, actors, f"relations.{k}.actors")
+            if rel.actors[0] == rel.actors[1]:
+                raise ValueError(f"relations.{k}.actors: an actor cannot relate to itself")
+        for k, ch in enumerate(self.channels):
+            for a in ch.members:
+                _known(a, actors, f"channels.{k}.members")
+            if ch.host is not None:
+                _known(ch.host, actors, f"channels.{k}.host")
+        if self.negotiation:
+            for a in self.negotiation.required:
+                _known(a, actors, "negotiation.required")
+            for i, v in self.negotiation.no_deal.items():
+                _known(i, issues, "negotiation.no_deal")
+                if not by_issue[i].min <= v <= by_issue[i].max:
+                    raise ValueError(f"negotiation.no_deal.{i}: {v} lies outside the issue range")
+        venues = {c.id for c in self.channels}
+        threats = {e.id for e in self.events if e.type == "threat" and e.id}
+        for k, ev in enumerate(self.events):
+            for field in ("actor", "target"):
+                v = getattr(ev, field, None)
+                if v is not None:
+                    _known(v, actors, f"events.{k}.{field}")
+            for pair_field in ("between",):
+                pair = getattr(ev, pair_field, None)
+                if pair is not None:
+                    for a in pair:
+                        _known(a, actors, f"events.{k}.{pair_field}")
+            issue = getattr(ev, "issue", None)
+            if issue is not None:
+                _known(issue, issues, f"events.{k}.issue")
+            if getattr(ev, "channel", None) is not None:
+                _known(ev.channel, venues, f"events.{k}.channel")
+            if ev.type in ("threat_executed", "threat_withdrawn"):
+                _known(ev.threat, threats, f"events.{k}.threat")
+            if ev.date is not None and self.start is None:
+                raise ValueError(f"events.{k}.date: a dated event needs the scenario's `start` date")
+        return self
+
+    # -- convenience views (pure, no state) --
+
+    @property
+    def actor_ids(self) -> list[str]:
+        return [a.id for a in self.actors]
+
+    @property
+    def issue_ids(self) -> list[str]:
+        return [i.id for i in self.issues]
+
+    def round_of(self, date: dt.date) -> int:
+        """The round in which a calendar date falls (round 0 starts on `start`)."""
+        if self.start is None:
+            raise ValueError("this scenario has no start date")
+        return max(0, (date - self.start).days // self.round_days)
+
+    def date_of(self, round_: int) -> dt.date | None:
+        return None if self.start is None else self.start + dt.timedelta(days=round_ * self.round_days)
+
+    def deadline_round(self) -> int | None:
+        if self.deadline is None:
+            return None
+        rounds = [r for r in (self.deadline.rounds,) if r is not None]
+        if self.deadline.date is not None and self.start is not None:
+            rounds.append(self.round_of(self.deadline.date))
+        return min(rounds) if rounds else None
+
+    def content_hash(self) -> str:
+        """A stable hash of the scenario's content, for the run store and run metadata."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _unique(ids: list[str], where: str) -> None:
+    seen: set[str] = set()
+    for k, i in enumerate(ids):
+        if i in seen:
+            raise ValueError(f"{where}.{k}.id: duplicate id {i!r}; ids must be unique")
+        seen.add(i)
+
+
+def _known(value: str, known: set[str], where: str) -> None:
+    if value not in known:
+        raise ValueError(f"{where}: unknown id {value!r}; allowed: {', '.join(sorted(known))}")
