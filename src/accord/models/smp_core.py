@@ -59,31 +59,50 @@ def vote(rule: str, w: np.ndarray | float, du: np.ndarray) -> np.ndarray:
     return np.where(du < 0, w * du, np.where(du > 0, (2.0 * w * du) / 3.0, 0.0))
 
 
-def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """C[i, j]: strength of the coalition for option i over j; u is (voters, options)."""
-    n_opt = u.shape[1]
-    low = np.tril(np.ones((n_opt, n_opt), dtype=bool), -1)
-    if u.shape[0] * n_opt * n_opt <= 4_000_000:
-        v = vote(rule, w[:, None, None], u[:, :, None] - u[:, None, :])
-        start = np.full((n_opt, n_opt), MIN_COALITION)
-        c_for = sequential_sum(start, np.maximum(v, 0.0))
-        c_against = sequential_sum(start, np.maximum(-v, 0.0))
-    else:  # many options: one voter at a time keeps memory at O(options²)
-        c_for = np.full((n_opt, n_opt), MIN_COALITION)
-        c_against = c_for.copy()
-        for k in range(u.shape[0]):
-            v = vote(rule, w[k], u[k, :, None] - u[k, None, :])
-            c_for += np.maximum(v, 0.0)
-            c_against += np.maximum(-v, 0.0)
-    # KTAB scans only i > j: C[i,j] collects the positive votes, C[j,i] the negative ones.
-    c = np.where(low, c_for, 0.0) + np.where(low, c_against, 0.0).T
-    np.fill_diagonal(c, MIN_COALITION)
+ANTISYMMETRIC_RULES = {"binary", "prop_bin", "proportional", "prop_cubic", "cubic"}
+
+
+def _swap(x: np.ndarray) -> np.ndarray:
+    return np.swapaxes(x, -1, -2)
+
+
+def _lower(n_opt: int) -> np.ndarray:
+    return np.tril(np.ones((n_opt, n_opt), dtype=bool), -1)
+
+
+def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 2_000_000) -> np.ndarray:
+    """C[..., i, j]: strength of the coalition for option i over j; u is (..., voters, options).
+
+    Voters are added one after another from KTAB's seed 1e-8 (chunks chain exactly). For a vote
+    rule with v(j,i) = -v(i,j) the positive parts of the full matrix give both triangles at once.
+    """
+    ub = np.moveaxis(u, -2, 0)  # (voters, ..., options)
+    n_opt = ub.shape[-1]
+    per_voter = max(1, ub[0].size * n_opt)
+    step = max(1, chunk_elems // per_voter)
+    c_for = np.full(ub.shape[1:] + (n_opt,), MIN_COALITION)
+    antisym = rule in ANTISYMMETRIC_RULES
+    c_against = None if antisym else c_for.copy()
+    for lo in range(0, ub.shape[0], step):
+        part = ub[lo:lo + step]
+        wk = w[lo:lo + step].reshape((-1,) + (1,) * (part.ndim))
+        v = vote(rule, wk, part[..., :, None] - part[..., None, :])
+        c_for = sequential_sum(c_for, np.maximum(v, 0.0))
+        if not antisym:
+            c_against = sequential_sum(c_against, np.maximum(-v, 0.0))
+    if antisym:
+        c = c_for  # the upper triangle already holds the sums of -v over the lower one
+    else:
+        low = _lower(n_opt)
+        c = np.where(low, c_for, 0.0) + _swap(np.where(low, c_against, 0.0))
+    diag = np.arange(n_opt)
+    c[..., diag, diag] = MIN_COALITION
     return c
 
 
 def victory_probs(model: str, c: np.ndarray) -> np.ndarray:
-    """P[i, j] = probability that option i beats j, from coalition strengths."""
-    s1, s2 = c, c.T  # for the lower triangle: s1 = C[i,j], s2 = C[j,i]
+    """P[..., i, j] = probability that option i beats j, from coalition strengths."""
+    s1, s2 = c, _swap(c)  # for the lower triangle: s1 = C[i,j], s2 = C[j,i]
     if model == "binary":
         r12 = s1 / (s1 + s2)
         p12 = (r12 * (1.10 + 1.0) - 1.0) / (1.10 - 1.0)
@@ -94,31 +113,43 @@ def victory_probs(model: str, c: np.ndarray) -> np.ndarray:
         x1, x2 = s1, s2
         while power > 1:
             x1, x2, power = x1 * x1, x2 * x2, power // 2
-    low = np.tril(np.ones(c.shape, dtype=bool), -1)
-    p = np.where(low, x1 / (x1 + x2), 0.0) + np.where(low, x2 / (x1 + x2), 0.0).T
-    np.fill_diagonal(p, 0.5)
+    low = _lower(c.shape[-1])
+    p = np.where(low, x1 / (x1 + x2), 0.0) + _swap(np.where(low, x2 / (x1 + x2), 0.0))
+    diag = np.arange(c.shape[-1])
+    p[..., diag, diag] = 0.5
     return p
 
 
 def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Probabilistic Condorcet election over the options (columns of u), voters weighted by w."""
+    """Probabilistic Condorcet election over the options (last axis of u), voters weighted by w.
+
+    u is (..., voters, options): leading axes are independent elections of the same size.
+    """
     c = coalitions(rules.voting_rule, w, u)
     pv = victory_probs(rules.victory_prob_model, c)
-    n_opt = pv.shape[0]
     if rules.pce_model == "conditional":
-        p = np.multiply.reduce(pv, axis=1)
-        total = np.add.reduce(p[:, None], axis=0)[0]
-        if not total > 0:  # every product underflowed: normalise in logs instead
-            logp = np.log(pv).sum(axis=1)
-            p = np.exp(logp - logp.max())
-            total = p.sum()
-        return p / total
-    if rules.pce_model == "markov_uniform":
+        p = np.multiply.reduce(pv, axis=-1)
+        total = np.add.reduce(np.moveaxis(p, -1, 0), axis=0)[..., None]
+        if np.all(total > 0):
+            return p / total
+        # every product underflowed somewhere: normalise in logs instead
+        logp = np.log(pv).sum(axis=-1)
+        q = np.exp(logp - logp.max(axis=-1, keepdims=True))
+        return q / q.sum(axis=-1, keepdims=True)
+    flat_c, flat_p = c.reshape((-1,) + c.shape[-2:]), pv.reshape((-1,) + pv.shape[-2:])
+    out = [_markov(rules.pce_model, fc, fp) for fc, fp in zip(flat_c, flat_p)]
+    return np.array(out).reshape(pv.shape[:-1])
+
+
+def _markov(model: str, c: np.ndarray, pv: np.ndarray) -> np.ndarray:
+    n_opt = pv.shape[0]
+    if model == "markov_uniform":
         step = lambda p: (pv * (p[:, None] + p[None, :])).sum(axis=1) / n_opt  # noqa: E731
         tol = 1e-6
     else:  # markov_incentive
         incentive = c * pv + np.diag(np.full(n_opt, 1e-10))
         challenge = incentive / incentive.sum(axis=0)[None, :]
+
         def step(p: np.ndarray) -> np.ndarray:
             ct = p[:, None] * challenge.T
             return (pv * (ct + ct.T)).sum(axis=1)
@@ -210,33 +241,38 @@ def challenge_probs(
     d, rh = view.dist, view.r_hat
     u = lambda a, b, est: util(d[a, b], rh[est, a])  # noqa: E731  aUtil[est](a, b)
     u_ii, u_ij, u_ji, u_jj = u(i, i, h), u(i, j, h), u(j, i, h), u(j, j, h)
-    c_i = np.full(i.shape, MIN_CHALLENGE_COALITION)
+    shape = np.broadcast_shapes(h.shape, i.shape, j.shape)
+    c_i = np.full(shape, MIN_CHALLENGE_COALITION)
     c_j = c_i.copy()
     for contrib in (vote(rules.voting_rule, weight[i], u_ii - u_ij), vote(rules.voting_rule, weight[j], u_ji - u_jj)):
         c_i = np.where(contrib > 0.0, c_i + contrib, c_i)
         c_j = np.where(contrib < 0.0, c_j - contrib, c_j)
     c_i0, c_j0 = c_i, c_j
+    c_i, c_j = c_i.copy(), c_j.copy()
     n = d.shape[0]
     for lo in range(0, n, block):
-        third = np.arange(lo, min(lo + block, n)).reshape((-1,) + (1,) * i.ndim)
+        third = np.arange(lo, min(lo + block, n)).reshape((-1,) + (1,) * len(shape))
         r_n = rh[h[None], third]
         u_ni, u_nj, u_nn = util(d[third, i[None]], r_n), util(d[third, j[None]], r_n), util(d[third, third], r_n)
         w_n = weight[third]
         v = vote(rules.voting_rule, w_n, u_ni - u_nj)
-        cni = np.where(v > 0, c_i0 + v, c_i0)
-        cnj = np.where(v < 0, c_j0 - v, c_j0)
+        cni = c_i0 + np.maximum(v, 0.0)
+        cnj = c_j0 + np.maximum(-v, 0.0)
         p_in = cni / (cni + cnj)
         p_jn = 1.0 - p_in
+        ni2 = u_ni + u_ni
         if rules.third_party_commit == "full":
-            a, b, c, e = u_ni + u_ni + u_ni, u_nj + u_nj + u_nj, u_ni + u_ni + u_ni, u_nj + u_nj + u_nj
+            a, b, c, e = ni2 + u_ni, (u_nj + u_nj) + u_nj, ni2 + u_ni, (u_nj + u_nj) + u_nj
         elif rules.third_party_commit == "semi":
-            a, b, c, e = u_ni + u_ni + u_nn, u_nj + u_nj + u_nj, u_ni + u_ni + u_ni, u_nj + u_nj + u_nn
+            a, b, c, e = ni2 + u_nn, (u_nj + u_nj) + u_nj, ni2 + u_ni, (u_nj + u_nj) + u_nn
         else:
-            a, b, c, e = u_ni + u_ni + u_nn, u_nj + u_nj + u_nn, u_ni + u_ni + u_nn, u_nj + u_nj + u_nn
+            a, b, c, e = ni2 + u_nn, (u_nj + u_nj) + u_nn, ni2 + u_nn, (u_nj + u_nj) + u_nn
         v3 = vote(rules.voting_rule, w_n, (p_in * a + p_jn * b) - (p_in * c + p_jn * e))
         v3 = np.where((third == i[None]) | (third == j[None]), 0.0, v3)
-        c_i = sequential_sum(c_i, np.maximum(v3, 0.0))
-        c_j = sequential_sum(c_j, np.maximum(-v3, 0.0))
+        gain_i, gain_j = np.maximum(v3, 0.0), np.maximum(-v3, 0.0)
+        for k in range(v3.shape[0]):  # third parties join in index order
+            c_i += gain_i[k]
+            c_j += gain_j[k]
     p_ij = c_i / (c_i + c_j)
     p_ji = c_j / (c_i + c_j)
     # gain to k = i of the challenge, compared with the status quo

@@ -44,7 +44,7 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
     n = pos.shape[0]
     total_sal = row_sums(sal)
     weight = total_sal * cap
-    rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    rows, cols = np.arange(n)[:, None], np.arange(n)[None, :]
     prob, gain = challenge_probs(rules, view, weight, total_sal, rows, rows, cols)
     target = best_targets(gain)
     init = np.nonzero(target >= 0)[0]
@@ -93,17 +93,24 @@ def resolve(
     values, sq = bargain_values(view, ideal, sal, b)
     new = pos.copy()
     chosen = np.full(pos.shape[0], -1)
-    for k in np.unique(np.concatenate([b.init, b.rcvr])):
-        mine = np.nonzero((b.init == k) | (b.rcvr == k))[0]
-        p = pce(rules, cap, np.column_stack([sq, values[:, mine]]))
+    movers = np.unique(np.concatenate([b.init, b.rcvr]))
+    queues = [np.nonzero((b.init == k) | (b.rcvr == k))[0] for k in movers]
+    sizes = np.array([q.size for q in queues])
+    table = np.column_stack([sq, values])  # column 0 is the status quo, column 1 + m bargain m
+    for size in np.unique(sizes):  # queues of one length vote as one batch of elections
+        rows = np.nonzero(sizes == size)[0]
+        options = np.array([np.concatenate([[0], 1 + queues[r]]) for r in rows])  # (batch, 1 + size)
+        p = pce(rules, cap, table[:, options].transpose(1, 0, 2))
         if rng is None:
-            pick = int(np.argmax(p))
+            picks = np.argmax(p, axis=1)
         else:
-            pick = min(int(np.searchsorted(np.cumsum(p), rng.random() * p.sum(), side="right")), p.size - 1)
-        if pick > 0:
-            m = mine[pick - 1]
-            chosen[k] = m
-            new[k] = b.pos_init[m] if b.init[m] == k else b.pos_rcvr[m]
+            cum = np.cumsum(p, axis=1)
+            picks = np.minimum((cum <= (rng.random(rows.size) * cum[:, -1])[:, None]).sum(axis=1), size)
+        for r, pick in zip(rows, picks):
+            if pick > 0:
+                k, m = movers[r], queues[r][pick - 1]
+                chosen[k] = m
+                new[k] = b.pos_init[m] if b.init[m] == k else b.pos_rcvr[m]
     return new, chosen
 
 
