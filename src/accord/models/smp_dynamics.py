@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .smp_core import (
-    STOP_GUARD, Rules, StateView, assess, best_targets, challenge_probs, distances, interpolate, pce,
+    MIN_GAIN, STOP_GUARD, Rules, StateView, assess, best_targets, challenge_probs, distances, interpolate, pce,
     row_sums, sequential_sum, util, win_probabilities,
 )
 
@@ -44,8 +44,10 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
     n = pos.shape[0]
     total_sal = row_sums(sal)
     weight = total_sal * cap
-    rows, cols = np.arange(n)[:, None], np.arange(n)[None, :]
-    prob, gain = challenge_probs(rules, view, weight, total_sal, rows, rows, cols)
+    rows, cols = candidate_pairs(view, total_sal)
+    prob, gain = np.zeros((n, n)), np.full((n, n), -np.inf)
+    block = max(1, 32_768 // max(1, rows.size))  # keeps the working set in cache
+    prob[rows, cols], gain[rows, cols] = challenge_probs(rules, view, weight, total_sal, rows, rows, cols, block)
     target = best_targets(gain)
     init = np.nonzero(target >= 0)[0]
     rcvr = target[init]
@@ -65,6 +67,24 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
     # init_rcvr: both versions, the initiator's first
     pair = lambda a, b: np.stack([a, b], axis=1).reshape((-1,) + a.shape[1:])  # noqa: E731
     return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r), pair(g, g))
+
+
+def candidate_pairs(view: StateView, total_sal: np.ndarray, margin: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """The (i, j) pairs that can be i's best target; the others need no challenge estimate.
+
+    i's gain from challenging j is (u_ii - u_ij)(1 - 2 S_j (1 - P)), linear in the win probability
+    P in [0, 1], so its two end values bound it. A pair whose upper bound is below another pair's
+    lower bound in the same row (or below the threshold) cannot be chosen; the margin covers
+    rounding, so the choice is exactly the one the full O(n³) scan would make.
+    """
+    own = view.own_util
+    g = np.diag(own)[:, None] - own
+    other = g * (1 - 2 * total_sal[None, :])
+    upper, lower = np.maximum(g, other), np.minimum(g, other)
+    np.fill_diagonal(upper, -np.inf)
+    np.fill_diagonal(lower, -np.inf)
+    floor = np.maximum(lower.max(axis=1, keepdims=True), MIN_GAIN)
+    return np.nonzero(upper >= floor - margin)
 
 
 def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains, block: int = 32) -> tuple[np.ndarray, np.ndarray]:
