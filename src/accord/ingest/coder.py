@@ -20,7 +20,7 @@ from .actors import ActorResolver, Resolved
 from .dictionaries import COOPERATIVE, Dictionaries, Pattern, load_dictionaries, plover_mode, plover_type
 from .rules import (
     CARRIERS, CLOSING_VERBS, CONDITIONAL_MARKS, CONTINUING_VERBS, FALLBACK, GOVERNORS,
-    HYPOTHETICAL_GOVERNORS, MODALS, NEGATORS, STATEMENT_PREFIX, STOPPING_VERBS, TALK_NOUNS, TIE_NOUNS,
+    HYPOTHETICAL_GOVERNORS, MODALS, NEGATORS, PROTEST_NOUNS, STAGING_VERBS, STATEMENT_PREFIX, STRIKE_NOUNS, STOPPING_VERBS, TALK_NOUNS, TIE_NOUNS,
     VENUE_NOUNS, VIOLENCE_NOUNS,
 )
 
@@ -28,6 +28,8 @@ SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 COMPLEMENTS = {"xcomp", "ccomp"}
 CUT_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "cc", "punct"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "conj", "parataxis", "pcomp", "acl"}
+ABSORBING_PATH = {"xcomp", "ccomp", "pcomp"}
 HOSTILE = {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT"}
 
 
@@ -107,7 +109,11 @@ class EventCoder:
     def _code_token(self, tok: Any) -> _Candidate | None:
         if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
             return None
+        if tok.dep_ in ("amod", "compound"):
+            return None  # "Vietnamese-led forces": a verb form used as an adjective
         lemma = tok.lemma_.lower()
+        if lemma in CARRIERS and any(c.dep_ in COMPLEMENTS for c in tok.children):
+            return _Candidate(tok, "010", "carrier", 0)
         rule = _noun_object_rule(tok, lemma)
         if rule:
             return _Candidate(tok, rule, "rule", 3)
@@ -120,6 +126,8 @@ class EventCoder:
                     score = _match(pat, before, after)
                     if score and pat.code and (best is None or score > best[0]):
                         best = (score, pat.code)
+            if lemma in GOVERNORS and (best is None or plover_type(best[1]) != plover_type(GOVERNORS[lemma])):
+                return _Candidate(tok, GOVERNORS[lemma], "fallback", 1)
             if best:
                 return _Candidate(tok, best[1], "pattern", best[0])
             codes = [e.code for e in entries if e.code]
@@ -147,7 +155,7 @@ class EventCoder:
         if kind is None or cameo.startswith(STATEMENT_PREFIX) or cand.how == "carrier":
             return None
         # A complement under a governing verb is absorbed by it ("threatened to end ...").
-        if gov_cand is not None and tok.dep_ in COMPLEMENTS and _governs(gov_cand):
+        if _absorbed(tok, cands):
             return None
         rule = cand.how
         negated = _negated(tok)
@@ -155,8 +163,14 @@ class EventCoder:
         hypothetical = bool(modal & {"would", "could", "might", "may", "should"}) or _conditional(tok)
         if gov_cand is not None and tok.dep_ in COMPLEMENTS and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS:
             hypothetical = True
+        # "X must / should do Y": a demand on X (CAMEO's convention for reported obligations).
+        if modal & {"must", "should"} and not negated and kind not in ("THREATEN", "ACCUSE"):
+            kind, rule = "REQUEST", "obligation"
+        # "will boycott unless ...": a conditional announcement is a threat.
+        elif modal and _unless(tok) and kind not in ("REQUEST", "AGREE"):
+            kind, rule = "THREATEN", "conditional"
         # Intent: a promised cooperative act is AGREE; a promised hostile act is a threat.
-        if modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE", "REJECT"):
+        elif modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE", "REJECT"):
             kind, rule = ("AGREE", "intent") if kind in COOPERATIVE else ("THREATEN", "intent")
         if comp is not None and _governs(cand):
             inner = plover_type(cands[comp.i].cameo)
@@ -220,7 +234,7 @@ def _context(tok) -> tuple[set[str], set[str]]:
     """Words after and before a verb within its own clause (text and lemma), for pattern matching."""
     after: set[str] = set()
     before: set[str] = set()
-    for t in tok.subtree:
+    for t in _clause(tok):
         if t.i == tok.i:
             continue
         bag = after if t.i > tok.i else before
@@ -232,6 +246,15 @@ def _context(tok) -> tuple[set[str], set[str]]:
             before.add(t.lower_)
             before.add(t.lemma_.lower())
     return after, before
+
+
+def _clause(tok) -> list:
+    """A verb's own clause: its subtree without the clauses it embeds."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ not in CLAUSE_DEPS:
+            out.extend(child.subtree)
+    return out
 
 
 def _match(pat: Pattern, before: set[str], after: set[str]) -> int:
@@ -259,6 +282,10 @@ def _noun_object_rule(tok, lemma: str) -> str | None:
         return "164"
     if lemma in CLOSING_VERBS and obj & TIE_NOUNS:
         return "161"
+    if lemma in STAGING_VERBS and obj & STRIKE_NOUNS and not obj & VIOLENCE_NOUNS - {"strike"}:
+        return "143"
+    if lemma in STAGING_VERBS and obj & PROTEST_NOUNS:
+        return "141"
     if obj & VIOLENCE_NOUNS:
         if lemma in STOPPING_VERBS and _negated(tok):
             return "190"
@@ -307,6 +334,22 @@ def _subject(tok):
     return None
 
 
+def _absorbed(tok, cands) -> bool:
+    """Whether a governing verb above ("threatened to", "accused X of") takes this clause in."""
+    node, through = tok, False
+    for _ in range(5):
+        if node.head is node:
+            return False
+        through = through or node.dep_ in ABSORBING_PATH
+        node = node.head
+        cand = cands.get(node.i)
+        if cand is not None:
+            return through and _governs(cand)
+        if node.dep_ not in ABSORBING_PATH | {"prep", "conj", "pobj"}:
+            return False
+    return False
+
+
 def _governor(tok):
     return tok.head if tok.head is not tok else None
 
@@ -326,6 +369,11 @@ def _modal(tok) -> set[str]:
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go" and any(c.lower_ == "to" for c in tok.children):
         mods.add("will")
     return mods & MODALS
+
+
+def _unless(tok) -> bool:
+    return any(c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
+               for c in tok.children)
 
 
 def _conditional(tok) -> bool:
@@ -357,6 +405,8 @@ def _confidence(cand: _Candidate, tok, governor, src, tgt) -> float:
     base -= 0.08 * depth
     if tok.dep_ == "ROOT":
         base += 0.08
+    if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in tok.children):
+        base -= 0.15
     if src is not None and (src.actor or src.code):
         base += 0.08
     if tgt is not None:

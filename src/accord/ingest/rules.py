@@ -15,7 +15,8 @@ CARRIERS = frozenset({
     "insist", "confirm", "believe", "think", "know", "describe", "remark", "stress", "indicate",
     "reveal", "disclose", "write", "quote", "hope", "expect", "seem", "appear", "make", "be", "have",
     "do", "go", "get", "try", "continue", "begin", "start", "decide", "come", "want", "seek", "need",
-    "prepare", "mean", "expect", "use", "move", "appear", "attempt", "manage", "help", "keep",
+    "prepare", "mean", "use", "move", "attempt", "manage", "keep", "accord", "describe", "conclude",
+    "inform", "add", "suggest", "argue", "predict", "warn_that",
 })
 # Verbs whose own type governs the complement they introduce.
 GOVERNORS = {
@@ -68,6 +69,9 @@ HYPOTHETICAL_GOVERNORS = frozenset({
     "threaten", "plan", "consider", "contemplate", "propose", "want", "hope", "seek", "intend", "may",
     "might", "could", "would", "offer", "suggest", "weigh", "mull",
 })
-MODALS = frozenset({"would", "could", "might", "may", "should", "will", "'ll", "shall", "wo", "ca"})
+MODALS = frozenset({"would", "could", "might", "may", "should", "will", "'ll", "shall", "wo", "ca", "must"})
+PROTEST_NOUNS = frozenset({"rally", "demonstration", "protest", "march", "sit-in", "vigil"})
+STRIKE_NOUNS = frozenset({"strike", "boycott", "walkout"})
+STAGING_VERBS = frozenset({"stage", "hold", "organize", "organise", "call", "begin", "launch", "join", "start", "go", "lead", "mount", "converge"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
