@@ -67,7 +67,7 @@ class ActorResolver:
         actor = self._scenario(words)
         code = self._phoenix(words, head)
         if actor is None and code:
-            actor = self.by_code.get(code) or self.by_code.get(code[:3])
+            actor = self.by_code.get(code)
         return Resolved(actor, code, text or " ".join(words))
 
     def _scenario(self, words: list[str]) -> str | None:

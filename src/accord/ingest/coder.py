@@ -202,6 +202,8 @@ class EventCoder:
         for cand in _objects(tok, passive if agent is not None else None):
             target = self._resolve(cand, None)
             if target and (target.actor or target.code) and (source is None or target.text != source.text):
+                if source is not None and target.actor and target.actor == source.actor:
+                    target = Resolved(None, target.code, target.text)  # "Obama ... U.S. involvement"
                 break
             target = None
         return source, target

@@ -39,7 +39,8 @@ _ROOTS = {
 # Sub-codes whose type differs from their root's, longest prefix first.
 _EXCEPTIONS = {
     "084": "RETREAT", "085": "RETREAT", "086": "RETREAT", "087": "RETREAT", "0813": "RETREAT",
-    "0814": "RETREAT", "163": "COERCE", "1712": "ASSAULT", "191": "COERCE", "192": "COERCE",
+    "0814": "RETREAT", "163": "COERCE", "1712": "ASSAULT", "175": "ASSAULT", "191": "COERCE", "192": "COERCE",
+    "201": "ASSAULT",
 }
 _MODES = {
     "041": "phone", "042": "visit", "043": "visit", "044": "third-party", "0841": "release",

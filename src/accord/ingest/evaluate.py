@@ -117,7 +117,10 @@ class Score:
         return {
             "n": self.n, "event_accuracy": round(self.event_accuracy, 4),
             "source_accuracy": round(self.source_accuracy, 4), "coded": self.coded,
-            "per_class": self.per_class.to_dict(orient="records"),
+            "per_class": [
+                {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+                for row in self.per_class.to_dict(orient="records")
+            ],
         }
 
 
