@@ -36,8 +36,3 @@ def nlp() -> Any:
     pipeline.max_length = 2_000_000
     return pipeline
 
-
-def spacy_version() -> str:
-    import spacy
-
-    return spacy.__version__

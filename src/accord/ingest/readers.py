@@ -151,9 +151,4 @@ def _read_jsonl(path: Path) -> Iterator[Story]:
         raise ScenarioError("file holds no stories", file=str(path))
 
 
-def stories_from_text(text: str, *, story_id: str = "text", date: dt.date | None = None) -> list[Story]:
-    """A single in-memory story (for the API and tests)."""
-    return [Story(id=story_id, text=text, date=date)]
-
-
-__all__ = ["Story", "iter_stories", "stories_from_text"]
+__all__ = ["Story", "iter_stories"]
