@@ -251,9 +251,12 @@ def challenge_probs(
     c_i, c_j = c_i.copy(), c_j.copy()
     n = d.shape[0]
     for lo in range(0, n, block):
-        third = np.arange(lo, min(lo + block, n)).reshape((-1,) + (1,) * len(shape))
-        r_n = rh[h[None], third]
-        u_ni, u_nj, u_nn = util(d[third, i[None]], r_n), util(d[third, j[None]], r_n), util(d[third, third], r_n)
+        hi = min(lo + block, n)
+        third = np.arange(lo, hi).reshape((-1,) + (1,) * len(shape))
+        r_n = np.take(rh[:, lo:hi].T, h, axis=1)  # rh[h, third]; take on rows is faster than 2-D fancy indexing
+        rows = d[lo:hi]
+        u_ni, u_nj = util(np.take(rows, i, axis=1), r_n), util(np.take(rows, j, axis=1), r_n)
+        u_nn = util(np.diag(d)[lo:hi].reshape(third.shape), r_n)
         w_n = weight[third]
         v = vote(rules.voting_rule, w_n, u_ni - u_nj)
         cni = c_i0 + np.maximum(v, 0.0)
