@@ -37,8 +37,16 @@ class Rules:
 
 
 def sequential_sum(first: np.ndarray, terms: np.ndarray) -> np.ndarray:
-    """first + terms[0] + terms[1] + ... in that order (numpy reduces a leading axis in order)."""
-    return np.add.reduce(np.concatenate([first[None], terms]), axis=0)
+    """first + terms[0] + terms[1] + ... in that order; terms is scratch and gets overwritten.
+
+    numpy reduces a leading axis one slice after another only while that axis is not the
+    innermost in memory (then it sums pairwise), hence the C-order copy and the 1-element case.
+    """
+    terms = np.ascontiguousarray(terms)
+    terms[0] += first  # x + y == y + x exactly, so this is the first step of the chain
+    if terms[0].size < 2:
+        return np.add.accumulate(terms, axis=0)[-1]
+    return np.add.reduce(terms, axis=0)
 
 
 def vote(rule: str, w: np.ndarray | float, du: np.ndarray) -> np.ndarray:
@@ -70,26 +78,29 @@ def _lower(n_opt: int) -> np.ndarray:
     return np.tril(np.ones((n_opt, n_opt), dtype=bool), -1)
 
 
-def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 2_000_000) -> np.ndarray:
+def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 1 << 16) -> np.ndarray:
     """C[..., i, j]: strength of the coalition for option i over j; u is (..., voters, options).
 
-    Voters are added one after another from KTAB's seed 1e-8 (chunks chain exactly). For a vote
-    rule with v(j,i) = -v(i,j) the positive parts of the full matrix give both triangles at once.
+    Voters are added one after another from KTAB's seed 1e-8, in chunks small enough to stay in
+    cache (chunks chain exactly). For a vote rule with v(j,i) = -v(i,j) the positive parts of the
+    full matrix give both triangles at once.
     """
     ub = np.moveaxis(u, -2, 0)  # (voters, ..., options)
     n_opt = ub.shape[-1]
-    per_voter = max(1, ub[0].size * n_opt)
-    step = max(1, chunk_elems // per_voter)
-    c_for = np.full(ub.shape[1:] + (n_opt,), MIN_COALITION)
+    shape = ub.shape[1:] + (n_opt,)
+    step = max(1, chunk_elems // max(1, int(np.prod(shape))))
+    c_for = np.full(shape, MIN_COALITION)
     antisym = rule in ANTISYMMETRIC_RULES
     c_against = None if antisym else c_for.copy()
+    scratch = np.empty((min(step, ub.shape[0]),) + shape)
     for lo in range(0, ub.shape[0], step):
         part = ub[lo:lo + step]
+        du = np.subtract(part[..., :, None], part[..., None, :], out=scratch[:part.shape[0]])
         wk = w[lo:lo + step].reshape((-1,) + (1,) * (part.ndim))
-        v = vote(rule, wk, part[..., :, None] - part[..., None, :])
-        c_for = sequential_sum(c_for, np.maximum(v, 0.0))
+        v = np.multiply(wk, du, out=du) if rule == "proportional" else vote(rule, wk, du)
         if not antisym:
             c_against = sequential_sum(c_against, np.maximum(-v, 0.0))
+        c_for = sequential_sum(c_for, np.maximum(v, 0.0, out=v))
     if antisym:
         c = c_for  # the upper triangle already holds the sums of -v over the lower one
     else:
@@ -203,7 +214,12 @@ def distances(ideal: np.ndarray, sal: np.ndarray, points: np.ndarray) -> np.ndar
 
 
 def util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Utility of a position at distance d for risk attitude r (KTAB bsUtil)."""
+    """Utility of a position at distance d for risk attitude r (KTAB bsUtil).
+
+    Distances between points of the unit box never exceed 1, so the second branch is rare.
+    """
+    if np.all(d <= 1):
+        return (1 - d) * (1 + d * r)
     return np.where(d <= 1, (1 - d) * (1 + d * r), (1 - d) * (1 + r))
 
 
@@ -227,73 +243,6 @@ def assess(rules: Rules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, ca
     r = big_r(pce(rules, cap, util(dist, np.zeros((dist.shape[0], 1)))), rules.big_r_range)
     r_hat = estimated_r(r, rules.big_r_adjust)
     return StateView(dist, r, r_hat, util(dist, np.diag(r_hat)[:, None]))
-
-
-def challenge_probs(
-    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray,
-    h: np.ndarray, i: np.ndarray, j: np.ndarray, block: int = 8,
-) -> tuple[np.ndarray, np.ndarray]:
-    """h's estimate that i beats j in a challenge, and of i's expected gain from it.
-
-    h, i, j are index arrays of one shape (any); third parties are processed in blocks along a
-    new leading axis and accumulated in index order, as KTAB's loop over n does.
-    """
-    d, rh = view.dist, view.r_hat
-    u = lambda a, b, est: util(d[a, b], rh[est, a])  # noqa: E731  aUtil[est](a, b)
-    u_ii, u_ij, u_ji, u_jj = u(i, i, h), u(i, j, h), u(j, i, h), u(j, j, h)
-    shape = np.broadcast_shapes(h.shape, i.shape, j.shape)
-    c_i = np.full(shape, MIN_CHALLENGE_COALITION)
-    c_j = c_i.copy()
-    for contrib in (vote(rules.voting_rule, weight[i], u_ii - u_ij), vote(rules.voting_rule, weight[j], u_ji - u_jj)):
-        c_i = np.where(contrib > 0.0, c_i + contrib, c_i)
-        c_j = np.where(contrib < 0.0, c_j - contrib, c_j)
-    c_i0, c_j0 = c_i, c_j
-    c_i, c_j = c_i.copy(), c_j.copy()
-    n = d.shape[0]
-    for lo in range(0, n, block):
-        hi = min(lo + block, n)
-        third = np.arange(lo, hi).reshape((-1,) + (1,) * len(shape))
-        r_n = np.take(rh[:, lo:hi].T, h, axis=1)  # rh[h, third]; take on rows is faster than 2-D fancy indexing
-        rows = d[lo:hi]
-        u_ni, u_nj = util(np.take(rows, i, axis=1), r_n), util(np.take(rows, j, axis=1), r_n)
-        u_nn = util(np.diag(d)[lo:hi].reshape(third.shape), r_n)
-        w_n = weight[third]
-        v = vote(rules.voting_rule, w_n, u_ni - u_nj)
-        cni = c_i0 + np.maximum(v, 0.0)
-        cnj = c_j0 + np.maximum(-v, 0.0)
-        p_in = cni / (cni + cnj)
-        p_jn = 1.0 - p_in
-        ni2 = u_ni + u_ni
-        if rules.third_party_commit == "full":
-            a, b, c, e = ni2 + u_ni, (u_nj + u_nj) + u_nj, ni2 + u_ni, (u_nj + u_nj) + u_nj
-        elif rules.third_party_commit == "semi":
-            a, b, c, e = ni2 + u_nn, (u_nj + u_nj) + u_nj, ni2 + u_ni, (u_nj + u_nj) + u_nn
-        else:
-            a, b, c, e = ni2 + u_nn, (u_nj + u_nj) + u_nn, ni2 + u_nn, (u_nj + u_nj) + u_nn
-        v3 = vote(rules.voting_rule, w_n, (p_in * a + p_jn * b) - (p_in * c + p_jn * e))
-        v3 = np.where((third == i[None]) | (third == j[None]), 0.0, v3)
-        gain_i, gain_j = np.maximum(v3, 0.0), np.maximum(-v3, 0.0)
-        for k in range(v3.shape[0]):  # third parties join in index order
-            c_i += gain_i[k]
-            c_j += gain_j[k]
-    p_ij = c_i / (c_i + c_j)
-    p_ji = c_j / (c_i + c_j)
-    # gain to k = i of the challenge, compared with the status quo
-    u_ki, u_kj = u_ii, u_ij
-    eu_sq = u_ki + u_kj
-    eu_win = u_ki + u_ki
-    eu_contest = p_ij * eu_win + p_ji * (u_kj + u_kj)
-    s_j = total_sal[j]
-    eu_chlg = (1 - s_j) * eu_win + s_j * eu_contest
-    return p_ij, eu_chlg - eu_sq
-
-
-def best_targets(gain: np.ndarray) -> np.ndarray:
-    """Each actor's target: the first j with the largest gain above MIN_GAIN, or -1."""
-    g = gain.copy()
-    np.fill_diagonal(g, -np.inf)
-    best = np.argmax(g, axis=1)
-    return np.where(g[np.arange(g.shape[0]), best] > MIN_GAIN, best, -1)
 
 
 def _round4(x: np.ndarray) -> np.ndarray:

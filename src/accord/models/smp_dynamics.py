@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .smp_challenge import best_challenges, challenge_probs
 from .smp_core import (
-    MIN_GAIN, STOP_GUARD, Rules, StateView, assess, best_targets, challenge_probs, distances, interpolate, pce,
-    row_sums, sequential_sum, util, win_probabilities,
+    STOP_GUARD, Rules, StateView, assess, distances, interpolate, pce, row_sums, sequential_sum, util, win_probabilities,
 )
 
 
@@ -41,19 +41,14 @@ class Bargains:
 
 def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> Bargains:
     """Every actor picks its most profitable target and proposes an interpolated bargain."""
-    n = pos.shape[0]
     total_sal = row_sums(sal)
     weight = total_sal * cap
-    rows, cols = candidate_pairs(view, total_sal)
-    prob, gain = np.zeros((n, n)), np.full((n, n), -np.inf)
-    block = max(1, 32_768 // max(1, rows.size))  # keeps the working set in cache
-    prob[rows, cols], gain[rows, cols] = challenge_probs(rules, view, weight, total_sal, rows, rows, cols, block)
-    target = best_targets(gain)
+    target, prob, gain = best_challenges(rules, view, weight, total_sal)
     init = np.nonzero(target >= 0)[0]
     rcvr = target[init]
-    p_i = prob[init, rcvr]
+    p_i = prob[init]
     b_i, b_j = interpolate(rules.bargain_interp, pos[init], sal[init], p_i, pos[rcvr], sal[rcvr], 1 - p_i)
-    g = gain[init, rcvr]
+    g = gain[init]
     if rules.bargain_model == "init_only":
         return Bargains(init, rcvr, b_i, b_j, p_i, g)
     # the receiver's own estimate of the same challenge
@@ -69,38 +64,20 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
     return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r), pair(g, g))
 
 
-def candidate_pairs(view: StateView, total_sal: np.ndarray, margin: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
-    """The (i, j) pairs that can be i's best target; the others need no challenge estimate.
-
-    i's gain from challenging j is (u_ii - u_ij)(1 - 2 S_j (1 - P)), linear in the win probability
-    P in [0, 1], so its two end values bound it. A pair whose upper bound is below another pair's
-    lower bound in the same row (or below the threshold) cannot be chosen; the margin covers
-    rounding, so the choice is exactly the one the full O(n³) scan would make.
-    """
-    own = view.own_util
-    g = np.diag(own)[:, None] - own
-    other = g * (1 - 2 * total_sal[None, :])
-    upper, lower = np.maximum(g, other), np.minimum(g, other)
-    np.fill_diagonal(upper, -np.inf)
-    np.fill_diagonal(lower, -np.inf)
-    floor = np.maximum(lower.max(axis=1, keepdims=True), MIN_GAIN)
-    return np.nonzero(upper >= floor - margin)
-
-
-def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains, block: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains) -> tuple[np.ndarray, np.ndarray]:
     """Value to every actor of the state after each bargain (n, b), and of the status quo (n,).
 
     Unchanged positions are valued by each actor's own estimate; the two moved ones by its own
-    objective utility; the average is over actors' positions, summed in KTAB's order.
+    objective utility; the average is over actors' positions, summed in KTAB's order (skipping
+    a moved position adds nothing, as KTAB's zero term does).
     """
     n = ideal.shape[0]
     r = view.r[:, None]
     acc = util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)
-    own_t = view.own_util.T  # (x, a)
-    for lo in range(0, n, block):
-        x = np.arange(lo, min(lo + block, n))[:, None, None]
-        keep = (b.init[None, None, :] != x) & (b.rcvr[None, None, :] != x)
-        acc = sequential_sum(acc, np.where(keep, own_t[lo:lo + block, :, None], 0.0))
+    own_t = view.own_util.T[:, :, None]  # (x, a, 1)
+    unmoved = (b.init[None, :] != np.arange(n)[:, None]) & (b.rcvr[None, :] != np.arange(n)[:, None])
+    for x in range(n):
+        np.add(acc, own_t[x], out=acc, where=unmoved[x])
     sq = row_sums(view.own_util)
     return acc / n, sq / n
 
@@ -113,9 +90,11 @@ def resolve(
     values, sq = bargain_values(view, ideal, sal, b)
     new = pos.copy()
     chosen = np.full(pos.shape[0], -1)
-    movers = np.unique(np.concatenate([b.init, b.rcvr]))
-    queues = [np.nonzero((b.init == k) | (b.rcvr == k))[0] for k in movers]
-    sizes = np.array([q.size for q in queues])
+    who = np.concatenate([b.init, b.rcvr])  # each bargain sits in its two parties' queues
+    index = np.tile(np.arange(b.init.size), 2)
+    order = np.lexsort((index, who))  # by party, then by bargain index
+    movers, starts, sizes = np.unique(who[order], return_index=True, return_counts=True)
+    queues = np.split(index[order], starts[1:])
     table = np.column_stack([sq, values])  # column 0 is the status quo, column 1 + m bargain m
     for size in np.unique(sizes):  # queues of one length vote as one batch of elections
         rows = np.nonzero(sizes == size)[0]
