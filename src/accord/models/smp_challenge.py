@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .smp_core import MIN_CHALLENGE_COALITION, MIN_GAIN, Rules, StateView, sequential_sum, util, vote
+from .smp_core import MIN_CHALLENGE_COALITION, MIN_GAIN, Rules, StateView, util, vote
 
 MARGIN = 1e-12  # far above the rounding of a bound or a gain (~1e-15), far below real gaps
 
 
 def challenge_probs(
     rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray,
-    h: np.ndarray, i: np.ndarray, j: np.ndarray, block_elems: int = 1 << 14,
+    h: np.ndarray, i: np.ndarray, j: np.ndarray, block_elems: int = 1 << 13,
 ) -> tuple[np.ndarray, np.ndarray]:
     """h's estimate that i beats j in a challenge, and of i's expected gain from it.
 
-    h, i, j are 1-D index arrays of one length (pairs). Pairs are processed in blocks with the
-    third parties n along the leading axis; what depends only on (h, i, n) is tabulated once.
+    h, i, j are 1-D index arrays of one length (pairs). Pairs are processed in blocks of rows with
+    the third parties n along the columns; what depends only on (h, i, n) is tabulated once.
     """
     d, rh = view.dist, view.r_hat
     n = d.shape[0]
@@ -35,35 +35,43 @@ def challenge_probs(
         c_i0 = np.where(contrib > 0.0, c_i0 + contrib, c_i0)
         c_j0 = np.where(contrib < 0.0, c_j0 - contrib, c_j0)
     key, q = np.unique(h * n + i, return_inverse=True)  # distinct (estimator, challenger) pairs
-    r_q = rh[key // n]  # rh[h, n]
+    r_q = rh[key // n]  # (Q, n): rh[h, n]
     u_ni_q = util(d[:, key % n].T, r_q)  # u_n(p_i) as h estimates it
     u_nn_q = util(np.diag(d)[None, :], r_q)
     ni2 = u_ni_q + u_ni_q
     commit = rules.third_party_commit
     a_q = ni2 + u_ni_q if commit == "full" else ni2 + u_nn_q
     c_q = ni2 + u_nn_q if commit == "none" else ni2 + u_ni_q
-    tables = [np.ascontiguousarray(t.T) for t in (r_q, u_ni_q, u_nn_q, a_q, c_q)]  # (n, Q) each
-    w_n = weight[:, None]
+    d_t = np.ascontiguousarray(d.T)  # d_t[j, n] = d[n, j]
+    utility = _unit_util if d.max() <= 1 else util
     c_i, c_j = np.empty(i.shape), np.empty(i.shape)
     step = max(1, block_elems // n)
-    for lo in range(0, i.size, step):
+    for lo in range(0, i.size, step):  # rows are pairs, columns third parties
         s = slice(lo, lo + step)
-        r_n, u_ni, u_nn, a, c = (np.take(t, q[s], axis=1) for t in tables)  # (n, pairs)
-        u_nj = util(np.take(d, j[s], axis=1), r_n)
-        v = vote(rules.voting_rule, w_n, u_ni - u_nj)
-        cni = c_i0[s] + np.maximum(v, 0.0)
-        cnj = c_j0[s] + np.maximum(-v, 0.0)
-        p_in = cni / (cni + cnj)
-        p_jn = 1.0 - p_in
+        qs, rows = q[s], np.arange(q[s].size)
+        u_nj = utility(d_t[j[s]], r_q[qs])
+        v = vote(rules.voting_rule, weight, np.subtract(u_ni_q[qs], u_nj))
+        cni = np.maximum(v, 0.0)
+        cni += c_i0[s, None]
+        cnj = np.subtract(c_j0[s, None], np.minimum(v, 0.0, out=v), out=v)  # c_j0 + max(-v, 0)
+        p_in = np.divide(cni, cni + cnj, out=cni)
+        p_jn = np.subtract(1.0, p_in, out=cnj)
         nj2 = u_nj + u_nj
-        b = nj2 + u_nn if commit == "none" else nj2 + u_nj
-        e = nj2 + u_nj if commit == "full" else nj2 + u_nn
-        v3 = vote(rules.voting_rule, w_n, (p_in * a + p_jn * b) - (p_in * c + p_jn * e))
-        cols = np.arange(v3.shape[1])
-        v3[i[s], cols] = 0.0  # the two principals are not third parties
-        v3[j[s], cols] = 0.0
-        c_i[s] = sequential_sum(c_i0[s], np.maximum(v3, 0.0))  # third parties join in index order
-        c_j[s] = sequential_sum(c_j0[s], np.maximum(-v3, 0.0))
+        b = np.add(nj2, u_nn_q[qs] if commit == "none" else u_nj)
+        e = np.add(nj2, u_nj if commit == "full" else u_nn_q[qs], out=nj2)
+        b *= p_jn
+        e *= p_jn
+        x = a_q[qs]
+        x *= p_in
+        x += b  # p_in a + p_jn b
+        y = c_q[qs]
+        y *= p_in
+        y += e  # p_in c + p_jn e
+        v3 = vote(rules.voting_rule, weight, np.subtract(x, y, out=x))
+        v3[rows, i[s]] = 0.0  # the two principals are not third parties
+        v3[rows, j[s]] = 0.0
+        c_i[s] = _chain(np.add, c_i0[s], np.maximum(v3, 0.0))  # third parties join in index order
+        c_j[s] = _chain(np.subtract, c_j0[s], np.minimum(v3, 0.0, out=v3))  # adds max(-v3, 0)
     p_ij = c_i / (c_i + c_j)
     p_ji = c_j / (c_i + c_j)
     # gain to k = i of the challenge, compared with the status quo
@@ -74,6 +82,21 @@ def challenge_probs(
     s_j = total_sal[j]
     eu_chlg = (1 - s_j) * eu_win + s_j * eu_contest
     return p_ij, eu_chlg - eu_sq
+
+
+def _unit_util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """util(d, r) for distances known to be at most 1, in place of d."""
+    t = d * r
+    t += 1.0
+    d = np.subtract(1.0, d, out=d)
+    d *= t
+    return d
+
+
+def _chain(op: np.ufunc, first: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """Per row, first op terms[0] op terms[1] op ... left to right (terms is overwritten)."""
+    terms[:, 0] = op(first, terms[:, 0])
+    return op.accumulate(terms, axis=1)[:, -1]
 
 
 def gain_bounds(view: StateView, total_sal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

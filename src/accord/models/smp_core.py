@@ -9,6 +9,7 @@ challenging every other actor (O(n³) per turn as blocked arrays), not KTAB's O(
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +89,7 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 1 << 
     ub = np.moveaxis(u, -2, 0)  # (voters, ..., options)
     n_opt = ub.shape[-1]
     shape = ub.shape[1:] + (n_opt,)
-    step = max(1, chunk_elems // max(1, int(np.prod(shape))))
+    step = max(1, chunk_elems // max(1, math.prod(shape)))
     c_for = np.full(shape, MIN_COALITION)
     antisym = rule in ANTISYMMETRIC_RULES
     c_against = None if antisym else c_for.copy()
@@ -276,13 +277,14 @@ def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for k in range(pos.shape[1]):
         dk = pos[:, None, k] - pos[None, :, k]
         diff = diff + dk * dk
-    near = np.sqrt(diff) < POS_TOL
-    reps: list[int] = []
-    for a in range(pos.shape[0]):
-        if not any(near[a, r] for r in reps):
-            reps.append(a)
-    rep = np.array(reps)
-    last = np.array([rep[np.nonzero(near[a, rep])[0][-1]] for a in range(pos.shape[0])])
+    near = np.sqrt(diff) < POS_TOL  # symmetric, true on the diagonal
+    is_rep, covered = np.zeros(len(pos), dtype=bool), np.zeros(len(pos), dtype=bool)
+    for a in range(len(pos)):  # a represents a class unless an earlier representative is near it
+        if not covered[a]:
+            is_rep[a] = True
+            covered |= near[a]
+    rep = np.nonzero(is_rep)[0]
+    last = rep[rep.size - 1 - np.argmax(near[:, rep[::-1]], axis=1)]
     return rep, last
 
 
@@ -293,5 +295,4 @@ def win_probabilities(rules: Rules, view: StateView, pos: np.ndarray, cap: np.nd
     """
     rep, last = unique_classes(pos)
     p = pce(rules, cap, view.own_util[:, rep])
-    index = {int(r): k for k, r in enumerate(rep)}
-    return p[[index[int(r)] for r in last]], rep, p
+    return p[np.searchsorted(rep, last)], rep, p

@@ -73,13 +73,19 @@ def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Barga
     """
     n = ideal.shape[0]
     r = view.r[:, None]
-    acc = util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)
-    own_t = view.own_util.T[:, :, None]  # (x, a, 1)
-    unmoved = (b.init[None, :] != np.arange(n)[:, None]) & (b.rcvr[None, :] != np.arange(n)[:, None])
+    acc = (util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)).T  # (b, a)
+    own_t = view.own_util.T  # own_t[x, a]
+    who = np.concatenate([b.init, b.rcvr])
+    order = np.argsort(who, kind="stable")
+    involved = np.tile(np.arange(b.init.size), 2)[order]  # bargains grouped by the actors they move
+    bounds = np.searchsorted(who[order], np.arange(n + 1))
     for x in range(n):
-        np.add(acc, own_t[x], out=acc, where=unmoved[x])
+        moved = involved[bounds[x]:bounds[x + 1]]
+        saved = acc[moved]  # a copy: x's position is not added to the bargains that move it
+        acc += own_t[x]
+        acc[moved] = saved
     sq = row_sums(view.own_util)
-    return acc / n, sq / n
+    return acc.T / n, sq / n
 
 
 def resolve(
@@ -94,22 +100,22 @@ def resolve(
     index = np.tile(np.arange(b.init.size), 2)
     order = np.lexsort((index, who))  # by party, then by bargain index
     movers, starts, sizes = np.unique(who[order], return_index=True, return_counts=True)
-    queues = np.split(index[order], starts[1:])
+    queued = index[order]  # the queues, one after another
     table = np.column_stack([sq, values])  # column 0 is the status quo, column 1 + m bargain m
     for size in np.unique(sizes):  # queues of one length vote as one batch of elections
         rows = np.nonzero(sizes == size)[0]
-        options = np.array([np.concatenate([[0], 1 + queues[r]]) for r in rows])  # (batch, 1 + size)
+        slots = starts[rows][:, None] + np.arange(size)
+        options = np.column_stack([np.zeros(rows.size, dtype=int), 1 + queued[slots]])  # (batch, 1 + size)
         p = pce(rules, cap, table[:, options].transpose(1, 0, 2))
         if rng is None:
             picks = np.argmax(p, axis=1)
         else:
             cum = np.cumsum(p, axis=1)
             picks = np.minimum((cum <= (rng.random(rows.size) * cum[:, -1])[:, None]).sum(axis=1), size)
-        for r, pick in zip(rows, picks):
-            if pick > 0:
-                k, m = movers[r], queues[r][pick - 1]
-                chosen[k] = m
-                new[k] = b.pos_init[m] if b.init[m] == k else b.pos_rcvr[m]
+        moved = picks > 0
+        k, m = movers[rows[moved]], queued[slots[moved, picks[moved] - 1]]
+        chosen[k] = m
+        new[k] = np.where((b.init[m] == k)[:, None], b.pos_init[m], b.pos_rcvr[m])
     return new, chosen
 
 
