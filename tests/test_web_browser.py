@@ -105,7 +105,7 @@ def test_upload_a_broken_file_and_the_error_names_the_field(page, tmp_path):
               "stances: {A: {tax: {position: 20, salience: 50}}, B: {tax: {position: 80, salience: 50}}}\n")
     page.set_input_files("#upload", files=[{"name": "broken.yaml", "mimeType": "application/x-yaml",
                                             "buffer": broken.encode()}])
-    page.wait_for_selector("#error:not([hidden])")
+    page.locator("#error").filter(has_text="broken.yaml").wait_for()
     message = page.inner_text("#error")
     assert "actors.1.capability" in message and "broken.yaml" in message
     page.screenshot(path=str(tmp_path / "dashboard-upload-error.png"), full_page=True)

@@ -69,6 +69,7 @@ async function loadExample() {
 async function uploadFile() {
   const file = $("upload").files[0];
   if (!file) return;
+  showError("");
   try {
     const data = await api(`/api/scenario/upload?filename=${encodeURIComponent(file.name)}`,
       { method: "POST", headers: { "content-type": "application/octet-stream" }, body: file }).then((r) => r.json());
