@@ -124,22 +124,20 @@ def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record) -> di
 
 
 def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
-    frames = []
+    """One row per offer sent: the proposal, the receiver's utility of it and its response."""
+    parts = []
     for t0, rnd, kept in rec.offers:
         k, i, j = np.nonzero(np.broadcast_to(rnd.reach, (kept,) + rnd.reach.shape[1:]))
-        frame = pd.DataFrame({
-            "round": t0 + k,
-            "date": [_iso(scenario, t0 + x) for x in k],
-            "proposer": np.array(setting.actors, dtype=object)[i],
-            "receiver": np.array(setting.actors, dtype=object)[j],
-        })
-        for q, issue in enumerate(setting.issues):
-            frame[issue] = rnd.offers[k, i, q]
-        frame["value"] = rnd.value[k, j, i]
-        frame["response"] = np.array(RESPONSES, dtype=object)[rnd.response[k, j, i]]
-        frames.append(frame)
-    columns = ["round", "date", "proposer", "receiver", *setting.issues, "value", "response"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+        parts.append((t0 + k, i, j, rnd.offers[k, i], rnd.value[k, j, i], rnd.response[k, j, i]))
+    rounds, i, j, points, value, response = (np.concatenate(c) for c in zip(*parts))
+    actors = np.array(setting.actors, dtype=object)
+    dates = {t: _iso(scenario, t) for t in np.unique(rounds)}
+    frame = pd.DataFrame({"round": rounds, "date": [dates[t] for t in rounds], "proposer": actors[i],
+                          "receiver": actors[j]})
+    frame = pd.concat([frame, pd.DataFrame(points.reshape(len(rounds), len(setting.issues)), columns=list(setting.issues))], axis=1)
+    frame["value"] = value
+    frame["response"] = np.array(RESPONSES, dtype=object)[response]
+    return frame
 
 
 def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
