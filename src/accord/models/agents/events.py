@@ -8,7 +8,8 @@ of the draws where it fires.
 Semantics (docs/agents.md): a ``shock`` moves every stance on its issue by ``size`` (times the
 model's ``shock_scale``); with ``probability`` below 1 it recurs every round from its date with that
 probability. A ``threat`` lowers each target's reservation by credibility x the utility the target
-would lose if the no-deal outcome on the issue became the consequence; at ``by_date`` it is carried
+would lose if it got the consequence instead of what it now counts on (its reservation value: the
+no-deal outcome, or the analyst's higher estimate in ``params.reservation``); at ``by_date`` it is carried
 out with probability = credibility (a random event) unless executed or withdrawn before.
 ``actor_leaves`` takes an actor from the table; with ``return_probability`` it comes back in each
 later round with that probability (or through an ``actor_returns`` event).
@@ -163,7 +164,7 @@ def apply_event(st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: 
     elif ev.kind == "threat":
         moved = st.no_deal.copy()
         moved[:, a["issue"]] = a["to"]
-        loss = np.maximum(st.no_deal_utility(setting) - st.no_deal_utility(setting, moved), 0.0) * a["credibility"]
+        loss = np.maximum(st.reservation(setting) - st.no_deal_utility(setting, moved), 0.0) * a["credibility"]
         chosen = np.zeros(len(setting.actors), bool)
         chosen[a["targets"]] = True
         st.threat_loss[:, a["threat"]] = np.where(mask[:, None] & chosen, loss, st.threat_loss[:, a["threat"]])
