@@ -20,7 +20,7 @@ from .core import ScenarioArg
 def report(
     scenario: ScenarioArg,
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
-    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")] = 200,
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")] = 100,
     seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html.")] = None,
 ) -> None:

@@ -7,7 +7,7 @@ from .collect import ReportData, collect
 from .html import render
 
 
-def report_html(scenario: Scenario, models: list[str] | None = None, draws: int = 200, seed: int = 0) -> str:
+def report_html(scenario: Scenario, models: list[str] | None = None, draws: int = 100, seed: int = 0) -> str:
     """Run the models and analyses on a scenario and return the report as one HTML document."""
     return render(collect(scenario, models, draws=draws, seed=seed))
 

@@ -64,7 +64,7 @@ def _analysis(module: str, function: str):
         return None
 
 
-def collect(scenario: Scenario, models: list[str] | None = None, draws: int = 200, seed: int = 0) -> ReportData:
+def collect(scenario: Scenario, models: list[str] | None = None, draws: int = 100, seed: int = 0) -> ReportData:
     """Run each model once, then Monte Carlo per model and pivotal actors for the first model."""
     data = ReportData(scenario=scenario, seed=seed, draws=draws)
     for name in models or default_models():
