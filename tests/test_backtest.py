@@ -120,7 +120,7 @@ def test_lad_simplex_finds_the_exact_model_and_stays_convex():
 def test_cv_combinations_are_scored_out_of_sample_with_calibrated_bands():
     data = read_deu(DEV)
     models = [make_model(m) for m in ("weighted-mean", "weighted-median", "status-quo")]
-    rows, weights = backtest(models, data.cases, np.random.default_rng(0), k=10)
+    rows, weights = backtest(models, {"equal": data.cases}, np.random.default_rng(0), k=10)
     by = {r["model"]: r for r in rows}
     assert by["status-quo"]["n"] == 173 and by["status-quo"]["skipped"] == 64
     for name in ("cv-select", "cv-shrink", "cv-stack"):

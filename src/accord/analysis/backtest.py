@@ -9,7 +9,7 @@ A case a model cannot run (``UnsupportedScenario``) is skipped and counted, neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -162,19 +162,24 @@ COMBINATIONS = (
 )
 
 
+def base_name(label: str) -> str:
+    """"weighted-mean/gdp" -> "weighted-mean": a model's name without its capability variant."""
+    return label.split("/")[0]
+
+
 def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
                  fallback: str = "weighted-mean") -> tuple[list[Forecasts], dict[str, dict[str, float]]]:
     """The CV-fitted predictors over the base models' forecasts, scored only on held-out folds.
 
     ``cv-select`` picks the model with the best training MAE; ``cv-shrink`` is the MAE-optimal
     convex mix of the weighted mean with the median, the status quo and the scale midpoint (a
-    shrinkage whose amount is fitted); ``cv-stack`` mixes every model. Each carries a conformal 80%
-    band. Also returns each predictor's mean weight per model across folds.
+    shrinkage whose amount is fitted); ``cv-stack`` mixes every model (and every capability variant
+    given). Each carries a conformal 80% band. Also returns each predictor's mean weight per model
+    across folds.
     """
     by_name = {f.model: f.forecast for f in base}
-    if fallback not in by_name:
-        fallback = "always-50"
-    names, x = crossval.feature_matrix(by_name, fallback)
+    fill = next((m for m in by_name if base_name(m) == fallback), "always-50")
+    names, x = crossval.feature_matrix(by_name, fill)
     y = outcomes(cases)
     folds = crossval.group_kfold(groups(cases), k)
     lo = np.array([c.scenario.issues[0].min for c in cases], dtype=float)
@@ -182,9 +187,7 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
     fits = {"select": crossval.select_best, "lad": crossval.lad_simplex}
     out, weights = [], {}
     for name, columns, how in COMBINATIONS:
-        cols = [c for c in (columns or names) if c in names]
-        if not cols:
-            continue
+        cols = [c for c in names if columns is None or base_name(c) in columns]
         pred, lo80, hi80, w = crossval.cross_validate(
             crossval.Combination(name, cols, fits[how]), names, x, y, folds, lo, hi)
         out.append(Forecasts(name, pred, lo80, hi80))
@@ -192,12 +195,22 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
     return out, weights
 
 
-def backtest(models: Sequence[Model], cases: Sequence[Case], rng: np.random.Generator,
+def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
              k: int = 10) -> tuple[list[dict], dict[str, dict[str, float]]]:
-    """Score every model, the always-50 baseline and the CV combinations: one row per predictor."""
-    y = outcomes(cases)
-    base = [run_model(m, cases, rng) for m in models] + [midpoint(cases)]
-    combos, weights = combinations(base, cases, k)
+    """Score every model, the always-50 baseline and the CV combinations: one row per predictor.
+
+    ``variants`` maps a label (e.g. a capability option) to the same cases read that way; with
+    several, each model runs on each and is named "model/label", and the combinations may mix them.
+    """
+    first = next(iter(variants.values()))
+    y = outcomes(first)
+    base = []
+    for label, cases in variants.items():
+        for m in models:
+            f = run_model(m, cases, rng)
+            base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
+    base.append(midpoint(first))
+    combos, weights = combinations(base, first, k)
     rows = []
     for f, kind in [(f, "model") for f in base[:-1]] + [(base[-1], "baseline")] + [(c, "cv") for c in combos]:
         row = {"model": f.model, "kind": kind, **score(f.forecast, y, f.lo80, f.hi80), "skipped": f.skipped}

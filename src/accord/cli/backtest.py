@@ -33,7 +33,7 @@ def default_models() -> tuple[list[Model], dict[str, str]]:
 def backtest(
     file: Annotated[str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")],
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
-    capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")] = "equal",
+    capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ", or all (every model under each; the CV combinations mix them).")] = "equal",
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the random generator (stochastic models).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -41,14 +41,16 @@ def backtest(
     """Score models on real decisions: MAE, RMSE, share within 10 points, 80% interval coverage."""
     if folds < 2:
         raise ParameterError(f"--folds must be at least 2 (got {folds}); allowed: an integer >= 2")
-    data = read_deu(file, capability)
+    options = list(CAPABILITIES) if capability == "all" else [capability]
+    variants = {c: read_deu(file, c) for c in options}
+    data = variants[options[0]]
     if not data.cases:
         raise AccordError(f"{file}: no issue with an outcome and a salience to score")
     if model:
         models, left_out = [make_model(m) for m in model], {}
     else:
         models, left_out = default_models()
-    rows, weights = run_backtest(models, data.cases, np.random.default_rng(seed), folds)
+    rows, weights = run_backtest(models, {c: d.cases for c, d in variants.items()}, np.random.default_rng(seed), folds)
     skipped = ", ".join(f"{n} {why}" for why, n in data.skipped.items())
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -57,7 +59,7 @@ def backtest(
     table = Table(title=f"Backtest of {file} ({capability} capability): {len(data.cases)} issues; "
                         f"rows skipped: {skipped}", title_justify="left")
     for col in ("model", "n", "MAE", "RMSE", "within 10", "80% coverage", "skipped"):
-        table.add_column(col, justify="left" if col == "model" else "right")
+        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
     for r in rows:
         cov = r.get("coverage80")
         table.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["rmse"]), _pct(r["within10"]),
