@@ -166,8 +166,9 @@ def test_rows_without_outcome_or_salience_are_skipped_and_counted(tmp_path):
         == {"com": (4.1, 0.0), "de": (4.1, 60.0)}  # a position without salience takes part with salience 0
 
 
-def test_cli_json_lists_every_model_with_scores():
-    res = runner.invoke(app, ["backtest", str(DEV), "--json"], catch_exceptions=False)
+def test_cli_json_lists_every_model_with_scores(tmp_path):
+    res = runner.invoke(app, ["backtest", str(DEV), "--json", "--out", str(tmp_path / "r.json")],
+                        catch_exceptions=False)
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     by = {r["model"]: r for r in rows}
@@ -177,6 +178,8 @@ def test_cli_json_lists_every_model_with_scores():
     assert round(by["weighted-mean"]["mae"], 2) == 22.49 and by["weighted-mean"]["n"] == 237
     assert round(by["always-50"]["mae"], 2) == 26.69
     assert "coverage80" in by["cv-stack"]
+    record = json.loads((tmp_path / "r.json").read_text())
+    assert record["scores"] == rows and record["rows_skipped"] == {"no outcome": 4, "no salience": 0}
 
 
 def test_cli_bad_file_is_one_line_and_exit_2(tmp_path):

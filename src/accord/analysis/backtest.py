@@ -220,3 +220,15 @@ def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: 
             row.pop("coverage80")
         rows.append(row)
     return rows, weights
+
+
+def run_record(file: str, digest: str, capability: str, k: int, seed: int, rows: list[dict],
+               weights: dict[str, dict[str, float]], skipped_rows: dict[str, int]) -> dict:
+    """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run store)."""
+    from .. import __version__
+
+    return {
+        "kind": "backtest", "file": file, "sha256": digest, "capability": capability, "folds": k,
+        "seed": seed, "accord_version": __version__, "rows_skipped": skipped_rows, "scores": rows,
+        "cv_weights": weights,
+    }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Annotated, Optional
 
 import numpy as np
@@ -10,6 +12,8 @@ import typer
 from rich.table import Table
 
 from ..analysis.backtest import backtest as run_backtest
+from ..analysis.backtest import run_record
+from ..files import atomic_write_text
 from ..models import list_models, make_model
 from ..models.base import Model
 from ..scenario.deu import CAPABILITIES, read_deu
@@ -37,6 +41,7 @@ def backtest(
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the random generator (stochastic models).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    out: Annotated[Optional[Path], typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,
 ) -> None:
     """Score models on real decisions: MAE, RMSE, share within 10 points, 80% interval coverage."""
     if folds < 2:
@@ -51,6 +56,10 @@ def backtest(
     else:
         models, left_out = default_models()
     rows, weights = run_backtest(models, {c: d.cases for c, d in variants.items()}, np.random.default_rng(seed), folds)
+    if out is not None:
+        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+        record = run_record(file, digest, capability, folds, seed, rows, weights, data.skipped)
+        atomic_write_text(out, json.dumps(record, indent=2))
     skipped = ", ".join(f"{n} {why}" for why, n in data.skipped.items())
     if as_json:
         print(json.dumps(rows, indent=2))
