@@ -188,3 +188,12 @@ def test_cli_bad_file_is_one_line_and_exit_2(tmp_path):
     res = runner.invoke(app, ["backtest", str(write(tmp_path, HEADER + "1\ta1\t10\t-5\t50\t50\t0\t20\n"))])
     assert res.exit_code == 2
     assert "row 2, column pde" in res.output and "Traceback" not in res.output
+
+
+def test_default_models_are_every_registered_model():
+    from accord.cli.backtest import default_models
+    from accord.models import list_models
+
+    models, left_out = default_models()
+    assert {m.name for m in models} | set(left_out) == set(list_models())
+    assert {"weighted-mean", "weighted-median", "status-quo", "nash"} <= {m.name for m in models}
