@@ -55,6 +55,14 @@ class Result:
         return float(self.forecast.set_index("issue").loc[issue, "forecast"])
 
 
+@dataclass(frozen=True)
+class BatchResult:
+    """Many draws at once: per-draw forecasts and any other per-draw outputs (e.g. agreement)."""
+
+    forecast: np.ndarray  # (draws, issues)
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (draws, ...)
+
+
 def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Generator, int | None]:
     """One generator for the whole run, and the seed to record when one was given."""
     if isinstance(rng, np.random.Generator):
@@ -101,6 +109,26 @@ class Model(ABC):
     @abstractmethod
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
         """Run the model on a scenario with one random generator (or a seed)."""
+
+    def run_batch(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> BatchResult:
+        """Forecasts for arrays with a leading draw axis (Monte Carlo).
+
+        The vectorised ``forecast_batch`` when the model has one; otherwise one ``run`` per draw,
+        each with its own generator spawned from ``rng`` so draws do not share random streams.
+        Models with richer per-draw outputs (the agents simulator) override this.
+        """
+        if "batch" in self.tags:
+            return BatchResult(np.asarray(self.forecast_batch(arrays, rng), dtype=float))
+        from ..scenario.arrays import with_arrays
+
+        draws = arrays.position.shape[0]
+        capability = np.broadcast_to(arrays.capability, (draws, arrays.n_actors))
+        out = np.empty((draws, arrays.n_issues))
+        for d, child in enumerate(rng.spawn(draws)):
+            one = arrays.with_values(capability=capability[d], position=arrays.position[d],
+                                     salience=arrays.salience[d])
+            out[d] = self.run(with_arrays(scenario, one), child).forecast["forecast"].to_numpy(dtype=float)
+        return BatchResult(out)
 
     def result(
         self,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq
 
 from ..scenario.arrays import ScenarioArrays
 from ..scenario.errors import ParameterError, UnsupportedScenario
@@ -38,18 +38,22 @@ def nash_bargain_1d(
         return float(d)
     u_d = -s * radius**kappa
 
-    def neg_product(y: float) -> float:
-        gain = -s * np.abs(y - x) ** kappa - u_d
-        if np.any(gain <= 0):
-            return np.inf
-        return -float(np.sum(c * np.log(gain)))
+    def slope(y: float) -> float:
+        # d/dy Σ c log(U(y) − U(d)); decreasing because the objective is concave on the interval.
+        gap = y - x
+        gain = -s * np.abs(gap) ** kappa - u_d
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = c * -s * kappa * np.abs(gap) ** (kappa - 1) * np.sign(gap) / gain
+        return float(np.sum(np.nan_to_num(terms, nan=0.0)))
 
-    # The objective is concave on the open feasible interval, so a bounded scalar search finds it;
-    # the end points are excluded because some actor's gain is zero there.
-    eps = 1e-9 * (right - left)
-    res = minimize_scalar(neg_product, bounds=(left + eps, right - eps), method="bounded",
-                          options={"xatol": 1e-10 * (hi - lo)})
-    return float(res.x)
+    # The end points are excluded: some actor's gain may be zero there.
+    eps = 1e-12 * (hi - lo)
+    a, b = left + eps, right - eps
+    if slope(a) <= 0:
+        return a
+    if slope(b) >= 0:
+        return b
+    return float(brentq(slope, a, b, xtol=1e-13 * (hi - lo)))
 
 
 @register
@@ -61,8 +65,8 @@ class NashBargaining(StaticModel):
     summary: ClassVar[str] = "asymmetric Nash bargaining solution (disagreement = status quo)"
 
     def __init__(self, kappa: float = 2.0, disagreement: Literal["status_quo", "worst"] = "status_quo") -> None:
-        if not kappa > 0:
-            raise ParameterError(f"nash: kappa must be > 0 (got {kappa!r}); allowed: 1 (linear), 2 (quadratic), any > 0")
+        if not kappa >= 1:
+            raise ParameterError(f"nash: kappa must be >= 1 (got {kappa!r}); allowed: 1 (linear), 2 (quadratic), any >= 1")
         if disagreement not in ("status_quo", "worst"):
             raise ParameterError(f"nash: unknown disagreement {disagreement!r}; allowed: status_quo, worst")
         self.kappa = kappa

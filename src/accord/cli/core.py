@@ -1,0 +1,143 @@
+"""Core commands: forecast, run, validate, convert, models, examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..models import get_model, list_models, make_model, parse_params
+from ..models.base import Result
+from ..models.output import write_result
+from ..scenario import example_names, load, save
+from ..scenario.errors import AccordError, UnsupportedScenario
+from ..scenario.io import READ_FORMATS, WRITE_FORMATS
+from ..scenario.schema import Scenario
+from .app import app, console, fail_on_errors
+
+ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")]
+BASELINES = ("weighted-mean", "weighted-median", "nash", "status-quo")
+
+
+def build_model(name: str, scenario: Scenario, params: dict | None = None):
+    """A model configured by the scenario's own settings for it, overridden by explicit parameters."""
+    cls = get_model(name)
+    settings = scenario.models.get(name, {})
+    if hasattr(cls, "params_from_settings"):
+        settings = cls.params_from_settings(settings)
+    return make_model(name, **{**settings, **(params or {})})
+
+
+def run_models(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Result], dict[str, str]]:
+    """Run each model; a model that cannot run this scenario is reported, not fatal."""
+    results: dict[str, Result] = {}
+    skipped: dict[str, str] = {}
+    for name in names:
+        try:
+            results[name] = build_model(name, scenario).run(scenario, seed)
+        except UnsupportedScenario as exc:
+            skipped[name] = str(exc)
+    return results, skipped
+
+
+@app.command()
+@fail_on_errors
+def forecast(
+    scenario: ScenarioArg,
+    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every baseline.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Forecast where each issue ends up, from one or more models."""
+    sc = load(scenario)
+    names = model or list(BASELINES)
+    results, skipped = run_models(sc, names, seed)
+    if not results:
+        raise UnsupportedScenario("; ".join(skipped.values()))
+    first = next(iter(results))
+    if as_json:
+        issues = []
+        for iss in sc.issues:
+            by_model = {m: r.forecast_of(iss.id) for m, r in results.items()}
+            issues.append({"issue": iss.id, "name": iss.name, "forecast": by_model[first], "by_model": by_model,
+                           "min": iss.min, "max": iss.max, "status_quo": iss.status_quo})
+        print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
+                          "issues": issues, "skipped": skipped}, indent=2))
+        return
+    table = Table(title=f"{sc.title or sc.name}: forecast per issue", title_justify="left")
+    table.add_column("issue")
+    table.add_column("scale")
+    for m in results:
+        table.add_column(m, justify="right")
+    for iss in sc.issues:
+        scale = f"{iss.min:g} {iss.min_label} .. {iss.max:g} {iss.max_label}".strip()
+        table.add_row(iss.name or iss.id, scale, *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
+    console.print(table)
+    for m, why in skipped.items():
+        console.print(f"[dim]{m}: not run ({why})[/]")
+
+
+@app.command()
+@fail_on_errors
+def run(
+    scenario: ScenarioArg,
+    model: Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for forecast.csv, history.csv, run.json, ...")],
+    seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")] = None,
+) -> None:
+    """Run one model and write its trajectory, forecast and metadata to a folder."""
+    sc = load(scenario)
+    result = build_model(model, sc, parse_params(param or [])).run(sc, seed)
+    files = write_result(result, out)
+    console.print(f"{model} on {sc.name}: wrote " + ", ".join(str(f) for f in files))
+
+
+@app.command()
+@fail_on_errors
+def validate(file: Annotated[str, typer.Argument(help="A scenario file or example name.")]) -> None:
+    """Check a scenario file; print a summary or one clear error (exit code 2)."""
+    sc = load(file)
+    console.print(f"[green]ok[/] {file}: scenario {sc.name!r}, {len(sc.actors)} actors, {len(sc.issues)} issues, "
+                  f"{len(sc.events)} events")
+
+
+@app.command()
+@fail_on_errors
+def convert(
+    source: Annotated[str, typer.Argument(help="Input scenario (" + READ_FORMATS + ") or example name.")],
+    target: Annotated[Path, typer.Argument(help="Output file (" + WRITE_FORMATS + "), written atomically.")],
+) -> None:
+    """Convert a scenario between formats (the output type follows the file extension)."""
+    save(load(source), target)
+    console.print(f"wrote {target}")
+
+
+@app.command("models")
+def models_cmd() -> None:
+    """List the registered models with their tags."""
+    table = Table(title="models", title_justify="left")
+    for col in ("name", "tags", "summary"):
+        table.add_column(col)
+    for name, cls in list_models().items():
+        table.add_row(name, ", ".join(sorted(cls.tags)), cls.summary)
+    console.print(table)
+
+
+@app.command()
+@fail_on_errors
+def examples() -> None:
+    """List the shipped example scenarios (usable by name wherever a scenario is asked for)."""
+    table = Table(title="examples", title_justify="left")
+    for col in ("name", "title", "actors", "issues"):
+        table.add_column(col)
+    for name in example_names():
+        sc = load(name)
+        table.add_row(name, sc.title, str(len(sc.actors)), str(len(sc.issues)))
+    console.print(table)
+
+
+__all__ = ["AccordError", "BASELINES", "build_model", "run_models"]
