@@ -14,6 +14,7 @@ import accord.scenario as sc
 from accord.models import make_model
 from accord.models.eum_core import COMPROMISE, CONFRONTATION, EUMParams, eum_round, simulate
 from accord.scenario.errors import ParameterError, UnsupportedScenario
+from accord.testing import check_model
 from conftest import KTAB
 
 # models.md §4, input table (jmckib's labelling): NL BE LU DE FR IT UK IE DK GR.
@@ -191,3 +192,8 @@ def test_runs_on_ktab_samples(name: str) -> None:
     for i, issue in enumerate(arrays.issues):
         pos = result.history.loc[result.history["issue"] == issue, "position"]
         assert np.nanmin(arrays.position[:, i]) - 1e-9 <= pos.min() <= pos.max() <= np.nanmax(arrays.position[:, i]) + 1e-9
+
+
+def test_conformance() -> None:
+    check_model(make_model("eum"))
+    check_model(make_model("eum", offer="nearest", stop="stable", rounds=30))

@@ -10,6 +10,7 @@ import accord.scenario as sc
 from accord.models import make_model
 from accord.models.exchange_core import best_exchange, outcomes, simulate
 from accord.scenario.errors import ParameterError, UnsupportedScenario
+from accord.testing import check_model
 from conftest import KTAB
 
 
@@ -53,7 +54,7 @@ def test_hand_worked_equal_gain_exchange() -> None:
     final = result.history[result.history["round"] == result.history["round"].max()].set_index(["actor", "issue"])["position"]
     assert final[("B", "p")] == pytest.approx(100 * 61 / 96)
     assert final[("A", "q")] == pytest.approx(100.0)
-    assert result.info == {"rounds_run": 1, "exchanges": 1}  # afterwards A and B agree on q: nothing left to trade
+    assert result.info["exchange_summary"] == {"rounds_run": 1, "exchanges": 1}  # afterwards A and B agree on q: nothing left to trade
 
 
 def test_no_exchange_when_relative_saliences_agree() -> None:
@@ -136,8 +137,12 @@ def test_runs_on_multi_issue_ktab_samples(name: str) -> None:
     result = make_model("exchange").run(scen, 0)
     arrays = sc.to_arrays(scen)
     assert len(result.forecast) == arrays.n_issues
-    assert result.info["exchanges"] == len(result.tables["exchanges"]) > 0
+    assert result.info["exchange_summary"]["exchanges"] == len(result.tables["exchanges"]) > 0
     assert (result.tables["exchanges"]["gain"] > 0).all()
     # Voting positions stay within the issue's scale.
     h = result.history.merge(pd.DataFrame({"issue": arrays.issues, "lo": arrays.lo, "hi": arrays.hi}), on="issue")
     assert ((h["position"] >= h["lo"] - 1e-9) & (h["position"] <= h["hi"] + 1e-9)).all()
+
+
+def test_conformance() -> None:
+    check_model(make_model("exchange"))

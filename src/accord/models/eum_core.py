@@ -292,14 +292,25 @@ def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, par
     return RoundDetail(danger, r, d_risk, p, e_fwd, e_back, kind, partner, new_x)
 
 
+def _pick(keys: list[np.ndarray]) -> np.ndarray:
+    """Index along the last axis minimising the keys lexicographically; the first index on a full tie."""
+    tie = np.ones(keys[0].shape, dtype=bool)
+    for key in keys:
+        masked = np.where(tie, key, np.inf)
+        tie &= masked == masked.min(axis=-1, keepdims=True)
+    return np.argmax(tie, axis=-1)
+
+
 def choose_moves(
     x: np.ndarray, gap: np.ndarray, e_fwd: np.ndarray, e_back: np.ndarray, params: EUMParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Classify every (receiver i, sender j) pair and pick each receiver's accepted offer.
 
-    All comparisons are strict, with no tolerance, as in the replicated code; ties between
-    candidates go to the earlier class, then to the first sender in input order. The classes
-    exclude each other for a given pair, since confrontation needs E_ij > 0 and the others E_ij < 0.
+    All comparisons are strict, with no tolerance, as in the replicated code. The classes exclude
+    each other for a given pair, since confrontation needs E_ij > 0 and the others E_ij < 0.
+    Equally good offers go to the lower resulting position (then to the first sender, which can
+    only differ in name): Scholz's code takes the first sender in input order, which makes the
+    result depend on how actors are listed; the EC trace has no tie where the two rules differ.
     """
     xi, xj = x[:, :, None], x[:, None, :]
     a_fwd = np.abs(e_fwd)
@@ -309,14 +320,13 @@ def choose_moves(
     capit = yielding & (e_back < a_fwd) if params.capitulation == "intended" else np.zeros_like(comp)
     with np.errstate(invalid="ignore", divide="ignore"):
         comp_x = xi + (xj - xi) * a_fwd / e_back
+    cand = np.where(comp, comp_x, np.broadcast_to(xj, comp_x.shape))  # the position i would take
     if params.offer == "nearest":
-        move = np.where(comp, np.abs(comp_x - xi), gap)
-        key = np.where(conf | comp | capit, move, np.inf)
-        best = key.min(axis=2, keepdims=True)
-        rank = np.where(conf, 0, np.where(comp, 1, 2)) * x.shape[1] + np.arange(x.shape[1])
-        partner = np.argmin(np.where(key == best, rank, np.iinfo(np.intp).max), axis=2)
-        kind = np.take_along_axis(rank, partner[..., None], axis=2)[..., 0] // x.shape[1]
-        has = best[..., 0] < np.inf
+        any_offer = conf | comp | capit
+        rank = np.where(conf, CONFRONTATION, np.where(comp, COMPROMISE, CAPITULATION)).astype(float)
+        partner = _pick([np.where(any_offer, np.abs(cand - xi), np.inf), rank, cand])
+        kind = np.take_along_axis(rank, partner[..., None], axis=2)[..., 0].astype(int)
+        has = any_offer.any(axis=2)
     else:
         if params.offer == "scholz":
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -324,13 +334,11 @@ def choose_moves(
         else:
             comp_key = np.abs(comp_x - xi)
         has_conf, has_comp, has_cap = conf.any(axis=2), comp.any(axis=2), capit.any(axis=2)
-        pick = [np.argmin(np.where(m, key, np.inf), axis=2) for m, key in ((conf, gap), (comp, comp_key), (capit, gap))]
+        pick = [_pick([np.where(m, key, np.inf), cand]) for m, key in ((conf, gap), (comp, comp_key), (capit, gap))]
         kind = np.where(has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, CAPITULATION))
         partner = np.where(has_conf, pick[0], np.where(has_comp, pick[1], pick[2]))
         has = has_conf | has_comp | has_cap
-    target = np.take_along_axis(x, partner, axis=1)
-    compromise = np.take_along_axis(comp_x, partner[..., None], axis=2)[..., 0]
-    new_x = np.where(has, np.where(kind == COMPROMISE, compromise, target), x)
+    new_x = np.where(has, np.take_along_axis(cand, partner[..., None], axis=2)[..., 0], x)
     return np.where(has, kind, NONE), np.where(has, partner, -1), new_x
 
 
@@ -340,16 +348,28 @@ def _chunks(batch: int, n: int) -> list[slice]:
 
 
 def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EUMParams()) -> Trace:
-    """Run the model for every draw; Δ is the range of each draw's initial positions, fixed."""
+    """Run the model for every draw; Δ is the range of each draw's initial positions, fixed.
+
+    Actors are put in a canonical order (by position, capability, salience) for the computation
+    and back afterwards. The dynamics hinge on strict comparisons, so a last-bit difference from
+    summing in another order can change a later move; in canonical order the result cannot depend
+    on how the actors were listed (actors alike in all three are interchangeable).
+    """
     x = np.atleast_2d(np.asarray(x, dtype=float))
     b, n = x.shape
     c = np.broadcast_to(np.asarray(c, dtype=float), (b, n))
     s = np.broadcast_to(np.asarray(s, dtype=float), (b, n))
+    perm = np.lexsort((s, c, x), axis=-1)
+    x, c, s = (np.take_along_axis(a, perm, axis=1) for a in (x, c, s))
     parts = [_simulate_chunk(x[sl], c[sl], s[sl], params) for sl in _chunks(b, n)]
-    if len(parts) == 1:
-        return parts[0]
     axis = {f.name: (0 if f.name == "last_round" else 1) for f in fields(Trace)}
-    return Trace(**{name: np.concatenate([getattr(p, name) for p in parts], axis=ax) for name, ax in axis.items()})
+    trace = {name: np.concatenate([getattr(p, name) for p in parts], axis=ax) for name, ax in axis.items()}
+    back = np.argsort(perm, axis=1)[None]
+    for name in ("positions", "kind", "partner", "e_fwd", "e_back"):
+        trace[name] = np.take_along_axis(trace[name], back, axis=2)
+    partner = trace["partner"]
+    trace["partner"] = np.where(partner >= 0, np.take_along_axis(np.broadcast_to(perm, partner.shape), np.maximum(partner, 0), axis=2), -1)
+    return Trace(**trace)
 
 
 def _simulate_chunk(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams) -> Trace:

@@ -68,7 +68,7 @@ class ExchangeModel(Model):
             for t in range(len(positions)) for d, o in enumerate(outcomes(positions[t], w))
         ])
         tables = {"rounds": rounds, "exchanges": _exchanges_table(arrays, steps), "externalities": _externalities_table(arrays, steps)}
-        info = {"rounds_run": len(positions) - 1, "exchanges": len(steps)}
+        info = {"exchange_summary": {"rounds_run": len(positions) - 1, "exchanges": len(steps)}}
         return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables, info)
 
 
