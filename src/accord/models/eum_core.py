@@ -162,10 +162,15 @@ class Geometry:
     def of(cls, x: np.ndarray, span: np.ndarray) -> "Geometry":
         order = np.argsort(x, axis=1, kind="stable")
         ranked = np.take_along_axis(x, order, axis=1)
-        mid = 0.5 * (x[:, :, None] + x[:, None, :])
-        split = np.zeros(mid.shape, dtype=np.intp)
-        for k in range(x.shape[1]):
-            split += ranked[:, k, None, None] <= mid
+        n = x.shape[1]
+        upper_a, upper_b = np.triu_indices(n, 1)  # split is symmetric and unused on the diagonal
+        mid = 0.5 * (x[:, upper_a] + x[:, upper_b])
+        count = np.zeros(mid.shape, dtype=np.int32)
+        for k in range(n):
+            count += ranked[:, k, None] <= mid
+        split = np.zeros((x.shape[0], n, n), dtype=np.intp)
+        split[:, upper_a, upper_b] = count
+        split[:, upper_b, upper_a] = count
         gap = np.abs(x[:, :, None] - x[:, None, :])
         delta = gap / span[:, None, None]
         ranked_delta = np.abs(ranked[:, :, None] - x[:, None, :]) / span[:, None, None]
@@ -292,13 +297,22 @@ def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, par
     return RoundDetail(danger, r, d_risk, p, e_fwd, e_back, kind, partner, new_x)
 
 
-def _pick(keys: list[np.ndarray]) -> np.ndarray:
-    """Index along the last axis minimising the keys lexicographically; the first index on a full tie."""
-    tie = np.ones(keys[0].shape, dtype=bool)
-    for key in keys:
-        masked = np.where(tie, key, np.inf)
-        tie &= masked == masked.min(axis=-1, keepdims=True)
-    return np.argmax(tie, axis=-1)
+def _pick(key: np.ndarray, second: np.ndarray, third: np.ndarray | None = None) -> np.ndarray:
+    """Index along the last axis minimising (key, second, third) lexicographically, first index on a full tie.
+
+    Exact ties in the first key are rare, so the later keys are consulted only for rows that have one.
+    """
+    best = np.argmin(key, axis=-1)
+    tie = key == np.take_along_axis(key, best[..., None], axis=-1)
+    rows = np.nonzero(tie.sum(axis=-1) > 1)
+    if rows[0].size:
+        for extra in (second, third):
+            if extra is None:
+                continue
+            sub = np.where(tie[rows], extra[rows], np.inf)
+            tie[rows] &= sub == sub.min(axis=-1, keepdims=True)
+        best[rows] = np.argmax(tie[rows], axis=-1)
+    return best
 
 
 def choose_moves(
@@ -324,7 +338,7 @@ def choose_moves(
     if params.offer == "nearest":
         any_offer = conf | comp | capit
         rank = np.where(conf, CONFRONTATION, np.where(comp, COMPROMISE, CAPITULATION)).astype(float)
-        partner = _pick([np.where(any_offer, np.abs(cand - xi), np.inf), rank, cand])
+        partner = _pick(np.where(any_offer, np.abs(cand - xi), np.inf), rank, cand)
         kind = np.take_along_axis(rank, partner[..., None], axis=2)[..., 0].astype(int)
         has = any_offer.any(axis=2)
     else:
@@ -333,10 +347,12 @@ def choose_moves(
                 comp_key = (a_fwd * xi + np.abs(e_back) * xj) / (a_fwd + np.abs(e_back))
         else:
             comp_key = np.abs(comp_x - xi)
+        # Each receiver's class is the first it has an offer in; one pick over that class's keys.
         has_conf, has_comp, has_cap = conf.any(axis=2), comp.any(axis=2), capit.any(axis=2)
-        pick = [_pick([np.where(m, key, np.inf), cand]) for m, key in ((conf, gap), (comp, comp_key), (capit, gap))]
         kind = np.where(has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, CAPITULATION))
-        partner = np.where(has_conf, pick[0], np.where(has_comp, pick[1], pick[2]))
+        in_class = np.where(has_conf[..., None], conf, np.where(has_comp[..., None], comp, capit))
+        key = np.where(has_comp[..., None] & ~has_conf[..., None], comp_key, gap)
+        partner = _pick(np.where(in_class, key, np.inf), cand)
         has = has_conf | has_comp | has_cap
     new_x = np.where(has, np.take_along_axis(cand, partner[..., None], axis=2)[..., 0], x)
     return np.where(has, kind, NONE), np.where(has, partner, -1), new_x
