@@ -182,7 +182,7 @@ def test_issue_without_weight_is_unsupported() -> None:
         make_model("eum").run(sc.Scenario.model_validate(data), 0)
 
 
-@pytest.mark.parametrize("name", ["SOE-Pol-Comp.csv", "SOE-Policy.csv", "dummyData_3Dim.csv", "dummyData_6Dim.csv", "dummyData-a040.csv"])
+@pytest.mark.parametrize("name", sorted(p.name for p in KTAB.glob("*.csv")) + ["dummyData_3Dim.xml"])
 def test_runs_on_ktab_samples(name: str) -> None:
     scen = sc.load(KTAB / name)
     result = make_model("eum").run(scen, 0)
