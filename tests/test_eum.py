@@ -197,3 +197,11 @@ def test_runs_on_ktab_samples(name: str) -> None:
 def test_conformance() -> None:
     check_model(make_model("eum"))
     check_model(make_model("eum", offer="nearest", stop="stable", rounds=30))
+
+
+def test_runs_on_afghanistan() -> None:
+    scen = sc.load("afghanistan-2013")
+    result = make_model("eum").run(scen, 0)
+    assert list(result.forecast["issue"]) == scen.issue_ids
+    assert result.history["round"].max() == 10
+    assert set(result.tables["rounds"]["issue"]) == set(scen.issue_ids)

@@ -146,3 +146,14 @@ def test_runs_on_multi_issue_ktab_samples(name: str) -> None:
 
 def test_conformance() -> None:
     check_model(make_model("exchange"))
+
+
+def test_runs_on_afghanistan() -> None:
+    scen = sc.load("afghanistan-2013")
+    result = make_model("exchange").run(scen, 0)
+    assert list(result.forecast["issue"]) == scen.issue_ids
+    ex = result.tables["exchanges"]
+    assert len(ex) > 0 and (ex["gain"] > 0).all()
+    # Every exchange moves two voting positions: the history shows them moving.
+    first, last = (result.history[result.history["round"] == r].set_index(["actor", "issue"])["position"] for r in (0, result.history["round"].max()))
+    assert (first != last).sum() >= 2
