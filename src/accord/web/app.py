@@ -115,6 +115,9 @@ def _safe_filename(name: str, suffix: str) -> str:
 def create_app() -> FastAPI:
     app = FastAPI(title="accord", version=__version__,
                   description="Forecast multi-party negotiations: examples, upload, run, compare, report.")
+    # Import every model now: the registry's lazy first load is not thread-safe, and the first
+    # concurrent requests would otherwise see a half-filled registry ("unknown model").
+    list_models()
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     app.add_exception_handler(ScenarioError, _scenario_error)
     app.add_exception_handler(AccordError, _accord_error)
