@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..models import get_model, list_models, make_model
+from ..models import build_model, get_model, list_models
 from ..models.base import Model, Result
 from ..scenario.errors import AccordError
 from ..scenario.schema import Scenario
@@ -41,15 +41,6 @@ class ReportData:
     def agents_model(self) -> str | None:
         """The first model run that simulates negotiating parties (it has an agreement curve)."""
         return next((m for m in self.results if AGENTS_TAG in get_model(m).tags), None)
-
-
-def build_model(name: str, scenario: Scenario) -> Model:
-    """A model configured by the settings the scenario carries for it."""
-    cls = get_model(name)
-    settings = scenario.models.get(name, {})
-    if hasattr(cls, "params_from_settings"):
-        settings = cls.params_from_settings(settings)
-    return make_model(name, **settings)
 
 
 def default_models() -> list[str]:

@@ -23,7 +23,7 @@ from .. import __version__
 from ..models import list_models
 from ..models.base import Result
 from ..report import figures, report_html
-from ..report.collect import build_model
+from ..models import build_model
 from ..scenario import dumps_yaml, example_names, load
 from ..scenario.errors import AccordError, ScenarioError
 from ..scenario.schema import Scenario
