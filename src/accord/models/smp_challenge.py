@@ -111,32 +111,32 @@ def gain_bounds(view: StateView, total_sal: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def best_challenges(
-    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray, first: int = 8,
+    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray, first: int = 12, rounds: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each actor's target (-1 for none) with its win probability and gain, the full scan's choice.
 
-    A first pass estimates each actor's `first` most promising rivals (by the middle of their
-    bounds); the best gain found, less MARGIN, then rules out every rival whose upper bound falls
-    below it, and a second pass estimates the rest. A rival that could tie or beat the best is
-    always estimated, so the choice is exact.
+    Each of `rounds` passes estimates every actor's `first` most promising open rivals (by the
+    middle of their bounds); after each, the best gain found, less MARGIN, closes every rival
+    whose upper bound falls below it, and a last pass estimates the rivals still open. A rival
+    that could tie or beat the best is never closed, so the choice is exact.
     """
     n = view.dist.shape[0]
     upper, lower = gain_bounds(view, total_sal)
     prob, gain = np.zeros((n, n)), np.full((n, n), -np.inf)
-    open_ = upper >= (np.maximum(lower.max(axis=1), MIN_GAIN) - MARGIN)[:, None]
+    open_ = np.ones((n, n), dtype=bool)
     k = min(first, n)
-    score = np.where(open_, upper + lower, -np.inf)
-    top = np.argpartition(-score, k - 1, axis=1)[:, :k]
-    rows, cols = np.repeat(np.arange(n), k), top.ravel()
-    keep = np.isfinite(score[rows, cols])
-
-    def estimate(rows: np.ndarray, cols: np.ndarray) -> None:
+    for done in range(rounds + 1):
+        floor = np.maximum(np.maximum(lower.max(axis=1), gain.max(axis=1)), MIN_GAIN)
+        open_ &= upper >= (floor - MARGIN)[:, None]
+        if done < rounds:
+            score = np.where(open_, upper + lower, -np.inf)
+            rows, cols = np.repeat(np.arange(n), k), np.argpartition(-score, k - 1, axis=1)[:, :k].ravel()
+            keep = np.isfinite(score[rows, cols])
+            rows, cols = rows[keep], cols[keep]
+        else:
+            rows, cols = np.nonzero(open_)
         prob[rows, cols], gain[rows, cols] = challenge_probs(rules, view, weight, total_sal, rows, rows, cols)
         open_[rows, cols] = False
-
-    estimate(rows[keep], cols[keep])
-    floor = np.maximum(np.maximum(lower.max(axis=1), gain.max(axis=1)), MIN_GAIN)
-    estimate(*np.nonzero(open_ & (upper >= (floor - MARGIN)[:, None])))
     target = best_targets(gain)
     has = target >= 0
     rows = np.arange(n)

@@ -3,8 +3,7 @@
 Everything here is a pure function of numpy arrays, written from the algorithm in
 docs/models.md §1.4. Sums and products run in KTAB's order (sequentially, starting from KTAB's
 seed values), because a last-bit difference can flip an exact tie between bargains and so change
-a trajectory. Only what a decision needs is computed: each actor's own estimate of its gain from
-challenging every other actor (O(n³) per turn as blocked arrays), not KTAB's O(n⁴) logging.
+a trajectory. The challenge estimates and the choice of targets are in smp_challenge.py.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import numpy as np
 
 from .smp_challenge import best_challenges, challenge_probs
 from .smp_core import (
-    STOP_GUARD, Rules, StateView, assess, distances, interpolate, pce, row_sums, sequential_sum, util, win_probabilities,
+    STOP_GUARD, Rules, StateView, assess, distances, interpolate, pce, row_sums, util, win_probabilities,
 )
 
 
