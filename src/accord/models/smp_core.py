@@ -112,20 +112,24 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 1 << 
 
 
 def victory_probs(model: str, c: np.ndarray) -> np.ndarray:
-    """P[..., i, j] = probability that option i beats j, from coalition strengths."""
-    s1, s2 = c, _swap(c)  # for the lower triangle: s1 = C[i,j], s2 = C[j,i]
+    """P[..., i, j] = probability that option i beats j, from coalition strengths.
+
+    KTAB fills the lower triangle and mirrors it; for the power models x_ij / (x_ij + x_ji) is
+    the same number computed from either side, so both triangles come from one division.
+    """
     if model == "binary":
+        s1, s2 = c, _swap(c)  # for the lower triangle: s1 = C[i,j], s2 = C[j,i]
         r12 = s1 / (s1 + s2)
         p12 = (r12 * (1.10 + 1.0) - 1.0) / (1.10 - 1.0)
         x1 = np.where(s1 >= 1.10 * s2, 1.0, np.where(s2 >= 1.10 * s1, 1e-6, p12))
         x2 = np.where(s1 >= 1.10 * s2, 1e-6, np.where(s2 >= 1.10 * s1, 1.0, 1 - p12))
+        low = _lower(c.shape[-1])
+        p = np.where(low, x1 / (x1 + x2), 0.0) + _swap(np.where(low, x2 / (x1 + x2), 0.0))
     else:
-        power = {"linear": 1, "square": 2, "quartic": 4, "octic": 8}[model]
-        x1, x2 = s1, s2
+        x, power = c, {"linear": 1, "square": 2, "quartic": 4, "octic": 8}[model]
         while power > 1:
-            x1, x2, power = x1 * x1, x2 * x2, power // 2
-    low = _lower(c.shape[-1])
-    p = np.where(low, x1 / (x1 + x2), 0.0) + _swap(np.where(low, x2 / (x1 + x2), 0.0))
+            x, power = x * x, power // 2
+        p = x / (x + _swap(x))
     diag = np.arange(c.shape[-1])
     p[..., diag, diag] = 0.5
     return p
