@@ -166,8 +166,9 @@ class Geometry:
         upper_a, upper_b = np.triu_indices(n, 1)  # split is symmetric and unused on the diagonal
         mid = 0.5 * (x[:, upper_a] + x[:, upper_b])
         count = np.zeros(mid.shape, dtype=np.intp)
+        below = np.empty(mid.shape, dtype=bool)
         for k in range(n):
-            count += ranked[:, k, None] <= mid
+            count += np.less_equal(ranked[:, k, None], mid, out=below)
         split = np.zeros((b, n, n), dtype=np.intp)
         split[:, upper_a, upper_b] = count
         split[:, upper_b, upper_a] = count
@@ -175,7 +176,8 @@ class Geometry:
         split += np.arange(n) + (n + 1) * n * np.arange(b)[:, None, None]
         gap = np.abs(x[:, :, None] - x[:, None, :])
         delta = gap / span[:, None, None]
-        ranked_delta = np.take_along_axis(delta, order[:, :, None], axis=1)
+        voter_rows = order + n * np.arange(b)[:, None]
+        ranked_delta = delta.reshape(b * n, n).take(voter_rows.reshape(-1), axis=0).reshape(b, n, n)
         return cls(order, split, x[:, :, None] < x[:, None, :], gap == 0, gap, delta, ranked_delta)
 
 
@@ -187,7 +189,9 @@ def _win_numerators(geo: Geometry, ranked_w: np.ndarray, ranked_d: np.ndarray) -
     b, n = ranked_w.shape[:2]
     prefix = np.empty((b, n + 1, n))
     prefix[:, 0] = 0.0
-    np.cumsum(ranked_w * ranked_d, axis=1, out=prefix[:, 1:])
+    np.multiply(ranked_w, ranked_d, out=prefix[:, 1:])
+    for k in range(1, n):  # a running sum in voter order, as np.cumsum adds (but faster on this axis)
+        prefix[:, k + 1] += prefix[:, k]
     g = prefix.reshape(-1).take(geo.rows)  # g[a, b] = Σ over the voters below the midpoint of w_k d_k(x_b)
     below = np.subtract(g, np.swapaxes(g, 1, 2))
     total = prefix[:, -1]
@@ -276,8 +280,8 @@ def expected_utility(p: np.ndarray, u: Utilities, s_target: np.ndarray) -> np.nd
     Evaluates s (p U^s + (1 − p) U^f) + (1 − s) U^s − U^sq in exactly that order, in place: the
     model's comparisons are strict, so the rounding must not depend on how the sum is formed.
     """
-    eu = np.multiply(p, u.success)
-    rest = np.subtract(1.0, p)
+    eu = np.multiply(p, u.success, out=np.empty(p.shape))  # C order even when p is a transposed view
+    rest = np.subtract(1.0, p, out=np.empty(p.shape))
     rest *= u.failure
     eu += rest
     eu *= s_target
