@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .strategies import AgentParams
-from .utility import utility
+from .utility import unit_weights, utility
 
 
 @dataclass(frozen=True)
@@ -65,14 +65,21 @@ class State:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(total > 0, self.salience / total, 0.0)
 
-    def no_deal_utility(self, setting: Setting, no_deal: np.ndarray | None = None) -> np.ndarray:
-        """Each agent's utility of the no-deal outcome, shape (S, n)."""
-        point = self.no_deal if no_deal is None else no_deal
-        return utility(self.ideal, self.weight, setting.span, setting.agents.risk, point[:, None, :])
+    def unit(self, setting: Setting) -> np.ndarray:
+        """Utility weight per unit of each issue's scale (utility.unit_weights), shape (S, n, m)."""
+        return unit_weights(self.weight, setting.span)
 
-    def reservation(self, setting: Setting) -> np.ndarray:
+    def no_deal_utility(
+        self, setting: Setting, no_deal: np.ndarray | None = None, unit: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Each agent's utility of the no-deal outcome, shape (S, n); no-stance issues weigh nothing."""
+        point = self.no_deal if no_deal is None else no_deal
+        unit = self.unit(setting) if unit is None else unit
+        return utility(np.nan_to_num(self.ideal), unit, setting.agents.risk, point[:, None, :])
+
+    def reservation(self, setting: Setting, unit: np.ndarray | None = None) -> np.ndarray:
         """The reservation value: utility of no deal, the analyst's offset, minus believed threats."""
-        value = self.no_deal_utility(setting) + self.offset - self.threat_loss.sum(axis=1)
+        value = self.no_deal_utility(setting, unit=unit) + self.offset - self.threat_loss.sum(axis=1)
         return np.clip(value, 0.0, 1.0)
 
 

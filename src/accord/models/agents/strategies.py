@@ -16,6 +16,7 @@ at once with vectorised ``np.where`` instead of calling one object per agent.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -71,6 +72,20 @@ class AgentParams:
     risk: np.ndarray  # (agents,)
     reservation: np.ndarray  # (agents,) NaN = the utility of the no-deal outcome
 
+    @cached_property
+    def share(self) -> np.ndarray:
+        """How much of the time-based curve each agent follows: 1 (time-based), ``concession``
+        (hard-liner), 0 (tit-for-tat and spoiler: their target does not move with time)."""
+        return np.select([self.code == TIME_BASED, self.code == HARDLINER], [1.0, self.concession], 0.0)
+
+    @cached_property
+    def tit_for_tat(self) -> np.ndarray:
+        return self.code == TIT_FOR_TAT
+
+    @cached_property
+    def spoiler(self) -> np.ndarray:
+        return self.code == SPOILER
+
 
 def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
@@ -112,13 +127,11 @@ def target_utility(
     """The utility each agent demands now, shape (..., agents).
 
     ``exponent`` and ``reservation`` are the current values (events harden strategies and move
-    reservations); ``tau`` broadcasts as (..., 1); ``reactive`` is the tit-for-tat agents' running
-    target from the protocol state.
+    reservations); ``tau`` broadcasts against them with any leading axes (a block of rounds);
+    ``reactive`` is the tit-for-tat agents' running target from the protocol state. Time-based
+    agents: ``1 - (1 - r) tau^(1/e)``; hard-liners the same scaled by ``concession``; spoilers 1.
     """
-    curve = (1.0 - reservation) * tau ** (1.0 / exponent)
-    code = agents.code
-    return np.select(
-        [code == TIME_BASED, code == HARDLINER, code == TIT_FOR_TAT],
-        [1.0 - curve, 1.0 - agents.concession * curve, np.maximum(reactive, reservation)],
-        default=1.0,
-    )
+    target = 1.0 - agents.share * ((1.0 - reservation) * tau ** (1.0 / exponent))
+    if agents.tit_for_tat.any():
+        target = np.where(agents.tit_for_tat, np.maximum(reactive, reservation), target)
+    return target

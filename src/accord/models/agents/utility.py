@@ -7,7 +7,7 @@ additive utilities), above 1 risk-averse (losses grow faster far from the ideal,
 loss), below 1 risk-acceptant. Issues an agent takes no stance on carry zero weight.
 
 Every function broadcasts over leading axes, so the same code serves one negotiation, a block of
-rounds, or thousands of Monte Carlo draws.
+rounds, thousands of Monte Carlo draws, or a block of rounds of thousands of draws.
 """
 
 from __future__ import annotations
@@ -15,29 +15,35 @@ from __future__ import annotations
 import numpy as np
 
 
-def distance(ideal: np.ndarray, weight: np.ndarray, span: np.ndarray, points: np.ndarray) -> np.ndarray:
+def unit_weights(weight: np.ndarray, span: np.ndarray) -> np.ndarray:
+    """Weight per unit of each issue's scale (``weight / span``), zero where the agent takes no stance.
+
+    Computed once per state so the per-round distances are a subtraction, a product and a sum.
+    """
+    return np.where(weight > 0, weight / span, 0.0)
+
+
+def distance(ideal: np.ndarray, unit: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Salience-weighted normalised distance ``D`` over the last axis (issues).
 
-    ``ideal`` must have no NaN where ``weight`` is positive; NaN positions elsewhere count as zero.
+    ``ideal`` must be finite wherever ``unit`` is positive (fill no-stance issues before calling).
     """
-    gap = np.abs(points - ideal) / span
-    return np.where(weight > 0, weight * gap, 0.0).sum(axis=-1)
+    return (np.abs(points - ideal) * unit).sum(axis=-1)
 
 
 def utility_of_distance(dist: np.ndarray, risk: np.ndarray) -> np.ndarray:
     return 1.0 - np.clip(dist, 0.0, 1.0) ** risk
 
 
-def utility(ideal: np.ndarray, weight: np.ndarray, span: np.ndarray, risk: np.ndarray, points: np.ndarray) -> np.ndarray:
+def utility(ideal: np.ndarray, unit: np.ndarray, risk: np.ndarray, points: np.ndarray) -> np.ndarray:
     """``1 - D ** risk``; ``risk`` broadcasts against the result (one value per agent)."""
-    return utility_of_distance(distance(ideal, weight, span, points), risk)
+    return utility_of_distance(distance(ideal, unit, points), risk)
 
 
 def offer_toward(
     ideal: np.ndarray,
     reference: np.ndarray,
-    weight: np.ndarray,
-    span: np.ndarray,
+    unit: np.ndarray,
     risk: np.ndarray,
     target: np.ndarray,
 ) -> np.ndarray:
@@ -45,11 +51,11 @@ def offer_toward(
 
     Along that segment every issue's distance grows in proportion, so ``D(ideal + λ (ref - ideal))
     = λ D(ref)`` and the step has a closed form: ``λ = (1 - target) ** (1 / risk) / D(ref)``,
-    clipped to [0, 1] (an agent never offers beyond what it hears from the others). Shapes: ideal,
-    reference, weight (..., agents, issues); risk (agents,); target (..., agents).
+    clipped to [0, 1] (an agent never offers beyond what it hears from the others; λ = 0 when the
+    reference is its ideal). Shapes: ideal, reference, unit (S, agents, issues); risk (agents,);
+    target (..., S, agents) with any leading axes (a block of rounds), which the offers keep.
     """
-    reach = distance(ideal, weight, span, reference)
+    reach = distance(ideal, unit, reference)
     need = np.clip(1.0 - target, 0.0, 1.0) ** (1.0 / risk)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam = np.where(reach > 0, np.clip(need / reach, 0.0, 1.0), 0.0)
+    lam = np.clip(need / np.where(reach > 0, reach, np.inf), 0.0, 1.0)
     return ideal + lam[..., None] * (reference - ideal)
