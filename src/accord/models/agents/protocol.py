@@ -26,7 +26,7 @@ import numpy as np
 
 from .state import Setting, State
 from .strategies import target_utility
-from .utility import offer_toward, utility
+from .utility import offer_toward, total, utility
 
 ACCEPT, COUNTER, REJECT = 0, 1, 2
 RESPONSES = ("accept", "counter", "reject")
@@ -62,18 +62,19 @@ def reach(st: State, setting: Setting) -> np.ndarray:
     if len(setting.venue_ids):
         mem = setting.venue_members.astype(float)
         can = can | (np.einsum("sv,vi,vj->sij", st.venue_open.astype(float), mem, mem) > 0)
-    return can & st.present[:, :, None] & st.present[:, None, :] & ~np.eye(len(setting.actors), dtype=bool)
+    return can & st.present[:, :, None] & st.present[:, None, :] & setting.not_self
 
 
-def reference(st: State, setting: Setting, can: np.ndarray) -> np.ndarray:
+def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -> np.ndarray:
     """(S, n, m): where each party concedes toward: the capability x salience weighted mean of the
     current positions of those it can reach, friends weighing up to 1.5x and enemies down to 0.5x.
-    Where it hears no one on an issue it stays at its own position (or the no-deal outcome)."""
+    Where it hears no one on an issue it stays at its own position (or the no-deal outcome).
+    ``known`` is the ideal with no-stance issues at 0 (they carry no salience)."""
     w = can * st.capability[:, None, :] * (1.0 + 0.5 * st.alignment)
     ws = w[..., None] * st.salience[:, None, :, :]
-    num = np.einsum("sabm,sbm->sam", ws, np.nan_to_num(st.ideal))
+    num = (ws * known[:, None, :, :]).sum(axis=2)
     den = ws.sum(axis=2)
-    own = np.where(np.isnan(st.ideal), st.no_deal[:, None, :], st.ideal)
+    own = np.where(setting.stance, st.ideal, st.no_deal[:, None, :])
     return np.where(den > 0, num / np.where(den > 0, den, 1.0), own)
 
 
@@ -81,27 +82,28 @@ def evaluate(st: State, setting: Setting, tau: np.ndarray, acceptance: str) -> R
     """Rounds ``tau`` (B,) of every draw of ``st``, which nothing changes in between."""
     agents, req = setting.agents, setting.required
     can = reach(st, setting)
-    ref = reference(st, setting, can)
-    ideal = np.where(np.isnan(st.ideal), ref, st.ideal)  # no stance: offering the reference costs nothing
+    ref = reference(st, setting, can, np.where(setting.stance, st.ideal, 0.0))
+    ideal = np.where(setting.stance, st.ideal, ref)  # no stance: offering the reference costs nothing
     unit = st.unit(setting)
     res = st.reservation(setting, unit)
     target = target_utility(agents, st.exponent, res, tau[:, None, None], st.reactive)
-    offers = offer_toward(ideal, ref, unit, agents.risk, target)
-    value = utility(ideal[:, :, None, :], unit[:, :, None, :], agents.risk[:, None], offers[..., None, :, :])
+    offers = offer_toward(ideal, ref, unit, agents.curved, target)
+    curved = None if agents.curved is None else agents.curved[:, None]
+    value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
     if agents.spoiler.any():
         threshold = np.where(agents.spoiler, np.inf, threshold)
-    listens = (can | np.eye(len(req), dtype=bool)) & st.present[:, :, None]
+    listens = (can | ~setting.not_self) & st.present[:, :, None]
     agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
-    votes = (agree & req).sum(axis=-1)
-    full = (votes == req.sum()) & st.present[:, req].all(axis=-1)[:, None]
+    votes = total(agree & req)
+    full = (votes == setting.n_required) & st.present[:, req].all(axis=-1)[:, None]
     side = (votes >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
     return Round(can, res, target, threshold, offers, value, agree, full, side)
 
 
 def first_round(found: np.ndarray) -> np.ndarray:
     """(S,): the first round of the block (B, S, proposer) in which any proposal qualifies, B if none."""
-    any_ = found.any(axis=-1)
+    any_ = total(found) > 0
     return np.where(any_.any(axis=0), any_.argmax(axis=0), len(found))
 
 

@@ -72,11 +72,7 @@ class AgentParams:
     risk: np.ndarray  # (agents,)
     reservation: np.ndarray  # (agents,) NaN = the utility of the no-deal outcome
 
-    @cached_property
-    def share(self) -> np.ndarray:
-        """How much of the time-based curve each agent follows: 1 (time-based), ``concession``
-        (hard-liner), 0 (tit-for-tat and spoiler: their target does not move with time)."""
-        return np.select([self.code == TIME_BASED, self.code == HARDLINER], [1.0, self.concession], 0.0)
+    share: np.ndarray  # (agents,) how much of the time-based curve each follows (see target_utility)
 
     @cached_property
     def tit_for_tat(self) -> np.ndarray:
@@ -86,13 +82,18 @@ class AgentParams:
     def spoiler(self) -> np.ndarray:
         return self.code == SPOILER
 
+    @cached_property
+    def curved(self) -> np.ndarray | None:
+        """The risk attitudes, or None when every agent is risk-neutral (utilities stay linear)."""
+        return None if (self.risk == 1.0).all() else self.risk
+
 
 def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
-    code, exponent, concession, risk, reservation = (np.array(c) for c in zip(*rows))
-    return AgentParams(code.astype(int), exponent.astype(float), concession.astype(float),
-                       risk.astype(float), reservation.astype(float))
+    code, exponent, concession, risk, reservation = (np.array(c, dtype=float) for c in zip(*rows))
+    share = [1.0 if c == TIME_BASED else k if c == HARDLINER else 0.0 for c, k in zip(code, concession)]
+    return AgentParams(code.astype(int), exponent, concession, risk, reservation, np.array(share))
 
 
 def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, float, float, float, float]:
@@ -131,7 +132,7 @@ def target_utility(
     ``reactive`` is the tit-for-tat agents' running target from the protocol state. Time-based
     agents: ``1 - (1 - r) tau^(1/e)``; hard-liners the same scaled by ``concession``; spoilers 1.
     """
-    target = 1.0 - agents.share * ((1.0 - reservation) * tau ** (1.0 / exponent))
+    target = 1.0 - agents.share * ((1.0 - reservation) * tau ** (1.0 / exponent))  # spoilers: share 0
     if agents.tit_for_tat.any():
         target = np.where(agents.tit_for_tat, np.maximum(reactive, reservation), target)
     return target
