@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import Compiled, apply_event
-from .protocol import choose, evaluate, first_round, remember, strike_side_deal, tau_of
+from .protocol import Round, choose, evaluate, first_round, remember, strike_side_deal, tau_of
 from .state import Setting, State
 
 if TYPE_CHECKING:
@@ -54,25 +54,24 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
     draws, n, m = st.ideal.shape
     rounds = setting.rounds
     done = np.zeros(draws, bool)
-    when = np.full(draws, np.nan)
-    terms = np.full((draws, m), np.nan)
+    when = np.empty(draws)
+    terms = np.empty((draws, m))
     stepwise = bool(setting.agents.tit_for_tat.any())
-    longest = max(1, BLOCK // (draws * n * n * m))
-    event_rounds = np.flatnonzero(fire.any(axis=(0, 1)))
+    longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
+    starts = np.append(np.flatnonzero(fire.any(axis=(0, 1))) if events else [], rounds).astype(int)
     t = 0
     while t < rounds and not done.all():
         live = ~done
-        for e in np.flatnonzero(fire[:, :, t].any(axis=0)):
-            hit = apply_event(st, setting, events[e], fire[:, e, t] & live, t, rules.shock_scale)
-            if record is not None and hit[0]:
-                record.events.append((t, events[e]))
-        later = event_rounds[event_rounds > t]
-        end = t + 1 if stepwise else min(int(later[0]) if len(later) else rounds, t + longest)
-        rnd = evaluate(st, setting, tau_of(np.arange(t, end), rounds), rules.acceptance)
+        if events:
+            _fire(setting, st, events, fire, t, live, rules, record)
+        end = min(int(starts[starts > t][0]), t + longest)
+        rnd = evaluate(st, setting, tau_of(t, end, rounds), rules.acceptance)
         full_at = first_round(rnd.full)
-        side_at = np.where(live & ~st.side_deal, first_round(rnd.side), end - t)
-        side_at = np.where(side_at < full_at, side_at, end - t)  # a full agreement in the same round wins
-        cut = min(int(side_at.min()) + 1, end - t)  # the state changes after the earliest side deal
+        cut = end - t
+        if setting.allow_subset:
+            side_at = np.where(live & ~st.side_deal, first_round(rnd.side), cut)
+            side_at = np.where(side_at < full_at, side_at, cut)  # a full agreement in the same round wins
+            cut = min(int(side_at.min()) + 1, cut)  # the state changes after the earliest side deal
         new = live & (full_at < cut)
         if new.any():
             s = np.flatnonzero(new)
@@ -83,21 +82,37 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
                 record.agreement = (t + int(k[0]), terms[0], rnd.agree[k[0], 0, by[0]])
         if record is not None:
             record.block(t, rnd, min(cut, int(full_at[0]) + 1), st.present[0])
-        sides = live & (side_at == cut - 1)
-        if sides.any():
-            s = np.flatnonzero(sides)
-            k = np.full(len(s), cut - 1)
-            by = choose(rnd, k, s, setting, subset=True)
-            deal, parties = np.zeros((draws, m)), np.zeros((draws, n), bool)
-            deal[s], parties[s] = rnd.offers[k, s, by], rnd.agree[k, s, by]
-            strike_side_deal(st, setting, sides, deal, parties, t + cut - 1, rules.side_deal_penalty, rules.harden)
-            if record is not None:
-                record.side.append((t + cut - 1, deal[0], parties[0]))
+        if setting.allow_subset and (sides := live & (side_at == cut - 1)).any():
+            _side_deals(setting, st, rnd, sides, cut - 1, t, rules, record)
         if stepwise:
             remember(st, rnd, live & ~new)
         done |= new
         t += cut
     subset = ~done & st.side_deal
-    agreement = done | subset
     forecast = np.where(done[:, None], terms, np.where(subset[:, None], st.side_terms, st.no_deal))
-    return BatchOutcome(agreement, done, np.where(done, when, np.where(subset, st.side_round, np.nan)), forecast)
+    round_ = np.where(done, when, np.where(subset, st.side_round, np.nan))
+    return BatchOutcome(done | subset, done, round_, forecast)
+
+
+def _fire(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, t: int, live: np.ndarray,
+          rules: Rules, record: Record | None) -> None:
+    """Apply the events of round ``t`` to the draws still negotiating."""
+    for e in np.flatnonzero(fire[:, :, t].any(axis=0)):
+        hit = apply_event(st, setting, events[e], fire[:, e, t] & live, t, rules.shock_scale)
+        if record is not None and hit[0]:
+            record.events.append((t, events[e]))
+
+
+def _side_deals(setting: Setting, st: State, rnd: Round, sides: np.ndarray, at: int, t0: int, rules: Rules,
+                record: Record | None) -> None:
+    """Strike the side deals found in round ``at`` of the stretch starting at ``t0`` in the draws ``sides``."""
+    draws, n, m = st.ideal.shape
+    t = t0 + at
+    s = np.flatnonzero(sides)
+    k = np.full(len(s), at)
+    by = choose(rnd, k, s, setting, subset=True)
+    deal, parties = np.zeros((draws, m)), np.zeros((draws, n), bool)
+    deal[s], parties[s] = rnd.offers[k, s, by], rnd.agree[k, s, by]
+    strike_side_deal(st, setting, sides, deal, parties, t, rules.side_deal_penalty, rules.harden)
+    if record is not None:
+        record.side.append((t, deal[0], parties[0]))

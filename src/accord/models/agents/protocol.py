@@ -111,7 +111,7 @@ def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: b
     """The winning proposer in round k[i] of draw s[i]: the largest Nash product of gains over
     reservations among qualifying proposals (of the required parties, or of the signatories of a
     side deal)."""
-    gain = np.clip(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[s][:, None, :], 1e-12, None)
+    gain = np.maximum(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[s][:, None, :], 1e-12)
     agree = rnd.agree[k, s]
     counted = agree & setting.required if subset else setting.required
     score = np.where(counted, np.log(gain), 0.0).sum(axis=-1)
@@ -151,6 +151,6 @@ def remember(st: State, rnd: Round, live: np.ndarray) -> None:
     st.last_gain = np.where(live[:, None, None], np.where(heard, value, np.nan), st.last_gain)
 
 
-def tau_of(t: np.ndarray | int, rounds: int) -> np.ndarray:
-    """Normalised time: 0 in the first round, 1 in the last one played."""
-    return np.atleast_1d(np.asarray(t, dtype=float)) / max(rounds - 1, 1)
+def tau_of(start: int, end: int, rounds: int) -> np.ndarray:
+    """Normalised time of rounds start .. end - 1: 0 in the first round, 1 in the last one played."""
+    return np.arange(start, end) / max(rounds - 1, 1)

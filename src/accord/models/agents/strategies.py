@@ -15,6 +15,7 @@ at once with vectorised ``np.where`` instead of calling one object per agent.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Mapping
@@ -110,14 +111,14 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, floa
     if not risk > 0:
         raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0")
     reservation = _number(params, "reservation", np.nan, where)
-    if not np.isnan(reservation) and not 0 <= reservation <= 1:
+    if not math.isnan(reservation) and not 0 <= reservation <= 1:
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
     return strategy.code, exponent, concession, risk, reservation
 
 
 def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
     value = params.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and np.isnan(value)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and math.isnan(value)):
         raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
     return float(value)
 
