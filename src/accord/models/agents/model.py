@@ -131,12 +131,10 @@ def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     rounds, i, j, points, value, response = (np.concatenate(c) for c in zip(*parts))
     actors = np.array(setting.actors, dtype=object)
     dates = {t: _iso(scenario, t) for t in np.unique(rounds)}
-    frame = pd.DataFrame({"round": rounds, "date": [dates[t] for t in rounds], "proposer": actors[i],
-                          "receiver": actors[j]})
-    frame = pd.concat([frame, pd.DataFrame(points.reshape(len(rounds), len(setting.issues)), columns=list(setting.issues))], axis=1)
-    frame["value"] = value
-    frame["response"] = np.array(RESPONSES, dtype=object)[response]
-    return frame
+    points = points.reshape(len(rounds), len(setting.issues))
+    return pd.DataFrame({"round": rounds, "date": [dates[t] for t in rounds], "proposer": actors[i],
+                         "receiver": actors[j], **{issue: points[:, q] for q, issue in enumerate(setting.issues)},
+                         "value": value, "response": np.array(RESPONSES, dtype=object)[response]})
 
 
 def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
