@@ -51,6 +51,16 @@ def test_stretches_give_the_round_by_round_outcome(name, monkeypatch):
     assert len(np.unique(fast.extra["agreement_round"])) > 3  # the draws end at different rounds
 
 
+def test_large_batches_played_in_chunks_of_draws_give_the_same_outcome(monkeypatch):
+    scenario, model = SCENARIOS["events"], AgentsModel()
+    many = jittered(scenario)
+    whole = model.run_batch(scenario, many, np.random.default_rng(5))
+    monkeypatch.setattr(batch, "BLOCK", batch.STRETCH * 3 * 3 * 2 * 50)  # chunks of 50 draws (3 actors, 2 issues)
+    chunked = model.run_batch(scenario, many, np.random.default_rng(5))
+    np.testing.assert_array_equal(whole.extra["agreement_round"], chunked.extra["agreement_round"])
+    np.testing.assert_allclose(whole.forecast, chunked.forecast, rtol=0, atol=1e-12)
+
+
 def test_a_batch_is_its_draws_played_one_by_one():
     scenario, model = SCENARIOS["side deals"], AgentsModel()
     many = jittered(scenario)

@@ -14,7 +14,7 @@ are cut into stretches, so both give the same result for the same event schedule
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .single import Record
 
 BLOCK = 1 << 20  # elements of the largest per-stretch array (rounds x draws x parties^2 x issues) at once
+STRETCH = 16  # rounds a stretch should be able to hold: larger batches are played in chunks of draws
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,25 @@ class BatchOutcome:
 def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
                record: Record | None = None) -> BatchOutcome:
     """Play every draw of ``st`` under the schedule ``fire`` (draws, events, rounds); ``record``
-    (one draw only) keeps the offers, events and deals for the single-run tables."""
+    (one draw only) keeps the offers, events and deals for the single-run tables.
+
+    Draws are independent, so a batch too large for stretches of ``STRETCH`` rounds within
+    ``BLOCK`` is played in chunks of draws (keeping the arrays small enough to stay in cache)."""
+    draws, n, m = st.ideal.shape
+    chunk = max(1, BLOCK // (STRETCH * n * n * m))
+    if draws <= chunk:
+        return _play(setting, st, events, fire, rules, record)
+    parts = []
+    for start in range(0, draws, chunk):
+        part = slice(start, start + chunk)
+        sub = st.draws(part)
+        parts.append(_play(setting, sub, events, fire[part], rules, None))
+        st.update(part, sub)
+    return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts))))
+
+
+def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
+          record: Record | None) -> BatchOutcome:
     draws, n, m = st.ideal.shape
     rounds = setting.rounds
     done = np.zeros(draws, bool)

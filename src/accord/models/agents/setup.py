@@ -46,7 +46,8 @@ def prepare(
         actors=tuple(actors), issues=tuple(scenario.issue_ids), lo=arrays.lo, hi=arrays.hi, required=required,
         allow_subset=bool(neg and neg.allow_subset), venue_ids=tuple(c.id for c in scenario.channels),
         venue_members=members, agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
-        rounds=rounds_of(scenario, max_rounds), stance=~np.isnan(arrays.position),
+        rounds=rounds_of(scenario, max_rounds),
+        stance=~np.isnan(arrays.position).reshape(-1, n, len(scenario.issues)).any(axis=0),
     )
     direct = np.ones((n, n), bool)
     alignment = np.zeros((n, n))

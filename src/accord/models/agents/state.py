@@ -8,7 +8,7 @@ strategies.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numpy as np
@@ -31,7 +31,7 @@ class Setting:
     venue_members: np.ndarray  # (venues, agents) bool
     agents: AgentParams
     rounds: int
-    stance: np.ndarray  # (..., agents, issues) bool: the agent takes a stance on the issue
+    stance: np.ndarray  # (agents, issues) bool: the agent takes a stance on the issue (in every draw)
 
     @cached_property
     def span(self) -> np.ndarray:
@@ -81,6 +81,15 @@ class State:
         unit = self.unit(setting) if unit is None else unit
         ideal = np.where(setting.stance, self.ideal, 0.0)
         return utility(ideal, unit, setting.agents.curved, point[:, None, :])
+
+    def draws(self, part: slice) -> State:
+        """The state of the draws ``part`` as views (what happens to them happens to this state)."""
+        return State(**{f.name: getattr(self, f.name)[part] for f in fields(self)})
+
+    def update(self, part: slice, other: State) -> None:
+        """Copy ``other`` (the state of the draws ``part``, played apart) back into this state."""
+        for f in fields(self):
+            getattr(self, f.name)[part] = getattr(other, f.name)
 
     def reservation(self, setting: Setting, unit: np.ndarray | None = None) -> np.ndarray:
         """The reservation value: utility of no deal, the analyst's offset, minus believed threats."""
