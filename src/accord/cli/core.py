@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from ..models import get_model, list_models, make_model, parse_params
+from ..models import build_model, list_models, parse_params
 from ..models.base import Result
 from ..models.output import write_result
 from ..scenario import example_names, load, save
@@ -20,15 +20,6 @@ from .app import app, console, fail_on_errors
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")]
 BASELINES = ("weighted-mean", "weighted-median", "nash", "status-quo")
-
-
-def build_model(name: str, scenario: Scenario, params: dict | None = None):
-    """A model configured by the scenario's own settings for it, overridden by explicit parameters."""
-    cls = get_model(name)
-    settings = scenario.models.get(name, {})
-    if hasattr(cls, "params_from_settings"):
-        settings = cls.params_from_settings(settings)
-    return make_model(name, **{**settings, **(params or {})})
 
 
 def run_models(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Result], dict[str, str]]:
@@ -69,13 +60,16 @@ def forecast(
         return
     table = Table(title=f"{sc.title or sc.name}: forecast per issue", title_justify="left")
     table.add_column("issue")
-    table.add_column("scale")
+    table.add_column("range", justify="right")
     for m in results:
         table.add_column(m, justify="right")
     for iss in sc.issues:
-        scale = f"{iss.min:g} {iss.min_label} .. {iss.max:g} {iss.max_label}".strip()
-        table.add_row(iss.name or iss.id, scale, *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
+        table.add_row(iss.id, f"{iss.min:g}-{iss.max:g}",
+                      *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
     console.print(table)
+    for iss in sc.issues:
+        if iss.min_label or iss.max_label:
+            console.print(f"[dim]{iss.id}: {iss.name}; {iss.min:g} = {iss.min_label}; {iss.max:g} = {iss.max_label}[/]")
     for m, why in skipped.items():
         console.print(f"[dim]{m}: not run ({why})[/]")
 

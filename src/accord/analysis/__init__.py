@@ -1,0 +1,1 @@
+"""Analyses over models and scenarios (backtesting, ...)."""
