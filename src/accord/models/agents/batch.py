@@ -77,13 +77,13 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
     terms = np.empty((draws, m))
     stepwise = bool(setting.agents.tit_for_tat.any())
     longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
-    starts = np.append(np.flatnonzero(fire.any(axis=(0, 1))) if events else [], rounds).astype(int)
+    starts = (np.flatnonzero(fire.any(axis=(0, 1))).tolist() if events else []) + [rounds]
     t = 0
     while t < rounds and not done.all():
         live = ~done
         if events:
             _fire(setting, st, events, fire, t, live, rules, record)
-        end = min(int(starts[starts > t][0]), t + longest)
+        end = min(next(r for r in starts if r > t), t + longest)
         rnd = evaluate(st, setting, tau_of(t, end, rounds), rules.acceptance)
         full_at = first_round(rnd.full)
         cut = end - t
