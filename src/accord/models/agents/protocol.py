@@ -74,8 +74,8 @@ def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -
     ws = w[..., None] * st.salience[:, None, :, :]
     num = (ws * known[:, None, :, :]).sum(axis=2)
     den = ws.sum(axis=2)
-    own = np.where(setting.stance, st.ideal, st.no_deal[:, None, :])
-    return np.where(den > 0, num / np.where(den > 0, den, 1.0), own)
+    out = np.where(setting.stance, st.ideal, st.no_deal[:, None, :])  # where it hears no one
+    return np.divide(num, den, out=out, where=den > 0)
 
 
 def evaluate(st: State, setting: Setting, tau: np.ndarray, acceptance: str) -> Round:

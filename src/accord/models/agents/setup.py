@@ -47,7 +47,7 @@ def prepare(
         allow_subset=bool(neg and neg.allow_subset), venue_ids=tuple(c.id for c in scenario.channels),
         venue_members=members, agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
         rounds=rounds_of(scenario, max_rounds),
-        stance=~np.isnan(arrays.position).reshape(-1, n, len(scenario.issues)).any(axis=0),
+        stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)),
     )
     direct = np.ones((n, n), bool)
     alignment = np.zeros((n, n))

@@ -92,9 +92,9 @@ class AgentParams:
 def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
-    code, exponent, concession, risk, reservation = (np.array(c, dtype=float) for c in zip(*rows))
-    share = [1.0 if c == TIME_BASED else k if c == HARDLINER else 0.0 for c, k in zip(code, concession)]
-    return AgentParams(code.astype(int), exponent, concession, risk, reservation, np.array(share))
+    share = [1.0 if c == TIME_BASED else k if c == HARDLINER else 0.0 for c, _, k, _, _ in rows]
+    code, exponent, concession, risk, reservation, share = np.array([row + (s,) for row, s in zip(rows, share)]).T
+    return AgentParams(code.astype(int), exponent, concession, risk, reservation, share)
 
 
 def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, float, float, float, float]:
