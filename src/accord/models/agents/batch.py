@@ -53,10 +53,11 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
     """Play every draw of ``st`` under the schedule ``fire`` (draws, events, rounds); ``record``
     (one draw only) keeps the offers, events and deals for the single-run tables.
 
-    Draws are independent, so a batch too large for stretches of ``STRETCH`` rounds within
-    ``BLOCK`` is played in chunks of draws (keeping the arrays small enough to stay in cache)."""
+    Draws are independent, so a batch too large for stretches of ``STRETCH`` rounds (one with a
+    tit-for-tat party) within ``BLOCK`` is played in chunks of draws (keeping the arrays small
+    enough to stay in cache)."""
     draws, n, m = st.ideal.shape
-    chunk = max(1, BLOCK // (STRETCH * n * n * m))
+    chunk = max(1, BLOCK // ((1 if setting.agents.tit_for_tat.any() else STRETCH) * n * n * m))
     if draws <= chunk:
         return _play(setting, st, events, fire, rules, record)
     parts = []

@@ -70,10 +70,9 @@ def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -
     current positions of those it can reach, friends weighing up to 1.5x and enemies down to 0.5x.
     Where it hears no one on an issue it stays at its own position (or the no-deal outcome).
     ``known`` is the ideal with no-stance issues at 0 (they carry no salience)."""
-    w = can * st.capability[:, None, :] * (1.0 + 0.5 * st.alignment)
-    ws = w[..., None] * st.salience[:, None, :, :]
-    num = (ws * known[:, None, :, :]).sum(axis=2)
-    den = ws.sum(axis=2)
+    w = can * st.capability[:, None, :] * (1.0 + 0.5 * st.alignment)  # (S, listener, speaker)
+    num = w @ (st.salience * known)
+    den = w @ st.salience
     out = np.where(setting.stance, st.ideal, st.no_deal[:, None, :])  # where it hears no one
     return np.divide(num, den, out=out, where=den > 0)
 
