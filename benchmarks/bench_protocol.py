@@ -5,14 +5,15 @@ Prints, for accord's single-run engine (setting up from the scenario and playing
 ``AgentsModel.run`` with its tables), ms per negotiation and µs per round; for the batch engine,
 negotiations per second; and the ratios to NegMAS 0.16's published figures on this machine class
 (13.95 ms per negotiation, 244 µs per round). Every figure is the minimum over repeats, both in wall
-time and in process CPU time: on a shared machine the CPU time is the steadier of the two.
+time and in process CPU time (on a shared machine the CPU time is the steadier of the two), with
+the figures timed in turn so that a changing load affects them alike.
 
 NegMAS (AGPL) is never a dependency. To play the same game with it in this process and print the
 measured ratio, install it into a scratch folder (``pip install --target /tmp/negmas_env negmas``)
 and pass ``--negmas /tmp/negmas_env`` (or set ``ACCORD_NEGMAS_PATH``); an importable negmas is used
 as is.
 
-Run: PYTHONPATH=src python benchmarks/bench_protocol.py [--negmas PATH] [--draws N]
+Run: PYTHONPATH=src python benchmarks/bench_protocol.py [--negmas PATH] [--draws N] [--repeat R]
 """
 
 from __future__ import annotations
@@ -62,7 +63,19 @@ def best_of(fn: Callable[[], object], repeat: int, number: int) -> tuple[float, 
     return wall, cpu
 
 
-def accord_figures(sc: Scenario, draws: int) -> dict[str, object]:
+def interleaved(fns: dict[str, tuple[Callable[[], object], int]], repeat: int) -> dict[str, tuple[float, float]]:
+    """``best_of`` for several functions timed in turn, so a machine whose load changes over the
+    run slows them alike and their ratios stay fair."""
+    best = {name: (np.inf, np.inf) for name in fns}
+    for _ in range(repeat):
+        for name, (fn, number) in fns.items():
+            wall, cpu = best_of(fn, 1, number)
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+    return best
+
+
+def accord_game(sc: Scenario, draws: int) -> dict[str, tuple[Callable[[], object], int]]:
+    """What to time for accord: the engine (setup + play), setup alone, ``run`` and the batch."""
     model = AgentsModel()
     arrays = to_arrays(sc)
     rng = np.random.default_rng(0)
@@ -80,12 +93,12 @@ def accord_figures(sc: Scenario, draws: int) -> dict[str, object]:
         setting, st, events = prepare(sc, many, "linear", ROUNDS)
         play_batch(setting, st, events, sample_schedule(events, setting.rounds, draws, rng), model.rules)
 
-    return {"rounds": engine(), "engine": best_of(engine, 7, 200),
-            "setup": best_of(lambda: prepare(sc, arrays, "linear", ROUNDS), 7, 200),
-            "run": best_of(lambda: model.run(sc, 0), 5, 20), "batch": best_of(batch, 5, 1)}
+    return {"engine": (engine, 100), "setup": (lambda: prepare(sc, arrays, "linear", ROUNDS), 100),
+            "run": (lambda: model.run(sc, 0), 10), "batch": (batch, 1)}
 
 
-def negmas_figures(path: str | None) -> dict[str, object] | None:
+def negmas_game(path: str | None) -> Callable[[], int] | None:
+    """One NegMAS negotiation of the same game (returns its steps), or None without negmas."""
     if path:
         sys.path.insert(0, path)
     try:
@@ -106,7 +119,7 @@ def negmas_figures(path: str | None) -> dict[str, object] | None:
         m.add(AspirationNegotiator(aspiration_type="conceder", name="B"), preferences=ufun("B", False))
         return m.run().step
 
-    return {"rounds": play(), "negotiation": best_of(play, 5, 5)}
+    return play
 
 
 def main() -> None:
@@ -114,11 +127,18 @@ def main() -> None:
     parser.add_argument("--negmas", default=os.environ.get("ACCORD_NEGMAS_PATH"),
                         help="folder holding a scratch install of negmas (benchmark only; AGPL)")
     parser.add_argument("--draws", type=int, default=10_000, help="negotiations in the batch")
+    parser.add_argument("--repeat", type=int, default=7, help="timings per figure (the best is shown)")
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; minima over repeats, wall / CPU")
-    a = accord_figures(game(), args.draws)
-    rounds = a["rounds"]
-    (ew, ec), (sw, sc_), (rw, rc), (bw, bc) = a["engine"], a["setup"], a["run"], a["batch"]
+    fns = accord_game(game(), args.draws)
+    rounds = fns["engine"][0]()
+    negmas = negmas_game(args.negmas)
+    if negmas is not None:
+        steps = negmas()
+        fns["negmas"] = (negmas, 3)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; minima over {args.repeat} repeats "
+          "timed in turn, wall / CPU")
+    t = interleaved(fns, args.repeat)
+    (ew, ec), (sw, sc_), (rw, rc), (bw, bc) = t["engine"], t["setup"], t["run"], t["batch"]
     print(f"accord single-run engine (setup + play): {ew * 1e3:.3f} / {ec * 1e3:.3f} ms per negotiation "
           f"({rounds} rounds: {ew / rounds * 1e6:.2f} / {ec / rounds * 1e6:.2f} µs per round; setup alone "
           f"{sw * 1e3:.3f} / {sc_ * 1e3:.3f} ms)")
@@ -130,15 +150,14 @@ def main() -> None:
           f"({NEGMAS_MS / (rw * 1e3):.1f}x / {NEGMAS_MS / (rc * 1e3):.1f}x NegMAS published)")
     print(f"accord batch engine: {args.draws / bw:,.0f} / {args.draws / bc:,.0f} negotiations per second "
           f"({args.draws:,} draws, {ROUNDS}-round deadline; target {TARGET_PER_S:,})")
-    n = negmas_figures(args.negmas)
-    if n is None:
+    if negmas is None:
         print("negmas is not importable: no same-process comparison (see --negmas)")
         return
-    nw, nc = n["negotiation"]
-    print(f"NegMAS measured here: {nw * 1e3:.2f} / {nc * 1e3:.2f} ms per negotiation ({n['rounds']} steps; "
+    nw, nc = t["negmas"]
+    print(f"NegMAS measured here: {nw * 1e3:.2f} / {nc * 1e3:.2f} ms per negotiation ({steps} steps; "
           f"{nw * 1e3 / NEGMAS_MS:.1f}x / {nc * 1e3 / NEGMAS_MS:.1f}x its published time)")
     print(f"  accord engine is {nw / ew:.0f}x / {nc / ec:.0f}x faster per negotiation, "
-          f"{nw / n['rounds'] / (ew / rounds):.0f}x / {nc / n['rounds'] / (ec / rounds):.0f}x per round; "
+          f"{nw / steps / (ew / rounds):.0f}x / {nc / steps / (ec / rounds):.0f}x per round; "
           f"batch {args.draws / bw * nw:.0f}x / {args.draws / bc * nc:.0f}x NegMAS's negotiations per second")
 
 

@@ -71,6 +71,7 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
 
 def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
           record: Record | None) -> BatchOutcome:
+    """The engine proper for draws that fit in cache: stretch after stretch until all have agreed."""
     draws, n, m = st.ideal.shape
     rounds = setting.rounds
     done = np.zeros(draws, bool)

@@ -101,7 +101,7 @@ def evaluate(st: State, setting: Setting, tau: np.ndarray, acceptance: str) -> R
 
 
 def first_round(found: np.ndarray) -> np.ndarray:
-    """(S,): the first round of the block (B, S, proposer) in which any proposal qualifies, B if none."""
+    """(S,): the first round of the stretch (B, S, proposer) in which any proposal qualifies, B if none."""
     any_ = total(found) > 0
     return np.where(any_.any(axis=0), any_.argmax(axis=0), len(found))
 
@@ -137,7 +137,7 @@ def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.nd
 
 
 def remember(st: State, rnd: Round, live: np.ndarray) -> None:
-    """Tit-for-tat memory after a one-round block: each reactive party concedes what the others'
+    """Tit-for-tat memory after a one-round stretch: each reactive party concedes what the others'
     offers gained it last round."""
     value = rnd.value[0]
     heard = np.swapaxes(rnd.reach, 1, 2)  # heard[s, receiver, proposer]
