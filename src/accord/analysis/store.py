@@ -88,9 +88,9 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def to_json(value: Any) -> str:
+def to_json(value: Any, sort_keys: bool = False) -> str:
     """JSON with NaN/inf as null and numpy scalars as numbers (SQLite and browsers need strict JSON)."""
-    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"))
+    return json.dumps(jsonable(value), sort_keys=sort_keys, separators=(",", ":"))
 
 
 def jsonable(value: Any) -> Any:

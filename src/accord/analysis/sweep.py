@@ -28,7 +28,7 @@ class SweepOutcome:
 
 
 def sweep_key(info: RunInfo, spec: Mapping[str, Any]) -> str:
-    payload = to_json({"info": info.row()[:-1], "spec": spec})
+    payload = to_json({"info": info.row(), "spec": spec}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
