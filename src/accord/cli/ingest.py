@@ -1,0 +1,86 @@
+"""News ingestion commands: `accord ingest` (stories -> events, signals, proposed patch) and
+`accord ingest-eval` (accuracy on a gold-standard file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from ..files import atomic_write_text
+from ..scenario import load
+from ..scenario.errors import AccordError
+from .app import app, console, fail_on_errors
+
+SHOWN = ["story", "sentence_index", "type", "source", "target", "source_text", "target_text", "negated",
+         "hypothetical", "confidence", "span"]
+
+
+def _print_frame(df: pd.DataFrame, title: str, columns: list[str] | None = None) -> None:
+    table = Table(title=title, title_justify="left")
+    cols = columns or list(df.columns)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for row in df[cols].itertuples(index=False):
+        table.add_row(*("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row))
+    console.print(table)
+
+
+@app.command()
+@fail_on_errors
+def ingest(
+    sources: Annotated[list[Path], typer.Argument(help="Story files (.txt), folders, or CSV/JSONL tables (date, title, text).")],
+    scenario: Annotated[Optional[str], typer.Option("--scenario", "-s", help="Scenario file or example name whose actors and aliases resolve names.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the events as CSV.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the events as JSON lines.")] = False,
+    signals: Annotated[bool, typer.Option("--signals", help="Print weekly counts and cooperation-conflict scores per actor pair.")] = False,
+    propose_path: Annotated[Optional[Path], typer.Option("--propose", help="Write proposed scenario events to this patch file (YAML); needs --scenario.")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence (0-1).")] = 0.3,
+) -> None:
+    """Code news stories into PLOVER events (who did what to whom) and propose scenario updates."""
+    from ..ingest import events_frame, ingest as run_ingest, propose, weekly_signals, write_patch
+
+    if not 0 <= min_confidence <= 1:
+        raise AccordError(f"--min-confidence must lie in [0, 1] (got {min_confidence})")
+    if propose_path is not None and scenario is None:
+        raise AccordError("--propose needs --scenario: proposed events refer to the scenario's actors")
+    sc = load(scenario) if scenario else None
+    events = run_ingest(sources, sc, min_confidence)
+    frame = events_frame(events)
+    if out is not None:
+        atomic_write_text(out, frame.to_csv(index=False))
+    if as_json:
+        for row in frame.to_dict(orient="records"):
+            print(json.dumps(row, default=str))
+    elif not signals:
+        _print_frame(frame, f"{len(frame)} events", SHOWN)
+    if signals:
+        _print_frame(weekly_signals(events), "weekly signals per actor pair (score: -1 conflict .. +1 cooperation)")
+    if propose_path is not None and sc is not None:
+        patch = propose(sc, events)
+        write_patch(propose_path, patch)
+        console.print(f"proposed {len(patch['add_events'])} scenario events in {propose_path} (review before applying)")
+    if out is not None:
+        console.print(f"wrote {len(frame)} events to {out}")
+
+
+@app.command("ingest-eval")
+@fail_on_errors
+def ingest_eval(
+    file: Annotated[Path, typer.Argument(help="A PLOVER gold-standard JSON file or a PETRARCH2 validation XML file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (n, event_accuracy, source_accuracy, per_class).")] = False,
+) -> None:
+    """Score the event coder on gold-standard sentences: top-1 type accuracy, source accuracy, per class."""
+    from ..ingest import evaluate
+
+    result = evaluate(file)
+    if as_json:
+        print(json.dumps(result.as_json()))
+        return
+    console.print(f"{file}: {result.n} sentences, event-type accuracy {result.event_accuracy:.1%}, "
+                  f"source-actor accuracy {result.source_accuracy:.1%} ({result.coded} coded)")
+    _print_frame(result.per_class, "per class (top-1)")

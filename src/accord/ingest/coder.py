@@ -1,0 +1,427 @@
+"""Code parsed sentences into PLOVER 2021 events: who did what to whom, how sure, and how real.
+
+One pass over each sentence's dependency parse. Every verb is a candidate; its CAMEO code comes from
+the most specific CAMEO 2.0 pattern whose words occur in the verb's phrase, else the verb's default
+code, else accord's fallback table (rules.py). Clause structure then decides which verbs carry
+events: a reporting verb ("said") hands over to its complement, a governing verb ("threatened to",
+"refused to") keeps the event and absorbs its complement, and a future or modal complement of a
+cooperative act becomes an expressed intent (AGREE), of a hostile act a threat. Negation, modality
+and conditionals are flagged. The confidence ranks a sentence's events (the first is its main one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .actors import ActorResolver, Resolved
+from .dictionaries import COOPERATIVE, Dictionaries, Pattern, load_dictionaries, plover_mode, plover_type
+from .rules import (
+    CARRIERS, CLOSING_VERBS, CONDITIONAL_MARKS, CONTINUING_VERBS, FALLBACK, GOVERNORS,
+    HYPOTHETICAL_GOVERNORS, MODALS, NEGATORS, PROTEST_NOUNS, STAGING_VERBS, STATEMENT_PREFIX, STRIKE_NOUNS, STOPPING_VERBS, TALK_NOUNS, TIE_NOUNS,
+    VENUE_NOUNS, VIOLENCE_NOUNS,
+)
+
+SUBJECTS = {"nsubj", "csubj"}
+PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+COMPLEMENTS = {"xcomp", "ccomp"}
+CUT_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "cc", "punct"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "conj", "parataxis", "pcomp", "acl"}
+ABSORBING_PATH = {"xcomp", "ccomp", "pcomp"}
+HOSTILE = {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT"}
+
+
+@dataclass
+class CodedEvent:
+    story: str
+    sentence_index: int
+    sentence: str
+    type: str
+    cameo: str
+    mode: str
+    source: str | None
+    source_text: str
+    source_code: str | None
+    target: str | None
+    target_text: str
+    target_code: str | None
+    negated: bool
+    hypothetical: bool
+    verb: str
+    span: str
+    confidence: float
+    date: dt.date | None = None
+    rule: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_row(self) -> dict[str, Any]:
+        row = asdict(self)
+        row.pop("extra")
+        row["date"] = self.date.isoformat() if self.date else None
+        return row
+
+
+@dataclass
+class _Candidate:
+    token: Any
+    cameo: str
+    how: str  # pattern | verb | fallback | rule
+    specificity: int
+
+
+class EventCoder:
+    """Codes sentences; holds the dictionaries and a resolver (one per scenario)."""
+
+    def __init__(self, resolver: ActorResolver | None = None, dictionaries: Dictionaries | None = None) -> None:
+        self.dicts = dictionaries or load_dictionaries()
+        self.resolver = resolver or ActorResolver(None, self.dicts)
+
+    # ---- entry points -----------------------------------------------------------------------
+
+    def code_doc(self, doc: Any, story: str = "", date: dt.date | None = None) -> Iterator[CodedEvent]:
+        """Events of every sentence of a parsed document, sentence by sentence, best first."""
+        last_source: Resolved | None = None
+        for k, sent in enumerate(doc.sents):
+            events = self.code_sentence(sent, story, k, date, last_source)
+            for ev in events:
+                if ev.source or ev.source_code:
+                    last_source = Resolved(ev.source, ev.source_code, ev.source_text)
+                    break
+            yield from events
+
+    def code_sentence(
+        self, sent: Any, story: str = "", index: int = 0, date: dt.date | None = None,
+        previous: Resolved | None = None,
+    ) -> list[CodedEvent]:
+        cands = {t.i: c for t in sent if (c := self._code_token(t)) is not None}
+        events: list[CodedEvent] = []
+        for cand in cands.values():
+            ev = self._event(cand, cands, sent, story, index, date, previous)
+            if ev is not None:
+                events.append(ev)
+        events.sort(key=lambda e: -e.confidence)
+        return events
+
+    # ---- per token ----------------------------------------------------------------------------
+
+    def _code_token(self, tok: Any) -> _Candidate | None:
+        if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+            return None
+        if tok.dep_ in ("amod", "compound"):
+            return None  # "Vietnamese-led forces": a verb form used as an adjective
+        lemma = tok.lemma_.lower()
+        if lemma in CARRIERS and any(c.dep_ in COMPLEMENTS for c in tok.children):
+            return _Candidate(tok, "010", "carrier", 0)
+        rule = _noun_object_rule(tok, lemma)
+        if rule:
+            return _Candidate(tok, rule, "rule", 3)
+        entries = self.dicts.verbs.get(lemma, ())
+        if entries:
+            after, before = _context(tok)
+            best: tuple[int, str] | None = None
+            for entry in entries:
+                for pat in entry.patterns:
+                    score = _match(pat, before, after)
+                    if score and pat.code and (best is None or score > best[0]):
+                        best = (score, pat.code)
+            if lemma in GOVERNORS and (best is None or plover_type(best[1]) != plover_type(GOVERNORS[lemma])):
+                return _Candidate(tok, GOVERNORS[lemma], "fallback", 1)
+            if best:
+                return _Candidate(tok, best[1], "pattern", best[0])
+            codes = [e.code for e in entries if e.code]
+            if lemma in FALLBACK and (not codes or lemma in GOVERNORS):
+                return _Candidate(tok, FALLBACK[lemma], "fallback", 0)
+            if codes:
+                return _Candidate(tok, codes[0], "verb", 0)
+        if lemma in FALLBACK:
+            return _Candidate(tok, FALLBACK[lemma], "fallback", 0)
+        if lemma in CARRIERS:
+            return _Candidate(tok, "010", "carrier", 0)
+        return None
+
+    # ---- per candidate --------------------------------------------------------------------
+
+    def _event(self, cand, cands, sent, story, index, date, previous) -> CodedEvent | None:
+        tok = cand.token
+        lemma = tok.lemma_.lower()
+        cameo = cand.cameo
+        kind = plover_type(cameo)
+        comp = next((c for c in tok.children if c.dep_ in COMPLEMENTS and c.i in cands), None)
+        governor = _governor(tok)
+        gov_cand = cands.get(governor.i) if governor is not None else None
+        # A reporting or uncoded verb carries no event of its own when it frames a coded clause.
+        if kind is None or cameo.startswith(STATEMENT_PREFIX) or cand.how == "carrier":
+            return None
+        # A complement under a governing verb is absorbed by it ("threatened to end ...").
+        if _absorbed(tok, cands):
+            return None
+        rule = cand.how
+        negated = _negated(tok)
+        modal = _modal(tok)
+        hypothetical = bool(modal & {"would", "could", "might", "may", "should"}) or _conditional(tok)
+        if gov_cand is not None and tok.dep_ in COMPLEMENTS and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS:
+            hypothetical = True
+        # "X must / should do Y": a demand on X (CAMEO's convention for reported obligations).
+        if modal & {"must", "should"} and not negated and kind not in ("THREATEN", "ACCUSE"):
+            kind, rule = "REQUEST", "obligation"
+        # "will boycott unless ...": a conditional announcement is a threat.
+        elif modal and _unless(tok) and kind not in ("REQUEST", "AGREE"):
+            kind, rule = "THREATEN", "conditional"
+        # Intent: a promised cooperative act is AGREE; a promised hostile act is a threat.
+        elif modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE", "REJECT"):
+            kind, rule = ("AGREE", "intent") if kind in COOPERATIVE else ("THREATEN", "intent")
+        if comp is not None and _governs(cand):
+            inner = plover_type(cands[comp.i].cameo)
+            if lemma in ("agree", "promise", "pledge", "vow", "offer") and inner and inner not in COOPERATIVE:
+                kind, rule = ("THREATEN" if lemma == "vow" else kind), "governs"
+        if negated and cand.how == "rule" and lemma in STOPPING_VERBS:
+            negated = False  # "hasn't let up on attacks": the negation is the reading itself
+        if negated and kind in COOPERATIVE and cand.how != "rule":
+            kind, rule = "REJECT", "negated-cooperation"
+        src, tgt = self._participants(tok, sent, previous)
+        conf = _confidence(cand, tok, governor, src, tgt)
+        return CodedEvent(
+            story=story, sentence_index=index, sentence=sent.text.strip(), type=kind, cameo=cameo,
+            mode=plover_mode(cameo), source=src.actor if src else None,
+            source_text=src.text if src else "", source_code=src.code if src else None,
+            target=tgt.actor if tgt else None, target_text=tgt.text if tgt else "",
+            target_code=tgt.code if tgt else None, negated=negated and rule != "negated-cooperation",
+            hypothetical=hypothetical, verb=lemma, span=_span(tok), confidence=round(conf, 3), date=date,
+            rule=rule,
+        )
+
+    def _participants(self, tok, sent, previous) -> tuple[Resolved | None, Resolved | None]:
+        subj = _subject(tok)
+        passive = next((c for c in tok.children if c.dep_ in PASSIVE_SUBJECTS), None)
+        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        src_tok = agent if passive is not None and agent is not None else subj
+        source = self._resolve(src_tok, previous) if src_tok is not None else None
+        target = None
+        for cand in _objects(tok, passive if agent is not None else None):
+            target = self._resolve(cand, None)
+            if target and (target.actor or target.code) and (source is None or target.text != source.text):
+                if source is not None and target.actor and target.actor == source.actor:
+                    target = Resolved(None, target.code, target.text)  # "Obama ... U.S. involvement"
+                break
+            target = None
+        return source, target
+
+    def _resolve(self, tok, previous: Resolved | None) -> Resolved | None:
+        if tok.pos_ == "PRON":
+            if tok.lower_ in ("they", "he", "she", "we", "who"):
+                return previous
+            return None
+        words = [t.lower_ for t in _phrase(tok)]
+        res = self.resolver.resolve(words, head=tok.lemma_.lower(), text=" ".join(t.text for t in _phrase(tok)))
+        return res
+
+
+# ---- parse helpers (pure functions of spaCy tokens) -------------------------------------------
+
+
+def _phrase(tok) -> list:
+    """The noun phrase of a token, without the clauses hanging off it."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ not in CUT_DEPS and child.dep_ not in ("prep",) or (child.dep_ == "prep" and child.lower_ == "of"):
+            out.extend(_phrase(child))
+        elif child.dep_ == "conj" and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
+            out.extend(_phrase(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _context(tok) -> tuple[set[str], set[str]]:
+    """Words after and before a verb within its own clause (text and lemma), for pattern matching."""
+    after: set[str] = set()
+    before: set[str] = set()
+    for t in _clause(tok):
+        if t.i == tok.i:
+            continue
+        bag = after if t.i > tok.i else before
+        bag.add(t.lower_)
+        bag.add(t.lemma_.lower())
+    subj = _subject(tok)
+    if subj is not None:
+        for t in subj.subtree:
+            before.add(t.lower_)
+            before.add(t.lemma_.lower())
+    return after, before
+
+
+def _clause(tok) -> list:
+    """A verb's own clause: its subtree without the clauses it embeds."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ not in CLAUSE_DEPS:
+            out.extend(child.subtree)
+    return out
+
+
+def _match(pat: Pattern, before: set[str], after: set[str]) -> int:
+    """How many words a pattern matched (0 if any of its words is missing)."""
+    if not pat.after and not pat.before:
+        return 0
+    for alts in pat.after:
+        if not any(a in after for a in alts):
+            return 0
+    for alts in pat.before:
+        if not any(a in before for a in alts):
+            return 0
+    return len(pat.after) + len(pat.before)
+
+
+def _noun_object_rule(tok, lemma: str) -> str | None:
+    """Readings from the verb's object noun: closing a venue, halting talks, (not) stopping attacks."""
+    objects = [t.lemma_.lower() for t in _objects(tok, None)]
+    objects += [g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    particle = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+    obj = set(objects)
+    if lemma in CLOSING_VERBS and obj & VENUE_NOUNS:
+        return "160"
+    if lemma in CLOSING_VERBS and obj & TALK_NOUNS:
+        return "164"
+    if lemma in CLOSING_VERBS and obj & TIE_NOUNS:
+        return "161"
+    if lemma in STAGING_VERBS and obj & STRIKE_NOUNS and not obj & VIOLENCE_NOUNS - {"strike"}:
+        return "143"
+    if lemma in STAGING_VERBS and obj & PROTEST_NOUNS:
+        return "141"
+    if obj & VIOLENCE_NOUNS:
+        if lemma in STOPPING_VERBS and _negated(tok):
+            return "190"
+        if lemma in CONTINUING_VERBS:
+            return "190"
+        if lemma in STOPPING_VERBS and (particle or lemma != "let"):
+            return "0871"
+    return None
+
+
+def _objects(tok, passive) -> list:
+    found = [c for c in tok.children if c.dep_ in ("dobj", "dative", "attr", "oprd")]
+    for c in tok.children:
+        if c.dep_ == "prt":
+            found += [g for g in c.children if g.dep_ == "dobj"]
+        if c.dep_ == "prep" and c.lower_ in ("to", "with", "against", "on", "at", "from", "for", "of", "into", "in", "over"):
+            found += [g for g in c.children if g.dep_ == "pobj"]
+    if passive is not None:
+        found.insert(0, passive)
+    for c in tok.children:
+        if c.dep_ in COMPLEMENTS:
+            found += [g for g in c.children if g.dep_ in SUBJECTS | {"dobj"}]
+    return found
+
+
+def _subject(tok):
+    """The subject, inherited through conjoined and controlled verbs ("agreed to X", "A and B")."""
+    seen = 0
+    while tok is not None and seen < 6:
+        subj = next((c for c in tok.children if c.dep_ in SUBJECTS), None)
+        if subj is not None:
+            if subj.pos_ == "PRON" and tok.dep_ == "ccomp":
+                outer = _subject(tok.head)
+                if outer is not None and outer.pos_ != "PRON":
+                    return outer
+            return subj
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+            continue
+        if tok.dep_ == "ccomp" and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _absorbed(tok, cands) -> bool:
+    """Whether a governing verb above ("threatened to", "accused X of") takes this clause in."""
+    node, through = tok, False
+    for _ in range(5):
+        if node.head is node:
+            return False
+        through = through or node.dep_ in ABSORBING_PATH
+        node = node.head
+        cand = cands.get(node.i)
+        if cand is not None:
+            return through and _governs(cand)
+        if node.dep_ not in ABSORBING_PATH | {"prep", "conj", "pobj"}:
+            return False
+    return False
+
+
+def _governor(tok):
+    return tok.head if tok.head is not tok else None
+
+
+def _governs(cand: _Candidate) -> bool:
+    lemma = cand.token.lemma_.lower()
+    return lemma in GOVERNORS or (cand.how in ("pattern", "verb") and not cand.cameo.startswith(STATEMENT_PREFIX)
+                                   and lemma not in CARRIERS)
+
+
+def _negated(tok) -> bool:
+    return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "det")) for c in tok.children)
+
+
+def _modal(tok) -> set[str]:
+    mods = {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go" and any(c.lower_ == "to" for c in tok.children):
+        mods.add("will")
+    return mods & MODALS
+
+
+def _unless(tok) -> bool:
+    return any(c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
+               for c in tok.children)
+
+
+def _conditional(tok) -> bool:
+    node = tok
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children):
+            return True
+        if node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _span(tok) -> str:
+    keep = [tok] + [c for c in tok.children if c.dep_ in ("neg", "aux", "prt", "dobj", "auxpass")]
+    keep = sorted(keep, key=lambda t: t.i)
+    return " ".join(t.text for t in keep)
+
+
+def _confidence(cand: _Candidate, tok, governor, src, tgt) -> float:
+    base = {"pattern": 0.7, "rule": 0.75, "verb": 0.6, "fallback": 0.55}.get(cand.how, 0.5)
+    base += min(cand.specificity, 3) * 0.04
+    depth = 0
+    node = tok
+    while node.head is not node and depth < 5:
+        if node.dep_ not in COMPLEMENTS and node.dep_ != "conj":
+            depth += 1
+        node = node.head
+    base -= 0.08 * depth
+    if tok.dep_ == "ROOT":
+        base += 0.08
+    if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in tok.children):
+        base -= 0.15
+    if src is not None and (src.actor or src.code):
+        base += 0.08
+    if tgt is not None:
+        base += 0.03
+    return max(0.05, min(0.99, base))
+
+
+def code_texts(texts: Iterable[str], coder: EventCoder | None = None, batch_size: int = 64) -> list[list[CodedEvent]]:
+    """Code single sentences or short texts (the evaluator's entry point): events per text, best first."""
+    from .nlp import nlp
+
+    coder = coder or EventCoder()
+    out = []
+    for k, doc in enumerate(nlp().pipe(texts, batch_size=batch_size)):
+        out.append(sorted(coder.code_doc(doc, story=str(k)), key=lambda e: -e.confidence))
+    return out
