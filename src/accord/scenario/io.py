@@ -65,9 +65,36 @@ def dumps_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+class _ScenarioLoader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys and leaves dates as text.
+
+    A repeated key would silently drop a stance; and PyYAML's own date parsing raises a bare
+    ValueError on an impossible date (2013-02-30), so dates go to the schema, which names the field.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                continue  # unhashable keys are refused by the base class with their own message
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}; each key may appear once", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def loads_yaml(text: str, file: str | None = None) -> Scenario:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_ScenarioLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
@@ -88,14 +115,17 @@ def loads_json(text: str, file: str | None = None) -> Scenario:
 
 def read_text(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            "the file is not UTF-8 text", file=str(path), location=f"byte {exc.start}",
-            allowed="a UTF-8 encoded text file",
-        ) from None
+        data = path.read_bytes()
     except OSError as exc:
         raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            "the file is not UTF-8 text", file=str(path), location=f"line {line}, byte {exc.start}",
+            value=data[exc.start : exc.end], allowed="a UTF-8 encoded text file",
+        ) from None
 
 
 def _read_csv(path: Path) -> Scenario:

@@ -48,7 +48,7 @@ def read_csv_text(text: str, file: str) -> "Any":
                 allowed=f"{3 + 2 * n_dims} fields (name, description, power, position/salience pairs)",
             )
         values = [_float(c, file, f"line {r}, field {k + 3}") for k, c in enumerate(cells[2:])]
-        actors.append((cells[0], cells[1], values[0], values[1::2], values[2::2]))
+        actors.append((cells[0], cells[1], values[0], values[1::2], values[2::2], f"line {r}"))
     return _build(head[0], head[1], dims, actors, {}, file)
 
 
@@ -57,7 +57,10 @@ def read_xml_text(text: str, file: str) -> "Any":
         root = ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:
         line, col = exc.position
-        raise ScenarioError("not well-formed XML", file=file, location=f"line {line}, column {col + 1}") from None
+        reason = str(exc).split(":")[0]
+        raise ScenarioError(
+            f"not well-formed XML ({reason})", file=file, location=f"line {line}, column {col + 1}"
+        ) from None
     if root.tag != "Scenario":
         raise ScenarioError("not a KTAB scenario", file=file, location="root element", value=root.tag, allowed="Scenario")
     dims = [(d.text or "").strip() for d in root.findall("./Dimensions/dName")]
@@ -78,7 +81,7 @@ def read_xml_text(text: str, file: str) -> "Any":
                     f"wrong number of {label} values", file=file, location=where, value=len(vec),
                     allowed=f"{len(dims)}, one per dimension",
                 )
-        actors.append((name, (el.findtext("description") or "").strip(), cap, pos, sal))
+        actors.append((name, (el.findtext("description") or "").strip(), cap, pos, sal, where))
     smp: dict[str, Any] = {}
     seed = (root.findtext("prngSeed") or "").strip()
     if seed:
@@ -101,11 +104,12 @@ def read_xml_text(text: str, file: str) -> "Any":
 
 
 def _build(name: str, desc: str, dims: list[str], actors: list, smp: dict[str, Any], file: str) -> Any:
+    """The scenario from parsed KTAB actors: (name, description, power, positions, saliences, where)."""
     ids = [_dim_id(d, k) for k, d in enumerate(dims)]
-    for a_name, _, _, _, sal in actors:
+    for a_name, _, _, _, sal, where in actors:
         if sum(sal) > 100 + 1e-9:
             raise ScenarioError(
-                "saliences of one actor sum to more than 100", file=file, location=f"actor {a_name}",
+                f"the saliences of actor {a_name} sum to more than 100", file=file, location=where,
                 value=round(sum(sal), 6), allowed="a total of at most 100 (a salience is a share of attention)",
             )
     data = {

@@ -180,7 +180,7 @@ class ThreatEvent(_EventBase):
     target: Id | None = None
     issue: Id | None = Field(default=None, description="The issue the consequence acts on.")
     consequence: float | None = Field(
-        default=None, description="Where that issue ends up if the threat is executed."
+        default=None, allow_inf_nan=False, description="Where that issue ends up if the threat is executed."
     )
     by_date: dt.date | None = None
     credibility: float = Field(default=0.5, ge=0, le=1)
@@ -326,6 +326,11 @@ class Scenario(_Strict):
                 _known(ev.threat, threats, f"events.{k}.threat")
             if ev.date is not None and self.start is None:
                 raise ValueError(f"events.{k}.date: a dated event needs the scenario's `start` date")
+            _event_values_in_range(ev, k, by_issue)
+        if self.deadline and self.deadline.date and self.start and self.deadline.date < self.start:
+            raise ValueError(
+                f"deadline.date: {self.deadline.date} lies before the start date; allowed: {self.start} or later"
+            )
         return self
 
     # -- convenience views (pure, no state) --
@@ -371,4 +376,22 @@ def _unique(ids: list[str], where: str) -> None:
 
 def _known(value: str, known: set[str], where: str) -> None:
     if value not in known:
-        raise ValueError(f"{where}: unknown id {value!r}; allowed: {', '.join(sorted(known))}")
+        allowed = ", ".join(sorted(known)) or "none is defined"
+        raise ValueError(f"{where}: unknown id {value!r}; allowed: {allowed}")
+
+
+def _event_values_in_range(ev: Any, k: int, by_issue: dict[str, Issue]) -> None:
+    """Targets an event sets on an issue scale (a new position, a no-deal outcome, a threat's
+    consequence) must lie on that scale; a salience target on 0-100."""
+    field = {"position_shift": "to", "reservation_shift": "to", "threat": "consequence"}.get(ev.type)
+    if ev.type == "salience_shift" and ev.to is not None and not 0 <= ev.to <= 100:
+        raise ValueError(f"events.{k}.to: salience {ev.to:g} is out of range; allowed: 0 to 100")
+    value = getattr(ev, field, None) if field else None
+    if value is None or ev.issue is None:
+        return
+    iss = by_issue[ev.issue]
+    if not iss.min <= value <= iss.max:
+        raise ValueError(
+            f"events.{k}.{field}: {value:g} lies outside the range of issue {ev.issue!r}; "
+            f"allowed: {iss.min:g} to {iss.max:g}"
+        )

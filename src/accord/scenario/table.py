@@ -9,6 +9,7 @@ events do not fit one row per stance; keep them in YAML.
 from __future__ import annotations
 
 import math
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +51,19 @@ def write_frame(frame: pd.DataFrame, path: Path, suffix: str) -> None:
 
 def read_table(path: Path) -> Scenario:
     file = str(path)
+    xlsx = path.suffix.lower() == ".xlsx"
     try:
-        if path.suffix.lower() == ".xlsx":
-            frame = pd.read_excel(path, dtype=object)
-            first_row = 2  # header is row 1 in a spreadsheet
+        if xlsx:
+            frame = pd.read_excel(path, dtype=object, engine="openpyxl")
         else:
             frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-            first_row = 2
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ScenarioError(
+            f"not an Excel workbook ({exc})", file=file,
+            allowed="an .xlsx workbook whose first sheet has the columns " + ", ".join(REQUIRED),
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise ScenarioError("the file is empty", file=file, allowed="a header row " + ",".join(REQUIRED)) from None
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise ScenarioError(f"cannot read the table: {str(exc).splitlines()[0]}", file=file) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
@@ -68,16 +75,33 @@ def read_table(path: Path) -> Scenario:
         )
     if frame.empty:
         raise ScenarioError("the table has no rows", file=file, allowed="one row per actor and issue")
-    return scenario_from_data(_rows_to_data(frame, first_row, file), file)
+    rows: dict[tuple[str, str], int] = {}
+    data = _rows_to_data(frame, file, rows)
+    try:
+        return scenario_from_data(data, file)
+    except ScenarioError as exc:
+        raise _at_row(exc, rows) from None
 
 
-def _rows_to_data(frame: pd.DataFrame, first_row: int, file: str) -> dict[str, Any]:
+def _at_row(exc: ScenarioError, rows: dict[tuple[str, str], int]) -> ScenarioError:
+    """Point a schema error on stances.<actor>.<issue>... at the table row it came from."""
+    parts = (exc.location or "").split(".")
+    row = rows.get((parts[1], parts[2])) if len(parts) >= 3 and parts[0] == "stances" else None
+    if row is None:
+        return exc
+    column = parts[3] if len(parts) > 3 else None
+    where = f"row {row}" + (f", column {column}" if column else "") + f" ({exc.location})"
+    return ScenarioError(exc.message, file=exc.file, location=where, value=exc.value, allowed=exc.allowed)
+
+
+def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], int]) -> dict[str, Any]:
+    """The scenario dict the table holds; ``rows`` is filled with each stance's row number (header = 1)."""
     actors: dict[str, dict[str, Any]] = {}
     issues: dict[str, dict[str, Any]] = {}
     stances: dict[str, dict[str, Any]] = {}
     name = "table"
     for k, rec in enumerate(frame.to_dict("records")):
-        row = f"row {k + first_row}"
+        row = f"row {k + 2}"
         vals = {c: _cell(rec.get(c), c, row, file) for c in frame.columns if c in REQUIRED + OPTIONAL}
         for col in ("actor", "issue"):
             if vals.get(col) in (None, ""):
@@ -102,6 +126,7 @@ def _rows_to_data(frame: pd.DataFrame, first_row: int, file: str) -> dict[str, A
                 allowed="one row per actor and issue",
             )
         stances[aid][iid] = {"position": vals["position"], "salience": vals["salience"]}
+        rows[(aid, iid)] = k + 2
         if vals.get("source"):
             stances[aid][iid]["source"] = str(vals["source"])
         if vals.get("scenario"):

@@ -11,6 +11,8 @@ from .schema import EVENT_TYPES, Scenario
 
 
 def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
+    if data is None:
+        raise ScenarioError("the file is empty", file=file, allowed="a scenario: name, actors, issues, stances, ...")
     if not isinstance(data, dict):
         raise ScenarioError(
             "the top level must be a mapping of scenario fields",
@@ -25,8 +27,13 @@ def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
 
 
 def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> ScenarioError:
-    """The first error, located by its field path, with the offending value and what is allowed."""
-    err = exc.errors(include_url=False)[0]
+    """The first error, located by its field path, with the offending value and what is allowed.
+
+    A misspelt field also shows up as a missing required one; naming the misspelling is the
+    useful message, so unknown fields are reported first.
+    """
+    errors = exc.errors(include_url=False)
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [str(p) for p in err["loc"] if not _is_union_tag(p)]
     path = ".".join(loc)
     msg = err["msg"].removeprefix("Value error, ")
@@ -38,6 +45,8 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
         )
     if err["type"] == "union_tag_not_found":
         return ScenarioError("an event needs a `type`", file=file, location=path, allowed=EVENT_TYPES)
+    if err["type"] == "missing":
+        return ScenarioError("a required field is missing", file=file, location=path)
     if err["type"] == "extra_forbidden":
         return ScenarioError("unknown field", file=file, location=path, allowed=_allowed_fields(loc))
     if not loc:
