@@ -105,3 +105,19 @@ def test_cli_montecarlo_json(tmp_path):
     assert data["p_agreement"] is None and data["run_id"] == 1
     bad = CliRunner().invoke(app, ["montecarlo", "afghanistan-2013", "--draws", "0", "--no-store"])
     assert bad.exit_code == 2 and "--draws must be at least 1" in bad.output
+
+
+def test_cli_forecast_with_draws_adds_intervals_and_pivotal_actors(tmp_path):
+    res = CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--draws", "300", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    point = {r["issue"]: r["forecast"] for r in data["issues"]}
+    for row in data["intervals"]:
+        assert row["p10"] <= row["median"] <= row["p90"]
+        assert row["p10"] - 5 < point[row["issue"]] < row["p90"] + 5
+    assert {p["issue"] for p in data["pivotal"]} == set(point)
+    assert data["run_id"] == 1 and (tmp_path / "accord-runs.sqlite").exists()  # the conftest's private store
+    table = CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--draws", "100", "--no-store"])
+    assert table.exit_code == 0 and "80% interval" in table.output and "pivotal" in table.output
+    plain = json.loads(CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--json"]).stdout)
+    assert "intervals" not in plain

@@ -91,7 +91,7 @@ def _dask_map(
                 ) from None
         else:
             cluster = LocalCluster(
-                n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             client = Client(cluster)
         with client:
