@@ -199,6 +199,10 @@ class ActorEvent(_EventBase):
     type: Literal["actor_leaves", "actor_returns"]
     actor: Id
     condition: str = ""
+    return_probability: float = Field(
+        default=0.0, ge=0, le=1,
+        description="For actor_leaves: per-round probability of coming back in each later round (agents model).",
+    )
 
 
 class ReservationEvent(_EventBase):

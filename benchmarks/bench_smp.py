@@ -1,0 +1,55 @@
+"""Speed of the SMP against KTAB's C++ smpc on KAPSARC's scaling sets (figures in ../shared/data/README.md).
+
+Run from the repository root: PYTHONPATH=src python benchmarks/bench_smp.py [--all]
+Prints wall time, CPU time, peak traced memory (numpy arrays included) and the ratio to KTAB's
+wall time. --all adds the SOE and dummyData_6Dim sets.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from accord.models.smp import SMP
+from accord.scenario import load
+
+KTAB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ktab"
+# KTAB smpc --logmin wall seconds (2 cores, 2026), from ../shared/data/README.md
+KTAB_SECONDS = {"dummyData-a040": 4.1, "dummyData-a080": 48.6, "dummyData-a160": 496.0,
+                "SOE-Pol-Comp": 0.28, "SOE-Policy": 1.0, "dummyData_6Dim": 2.1, "dummyData_3Dim": 0.04}
+KTAB_PEAK_MB = {"dummyData-a160": 493.0}
+
+
+def bench(name: str) -> None:
+    scenario = load(KTAB / f"{name}.csv")
+    model = SMP()
+    model.run(scenario)  # warm-up: imports and numpy caches
+    tracemalloc.start()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = model.run(scenario)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    # tracing slows numpy-heavy code a little, so time a clean run too
+    clean = time.perf_counter()
+    model.run(scenario)
+    clean = time.perf_counter() - clean
+    ref = KTAB_SECONDS.get(name)
+    ratio = f"{ref / clean:7.0f}x" if ref else "      -"
+    mem = f"(KTAB {KTAB_PEAK_MB[name]:.0f} MB)" if name in KTAB_PEAK_MB else ""
+    print(f"{name:16s} {len(scenario.actors):4d}x{len(scenario.issues)} turns {result.info['turns']:3d}  "
+          f"wall {clean:7.3f} s  cpu {cpu:7.3f} s  peak {peak:6.1f} MB {mem:16s} KTAB {ref or float('nan'):6.2f} s  speed-up {ratio}")
+
+
+def main() -> None:
+    names = ["dummyData-a040", "dummyData-a080", "dummyData-a160"]
+    if "--all" in sys.argv:
+        names = ["dummyData_3Dim", "SOE-Pol-Comp", "SOE-Policy", "dummyData_6Dim", *names]
+    for name in names:
+        bench(name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+"""The multilateral negotiation simulator (model ``agents``): see docs/agents.md."""
+
+from .model import AgentsModel
+from .strategies import STRATEGIES
+
+__all__ = ["AgentsModel", "STRATEGIES"]

@@ -1,0 +1,200 @@
+"""Scenario events as data the engine can apply to many draws at once.
+
+``compile_events`` checks each event against what the agents model needs (ScenarioError naming the
+event and the allowed values) and resolves ids to indices; ``sample_schedule`` decides, with the one
+random generator, in which rounds each event fires in each draw; ``apply_event`` changes the state
+of the draws where it fires.
+
+Semantics (docs/agents.md): a ``shock`` moves every stance on its issue by ``size`` (times the
+model's ``shock_scale``); with ``probability`` below 1 it recurs every round from its date with that
+probability. A ``threat`` lowers each target's reservation by credibility x the utility the target
+would lose if it got the consequence instead of what it now counts on (its reservation value: the
+no-deal outcome, or the analyst's higher estimate in ``params.reservation``); at ``by_date`` it is carried
+out with probability = credibility (a random event) unless executed or withdrawn before.
+``actor_leaves`` takes an actor from the table; with ``return_probability`` it comes back in each
+later round with that probability (or through an ``actor_returns`` event).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ...scenario.errors import ScenarioError
+from ...scenario.schema import Scenario
+from .state import Setting, State
+
+
+@dataclass(frozen=True)
+class Compiled:
+    kind: str
+    round: int
+    probability: float  # per-round probability from `round` on when recurring, else chance at `round`
+    recurring: bool
+    actors: tuple[str, ...]
+    description: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def _round(scenario: Scenario, ev: Any) -> int:
+    return ev.round if ev.round is not None else scenario.round_of(ev.date)
+
+
+def compile_events(scenario: Scenario) -> tuple[list[Compiled], int]:
+    """The events as Compiled records (threat executions at their deadlines added), and the threat count."""
+    a_ix = {a: k for k, a in enumerate(scenario.actor_ids)}
+    i_ix = {i: k for k, i in enumerate(scenario.issue_ids)}
+    v_ix = {c.id: k for k, c in enumerate(scenario.channels)}
+    threats: dict[str, int] = {}
+    acts_on: list[tuple[int, float]] = []
+    out: list[Compiled] = []
+    for k, ev in enumerate(scenario.events):
+        where = f"events.{k}" + (f" ({ev.id})" if ev.id else "")
+        r, text = _round(scenario, ev), ev.description or ev.type
+        if ev.type in ("channel_open", "channel_close"):
+            args = {"open": ev.type == "channel_open"}
+            if ev.channel is not None:
+                args["venue"], who = v_ix[ev.channel], (ev.channel,)
+            else:
+                args["pair"], who = (a_ix[ev.between[0]], a_ix[ev.between[1]]), tuple(ev.between)
+                if ev.between[0] == ev.between[1]:
+                    raise ScenarioError("a channel joins two different actors", location=f"{where}.between",
+                                        value=list(ev.between), allowed="two different actor ids")
+            out.append(Compiled(ev.type, r, 1.0, False, who, text, args))
+        elif ev.type in ("position_shift", "salience_shift"):
+            holders = [a for a, row in scenario.stances.items() if ev.issue in row]
+            if ev.actor not in holders:
+                raise ScenarioError(f"actor {ev.actor!r} takes no stance on issue {ev.issue!r}",
+                                    location=f"{where}.actor", value=ev.actor, allowed=", ".join(holders))
+            out.append(Compiled(ev.type, r, 1.0, False, (ev.actor,), text,
+                                {"actor": a_ix[ev.actor], "issue": i_ix[ev.issue], "to": ev.to, "by": ev.by}))
+        elif ev.type == "relation_change":
+            out.append(Compiled(ev.type, r, 1.0, False, tuple(ev.between), text,
+                                {"pair": (a_ix[ev.between[0]], a_ix[ev.between[1]]), "to": ev.to, "by": ev.by}))
+        elif ev.type == "threat":
+            out.extend(_threat(scenario, ev, where, r, text, len(threats), a_ix, i_ix))
+            threats[ev.id or f"#{k}"] = len(threats)
+            acts_on.append((i_ix[ev.issue], ev.consequence))
+        elif ev.type in ("threat_executed", "threat_withdrawn"):
+            if ev.threat not in threats:
+                raise ScenarioError(f"{ev.type} refers to a threat announced later in the list",
+                                    location=f"{where}.threat", value=ev.threat, allowed=", ".join(threats) or "none yet")
+            out.append(Compiled(ev.type, r, 1.0, False, (ev.threat,), text,
+                                {"threat": threats[ev.threat], "acts_on": acts_on[threats[ev.threat]]}))
+        elif ev.type in ("actor_leaves", "actor_returns"):
+            out.append(Compiled(ev.type, r, 1.0, False, (ev.actor,), text, {"actor": a_ix[ev.actor]}))
+            p = getattr(ev, "return_probability", 0.0)
+            if ev.type == "actor_leaves" and p > 0:
+                out.append(Compiled("actor_returns", r + 1, p, True, (ev.actor,),
+                                    f"{ev.actor} returns to the table ({ev.condition or 'random return'})",
+                                    {"actor": a_ix[ev.actor], "if_away": True}))
+        elif ev.type == "reservation_shift":
+            out.append(Compiled(ev.type, r, 1.0, False, (ev.issue,), text, {"issue": i_ix[ev.issue], "to": ev.to}))
+        elif ev.type == "shock":
+            if ev.issue is None and ev.size != 0:
+                raise ScenarioError("a shock with a size needs the issue it acts on", location=f"{where}.issue",
+                                    allowed=", ".join(scenario.issue_ids))
+            who = (ev.actor,) if ev.actor else ()
+            out.append(Compiled("shock", r, ev.probability, ev.probability < 1, who, text,
+                                {"issue": None if ev.issue is None else i_ix[ev.issue], "size": ev.size}))
+    return out, len(threats)
+
+
+def _threat(scenario, ev, where, r, text, index, a_ix, i_ix) -> list[Compiled]:
+    if ev.issue is None or ev.consequence is None:
+        raise ScenarioError("a threat needs the `issue` it acts on and its `consequence` there",
+                            location=where, allowed="issue: " + ", ".join(scenario.issue_ids))
+    if ev.target == ev.actor:
+        others = [a for a in scenario.actor_ids if a != ev.actor]
+        raise ScenarioError("an actor cannot threaten itself", location=f"{where}.target", value=ev.target,
+                            allowed=", ".join(others))
+    targets = [a_ix[ev.target]] if ev.target else [a_ix[a] for a in scenario.actor_ids if a != ev.actor]
+    args = {"threat": index, "targets": targets, "issue": i_ix[ev.issue], "to": ev.consequence,
+            "credibility": ev.credibility}
+    who = (ev.actor,) + ((ev.target,) if ev.target else ())
+    found = [Compiled("threat", r, 1.0, False, who, text, args)]
+    if ev.by_date is not None:
+        if scenario.start is None:
+            raise ScenarioError("a threat's by_date needs the scenario's `start` date", location=f"{where}.by_date")
+        found.append(Compiled("threat_executed", max(r, scenario.round_of(ev.by_date)), ev.credibility, False, who,
+                              f"no deal by {ev.by_date}: the threat is carried out",
+                              {"threat": index, "acts_on": (args["issue"], args["to"])}))
+    return found
+
+
+def sample_schedule(events: list[Compiled], rounds: int, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """fire[d, e, t]: whether event e fires in round t of draw d; random draws in event order."""
+    fire = np.zeros((draws, len(events), rounds), bool)
+    for e, ev in enumerate(events):
+        if ev.round >= rounds:
+            continue
+        if ev.recurring:
+            fire[:, e, ev.round:] = rng.random((draws, rounds - ev.round)) < ev.probability
+        elif ev.probability < 1:
+            fire[:, e, ev.round] = rng.random(draws) < ev.probability
+        else:
+            fire[:, e, ev.round] = True
+    return fire
+
+
+def is_random(ev: Compiled) -> bool:
+    return ev.recurring or ev.probability < 1
+
+
+def apply_event(st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: int, shock_scale: float) -> np.ndarray:
+    """Change the draws in ``mask`` (S,) in place; return where the event had an effect (S,)."""
+    a = ev.args
+    if ev.kind in ("channel_open", "channel_close"):
+        if "venue" in a:
+            st.venue_open[:, a["venue"]] = np.where(mask, a["open"], st.venue_open[:, a["venue"]])
+        else:
+            _set_pair(st.direct, a["pair"], mask, a["open"])
+    elif ev.kind in ("position_shift", "salience_shift"):
+        target = st.ideal if ev.kind == "position_shift" else st.salience
+        lo, hi = (setting.lo[a["issue"]], setting.hi[a["issue"]]) if ev.kind == "position_shift" else (0.0, 100.0)
+        old = target[:, a["actor"], a["issue"]]
+        new = np.clip(a["to"] if a["to"] is not None else old + a["by"], lo, hi)
+        target[:, a["actor"], a["issue"]] = np.where(mask, new, old)
+    elif ev.kind == "relation_change":
+        i, j = a["pair"]
+        old = st.alignment[:, i, j]
+        _set_pair(st.alignment, a["pair"], mask, np.clip(a["to"] if a["to"] is not None else old + a["by"], -1, 1))
+    elif ev.kind == "threat":
+        moved = st.no_deal.copy()
+        moved[:, a["issue"]] = a["to"]
+        loss = np.maximum(st.reservation(setting) - st.no_deal_utility(setting, moved), 0.0) * a["credibility"]
+        chosen = np.zeros(len(setting.actors), bool)
+        chosen[a["targets"]] = True
+        st.threat_loss[:, a["threat"]] = np.where(mask[:, None] & chosen, loss, st.threat_loss[:, a["threat"]])
+        st.threat_live[:, a["threat"]] |= mask
+    elif ev.kind in ("threat_executed", "threat_withdrawn"):
+        k = a["threat"]
+        mask = mask & st.threat_live[:, k]
+        if ev.kind == "threat_executed":
+            issue, to = a["acts_on"]
+            st.no_deal[:, issue] = np.where(mask, to, st.no_deal[:, issue])
+        st.threat_loss[:, k] = np.where(mask[:, None], 0.0, st.threat_loss[:, k])
+        st.threat_live[:, k] &= ~mask
+    elif ev.kind == "actor_leaves":
+        mask = mask & st.present[:, a["actor"]]
+        st.present[:, a["actor"]] &= ~mask
+        st.left_round[:, a["actor"]] = np.where(mask, t, st.left_round[:, a["actor"]])
+    elif ev.kind == "actor_returns":
+        mask = mask & ~st.present[:, a["actor"]]
+        st.present[:, a["actor"]] |= mask
+        st.left_round[:, a["actor"]] = np.where(mask, np.nan, st.left_round[:, a["actor"]])
+    elif ev.kind == "reservation_shift":
+        st.no_deal[:, a["issue"]] = np.where(mask, a["to"], st.no_deal[:, a["issue"]])
+    elif ev.kind == "shock" and a["issue"] is not None:
+        col = st.ideal[:, :, a["issue"]]
+        moved = np.clip(col + a["size"] * shock_scale, setting.lo[a["issue"]], setting.hi[a["issue"]])
+        st.ideal[:, :, a["issue"]] = np.where(mask[:, None], moved, col)
+    return mask
+
+
+def _set_pair(matrix: np.ndarray, pair: tuple[int, int], mask: np.ndarray, value: Any) -> None:
+    i, j = pair
+    for x, y in ((i, j), (j, i)):
+        matrix[:, x, y] = np.where(mask, value, matrix[:, x, y])

@@ -1,0 +1,68 @@
+"""From a scenario (and its numeric arrays, possibly with a draw axis) to the engine's setting and state."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...scenario.arrays import ScenarioArrays
+from ...scenario.errors import ScenarioError, UnsupportedScenario
+from ...scenario.schema import Scenario
+from .events import Compiled, compile_events
+from .state import Setting, State, initial_state
+from .strategies import agent_params
+
+
+def rounds_of(scenario: Scenario, max_rounds: int) -> int:
+    """Rounds played: 0 .. N-1 with N the scenario's deadline round, else ``max_rounds``."""
+    deadline = scenario.deadline_round()
+    return max(1, deadline) if deadline is not None else max_rounds
+
+
+def no_deal_point(scenario: Scenario) -> np.ndarray:
+    """The no-deal outcome per issue: the scenario's, else the status quo, else the middle of the scale."""
+    given = scenario.negotiation.no_deal if scenario.negotiation else {}
+    return np.array([
+        given.get(i.id, i.status_quo if i.status_quo is not None else (i.min + i.max) / 2) for i in scenario.issues
+    ], dtype=float)
+
+
+def prepare(
+    scenario: Scenario, arrays: ScenarioArrays, default_strategy: str, max_rounds: int
+) -> tuple[Setting, State, list[Compiled]]:
+    if len(scenario.actors) < 2:
+        raise UnsupportedScenario(f"model 'agents' needs at least two actors; {scenario.name!r} has one")
+    actors = scenario.actor_ids
+    index = {a: k for k, a in enumerate(actors)}
+    n = len(actors)
+    neg = scenario.negotiation
+    required = np.zeros(n, bool)
+    required[[index[a] for a in (neg.required if neg and neg.required else actors)]] = True
+    if required.sum() < 2:
+        raise ScenarioError("an agreement needs at least two required parties", location="negotiation.required",
+                            value=list(neg.required) if neg else None, allowed="two or more of " + ", ".join(actors))
+    members = np.array([[a in c.members for a in actors] for c in scenario.channels], bool).reshape(-1, n)
+    events, n_threats = compile_events(scenario)
+    setting = Setting(
+        actors=tuple(actors), issues=tuple(scenario.issue_ids), lo=arrays.lo, hi=arrays.hi, required=required,
+        allow_subset=bool(neg and neg.allow_subset), venue_ids=tuple(c.id for c in scenario.channels),
+        venue_members=members, agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
+        rounds=rounds_of(scenario, max_rounds),
+    )
+    position = arrays.position if arrays.position.ndim == 3 else arrays.position[None]
+    draws = position.shape[0]
+    salience = np.broadcast_to(arrays.salience, position.shape)
+    capability = np.broadcast_to(arrays.capability, (draws, n))
+    direct = np.ones((n, n), bool)
+    alignment = np.zeros((n, n))
+    for rel in scenario.relations:
+        i, j = index[rel.actors[0]], index[rel.actors[1]]
+        direct[i, j] = direct[j, i] = rel.channel
+        alignment[i, j] = alignment[j, i] = rel.alignment
+    venue_open = np.array([c.open for c in scenario.channels], bool)
+    state = initial_state(
+        setting, position, salience, capability,
+        np.broadcast_to(direct, (draws, n, n)), np.broadcast_to(alignment, (draws, n, n)),
+        np.broadcast_to(venue_open, (draws, len(venue_open))),
+        np.broadcast_to(no_deal_point(scenario), (draws, len(scenario.issues))), n_threats,
+    )
+    return setting, state, events

@@ -1,0 +1,124 @@
+"""Concession strategies: how much utility an agent still demands at each point in time.
+
+Each strategy maps normalised time ``tau = t / (rounds - 1)`` in [0, 1] and the agent's reservation
+value ``r`` to a target utility (its aspiration); the agent then offers the point that gives it that
+utility (utility.offer_toward). The time-dependent family is Faratin, Sierra & Jennings (1998):
+``target = 1 - (1 - r) * tau ** (1 / e)``, where e < 1 concedes late (Boulware), e = 1 evenly
+(linear) and e > 1 early (Conceder). A hard-liner follows the same curve but only ever gives up a
+fraction ``concession`` of the way to its reservation; tit-for-tat concedes each round as much
+utility as the others' offers gained for it the round before (relative imitation); a spoiler
+prefers no deal: it demands its ideal and accepts nothing.
+
+Strategies are data (a code, tags and parameter defaults) so the protocol can evaluate all agents
+at once with vectorised ``np.where`` instead of calling one object per agent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from ...scenario.errors import ParameterError
+
+TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    code: int
+    tags: frozenset[str]
+    defaults: Mapping[str, float] = field(default_factory=dict)
+    exponent_ok: Callable[[float], bool] = lambda e: e > 0
+    exponent_rule: str = "greater than 0"
+
+
+STRATEGIES: dict[str, Strategy] = {}
+
+
+def register_strategy(strategy: Strategy) -> Strategy:
+    STRATEGIES[strategy.name] = strategy
+    return strategy
+
+
+register_strategy(Strategy("boulware", TIME_BASED, frozenset({"time-based", "tough"}), {"exponent": 0.2},
+                           lambda e: 0 < e < 1, "between 0 and 1 (exclusive)"))
+register_strategy(Strategy("linear", TIME_BASED, frozenset({"time-based"}), {"exponent": 1.0},
+                           lambda e: e == 1, "exactly 1"))
+register_strategy(Strategy("conceder", TIME_BASED, frozenset({"time-based", "soft"}), {"exponent": 5.0},
+                           lambda e: e > 1, "greater than 1"))
+register_strategy(Strategy("hardliner", HARDLINER, frozenset({"time-based", "tough"}),
+                           {"exponent": 0.2, "concession": 0.3}))
+register_strategy(Strategy("tit-for-tat", TIT_FOR_TAT, frozenset({"behaviour-based", "reactive"})))
+register_strategy(Strategy("spoiler", SPOILER, frozenset({"tough", "prefers-no-deal"})))
+
+
+def get_strategy(name: Any, where: str = "strategy") -> Strategy:
+    if not isinstance(name, str) or name not in STRATEGIES:
+        raise ParameterError(f"{where}: unknown strategy {name!r}; allowed: {', '.join(STRATEGIES)}")
+    return STRATEGIES[name]
+
+
+@dataclass(frozen=True)
+class AgentParams:
+    """Per-agent strategy parameters as arrays over agents (what the protocol computes with)."""
+
+    code: np.ndarray  # (agents,) int
+    exponent: np.ndarray  # (agents,)
+    concession: np.ndarray  # (agents,)
+    risk: np.ndarray  # (agents,)
+    reservation: np.ndarray  # (agents,) NaN = the utility of the no-deal outcome
+
+
+def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
+    """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
+    rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
+    code, exponent, concession, risk, reservation = (np.array(c) for c in zip(*rows))
+    return AgentParams(code.astype(int), exponent.astype(float), concession.astype(float),
+                       risk.astype(float), reservation.astype(float))
+
+
+def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, float, float, float, float]:
+    strategy = get_strategy(params.get("strategy", default), f"{where}.strategy")
+    exponent = _number(params, "exponent", strategy.defaults.get("exponent", 1.0), where)
+    if "exponent" in strategy.defaults and not strategy.exponent_ok(exponent):
+        raise ParameterError(
+            f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: {strategy.exponent_rule}"
+        )
+    concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
+    if not 0 <= concession <= 1:
+        raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
+    risk = _number(params, "risk", 1.0, where)
+    if not risk > 0:
+        raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0")
+    reservation = _number(params, "reservation", np.nan, where)
+    if not np.isnan(reservation) and not 0 <= reservation <= 1:
+        raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
+    return strategy.code, exponent, concession, risk, reservation
+
+
+def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
+    value = params.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and np.isnan(value)):
+        raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
+    return float(value)
+
+
+def target_utility(
+    agents: AgentParams, exponent: np.ndarray, reservation: np.ndarray, tau: np.ndarray, reactive: np.ndarray
+) -> np.ndarray:
+    """The utility each agent demands now, shape (..., agents).
+
+    ``exponent`` and ``reservation`` are the current values (events harden strategies and move
+    reservations); ``tau`` broadcasts as (..., 1); ``reactive`` is the tit-for-tat agents' running
+    target from the protocol state.
+    """
+    curve = (1.0 - reservation) * tau ** (1.0 / exponent)
+    code = agents.code
+    return np.select(
+        [code == TIME_BASED, code == HARDLINER, code == TIT_FOR_TAT],
+        [1.0 - curve, 1.0 - agents.concession * curve, np.maximum(reactive, reservation)],
+        default=1.0,
+    )

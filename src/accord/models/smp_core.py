@@ -1,0 +1,348 @@
+"""Array functions of KAPSARC's Spatial Model of Politics (KTAB SMP), on the [0,1] scale.
+
+Everything here is a pure function of numpy arrays, written from the algorithm in
+docs/models.md §1.4. Sums and products run in KTAB's order (sequentially, starting from KTAB's
+seed values), because a last-bit difference can flip an exact tie between bargains and so change
+a trajectory. Only what a decision needs is computed: each actor's own estimate of its gain from
+challenging every other actor (O(n³) per turn as blocked arrays), not KTAB's O(n⁴) logging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_COALITION = 1e-8  # seed of every coalition strength in a PCE
+MIN_CHALLENGE_COALITION = 1e-10  # seed of the two coalitions in a challenge
+BINARY_SCALE = 1e-8
+MIN_GAIN = 1e-5  # a challenge must be worth more than this
+MIN_WEIGHT = 1e-6  # interpolation guard in the bargain
+POS_TOL = 1e-3  # positions closer than this are one option for the winning probabilities
+STOP_GUARD = 1e-4
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The model's discrete choices, as accord's snake_case names."""
+
+    victory_prob_model: str = "linear"
+    pce_model: str = "conditional"
+    voting_rule: str = "proportional"
+    big_r_adjust: str = "one_third"
+    big_r_range: str = "mid"
+    third_party_commit: str = "semi"
+    bargain_interp: str = "S2P2"
+    bargain_model: str = "init_only"
+
+
+def sequential_sum(first: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """first + terms[0] + terms[1] + ... in that order (numpy reduces a leading axis in order)."""
+    return np.add.reduce(np.concatenate([first[None], terms]), axis=0)
+
+
+def vote(rule: str, w: np.ndarray | float, du: np.ndarray) -> np.ndarray:
+    """An actor's vote of weight w for option a over b, with du = u(a) - u(b)."""
+    if rule == "proportional":
+        return w * du
+    binary = np.clip(du / BINARY_SCALE, -1.0, 1.0)
+    if rule == "binary":
+        return w * binary
+    if rule == "prop_bin":
+        return w * ((1 - 0.2) * du + 0.2 * binary)
+    cubic = du * du * du
+    if rule == "prop_cubic":
+        return w * ((1 - 0.5) * du + 0.5 * cubic)
+    if rule == "cubic":
+        return w * cubic
+    # asym_prospect: losses count fully, gains by two thirds
+    return np.where(du < 0, w * du, np.where(du > 0, (2.0 * w * du) / 3.0, 0.0))
+
+
+ANTISYMMETRIC_RULES = {"binary", "prop_bin", "proportional", "prop_cubic", "cubic"}
+
+
+def _swap(x: np.ndarray) -> np.ndarray:
+    return np.swapaxes(x, -1, -2)
+
+
+def _lower(n_opt: int) -> np.ndarray:
+    return np.tril(np.ones((n_opt, n_opt), dtype=bool), -1)
+
+
+def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 2_000_000) -> np.ndarray:
+    """C[..., i, j]: strength of the coalition for option i over j; u is (..., voters, options).
+
+    Voters are added one after another from KTAB's seed 1e-8 (chunks chain exactly). For a vote
+    rule with v(j,i) = -v(i,j) the positive parts of the full matrix give both triangles at once.
+    """
+    ub = np.moveaxis(u, -2, 0)  # (voters, ..., options)
+    n_opt = ub.shape[-1]
+    per_voter = max(1, ub[0].size * n_opt)
+    step = max(1, chunk_elems // per_voter)
+    c_for = np.full(ub.shape[1:] + (n_opt,), MIN_COALITION)
+    antisym = rule in ANTISYMMETRIC_RULES
+    c_against = None if antisym else c_for.copy()
+    for lo in range(0, ub.shape[0], step):
+        part = ub[lo:lo + step]
+        wk = w[lo:lo + step].reshape((-1,) + (1,) * (part.ndim))
+        v = vote(rule, wk, part[..., :, None] - part[..., None, :])
+        c_for = sequential_sum(c_for, np.maximum(v, 0.0))
+        if not antisym:
+            c_against = sequential_sum(c_against, np.maximum(-v, 0.0))
+    if antisym:
+        c = c_for  # the upper triangle already holds the sums of -v over the lower one
+    else:
+        low = _lower(n_opt)
+        c = np.where(low, c_for, 0.0) + _swap(np.where(low, c_against, 0.0))
+    diag = np.arange(n_opt)
+    c[..., diag, diag] = MIN_COALITION
+    return c
+
+
+def victory_probs(model: str, c: np.ndarray) -> np.ndarray:
+    """P[..., i, j] = probability that option i beats j, from coalition strengths."""
+    s1, s2 = c, _swap(c)  # for the lower triangle: s1 = C[i,j], s2 = C[j,i]
+    if model == "binary":
+        r12 = s1 / (s1 + s2)
+        p12 = (r12 * (1.10 + 1.0) - 1.0) / (1.10 - 1.0)
+        x1 = np.where(s1 >= 1.10 * s2, 1.0, np.where(s2 >= 1.10 * s1, 1e-6, p12))
+        x2 = np.where(s1 >= 1.10 * s2, 1e-6, np.where(s2 >= 1.10 * s1, 1.0, 1 - p12))
+    else:
+        power = {"linear": 1, "square": 2, "quartic": 4, "octic": 8}[model]
+        x1, x2 = s1, s2
+        while power > 1:
+            x1, x2, power = x1 * x1, x2 * x2, power // 2
+    low = _lower(c.shape[-1])
+    p = np.where(low, x1 / (x1 + x2), 0.0) + _swap(np.where(low, x2 / (x1 + x2), 0.0))
+    diag = np.arange(c.shape[-1])
+    p[..., diag, diag] = 0.5
+    return p
+
+
+def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Probabilistic Condorcet election over the options (last axis of u), voters weighted by w.
+
+    u is (..., voters, options): leading axes are independent elections of the same size.
+    """
+    c = coalitions(rules.voting_rule, w, u)
+    pv = victory_probs(rules.victory_prob_model, c)
+    if rules.pce_model == "conditional":
+        p = np.multiply.reduce(pv, axis=-1)
+        total = np.add.reduce(np.moveaxis(p, -1, 0), axis=0)[..., None]
+        if np.all(total > 0):
+            return p / total
+        # every product underflowed somewhere: normalise in logs instead
+        logp = np.log(pv).sum(axis=-1)
+        q = np.exp(logp - logp.max(axis=-1, keepdims=True))
+        return q / q.sum(axis=-1, keepdims=True)
+    flat_c, flat_p = c.reshape((-1,) + c.shape[-2:]), pv.reshape((-1,) + pv.shape[-2:])
+    out = [_markov(rules.pce_model, fc, fp) for fc, fp in zip(flat_c, flat_p)]
+    return np.array(out).reshape(pv.shape[:-1])
+
+
+def _markov(model: str, c: np.ndarray, pv: np.ndarray) -> np.ndarray:
+    n_opt = pv.shape[0]
+    if model == "markov_uniform":
+        step = lambda p: (pv * (p[:, None] + p[None, :])).sum(axis=1) / n_opt  # noqa: E731
+        tol = 1e-6
+    else:  # markov_incentive
+        incentive = c * pv + np.diag(np.full(n_opt, 1e-10))
+        challenge = incentive / incentive.sum(axis=0)[None, :]
+
+        def step(p: np.ndarray) -> np.ndarray:
+            ct = p[:, None] * challenge.T
+            return (pv * (ct + ct.T)).sum(axis=1)
+        tol = 1e-8
+    p = np.full(n_opt, 1.0 / n_opt)
+    for _ in range(1000):
+        q = step(p)
+        change = np.abs(q - p).max()
+        p = (p + q) / 2.0
+        if not change > tol:
+            return p
+    raise ArithmeticError("Markov PCE did not converge in 1000 iterations")
+
+
+def big_r(p: np.ndarray, rng: str) -> np.ndarray:
+    """Risk attitudes from the risk-neutral PCE: the likeliest position is the most risk-averse."""
+    p_min, p_max = p.min(), p.max()
+    if not p_max > p_min:  # all equally likely: KTAB divides 0/0; we call everyone risk-neutral
+        return np.zeros_like(p)
+    if rng == "min":
+        return (p - p_min) / (p_max - p_min)
+    if rng == "mid":
+        return (3 * p - (p_max + 2 * p_min)) / (2 * (p_max - p_min))
+    return (2 * p - (p_max + p_min)) / (p_max - p_min)
+
+
+def estimated_r(r: np.ndarray, adjust: str) -> np.ndarray:
+    """R̂[h, i]: h's estimate of i's risk attitude."""
+    rh, ri = r[:, None], r[None, :]
+    if adjust == "none":
+        return np.broadcast_to(rh, (r.size, r.size)).copy()
+    if adjust == "one_third":
+        return ((2.0 * rh) + ri) / 3.0
+    if adjust == "half":
+        return (rh + ri) / 2
+    if adjust == "two_thirds":
+        return (rh + (2.0 * ri)) / 3.0
+    return np.broadcast_to(ri, (r.size, r.size)).copy()
+
+
+def distances(ideal: np.ndarray, sal: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """d[i, y]: salience-weighted normalised distance from i's ideal to point y (KTAB bvDiff)."""
+    ds = np.zeros((ideal.shape[0], points.shape[0]))
+    ss = np.zeros(ideal.shape[0])
+    for k in range(ideal.shape[1]):
+        term = (ideal[:, None, k] - points[None, :, k]) * sal[:, None, k]
+        ds = ds + term * term
+        ss = ss + sal[:, k] * sal[:, k]
+    ratio = np.divide(ds, ss[:, None], out=np.zeros_like(ds), where=ss[:, None] > 0)
+    return np.sqrt(ratio)
+
+
+def util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Utility of a position at distance d for risk attitude r (KTAB bsUtil)."""
+    return np.where(d <= 1, (1 - d) * (1 + d * r), (1 - d) * (1 + r))
+
+
+def row_sums(values: np.ndarray) -> np.ndarray:
+    """Sum along the last axis in order (KTAB's loops), not numpy's pairwise order."""
+    return np.add.reduce(np.moveaxis(values, -1, 0), axis=0)
+
+
+@dataclass(frozen=True)
+class StateView:
+    """What one state's decisions read: distances, risk attitudes and own utilities."""
+
+    dist: np.ndarray  # (n, n) d_i(p_j) from i's ideal
+    r: np.ndarray  # (n,) objective risk attitudes
+    r_hat: np.ndarray  # (n, n) R̂[h, i]
+    own_util: np.ndarray  # (n, n) aUtil[i](i, j)
+
+
+def assess(rules: Rules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> StateView:
+    dist = distances(ideal, sal, pos)
+    r = big_r(pce(rules, cap, util(dist, np.zeros((dist.shape[0], 1)))), rules.big_r_range)
+    r_hat = estimated_r(r, rules.big_r_adjust)
+    return StateView(dist, r, r_hat, util(dist, np.diag(r_hat)[:, None]))
+
+
+def challenge_probs(
+    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray,
+    h: np.ndarray, i: np.ndarray, j: np.ndarray, block: int = 8,
+) -> tuple[np.ndarray, np.ndarray]:
+    """h's estimate that i beats j in a challenge, and of i's expected gain from it.
+
+    h, i, j are index arrays of one shape (any); third parties are processed in blocks along a
+    new leading axis and accumulated in index order, as KTAB's loop over n does.
+    """
+    d, rh = view.dist, view.r_hat
+    u = lambda a, b, est: util(d[a, b], rh[est, a])  # noqa: E731  aUtil[est](a, b)
+    u_ii, u_ij, u_ji, u_jj = u(i, i, h), u(i, j, h), u(j, i, h), u(j, j, h)
+    shape = np.broadcast_shapes(h.shape, i.shape, j.shape)
+    c_i = np.full(shape, MIN_CHALLENGE_COALITION)
+    c_j = c_i.copy()
+    for contrib in (vote(rules.voting_rule, weight[i], u_ii - u_ij), vote(rules.voting_rule, weight[j], u_ji - u_jj)):
+        c_i = np.where(contrib > 0.0, c_i + contrib, c_i)
+        c_j = np.where(contrib < 0.0, c_j - contrib, c_j)
+    c_i0, c_j0 = c_i, c_j
+    c_i, c_j = c_i.copy(), c_j.copy()
+    n = d.shape[0]
+    for lo in range(0, n, block):
+        hi = min(lo + block, n)
+        third = np.arange(lo, hi).reshape((-1,) + (1,) * len(shape))
+        r_n = np.take(rh[:, lo:hi].T, h, axis=1)  # rh[h, third]; take on rows is faster than 2-D fancy indexing
+        rows = d[lo:hi]
+        u_ni, u_nj = util(np.take(rows, i, axis=1), r_n), util(np.take(rows, j, axis=1), r_n)
+        u_nn = util(np.diag(d)[lo:hi].reshape(third.shape), r_n)
+        w_n = weight[third]
+        v = vote(rules.voting_rule, w_n, u_ni - u_nj)
+        cni = c_i0 + np.maximum(v, 0.0)
+        cnj = c_j0 + np.maximum(-v, 0.0)
+        p_in = cni / (cni + cnj)
+        p_jn = 1.0 - p_in
+        ni2 = u_ni + u_ni
+        if rules.third_party_commit == "full":
+            a, b, c, e = ni2 + u_ni, (u_nj + u_nj) + u_nj, ni2 + u_ni, (u_nj + u_nj) + u_nj
+        elif rules.third_party_commit == "semi":
+            a, b, c, e = ni2 + u_nn, (u_nj + u_nj) + u_nj, ni2 + u_ni, (u_nj + u_nj) + u_nn
+        else:
+            a, b, c, e = ni2 + u_nn, (u_nj + u_nj) + u_nn, ni2 + u_nn, (u_nj + u_nj) + u_nn
+        v3 = vote(rules.voting_rule, w_n, (p_in * a + p_jn * b) - (p_in * c + p_jn * e))
+        v3 = np.where((third == i[None]) | (third == j[None]), 0.0, v3)
+        gain_i, gain_j = np.maximum(v3, 0.0), np.maximum(-v3, 0.0)
+        for k in range(v3.shape[0]):  # third parties join in index order
+            c_i += gain_i[k]
+            c_j += gain_j[k]
+    p_ij = c_i / (c_i + c_j)
+    p_ji = c_j / (c_i + c_j)
+    # gain to k = i of the challenge, compared with the status quo
+    u_ki, u_kj = u_ii, u_ij
+    eu_sq = u_ki + u_kj
+    eu_win = u_ki + u_ki
+    eu_contest = p_ij * eu_win + p_ji * (u_kj + u_kj)
+    s_j = total_sal[j]
+    eu_chlg = (1 - s_j) * eu_win + s_j * eu_contest
+    return p_ij, eu_chlg - eu_sq
+
+
+def best_targets(gain: np.ndarray) -> np.ndarray:
+    """Each actor's target: the first j with the largest gain above MIN_GAIN, or -1."""
+    g = gain.copy()
+    np.fill_diagonal(g, -np.inf)
+    best = np.argmax(g, axis=1)
+    return np.where(g[np.arange(g.shape[0]), best] > MIN_GAIN, best, -1)
+
+
+def _round4(x: np.ndarray) -> np.ndarray:
+    return np.trunc(0.5 + x * 10000.0) / 10000.0
+
+
+def interpolate(
+    how: str, t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarray, s_j: np.ndarray, p_j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bargain's new positions (b_i, b_j) per dimension; rows are bargains."""
+    p_i, p_j = p_i[:, None], p_j[:, None]
+    if how == "S2PMax":
+        di = np.where(p_j > p_i, p_j - p_i, 0.0)
+        dj = np.where(p_i > p_j, p_i - p_j, 0.0)
+        si2, sj2 = s_i * s_i, s_j * s_j
+        dik = (di * sj2) / ((di * sj2) + MIN_WEIGHT + ((1 - di) * si2))
+        djk = (dj * si2) / ((dj * si2) + MIN_WEIGHT + ((1 - dj) * sj2))
+        return t_i + dik * (t_j - t_i), t_j + djk * (t_i - t_j)
+    if how == "S2P2":
+        w_i, w_j = (s_i * s_i) * (p_i * p_i), (s_j * s_j) * (p_j * p_j)
+    else:  # S1P1
+        w_i, w_j = s_i * p_i, s_j * p_j
+    den = w_i + MIN_WEIGHT + w_j
+    return (_round4(((w_i + MIN_WEIGHT) * t_i + w_j * t_j) / den),
+            _round4((w_i * t_i + (MIN_WEIGHT + w_j) * t_j) / den))
+
+
+def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Representatives of the distinct positions, and for each actor the last one within POS_TOL."""
+    diff = np.zeros((pos.shape[0], pos.shape[0]))
+    for k in range(pos.shape[1]):
+        dk = pos[:, None, k] - pos[None, :, k]
+        diff = diff + dk * dk
+    near = np.sqrt(diff) < POS_TOL
+    reps: list[int] = []
+    for a in range(pos.shape[0]):
+        if not any(near[a, r] for r in reps):
+            reps.append(a)
+    rep = np.array(reps)
+    last = np.array([rep[np.nonzero(near[a, rep])[0][-1]] for a in range(pos.shape[0])])
+    return rep, last
+
+
+def win_probabilities(rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per actor, the probability that its position wins (KTAB's pDist over distinct positions).
+
+    Returns (per-actor probability, representatives, their probabilities).
+    """
+    rep, last = unique_classes(pos)
+    p = pce(rules, cap, view.own_util[:, rep])
+    index = {int(r): k for k, r in enumerate(rep)}
+    return p[[index[int(r)] for r in last]], rep, p

@@ -1,0 +1,178 @@
+"""The SMP's turn loop: challenges, bargains, queue resolution, ideals and the stopping rule.
+
+Pure functions over [0,1]-scaled arrays (docs/models.md §1.4 steps 0, 9-13). Each actor's queue
+is ordered deterministically: its status quo first, then the bargains that involve it in the
+order of their initiators (KTAB's order depends on thread timing and only matters for exact ties).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .smp_core import (
+    MIN_GAIN, STOP_GUARD, Rules, StateView, assess, best_targets, challenge_probs, distances, interpolate, pce,
+    row_sums, sequential_sum, util, win_probabilities,
+)
+
+
+@dataclass
+class Trajectory:
+    """Everything a run produces, on the [0,1] scale."""
+
+    positions: list[np.ndarray] = field(default_factory=list)  # per state, (n, m)
+    win_probs: list[np.ndarray] = field(default_factory=list)  # per state, (n,)
+    classes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (representatives, probs)
+    risk: list[np.ndarray] = field(default_factory=list)  # per state, (n,)
+    stop_ratios: list[float] = field(default_factory=list)  # per turn
+    bargains: list[dict] = field(default_factory=list)  # one record per bargain
+
+
+@dataclass(frozen=True)
+class Bargains:
+    init: np.ndarray  # (b,) initiator index, ascending
+    rcvr: np.ndarray  # (b,)
+    pos_init: np.ndarray  # (b, m)
+    pos_rcvr: np.ndarray  # (b, m)
+    prob: np.ndarray  # (b,) the initiator's estimate that it wins
+    gain: np.ndarray  # (b,) the initiator's expected gain
+
+
+def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> Bargains:
+    """Every actor picks its most profitable target and proposes an interpolated bargain."""
+    n = pos.shape[0]
+    total_sal = row_sums(sal)
+    weight = total_sal * cap
+    rows, cols = candidate_pairs(view, total_sal)
+    prob, gain = np.zeros((n, n)), np.full((n, n), -np.inf)
+    block = max(1, 32_768 // max(1, rows.size))  # keeps the working set in cache
+    prob[rows, cols], gain[rows, cols] = challenge_probs(rules, view, weight, total_sal, rows, rows, cols, block)
+    target = best_targets(gain)
+    init = np.nonzero(target >= 0)[0]
+    rcvr = target[init]
+    p_i = prob[init, rcvr]
+    b_i, b_j = interpolate(rules.bargain_interp, pos[init], sal[init], p_i, pos[rcvr], sal[rcvr], 1 - p_i)
+    g = gain[init, rcvr]
+    if rules.bargain_model == "init_only":
+        return Bargains(init, rcvr, b_i, b_j, p_i, g)
+    # the receiver's own estimate of the same challenge
+    p_r = challenge_probs(rules, view, weight, total_sal, rcvr, init, rcvr)[0]
+    r_i, r_j = interpolate(rules.bargain_interp, pos[init], sal[init], p_r, pos[rcvr], sal[rcvr], 1 - p_r)
+    if rules.bargain_model == "pw_compromise":
+        # KTAB weighs i's version by c_i S_i and j's by c_i S_j (it reads i's capability twice)
+        w_i = (cap[init] * total_sal[init])[:, None]
+        w_j = (cap[init] * total_sal[rcvr])[:, None]
+        return Bargains(init, rcvr, (w_i * b_i + w_j * r_i) / (w_i + w_j), (w_i * b_j + w_j * r_j) / (w_i + w_j), p_i, g)
+    # init_rcvr: both versions, the initiator's first
+    pair = lambda a, b: np.stack([a, b], axis=1).reshape((-1,) + a.shape[1:])  # noqa: E731
+    return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r), pair(g, g))
+
+
+def candidate_pairs(view: StateView, total_sal: np.ndarray, margin: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """The (i, j) pairs that can be i's best target; the others need no challenge estimate.
+
+    i's gain from challenging j is (u_ii - u_ij)(1 - 2 S_j (1 - P)), linear in the win probability
+    P in [0, 1], so its two end values bound it. A pair whose upper bound is below another pair's
+    lower bound in the same row (or below the threshold) cannot be chosen; the margin covers
+    rounding, so the choice is exactly the one the full O(n³) scan would make.
+    """
+    own = view.own_util
+    g = np.diag(own)[:, None] - own
+    other = g * (1 - 2 * total_sal[None, :])
+    upper, lower = np.maximum(g, other), np.minimum(g, other)
+    np.fill_diagonal(upper, -np.inf)
+    np.fill_diagonal(lower, -np.inf)
+    floor = np.maximum(lower.max(axis=1, keepdims=True), MIN_GAIN)
+    return np.nonzero(upper >= floor - margin)
+
+
+def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains, block: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Value to every actor of the state after each bargain (n, b), and of the status quo (n,).
+
+    Unchanged positions are valued by each actor's own estimate; the two moved ones by its own
+    objective utility; the average is over actors' positions, summed in KTAB's order.
+    """
+    n = ideal.shape[0]
+    r = view.r[:, None]
+    acc = util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)
+    own_t = view.own_util.T  # (x, a)
+    for lo in range(0, n, block):
+        x = np.arange(lo, min(lo + block, n))[:, None, None]
+        keep = (b.init[None, None, :] != x) & (b.rcvr[None, None, :] != x)
+        acc = sequential_sum(acc, np.where(keep, own_t[lo:lo + block, :, None], 0.0))
+    sq = row_sums(view.own_util)
+    return acc / n, sq / n
+
+
+def resolve(
+    rules: Rules, view: StateView, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray,
+    b: Bargains, rng: np.random.Generator | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each actor's queue votes (weights = capabilities); returns new positions and chosen bargains (-1 = SQ)."""
+    values, sq = bargain_values(view, ideal, sal, b)
+    new = pos.copy()
+    chosen = np.full(pos.shape[0], -1)
+    movers = np.unique(np.concatenate([b.init, b.rcvr]))
+    queues = [np.nonzero((b.init == k) | (b.rcvr == k))[0] for k in movers]
+    sizes = np.array([q.size for q in queues])
+    table = np.column_stack([sq, values])  # column 0 is the status quo, column 1 + m bargain m
+    for size in np.unique(sizes):  # queues of one length vote as one batch of elections
+        rows = np.nonzero(sizes == size)[0]
+        options = np.array([np.concatenate([[0], 1 + queues[r]]) for r in rows])  # (batch, 1 + size)
+        p = pce(rules, cap, table[:, options].transpose(1, 0, 2))
+        if rng is None:
+            picks = np.argmax(p, axis=1)
+        else:
+            cum = np.cumsum(p, axis=1)
+            picks = np.minimum((cum <= (rng.random(rows.size) * cum[:, -1])[:, None]).sum(axis=1), size)
+        for r, pick in zip(rows, picks):
+            if pick > 0:
+                k, m = movers[r], queues[r][pick - 1]
+                chosen[k] = m
+                new[k] = b.pos_init[m] if b.init[m] == k else b.pos_rcvr[m]
+    return new, chosen
+
+
+def simulate(
+    rules: Rules, pos0: np.ndarray, sal: np.ndarray, cap: np.ndarray, accommodation: np.ndarray | None,
+    rng: np.random.Generator | None, max_turns: int = 100, min_turns: int = 2, min_delta_ratio: float = 0.02,
+) -> Trajectory:
+    """Run the SMP from pos0 until the stopping rule holds (rng None = deterministic transitions)."""
+    traj = Trajectory()
+    pos, ideal = pos0.copy(), pos0.copy()
+    first_move = 0.0
+    for turn in range(max_turns + 1):
+        view = assess(rules, pos, ideal, sal, cap)
+        probs, reps, rep_probs = win_probabilities(rules, view, pos, cap)
+        traj.positions.append(pos)
+        traj.win_probs.append(probs)
+        traj.classes.append((reps, rep_probs))
+        traj.risk.append(view.r)
+        if turn >= 1:
+            moved = row_sums(np.sqrt(row_sums((pos - traj.positions[-2]) ** 2))[None, :])[0]
+            if turn == 1:
+                first_move = moved
+            ratio = moved / (first_move + STOP_GUARD)
+            traj.stop_ratios.append(float(ratio))
+            if turn >= max_turns or (turn >= min_turns and ratio < min_delta_ratio):
+                break
+        b = propose(rules, view, pos, sal, cap)
+        new, chosen = resolve(rules, view, pos, ideal, sal, cap, b, rng)
+        traj.bargains.extend(_records(turn, b, chosen))
+        if accommodation is not None:
+            lag = 1.0 - np.minimum(accommodation.sum(axis=1), 1.0)
+            ideal = accommodation @ new + lag[:, None] * ideal
+        else:
+            ideal = new
+        pos = new
+    return traj
+
+
+def _records(turn: int, b: Bargains, chosen: np.ndarray) -> list[dict]:
+    return [
+        {"round": turn + 1, "initiator": int(b.init[m]), "receiver": int(b.rcvr[m]), "prob_initiator_wins": float(b.prob[m]),
+         "gain": float(b.gain[m]), "initiator_accepts": bool(chosen[b.init[m]] == m),
+         "receiver_accepts": bool(chosen[b.rcvr[m]] == m)}
+        for m in range(b.init.size)
+    ]
