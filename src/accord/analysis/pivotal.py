@@ -13,7 +13,8 @@ Three measures, each in points of the issue's own scale:
 Models with a deterministic vectorised path are evaluated on all coalitions in one batch, an
 absent actor being a NaN position with zero salience (the arrays' convention). Other models run
 once per coalition on the scenario with the other actors removed, every run with the same seed
-(common random numbers), so differences are not noise.
+(common random numbers), so differences are not noise; a coalition the model cannot run at all (say,
+fewer than two required parties left) is valued at the reference point.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pandas as pd
 
 from ..models.base import Model
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import ParameterError, UnsupportedScenario
+from ..scenario.errors import AccordError, ParameterError
 from ..scenario.schema import Scenario
 from .edit import drop
 
@@ -98,7 +99,7 @@ class Coalitions:
                    issues=[i for i, c in zip(a.issues, covered) if not c])
         try:
             forecast = self.model.run(sub, self.seed).forecast.set_index("issue")["forecast"]
-        except UnsupportedScenario:
+        except AccordError:  # e.g. too few required parties left to negotiate: nobody moves the issue
             return out
         for k, issue in enumerate(a.issues):
             if issue in forecast.index:
