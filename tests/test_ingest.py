@@ -121,3 +121,31 @@ def test_hand_worked_sentences(seed_events, text, kind, source_code, flags):
         assert top.source_code and source_code in top.source_code
     for name, value in flags.items():
         assert getattr(top, name) == value
+
+
+def test_seed_with_the_shipped_afghanistan_scenario_via_the_cli(shared, tmp_path):
+    """The issue's acceptance command: `accord ingest ../shared/seed/*.txt --scenario afghanistan-2013`."""
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    patch_file = tmp_path / "proposed.yaml"
+    seeds = [str(p) for p in sorted((SHARED / "seed").glob("*.txt"))]
+    res = CliRunner().invoke(app, ["ingest", *seeds, "--scenario", "afghanistan-2013", "--json",
+                                   "--propose", str(patch_file)])
+    assert res.exit_code == 0, res.output
+    events = json.loads(res.stdout)["events"]
+
+    def found(kind, source, words):
+        return [e for e in events if e["type"] == kind and e["source"] == source and words in e["sentence"]]
+
+    assert found("SANCTION", "TAL", "shut down their Qatar outpost")
+    assert [e["target"] for e in found("ACCUSE", "AFG", "accused the U.S.")] == ["USA"]
+    assert found("THREATEN", "USA", "threatening to end")
+    assert found("ASSAULT", "TAL", "let up on their attacks")
+    proposed = yaml.safe_load(patch_file.read_text())["add_events"]
+    kinds = {(e["type"], e.get("channel"), e.get("actor")) for e in proposed}
+    assert ("channel_close", "doha-office", None) in kinds
+    assert ("threat", None, "USA") in kinds
+    assert any(e["type"] == "relation_change" and set(e["between"]) == {"AFG", "USA"} and e["by"] < 0 for e in proposed)
+    assert any(e["type"] == "shock" and e.get("actor") == "TAL" for e in proposed)

@@ -150,3 +150,14 @@ def test_smp_example_empty_coordinate_is_refused():
     message = str(info.value)
     for fragment in (str(path), "Alice", "dCoord[1]", "empty coordinate", "allowed: a number"):
         assert fragment in message, message
+
+
+def test_yaml_keeps_line_break_characters_and_zero_signs():
+    """Found by the hypothesis tests: YAML folds NEL/LS/CR in plain text, and -0.0 hashed apart from 0.0."""
+    data = load("ec-emissions").model_dump()
+    data["actors"][0]["name"] = "Nether\x85lands\u2028\r\n"
+    data["relations"] = [{"actors": ["NL", "BE"], "alignment": -0.0}]
+    scen = accord.Scenario.model_validate(data)
+    back = loads_yaml(dumps_yaml(scen))
+    assert back.actors[0].name == "Nether\x85lands\u2028\r\n"
+    assert back == scen and back.content_hash() == scen.content_hash()

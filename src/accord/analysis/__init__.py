@@ -1,4 +1,5 @@
-"""Analyses on top of the models: Monte Carlo, what-if variants, pivotal actors, the run store."""
+"""Analyses over models and scenarios: Monte Carlo, what-if variants, pivotal actors, the run store,
+backtesting."""
 
 from .montecarlo import MonteCarloResult, NoiseSpec, monte_carlo, perturb
 from .parallel import Executor

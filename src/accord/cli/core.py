@@ -76,13 +76,16 @@ def forecast(
         return
     table = Table(title=f"{sc.title or sc.name}: forecast per issue", title_justify="left")
     table.add_column("issue")
-    table.add_column("scale")
+    table.add_column("range", justify="right")
     for m in results:
         table.add_column(m, justify="right")
     for iss in sc.issues:
-        scale = f"{iss.min:g} {iss.min_label} .. {iss.max:g} {iss.max_label}".strip()
-        table.add_row(iss.name or iss.id, scale, *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
+        table.add_row(iss.id, f"{iss.min:g}-{iss.max:g}",
+                      *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
     console.print(table)
+    for iss in sc.issues:
+        if iss.min_label or iss.max_label:
+            console.print(f"[dim]{iss.id}: {iss.name}; {iss.min:g} = {iss.min_label}; {iss.max:g} = {iss.max_label}[/]")
     for m, why in skipped.items():
         console.print(f"[dim]{m}: not run ({why})[/]")
     if uncertainty:

@@ -14,7 +14,7 @@ from rich.table import Table
 from ..files import atomic_write_text
 from ..scenario import load
 from ..scenario.errors import AccordError
-from .app import app, console, fail_on_errors
+from .app import app, console, err_console, fail_on_errors
 
 SHOWN = ["story", "sentence_index", "type", "source", "target", "source_text", "target_text", "negated",
          "hypothetical", "confidence", "span"]
@@ -36,7 +36,7 @@ def ingest(
     sources: Annotated[list[Path], typer.Argument(help="Story files (.txt), folders, or CSV/JSONL tables (date, title, text).")],
     scenario: Annotated[Optional[str], typer.Option("--scenario", "-s", help="Scenario file or example name whose actors and aliases resolve names.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the events as CSV.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the events as JSON lines.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {n, events: [...]}.")] = False,
     signals: Annotated[bool, typer.Option("--signals", help="Print weekly counts and cooperation-conflict scores per actor pair.")] = False,
     propose_path: Annotated[Optional[Path], typer.Option("--propose", help="Write proposed scenario events to this patch file (YAML); needs --scenario.")] = None,
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence (0-1).")] = 0.3,
@@ -53,9 +53,11 @@ def ingest(
     frame = events_frame(events)
     if out is not None:
         atomic_write_text(out, frame.to_csv(index=False))
+    # With --json, stdout holds only the JSON document; notes go to stderr.
+    note = err_console.print if as_json else console.print
     if as_json:
-        for row in frame.to_dict(orient="records"):
-            print(json.dumps(row, default=str))
+        # pandas writes missing cells as null (json.dumps would write NaN, which is not JSON)
+        print(json.dumps({"n": len(frame), "events": json.loads(frame.to_json(orient="records"))}, indent=2))
     elif not signals:
         _print_frame(frame, f"{len(frame)} events", SHOWN)
     if signals:
@@ -63,9 +65,9 @@ def ingest(
     if propose_path is not None and sc is not None:
         patch = propose(sc, events)
         write_patch(propose_path, patch)
-        console.print(f"proposed {len(patch['add_events'])} scenario events in {propose_path} (review before applying)")
+        note(f"proposed {len(patch['add_events'])} scenario events in {propose_path} (review before applying)")
     if out is not None:
-        console.print(f"wrote {len(frame)} events to {out}")
+        note(f"wrote {len(frame)} events to {out}")
 
 
 @app.command("ingest-eval")

@@ -59,10 +59,26 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     return path
 
 
+class _ScenarioDumper(yaml.SafeDumper):
+    """Safe YAML output whose strings read back exactly.
+
+    YAML folds line breaks inside plain or single-quoted text (and treats NEL, LS, PS and CR as
+    breaks), so any string holding a break character is written double-quoted with escapes.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if any(c in text for c in "\n\r\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_ScenarioDumper.add_representer(str, _represent_str)
+
+
 def dumps_yaml(scenario: Scenario) -> str:
     data = scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data = {"name": scenario.name, **data}
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 class _ScenarioLoader(yaml.SafeLoader):

@@ -9,23 +9,39 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import ScenarioError
 from .validate import scenario_from_data
 
 
 def looks_like_ktab_csv(text: str) -> bool:
-    rows = list(csv.reader(io.StringIO(text), skipinitialspace=True))[:2]
+    try:
+        rows = list(itertools.islice(_csv_rows(text), 2))
+    except csv.Error:
+        return False
     return len(rows) == 2 and len(rows[0]) >= 4 and rows[1][:1] == ["Actor"]
 
 
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    # newline="" lets the csv module see \r, \n and \r\n as the line ends they are
+    return csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+
+
 def read_csv_text(text: str, file: str) -> "Any":
-    rows = [r for r in csv.reader(io.StringIO(text), skipinitialspace=True) if any(c.strip() for c in r)]
+    reader = _csv_rows(text)
+    try:
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise ScenarioError(f"not valid CSV: {exc}", file=file, location=f"line {reader.line_num}") from None
     head = [c.strip() for c in rows[0]]
     n_actors = _int(head[2], file, "line 1, field 3 (number of actors)")
     n_dims = _int(head[3], file, "line 1, field 4 (number of dimensions)")
+    for count, where in ((n_actors, "line 1, field 3"), (n_dims, "line 1, field 4")):
+        if count < 1:
+            raise ScenarioError("must be at least 1", file=file, location=where, value=count, allowed="1 or more")
     headers = _strip_trailing([c.strip() for c in rows[1]])
     if len(headers) < 3 + 2 * n_dims:
         raise ScenarioError(

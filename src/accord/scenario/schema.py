@@ -366,8 +366,19 @@ class Scenario(_Strict):
 
     def content_hash(self) -> str:
         """A stable hash of the scenario's content, for the run store and run metadata."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        payload = json.dumps(_zero_signs(self.model_dump(mode="json")), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _zero_signs(value: Any) -> Any:
+    """-0.0 equals 0.0 but prints differently; equal scenarios must hash alike."""
+    if isinstance(value, float):
+        return value + 0.0
+    if isinstance(value, dict):
+        return {k: _zero_signs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_zero_signs(v) for v in value]
+    return value
 
 
 def _unique(ids: list[str], where: str) -> None:

@@ -1,0 +1,234 @@
+"""Backtesting: run models over cases with known outcomes and score them.
+
+A case is a one-issue scenario with the outcome kept aside (e.g. from ``accord.scenario.deu``).
+Static models with a batch path see all cases at once: the cases are stacked as the issues of one
+array set over the union of their actors (an absent actor has a NaN position and zero salience, so
+it drops out), one stack per set of compatible capabilities. Every other model runs case by case.
+A case a model cannot run (``UnsupportedScenario``) is skipped and counted, never fatal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from ..models.base import Model
+from . import crossval
+from ..scenario.arrays import ScenarioArrays, to_arrays
+from ..scenario.errors import UnsupportedScenario
+from ..scenario.schema import Scenario
+
+INTERVAL_COLUMNS = ("lo80", "hi80")
+
+
+class Case(Protocol):
+    scenario: Scenario
+    outcome: float
+    proposal: str
+    issue: str
+
+
+@dataclass(frozen=True)
+class Forecasts:
+    """One model's forecasts over the cases: NaN where it did not run; bounds where it gives an 80% interval."""
+
+    model: str
+    forecast: np.ndarray
+    lo80: np.ndarray | None = None
+    hi80: np.ndarray | None = None
+    skipped: int = 0  # cases the model could not run
+    reason: str = ""  # why, for the first of them
+
+
+def outcomes(cases: Sequence[Case]) -> np.ndarray:
+    return np.array([c.outcome for c in cases], dtype=float)
+
+
+def groups(cases: Sequence[Case]) -> np.ndarray:
+    return np.array([c.proposal for c in cases], dtype=object)
+
+
+def score(forecast: np.ndarray, outcome: np.ndarray, lo80: np.ndarray | None = None,
+          hi80: np.ndarray | None = None) -> dict[str, float | int | None]:
+    """n, MAE, RMSE, share within 10 points and, given bounds, the share of outcomes inside them."""
+    ok = ~np.isnan(forecast)
+    err = forecast[ok] - outcome[ok]
+    n = int(ok.sum())
+    if n == 0:
+        return {"n": 0, "mae": None, "rmse": None, "within10": None, "coverage80": None}
+    out: dict[str, float | int | None] = {
+        "n": n,
+        "mae": float(np.mean(np.abs(err))),
+        "rmse": float(np.sqrt(np.mean(err**2))),
+        "within10": float(np.mean(np.abs(err) <= 10)),
+        "coverage80": None,
+    }
+    if lo80 is not None and hi80 is not None:
+        y = outcome[ok]
+        out["coverage80"] = float(np.mean((lo80[ok] <= y) & (y <= hi80[ok])))
+    return out
+
+
+def midpoint(cases: Sequence[Case]) -> Forecasts:
+    """The "always 50" baseline, generalised to the middle of each issue's scale."""
+    mids = [(c.scenario.issues[0].min + c.scenario.issues[0].max) / 2 for c in cases]
+    return Forecasts("always-50", np.array(mids, dtype=float))
+
+
+def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator) -> Forecasts:
+    """One model over every case, batched where the model allows it."""
+    n = len(cases)
+    forecast = np.full(n, np.nan)
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    failures: list[str] = []
+    runnable = []
+    for k, case in enumerate(cases):
+        try:
+            model.check_supported(case.scenario)
+            runnable.append(k)
+        except UnsupportedScenario as exc:
+            failures.append(str(exc))
+    single = runnable
+    if "batch" in model.tags and runnable:
+        single = []
+        for idx, arrays in stack([cases[k] for k in runnable], runnable):
+            try:
+                forecast[idx] = np.asarray(model.forecast_batch(arrays, rng), dtype=float)
+            except UnsupportedScenario:
+                single.extend(idx)  # find the offending cases one by one
+    has_interval = False
+    for k, child in zip(single, rng.spawn(len(single))):
+        try:
+            table = model.run(cases[k].scenario, child).forecast
+        except UnsupportedScenario as exc:
+            failures.append(str(exc))
+            continue
+        forecast[k] = float(table["forecast"].iloc[0])
+        if all(c in table.columns for c in INTERVAL_COLUMNS):
+            has_interval = True
+            lo[k], hi[k] = float(table["lo80"].iloc[0]), float(table["hi80"].iloc[0])
+    bounds = (lo, hi) if has_interval else (None, None)
+    return Forecasts(model.name, forecast, *bounds, skipped=len(failures), reason=failures[0] if failures else "")
+
+
+def stack(cases: Sequence[Case], index: Sequence[int]) -> list[tuple[list[int], ScenarioArrays]]:
+    """The cases as few array sets as possible: issues = cases, actors = the union of their actors.
+
+    Cases join one set when every actor they share has the same capability there (capability is
+    per actor, not per issue, in ScenarioArrays); e.g. one set for equal or GDP capabilities, one
+    per voting regime for Council weights.
+    """
+    parts = [to_arrays(c.scenario) for c in cases]
+    sets: list[tuple[dict[str, float], list[int]]] = []
+    for j, arr in enumerate(parts):
+        caps = dict(zip(arr.actors, arr.capability.tolist()))
+        for known, members in sets:
+            if all(known.get(a, v) == v for a, v in caps.items()):
+                known.update(caps)
+                members.append(j)
+                break
+        else:
+            sets.append((caps, [j]))
+    out = []
+    for caps, members in sets:
+        actors = tuple(caps)
+        row = {a: i for i, a in enumerate(actors)}
+        pos = np.full((len(actors), len(members)), np.nan)
+        sal = np.zeros((len(actors), len(members)))
+        for col, j in enumerate(members):
+            rows = [row[a] for a in parts[j].actors]
+            pos[rows, col] = parts[j].position[:, 0]
+            sal[rows, col] = parts[j].salience[:, 0]
+        arrays = ScenarioArrays(
+            actors=actors,
+            issues=tuple(parts[j].issues[0] + f"#{j}" for j in members),
+            capability=np.array([caps[a] for a in actors], dtype=float),
+            position=pos,
+            salience=sal,
+            lo=np.array([parts[j].lo[0] for j in members]),
+            hi=np.array([parts[j].hi[0] for j in members]),
+            status_quo=np.array([parts[j].status_quo[0] for j in members]),
+        )
+        out.append(([index[j] for j in members], arrays))
+    return out
+
+
+COMBINATIONS = (
+    ("cv-select", None, "select"),
+    ("cv-shrink", ("weighted-mean", "weighted-median", "status-quo", "always-50"), "lad"),
+    ("cv-stack", None, "lad"),
+)
+
+
+def base_name(label: str) -> str:
+    """"weighted-mean/gdp" -> "weighted-mean": a model's name without its capability variant."""
+    return label.split("/")[0]
+
+
+def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
+                 fallback: str = "weighted-mean") -> tuple[list[Forecasts], dict[str, dict[str, float]]]:
+    """The CV-fitted predictors over the base models' forecasts, scored only on held-out folds.
+
+    ``cv-select`` picks the model with the best training MAE; ``cv-shrink`` is the MAE-optimal
+    convex mix of the weighted mean with the median, the status quo and the scale midpoint (a
+    shrinkage whose amount is fitted); ``cv-stack`` mixes every model (and every capability variant
+    given). Each carries a conformal 80% band. Also returns each predictor's mean weight per model
+    across folds.
+    """
+    by_name = {f.model: f.forecast for f in base}
+    fill = next((m for m in by_name if base_name(m) == fallback), "always-50")
+    names, x = crossval.feature_matrix(by_name, fill)
+    y = outcomes(cases)
+    folds = crossval.group_kfold(groups(cases), k)
+    lo = np.array([c.scenario.issues[0].min for c in cases], dtype=float)
+    hi = np.array([c.scenario.issues[0].max for c in cases], dtype=float)
+    fits = {"select": crossval.select_best, "lad": crossval.lad_simplex}
+    out, weights = [], {}
+    for name, columns, how in COMBINATIONS:
+        cols = [c for c in names if columns is None or base_name(c) in columns]
+        pred, lo80, hi80, w = crossval.cross_validate(
+            crossval.Combination(name, cols, fits[how]), names, x, y, folds, lo, hi)
+        out.append(Forecasts(name, pred, lo80, hi80))
+        weights[name] = {m: round(float(v), 3) for m, v in zip(names, w.mean(axis=0)) if v > 0}
+    return out, weights
+
+
+def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
+             k: int = 10) -> tuple[list[dict], dict[str, dict[str, float]]]:
+    """Score every model, the always-50 baseline and the CV combinations: one row per predictor.
+
+    ``variants`` maps a label (e.g. a capability option) to the same cases read that way; with
+    several, each model runs on each and is named "model/label", and the combinations may mix them.
+    """
+    first = next(iter(variants.values()))
+    y = outcomes(first)
+    base = []
+    for label, cases in variants.items():
+        for m in models:
+            f = run_model(m, cases, rng)
+            base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
+    base.append(midpoint(first))
+    combos, weights = combinations(base, first, k)
+    rows = []
+    for f, kind in [(f, "model") for f in base[:-1]] + [(base[-1], "baseline")] + [(c, "cv") for c in combos]:
+        row = {"model": f.model, "kind": kind, **score(f.forecast, y, f.lo80, f.hi80), "skipped": f.skipped}
+        if f.reason:
+            row["skip_reason"] = f.reason
+        if f.lo80 is None:
+            row.pop("coverage80")
+        rows.append(row)
+    return rows, weights
+
+
+def run_record(file: str, digest: str, capability: str, k: int, seed: int, rows: list[dict],
+               weights: dict[str, dict[str, float]], skipped_rows: dict[str, int]) -> dict:
+    """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run store)."""
+    from .. import __version__
+
+    return {
+        "kind": "backtest", "file": file, "sha256": digest, "capability": capability, "folds": k,
+        "seed": seed, "accord_version": __version__, "rows_skipped": skipped_rows, "scores": rows,
+        "cv_weights": weights,
+    }

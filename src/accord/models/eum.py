@@ -1,0 +1,125 @@
+"""The expected-utility model (BDM 1994, Scholz et al. 2011) behind the model protocol.
+
+Each issue is bargained on its own (BDM's model is one-dimensional): actors without a stance on
+an issue take no part in it, saliences (0-100 in a scenario) become the fractions the model
+reads as probabilities of resisting, and Δ is the range of the issue's initial positions.
+
+The forecast per issue is BDM's predicted outcome, the Condorcet winner (c·s-weighted median)
+after the final round; the final weighted mean is a second column, since the dynamics oscillate
+and the mean moves less. The defaults are the settings of Scholz's code (docs/models.md §2.1).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..scenario.arrays import ScenarioArrays, to_arrays
+from ..scenario.errors import UnsupportedScenario
+from ..scenario.schema import Scenario
+from .base import Model, Result, as_generator, forecast_frame, history_frame
+from .eum_core import CLASS_NAMES, NONE, EUMParams, Trace, simulate
+from .registry import register
+
+
+def _issue_inputs(arrays: ScenarioArrays, issue: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Draw-flattened x, c, s (fraction) of the actors with a stance on one issue, and their indices."""
+    n = arrays.n_actors
+    pos = arrays.position.reshape(-1, n, arrays.n_issues)[..., issue]
+    sal = np.broadcast_to(arrays.salience, arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
+    cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
+    members = np.nonzero(~np.isnan(pos).any(axis=0))[0]
+    x, c, s = pos[:, members], cap[:, members], sal[:, members] / 100.0
+    if members.size == 0 or np.any((c * s).sum(axis=1) <= 0):
+        raise UnsupportedScenario(
+            f"model 'eum': no actor has positive capability x salience on issue {arrays.issues[issue]!r}"
+        )
+    return x, c, s, members
+
+
+@register
+class ExpectedUtility(Model):
+    """BDM's expected-utility model, issue by issue, with the documented variants as parameters."""
+
+    name: ClassVar[str] = "eum"
+    tags: ClassVar[frozenset[str]] = frozenset({"dynamic", "batch"})
+    summary: ClassVar[str] = "Bueno de Mesquita expected-utility model (Scholz et al. 2011), issue by issue"
+
+    def __init__(
+        self,
+        rounds: int = 10,
+        stop: str = "fixed",
+        q: float = 1.0,
+        t: float = 1.0,
+        denominator: str = "global",
+        offer: str = "scholz",
+        capitulation: str = "as_coded",
+        exponent: str = "receiver",
+        votes: str = "voter",
+    ) -> None:
+        self._params = EUMParams(
+            q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,  # type: ignore[arg-type]
+            exponent=exponent, votes=votes, rounds=rounds, stop=stop,  # type: ignore[arg-type]
+        )
+        self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
+        self.denominator, self.offer, self.capitulation = denominator, offer, capitulation
+        self.exponent, self.votes = exponent, votes
+
+    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Final-round medians, shape (..., issues); the model is deterministic, rng is unused."""
+        lead = arrays.position.shape[:-2]
+        out = np.empty((int(np.prod(lead, dtype=int)), arrays.n_issues))
+        for i in range(arrays.n_issues):
+            x, c, s, _ = _issue_inputs(arrays, i)
+            trace = simulate(x, c, s, self._params)
+            out[:, i] = trace.median[-1]
+        return out.reshape(lead + (arrays.n_issues,))
+
+    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        self.check_supported(scenario)
+        _, seed = as_generator(rng)
+        arrays = to_arrays(scenario)
+        traces = []
+        for i in range(arrays.n_issues):
+            x, c, s, members = _issue_inputs(arrays, i)
+            traces.append((simulate(x, c, s, self._params), members))
+        last = max(int(t.last_round[0]) for t, _ in traces)
+        positions = np.full((last + 1, arrays.n_actors, arrays.n_issues), np.nan)
+        for i, (trace, members) in enumerate(traces):
+            positions[:, members, i] = trace.positions[: last + 1, 0]
+        forecast = forecast_frame(
+            arrays,
+            np.array([t.median[-1, 0] for t, _ in traces]),
+            mean=np.array([t.mean[-1, 0] for t, _ in traces]),
+            rounds=np.array([int(t.last_round[0]) for t, _ in traces]),
+        )
+        tables = {
+            "rounds": pd.concat([_rounds_table(arrays.issues[i], t, last) for i, (t, _) in enumerate(traces)], ignore_index=True),
+            "offers": pd.concat([_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)], ignore_index=True),
+        }
+        return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables)
+
+
+def _rounds_table(issue: str, trace: Trace, last: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "round": np.arange(last + 1), "issue": issue,
+        "median": trace.median[: last + 1, 0], "mean": trace.mean[: last + 1, 0],
+    })
+
+
+def _offers_table(arrays: ScenarioArrays, issue: int, trace: Trace, members: np.ndarray) -> pd.DataFrame:
+    """Every accepted offer: who moved, to whom, of which class, with the receiver's E_ij and E_ji."""
+    t, who = np.nonzero(trace.kind[:, 0] != NONE)
+    names = np.array(arrays.actors, dtype=object)[members]
+    return pd.DataFrame({
+        "round": t + 1,
+        "issue": arrays.issues[issue],
+        "actor": names[who],
+        "partner": names[trace.partner[t, 0, who]],
+        "kind": [CLASS_NAMES[k] for k in trace.kind[t, 0, who]],
+        "e_own": trace.e_fwd[t, 0, who],
+        "e_other": trace.e_back[t, 0, who],
+        "position": trace.positions[t + 1, 0, who],
+    })

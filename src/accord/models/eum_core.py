@@ -1,0 +1,423 @@
+"""The expected-utility model (BDM 1994, as reconstructed by Scholz et al. 2011) on one issue.
+
+Pure NumPy on a leading batch axis of draws: positions ``x`` (B, n), capability ``c`` (B, n) or
+(n,), salience ``s`` (B, n) as a fraction in [0, 1]. The defaults are the settings of Scholz's
+code as replicated by jmckib/bdm-scholz-expected-utility-model (docs/models.md §2.1); every
+documented quirk is kept there, and each variant the literature disagrees on is a parameter so
+that its effect can be measured rather than argued about.
+
+Cost per round is two passes over the (voter, challenger, target) cube, O(B n³): the win
+probabilities need every voter's preference between every ordered pair. The global denominator
+of P is twice the sum of the numerators (each unordered pair contributes its |vote| once in each
+order), so it costs nothing extra. Large batches are processed in chunks of draws to bound memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+import numpy as np
+
+from ..scenario.errors import ParameterError
+from .baselines import weighted_median
+
+Denominator = Literal["global", "distinct", "pair"]
+Offer = Literal["scholz", "nearest_compromise", "nearest"]
+Capitulation = Literal["as_coded", "intended"]
+Exponent = Literal["receiver", "challenger"]
+Votes = Literal["voter", "one"]
+Stop = Literal["fixed", "stable"]
+
+# Offer classes, in Scholz's order of preference; NONE marks an actor that does not move.
+NONE, CONFRONTATION, COMPROMISE, CAPITULATION = -1, 0, 1, 2
+CLASS_NAMES = {NONE: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
+_CHUNK_CELLS = 200_000  # pair cells per chunk of draws (1.6 MB per float64 matrix)
+
+
+@dataclass(frozen=True)
+class EUMParams:
+    """The variant choices of models.md §2; defaults reproduce Scholz's code (jmckib).
+
+    q, t: probability that the status quo persists without a challenge, and that an unchallenged
+        change is for the better (Scholz: q = 1, so t never matters).
+    denominator: how P(a→b) is normalised: 'global' sums |votes| over all actor triples (Scholz),
+        'distinct' over distinct positions only, 'pair' per pair so P(a→b) + P(b→a) = 1 (BDM).
+    offer: 'scholz' takes classes in order (confrontation, compromise, capitulation), the nearest
+        within a class but the compromise with the smallest Scholz key; 'nearest_compromise' the
+        same with the nearest compromise; 'nearest' BDM's smallest move over all classes.
+    capitulation: 'as_coded' (the replicated test that never fires) or 'intended' (E_ji < |E_ij|).
+    exponent: whose risk exponent the receiver uses for the challenger's expected utility.
+    votes: voters' distances inside P raised to their own exponent ('voter') or to 1 ('one').
+    rounds: number of rounds ('fixed'), or the cap when stop = 'stable', which halts a draw at
+        the first round whose positions repeat any earlier round (no move, or a cycle): the
+        dynamics are deterministic, so from there on they only repeat.
+    """
+
+    q: float = 1.0
+    t: float = 1.0
+    denominator: Denominator = "global"
+    offer: Offer = "scholz"
+    capitulation: Capitulation = "as_coded"
+    exponent: Exponent = "receiver"
+    votes: Votes = "voter"
+    rounds: int = 10
+    stop: Stop = "fixed"
+
+    def __post_init__(self) -> None:
+        choices = {
+            "denominator": ("global", "distinct", "pair"),
+            "offer": ("scholz", "nearest_compromise", "nearest"),
+            "capitulation": ("as_coded", "intended"),
+            "exponent": ("receiver", "challenger"),
+            "votes": ("voter", "one"),
+            "stop": ("fixed", "stable"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ParameterError(f"eum: unknown {name} {getattr(self, name)!r}; allowed: {', '.join(allowed)}")
+        for name in ("q", "t"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ParameterError(f"eum: {name} must be a probability (got {value!r}); allowed: 0 <= {name} <= 1")
+        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 1:
+            raise ParameterError(f"eum: rounds must be a positive integer (got {self.rounds!r}); allowed: 1, 2, ...")
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True)
+class RoundDetail:
+    """What one round computed, for checks against published checkpoints and for the offers log."""
+
+    danger: np.ndarray  # (B, n) S_b at r = 1
+    r: np.ndarray  # (B, n) exponents used in the offer pass
+    d_risk: np.ndarray  # (B,) global denominator of the risk pass
+    p: np.ndarray  # (B, n, n) P(a→b) in the offer pass
+    e_fwd: np.ndarray  # (B, n, n) E_ij = EU_i(i→j), receiver i in rows
+    e_back: np.ndarray  # (B, n, n) E_ji = EU_i(j→i)
+    kind: np.ndarray  # (B, n) class of the accepted offer, NONE when i stays
+    partner: np.ndarray  # (B, n) index j of the accepted offer, -1 when i stays
+    new_x: np.ndarray  # (B, n)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A whole run: round 0 is the input; positions (T+1, B, n), medians and means (T+1, B)."""
+
+    positions: np.ndarray
+    median: np.ndarray
+    mean: np.ndarray
+    kind: np.ndarray  # (T, B, n)
+    partner: np.ndarray  # (T, B, n)
+    e_fwd: np.ndarray  # (T, B, n) E_ij of the accepted offer (NaN when none)
+    e_back: np.ndarray  # (T, B, n)
+    last_round: np.ndarray  # (B,) the round each draw stopped at (= rounds when stop = 'fixed')
+
+
+def median_and_mean(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Condorcet winner (= c·s-weighted median; exact ties go to the lower position) and mean.
+
+    The replicated code breaks exact ties by hash-set order; the lower median is our rule, the
+    same as the weighted-median baseline.
+    """
+    median = weighted_median(x[..., None], w[..., None])[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (w * x).sum(axis=-1) / w.sum(axis=-1)
+    return median, mean
+
+
+def _power(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
+    """base ** r, where None stands for r = 1 (the risk pass) and skips the costly pow."""
+    return base if r is None else base**r
+
+
+def _gather_rows(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """out[β, a, b] = table[β, rows[β, a, b], b], via one flat index (faster than take_along_axis)."""
+    b, height, width = table.shape
+    flat = rows * width + np.arange(width)
+    return np.take_along_axis(table.reshape(b, height * width), flat.reshape(b, -1), axis=1).reshape(rows.shape)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """What a round's positions fix before any exponent is known.
+
+    On a line, voter k prefers a to b exactly when it lies on a's side of their midpoint, so the
+    voters preferring the lower of the two form a prefix of the voters sorted by position; ``split``
+    is that prefix's length. It lets P's numerators come from prefix sums in O(n² log n) rather than
+    from the O(n³) (voter, a, b) cube.
+    """
+
+    order: np.ndarray  # (B, n) voters sorted by position
+    split: np.ndarray  # (B, n, n) number of voters at or below the midpoint of x_a and x_b
+    lower: np.ndarray  # (B, n, n) x_a < x_b
+    gap: np.ndarray  # (B, n, n) |x_a − x_b|
+    delta: np.ndarray  # (B, n, n) |x_a − x_b| / Δ
+    ranked_delta: np.ndarray  # (B, n, n) delta with rows in voter order
+
+    @classmethod
+    def of(cls, x: np.ndarray, span: np.ndarray) -> "Geometry":
+        order = np.argsort(x, axis=1, kind="stable")
+        ranked = np.take_along_axis(x, order, axis=1)
+        n = x.shape[1]
+        upper_a, upper_b = np.triu_indices(n, 1)  # split is symmetric and unused on the diagonal
+        mid = 0.5 * (x[:, upper_a] + x[:, upper_b])
+        count = np.zeros(mid.shape, dtype=np.int32)
+        for k in range(n):
+            count += ranked[:, k, None] <= mid
+        split = np.zeros((x.shape[0], n, n), dtype=np.intp)
+        split[:, upper_a, upper_b] = count
+        split[:, upper_b, upper_a] = count
+        gap = np.abs(x[:, :, None] - x[:, None, :])
+        delta = gap / span[:, None, None]
+        ranked_delta = np.abs(ranked[:, :, None] - x[:, None, :]) / span[:, None, None]
+        return cls(order, split, x[:, :, None] < x[:, None, :], gap, delta, ranked_delta)
+
+
+def _win_numerators(geo: Geometry, w: np.ndarray, r_votes: np.ndarray | None) -> np.ndarray:
+    """N[a, b] = Σ_k max(0, w_k [d_k(x_b) − d_k(x_a)]) with d_k(y) = (|x_k − y| / Δ)^{r_k}.
+
+    Voters at the midpoint are indifferent and add nothing, whichever side they are counted on.
+    """
+    ranked_r = None if r_votes is None else np.take_along_axis(r_votes, geo.order, axis=1)[:, :, None]
+    ranked_w = np.take_along_axis(w, geo.order, axis=1)[:, :, None]
+    b, n = w.shape
+    prefix = np.zeros((b, n + 1, n))
+    np.cumsum(ranked_w * _power(geo.ranked_delta, ranked_r), axis=1, out=prefix[:, 1:])
+    g = _gather_rows(prefix, geo.split)  # g[a, b] = Σ over the voters below the midpoint of w_k d_k(x_b)
+    below = g - np.swapaxes(g, 1, 2)
+    total = prefix[:, -1]
+    above = (total[:, None, :] - total[:, :, None]) - below
+    return np.where(geo.lower, below, above)
+
+
+def probabilities(
+    x: np.ndarray, geo: Geometry, w: np.ndarray, r_votes: np.ndarray | None, denominator: Denominator
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(a→b) (B, n, n) and the global denominator D (B,) (NaN for the per-pair variant).
+
+    r_votes are the voters' exponents (None: all 1).
+    """
+    num = _win_numerators(geo, w, r_votes)
+    same = x[:, :, None] == x[:, None, :]
+    if denominator == "pair":
+        den = num + np.swapaxes(num, 1, 2)
+        total = np.full(x.shape[0], np.nan)
+    else:
+        if denominator == "distinct":
+            inv = 1.0 / same.sum(axis=2)  # each actor counts 1/multiplicity of its position
+            total = 2.0 * np.einsum("ba,baq,bq->b", inv, num, inv)
+        else:
+            total = 2.0 * num.sum(axis=(1, 2))
+        den = np.broadcast_to(total[:, None, None], num.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(same | (den <= 0), 0.0, num / den)
+    return p, total
+
+
+@dataclass(frozen=True)
+class Utilities:
+    """A challenger's utilities for every (row, column) pair under the row actor's exponent."""
+
+    success: np.ndarray  # U^s (B, n, n)
+    failure: np.ndarray  # U^f
+    status_quo: np.ndarray  # Q U^sq + (1 − Q)(T U^b + (1 − T) U^w), the value of not challenging
+
+    def transposed(self) -> "Utilities":
+        return Utilities(*(np.swapaxes(u, 1, 2) for u in (self.success, self.failure, self.status_quo)))
+
+
+def utilities(delta: np.ndarray, r: np.ndarray | None, q: float, t: float, lever: np.ndarray | None) -> Utilities:
+    """BDM's utilities of challenger a (rows) against b (columns), with exponent r (B, n, 1) of a row actor.
+
+    lever = (|x_a − μ| + |x_a − x_b|) / Δ enters only when q < 1.
+    """
+    u_s = 2.0 - 4.0 * _power(np.maximum(0.5 - 0.5 * delta, 0.0), r)
+    u_f = 2.0 - 4.0 * _power(0.5 + 0.5 * delta, r)
+    u_sq = q * (2.0 - 4.0 * _power(np.full((1, 1, 1), 0.5), r))
+    if q < 1:
+        u_b = 2.0 - 4.0 * _power(np.maximum(0.5 - 0.25 * lever, 0.0), r)
+        u_w = 2.0 - 4.0 * _power(0.5 + 0.25 * lever, r)
+        u_sq = u_sq + (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
+    return Utilities(u_s, u_f, np.broadcast_to(u_sq, u_s.shape))
+
+
+def expected_utility(p: np.ndarray, u: Utilities, s_target: np.ndarray) -> np.ndarray:
+    """EU of a challenge: the target resists with probability s_target and then wins with 1 − p."""
+    return s_target * (p * u.success + (1.0 - p) * u.failure) + (1.0 - s_target) * u.success - u.status_quo
+
+
+def risk_exponents(danger: np.ndarray) -> np.ndarray:
+    """r = (1 − R/3)/(1 + R/3) with R the danger rescaled to [−1, 1] across actors.
+
+    The replication has no guard for equal dangers (R undefined); we keep r = 1 there.
+    """
+    hi, lo = danger.max(axis=1, keepdims=True), danger.min(axis=1, keepdims=True)
+    spread = hi - lo
+    flat = spread <= 1e-12 * np.maximum(np.abs(hi), np.abs(lo))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        big_r = np.where(flat, 0.0, (2.0 * danger - hi - lo) / np.where(flat, 1.0, spread))
+    return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+
+
+def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, params: EUMParams) -> RoundDetail:
+    """One round for all draws: risk pass at r = 1, offer pass with the new r, simultaneous moves."""
+    n = x.shape[1]
+    w = c * s
+    geo = Geometry.of(x, span)
+    delta = geo.delta
+    lever = None
+    if params.q < 1:
+        mu, _ = median_and_mean(x, w)
+        lever = np.abs(x - mu[:, None])[:, :, None] / span[:, None, None] + delta
+    off_diag = ~np.eye(n, dtype=bool)
+
+    # Risk pass: S_b = Σ_{a≠b} EU(a→b), everything at r = 1 (so whose view it is does not matter).
+    p1, d_risk = probabilities(x, geo, w, None, params.denominator)
+    eu1 = expected_utility(p1, utilities(delta, None, params.q, params.t, lever), s[:, None, :])
+    danger = np.where(off_diag, eu1, 0.0).sum(axis=1)
+    r = risk_exponents(danger)
+
+    # Offer pass, judged by receiver i (rows) against each j (columns). U depends on the pair only
+    # through |x_i − x_j|, so j's utilities under an exponent are the transpose of i's.
+    p, _ = probabilities(x, geo, w, r if params.votes == "voter" else None, params.denominator)
+    u_own = utilities(delta, r[:, :, None], params.q, params.t, lever)
+    if params.exponent == "challenger":
+        u_back = u_own.transposed()
+    elif lever is None:
+        u_back = u_own
+    else:
+        u_back = utilities(delta, r[:, :, None], params.q, params.t, np.swapaxes(lever, 1, 2))
+    e_fwd = expected_utility(p, u_own, s[:, None, :])
+    e_back = expected_utility(np.swapaxes(p, 1, 2), u_back, s[:, :, None])
+    kind, partner, new_x = choose_moves(x, geo.gap, e_fwd, e_back, params)
+    return RoundDetail(danger, r, d_risk, p, e_fwd, e_back, kind, partner, new_x)
+
+
+def _pick(key: np.ndarray, second: np.ndarray, third: np.ndarray | None = None) -> np.ndarray:
+    """Index along the last axis minimising (key, second, third) lexicographically, first index on a full tie.
+
+    Exact ties in the first key are rare, so the later keys are consulted only for rows that have one.
+    """
+    best = np.argmin(key, axis=-1)
+    tie = key == np.take_along_axis(key, best[..., None], axis=-1)
+    rows = np.nonzero(tie.sum(axis=-1) > 1)
+    if rows[0].size:
+        for extra in (second, third):
+            if extra is None:
+                continue
+            sub = np.where(tie[rows], extra[rows], np.inf)
+            tie[rows] &= sub == sub.min(axis=-1, keepdims=True)
+        best[rows] = np.argmax(tie[rows], axis=-1)
+    return best
+
+
+def choose_moves(
+    x: np.ndarray, gap: np.ndarray, e_fwd: np.ndarray, e_back: np.ndarray, params: EUMParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Classify every (receiver i, sender j) pair and pick each receiver's accepted offer.
+
+    All comparisons are strict, with no tolerance, as in the replicated code. The classes exclude
+    each other for a given pair, since confrontation needs E_ij > 0 and the others E_ij < 0.
+    Equally good offers go to the lower resulting position (then to the first sender, which can
+    only differ in name): Scholz's code takes the first sender in input order, which makes the
+    result depend on how actors are listed; the EC trace has no tie where the two rules differ.
+    """
+    xi, xj = x[:, :, None], x[:, None, :]
+    a_fwd = np.abs(e_fwd)
+    conf = (gap > 0) & (e_back > e_fwd) & (e_fwd > 0)
+    yielding = (gap > 0) & (e_back > 0) & (e_fwd < 0)
+    comp = yielding & (e_back > a_fwd)
+    capit = yielding & (e_back < a_fwd) if params.capitulation == "intended" else np.zeros_like(comp)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp_x = xi + (xj - xi) * a_fwd / e_back
+    cand = np.where(comp, comp_x, np.broadcast_to(xj, comp_x.shape))  # the position i would take
+    if params.offer == "nearest":
+        any_offer = conf | comp | capit
+        rank = np.where(conf, CONFRONTATION, np.where(comp, COMPROMISE, CAPITULATION)).astype(float)
+        partner = _pick(np.where(any_offer, np.abs(cand - xi), np.inf), rank, cand)
+        kind = np.take_along_axis(rank, partner[..., None], axis=2)[..., 0].astype(int)
+        has = any_offer.any(axis=2)
+    else:
+        if params.offer == "scholz":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                comp_key = (a_fwd * xi + np.abs(e_back) * xj) / (a_fwd + np.abs(e_back))
+        else:
+            comp_key = np.abs(comp_x - xi)
+        # Each receiver's class is the first it has an offer in; one pick over that class's keys.
+        has_conf, has_comp, has_cap = conf.any(axis=2), comp.any(axis=2), capit.any(axis=2)
+        kind = np.where(has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, CAPITULATION))
+        in_class = np.where(has_conf[..., None], conf, np.where(has_comp[..., None], comp, capit))
+        key = np.where(has_comp[..., None] & ~has_conf[..., None], comp_key, gap)
+        partner = _pick(np.where(in_class, key, np.inf), cand)
+        has = has_conf | has_comp | has_cap
+    new_x = np.where(has, np.take_along_axis(cand, partner[..., None], axis=2)[..., 0], x)
+    return np.where(has, kind, NONE), np.where(has, partner, -1), new_x
+
+
+def _chunks(batch: int, n: int) -> list[slice]:
+    size = max(1, _CHUNK_CELLS // max(1, n * n))
+    return [slice(i, min(batch, i + size)) for i in range(0, batch, size)]
+
+
+def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EUMParams()) -> Trace:
+    """Run the model for every draw; Δ is the range of each draw's initial positions, fixed.
+
+    Actors are put in a canonical order (by position, capability, salience) for the computation
+    and back afterwards. The dynamics hinge on strict comparisons, so a last-bit difference from
+    summing in another order can change a later move; in canonical order the result cannot depend
+    on how the actors were listed (actors alike in all three are interchangeable).
+    """
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    b, n = x.shape
+    c = np.broadcast_to(np.asarray(c, dtype=float), (b, n))
+    s = np.broadcast_to(np.asarray(s, dtype=float), (b, n))
+    perm = np.lexsort((s, c, x), axis=-1)
+    x, c, s = (np.take_along_axis(a, perm, axis=1) for a in (x, c, s))
+    parts = [_simulate_chunk(x[sl], c[sl], s[sl], params) for sl in _chunks(b, n)]
+    axis = {f.name: (0 if f.name == "last_round" else 1) for f in fields(Trace)}
+    trace = {name: np.concatenate([getattr(p, name) for p in parts], axis=ax) for name, ax in axis.items()}
+    back = np.argsort(perm, axis=1)[None]
+    for name in ("positions", "kind", "partner", "e_fwd", "e_back"):
+        trace[name] = np.take_along_axis(trace[name], back, axis=2)
+    partner = trace["partner"]
+    trace["partner"] = np.where(partner >= 0, np.take_along_axis(np.broadcast_to(perm, partner.shape), np.maximum(partner, 0), axis=2), -1)
+    return Trace(**trace)
+
+
+def _simulate_chunk(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams) -> Trace:
+    b, n = x.shape
+    t_max = params.rounds
+    span = x.max(axis=1) - x.min(axis=1)
+    span = np.where(span > 0, span, 1.0)  # one position only: every distance is 0 anyway
+    w = c * s
+    positions = np.empty((t_max + 1, b, n))
+    positions[0] = x
+    kind = np.full((t_max, b, n), NONE)
+    partner = np.full((t_max, b, n), -1)
+    e_fwd = np.full((t_max, b, n), np.nan)
+    e_back = np.full((t_max, b, n), np.nan)
+    last = np.full(b, t_max)
+    active = np.ones(b, dtype=bool)
+    for t in range(t_max):
+        cur = positions[t]
+        positions[t + 1] = cur
+        idx = np.nonzero(active)[0]
+        if idx.size == 0:
+            continue
+        det = eum_round(cur[idx], c[idx], s[idx], span[idx], params)
+        positions[t + 1, idx] = det.new_x
+        kind[t, idx], partner[t, idx] = det.kind, det.partner
+        safe = np.maximum(det.partner, 0)
+        moved = det.partner >= 0
+        e_fwd[t, idx] = np.where(moved, np.take_along_axis(det.e_fwd, safe[..., None], axis=2)[..., 0], np.nan)
+        e_back[t, idx] = np.where(moved, np.take_along_axis(det.e_back, safe[..., None], axis=2)[..., 0], np.nan)
+        if params.stop == "stable":
+            repeat = (positions[: t + 1, idx] == det.new_x[None]).all(axis=2).any(axis=0)
+            last[idx[repeat]] = t + 1
+            active[idx[repeat]] = False
+    median, mean = median_and_mean(positions, np.broadcast_to(w, positions.shape))
+    return Trace(positions, median, mean, kind, partner, e_fwd, e_back, last)
