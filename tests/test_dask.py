@@ -1,12 +1,13 @@
 """Dask: a real LocalCluster with two worker processes gives the serial numbers exactly.
 
-The `--workers N` path (which starts such a cluster itself) is run by benchmarks/bench_montecarlo.py;
-one cluster per test module keeps this file fast.
+One cluster serves the whole module: it is started by ``Executor(workers=2)`` (the `--workers 2`
+path) and its scheduler address is then used the way `--scheduler ADDRESS` uses a remote one.
 """
 
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -24,28 +25,30 @@ distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
-        yield c
+def local():
+    with Executor(workers=2) as ex:
+        pids = set(ex._client.run(os.getpid).values())
+        assert len(pids) == 2 and os.getpid() not in pids  # two worker processes besides this one
+        yield ex
 
 
-def test_monte_carlo_and_whatif_on_the_cluster_equal_serial(cluster):
+def test_monte_carlo_and_whatif_on_the_cluster_equal_serial(local):
     sc, model = load("afghanistan-2013"), make_model("weighted-median")
-    on_dask = Executor(scheduler=cluster.scheduler_address)
     serial = monte_carlo(sc, model, draws=5 * CHUNK + 17, seed=3)
-    spread = monte_carlo(sc, model, draws=5 * CHUNK + 17, seed=3, executor=on_dask)
+    spread = monte_carlo(sc, model, draws=5 * CHUNK + 17, seed=3, executor=local)
     assert np.array_equal(serial.forecasts, spread.forecasts)
     variants = ["zero-option-executed", "doha-office-reopens"]
+    remote = Executor(scheduler=local.address)
     a = compare(sc, variants, model, draws=2 * CHUNK, seed=4)
-    b = compare(sc, variants, model, draws=2 * CHUNK, seed=4, executor=on_dask)
+    b = compare(sc, variants, model, draws=2 * CHUNK, seed=4, executor=remote)
     for name in a.names:
         assert np.array_equal(a.forecasts[name], b.forecasts[name])
 
 
-def test_cli_scheduler_option_matches_serial(cluster):
+def test_cli_scheduler_option_matches_serial(local):
     args = ["montecarlo", "afghanistan-2013", "--draws", "600", "--seed", "8", "--json", "--no-store"]
     serial = json.loads(CliRunner().invoke(app, args).stdout)
-    res = CliRunner().invoke(app, [*args, "--scheduler", cluster.scheduler_address])
+    res = CliRunner().invoke(app, [*args, "--scheduler", local.address])
     assert res.exit_code == 0, res.output
     spread = json.loads(res.stdout)
     assert spread["issues"] == serial["issues"] and spread["executor"].startswith("dask scheduler")

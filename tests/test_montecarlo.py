@@ -121,3 +121,26 @@ def test_cli_forecast_with_draws_adds_intervals_and_pivotal_actors(tmp_path):
     assert table.exit_code == 0 and "80% interval" in table.output and "pivotal" in table.output
     plain = json.loads(CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--json"]).stdout)
     assert "intervals" not in plain
+
+
+def test_progress_bars_only_on_a_terminal_and_after_a_second(monkeypatch):
+    import sys
+    import time
+
+    from accord.cli import analysis as cli_analysis
+
+    with cli_analysis.progress_bars(quiet=False) as bars:  # pytest captures stdout: not a terminal
+        assert bars is None
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    with cli_analysis.progress_bars(quiet=True) as bars:
+        assert bars is None
+    clock = iter([0.0, 0.5, 2.0])
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    with cli_analysis.progress_bars(quiet=False) as bars:
+        advance = bars(3, "work")
+        advance(1)  # half a second in: nothing drawn yet
+        assert not bars.progress.live.is_started
+        advance(1)  # two seconds in: the bar appears
+        assert bars.progress.live.is_started
+        assert bars.progress.tasks[0].completed == 2
+    assert not bars.progress.live.is_started

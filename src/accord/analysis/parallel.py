@@ -8,7 +8,6 @@ That is what makes a serial run, a local cluster and a remote cluster give ident
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..scenario.errors import ParameterError
@@ -16,26 +15,31 @@ from ..scenario.errors import ParameterError
 Progress = Callable[[int], None]  # called with the number of tasks just finished
 
 
-@dataclass(frozen=True)
 class Executor:
     """How to run tasks: ``scheduler`` (a dask.distributed address) or ``workers`` local processes.
 
-    Neither set means serial in this process. ``workers`` starts a ``LocalCluster`` with that many
-    single-threaded worker processes for the duration of one ``map`` call.
+    Neither set means serial in this process. ``workers`` starts a ``LocalCluster`` of that many
+    single-threaded worker processes: for the whole ``with`` block when the executor is used as a
+    context manager (one cluster for a command that runs several sweeps), else for one ``map``.
     """
 
-    scheduler: str | None = None
-    workers: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.scheduler and self.workers:
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+        if scheduler and workers:
             raise ParameterError("give either --scheduler or --workers, not both; allowed: one of them")
-        if self.workers is not None and self.workers < 1:
-            raise ParameterError(f"--workers must be at least 1 (got {self.workers}); allowed: 1, 2, ...")
+        if workers is not None and workers < 1:
+            raise ParameterError(f"--workers must be at least 1 (got {workers}); allowed: 1, 2, ...")
+        self.scheduler, self.workers = scheduler, workers
+        self._client: Any = None
+        self._cluster: Any = None
 
     @property
     def distributed(self) -> bool:
         return bool(self.scheduler or self.workers)
+
+    @property
+    def address(self) -> str | None:
+        """The scheduler in use: the given one, or that of the local cluster while it runs."""
+        return self._cluster.scheduler_address if self._cluster is not None else self.scheduler
 
     def describe(self) -> str:
         if self.scheduler:
@@ -43,6 +47,18 @@ class Executor:
         if self.workers:
             return f"local dask cluster, {self.workers} workers"
         return "serial"
+
+    def __enter__(self) -> "Executor":
+        if self.distributed and self._client is None:
+            self._client, self._cluster = _connect(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
 
     def map(
         self,
@@ -63,47 +79,37 @@ class Executor:
                 if progress:
                     progress(1)
             return
-        _dask_map(self, fn, tasks, on_result, progress)
+        if self._client is None:
+            with self:
+                return self.map(fn, tasks, on_result, progress)
+        from distributed import as_completed
+
+        futures = self._client.map(fn, [task for _, task in tasks], pure=False)
+        index_of = {f.key: index for f, (index, _) in zip(futures, tasks)}
+        for future, result in as_completed(futures, with_results=True):
+            on_result(index_of[future.key], result)
+            if progress:
+                progress(1)
 
 
-def _dask_map(
-    executor: Executor,
-    fn: Callable[[Any], Any],
-    tasks: Sequence[tuple[int, Any]],
-    on_result: Callable[[int, Any], None],
-    progress: Progress | None,
-) -> None:
+def _connect(executor: Executor) -> tuple[Any, Any]:
+    """A dask client, and the local cluster behind it when the executor starts one."""
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - dask is an optional extra
         raise ParameterError(
             "--scheduler/--workers need dask.distributed; allowed: pip install 'accord[dask]'"
         ) from exc
-    cluster = None
-    try:
-        if executor.scheduler:
-            try:
-                client = Client(executor.scheduler, timeout="10s")
-            except OSError as exc:
-                raise ParameterError(
-                    f"cannot reach the dask scheduler at {executor.scheduler!r} ({exc}); "
-                    "allowed: the address a running `dask scheduler` prints, e.g. tcp://host:8786"
-                ) from None
-        else:
-            cluster = LocalCluster(
-                n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-            )
-            client = Client(cluster)
-        with client:
-            futures = client.map(fn, [task for _, task in tasks], pure=False)
-            index_of = {f.key: index for f, (index, _) in zip(futures, tasks)}
-            for future, result in as_completed(futures, with_results=True):
-                on_result(index_of[future.key], result)
-                if progress:
-                    progress(1)
-    finally:
-        if cluster is not None:
-            cluster.close()
+    if executor.scheduler:
+        try:
+            return Client(executor.scheduler, timeout="10s"), None
+        except OSError as exc:
+            raise ParameterError(
+                f"cannot reach the dask scheduler at {executor.scheduler!r} ({exc}); "
+                "allowed: the address a running `dask scheduler` prints, e.g. tcp://host:8786"
+            ) from None
+    cluster = LocalCluster(n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    return Client(cluster), cluster
 
 
 SERIAL = Executor()

@@ -42,30 +42,36 @@ StoreOpt = Annotated[Optional[Path], typer.Option(help="Run store file (default:
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the run store.")]
 
 
-@contextlib.contextmanager
-def progress_bars(quiet: bool) -> Iterator[ProgressFactory | None]:
-    """Rich bars that appear only for work lasting over a second, and never when quiet or piped."""
-    if quiet or not sys.stdout.isatty():
-        yield None
-        return
-    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err_console, transient=True)
-    started = time.monotonic()
+class LazyBars:
+    """Rich bars on stderr that are drawn only once the work has lasted more than a second."""
 
-    def factory(total: int, label: str):
-        task = bars.add_task(label, total=total)
+    def __init__(self) -> None:
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), console=err_console, transient=True)
+        self.started = time.monotonic()
+
+    def __call__(self, total: int, label: str):
+        task = self.progress.add_task(label, total=total)
 
         def advance(n: int) -> None:
-            bars.advance(task, n)
-            if not bars.live.is_started and time.monotonic() - started > 1.0:
-                bars.start()
+            self.progress.advance(task, n)
+            if not self.progress.live.is_started and time.monotonic() - self.started > 1.0:
+                self.progress.start()
 
         return advance
 
+
+@contextlib.contextmanager
+def progress_bars(quiet: bool) -> Iterator[ProgressFactory | None]:
+    """Bars for long work; none with --quiet or when stdout is not a terminal (piped, redirected)."""
+    if quiet or not sys.stdout.isatty():
+        yield None
+        return
+    bars = LazyBars()
     try:
-        yield factory
+        yield bars
     finally:
-        bars.stop()
+        bars.progress.stop()
 
 
 @contextlib.contextmanager
@@ -75,6 +81,14 @@ def open_store(path: Path | None, no_store: bool) -> Iterator[RunStore | None]:
         return
     with RunStore(path) as store:
         yield store
+
+
+@contextlib.contextmanager
+def sweep_context(store: Path | None, no_store: bool, quiet: bool, scheduler: str | None, workers: int | None
+                  ) -> Iterator[dict[str, Any]]:
+    """The keyword arguments every sweep takes: store, executor (one cluster per command), progress."""
+    with open_store(store, no_store) as st, Executor(scheduler, workers) as ex, progress_bars(quiet) as bars:
+        yield {"store": st, "executor": ex, "progress": bars}
 
 
 def _model(name: str, scenario, params: list[str] | None):
@@ -105,9 +119,8 @@ def montecarlo(
     sc = load(scenario)
     mdl = _model(model, sc, param)
     spec = NoiseSpec.parse(noise or [])
-    with open_store(store, no_store) as st, progress_bars(quiet) as bars:
-        result = monte_carlo(sc, mdl, draws, seed, spec, executor=Executor(scheduler, workers), store=st,
-                             progress=bars)
+    with sweep_context(store, no_store, quiet, scheduler, workers) as how:
+        result = monte_carlo(sc, mdl, draws, seed, spec, **how)
     if as_json:
         print(json.dumps(jsonable(result.to_json(sc)), indent=2))
         return
@@ -148,9 +161,8 @@ def whatif(
     """Run variants (patches) against the base on the same random draws; show the differences."""
     sc = load(scenario)
     mdl = _model(model, sc, param)
-    with open_store(store, no_store) as st, progress_bars(quiet) as bars:
-        result = compare(sc, patch, mdl, draws, seed, NoiseSpec.parse(noise or []),
-                         executor=Executor(scheduler, workers), store=st, progress=bars)
+    with sweep_context(store, no_store, quiet, scheduler, workers) as how:
+        result = compare(sc, patch, mdl, draws, seed, NoiseSpec.parse(noise or []), **how)
     if as_json:
         print(json.dumps(jsonable(result.to_json()), indent=2))
         return
@@ -288,8 +300,8 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 
 def forecast_uncertainty(scenario, model, draws: int, seed: int, no_store: bool, top: int = 3) -> dict[str, Any]:
     """What `accord forecast --draws N` adds: 80% intervals and the top pivotal actors per issue."""
-    with open_store(None, no_store) as st, progress_bars(False) as bars:
-        mc = monte_carlo(scenario, model, draws, seed, NoiseSpec(), store=st, progress=bars)
+    with sweep_context(None, no_store, False, None, None) as how:
+        mc = monte_carlo(scenario, model, draws, seed, NoiseSpec(), **how)
     piv = top_actors(pivotal_actors(scenario, model, seed=seed, method=("shapley",)), "shapley", top)
     out: dict[str, Any] = {
         "draws": draws, "uncertainty_model": model.name, "run_id": mc.run_id,
