@@ -218,6 +218,47 @@ def run_info(kind: str, scenario: Scenario, model: Model, seed: int | None) -> R
     return RunInfo(kind, scenario.name, scenario.content_hash(), model.name, jsonable(model.get_params()), seed)
 
 
+@dataclass
+class Draws:
+    """Per-draw outputs of one or more scenarios run on the same chunks (a Monte Carlo sweep)."""
+
+    outputs: list[tuple[np.ndarray, dict[str, np.ndarray]]]  # per scenario: forecasts, extras
+    info: RunInfo
+    meta: dict[str, Any]
+    sweep_id: int | None
+
+
+def sweep_draws(
+    kind: str,
+    scenarios: Sequence[Scenario],
+    model: Model,
+    draws: int,
+    seed: int,
+    noise: NoiseSpec,
+    executor: Executor,
+    store: RunStore | None,
+    progress: ProgressFactory | None,
+    spec: dict[str, Any] | None = None,
+) -> Draws:
+    """Chunks of draws for every scenario, all on the first scenario's shocks (common random numbers)."""
+    for sc in scenarios:
+        model.check_supported(sc)
+    sizes = chunk_sizes(draws)
+    base = to_arrays(scenarios[0])
+    runner = ChunkRunner(tuple(scenarios), model, noise, int(seed), base.actors, base.issues)
+    tasks = [(v, c, size) for v in range(len(scenarios)) for c, size in enumerate(sizes)]
+    info = run_info(kind, scenarios[0], model, int(seed))
+    spec = {"draws": draws, "chunk": CHUNK, "noise": noise.model_dump(), **(spec or {})}
+    outcome = run_sweep(runner, tasks, info, spec, store=store, executor=executor,
+                        progress=progress(len(tasks), kind) if progress else None)
+    n = len(sizes)
+    outputs = [join_chunks(outcome.results[v * n:(v + 1) * n]) for v in range(len(scenarios))]
+    meta = {"kind": kind, "scenario": info.scenario, "scenario_hash": info.scenario_hash, "model": model.name,
+            "params": info.params, "seed": int(seed), "draws": draws, "noise": noise.model_dump(),
+            "executor": executor.describe()}
+    return Draws(outputs, info, meta, outcome.sweep_id)
+
+
 def monte_carlo(
     scenario: Scenario,
     model: Model,
@@ -230,22 +271,11 @@ def monte_carlo(
     progress: ProgressFactory | None = None,
 ) -> MonteCarloResult:
     """Run ``model`` on ``draws`` perturbed copies of ``scenario``; resumable when a store is given."""
-    model.check_supported(scenario)
-    sizes = chunk_sizes(draws)
-    base = to_arrays(scenario)
-    runner = ChunkRunner((scenario,), model, noise, int(seed), base.actors, base.issues)
-    tasks = [(0, c, size) for c, size in enumerate(sizes)]
-    info = run_info("montecarlo", scenario, model, int(seed))
-    spec = {"draws": draws, "chunk": CHUNK, "noise": noise.model_dump()}
-    outcome = run_sweep(runner, tasks, info, spec, store=store, executor=executor,
-                        progress=progress(len(tasks), "Monte Carlo") if progress else None)
-    forecasts, extra = join_chunks(outcome.results)
-    meta = {"kind": "montecarlo", "scenario": scenario.name, "scenario_hash": info.scenario_hash,
-            "model": model.name, "params": info.params, "seed": int(seed), "draws": draws,
-            "noise": noise.model_dump(), "executor": executor.describe()}
-    result = MonteCarloResult(base.issues, forecasts, extra, meta)
+    done = sweep_draws("montecarlo", [scenario], model, draws, seed, noise, executor, store, progress)
+    (forecasts, extra), = done.outputs
+    result = MonteCarloResult(tuple(scenario.issue_ids), forecasts, extra, done.meta)
     if store is not None:
         results = result.to_json(scenario)
         results["table"] = results.pop("issues")
-        result.run_id = store.record_run(info, results, {"forecasts": forecasts, **extra}, outcome.sweep_id)
+        result.run_id = store.record_run(done.info, results, {"forecasts": forecasts, **extra}, done.sweep_id)
     return result

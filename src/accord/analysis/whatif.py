@@ -16,14 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ..models.base import Model
-from ..scenario.arrays import to_arrays
 from ..scenario.schema import Scenario
-from .montecarlo import (CHUNK, QUANTILES, ChunkRunner, NoiseSpec, ProgressFactory, chunk_sizes, join_chunks,
-                         run_info)
+from .montecarlo import QUANTILES, NoiseSpec, ProgressFactory, sweep_draws
 from .parallel import SERIAL, Executor
 from .patch import Patch, apply_patch, load_patch, shipped_patches
 from .store import RunStore
-from .sweep import run_sweep
 
 DIFF_COLUMNS = ["variant", "issue", "base_median", "median", "diff_median", "diff_p2_5", "diff_p10", "diff_p25",
                 "diff_p75", "diff_p90", "diff_p97_5", "diff_mean"]
@@ -97,27 +94,13 @@ def compare(
     patches = [p if isinstance(p, Patch) else load_patch(p) for p in patches]
     variants = [apply_patch(scenario, p) for p in patches]
     names = ("base", *(p.name for p in patches))
-    for sc in (scenario, *variants):
-        model.check_supported(sc)
-    base = to_arrays(scenario)
-    runner = ChunkRunner((scenario, *variants), model, noise, int(seed), base.actors, base.issues)
-    sizes = chunk_sizes(draws)
-    tasks = [(v, c, size) for v in range(len(names)) for c, size in enumerate(sizes)]
-    info = run_info("whatif", scenario, model, int(seed))
-    spec = {"draws": draws, "chunk": CHUNK, "noise": noise.model_dump(),
-            "variants": {p.name: sc.content_hash() for p, sc in zip(patches, variants)}}
-    outcome = run_sweep(runner, tasks, info, spec, store=store, executor=executor,
-                        progress=progress(len(tasks), "What-if") if progress else None)
-    per_variant = [outcome.results[v * len(sizes):(v + 1) * len(sizes)] for v in range(len(names))]
-    joined = [join_chunks(chunks) for chunks in per_variant]
-    meta = {"kind": "whatif", "scenario": scenario.name, "scenario_hash": info.scenario_hash,
-            "model": model.name, "params": info.params, "seed": int(seed), "draws": draws,
-            "noise": noise.model_dump(), "variants": list(names[1:]), "executor": executor.describe()}
-    result = Comparison(base.issues, names, {n: f for n, (f, _) in zip(names, joined)},
-                        {n: e for n, (_, e) in zip(names, joined)}, meta)
+    done = sweep_draws("whatif", [scenario, *variants], model, draws, seed, noise, executor, store, progress,
+                       {"variants": {p.name: sc.content_hash() for p, sc in zip(patches, variants)}})
+    result = Comparison(tuple(scenario.issue_ids), names, {n: f for n, (f, _) in zip(names, done.outputs)},
+                        {n: e for n, (_, e) in zip(names, done.outputs)}, {**done.meta, "variants": list(names[1:])})
     if store is not None:
         results = result.to_json()
         results["table"] = results.pop("differences")
         arrays = {f"{n}.forecasts": f for n, f in result.forecasts.items()}
-        result.run_id = store.record_run(info, results, arrays, outcome.sweep_id)
+        result.run_id = store.record_run(done.info, results, arrays, done.sweep_id)
     return result
