@@ -65,6 +65,9 @@ def test_sigkill_mid_sweep_then_resume_gives_every_task_once(tmp_path):
     assert 5 <= killed_at < 40
     assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
 
+    listed = CliRunner().invoke(app, ["runs", "list", "--store", str(store)])
+    assert f"{killed_at}/40 tasks done" in listed.output
+
     register_slow_mean()
     resumed = CliRunner().invoke(app, [*ARGS, "--store", str(store)])
     assert resumed.exit_code == 0, resumed.output

@@ -44,9 +44,13 @@ def test_a_task_result_is_stored_once_and_the_constraint_holds(tmp_path):
         assert np.array_equal(store.task_results(sweep)[0]["forecast"], np.ones(2))
         with pytest.raises(sqlite3.IntegrityError):
             store._conn.execute("INSERT INTO tasks (sweep_id, task_index, spec) VALUES (?, 0, '{}')", (sweep,))
-        store.record_run(INFO, {}, sweep_id=sweep)
-        with pytest.raises(sqlite3.IntegrityError):  # a sweep closes into exactly one run
-            store.record_run(INFO, {}, sweep_id=sweep)
+        first = store.record_run(INFO, {}, sweep_id=sweep)
+        assert store.record_run(INFO, {}, sweep_id=sweep) == first  # a sweep closes into exactly one run
+        assert len(store.runs()) == 1
+        with pytest.raises(sqlite3.IntegrityError):
+            store._conn.execute("INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, "
+                                "accord_version, sweep_id, results) VALUES ('', '', '', '', '', '', '', ?, '')",
+                                (sweep,))
         assert store.sweep(sweep)["finished"] is not None
         assert store.open_sweep("key", INFO, {"draws": 3}, [{"t": 0}, {"t": 1}]) != sweep  # finished: a new one
 

@@ -178,8 +178,16 @@ class RunStore:
         arrays: Mapping[str, np.ndarray] | None = None,
         sweep_id: int | None = None,
     ) -> int:
-        """Insert one run; with ``sweep_id`` the sweep is marked finished in the same transaction."""
+        """Insert one run; with ``sweep_id`` the sweep is marked finished in the same transaction.
+
+        A sweep closes into exactly one run: if another process finished the same sweep first, its
+        run's id is returned and nothing is added.
+        """
         with self._tx() as conn:
+            if sweep_id is not None:
+                row = conn.execute("SELECT id FROM runs WHERE sweep_id = ?", (sweep_id,)).fetchone()
+                if row is not None:
+                    return int(row["id"])
             cur = conn.execute(
                 "INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, seed, accord_version, "
                 "sweep_id, results, arrays) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -253,8 +261,9 @@ class RunStore:
         out["params"], out["spec"], out["done"] = json.loads(row["params"]), json.loads(row["spec"]), int(done)
         return out
 
-    def sweeps(self) -> list[dict[str, Any]]:
-        return [self.sweep(int(r[0])) for r in self._conn.execute("SELECT id FROM sweeps ORDER BY id")]
+    def sweeps(self, unfinished: bool = False) -> list[dict[str, Any]]:
+        sql = "SELECT id FROM sweeps" + (" WHERE finished IS NULL" if unfinished else "") + " ORDER BY id"
+        return [self.sweep(int(r[0])) for r in self._conn.execute(sql).fetchall()]
 
 
 class _Transaction:

@@ -247,6 +247,7 @@ def runs_list(
     """List recorded runs, newest first."""
     with RunStore(store) as st:
         rows = st.runs(limit)
+        pending = st.sweeps(unfinished=True)
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -257,6 +258,9 @@ def runs_list(
         table.add_row(str(r["id"]), r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
                       r["scenario_hash"])
     console.print(table)
+    for sw in pending:
+        console.print(f"[yellow]unfinished sweep {sw['id']}[/] ({sw['kind']} {sw['scenario']} {sw['model']} seed "
+                      f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume")
 
 
 @runs_app.command("show")
