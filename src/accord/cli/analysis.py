@@ -260,7 +260,8 @@ def runs_list(
     console.print(table)
     for sw in pending:
         console.print(f"[yellow]unfinished sweep {sw['id']}[/] ({sw['kind']} {sw['scenario']} {sw['model']} seed "
-                      f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume")
+                      f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume",
+                      soft_wrap=True)
 
 
 @runs_app.command("show")
