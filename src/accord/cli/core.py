@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from ..models import get_model, list_models, make_model, parse_params
+from ..models import build_model, list_models, parse_params
 from ..models.base import Result
 from ..models.output import write_result
 from ..scenario import example_names, load, save
@@ -20,15 +20,6 @@ from .app import app, console, fail_on_errors
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")]
 BASELINES = ("weighted-mean", "weighted-median", "nash", "status-quo")
-
-
-def build_model(name: str, scenario: Scenario, params: dict | None = None):
-    """A model configured by the scenario's own settings for it, overridden by explicit parameters."""
-    cls = get_model(name)
-    settings = scenario.models.get(name, {})
-    if hasattr(cls, "params_from_settings"):
-        settings = cls.params_from_settings(settings)
-    return make_model(name, **{**settings, **(params or {})})
 
 
 def run_models(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Result], dict[str, str]]:

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
 import yaml
 
 from ..scenario.errors import ParameterError
+from ..scenario.schema import Scenario
 from .base import Model
 
 M = TypeVar("M", bound=type[Model])
 _MODELS: dict[str, type[Model]] = {}
 _loaded = False
+_lock = threading.Lock()
 
 
 def register(cls: M) -> M:
@@ -34,14 +37,18 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    package = importlib.import_module("accord.models")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in ("base", "registry"):
-            importlib.import_module(f"accord.models.{info.name}")
-    for ep in entry_points(group="accord.models"):
-        if ep.name not in _MODELS:
-            _MODELS[ep.name] = ep.load()
+    # Concurrent first calls (a web server's threads) must all see the complete registry.
+    with _lock:
+        if _loaded:
+            return
+        package = importlib.import_module("accord.models")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name not in ("base", "registry"):
+                importlib.import_module(f"accord.models.{info.name}")
+        for ep in entry_points(group="accord.models"):
+            if ep.name not in _MODELS:
+                _MODELS[ep.name] = ep.load()
+        _loaded = True
 
 
 def list_models() -> dict[str, type[Model]]:
@@ -67,6 +74,15 @@ def make_model(name: str, **params: Any) -> Model:
         raise ParameterError(
             f"bad parameters for model {name!r}: {exc}; allowed: {', '.join(allowed) or 'none'}"
         ) from None
+
+
+def build_model(name: str, scenario: Scenario, params: dict[str, Any] | None = None) -> Model:
+    """A model configured by the settings the scenario carries for it, overridden by ``params``."""
+    cls = get_model(name)
+    settings = scenario.models.get(name, {})
+    if hasattr(cls, "params_from_settings"):
+        settings = cls.params_from_settings(settings)
+    return make_model(name, **{**settings, **(params or {})})
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:

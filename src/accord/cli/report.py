@@ -1,0 +1,33 @@
+"""`accord report`: write the self-contained HTML report of a scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..files import atomic_write_text
+from ..models import get_model
+from ..report import report_html
+from ..scenario import load
+from .app import app, console, fail_on_errors
+from .core import ScenarioArg
+
+
+@app.command()
+@fail_on_errors
+def report(
+    scenario: ScenarioArg,
+    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html.")] = None,
+) -> None:
+    """Write one self-contained HTML report (opens offline) with forecasts, charts and assumptions."""
+    sc = load(scenario)
+    for name in model or []:
+        get_model(name)  # an unknown name fails here, before any work
+    target = output or Path(f"{sc.name}-report.html")
+    atomic_write_text(target, report_html(sc, model or None, draws=draws, seed=seed))
+    console.print(f"report written to {target.resolve()}", highlight=False, soft_wrap=True)

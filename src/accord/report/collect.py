@@ -1,0 +1,121 @@
+"""Gather everything a report shows: model runs, Monte Carlo intervals, pivotal actors.
+
+Analyses are optional at this layer: a model that cannot run the scenario, or an analysis that is
+not installed or fails on it, becomes a note saying why its section is not available instead of
+stopping the report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..models import build_model, get_model, list_models
+from ..models.base import Model, Result
+from ..scenario.errors import AccordError
+from ..scenario.schema import Scenario
+
+AGENTS_TAG = "agents"
+
+
+@dataclass
+class ReportData:
+    """The inputs of every report section; ``missing`` says why a section has nothing to show."""
+
+    scenario: Scenario
+    seed: int
+    draws: int
+    results: dict[str, Result] = field(default_factory=dict)
+    intervals: dict[str, pd.DataFrame] = field(default_factory=dict)
+    montecarlo: dict[str, Any] = field(default_factory=dict)
+    pivotal: pd.DataFrame | None = None
+    pivotal_model: str | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def agents_model(self) -> str | None:
+        """The first model run that simulates negotiating parties (it has an agreement curve)."""
+        return next((m for m in self.results if AGENTS_TAG in get_model(m).tags), None)
+
+
+def default_models() -> list[str]:
+    return list(list_models())
+
+
+def _analysis(module: str, function: str):
+    """An analysis function, or None while that analysis is not part of this installation."""
+    try:
+        return getattr(importlib.import_module(f"accord.analysis.{module}"), function)
+    except (ImportError, AttributeError):
+        return None
+
+
+def collect(scenario: Scenario, models: list[str] | None = None, draws: int = 100, seed: int = 0) -> ReportData:
+    """Run each model once, then Monte Carlo per model and pivotal actors for the first model."""
+    data = ReportData(scenario=scenario, seed=seed, draws=draws)
+    for name in models or default_models():
+        try:
+            model = build_model(name, scenario)
+            data.results[name] = model.run(scenario, seed)
+        except AccordError as exc:
+            data.skipped[name] = str(exc)
+    if not data.results:
+        data.missing["forecast"] = "no model could run this scenario"
+        return data
+    _add_montecarlo(data)
+    _add_pivotal(data)
+    return data
+
+
+def _add_montecarlo(data: ReportData) -> None:
+    monte_carlo = _analysis("montecarlo", "monte_carlo")
+    reason = None
+    if data.draws <= 0:
+        reason = "Monte Carlo was switched off (--draws 0)"
+    elif monte_carlo is None:
+        reason = "Monte Carlo analysis (accord.analysis.montecarlo) is not available"
+    if data.agents_model is None:
+        data.missing["agreement"] = "no agents model was run (it needs the agents model, e.g. --model agents)"
+    if reason:
+        data.missing["intervals"] = reason
+        data.missing.setdefault("agreement", reason)
+        return
+    for name in data.results:
+        try:
+            mc = monte_carlo(data.scenario, build_model(name, data.scenario), draws=data.draws, seed=data.seed)
+        except AccordError as exc:
+            data.skipped[f"{name} (Monte Carlo)"] = str(exc)
+            continue
+        data.montecarlo[name] = mc
+        data.intervals[name] = mc.summary
+    agents = data.agents_model
+    if agents is not None and agreement_rounds(data) is None:
+        data.missing["agreement"] = f"the {agents} model's Monte Carlo gave no agreement rounds"
+
+
+def _agreement_rounds(mc: Any) -> np.ndarray | None:
+    rounds = getattr(mc, "agreement_rounds", None)
+    return None if rounds is None else np.asarray(rounds, dtype=float)
+
+
+def agreement_rounds(data: ReportData) -> np.ndarray | None:
+    agents = data.agents_model
+    return _agreement_rounds(data.montecarlo[agents]) if agents in data.montecarlo else None
+
+
+def _add_pivotal(data: ReportData) -> None:
+    pivotal_actors = _analysis("pivotal", "pivotal_actors")
+    if pivotal_actors is None:
+        data.missing["pivotal"] = "pivotal-actor analysis (accord.analysis.pivotal) is not available"
+        return
+    name = next(iter(data.results))
+    try:
+        data.pivotal = pivotal_actors(data.scenario, build_model(name, data.scenario), seed=data.seed)
+        data.pivotal_model = name
+    except AccordError as exc:
+        data.missing["pivotal"] = f"{name}: {exc}"
