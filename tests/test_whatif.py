@@ -73,6 +73,15 @@ def test_errors_name_the_file_path_value_and_allowed(afg, tmp_path):
         load_patch("no-such-variant")
 
 
+def test_set_reaches_unset_fields_and_adds_stances(afg):
+    assert afg.deadline.rounds is None and "troops" not in afg.stances["PAK"]
+    variant = apply_patch(afg, Patch(name="p", set={"deadline.rounds": 60, "actors.USA.params.strategy": "conceder",
+                                                    "stances.PAK.troops": {"position": 20, "salience": 30}}))
+    assert variant.deadline.rounds == 60 and variant.deadline_round() == 60
+    assert variant.actors[0].params["strategy"] == "conceder"
+    assert variant.stances["PAK"]["troops"].position == 20
+
+
 def test_ingest_style_patch_with_sourced_events_applies(afg):
     patch = {"name": "ingest-afghanistan-2013", "description": "from news",
              "add_events": [{"id": "ingest-1", "type": "channel_close", "channel": "doha-office",

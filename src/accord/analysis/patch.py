@@ -92,7 +92,7 @@ def apply_patch(scenario: Scenario, patch: Patch | dict[str, Any]) -> Scenario:
             scenario = drop(scenario, actors=patch.remove_actors)
     except ScenarioError as exc:
         raise exc.with_file(patch.file or patch.name) from None
-    data = scenario.model_dump(mode="json", exclude_none=True)
+    data = scenario.model_dump(mode="json")  # unset (None) fields stay addressable by `set`
     known_events = [e.get("id") for e in data["events"] if e.get("id")]
     for k, event_id in enumerate(patch.remove_events):
         if event_id not in known_events:
