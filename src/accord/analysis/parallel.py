@@ -84,12 +84,18 @@ class Executor:
                 return self.map(fn, tasks, on_result, progress)
         from distributed import as_completed
 
-        futures = self._client.map(fn, [task for _, task in tasks], pure=False)
+        # The work function (scenarios, model) is sent to each worker once, not with every task.
+        shared = self._client.scatter(fn, broadcast=True, hash=False)
+        futures = self._client.map(_call, [shared] * len(tasks), [task for _, task in tasks], pure=False)
         index_of = {f.key: index for f, (index, _) in zip(futures, tasks)}
         for future, result in as_completed(futures, with_results=True):
             on_result(index_of[future.key], result)
             if progress:
                 progress(1)
+
+
+def _call(fn: Callable[[Any], Any], task: Any) -> Any:
+    return fn(task)
 
 
 def _connect(executor: Executor) -> tuple[Any, Any]:
