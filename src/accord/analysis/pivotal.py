@@ -30,6 +30,7 @@ from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import AccordError, ParameterError
 from ..scenario.schema import Scenario
 from .edit import drop
+from .montecarlo import ProgressFactory
 
 METHODS = ("remove", "shift", "shapley")
 EXACT_MAX = 8
@@ -44,18 +45,23 @@ def reference_point(arrays: ScenarioArrays) -> np.ndarray:
 class Coalitions:
     """Forecasts for sub-groups of actors, cached by bit mask (bit k = actor k present)."""
 
-    def __init__(self, scenario: Scenario, model: Model, seed: int) -> None:
-        self.scenario, self.model, self.seed = scenario, model, seed
+    def __init__(self, scenario: Scenario, model: Model, seed: int, progress: ProgressFactory | None = None) -> None:
+        self.scenario, self.model, self.seed, self.progress = scenario, model, seed, progress
         self.arrays = to_arrays(scenario)
         self.vectorised = "batch" in model.tags and "stochastic" not in model.tags
         self._cache: dict[int, np.ndarray] = {}
 
-    def values(self, masks: Sequence[int]) -> np.ndarray:
+    def values(self, masks: Sequence[int], label: str = "coalitions") -> np.ndarray:
         """(len(masks), issues) forecasts; issues nobody in a coalition weighs stay at the reference."""
         todo = sorted({int(m) for m in masks} - self._cache.keys())
-        if todo:
-            found = self._vectorised(todo) if self.vectorised else [self._one(m) for m in todo]
-            self._cache.update(zip(todo, found))
+        if todo and self.vectorised:
+            self._cache.update(zip(todo, self._vectorised(todo)))
+        elif todo:
+            advance = self.progress(len(todo), f"pivotal: {label}") if self.progress else None
+            for m in todo:  # one model run per coalition: the slow path, so it reports progress
+                self._cache[m] = self._one(m)
+                if advance:
+                    advance(1)
         return np.array([self._cache[int(m)] for m in masks])
 
     def _members(self, masks: Sequence[int]) -> np.ndarray:
@@ -112,7 +118,7 @@ def shapley(coalitions: Coalitions, permutations: int, rng: np.random.Generator)
     n = coalitions.arrays.n_actors
     if n <= EXACT_MAX:
         masks = np.arange(2**n)
-        v = coalitions.values(masks)
+        v = coalitions.values(masks, "shapley")
         size = np.array([bin(m).count("1") for m in masks])
         fact = np.array([float(np.prod(np.arange(1, k + 1))) for k in range(n + 1)])
         phi = np.zeros((n, v.shape[1]))
@@ -125,14 +131,15 @@ def shapley(coalitions: Coalitions, permutations: int, rng: np.random.Generator)
     prefix = np.zeros((permutations, n + 1), dtype=np.int64)
     for step in range(n):
         prefix[:, step + 1] = prefix[:, step] | (1 << orders[:, step])
-    v = coalitions.values(prefix.reshape(-1)).reshape(permutations, n + 1, -1)
+    v = coalitions.values(prefix.reshape(-1), "shapley").reshape(permutations, n + 1, -1)
     gains = v[:, 1:] - v[:, :-1]  # (permutations, steps, issues)
     phi = np.zeros((n, v.shape[2]))
     np.add.at(phi, orders.reshape(-1), gains.reshape(-1, v.shape[2]))
     return phi / permutations
 
 
-def shift_effects(scenario: Scenario, model: Model, arrays: ScenarioArrays, shift: float, seed: int) -> np.ndarray:
+def shift_effects(scenario: Scenario, model: Model, arrays: ScenarioArrays, shift: float, seed: int,
+                  progress: ProgressFactory | None = None) -> np.ndarray:
     """(actors, issues) central-difference response of the forecast to each actor's positions."""
     n = arrays.n_actors
     delta = shift * (arrays.hi - arrays.lo)
@@ -147,10 +154,13 @@ def shift_effects(scenario: Scenario, model: Model, arrays: ScenarioArrays, shif
     if "batch" in model.tags and "stochastic" not in model.tags:
         f = model.run_batch(scenario, variants, np.random.default_rng(seed)).forecast
     else:
-        f = np.concatenate([
-            model.run_batch(scenario, _take(variants, d), np.random.default_rng(seed)).forecast
-            for d in range(2 * n)
-        ])
+        advance = progress(2 * n, "pivotal: shift") if progress else None
+        runs = []
+        for d in range(2 * n):
+            runs.append(model.run_batch(scenario, _take(variants, d), np.random.default_rng(seed)).forecast)
+            if advance:
+                advance(1)
+        f = np.concatenate(runs)
     effect = (f[0::2] - f[1::2]) / 2
     return np.where(arrays.present, effect, np.nan)
 
@@ -167,6 +177,7 @@ def pivotal_actors(
     method: Sequence[str] = METHODS,
     shift: float = 0.1,
     permutations: int = 200,
+    progress: ProgressFactory | None = None,
 ) -> pd.DataFrame:
     """Tidy (actor, issue, method, effect, rank); rank 1 = largest |effect| per method and issue."""
     unknown = [m for m in method if m not in METHODS]
@@ -175,16 +186,16 @@ def pivotal_actors(
     if not 0 < shift <= 1:
         raise ParameterError(f"shift must be in (0, 1] of the issue range (got {shift}); allowed: e.g. 0.1")
     model.check_supported(scenario)
-    coalitions = Coalitions(scenario, model, seed)
+    coalitions = Coalitions(scenario, model, seed, progress)
     arrays = coalitions.arrays
     n = arrays.n_actors
     full = (1 << n) - 1
     effects: dict[str, np.ndarray] = {}
     if "remove" in method:
-        v = coalitions.values([full] + [full & ~(1 << k) for k in range(n)])
+        v = coalitions.values([full] + [full & ~(1 << k) for k in range(n)], "remove")
         effects["remove"] = v[0][None] - v[1:]
     if "shift" in method:
-        effects["shift"] = shift_effects(scenario, model, arrays, shift, seed)
+        effects["shift"] = shift_effects(scenario, model, arrays, shift, seed, progress)
     if "shapley" in method:
         effects["shapley"] = shapley(coalitions, permutations, np.random.default_rng(seed))
     frames = []

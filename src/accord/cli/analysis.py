@@ -197,13 +197,15 @@ def pivotal(
     top: Annotated[int, typer.Option(help="Actors shown per issue.")] = 3,
     param: ParamOpt = None,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:
     """Rank actors by how much they move each issue's forecast (remove, shift, Shapley share)."""
     sc = load(scenario)
     mdl = _model(model, sc, param)
-    frame = pivotal_actors(sc, mdl, seed=seed, method=tuple(method or METHODS), shift=shift)
+    with progress_bars(quiet) as bars:
+        frame = pivotal_actors(sc, mdl, seed=seed, method=tuple(method or METHODS), shift=shift, progress=bars)
     run_id = None
     with open_store(store, no_store) as st:
         if st is not None:
@@ -307,7 +309,8 @@ def forecast_uncertainty(scenario, model, draws: int, seed: int, no_store: bool,
     """What `accord forecast --draws N` adds: 80% intervals and the top pivotal actors per issue."""
     with sweep_context(None, no_store, False, None, None) as how:
         mc = monte_carlo(scenario, model, draws, seed, NoiseSpec(), **how)
-    piv = top_actors(pivotal_actors(scenario, model, seed=seed, method=("shapley",)), "shapley", top)
+    with progress_bars(False) as bars:
+        piv = top_actors(pivotal_actors(scenario, model, seed=seed, method=("shapley",), progress=bars), "shapley", top)
     out: dict[str, Any] = {
         "draws": draws, "uncertainty_model": model.name, "run_id": mc.run_id,
         "intervals": mc.summary[["issue", "median", "p10", "p90"]].to_dict(orient="records"),
