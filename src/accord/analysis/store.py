@@ -27,11 +27,8 @@ from ..scenario.errors import AccordError
 
 ENV_VAR = "ACCORD_STORE"
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sweeps (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    key TEXT NOT NULL,
-    created TEXT NOT NULL,
+# What identifies a run or a sweep (the columns of RunInfo.row()), shared by both tables.
+IDENTITY = """\
     kind TEXT NOT NULL,
     scenario TEXT NOT NULL,
     scenario_hash TEXT NOT NULL,
@@ -39,7 +36,14 @@ CREATE TABLE IF NOT EXISTS sweeps (
     params TEXT NOT NULL,
     seed INTEGER,
     accord_version TEXT NOT NULL,
-    spec TEXT NOT NULL,
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sweeps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    created TEXT NOT NULL,
+{identity}    spec TEXT NOT NULL,
     n_tasks INTEGER NOT NULL,
     finished TEXT
 );
@@ -55,18 +59,11 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    scenario TEXT NOT NULL,
-    scenario_hash TEXT NOT NULL,
-    model TEXT NOT NULL,
-    params TEXT NOT NULL,
-    seed INTEGER,
-    accord_version TEXT NOT NULL,
-    sweep_id INTEGER UNIQUE REFERENCES sweeps (id),
+{identity}    sweep_id INTEGER UNIQUE REFERENCES sweeps (id),
     results TEXT NOT NULL,
     arrays BLOB
 );
-"""
+""".format(identity=IDENTITY)
 
 
 class StoreError(AccordError):
