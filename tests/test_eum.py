@@ -205,3 +205,19 @@ def test_runs_on_afghanistan() -> None:
     assert list(result.forecast["issue"]) == scen.issue_ids
     assert result.history["round"].max() == 10
     assert set(result.tables["rounds"]["issue"]) == set(scen.issue_ids)
+
+
+def test_threads_and_chunks_do_not_change_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of 3 draws on 2 threads against one chunk on one thread: every array bit-identical.
+    import accord.models.eum_core as core
+
+    rng = np.random.default_rng(5)
+    x = POS + rng.normal(0, 0.2, (10, 10))
+    c = CAP * np.exp(rng.normal(0, 0.1, (10, 10)))
+    whole = simulate(x, c, SAL)
+    monkeypatch.setattr(core, "_CHUNK_CELLS", 300)
+    split = simulate(x, c, SAL, workers=2)
+    for name in ("positions", "median", "kind", "partner", "e_fwd", "e_back"):
+        np.testing.assert_array_equal(getattr(split, name), getattr(whole, name))
+    with pytest.raises(ParameterError, match="allowed"):
+        make_model("eum", workers=0)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import UnsupportedScenario
+from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
 from .eum_core import CLASS_NAMES, NONE, EUMParams, Trace, simulate
@@ -58,7 +58,10 @@ class ExpectedUtility(Model):
         capitulation: str = "as_coded",
         exponent: str = "receiver",
         votes: str = "voter",
+        workers: int = 1,
     ) -> None:
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ...")
         self._params = EUMParams(
             q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,  # type: ignore[arg-type]
             exponent=exponent, votes=votes, rounds=rounds, stop=stop,  # type: ignore[arg-type]
@@ -66,6 +69,7 @@ class ExpectedUtility(Model):
         self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
         self.denominator, self.offer, self.capitulation = denominator, offer, capitulation
         self.exponent, self.votes = exponent, votes
+        self.workers = workers  # threads over chunks of draws; results do not depend on it
 
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
         """Final-round medians, shape (..., issues); the model is deterministic, rng is unused."""
@@ -73,7 +77,7 @@ class ExpectedUtility(Model):
         out = np.empty((int(np.prod(lead, dtype=int)), arrays.n_issues))
         for i in range(arrays.n_issues):
             x, c, s, _ = _issue_inputs(arrays, i)
-            trace = simulate(x, c, s, self._params)
+            trace = simulate(x, c, s, self._params, self.workers)
             out[:, i] = trace.median[-1]
         return out.reshape(lead + (arrays.n_issues,))
 

@@ -14,6 +14,7 @@ order), so it costs nothing extra. Large batches are processed in chunks of draw
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Literal
 
@@ -32,7 +33,7 @@ Stop = Literal["fixed", "stable"]
 # Offer classes, in Scholz's order of preference; NONE marks an actor that does not move.
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = -1, 0, 1, 2
 CLASS_NAMES = {NONE: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
-_CHUNK_CELLS = 200_000  # pair cells per chunk of draws (1.6 MB per float64 matrix)
+_CHUNK_CELLS = 100_000  # pair cells per chunk of draws (0.8 MB per float64 matrix, near cache size)
 
 
 @dataclass(frozen=True)
@@ -134,87 +135,90 @@ def _power(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
     return base if r is None else base**r
 
 
-def _gather_rows(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """out[β, a, b] = table[β, rows[β, a, b], b], via one flat index (faster than take_along_axis)."""
-    b, height, width = table.shape
-    flat = rows * width + np.arange(width)
-    return np.take_along_axis(table.reshape(b, height * width), flat.reshape(b, -1), axis=1).reshape(rows.shape)
+def _two_minus_four(u: np.ndarray) -> np.ndarray:
+    """2 − 4u in place (the same rounding as the expression), the shape shared by every BDM utility."""
+    u *= 4.0
+    return np.subtract(2.0, u, out=u)
 
 
 @dataclass(frozen=True)
 class Geometry:
-    """What a round's positions fix before any exponent is known.
+    """What a round's positions fix before any exponent is known; shared by the risk and offer passes.
 
     On a line, voter k prefers a to b exactly when it lies on a's side of their midpoint, so the
-    voters preferring the lower of the two form a prefix of the voters sorted by position; ``split``
-    is that prefix's length. It lets P's numerators come from prefix sums in O(n² log n) rather than
-    from the O(n³) (voter, a, b) cube.
+    voters preferring the lower of the two form a prefix of the voters sorted by position; ``rows``
+    locates, for each pair, the prefix sum up to the midpoint. It lets P's numerators come from
+    prefix sums in O(n² log n) rather than from the O(n³) (voter, a, b) cube.
     """
 
     order: np.ndarray  # (B, n) voters sorted by position
-    split: np.ndarray  # (B, n, n) number of voters at or below the midpoint of x_a and x_b
+    rows: np.ndarray  # (B, n, n) flat index of prefix[β, split[a, b], b] in a (B, n + 1, n) table
     lower: np.ndarray  # (B, n, n) x_a < x_b
+    same: np.ndarray  # (B, n, n) x_a = x_b
     gap: np.ndarray  # (B, n, n) |x_a − x_b|
     delta: np.ndarray  # (B, n, n) |x_a − x_b| / Δ
     ranked_delta: np.ndarray  # (B, n, n) delta with rows in voter order
 
     @classmethod
     def of(cls, x: np.ndarray, span: np.ndarray) -> "Geometry":
+        b, n = x.shape
         order = np.argsort(x, axis=1, kind="stable")
         ranked = np.take_along_axis(x, order, axis=1)
-        n = x.shape[1]
         upper_a, upper_b = np.triu_indices(n, 1)  # split is symmetric and unused on the diagonal
         mid = 0.5 * (x[:, upper_a] + x[:, upper_b])
-        count = np.zeros(mid.shape, dtype=np.int32)
+        count = np.zeros(mid.shape, dtype=np.intp)
+        below = np.empty(mid.shape, dtype=bool)
         for k in range(n):
-            count += ranked[:, k, None] <= mid
-        split = np.zeros((x.shape[0], n, n), dtype=np.intp)
+            count += np.less_equal(ranked[:, k, None], mid, out=below)
+        split = np.zeros((b, n, n), dtype=np.intp)
         split[:, upper_a, upper_b] = count
         split[:, upper_b, upper_a] = count
+        split *= n
+        split += np.arange(n) + (n + 1) * n * np.arange(b)[:, None, None]
         gap = np.abs(x[:, :, None] - x[:, None, :])
         delta = gap / span[:, None, None]
-        ranked_delta = np.abs(ranked[:, :, None] - x[:, None, :]) / span[:, None, None]
-        return cls(order, split, x[:, :, None] < x[:, None, :], gap, delta, ranked_delta)
+        voter_rows = order + n * np.arange(b)[:, None]
+        ranked_delta = delta.reshape(b * n, n).take(voter_rows.reshape(-1), axis=0).reshape(b, n, n)
+        return cls(order, split, x[:, :, None] < x[:, None, :], gap == 0, gap, delta, ranked_delta)
 
 
-def _win_numerators(geo: Geometry, w: np.ndarray, r_votes: np.ndarray | None) -> np.ndarray:
-    """N[a, b] = Σ_k max(0, w_k [d_k(x_b) − d_k(x_a)]) with d_k(y) = (|x_k − y| / Δ)^{r_k}.
+def _win_numerators(geo: Geometry, ranked_w: np.ndarray, ranked_d: np.ndarray) -> np.ndarray:
+    """N[a, b] = Σ_k max(0, w_k [d_k(x_b) − d_k(x_a)]), from d_k(x_b) (B, n, n) with voters k in rows.
 
     Voters at the midpoint are indifferent and add nothing, whichever side they are counted on.
     """
-    ranked_r = None if r_votes is None else np.take_along_axis(r_votes, geo.order, axis=1)[:, :, None]
-    ranked_w = np.take_along_axis(w, geo.order, axis=1)[:, :, None]
-    b, n = w.shape
-    prefix = np.zeros((b, n + 1, n))
-    np.cumsum(ranked_w * _power(geo.ranked_delta, ranked_r), axis=1, out=prefix[:, 1:])
-    g = _gather_rows(prefix, geo.split)  # g[a, b] = Σ over the voters below the midpoint of w_k d_k(x_b)
-    below = g - np.swapaxes(g, 1, 2)
+    b, n = ranked_w.shape[:2]
+    prefix = np.empty((b, n + 1, n))
+    prefix[:, 0] = 0.0
+    np.multiply(ranked_w, ranked_d, out=prefix[:, 1:])
+    for k in range(1, n):  # a running sum in voter order, as np.cumsum adds (but faster on this axis)
+        prefix[:, k + 1] += prefix[:, k]
+    g = prefix.reshape(-1).take(geo.rows)  # g[a, b] = Σ over the voters below the midpoint of w_k d_k(x_b)
+    below = np.subtract(g, np.swapaxes(g, 1, 2))
     total = prefix[:, -1]
-    above = (total[:, None, :] - total[:, :, None]) - below
-    return np.where(geo.lower, below, above)
+    num = np.subtract(total[:, None, :], total[:, :, None])
+    num -= below
+    np.copyto(num, below, where=geo.lower)
+    return num
 
 
-def probabilities(
-    x: np.ndarray, geo: Geometry, w: np.ndarray, r_votes: np.ndarray | None, denominator: Denominator
-) -> tuple[np.ndarray, np.ndarray]:
-    """P(a→b) (B, n, n) and the global denominator D (B,) (NaN for the per-pair variant).
-
-    r_votes are the voters' exponents (None: all 1).
-    """
-    num = _win_numerators(geo, w, r_votes)
-    same = x[:, :, None] == x[:, None, :]
+def probabilities(geo: Geometry, num: np.ndarray, denominator: Denominator) -> tuple[np.ndarray, np.ndarray]:
+    """P(a→b) (B, n, n) from the numerators, and the global denominator D (B,) (NaN per pair)."""
     if denominator == "pair":
         den = num + np.swapaxes(num, 1, 2)
-        total = np.full(x.shape[0], np.nan)
+        total = np.full(num.shape[0], np.nan)
+        bad = geo.same | (den <= 0)
     else:
         if denominator == "distinct":
-            inv = 1.0 / same.sum(axis=2)  # each actor counts 1/multiplicity of its position
+            inv = 1.0 / geo.same.sum(axis=2)  # each actor counts 1/multiplicity of its position
             total = 2.0 * np.einsum("ba,baq,bq->b", inv, num, inv)
         else:
             total = 2.0 * num.sum(axis=(1, 2))
-        den = np.broadcast_to(total[:, None, None], num.shape)
+        den = total[:, None, None]
+        bad = geo.same | (den <= 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(same | (den <= 0), 0.0, num / den)
+        p = np.divide(num, den)
+    np.copyto(p, 0.0, where=bad)
     return p, total
 
 
@@ -230,24 +234,61 @@ class Utilities:
         return Utilities(*(np.swapaxes(u, 1, 2) for u in (self.success, self.failure, self.status_quo)))
 
 
-def utilities(delta: np.ndarray, r: np.ndarray | None, q: float, t: float, lever: np.ndarray | None) -> Utilities:
-    """BDM's utilities of challenger a (rows) against b (columns), with exponent r (B, n, 1) of a row actor.
+@dataclass(frozen=True)
+class Bases:
+    """The bases BDM's utilities raise to the exponent: fixed by positions, so computed once a round.
 
-    lever = (|x_a − μ| + |x_a − x_b|) / Δ enters only when q < 1.
+    success = max(0.5 − δ/2, 0), failure = 0.5 + δ/2; better and worse (max(0.5 − L/4, 0) and
+    0.5 + L/4 with the lever L = (|x_a − μ| + |x_a − x_b|) / Δ) only when q < 1.
     """
-    u_s = 2.0 - 4.0 * _power(np.maximum(0.5 - 0.5 * delta, 0.0), r)
-    u_f = 2.0 - 4.0 * _power(0.5 + 0.5 * delta, r)
+
+    success: np.ndarray
+    failure: np.ndarray
+    better: np.ndarray | None = None
+    worse: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, delta: np.ndarray, lever: np.ndarray | None) -> "Bases":
+        half = 0.5 * delta
+        success = np.maximum(0.5 - half, 0.0)
+        failure = np.add(0.5, half, out=half)
+        if lever is None:
+            return cls(success, failure)
+        return cls(success, failure, np.maximum(0.5 - 0.25 * lever, 0.0), 0.5 + 0.25 * lever)
+
+    def transposed_lever(self) -> "Bases":
+        """The bases seen from the column actor's lever (δ is symmetric, L is not)."""
+        assert self.better is not None and self.worse is not None
+        return Bases(self.success, self.failure, np.swapaxes(self.better, 1, 2), np.swapaxes(self.worse, 1, 2))
+
+
+def utilities(bases: Bases, r: np.ndarray | None, q: float, t: float) -> Utilities:
+    """BDM's utilities of challenger a (rows) against b (columns), with exponent r (B, n, 1) of a row actor."""
+    u_s = _two_minus_four(np.array(_power(bases.success, r)))
+    u_f = _two_minus_four(np.array(_power(bases.failure, r)))
     u_sq = q * (2.0 - 4.0 * _power(np.full((1, 1, 1), 0.5), r))
     if q < 1:
-        u_b = 2.0 - 4.0 * _power(np.maximum(0.5 - 0.25 * lever, 0.0), r)
-        u_w = 2.0 - 4.0 * _power(0.5 + 0.25 * lever, r)
+        assert bases.better is not None and bases.worse is not None
+        u_b = _two_minus_four(np.array(_power(bases.better, r)))
+        u_w = _two_minus_four(np.array(_power(bases.worse, r)))
         u_sq = u_sq + (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
     return Utilities(u_s, u_f, np.broadcast_to(u_sq, u_s.shape))
 
 
 def expected_utility(p: np.ndarray, u: Utilities, s_target: np.ndarray) -> np.ndarray:
-    """EU of a challenge: the target resists with probability s_target and then wins with 1 − p."""
-    return s_target * (p * u.success + (1.0 - p) * u.failure) + (1.0 - s_target) * u.success - u.status_quo
+    """EU of a challenge: the target resists with probability s_target and then wins with 1 − p.
+
+    Evaluates s (p U^s + (1 − p) U^f) + (1 − s) U^s − U^sq in exactly that order, in place: the
+    model's comparisons are strict, so the rounding must not depend on how the sum is formed.
+    """
+    eu = np.multiply(p, u.success, out=np.empty(p.shape))  # C order even when p is a transposed view
+    rest = np.subtract(1.0, p, out=np.empty(p.shape))
+    rest *= u.failure
+    eu += rest
+    eu *= s_target
+    eu += np.multiply(1.0 - s_target, u.success, out=rest)
+    eu -= u.status_quo
+    return eu
 
 
 def risk_exponents(danger: np.ndarray) -> np.ndarray:
@@ -264,33 +305,44 @@ def risk_exponents(danger: np.ndarray) -> np.ndarray:
 
 
 def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, params: EUMParams) -> RoundDetail:
-    """One round for all draws: risk pass at r = 1, offer pass with the new r, simultaneous moves."""
+    """One round for all draws: risk pass at r = 1, offer pass with the new r, simultaneous moves.
+
+    Everything that depends on positions only (distances, voter order, midpoints, utility bases)
+    is computed once and serves both passes.
+    """
     n = x.shape[1]
     w = c * s
     geo = Geometry.of(x, span)
-    delta = geo.delta
+    ranked_w = np.take_along_axis(w, geo.order, axis=1)[:, :, None]
     lever = None
     if params.q < 1:
         mu, _ = median_and_mean(x, w)
-        lever = np.abs(x - mu[:, None])[:, :, None] / span[:, None, None] + delta
-    off_diag = ~np.eye(n, dtype=bool)
+        lever = np.abs(x - mu[:, None])[:, :, None] / span[:, None, None] + geo.delta
+    bases = Bases.of(geo.delta, lever)
+    diagonal = np.arange(n)
 
     # Risk pass: S_b = Σ_{a≠b} EU(a→b), everything at r = 1 (so whose view it is does not matter).
-    p1, d_risk = probabilities(x, geo, w, None, params.denominator)
-    eu1 = expected_utility(p1, utilities(delta, None, params.q, params.t, lever), s[:, None, :])
-    danger = np.where(off_diag, eu1, 0.0).sum(axis=1)
+    p1, d_risk = probabilities(geo, _win_numerators(geo, ranked_w, geo.ranked_delta), params.denominator)
+    eu1 = expected_utility(p1, utilities(bases, None, params.q, params.t), s[:, None, :])
+    eu1[:, diagonal, diagonal] = 0.0
+    danger = eu1.sum(axis=1)
     r = risk_exponents(danger)
 
     # Offer pass, judged by receiver i (rows) against each j (columns). U depends on the pair only
     # through |x_i − x_j|, so j's utilities under an exponent are the transpose of i's.
-    p, _ = probabilities(x, geo, w, r if params.votes == "voter" else None, params.denominator)
-    u_own = utilities(delta, r[:, :, None], params.q, params.t, lever)
+    if params.votes == "voter":
+        ranked_r = np.take_along_axis(r, geo.order, axis=1)[:, :, None]
+        num = _win_numerators(geo, ranked_w, geo.ranked_delta**ranked_r)
+        p, _ = probabilities(geo, num, params.denominator)
+    else:
+        p = p1  # votes at r = 1 are the risk pass's
+    u_own = utilities(bases, r[:, :, None], params.q, params.t)
     if params.exponent == "challenger":
         u_back = u_own.transposed()
     elif lever is None:
         u_back = u_own
     else:
-        u_back = utilities(delta, r[:, :, None], params.q, params.t, np.swapaxes(lever, 1, 2))
+        u_back = utilities(bases.transposed_lever(), r[:, :, None], params.q, params.t)
     e_fwd = expected_utility(p, u_own, s[:, None, :])
     e_back = expected_utility(np.swapaxes(p, 1, 2), u_back, s[:, :, None])
     kind, partner, new_x = choose_moves(x, geo.gap, e_fwd, e_back, params)
@@ -315,6 +367,12 @@ def _pick(key: np.ndarray, second: np.ndarray, third: np.ndarray | None = None) 
     return best
 
 
+def _compromises(xi: np.ndarray, xj: np.ndarray, a_fwd: np.ndarray, e_back: np.ndarray) -> np.ndarray:
+    """The position i takes in a compromise: it moves |E_ij| / E_ji of the way towards j."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return xi + (xj - xi) * a_fwd / e_back
+
+
 def choose_moves(
     x: np.ndarray, gap: np.ndarray, e_fwd: np.ndarray, e_back: np.ndarray, params: EUMParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -325,37 +383,55 @@ def choose_moves(
     Equally good offers go to the lower resulting position (then to the first sender, which can
     only differ in name): Scholz's code takes the first sender in input order, which makes the
     result depend on how actors are listed; the EC trace has no tie where the two rules differ.
+    Most receivers get no offer, so the picks and the compromise positions are computed only for
+    the receivers that have one.
     """
-    xi, xj = x[:, :, None], x[:, None, :]
     a_fwd = np.abs(e_fwd)
-    conf = (gap > 0) & (e_back > e_fwd) & (e_fwd > 0)
-    yielding = (gap > 0) & (e_back > 0) & (e_fwd < 0)
+    apart = gap > 0
+    conf = apart & (e_back > e_fwd) & (e_fwd > 0)
+    yielding = apart & (e_back > 0) & (e_fwd < 0)
     comp = yielding & (e_back > a_fwd)
-    capit = yielding & (e_back < a_fwd) if params.capitulation == "intended" else np.zeros_like(comp)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        comp_x = xi + (xj - xi) * a_fwd / e_back
-    cand = np.where(comp, comp_x, np.broadcast_to(xj, comp_x.shape))  # the position i would take
+    capit = yielding & (e_back < a_fwd) if params.capitulation == "intended" else None
+    has_conf, has_comp = conf.any(axis=2), comp.any(axis=2)
+    has_cap = capit.any(axis=2) if capit is not None else np.zeros_like(has_conf)
+    has = has_conf | has_comp | has_cap
+    kind = np.full(x.shape, NONE)
+    partner = np.full(x.shape, -1)
+    new_x = x.copy()
     if params.offer == "nearest":
-        any_offer = conf | comp | capit
-        rank = np.where(conf, CONFRONTATION, np.where(comp, COMPROMISE, CAPITULATION)).astype(float)
-        partner = _pick(np.where(any_offer, np.abs(cand - xi), np.inf), rank, cand)
-        kind = np.take_along_axis(rank, partner[..., None], axis=2)[..., 0].astype(int)
-        has = any_offer.any(axis=2)
-    else:
-        if params.offer == "scholz":
-            with np.errstate(invalid="ignore", divide="ignore"):
-                comp_key = (a_fwd * xi + np.abs(e_back) * xj) / (a_fwd + np.abs(e_back))
+        groups = [(has, None)]
+    else:  # each receiver's class is the first it has an offer in; one pick over that class's keys
+        groups = [(has_conf, CONFRONTATION), (has_comp & ~has_conf, COMPROMISE), (has_cap & ~has_conf & ~has_comp, CAPITULATION)]
+    for rows, cls in groups:
+        at = np.nonzero(rows)
+        if at[0].size == 0:
+            continue
+        xi, xj = x[at][:, None], np.broadcast_to(x[at[0]], (at[0].size, x.shape[1]))
+        in_comp = comp[at]
+        comp_x = _compromises(xi, xj, a_fwd[at], e_back[at])
+        cand = np.where(in_comp, comp_x, xj)  # the position i would take
+        if cls is None:
+            in_conf, in_cap = conf[at], (capit[at] if capit is not None else np.zeros_like(in_comp))
+            rank = np.where(in_conf, CONFRONTATION, np.where(in_comp, COMPROMISE, CAPITULATION)).astype(float)
+            best = _pick(np.where(in_conf | in_comp | in_cap, np.abs(cand - xi), np.inf), rank, cand)
+            got = np.take_along_axis(rank, best[:, None], axis=1)[:, 0].astype(int)
         else:
-            comp_key = np.abs(comp_x - xi)
-        # Each receiver's class is the first it has an offer in; one pick over that class's keys.
-        has_conf, has_comp, has_cap = conf.any(axis=2), comp.any(axis=2), capit.any(axis=2)
-        kind = np.where(has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, CAPITULATION))
-        in_class = np.where(has_conf[..., None], conf, np.where(has_comp[..., None], comp, capit))
-        key = np.where(has_comp[..., None] & ~has_conf[..., None], comp_key, gap)
-        partner = _pick(np.where(in_class, key, np.inf), cand)
-        has = has_conf | has_comp | has_cap
-    new_x = np.where(has, np.take_along_axis(cand, partner[..., None], axis=2)[..., 0], x)
-    return np.where(has, kind, NONE), np.where(has, partner, -1), new_x
+            if cls == COMPROMISE:
+                if params.offer == "scholz":
+                    fwd, back = a_fwd[at], np.abs(e_back[at])
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        key = (fwd * xi + back * xj) / (fwd + back)
+                else:
+                    key = np.abs(comp_x - xi)
+            else:
+                key = gap[at]
+            member = {CONFRONTATION: conf, COMPROMISE: comp, CAPITULATION: capit}[cls]
+            best = _pick(np.where(member[at], key, np.inf), cand)  # type: ignore[index]
+            got = cls
+        kind[at] = got
+        partner[at] = best
+        new_x[at] = np.take_along_axis(cand, best[:, None], axis=1)[:, 0]
+    return kind, partner, new_x
 
 
 def _chunks(batch: int, n: int) -> list[slice]:
@@ -363,8 +439,11 @@ def _chunks(batch: int, n: int) -> list[slice]:
     return [slice(i, min(batch, i + size)) for i in range(0, batch, size)]
 
 
-def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EUMParams()) -> Trace:
+def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EUMParams(), workers: int = 1) -> Trace:
     """Run the model for every draw; Δ is the range of each draw's initial positions, fixed.
+
+    Chunks of draws are independent, so ``workers`` > 1 runs them on that many threads (NumPy
+    releases the GIL inside its loops); every draw's arithmetic is the same either way.
 
     Actors are put in a canonical order (by position, capability, salience) for the computation
     and back afterwards. The dynamics hinge on strict comparisons, so a last-bit difference from
@@ -377,7 +456,12 @@ def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EU
     s = np.broadcast_to(np.asarray(s, dtype=float), (b, n))
     perm = np.lexsort((s, c, x), axis=-1)
     x, c, s = (np.take_along_axis(a, perm, axis=1) for a in (x, c, s))
-    parts = [_simulate_chunk(x[sl], c[sl], s[sl], params) for sl in _chunks(b, n)]
+    chunks = _chunks(b, n)
+    if workers > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(min(workers, len(chunks))) as pool:
+            parts = list(pool.map(lambda sl: _simulate_chunk(x[sl], c[sl], s[sl], params), chunks))
+    else:
+        parts = [_simulate_chunk(x[sl], c[sl], s[sl], params) for sl in chunks]
     axis = {f.name: (0 if f.name == "last_round" else 1) for f in fields(Trace)}
     trace = {name: np.concatenate([getattr(p, name) for p in parts], axis=ax) for name, ax in axis.items()}
     back = np.argsort(perm, axis=1)[None]
