@@ -131,5 +131,13 @@ def test_cli_whatif_on_three_shipped_variants(tmp_path):
     assert diff[("doha-office-reopens", "office")]["diff_median"] < 0
     table = CliRunner().invoke(app, ["whatif", "afghanistan-2013", "taliban-walk-out", "--draws", "100", "--no-store"])
     assert table.exit_code == 0 and "taliban-walk-out" in table.output
+    patch = tmp_path / "news.yaml"
+    patch.write_text(yaml.safe_dump({"name": "from-news", "description": "ingested", "add_events": [
+        {"id": "ingest-1", "type": "position_shift", "actor": "TAL", "issue": "talks", "to": 50, "round": 0,
+         "source": "a sentence"}]}))
+    by_path = CliRunner().invoke(app, ["whatif", "afghanistan-2013", str(patch), "-m", "agents", "--draws", "20",
+                                       "--json", "--no-store"])
+    assert by_path.exit_code == 0, by_path.output
+    assert json.loads(by_path.stdout)["variants"] == ["from-news"]
     bad = CliRunner().invoke(app, ["whatif", "afghanistan-2013", "nope", "--no-store"])
     assert bad.exit_code == 2 and "allowed" in bad.output and "Traceback" not in bad.output
