@@ -1,18 +1,28 @@
 """The NegMAS benchmark game: bilateral, time-based Boulware vs Conceder, three issues of ten values
 each (1,000 outcomes), linear additive utilities, a 100-round deadline.
 
-Prints ms per negotiation and µs per round for accord's single-run engine (the engine alone and the
-whole ``AgentsModel.run`` with its tables), negotiations per second for the batch engine, and the
-ratios to NegMAS 0.16's published figures on this machine class (13.95 ms per negotiation, 244 µs
-per round). When the optional ``negmas`` package is importable (AGPL: a benchmark-only extra,
-never a runtime dependency) it plays the same game in this process and prints the measured ratio.
+Prints, for accord's single-run engine (setting up from the scenario and playing; and the whole
+``AgentsModel.run`` with its tables), ms per negotiation and µs per round; for the batch engine,
+negotiations per second; and the ratios to NegMAS 0.16's published figures on this machine class
+(13.95 ms per negotiation, 244 µs per round). Every figure is the minimum over repeats, both in wall
+time and in process CPU time (on a shared machine the CPU time is the steadier of the two), with
+the figures timed in turn so that a changing load affects them alike.
 
-Run: PYTHONPATH=src python benchmarks/bench_protocol.py
+NegMAS (AGPL) is never a dependency. To play the same game with it in this process and print the
+measured ratio, install it into a scratch folder (``pip install --target /tmp/negmas_env negmas``)
+and pass ``--negmas /tmp/negmas_env`` (or set ``ACCORD_NEGMAS_PATH``); an importable negmas is used
+as is.
+
+Run: PYTHONPATH=src python benchmarks/bench_protocol.py [--negmas PATH] [--draws N] [--repeat R]
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
 import time
+from typing import Callable
 
 import numpy as np
 
@@ -24,6 +34,7 @@ from accord.models.agents.single import play_one
 from accord.scenario import Scenario, to_arrays
 
 NEGMAS_MS, NEGMAS_US_PER_ROUND, ROUNDS = 13.95, 244.0, 100
+TARGET_RATIO, TARGET_PER_S = 50, 10_000
 WEIGHTS = {"A": (50, 30, 20), "B": (20, 30, 50)}
 
 
@@ -40,18 +51,31 @@ def game() -> Scenario:
     })
 
 
-def best_of(fn, repeat: int = 5, number: int = 50) -> float:
-    """Seconds per call, best of ``repeat`` timings of ``number`` calls."""
-    best = np.inf
+def best_of(fn: Callable[[], object], repeat: int, number: int) -> tuple[float, float]:
+    """Seconds per call (wall, CPU), each the best of ``repeat`` timings of ``number`` calls."""
+    wall = cpu = np.inf
     for _ in range(repeat):
-        start = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         for _ in range(number):
             fn()
-        best = min(best, (time.perf_counter() - start) / number)
+        wall = min(wall, (time.perf_counter() - w0) / number)
+        cpu = min(cpu, (time.process_time() - c0) / number)
+    return wall, cpu
+
+
+def interleaved(fns: dict[str, tuple[Callable[[], object], int]], repeat: int) -> dict[str, tuple[float, float]]:
+    """``best_of`` for several functions timed in turn, so a machine whose load changes over the
+    run slows them alike and their ratios stay fair."""
+    best = {name: (np.inf, np.inf) for name in fns}
+    for _ in range(repeat):
+        for name, (fn, number) in fns.items():
+            wall, cpu = best_of(fn, 1, number)
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
     return best
 
 
-def accord_figures(sc: Scenario) -> dict[str, float]:
+def accord_game(sc: Scenario, draws: int) -> dict[str, tuple[Callable[[], object], int]]:
+    """What to time for accord: the engine (setup + play), setup alone, ``run`` and the batch."""
     model = AgentsModel()
     arrays = to_arrays(sc)
     rng = np.random.default_rng(0)
@@ -61,10 +85,6 @@ def accord_figures(sc: Scenario) -> dict[str, float]:
         rec = play_one(setting, st, events, sample_schedule(events, setting.rounds, 1, rng), model.rules)
         return rec.last_round + 1
 
-    rounds = engine()
-    one = best_of(engine)
-    full = best_of(lambda: model.run(sc, 0), number=10)
-    draws = 10_000
     many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (draws, 2)),
                               position=np.broadcast_to(arrays.position, (draws, 2, 3)),
                               salience=np.broadcast_to(arrays.salience, (draws, 2, 3)))
@@ -73,11 +93,14 @@ def accord_figures(sc: Scenario) -> dict[str, float]:
         setting, st, events = prepare(sc, many, "linear", ROUNDS)
         play_batch(setting, st, events, sample_schedule(events, setting.rounds, draws, rng), model.rules)
 
-    batched = best_of(batch, repeat=3, number=1)
-    return {"rounds": rounds, "engine_s": one, "run_s": full, "batch_per_s": draws / batched}
+    return {"engine": (engine, 100), "setup": (lambda: prepare(sc, arrays, "linear", ROUNDS), 100),
+            "run": (lambda: model.run(sc, 0), 10), "batch": (batch, 1)}
 
 
-def negmas_figures() -> dict[str, float] | None:
+def negmas_game(path: str | None) -> Callable[[], int] | None:
+    """One NegMAS negotiation of the same game (returns its steps), or None without negmas."""
+    if path:
+        sys.path.insert(0, path)
     try:
         from negmas import AspirationNegotiator, SAOMechanism, make_issue
         from negmas.preferences import LinearAdditiveUtilityFunction as LUF
@@ -96,27 +119,46 @@ def negmas_figures() -> dict[str, float] | None:
         m.add(AspirationNegotiator(aspiration_type="conceder", name="B"), preferences=ufun("B", False))
         return m.run().step
 
-    steps = play()
-    return {"rounds": steps, "negotiation_s": best_of(play, repeat=3, number=5)}
+    return play
 
 
 def main() -> None:
-    sc = game()
-    a = accord_figures(sc)
-    print(f"accord single-run engine: {a['engine_s'] * 1e3:.3f} ms per negotiation ({a['rounds']} rounds, "
-          f"{a['engine_s'] / a['rounds'] * 1e6:.2f} µs per round); "
-          f"{NEGMAS_MS / (a['engine_s'] * 1e3):.0f}x NegMAS 0.16's published {NEGMAS_MS} ms, "
-          f"{NEGMAS_US_PER_ROUND / (a['engine_s'] / a['rounds'] * 1e6):.0f}x its {NEGMAS_US_PER_ROUND:.0f} µs per round")
-    print(f"accord AgentsModel.run with history, offers and events tables: {a['run_s'] * 1e3:.2f} ms per negotiation "
-          f"({NEGMAS_MS / (a['run_s'] * 1e3):.1f}x NegMAS published)")
-    print(f"accord batch engine: {a['batch_per_s']:,.0f} negotiations per second (10,000 draws, {ROUNDS}-round deadline)")
-    n = negmas_figures()
-    if n is None:
-        print("negmas is not importable: no same-process comparison (pip install negmas, benchmark only)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--negmas", default=os.environ.get("ACCORD_NEGMAS_PATH"),
+                        help="folder holding a scratch install of negmas (benchmark only; AGPL)")
+    parser.add_argument("--draws", type=int, default=10_000, help="negotiations in the batch")
+    parser.add_argument("--repeat", type=int, default=7, help="timings per figure (the best is shown)")
+    args = parser.parse_args()
+    fns = accord_game(game(), args.draws)
+    rounds = fns["engine"][0]()
+    negmas = negmas_game(args.negmas)
+    if negmas is not None:
+        steps = negmas()
+        fns["negmas"] = (negmas, 3)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; minima over {args.repeat} repeats "
+          "timed in turn, wall / CPU")
+    t = interleaved(fns, args.repeat)
+    (ew, ec), (sw, sc_), (rw, rc), (bw, bc) = t["engine"], t["setup"], t["run"], t["batch"]
+    print(f"accord single-run engine (setup + play): {ew * 1e3:.3f} / {ec * 1e3:.3f} ms per negotiation "
+          f"({rounds} rounds: {ew / rounds * 1e6:.2f} / {ec / rounds * 1e6:.2f} µs per round; setup alone "
+          f"{sw * 1e3:.3f} / {sc_ * 1e3:.3f} ms)")
+    print(f"  vs NegMAS 0.16 published ({NEGMAS_MS} ms, {NEGMAS_US_PER_ROUND:.0f} µs per round): "
+          f"{NEGMAS_MS / (ew * 1e3):.0f}x / {NEGMAS_MS / (ec * 1e3):.0f}x per negotiation, "
+          f"{NEGMAS_US_PER_ROUND / (ew / rounds * 1e6):.0f}x / {NEGMAS_US_PER_ROUND / (ec / rounds * 1e6):.0f}x "
+          f"per round (target {TARGET_RATIO}x: <= {NEGMAS_MS / TARGET_RATIO:.2f} ms)")
+    print(f"accord AgentsModel.run with history, offers and events tables: {rw * 1e3:.2f} / {rc * 1e3:.2f} ms "
+          f"({NEGMAS_MS / (rw * 1e3):.1f}x / {NEGMAS_MS / (rc * 1e3):.1f}x NegMAS published)")
+    print(f"accord batch engine: {args.draws / bw:,.0f} / {args.draws / bc:,.0f} negotiations per second "
+          f"({args.draws:,} draws, {ROUNDS}-round deadline; target {TARGET_PER_S:,})")
+    if negmas is None:
+        print("negmas is not importable: no same-process comparison (see --negmas)")
         return
-    print(f"NegMAS measured here: {n['negotiation_s'] * 1e3:.2f} ms per negotiation ({n['rounds']} steps); "
-          f"accord engine is {n['negotiation_s'] / a['engine_s']:.0f}x faster, "
-          f"batch {a['batch_per_s'] * n['negotiation_s']:.0f}x NegMAS's negotiations per second")
+    nw, nc = t["negmas"]
+    print(f"NegMAS measured here: {nw * 1e3:.2f} / {nc * 1e3:.2f} ms per negotiation ({steps} steps; "
+          f"{nw * 1e3 / NEGMAS_MS:.1f}x / {nc * 1e3 / NEGMAS_MS:.1f}x its published time)")
+    print(f"  accord engine is {nw / ew:.0f}x / {nc / ec:.0f}x faster per negotiation, "
+          f"{nw / steps / (ew / rounds):.0f}x / {nc / steps / (ec / rounds):.0f}x per round; "
+          f"batch {args.draws / bw * nw:.0f}x / {args.draws / bc * nc:.0f}x NegMAS's negotiations per second")
 
 
 if __name__ == "__main__":

@@ -19,3 +19,9 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"reference data not found at {SHARED}; put the shared folder beside the repository")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _private_run_store(tmp_path, monkeypatch):
+    """Commands that record runs write to a store in the test's tmp_path, never the user's own."""
+    monkeypatch.setenv("ACCORD_STORE", str(tmp_path / "accord-runs.sqlite"))

@@ -41,6 +41,8 @@ def forecast(
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every baseline.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for 80% intervals and pivotal actors (0 = none).")] = 0,
+    no_store: Annotated[bool, typer.Option("--no-store", help="With --draws: do not record the run.")] = False,
 ) -> None:
     """Forecast where each issue ends up, from one or more models."""
     sc = load(scenario)
@@ -49,6 +51,11 @@ def forecast(
     if not results:
         raise UnsupportedScenario("; ".join(skipped.values()))
     first = next(iter(results))
+    uncertainty = None
+    if draws:
+        from .analysis import forecast_uncertainty
+
+        uncertainty = forecast_uncertainty(sc, build_model(first, sc), draws, seed, no_store)
     if as_json:
         issues = []
         for iss in sc.issues:
@@ -56,7 +63,7 @@ def forecast(
             issues.append({"issue": iss.id, "name": iss.name, "forecast": by_model[first], "by_model": by_model,
                            "min": iss.min, "max": iss.max, "status_quo": iss.status_quo})
         print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
-                          "issues": issues, "skipped": skipped}, indent=2))
+                          "issues": issues, "skipped": skipped, **(uncertainty or {})}, indent=2))
         return
     table = Table(title=f"{sc.title or sc.name}: forecast per issue", title_justify="left")
     table.add_column("issue")
@@ -72,6 +79,10 @@ def forecast(
             console.print(f"[dim]{iss.id}: {iss.name}; {iss.min:g} = {iss.min_label}; {iss.max:g} = {iss.max_label}[/]")
     for m, why in skipped.items():
         console.print(f"[dim]{m}: not run ({why})[/]")
+    if uncertainty:
+        from .analysis import print_uncertainty
+
+        print_uncertainty(sc, uncertainty)
 
 
 @app.command()

@@ -1,20 +1,33 @@
-"""The batch engine: many independent negotiations advanced round by round as arrays.
+"""The engine: many independent negotiations (a leading draw axis) played in stretches of rounds.
 
-Every draw has its own state (leading axis) and its own random event schedule; one ``evaluate``
-call plays a round of all of them. Draws that have agreed are frozen by a mask. This is what Monte
-Carlo and the speed benchmark call; it gives the same outcome as the single-run engine for the
-same schedule.
+Between two rounds in which an event fires, nothing changes the state of a draw whose parties all
+follow time-based strategies, so the engine evaluates that whole stretch for every draw in one
+vectorised call (rounds x draws x parties x issues) and finds each draw's first agreement by an
+argmax over the round axis. A side deal changes the state: the stretch is cut after the earliest
+one and play resumes from the next round. A tit-for-tat party reacts to every round's offers, so
+with one the engine goes round by round. Draws that have agreed are frozen by a mask.
+
+The single-run engine is this one with one draw and a ``Record`` (single.py); Monte Carlo and the
+speed benchmark call it with many draws. The outcome of a draw does not depend on how the rounds
+are cut into stretches, so both give the same result for the same event schedule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .events import Compiled, apply_event
-from .protocol import evaluate, pick, remember, strike_side_deal, tau_of
+from .protocol import Round, choose, evaluate, first_round, remember, strike_side_deal, tau_of
 from .state import Setting, State
+
+if TYPE_CHECKING:
+    from .single import Record
+
+BLOCK = 1 << 20  # elements of the largest per-stretch array (rounds x draws x parties^2 x issues) at once
+STRETCH = 16  # rounds a stretch should be able to hold: larger batches are played in chunks of draws
 
 
 @dataclass(frozen=True)
@@ -35,28 +48,92 @@ class BatchOutcome:
     forecast: np.ndarray  # (D, m): agreed terms, else the no-deal outcome
 
 
-def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules) -> BatchOutcome:
-    draws = st.ideal.shape[0]
+def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
+               record: Record | None = None) -> BatchOutcome:
+    """Play every draw of ``st`` under the schedule ``fire`` (draws, events, rounds); ``record``
+    (one draw only) keeps the offers, events and deals for the single-run tables.
+
+    Draws are independent, so a batch too large for stretches of ``STRETCH`` rounds (one with a
+    tit-for-tat party) within ``BLOCK`` is played in chunks of draws (keeping the arrays small
+    enough to stay in cache)."""
+    draws, n, m = st.ideal.shape
+    chunk = max(1, BLOCK // ((1 if setting.agents.tit_for_tat.any() else STRETCH) * n * n * m))
+    if draws <= chunk:
+        return _play(setting, st, events, fire, rules, record)
+    parts = []
+    for start in range(0, draws, chunk):
+        part = slice(start, start + chunk)
+        sub = st.draws(part)
+        parts.append(_play(setting, sub, events, fire[part], rules, None))
+        st.update(part, sub)
+    return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts))))
+
+
+def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
+          record: Record | None) -> BatchOutcome:
+    """The engine proper for draws that fit in cache: stretch after stretch until all have agreed."""
+    draws, n, m = st.ideal.shape
+    rounds = setting.rounds
     done = np.zeros(draws, bool)
-    when = np.full(draws, np.nan)
-    terms = np.full((draws, len(setting.issues)), np.nan)
-    for t in range(setting.rounds):
+    when = np.empty(draws)
+    terms = np.empty((draws, m))
+    stepwise = bool(setting.agents.tit_for_tat.any())
+    longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
+    starts = (np.flatnonzero(fire.any(axis=(0, 1))).tolist() if events else []) + [rounds]
+    t = 0
+    while t < rounds and not done.all():
         live = ~done
-        for e in np.flatnonzero(fire[:, :, t].any(axis=0)):
-            apply_event(st, setting, events[e], fire[:, e, t] & live, t, rules.shock_scale)
-        rnd = evaluate(st, setting, tau_of(t, setting.rounds), rules.acceptance)
-        new = rnd.full & live
-        when[new] = t
-        terms[new] = pick(rnd.offers, rnd.full_by)[new]
-        side = rnd.side & live & ~new & ~st.side_deal
-        if side.any():
-            strike_side_deal(st, setting, side, pick(rnd.offers, rnd.side_by), pick(rnd.agree, rnd.side_by), t,
-                             rules.side_deal_penalty, rules.harden)
-        remember(st, setting, rnd, live & ~new)
+        if events:
+            _fire(setting, st, events, fire, t, live, rules, record)
+        end = min(next(r for r in starts if r > t), t + longest)
+        rnd = evaluate(st, setting, tau_of(t, end, rounds), rules.acceptance)
+        full_at = first_round(rnd.full)
+        cut = end - t
+        if setting.allow_subset:
+            side_at = np.where(live & ~st.side_deal, first_round(rnd.side), cut)
+            side_at = np.where(side_at < full_at, side_at, cut)  # a full agreement in the same round wins
+            cut = min(int(side_at.min()) + 1, cut)  # the state changes after the earliest side deal
+        new = live & (full_at < cut)
+        if new.any():
+            s = np.flatnonzero(new)
+            k = full_at[s]
+            by = choose(rnd, k, s, setting, subset=False)
+            when[s], terms[s] = t + k, rnd.offers[k, s, by]
+            if record is not None:
+                record.agreement = (t + int(k[0]), terms[0], rnd.agree[k[0], 0, by[0]])
+        if record is not None:
+            record.block(t, rnd, min(cut, int(full_at[0]) + 1), st.present[0])
+        if setting.allow_subset and (sides := live & (side_at == cut - 1)).any():
+            _side_deals(setting, st, rnd, sides, cut - 1, t, rules, record)
+        if stepwise:
+            remember(st, rnd, live & ~new)
         done |= new
-        if done.all():
-            break
+        t += cut
     subset = ~done & st.side_deal
-    agreement = done | subset
     forecast = np.where(done[:, None], terms, np.where(subset[:, None], st.side_terms, st.no_deal))
-    return BatchOutcome(agreement, done, np.where(done, when, np.where(subset, st.side_round, np.nan)), forecast)
+    round_ = np.where(done, when, np.where(subset, st.side_round, np.nan))
+    return BatchOutcome(done | subset, done, round_, forecast)
+
+
+def _fire(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, t: int, live: np.ndarray,
+          rules: Rules, record: Record | None) -> None:
+    """Apply the events of round ``t`` to the draws still negotiating."""
+    for e in np.flatnonzero(fire[:, :, t].any(axis=0)):
+        hit = apply_event(st, setting, events[e], fire[:, e, t] & live, t, rules.shock_scale)
+        if record is not None and hit[0]:
+            record.events.append((t, events[e]))
+
+
+def _side_deals(setting: Setting, st: State, rnd: Round, sides: np.ndarray, at: int, t0: int, rules: Rules,
+                record: Record | None) -> None:
+    """Strike the side deals found in round ``at`` of the stretch starting at ``t0`` in the draws ``sides``."""
+    draws, n, m = st.ideal.shape
+    t = t0 + at
+    s = np.flatnonzero(sides)
+    k = np.full(len(s), at)
+    by = choose(rnd, k, s, setting, subset=True)
+    deal, parties = np.zeros((draws, m)), np.zeros((draws, n), bool)
+    deal[s], parties[s] = rnd.offers[k, s, by], rnd.agree[k, s, by]
+    strike_side_deal(st, setting, sides, deal, parties, t, rules.side_deal_penalty, rules.harden)
+    if record is not None:
+        record.side.append((t, deal[0], parties[0]))

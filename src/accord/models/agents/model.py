@@ -75,8 +75,7 @@ class AgentsModel(Model):
         rec = play_one(setting, st, events, fire, self.rules)
         outcome = _outcome(scenario, setting, st, rec)
         values = np.array([outcome["terms"][i] for i in setting.issues]) if outcome["agreement"] else st.no_deal[0]
-        positions = np.stack([np.where(present[:, None] & ~np.isnan(arrays.position), p, np.nan)
-                              for _, p, present in rec.proposals])
+        positions = np.where(~np.isnan(arrays.position), rec.proposals(), np.nan)
         return self.result(
             scenario, seed, history_frame(arrays, positions),
             forecast_frame(arrays, values, agreed=np.full(len(setting.issues), outcome["agreement"])),
@@ -126,18 +125,16 @@ def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record) -> di
 def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     """One row per offer sent: the proposal, the receiver's utility of it and its response."""
     parts = []
-    for t0, rnd, kept in rec.offers:
-        k, i, j = np.nonzero(np.broadcast_to(rnd.reach, (kept,) + rnd.reach.shape[1:]))
-        parts.append((t0 + k, i, j, rnd.offers[k, i], rnd.value[k, j, i], rnd.response[k, j, i]))
+    for t0, kept, rnd, _ in rec.blocks:
+        k, i, j = np.nonzero(np.broadcast_to(rnd.reach[0], (kept,) + rnd.reach.shape[1:]))
+        parts.append((t0 + k, i, j, rnd.offers[k, 0, i], rnd.value[k, 0, j, i], rnd.response[k, 0, j, i]))
     rounds, i, j, points, value, response = (np.concatenate(c) for c in zip(*parts))
     actors = np.array(setting.actors, dtype=object)
     dates = {t: _iso(scenario, t) for t in np.unique(rounds)}
-    frame = pd.DataFrame({"round": rounds, "date": [dates[t] for t in rounds], "proposer": actors[i],
-                          "receiver": actors[j]})
-    frame = pd.concat([frame, pd.DataFrame(points.reshape(len(rounds), len(setting.issues)), columns=list(setting.issues))], axis=1)
-    frame["value"] = value
-    frame["response"] = np.array(RESPONSES, dtype=object)[response]
-    return frame
+    points = points.reshape(len(rounds), len(setting.issues))
+    return pd.DataFrame({"round": rounds, "date": [dates[t] for t in rounds], "proposer": actors[i],
+                         "receiver": actors[j], **{issue: points[:, q] for q, issue in enumerate(setting.issues)},
+                         "value": value, "response": np.array(RESPONSES, dtype=object)[response]})
 
 
 def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:

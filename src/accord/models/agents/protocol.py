@@ -11,9 +11,11 @@ a subset agreement, a proposal accepted by at least two but not all required par
 deal (a "separate peace"): the excluded parties' relations with the signatories worsen and their
 strategies harden, and talks go on for the full agreement.
 
-``evaluate`` is pure and vectorised: the state has a leading draw axis S and ``tau`` a leading axis
-B that broadcasts against it, so one call plays one round of S draws (batch engine) or B rounds of
-one draw whose state no event changes in between (single-run engine).
+``evaluate`` is pure and vectorised: the state has a leading draw axis S and ``tau`` an axis B of
+rounds in front of it, so one call plays a stretch of B rounds of S draws in which nothing changes
+the state (no event fires, no side deal is struck, no party reacts to offers): every offer is then a
+closed-form function of the round. What a round's offers are worth, who accepts and which proposal
+wins are computed for all B x S at once; ``choose`` breaks ties only where an agreement is found.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .state import Setting, State
-from .strategies import SPOILER, TIT_FOR_TAT, target_utility
-from .utility import offer_toward, utility
+from .strategies import target_utility
+from .utility import offer_toward, total, utility
 
 ACCEPT, COUNTER, REJECT = 0, 1, 2
 RESPONSES = ("accept", "counter", "reject")
@@ -34,73 +36,86 @@ TOLERANCE = 1e-12  # utilities equal up to rounding count as reaching a threshol
 
 @dataclass(frozen=True)
 class Round:
-    """What happened in one evaluation; leading axis B (draws or rounds)."""
+    """A stretch of B rounds of S draws: per-draw arrays (S, ...) and per-round arrays (B, S, ...)."""
 
     reach: np.ndarray  # (S, n, n) who can send to whom
     reservation: np.ndarray  # (S, n)
-    target: np.ndarray  # (B, n)
-    offers: np.ndarray  # (B, n, m) each party's proposal
-    value: np.ndarray  # (B, receiver, proposer) receiver's utility of the proposer's offer
-    response: np.ndarray  # (B, receiver, proposer) ACCEPT / COUNTER / REJECT (meaningful where reach)
-    agree: np.ndarray  # (B, proposer, party) party agrees to the proposer's offer (proposer included)
-    full: np.ndarray  # (B,) a proposal all required parties accept
-    full_by: np.ndarray  # (B,) its proposer
-    side: np.ndarray  # (B,) a side deal among >= 2 but not all required parties
-    side_by: np.ndarray  # (B,) its proposer
+    target: np.ndarray  # (B, S, n)
+    threshold: np.ndarray  # (B, S, n) the utility an offer must give the receiver for it to accept
+    offers: np.ndarray  # (B, S, n, m) each party's proposal
+    value: np.ndarray  # (B, S, receiver, proposer) receiver's utility of the proposer's offer
+    agree: np.ndarray  # (B, S, proposer, party) party agrees to the proposer's offer (proposer included)
+    full: np.ndarray  # (B, S, proposer) every required party accepts the proposal
+    side: np.ndarray  # (B, S, proposer) >= 2 but not all required parties accept it (where subsets count)
+
+    @property
+    def response(self) -> np.ndarray:
+        """(B, S, receiver, proposer) ACCEPT / COUNTER / REJECT (meaningful where reach)."""
+        accepts = self.value >= self.threshold[..., None] - TOLERANCE
+        rejects = self.value < self.reservation[..., None] - TOLERANCE
+        return np.where(accepts, ACCEPT, np.where(rejects, REJECT, COUNTER))
 
 
 def reach(st: State, setting: Setting) -> np.ndarray:
     """(S, n, n): open direct channel or a shared open venue, both parties at the table."""
-    mem = setting.venue_members.astype(float)
-    shared = np.einsum("sv,vi,vj->sij", st.venue_open.astype(float), mem, mem) > 0
-    n = len(setting.actors)
-    return (st.direct | shared) & st.present[:, :, None] & st.present[:, None, :] & ~np.eye(n, dtype=bool)
+    can = st.direct
+    if len(setting.venue_ids):
+        mem = setting.venue_members.astype(float)
+        can = can | (np.einsum("sv,vi,vj->sij", st.venue_open.astype(float), mem, mem) > 0)
+    return can & st.present[:, :, None] & st.present[:, None, :] & setting.not_self
 
 
-def reference(st: State, setting: Setting, can: np.ndarray) -> np.ndarray:
+def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -> np.ndarray:
     """(S, n, m): where each party concedes toward: the capability x salience weighted mean of the
     current positions of those it can reach, friends weighing up to 1.5x and enemies down to 0.5x.
-    Where it hears no one on an issue it stays at its own position (or the no-deal outcome)."""
-    w = can * st.capability[:, None, :] * (1.0 + 0.5 * st.alignment)
-    ws = w[..., None] * st.salience[:, None, :, :]
-    num = np.einsum("sabm,sbm->sam", ws, np.nan_to_num(st.ideal))
-    den = ws.sum(axis=2)
-    own = np.where(np.isnan(st.ideal), st.no_deal[:, None, :], st.ideal)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, own)
+    Where it hears no one on an issue it stays at its own position (or the no-deal outcome).
+    ``known`` is the ideal with no-stance issues at 0 (they carry no salience)."""
+    w = can * st.capability[:, None, :] * (1.0 + 0.5 * st.alignment)  # (S, listener, speaker)
+    num = w @ (st.salience * known)
+    den = w @ st.salience
+    out = np.where(setting.stance, st.ideal, st.no_deal[:, None, :])  # where it hears no one
+    return np.divide(num, den, out=out, where=den > 0)
 
 
 def evaluate(st: State, setting: Setting, tau: np.ndarray, acceptance: str) -> Round:
-    agents, span = setting.agents, setting.span
+    """Rounds ``tau`` (B,) of every draw of ``st``, which nothing changes in between."""
+    agents, req = setting.agents, setting.required
     can = reach(st, setting)
-    ref = reference(st, setting, can)
-    ideal = np.where(np.isnan(st.ideal), ref, st.ideal)  # no stance: offering the reference costs nothing
-    weight, res = st.weight, st.reservation(setting)
-    target = target_utility(agents, st.exponent, res, tau[:, None], st.reactive)
-    offers = offer_toward(ideal, ref, weight, span, agents.risk, target)
-    value = utility(ideal[:, :, None, :], weight[:, :, None, :], span, agents.risk[:, None], offers[:, None, :, :])
-    threshold = res if acceptance == "reservation" else np.maximum(target, res)
-    threshold = np.where(agents.code == SPOILER, np.inf, threshold)
-    accepts = value >= threshold[:, :, None] - TOLERANCE
-    response = np.where(accepts, ACCEPT, np.where(value < res[:, :, None] - TOLERANCE, REJECT, COUNTER))
-    n = len(setting.actors)
-    agree = np.swapaxes(accepts, -1, -2) & (can | np.eye(n, dtype=bool)) & st.present[:, :, None]
-    gain = np.clip(np.swapaxes(value, -1, -2) - res[:, None, :], 1e-12, None)  # (B, proposer, party)
-    req = setting.required
-    n_req = (agree & req).sum(axis=-1)
-    full = (n_req == req.sum()) & st.present[:, req].all(axis=-1)[:, None]
-    score = np.where(req, np.log(gain), 0.0).sum(axis=-1)
-    full_by = np.argmax(np.where(full, score, -np.inf), axis=-1)
-    side = (n_req >= 2) & ~full & setting.allow_subset
-    side_score = np.where(agree & req, np.log(gain), 0.0).sum(axis=-1)
-    side_by = np.argmax(np.where(side, side_score, -np.inf), axis=-1)
-    return Round(can, res, target, offers, value, response, agree, full.any(axis=-1), full_by,
-                 side.any(axis=-1), side_by)
+    ref = reference(st, setting, can, np.where(setting.stance, st.ideal, 0.0))
+    ideal = np.where(setting.stance, st.ideal, ref)  # no stance: offering the reference costs nothing
+    unit = st.unit(setting)
+    res = st.reservation(setting, unit)
+    target = target_utility(agents, st.exponent, res, tau[:, None, None], st.reactive)
+    offers = offer_toward(ideal, ref, unit, agents.curved, target)
+    curved = None if agents.curved is None else agents.curved[:, None]
+    value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
+    threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
+    if agents.spoiler.any():
+        threshold = np.where(agents.spoiler, np.inf, threshold)
+    listens = (can | ~setting.not_self) & st.present[:, :, None]
+    agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
+    votes = total(agree & req)
+    full = (votes == setting.n_required) & st.present[:, req].all(axis=-1)[:, None]
+    side = (votes >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
+    return Round(can, res, target, threshold, offers, value, agree, full, side)
 
 
-def pick(array: np.ndarray, by: np.ndarray) -> np.ndarray:
-    """array[b, by[b]] for each b."""
-    return np.take_along_axis(array, by.reshape(by.shape + (1,) * (array.ndim - 1)), axis=1)[:, 0]
+def first_round(found: np.ndarray) -> np.ndarray:
+    """(S,): the first round of the stretch (B, S, proposer) in which any proposal qualifies, B if none."""
+    any_ = total(found) > 0
+    return np.where(any_.any(axis=0), any_.argmax(axis=0), len(found))
+
+
+def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: bool) -> np.ndarray:
+    """The winning proposer in round k[i] of draw s[i]: the largest Nash product of gains over
+    reservations among qualifying proposals (of the required parties, or of the signatories of a
+    side deal)."""
+    gain = np.maximum(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[s][:, None, :], 1e-12)
+    agree = rnd.agree[k, s]
+    counted = agree & setting.required if subset else setting.required
+    score = np.where(counted, np.log(gain), 0.0).sum(axis=-1)
+    ok = (rnd.side if subset else rnd.full)[k, s]
+    return np.argmax(np.where(ok, score, -np.inf), axis=-1)
 
 
 def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.ndarray, parties: np.ndarray,
@@ -121,20 +136,20 @@ def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.nd
     st.exponent = np.where(excluded, st.exponent * harden, st.exponent)
 
 
-def remember(st: State, setting: Setting, rnd: Round, live: np.ndarray) -> None:
-    """Tit-for-tat memory: each reactive party concedes what the others' offers gained it last round."""
-    if not (setting.agents.code == TIT_FOR_TAT).any():
-        return
+def remember(st: State, rnd: Round, live: np.ndarray) -> None:
+    """Tit-for-tat memory after a one-round stretch: each reactive party concedes what the others'
+    offers gained it last round."""
+    value = rnd.value[0]
     heard = np.swapaxes(rnd.reach, 1, 2)  # heard[s, receiver, proposer]
-    delta = np.where(heard & ~np.isnan(st.last_gain), rnd.value - st.last_gain, np.nan)
+    delta = np.where(heard & ~np.isnan(st.last_gain), value - st.last_gain, np.nan)
     with np.errstate(invalid="ignore"):
         count = (~np.isnan(delta)).sum(axis=-1)
         gained = np.where(count > 0, np.nansum(delta, axis=-1) / np.maximum(count, 1), 0.0)
-    reactive = np.clip(rnd.target - gained, 0.0, 1.0)
+    reactive = np.clip(rnd.target[0] - gained, 0.0, 1.0)
     st.reactive = np.where(live[:, None], reactive, st.reactive)
-    st.last_gain = np.where(live[:, None, None], np.where(heard, rnd.value, np.nan), st.last_gain)
+    st.last_gain = np.where(live[:, None, None], np.where(heard, value, np.nan), st.last_gain)
 
 
-def tau_of(t: np.ndarray | int, rounds: int) -> np.ndarray:
-    """Normalised time: 0 in the first round, 1 in the last one played."""
-    return np.atleast_1d(np.asarray(t, dtype=float)) / max(rounds - 1, 1)
+def tau_of(start: int, end: int, rounds: int) -> np.ndarray:
+    """Normalised time of rounds start .. end - 1: 0 in the first round, 1 in the last one played."""
+    return np.arange(start, end) / max(rounds - 1, 1)

@@ -47,11 +47,8 @@ def prepare(
         allow_subset=bool(neg and neg.allow_subset), venue_ids=tuple(c.id for c in scenario.channels),
         venue_members=members, agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
         rounds=rounds_of(scenario, max_rounds),
+        stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)),
     )
-    position = arrays.position if arrays.position.ndim == 3 else arrays.position[None]
-    draws = position.shape[0]
-    salience = np.broadcast_to(arrays.salience, position.shape)
-    capability = np.broadcast_to(arrays.capability, (draws, n))
     direct = np.ones((n, n), bool)
     alignment = np.zeros((n, n))
     for rel in scenario.relations:
@@ -59,10 +56,7 @@ def prepare(
         direct[i, j] = direct[j, i] = rel.channel
         alignment[i, j] = alignment[j, i] = rel.alignment
     venue_open = np.array([c.open for c in scenario.channels], bool)
-    state = initial_state(
-        setting, position, salience, capability,
-        np.broadcast_to(direct, (draws, n, n)), np.broadcast_to(alignment, (draws, n, n)),
-        np.broadcast_to(venue_open, (draws, len(venue_open))),
-        np.broadcast_to(no_deal_point(scenario), (draws, len(scenario.issues))), n_threats,
-    )
+    draws = arrays.position.shape[0] if arrays.position.ndim == 3 else 1
+    state = initial_state(setting, arrays.position, arrays.salience, arrays.capability, direct, alignment, venue_open,
+                          no_deal_point(scenario), n_threats, draws)
     return setting, state, events

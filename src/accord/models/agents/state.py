@@ -8,12 +8,13 @@ strategies.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
 from .strategies import AgentParams
-from .utility import utility
+from .utility import unit_weights, utility
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,20 @@ class Setting:
     venue_members: np.ndarray  # (venues, agents) bool
     agents: AgentParams
     rounds: int
+    stance: np.ndarray  # (agents, issues) bool: the agent takes a stance on the issue (in every draw)
 
-    @property
+    @cached_property
     def span(self) -> np.ndarray:
         return self.hi - self.lo
+
+    @cached_property
+    def n_required(self) -> int:
+        return int(self.required.sum())
+
+    @cached_property
+    def not_self(self) -> np.ndarray:
+        """(agents, agents) bool: off the diagonal (nobody sends offers to itself)."""
+        return ~np.eye(len(self.actors), dtype=bool)
 
 
 @dataclass
@@ -58,22 +69,34 @@ class State:
     side_parties: np.ndarray  # (S, n) bool
     side_round: np.ndarray  # (S,) float, NaN when none
 
-    @property
-    def weight(self) -> np.ndarray:
-        """Saliences as shares per agent (the utility weights), zero where no stance."""
-        total = self.salience.sum(axis=-1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(total > 0, self.salience / total, 0.0)
+    def unit(self, setting: Setting) -> np.ndarray:
+        """Utility weight per unit of each issue's scale (utility.unit_weights), shape (S, n, m)."""
+        return unit_weights(self.salience, setting.span)
 
-    def no_deal_utility(self, setting: Setting, no_deal: np.ndarray | None = None) -> np.ndarray:
-        """Each agent's utility of the no-deal outcome, shape (S, n)."""
+    def no_deal_utility(
+        self, setting: Setting, no_deal: np.ndarray | None = None, unit: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Each agent's utility of the no-deal outcome, shape (S, n); no-stance issues weigh nothing."""
         point = self.no_deal if no_deal is None else no_deal
-        return utility(self.ideal, self.weight, setting.span, setting.agents.risk, point[:, None, :])
+        unit = self.unit(setting) if unit is None else unit
+        ideal = np.where(setting.stance, self.ideal, 0.0)
+        return utility(ideal, unit, setting.agents.curved, point[:, None, :])
 
-    def reservation(self, setting: Setting) -> np.ndarray:
+    def draws(self, part: slice) -> State:
+        """The state of the draws ``part`` as views (what happens to them happens to this state)."""
+        return State(**{f.name: getattr(self, f.name)[part] for f in fields(self)})
+
+    def update(self, part: slice, other: State) -> None:
+        """Copy ``other`` (the state of the draws ``part``, played apart) back into this state."""
+        for f in fields(self):
+            getattr(self, f.name)[part] = getattr(other, f.name)
+
+    def reservation(self, setting: Setting, unit: np.ndarray | None = None) -> np.ndarray:
         """The reservation value: utility of no deal, the analyst's offset, minus believed threats."""
-        value = self.no_deal_utility(setting) + self.offset - self.threat_loss.sum(axis=1)
-        return np.clip(value, 0.0, 1.0)
+        value = self.no_deal_utility(setting, unit=unit) + self.offset
+        if self.threat_loss.shape[1]:
+            value = value - self.threat_loss.sum(axis=1)
+        return np.minimum(np.maximum(value, 0.0), 1.0)
 
 
 def initial_state(
@@ -86,18 +109,28 @@ def initial_state(
     venue_open: np.ndarray,
     no_deal: np.ndarray,
     n_threats: int,
+    draws: int,
 ) -> State:
-    """A fresh state for S draws; every argument already carries the leading draw axis."""
-    s, n, m = ideal.shape
+    """A fresh state for ``draws`` draws; arguments with or without the leading draw axis are
+    copied into it (the state owns its arrays and events change them in place)."""
+    n, m = len(setting.actors), len(setting.issues)
+
+    def own(value: np.ndarray | float, *shape: int, dtype: type = float) -> np.ndarray:
+        out = np.empty((draws,) + shape, dtype)
+        out[...] = value
+        return out
+
     st = State(
-        ideal=ideal.copy(), salience=salience.copy(), capability=capability.copy(), direct=direct.copy(),
-        alignment=alignment.copy(), venue_open=venue_open.copy(), present=np.ones((s, n), bool),
-        left_round=np.full((s, n), np.nan), no_deal=no_deal.copy(), offset=np.zeros((s, n)),
-        threat_loss=np.zeros((s, n_threats, n)), threat_live=np.zeros((s, n_threats), bool),
-        exponent=np.broadcast_to(setting.agents.exponent, (s, n)).copy(), reactive=np.ones((s, n)),
-        last_gain=np.full((s, n, n), np.nan), side_deal=np.zeros(s, bool), side_terms=np.full((s, m), np.nan),
-        side_parties=np.zeros((s, n), bool), side_round=np.full(s, np.nan),
+        ideal=own(ideal, n, m), salience=own(salience, n, m), capability=own(capability, n),
+        direct=own(direct, n, n, dtype=bool), alignment=own(alignment, n, n),
+        venue_open=own(venue_open, len(setting.venue_ids), dtype=bool), present=own(True, n, dtype=bool),
+        left_round=own(np.nan, n), no_deal=own(no_deal, m), offset=own(0.0, n),
+        threat_loss=own(0.0, n_threats, n), threat_live=own(False, n_threats, dtype=bool),
+        exponent=own(setting.agents.exponent, n), reactive=own(1.0, n), last_gain=own(np.nan, n, n),
+        side_deal=own(False, dtype=bool), side_terms=own(np.nan, m), side_parties=own(False, n, dtype=bool),
+        side_round=own(np.nan),
     )
     wanted = setting.agents.reservation
-    st.offset = np.where(np.isnan(wanted), 0.0, wanted - st.no_deal_utility(setting))
+    if not np.isnan(wanted).all():
+        st.offset = np.where(np.isnan(wanted), 0.0, wanted - st.no_deal_utility(setting))
     return st

@@ -15,7 +15,9 @@ at once with vectorised ``np.where`` instead of calling one object per agent.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -71,13 +73,28 @@ class AgentParams:
     risk: np.ndarray  # (agents,)
     reservation: np.ndarray  # (agents,) NaN = the utility of the no-deal outcome
 
+    share: np.ndarray  # (agents,) how much of the time-based curve each follows (see target_utility)
+
+    @cached_property
+    def tit_for_tat(self) -> np.ndarray:
+        return self.code == TIT_FOR_TAT
+
+    @cached_property
+    def spoiler(self) -> np.ndarray:
+        return self.code == SPOILER
+
+    @cached_property
+    def curved(self) -> np.ndarray | None:
+        """The risk attitudes, or None when every agent is risk-neutral (utilities stay linear)."""
+        return None if (self.risk == 1.0).all() else self.risk
+
 
 def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
-    code, exponent, concession, risk, reservation = (np.array(c) for c in zip(*rows))
-    return AgentParams(code.astype(int), exponent.astype(float), concession.astype(float),
-                       risk.astype(float), reservation.astype(float))
+    share = [1.0 if c == TIME_BASED else k if c == HARDLINER else 0.0 for c, _, k, _, _ in rows]
+    code, exponent, concession, risk, reservation, share = np.array([row + (s,) for row, s in zip(rows, share)]).T
+    return AgentParams(code.astype(int), exponent, concession, risk, reservation, share)
 
 
 def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, float, float, float, float]:
@@ -94,14 +111,14 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, floa
     if not risk > 0:
         raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0")
     reservation = _number(params, "reservation", np.nan, where)
-    if not np.isnan(reservation) and not 0 <= reservation <= 1:
+    if not math.isnan(reservation) and not 0 <= reservation <= 1:
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
     return strategy.code, exponent, concession, risk, reservation
 
 
 def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
     value = params.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and np.isnan(value)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and math.isnan(value)):
         raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
     return float(value)
 
@@ -112,13 +129,11 @@ def target_utility(
     """The utility each agent demands now, shape (..., agents).
 
     ``exponent`` and ``reservation`` are the current values (events harden strategies and move
-    reservations); ``tau`` broadcasts as (..., 1); ``reactive`` is the tit-for-tat agents' running
-    target from the protocol state.
+    reservations); ``tau`` broadcasts against them with any leading axes (a block of rounds);
+    ``reactive`` is the tit-for-tat agents' running target from the protocol state. Time-based
+    agents: ``1 - (1 - r) tau^(1/e)``; hard-liners the same scaled by ``concession``; spoilers 1.
     """
-    curve = (1.0 - reservation) * tau ** (1.0 / exponent)
-    code = agents.code
-    return np.select(
-        [code == TIME_BASED, code == HARDLINER, code == TIT_FOR_TAT],
-        [1.0 - curve, 1.0 - agents.concession * curve, np.maximum(reactive, reservation)],
-        default=1.0,
-    )
+    target = 1.0 - agents.share * ((1.0 - reservation) * tau ** (1.0 / exponent))  # spoilers: share 0
+    if agents.tit_for_tat.any():
+        target = np.where(agents.tit_for_tat, np.maximum(reactive, reservation), target)
+    return target

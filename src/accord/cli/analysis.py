@@ -1,0 +1,336 @@
+"""Analysis commands: montecarlo, whatif, pivotal, and the run store (`accord runs ...`)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import numpy as np
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..analysis.montecarlo import NoiseSpec, ProgressFactory, monte_carlo, run_info
+from ..analysis.parallel import Executor
+from ..analysis.pivotal import METHODS, pivotal_actors, top_actors
+from ..analysis.store import RunStore, jsonable
+from ..analysis.whatif import compare
+from ..files import atomic_write_text
+from ..models import parse_params
+from ..scenario import load
+from ..scenario.errors import ParameterError
+from .app import app, console, err_console, fail_on_errors
+from .core import ScenarioArg, build_model
+
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")]
+ParamOpt = Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")]
+DrawsOpt = Annotated[int, typer.Option(help="Number of Monte Carlo draws.")]
+SeedOpt = Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers, serial or on Dask.")]
+NoiseOpt = Annotated[Optional[list[str]], typer.Option(
+    "--noise", help="Noise sizes, e.g. position=0.05,salience=10,capability=0.2, or none (see docs/analysis.md).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(help="Address of a running dask.distributed scheduler.")]
+WorkersOpt = Annotated[Optional[int], typer.Option(help="Start a local Dask cluster with N worker processes.")]
+StoreOpt = Annotated[Optional[Path], typer.Option(help="Run store file (default: $ACCORD_STORE or ~/.local/share/accord/runs.sqlite).")]
+NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the run store.")]
+
+
+class LazyBars:
+    """Rich bars on stderr that are drawn only once the work has lasted more than a second."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), console=err_console, transient=True)
+        self.started = time.monotonic()
+
+    def __call__(self, total: int, label: str):
+        task = self.progress.add_task(label, total=total)
+
+        def advance(n: int) -> None:
+            self.progress.advance(task, n)
+            if not self.progress.live.is_started and time.monotonic() - self.started > 1.0:
+                self.progress.start()
+
+        return advance
+
+
+@contextlib.contextmanager
+def progress_bars(quiet: bool) -> Iterator[ProgressFactory | None]:
+    """Bars for long work; none with --quiet or when stdout is not a terminal (piped, redirected)."""
+    if quiet or not sys.stdout.isatty():
+        yield None
+        return
+    bars = LazyBars()
+    try:
+        yield bars
+    finally:
+        bars.progress.stop()
+
+
+@contextlib.contextmanager
+def open_store(path: Path | None, no_store: bool) -> Iterator[RunStore | None]:
+    if no_store:
+        yield None
+        return
+    with RunStore(path) as store:
+        yield store
+
+
+@contextlib.contextmanager
+def sweep_context(store: Path | None, no_store: bool, quiet: bool, scheduler: str | None, workers: int | None
+                  ) -> Iterator[dict[str, Any]]:
+    """The keyword arguments every sweep takes: store, executor (one cluster per command), progress."""
+    with open_store(store, no_store) as st, Executor(scheduler, workers) as ex, progress_bars(quiet) as bars:
+        yield {"store": st, "executor": ex, "progress": bars}
+
+
+def _model(name: str, scenario, params: list[str] | None):
+    return build_model(name, scenario, parse_params(params or []))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+@app.command()
+@fail_on_errors
+def montecarlo(
+    scenario: ScenarioArg,
+    model: ModelOpt = "weighted-mean",
+    draws: DrawsOpt = 1000,
+    seed: SeedOpt = 0,
+    noise: NoiseOpt = None,
+    param: ParamOpt = None,
+    as_json: JsonOpt = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Forecast intervals from many perturbed draws of the inputs (and P(agreement) where defined)."""
+    sc = load(scenario)
+    mdl = _model(model, sc, param)
+    spec = NoiseSpec.parse(noise or [])
+    with sweep_context(store, no_store, quiet, scheduler, workers) as how:
+        result = monte_carlo(sc, mdl, draws, seed, spec, **how)
+    if as_json:
+        print(json.dumps(jsonable(result.to_json(sc)), indent=2))
+        return
+    table = Table(title=f"{sc.title or sc.name}: {model}, {draws} draws, seed {seed}", title_justify="left")
+    for col in ("issue", "median", "50%", "80%", "95%"):
+        table.add_column(col, justify="left" if col == "issue" else "right")
+    for row in result.summary.itertuples():
+        table.add_row(row.issue, _fmt(row.median), f"{_fmt(row.p25)}-{_fmt(row.p75)}",
+                      f"{_fmt(row.p10)}-{_fmt(row.p90)}", f"{_fmt(row.p2_5)}-{_fmt(row.p97_5)}")
+    console.print(table)
+    agreement = result.agreement(sc)
+    if agreement:
+        line = f"P(agreement before the deadline) = {agreement['p_agreement']:.2f}"
+        if "round_median" in agreement:
+            when = agreement.get("date_median", f"round {agreement['round_median']}")
+            line += f"; median date {when}"
+        console.print(line)
+    _stored(result.run_id)
+
+
+@app.command()
+@fail_on_errors
+def whatif(
+    scenario: ScenarioArg,
+    patch: Annotated[list[str], typer.Argument(help="Patch files or shipped variant names (see docs/analysis.md).")],
+    model: ModelOpt = "weighted-mean",
+    draws: DrawsOpt = 1000,
+    seed: SeedOpt = 0,
+    noise: NoiseOpt = None,
+    param: ParamOpt = None,
+    as_json: JsonOpt = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Run variants (patches) against the base on the same random draws; show the differences."""
+    sc = load(scenario)
+    mdl = _model(model, sc, param)
+    with sweep_context(store, no_store, quiet, scheduler, workers) as how:
+        result = compare(sc, patch, mdl, draws, seed, NoiseSpec.parse(noise or []), **how)
+    if as_json:
+        print(json.dumps(jsonable(result.to_json()), indent=2))
+        return
+    table = Table(title=f"{sc.title or sc.name}: what-if, {model}, {draws} draws (difference from base, 80% interval)",
+                  title_justify="left")
+    table.add_column("issue")
+    table.add_column("base", justify="right")
+    for name in result.names[1:]:
+        table.add_column(name, justify="right")
+    diffs = result.differences.set_index(["variant", "issue"])
+    for k, issue in enumerate(result.issues):
+        cells = []
+        for name in result.names[1:]:
+            d = diffs.loc[(name, issue)]
+            cells.append(f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})")
+        table.add_row(issue, _fmt(float(np.median(result.forecasts["base"][:, k]))), *cells)
+    console.print(table)
+    agreement = result.agreement()
+    if agreement is not None:
+        console.print("P(agreement): " + ", ".join(f"{r.variant} {r.p_agreement:.2f}" for r in agreement.itertuples()))
+    _stored(result.run_id)
+
+
+@app.command()
+@fail_on_errors
+def pivotal(
+    scenario: ScenarioArg,
+    model: ModelOpt = "weighted-mean",
+    seed: SeedOpt = 0,
+    method: Annotated[Optional[list[str]], typer.Option(help="remove, shift, shapley (repeatable; default all).")] = None,
+    shift: Annotated[float, typer.Option(help="Position shift as a fraction of the issue range.")] = 0.1,
+    top: Annotated[int, typer.Option(help="Actors shown per issue.")] = 3,
+    param: ParamOpt = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Rank actors by how much they move each issue's forecast (remove, shift, Shapley share)."""
+    sc = load(scenario)
+    mdl = _model(model, sc, param)
+    with progress_bars(quiet) as bars:
+        frame = pivotal_actors(sc, mdl, seed=seed, method=tuple(method or METHODS), shift=shift, progress=bars)
+    run_id = None
+    with open_store(store, no_store) as st:
+        if st is not None:
+            run_id = st.record_run(run_info("pivotal", sc, mdl, seed), {
+                "methods": list(method or METHODS), "shift": shift, "table": frame.to_dict(orient="records")})
+    if as_json:
+        print(json.dumps(jsonable({"scenario": sc.name, "model": model, "seed": seed, "run_id": run_id,
+                                   "actors": frame.to_dict(orient="records")}), indent=2))
+        return
+    table = Table(title=f"{sc.title or sc.name}: pivotal actors ({model}; effect in issue points)", title_justify="left")
+    table.add_column("issue")
+    methods = list(dict.fromkeys(frame["method"]))
+    for m in methods:
+        table.add_column(m)
+    for issue in sc.issue_ids:
+        cells = []
+        for m in methods:
+            sub = frame[(frame.issue == issue) & (frame.method == m) & (frame["rank"] <= top)]
+            cells.append(", ".join(f"{r.actor} {r.effect:+.1f}" for r in sub.itertuples()))
+        table.add_row(issue, *cells)
+    console.print(table)
+    _stored(run_id)
+
+
+def _stored(run_id: int | None) -> None:
+    if run_id is not None:
+        err_console.print(f"[dim]recorded as run {run_id} (accord runs show {run_id})[/]")
+
+
+runs_app = typer.Typer(help="The run store: list, show and export recorded runs.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+@fail_on_errors
+def runs_list(
+    store: StoreOpt = None,
+    limit: Annotated[int, typer.Option(help="Show the latest N runs.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """List recorded runs, newest first."""
+    with RunStore(store) as st:
+        rows = st.runs(limit)
+        pending = st.sweeps(unfinished=True)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"runs in {st.path}", title_justify="left")
+    for col in ("id", "created", "kind", "scenario", "model", "seed", "hash"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
+                      r["scenario_hash"])
+    console.print(table)
+    for sw in pending:
+        console.print(f"[yellow]unfinished sweep {sw['id']}[/] ({sw['kind']} {sw['scenario']} {sw['model']} seed "
+                      f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume",
+                      soft_wrap=True)
+
+
+@runs_app.command("show")
+@fail_on_errors
+def runs_show(run_id: Annotated[int, typer.Argument(help="Run id.")], store: StoreOpt = None) -> None:
+    """Print one run: its metadata and results (JSON)."""
+    with RunStore(store) as st:
+        run = st.run(run_id)
+    run["arrays"] = {k: list(v.shape) for k, v in run["arrays"].items()}
+    print(json.dumps(run, indent=2))
+
+
+@runs_app.command("export")
+@fail_on_errors
+def runs_export(
+    run_id: Annotated[int, typer.Argument(help="Run id.")],
+    out: Annotated[Path, typer.Argument(help="Output file: .csv (the run's table) or .json (everything).")],
+    store: StoreOpt = None,
+) -> None:
+    """Write a run's table (CSV) or full record (JSON) to a file, atomically."""
+    if out.suffix.lower() not in (".csv", ".json"):
+        raise ParameterError(f"{out}: unknown export format {out.suffix!r}; allowed: .csv, .json")
+    with RunStore(store) as st:
+        run = st.run(run_id)
+    if out.suffix.lower() == ".json":
+        run["arrays"] = {k: v.tolist() for k, v in run["arrays"].items()}
+        atomic_write_text(out, json.dumps(jsonable(run), indent=2))
+    else:
+        atomic_write_text(out, _csv(run["results"].get("table", [])))
+    console.print(f"wrote {out}")
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def forecast_uncertainty(scenario, model, draws: int, seed: int, no_store: bool, top: int = 3) -> dict[str, Any]:
+    """What `accord forecast --draws N` adds: 80% intervals and the top pivotal actors per issue."""
+    with sweep_context(None, no_store, False, None, None) as how:
+        mc = monte_carlo(scenario, model, draws, seed, NoiseSpec(), **how)
+    with progress_bars(False) as bars:
+        piv = top_actors(pivotal_actors(scenario, model, seed=seed, method=("shapley",), progress=bars), "shapley", top)
+    out: dict[str, Any] = {
+        "draws": draws, "uncertainty_model": model.name, "run_id": mc.run_id,
+        "intervals": mc.summary[["issue", "median", "p10", "p90"]].to_dict(orient="records"),
+        "pivotal": piv[["issue", "actor", "effect", "rank"]].to_dict(orient="records"),
+    }
+    if mc.p_agreement is not None:
+        out["p_agreement"] = mc.p_agreement
+    return jsonable(out)
+
+
+def print_uncertainty(scenario, uncertainty: dict[str, Any]) -> None:
+    table = Table(title=f"{uncertainty['uncertainty_model']}: 80% intervals from {uncertainty['draws']} draws; "
+                        "pivotal actors (Shapley share, issue points)", title_justify="left")
+    for col in ("issue", "median", "80% interval", "pivotal actors"):
+        table.add_column(col, justify="right" if col in ("median", "80% interval") else "left")
+    for row in uncertainty["intervals"]:
+        actors = [p for p in uncertainty["pivotal"] if p["issue"] == row["issue"]]
+        table.add_row(row["issue"], _fmt(row["median"]), f"{_fmt(row['p10'])}-{_fmt(row['p90'])}",
+                      ", ".join(f"{p['actor']} {p['effect']:+.1f}" for p in actors))
+    console.print(table)
+    if "p_agreement" in uncertainty:
+        console.print(f"P(agreement before the deadline) = {uncertainty['p_agreement']:.2f}")
+    _stored(uncertainty.get("run_id"))
