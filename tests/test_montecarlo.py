@@ -144,3 +144,17 @@ def test_progress_bars_only_on_a_terminal_and_after_a_second(monkeypatch):
         assert bars.progress.live.is_started
         assert bars.progress.tasks[0].completed == 2
     assert not bars.progress.live.is_started
+
+
+def test_agents_separate_peace_counts_as_agreement_but_not_as_full_agreement():
+    # The flagship scenario allows a subset deal; a full agreement needs USA, AFG and TAL. In every
+    # draw a full agreement is also an agreement, so P(full) <= P(any); removing the subset option
+    # leaves only full agreements, so the two shares coincide.
+    sc = load("afghanistan-2013")
+    res = monte_carlo(sc, make_model("agents"), draws=200, seed=4)
+    full, any_ = res.extra["full_agreement"].astype(bool), res.extra["agreement"].astype(bool)
+    assert np.all(any_[full]) and res.p_full_agreement <= res.p_agreement
+    assert res.agreement(sc)["p_full_agreement"] == res.p_full_agreement
+    strict = sc.model_copy(update={"negotiation": sc.negotiation.model_copy(update={"allow_subset": False})})
+    only_full = monte_carlo(strict, make_model("agents"), draws=200, seed=4)
+    assert only_full.p_agreement == only_full.p_full_agreement

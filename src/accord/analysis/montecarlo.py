@@ -185,6 +185,11 @@ class MonteCarloResult:
         return float(np.mean(self.extra["agreement"])) if "agreement" in self.extra else None
 
     @property
+    def p_full_agreement(self) -> float | None:
+        """Share of draws in which every required party signs (a subset "separate peace" excluded)."""
+        return float(np.mean(self.extra["full_agreement"])) if "full_agreement" in self.extra else None
+
+    @property
     def agreement_rounds(self) -> np.ndarray | None:
         """Round of agreement per draw, NaN where none (models that say so)."""
         return np.asarray(self.extra["agreement_round"], dtype=float) if "agreement_round" in self.extra else None
@@ -194,6 +199,8 @@ class MonteCarloResult:
         if self.p_agreement is None:
             return None
         out: dict[str, Any] = {"p_agreement": self.p_agreement}
+        if self.p_full_agreement is not None:
+            out["p_full_agreement"] = self.p_full_agreement
         rounds = self.agreement_rounds
         agreed = rounds[~np.isnan(rounds)] if rounds is not None else np.array([])
         if agreed.size:

@@ -51,7 +51,10 @@ class Comparison:
         rows = []
         for name in self.names:
             agreed = np.asarray(self.extra[name]["agreement"], dtype=float)
-            rows.append({"variant": name, "p_agreement": agreed.mean(), "diff": (agreed - base).mean()})
+            row = {"variant": name, "p_agreement": agreed.mean(), "diff": (agreed - base).mean()}
+            if "full_agreement" in self.extra[name]:
+                row["p_full_agreement"] = float(np.mean(self.extra[name]["full_agreement"]))
+            rows.append(row)
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict[str, Any]:

@@ -134,6 +134,8 @@ def montecarlo(
     agreement = result.agreement(sc)
     if agreement:
         line = f"P(agreement before the deadline) = {agreement['p_agreement']:.2f}"
+        if "p_full_agreement" in agreement:
+            line += f" (all required parties: {agreement['p_full_agreement']:.2f})"
         if "round_median" in agreement:
             when = agreement.get("date_median", f"round {agreement['round_median']}")
             line += f"; median date {when}"
@@ -183,6 +185,9 @@ def whatif(
     agreement = result.agreement()
     if agreement is not None:
         console.print("P(agreement): " + ", ".join(f"{r.variant} {r.p_agreement:.2f}" for r in agreement.itertuples()))
+        if "p_full_agreement" in agreement:
+            console.print("P(all required parties agree): "
+                          + ", ".join(f"{r.variant} {r.p_full_agreement:.2f}" for r in agreement.itertuples()))
     _stored(result.run_id)
 
 

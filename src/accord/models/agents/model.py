@@ -88,7 +88,8 @@ class AgentsModel(Model):
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, st.ideal.shape[0], rng)
         out = play_batch(setting, st, events, fire, self.rules)
-        return BatchResult(out.forecast, {"agreement": out.agreement, "agreement_round": out.round})
+        return BatchResult(out.forecast, {"agreement": out.agreement, "full_agreement": out.full,
+                                          "agreement_round": out.round})
 
 
 def _names(setting: Setting, mask: np.ndarray) -> list[str]:
