@@ -29,6 +29,22 @@ class Trajectory:
     bargains: list[dict] = field(default_factory=list)  # one record per bargain
 
 
+@dataclass
+class Turn:
+    """One state's assessment and, once made, its moves (bargains, new positions, chosen bargains).
+
+    A deterministic run whose state (positions and ideals) recurs exactly is in a cycle (DEU issues
+    often cycle until the turn cap): the state's turn is then replayed, not recomputed, which gives
+    the same numbers because every step is a pure function of the state.
+    """
+
+    view: StateView
+    probs: np.ndarray
+    reps: np.ndarray
+    rep_probs: np.ndarray
+    moves: tuple["Bargains", np.ndarray, np.ndarray] | None = None
+
+
 @dataclass(frozen=True)
 class Bargains:
     init: np.ndarray  # (b,) initiator index, ascending
@@ -127,13 +143,18 @@ def simulate(
     traj = Trajectory()
     pos, ideal = pos0.copy(), pos0.copy()
     first_move = 0.0
+    seen: dict[bytes, Turn] = {}  # deterministic runs only: what each state led to
     for turn in range(max_turns + 1):
-        view = assess(rules, pos, ideal, sal, cap)
-        probs, reps, rep_probs = win_probabilities(rules, view, pos, cap)
+        key = pos.tobytes() + ideal.tobytes() if rng is None else b""
+        step = seen.get(key)
+        if step is None:
+            view = assess(rules, pos, ideal, sal, cap)
+            probs, reps, rep_probs = win_probabilities(rules, view, pos, cap)
+            step = Turn(view, probs, reps, rep_probs)
         traj.positions.append(pos)
-        traj.win_probs.append(probs)
-        traj.classes.append((reps, rep_probs))
-        traj.risk.append(view.r)
+        traj.win_probs.append(step.probs)
+        traj.classes.append((step.reps, step.rep_probs))
+        traj.risk.append(step.view.r)
         if turn >= 1:
             moved = row_sums(np.sqrt(row_sums((pos - traj.positions[-2]) ** 2))[None, :])[0]
             if turn == 1:
@@ -142,8 +163,12 @@ def simulate(
             traj.stop_ratios.append(float(ratio))
             if turn >= max_turns or (turn >= min_turns and ratio < min_delta_ratio):
                 break
-        b = propose(rules, view, pos, sal, cap)
-        new, chosen = resolve(rules, view, pos, ideal, sal, cap, b, rng)
+        if step.moves is None:
+            b = propose(rules, step.view, pos, sal, cap)
+            step.moves = (b, *resolve(rules, step.view, pos, ideal, sal, cap, b, rng))
+            if rng is None:
+                seen[key] = step
+        b, new, chosen = step.moves
         traj.bargains.extend(_records(turn, b, chosen))
         if accommodation is not None:
             lag = 1.0 - np.minimum(accommodation.sum(axis=1), 1.0)
