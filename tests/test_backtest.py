@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from accord.analysis.backtest import backtest, groups, midpoint, outcomes, run_model, score
+from accord.analysis.backtest import backtest, groups, midpoint, outcomes, run_model, score, workers
 from accord.analysis.crossval import band, group_kfold, lad_simplex
 from accord.cli import app
 from accord.models import make_model
@@ -197,3 +197,28 @@ def test_default_models_are_every_registered_model():
     models, left_out = default_models()
     assert {m.name for m in models} | set(left_out) == set(list_models())
     assert {"weighted-mean", "weighted-median", "status-quo", "nash"} <= {m.name for m in models}
+
+
+def test_worker_processes_give_the_serial_numbers():
+    """Each case's generator is spawned before the runs, so 2 processes reproduce 1 exactly
+    (the agents with their defaults, and the SMP with stochastic transitions)."""
+    from accord.models.smp import SMP
+
+    cases = read_deu(DEV).cases[:16]
+    serials = {}
+    for name, model in (("agents", make_model("agents")), ("smp", SMP(transitions="stochastic"))):
+        serials[name] = serial = run_model(model, cases, np.random.default_rng(3))
+        with workers(2) as pool:
+            parallel = run_model(model, cases, np.random.default_rng(3), pool)
+        assert np.array_equal(serial.forecast, parallel.forecast, equal_nan=True)
+        for a, b in ((serial.lo80, parallel.lo80), (serial.hi80, parallel.hi80)):
+            assert (a is None) == (b is None) and (a is None or np.array_equal(a, b, equal_nan=True))
+        assert np.isfinite(serial.forecast).sum() == 16
+    other = run_model(SMP(transitions="stochastic"), cases, np.random.default_rng(4))
+    assert not np.array_equal(other.forecast, serials["smp"].forecast)  # the generators do matter
+
+
+def test_cli_jobs_must_be_positive(tmp_path):
+    res = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--jobs", "0"])
+    assert res.exit_code == 2
+    assert "--jobs must be at least 1" in res.output and "Traceback" not in res.output

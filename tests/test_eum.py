@@ -221,3 +221,19 @@ def test_threads_and_chunks_do_not_change_results(monkeypatch: pytest.MonkeyPatc
         np.testing.assert_array_equal(getattr(split, name), getattr(whole, name))
     with pytest.raises(ParameterError, match="allowed"):
         make_model("eum", workers=0)
+
+
+def test_forecast_batch_over_issues_of_different_sizes_equals_issue_by_issue() -> None:
+    """Issues are grouped by member count and run as one batch each; every forecast is bit for bit
+    that of running its issue alone (DEU cases stacked as issues of one array set)."""
+    from accord.analysis.backtest import stack
+    from accord.scenario.deu import read_deu
+    from conftest import DEU
+
+    cases = read_deu(DEU / "deu3-dev.tsv").cases[:40]
+    ((index, arrays),) = stack(cases, range(len(cases)))
+    sizes = {len(c.scenario.actors) for c in cases}
+    assert len(sizes) > 3  # several groups, some with more than one issue
+    model = make_model("eum")
+    alone = [float(model.run(cases[k].scenario).forecast["forecast"].iloc[0]) for k in index]
+    assert model.forecast_batch(arrays).tolist() == alone

@@ -202,3 +202,28 @@ def test_runs_on_shipped_examples_and_rescales_saliences():
 def test_registered_and_passes_conformance():
     assert get_model("smp") is SMP
     check_model(SMP())
+
+
+def test_a_cycling_deu_issue_replays_turns_equal_to_fresh_ones():
+    """DEU d98325i2 falls into a two-state cycle at turn 5 and runs to the cap; the turns replayed
+    from the recurring states equal a fresh computation from the same state."""
+    from accord.models.smp_dynamics import simulate
+    from accord.models.smp import unit_inputs
+    from accord.scenario import to_arrays
+    from accord.scenario.deu import read_deu
+    from conftest import DEU
+
+    (case,) = [c for c in read_deu(DEU / "deu3-dev.tsv").cases if c.issue == "d98325i2"]
+    pos, sal, cap = unit_inputs(to_arrays(case.scenario))
+    model = SMP()
+    traj = simulate(model.rules(), pos, sal, cap, None, None)
+    assert len(traj.positions) == 101  # to the 100-turn cap
+    assert np.array_equal(traj.positions[7], traj.positions[5]) and not np.array_equal(traj.positions[6], traj.positions[5])
+    fresh = simulate(model.rules(), traj.positions[6], sal, cap, None, None, max_turns=2, min_turns=2)
+    for k in range(2):  # turns 98, 99 of the long run are states 6, 7 replayed
+        assert np.array_equal(fresh.positions[k], traj.positions[98 + k])
+        assert np.array_equal(fresh.win_probs[k], traj.win_probs[98 + k])
+        assert np.array_equal(fresh.risk[k], traj.risk[98 + k])
+        rounds = [{**b, "round": b["round"] + 98} for b in fresh.bargains if b["round"] == k + 1]
+        assert rounds == [b for b in traj.bargains if b["round"] == 99 + k] and rounds
+    assert np.array_equal(fresh.positions[2], traj.positions[100])

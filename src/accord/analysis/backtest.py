@@ -3,21 +3,26 @@
 A case is a one-issue scenario with the outcome kept aside (e.g. from ``accord.scenario.deu``).
 Static models with a batch path see all cases at once: the cases are stacked as the issues of one
 array set over the union of their actors (an absent actor has a NaN position and zero salience, so
-it drops out), one stack per set of compatible capabilities. Every other model runs case by case.
+it drops out), one stack per set of compatible capabilities. Every other model runs case by case,
+optionally spread over worker processes: each case gets its own child generator, spawned in case
+order before any runs, so the numbers do not depend on how many processes there are.
 A case a model cannot run (``UnsupportedScenario``) is skipped and counted, never fatal.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from typing import Protocol, Sequence
+from typing import ContextManager, Protocol, Sequence
 
 import numpy as np
 
 from ..models.base import Model
 from . import crossval
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import UnsupportedScenario
+from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 
 INTERVAL_COLUMNS = ("lo80", "hi80")
@@ -77,8 +82,36 @@ def midpoint(cases: Sequence[Case]) -> Forecasts:
     return Forecasts("always-50", np.array(mids, dtype=float))
 
 
-def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator) -> Forecasts:
-    """One model over every case, batched where the model allows it."""
+def workers(jobs: int | None) -> ContextManager[Executor | None]:
+    """A pool of ``jobs`` worker processes for the case-by-case runs (None or 1: run in this process).
+
+    Workers are forked where the platform allows it, so they start without importing accord again.
+    """
+    if jobs is not None and jobs < 1:
+        raise ParameterError(f"--jobs must be at least 1 (got {jobs}); allowed: 1, 2, ...")
+    if jobs is None or jobs == 1:
+        return nullcontext()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(jobs, mp_context=context)
+
+
+def _run_case(task: tuple[Model, Scenario, np.random.Generator]) -> tuple[float, tuple[float, float] | None, str]:
+    """One model on one case: (forecast, 80% bounds or None, why it could not run or "")."""
+    model, scenario, rng = task
+    try:
+        table = model.run(scenario, rng).forecast
+    except UnsupportedScenario as exc:
+        return np.nan, None, str(exc)
+    bounds = None
+    if all(c in table.columns for c in INTERVAL_COLUMNS):
+        bounds = float(table["lo80"].iloc[0]), float(table["hi80"].iloc[0])
+    return float(table["forecast"].iloc[0]), bounds, ""
+
+
+def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
+              pool: Executor | None = None) -> Forecasts:
+    """One model over every case, batched where the model allows it, else case by case (on ``pool``)."""
     n = len(cases)
     forecast = np.full(n, np.nan)
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
@@ -98,17 +131,20 @@ def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator) -> 
                 forecast[idx] = np.asarray(model.forecast_batch(arrays, rng), dtype=float)
             except UnsupportedScenario:
                 single.extend(idx)  # find the offending cases one by one
+    tasks = [(model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)))]
+    if pool is None:
+        results = map(_run_case, tasks)
+    else:  # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
+        results = pool.map(_run_case, tasks, chunksize=max(1, len(tasks) // 64))
     has_interval = False
-    for k, child in zip(single, rng.spawn(len(single))):
-        try:
-            table = model.run(cases[k].scenario, child).forecast
-        except UnsupportedScenario as exc:
-            failures.append(str(exc))
+    for k, (value, bounds, failure) in zip(single, results):
+        if failure:
+            failures.append(failure)
             continue
-        forecast[k] = float(table["forecast"].iloc[0])
-        if all(c in table.columns for c in INTERVAL_COLUMNS):
+        forecast[k] = value
+        if bounds is not None:
             has_interval = True
-            lo[k], hi[k] = float(table["lo80"].iloc[0]), float(table["hi80"].iloc[0])
+            lo[k], hi[k] = bounds
     bounds = (lo, hi) if has_interval else (None, None)
     return Forecasts(model.name, forecast, *bounds, skipped=len(failures), reason=failures[0] if failures else "")
 
@@ -196,19 +232,21 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
 
 
 def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
-             k: int = 10) -> tuple[list[dict], dict[str, dict[str, float]]]:
+             k: int = 10, jobs: int | None = None) -> tuple[list[dict], dict[str, dict[str, float]]]:
     """Score every model, the always-50 baseline and the CV combinations: one row per predictor.
 
     ``variants`` maps a label (e.g. a capability option) to the same cases read that way; with
     several, each model runs on each and is named "model/label", and the combinations may mix them.
+    ``jobs`` worker processes share the case-by-case runs; the scores do not depend on it.
     """
     first = next(iter(variants.values()))
     y = outcomes(first)
     base = []
-    for label, cases in variants.items():
-        for m in models:
-            f = run_model(m, cases, rng)
-            base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
+    with workers(jobs) as pool:
+        for label, cases in variants.items():
+            for m in models:
+                f = run_model(m, cases, rng, pool)
+                base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
     base.append(midpoint(first))
     combos, weights = combinations(base, first, k)
     rows = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -42,6 +43,7 @@ def backtest(
     seed: Annotated[int, typer.Option(help="Seed of the random generator (stochastic models).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     out: Annotated[Optional[Path], typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
 ) -> None:
     """Score models on real decisions: MAE, RMSE, share within 10 points, 80% interval coverage."""
     if folds < 2:
@@ -55,7 +57,8 @@ def backtest(
         models, left_out = [make_model(m) for m in model], {}
     else:
         models, left_out = default_models()
-    rows, weights = run_backtest(models, {c: d.cases for c, d in variants.items()}, np.random.default_rng(seed), folds)
+    rows, weights = run_backtest(models, {c: d.cases for c, d in variants.items()}, np.random.default_rng(seed), folds,
+                                  os.cpu_count() if jobs is None else jobs)
     if out is not None:
         digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
         record = run_record(file, digest, capability, folds, seed, rows, weights, data.skipped)
