@@ -14,6 +14,7 @@ import numpy as np
 from .smp_core import MIN_CHALLENGE_COALITION, MIN_GAIN, Rules, StateView, util, vote
 
 MARGIN = 1e-12  # far above the rounding of a bound or a gain (~1e-15), far below real gaps
+SMALL = 32  # up to this many actors, estimate every open rival in one pass
 
 
 def challenge_probs(
@@ -111,16 +112,19 @@ def gain_bounds(view: StateView, total_sal: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def best_challenges(
-    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray, first: int = 12, rounds: int = 1,
+    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray, first: int = 12, rounds: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each actor's target (-1 for none) with its win probability and gain, the full scan's choice.
 
     Each of `rounds` passes estimates every actor's `first` most promising open rivals (by the
     middle of their bounds); after each, the best gain found, less MARGIN, closes every rival
     whose upper bound falls below it, and a last pass estimates the rivals still open. A rival
-    that could tie or beat the best is never closed, so the choice is exact.
+    that could tie or beat the best is never closed, so the choice is exact. By default (None) a
+    few dozen actors take no pre-pass: one call over every open rival costs less than two calls.
     """
     n = view.dist.shape[0]
+    if rounds is None:
+        rounds = 0 if n <= SMALL else 1
     upper, lower = gain_bounds(view, total_sal)
     prob, gain = np.zeros((n, n)), np.full((n, n), -np.inf)
     open_ = np.ones((n, n), dtype=bool)

@@ -85,7 +85,7 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 1 << 
     cache (chunks chain exactly). For a vote rule with v(j,i) = -v(i,j) the positive parts of the
     full matrix give both triangles at once.
     """
-    ub = np.moveaxis(u, -2, 0)  # (voters, ..., options)
+    ub = axis_first(u, -2)  # (voters, ..., options)
     n_opt = ub.shape[-1]
     shape = ub.shape[1:] + (n_opt,)
     step = max(1, chunk_elems // max(1, math.prod(shape)))
@@ -144,8 +144,8 @@ def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     pv = victory_probs(rules.victory_prob_model, c)
     if rules.pce_model == "conditional":
         p = np.multiply.reduce(pv, axis=-1)
-        total = np.add.reduce(np.moveaxis(p, -1, 0), axis=0)[..., None]
-        if np.all(total > 0):
+        total = np.add.reduce(axis_first(p, -1), axis=0)[..., None]
+        if (total > 0).all():
             return p / total
         # every product underflowed somewhere: normalise in logs instead
         logp = np.log(pv).sum(axis=-1)
@@ -222,14 +222,20 @@ def util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
 
     Distances between points of the unit box never exceed 1, so the second branch is rare.
     """
-    if np.all(d <= 1):
+    if (d <= 1).all():
         return (1 - d) * (1 + d * r)
     return np.where(d <= 1, (1 - d) * (1 + d * r), (1 - d) * (1 + r))
 
 
 def row_sums(values: np.ndarray) -> np.ndarray:
     """Sum along the last axis in order (KTAB's loops), not numpy's pairwise order."""
-    return np.add.reduce(np.moveaxis(values, -1, 0), axis=0)
+    return np.add.reduce(axis_first(values, -1), axis=0)
+
+
+def axis_first(x: np.ndarray, axis: int) -> np.ndarray:
+    """np.moveaxis(x, axis, 0) without its argument checks, which dominate on small arrays."""
+    k = axis % x.ndim
+    return x.transpose((k, *range(k), *range(k + 1, x.ndim)))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,11 @@ import numpy as np
 
 from .smp_challenge import best_challenges, challenge_probs
 from .smp_core import (
-    STOP_GUARD, Rules, StateView, assess, distances, interpolate, pce, row_sums, util, win_probabilities,
+    STOP_GUARD, Rules, StateView, assess, distances, interpolate, pce, row_sums, sequential_sum, util,
+    win_probabilities,
 )
+
+CHUNK_ELEMS = 1 << 16  # terms summed per call in bargain_values
 
 
 @dataclass
@@ -84,22 +87,18 @@ def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Barga
     """Value to every actor of the state after each bargain (n, b), and of the status quo (n,).
 
     Unchanged positions are valued by each actor's own estimate; the two moved ones by its own
-    objective utility; the average is over actors' positions, summed in KTAB's order (skipping
-    a moved position adds nothing, as KTAB's zero term does).
+    objective utility; the average is over actors' positions, summed in KTAB's order (a moved
+    position adds an exact zero, as KTAB's zero term does), a cache-sized chunk of positions at a time.
     """
     n = ideal.shape[0]
     r = view.r[:, None]
     acc = (util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)).T  # (b, a)
-    own_t = view.own_util.T  # own_t[x, a]
-    who = np.concatenate([b.init, b.rcvr])
-    order = np.argsort(who, kind="stable")
-    involved = np.tile(np.arange(b.init.size), 2)[order]  # bargains grouped by the actors they move
-    bounds = np.searchsorted(who[order], np.arange(n + 1))
-    for x in range(n):
-        moved = involved[bounds[x]:bounds[x + 1]]
-        saved = acc[moved]  # a copy: x's position is not added to the bargains that move it
-        acc += own_t[x]
-        acc[moved] = saved
+    own_t = view.own_util.T[:, None, :]  # own_t[x, 0, a]
+    x = np.arange(n)[:, None]
+    kept = ((b.init[None, :] != x) & (b.rcvr[None, :] != x))[:, :, None]  # (x, b, 1): x not moved by b
+    step = max(1, CHUNK_ELEMS // max(1, acc.size))
+    for lo in range(0, n, step):
+        acc = sequential_sum(acc, np.where(kept[lo:lo + step], own_t[lo:lo + step], 0.0))
     sq = row_sums(view.own_util)
     return acc.T / n, sq / n
 
