@@ -224,6 +224,8 @@ def test_a_cycling_deu_issue_replays_turns_equal_to_fresh_ones():
         assert np.array_equal(fresh.positions[k], traj.positions[98 + k])
         assert np.array_equal(fresh.win_probs[k], traj.win_probs[98 + k])
         assert np.array_equal(fresh.risk[k], traj.risk[98 + k])
-        rounds = [{**b, "round": b["round"] + 98} for b in fresh.bargains if b["round"] == k + 1]
-        assert rounds == [b for b in traj.bargains if b["round"] == 99 + k] and rounds
+        (_, b_fresh, chosen_fresh), (turn, b_long, chosen_long) = fresh.bargains[k], traj.bargains[98 + k]
+        assert turn == 99 + k and b_fresh.init.size > 0 and np.array_equal(chosen_fresh, chosen_long)
+        for part in ("init", "rcvr", "pos_init", "pos_rcvr", "prob", "gain"):
+            assert np.array_equal(getattr(b_fresh, part), getattr(b_long, part))
     assert np.array_equal(fresh.positions[2], traj.positions[100])

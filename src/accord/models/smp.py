@@ -232,12 +232,30 @@ def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]
     actors = np.array(arrays.actors, dtype=object)
     per_actor = lambda values, col: pd.DataFrame({  # noqa: E731
         "round": np.repeat(np.arange(rounds), n), "actor": np.tile(actors, rounds), col: np.concatenate(values)})
-    bargains = pd.DataFrame(traj.bargains, columns=[
-        "round", "initiator", "receiver", "prob_initiator_wins", "gain", "initiator_accepts", "receiver_accepts"])
-    for col in ("initiator", "receiver"):
-        bargains[col] = actors[bargains[col].to_numpy(dtype=int)] if len(bargains) else bargains[col].astype(object)
     return {
         "win_probabilities": per_actor(traj.win_probs, "probability"),
         "risk_attitudes": per_actor(traj.risk, "risk"),
-        "bargains": bargains,
+        "bargains": _bargains_table(traj, actors),
     }
+
+
+BARGAIN_COLUMNS = ("round", "initiator", "receiver", "prob_initiator_wins", "gain", "initiator_accepts",
+                   "receiver_accepts")
+
+
+def _bargains_table(traj: Trajectory, actors: np.ndarray) -> pd.DataFrame:
+    """One row per bargain proposed, in turn order; whether each party's queue chose it."""
+    turns = [(r, b, chosen) for r, b, chosen in traj.bargains if b.init.size]
+    if not turns:
+        return pd.DataFrame([], columns=list(BARGAIN_COLUMNS)).astype(object)
+    cat = lambda part: np.concatenate([part(r, b, chosen) for r, b, chosen in turns])  # noqa: E731
+    index = lambda b: np.arange(b.init.size)  # noqa: E731
+    return pd.DataFrame({
+        "round": cat(lambda r, b, chosen: np.full(b.init.size, r, dtype=np.int64)),
+        "initiator": actors[cat(lambda r, b, chosen: b.init)],
+        "receiver": actors[cat(lambda r, b, chosen: b.rcvr)],
+        "prob_initiator_wins": cat(lambda r, b, chosen: b.prob.astype(float)),
+        "gain": cat(lambda r, b, chosen: b.gain.astype(float)),
+        "initiator_accepts": cat(lambda r, b, chosen: chosen[b.init] == index(b)),
+        "receiver_accepts": cat(lambda r, b, chosen: chosen[b.rcvr] == index(b)),
+    })

@@ -29,7 +29,7 @@ class Trajectory:
     classes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (representatives, probs)
     risk: list[np.ndarray] = field(default_factory=list)  # per state, (n,)
     stop_ratios: list[float] = field(default_factory=list)  # per turn
-    bargains: list[dict] = field(default_factory=list)  # one record per bargain
+    bargains: list[tuple[int, "Bargains", np.ndarray]] = field(default_factory=list)  # per turn: (round, bargains, chosen)
 
 
 @dataclass
@@ -168,7 +168,7 @@ def simulate(
             if rng is None:
                 seen[key] = step
         b, new, chosen = step.moves
-        traj.bargains.extend(_records(turn, b, chosen))
+        traj.bargains.append((turn + 1, b, chosen))
         if accommodation is not None:
             lag = 1.0 - np.minimum(accommodation.sum(axis=1), 1.0)
             ideal = accommodation @ new + lag[:, None] * ideal
@@ -177,11 +177,3 @@ def simulate(
         pos = new
     return traj
 
-
-def _records(turn: int, b: Bargains, chosen: np.ndarray) -> list[dict]:
-    return [
-        {"round": turn + 1, "initiator": int(b.init[m]), "receiver": int(b.rcvr[m]), "prob_initiator_wins": float(b.prob[m]),
-         "gain": float(b.gain[m]), "initiator_accepts": bool(chosen[b.init[m]] == m),
-         "receiver_accepts": bool(chosen[b.rcvr[m]] == m)}
-        for m in range(b.init.size)
-    ]
