@@ -7,7 +7,6 @@ import copy
 import datetime as dt
 import json
 import os
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings

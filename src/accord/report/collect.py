@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import build_model, get_model, list_models
-from ..models.base import Model, Result
+from ..models.base import Result
 from ..scenario.errors import AccordError
 from ..scenario.schema import Scenario
 
