@@ -131,9 +131,10 @@ def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
         parts.append((t0 + k, i, j, rnd.offers[k, 0, i], rnd.value[k, 0, j, i], rnd.response[k, 0, j, i]))
     rounds, i, j, points, value, response = (np.concatenate(c) for c in zip(*parts))
     actors = np.array(setting.actors, dtype=object)
-    dates = {t: _iso(scenario, t) for t in np.unique(rounds)}
+    distinct, which = np.unique(rounds, return_inverse=True)
+    dates = np.array([_iso(scenario, t) for t in distinct], dtype=object)
     points = points.reshape(len(rounds), len(setting.issues))
-    return pd.DataFrame({"round": rounds, "date": [dates[t] for t in rounds], "proposer": actors[i],
+    return pd.DataFrame({"round": rounds, "date": dates[which].tolist(), "proposer": actors[i],
                          "receiver": actors[j], **{issue: points[:, q] for q, issue in enumerate(setting.issues)},
                          "value": value, "response": np.array(RESPONSES, dtype=object)[response]})
 
