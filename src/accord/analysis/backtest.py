@@ -15,7 +15,7 @@ import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from typing import ContextManager, Protocol, Sequence
+from typing import Callable, ContextManager, Protocol, Sequence
 
 import numpy as np
 
@@ -112,6 +112,14 @@ def _run_case(task: tuple[Model, Scenario, np.random.Generator]) -> tuple[float,
 def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
               pool: Executor | None = None) -> Forecasts:
     """One model over every case, batched where the model allows it, else case by case (on ``pool``)."""
+    return start_model(model, cases, rng, pool)()
+
+
+def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
+                pool: Executor | None = None) -> Callable[[], Forecasts]:
+    """run_model in two steps: the batch part and the hand-over of the case-by-case runs to ``pool``
+    now, their collection when the returned function is called (meanwhile this process is free,
+    e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model."""
     n = len(cases)
     forecast = np.full(n, np.nan)
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
@@ -136,17 +144,20 @@ def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
         results = map(_run_case, tasks)
     else:  # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
         results = pool.map(_run_case, tasks, chunksize=max(1, len(tasks) // 64))
-    has_interval = False
-    for k, (value, bounds, failure) in zip(single, results):
-        if failure:
-            failures.append(failure)
-            continue
-        forecast[k] = value
-        if bounds is not None:
-            has_interval = True
-            lo[k], hi[k] = bounds
-    bounds = (lo, hi) if has_interval else (None, None)
-    return Forecasts(model.name, forecast, *bounds, skipped=len(failures), reason=failures[0] if failures else "")
+
+    def finish() -> Forecasts:
+        has_interval = False
+        for k, (value, bounds, failure) in zip(single, results):
+            if failure:
+                failures.append(failure)
+                continue
+            forecast[k] = value
+            if bounds is not None:
+                has_interval = True
+                lo[k], hi[k] = bounds
+        interval = (lo, hi) if has_interval else (None, None)
+        return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "")
+    return finish
 
 
 def stack(cases: Sequence[Case], index: Sequence[int]) -> list[tuple[list[int], ScenarioArrays]]:
@@ -243,10 +254,10 @@ def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: 
     y = outcomes(first)
     base = []
     with workers(jobs) as pool:
-        for label, cases in variants.items():
-            for m in models:
-                f = run_model(m, cases, rng, pool)
-                base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
+        started = [(m, label, start_model(m, cases, rng, pool)) for label, cases in variants.items() for m in models]
+        for m, label, finish in started:
+            f = finish()
+            base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
     base.append(midpoint(first))
     combos, weights = combinations(base, first, k)
     rows = []
