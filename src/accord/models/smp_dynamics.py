@@ -17,7 +17,7 @@ from .smp_core import (
     win_probabilities,
 )
 
-CHUNK_ELEMS = 1 << 16  # terms summed per call in bargain_values
+ONE_SUM_ELEMS = 1 << 16  # bargain values: up to this many terms, one vectorised sum
 
 
 @dataclass
@@ -34,17 +34,18 @@ class Trajectory:
 
 @dataclass
 class Turn:
-    """One state's assessment and, once made, its moves (bargains, new positions, chosen bargains).
+    """What one state's turn records and, once made, its moves (bargains, new positions, choices).
 
     A deterministic run whose state (positions and ideals) recurs exactly is in a cycle (DEU issues
     often cycle until the turn cap): the state's turn is then replayed, not recomputed, which gives
-    the same numbers because every step is a pure function of the state.
+    the same numbers because every step is a pure function of the state. The state's n x n view
+    is not kept, so the memory per remembered turn is O(n).
     """
 
-    view: StateView
     probs: np.ndarray
     reps: np.ndarray
     rep_probs: np.ndarray
+    risk: np.ndarray
     moves: tuple["Bargains", np.ndarray, np.ndarray] | None = None
 
 
@@ -87,18 +88,20 @@ def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Barga
     """Value to every actor of the state after each bargain (n, b), and of the status quo (n,).
 
     Unchanged positions are valued by each actor's own estimate; the two moved ones by its own
-    objective utility; the average is over actors' positions, summed in KTAB's order (a moved
-    position adds an exact zero, as KTAB's zero term does), a cache-sized chunk of positions at a time.
+    objective utility; the average is over actors' positions, summed in KTAB's order (a bargain
+    skips the two positions it moves, as KTAB's zero term adds nothing).
     """
     n = ideal.shape[0]
     r = view.r[:, None]
     acc = (util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)).T  # (b, a)
-    own_t = view.own_util.T[:, None, :]  # own_t[x, 0, a]
+    own_t = view.own_util.T  # own_t[x, a]
     x = np.arange(n)[:, None]
     kept = ((b.init[None, :] != x) & (b.rcvr[None, :] != x))[:, :, None]  # (x, b, 1): x not moved by b
-    step = max(1, CHUNK_ELEMS // max(1, acc.size))
-    for lo in range(0, n, step):
-        acc = sequential_sum(acc, np.where(kept[lo:lo + step], own_t[lo:lo + step], 0.0))
+    if kept.size * n <= ONE_SUM_ELEMS:  # a few dozen actors: all positions in one call, x by x in order
+        acc = sequential_sum(acc, np.where(kept, own_t[:, None, :], 0.0))  # + 0.0 leaves a sum >= 0 as is
+    else:
+        for x in range(n):
+            np.add(acc, own_t[x], out=acc, where=kept[x])
     sq = row_sums(view.own_util)
     return acc.T / n, sq / n
 
@@ -148,12 +151,11 @@ def simulate(
         step = seen.get(key)
         if step is None:
             view = assess(rules, pos, ideal, sal, cap)
-            probs, reps, rep_probs = win_probabilities(rules, view, pos, cap)
-            step = Turn(view, probs, reps, rep_probs)
+            step = Turn(*win_probabilities(rules, view, pos, cap), view.r)
         traj.positions.append(pos)
         traj.win_probs.append(step.probs)
         traj.classes.append((step.reps, step.rep_probs))
-        traj.risk.append(step.view.r)
+        traj.risk.append(step.risk)
         if turn >= 1:
             moved = row_sums(np.sqrt(row_sums((pos - traj.positions[-2]) ** 2))[None, :])[0]
             if turn == 1:
@@ -163,8 +165,8 @@ def simulate(
             if turn >= max_turns or (turn >= min_turns and ratio < min_delta_ratio):
                 break
         if step.moves is None:
-            b = propose(rules, step.view, pos, sal, cap)
-            step.moves = (b, *resolve(rules, step.view, pos, ideal, sal, cap, b, rng))
+            b = propose(rules, view, pos, sal, cap)
+            step.moves = (b, *resolve(rules, view, pos, ideal, sal, cap, b, rng))
             if rng is None:
                 seen[key] = step
         b, new, chosen = step.moves
