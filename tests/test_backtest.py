@@ -216,6 +216,9 @@ def test_worker_processes_give_the_serial_numbers():
         assert np.isfinite(serial.forecast).sum() == 16
     other = run_model(SMP(transitions="stochastic"), cases, np.random.default_rng(4))
     assert not np.array_equal(other.forecast, serials["smp"].forecast)  # the generators do matter
+    models = [make_model("weighted-mean"), make_model("eum"), make_model("agents")]
+    rows = [backtest(models, {"equal": cases}, np.random.default_rng(3), k=2, jobs=jobs) for jobs in (1, 2)]
+    assert rows[0] == rows[1] and {r["model"] for r in rows[0][0]} >= {"weighted-mean", "eum", "agents"}
 
 
 def test_cli_jobs_must_be_positive(tmp_path):

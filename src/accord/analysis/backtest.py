@@ -1,7 +1,7 @@
 """Backtesting: run models over cases with known outcomes and score them.
 
 A case is a one-issue scenario with the outcome kept aside (e.g. from ``accord.scenario.deu``).
-Static models with a batch path see all cases at once: the cases are stacked as the issues of one
+Models with a batch path (the static ones, eum) see all cases at once: the cases are stacked as the issues of one
 array set over the union of their actors (an absent actor has a NaN position and zero salience, so
 it drops out), one stack per set of compatible capabilities. Every other model runs case by case,
 optionally spread over worker processes: each case gets its own child generator, spawned in case
