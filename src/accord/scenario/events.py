@@ -8,11 +8,18 @@ only checks that they are well formed and refer to known actors, issues, venues 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
 from .fields import Id, Source, _Strict
+
+
+def _to_or_by(event: Any) -> Any:
+    """A change is given either as a new value or as an amount, never both or neither."""
+    if (event.to is None) == (event.by is None):
+        raise ValueError("give exactly one of `to` or `by`")
+    return event
 
 
 class _EventBase(_Strict):
@@ -52,11 +59,7 @@ class ShiftEvent(_EventBase):
     to: float | None = Field(default=None, allow_inf_nan=False)
     by: float | None = Field(default=None, allow_inf_nan=False)
 
-    @model_validator(mode="after")
-    def _amount(self) -> "ShiftEvent":
-        if (self.to is None) == (self.by is None):
-            raise ValueError("give exactly one of `to` or `by`")
-        return self
+    _amount = model_validator(mode="after")(lambda self: _to_or_by(self))
 
 
 class RelationEvent(_EventBase):
@@ -67,11 +70,7 @@ class RelationEvent(_EventBase):
     to: float | None = Field(default=None, ge=-1, le=1)
     by: float | None = Field(default=None, ge=-2, le=2)
 
-    @model_validator(mode="after")
-    def _amount(self) -> "RelationEvent":
-        if (self.to is None) == (self.by is None):
-            raise ValueError("give exactly one of `to` or `by`")
-        return self
+    _amount = model_validator(mode="after")(lambda self: _to_or_by(self))
 
 
 class ThreatEvent(_EventBase):
