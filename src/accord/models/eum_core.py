@@ -22,6 +22,7 @@ import numpy as np
 
 from ..scenario.errors import ParameterError
 from .baselines import weighted_median
+from .eum_offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
 
 Denominator = Literal["global", "distinct", "pair"]
 Offer = Literal["scholz", "nearest_compromise", "nearest"]
@@ -30,9 +31,7 @@ Exponent = Literal["receiver", "challenger"]
 Votes = Literal["voter", "one"]
 Stop = Literal["fixed", "stable"]
 
-# Offer classes, in Scholz's order of preference; NONE marks an actor that does not move.
-NONE, CONFRONTATION, COMPROMISE, CAPITULATION = -1, 0, 1, 2
-CLASS_NAMES = {NONE: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
+__all__ = ["CAPITULATION", "CLASS_NAMES", "COMPROMISE", "CONFRONTATION", "NONE", "EUMParams", "Trace", "eum_round", "simulate"]
 _CHUNK_CELLS = 100_000  # pair cells per chunk of draws (0.8 MB per float64 matrix, near cache size)
 
 
@@ -345,93 +344,8 @@ def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, par
         u_back = utilities(bases.transposed_lever(), r[:, :, None], params.q, params.t)
     e_fwd = expected_utility(p, u_own, s[:, None, :])
     e_back = expected_utility(np.swapaxes(p, 1, 2), u_back, s[:, :, None])
-    kind, partner, new_x = choose_moves(x, geo.gap, e_fwd, e_back, params)
+    kind, partner, new_x = choose_moves(x, geo.gap, e_fwd, e_back, params.offer, params.capitulation)
     return RoundDetail(danger, r, d_risk, p, e_fwd, e_back, kind, partner, new_x)
-
-
-def _pick(key: np.ndarray, second: np.ndarray, third: np.ndarray | None = None) -> np.ndarray:
-    """Index along the last axis minimising (key, second, third) lexicographically, first index on a full tie.
-
-    Exact ties in the first key are rare, so the later keys are consulted only for rows that have one.
-    """
-    best = np.argmin(key, axis=-1)
-    tie = key == np.take_along_axis(key, best[..., None], axis=-1)
-    rows = np.nonzero(tie.sum(axis=-1) > 1)
-    if rows[0].size:
-        for extra in (second, third):
-            if extra is None:
-                continue
-            sub = np.where(tie[rows], extra[rows], np.inf)
-            tie[rows] &= sub == sub.min(axis=-1, keepdims=True)
-        best[rows] = np.argmax(tie[rows], axis=-1)
-    return best
-
-
-def _compromises(xi: np.ndarray, xj: np.ndarray, a_fwd: np.ndarray, e_back: np.ndarray) -> np.ndarray:
-    """The position i takes in a compromise: it moves |E_ij| / E_ji of the way towards j."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return xi + (xj - xi) * a_fwd / e_back
-
-
-def choose_moves(
-    x: np.ndarray, gap: np.ndarray, e_fwd: np.ndarray, e_back: np.ndarray, params: EUMParams
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Classify every (receiver i, sender j) pair and pick each receiver's accepted offer.
-
-    All comparisons are strict, with no tolerance, as in the replicated code. The classes exclude
-    each other for a given pair, since confrontation needs E_ij > 0 and the others E_ij < 0.
-    Equally good offers go to the lower resulting position (then to the first sender, which can
-    only differ in name): Scholz's code takes the first sender in input order, which makes the
-    result depend on how actors are listed; the EC trace has no tie where the two rules differ.
-    Most receivers get no offer, so the picks and the compromise positions are computed only for
-    the receivers that have one.
-    """
-    a_fwd = np.abs(e_fwd)
-    apart = gap > 0
-    conf = apart & (e_back > e_fwd) & (e_fwd > 0)
-    yielding = apart & (e_back > 0) & (e_fwd < 0)
-    comp = yielding & (e_back > a_fwd)
-    capit = yielding & (e_back < a_fwd) if params.capitulation == "intended" else None
-    has_conf, has_comp = conf.any(axis=2), comp.any(axis=2)
-    has_cap = capit.any(axis=2) if capit is not None else np.zeros_like(has_conf)
-    has = has_conf | has_comp | has_cap
-    kind = np.full(x.shape, NONE)
-    partner = np.full(x.shape, -1)
-    new_x = x.copy()
-    if params.offer == "nearest":
-        groups = [(has, None)]
-    else:  # each receiver's class is the first it has an offer in; one pick over that class's keys
-        groups = [(has_conf, CONFRONTATION), (has_comp & ~has_conf, COMPROMISE), (has_cap & ~has_conf & ~has_comp, CAPITULATION)]
-    for rows, cls in groups:
-        at = np.nonzero(rows)
-        if at[0].size == 0:
-            continue
-        xi, xj = x[at][:, None], np.broadcast_to(x[at[0]], (at[0].size, x.shape[1]))
-        in_comp = comp[at]
-        comp_x = _compromises(xi, xj, a_fwd[at], e_back[at])
-        cand = np.where(in_comp, comp_x, xj)  # the position i would take
-        if cls is None:
-            in_conf, in_cap = conf[at], (capit[at] if capit is not None else np.zeros_like(in_comp))
-            rank = np.where(in_conf, CONFRONTATION, np.where(in_comp, COMPROMISE, CAPITULATION)).astype(float)
-            best = _pick(np.where(in_conf | in_comp | in_cap, np.abs(cand - xi), np.inf), rank, cand)
-            got = np.take_along_axis(rank, best[:, None], axis=1)[:, 0].astype(int)
-        else:
-            if cls == COMPROMISE:
-                if params.offer == "scholz":
-                    fwd, back = a_fwd[at], np.abs(e_back[at])
-                    with np.errstate(invalid="ignore", divide="ignore"):
-                        key = (fwd * xi + back * xj) / (fwd + back)
-                else:
-                    key = np.abs(comp_x - xi)
-            else:
-                key = gap[at]
-            member = {CONFRONTATION: conf, COMPROMISE: comp, CAPITULATION: capit}[cls]
-            best = _pick(np.where(member[at], key, np.inf), cand)  # type: ignore[index]
-            got = cls
-        kind[at] = got
-        partner[at] = best
-        new_x[at] = np.take_along_axis(cand, best[:, None], axis=1)[:, 0]
-    return kind, partner, new_x
 
 
 def _chunks(batch: int, n: int) -> list[slice]:
