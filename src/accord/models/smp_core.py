@@ -228,8 +228,16 @@ def util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 
 def row_sums(values: np.ndarray) -> np.ndarray:
-    """Sum along the last axis in order (KTAB's loops), not numpy's pairwise order."""
-    return np.add.reduce(axis_first(values, -1), axis=0)
+    """Sum along the last axis in order (KTAB's loops), not numpy's pairwise order.
+
+    numpy sums pairwise along the axis that is innermost in memory, which a transposed view
+    would be; the C-order copy in sequential_sum makes the summed axis outermost, so the terms are
+    added one after another whatever the array's size.
+    """
+    terms = axis_first(values, -1)
+    if terms.shape[0] == 0:
+        return np.zeros(terms.shape[1:])
+    return sequential_sum(np.zeros(terms.shape[1:]), terms)
 
 
 def axis_first(x: np.ndarray, axis: int) -> np.ndarray:
