@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 TESTS = Path(__file__).resolve().parent
 
 
@@ -22,6 +20,7 @@ class Forker:
         self._err = open(log, "w")  # noqa: SIM115  (closed in close())
         self.proc = subprocess.Popen([sys.executable, str(TESTS / "crash_workers.py")], env=env, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err)
+        assert self.proc.stdout and self.proc.stdout.readline() == "ready\n", f"no fork server: {self.errors()}"
 
     def _ask(self, cmd: list) -> int:
         assert self.proc.stdin and self.proc.stdout
@@ -60,10 +59,3 @@ class Forker:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self._err.close()
-
-
-@pytest.fixture(scope="module")
-def forker(tmp_path_factory):
-    server = Forker(tmp_path_factory.mktemp("forker") / "stderr.log")
-    yield server
-    server.close()

@@ -4,7 +4,7 @@ Starting Python and importing accord takes a second or more; killing a write at 
 needs many short-lived writers. So one real subprocess (``python crash_workers.py``) imports accord
 once and forks a child per request; the test kills that child with SIGKILL at a random time and
 reaps it through the server. BLAS and OpenMP are held to one thread before NumPy loads, so forking
-is safe. Protocol, one JSON line each way: ``["spawn", function, args]`` -> ``pid``;
+is safe. The server says ``ready`` once loaded; then, one JSON line each way: ``["spawn", function, args]`` -> ``pid``;
 ``["wait", pid]`` -> exit status (negative: killed by that signal).
 """
 
@@ -18,14 +18,14 @@ import traceback
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import openpyxl  # noqa: E402,F401  (loaded once, before forking)
+import openpyxl  # noqa: F401  (loaded once, before forking)
 
-import accord.cli  # noqa: E402,F401
-from accord.files import atomic_write_text  # noqa: E402
-from accord.models import make_model  # noqa: E402
-from accord.models.base import Result  # noqa: E402
-from accord.models.output import write_result  # noqa: E402
-from accord.scenario import load, save  # noqa: E402
+import accord.cli  # noqa: F401
+from accord.files import atomic_write_text
+from accord.models import make_model
+from accord.models.base import Result
+from accord.models.output import write_result
+from accord.scenario import load, save
 
 FORMATS = ("yaml", "json", "csv", "xlsx")
 BASE = load("afghanistan-2013")
@@ -78,6 +78,8 @@ def _spawn(name: str, args: list) -> int:
 
 
 def main() -> None:
+    sys.stdout.write("ready\n")  # imports done: what the test times from here is the work
+    sys.stdout.flush()
     for line in sys.stdin:
         cmd = json.loads(line)
         if cmd[0] == "spawn":

@@ -13,13 +13,19 @@ import numpy as np
 import pytest
 
 from accord.models import list_models, make_model
-from accord.models.baselines import WeightedMean
 from accord.models.base import Model, Result
+from accord.models.baselines import WeightedMean
 from accord.models.registry import RegistryError, register
 from accord.scenario import Scenario, load
 from accord.scenario.errors import UnsupportedScenario
-from accord.testing import (CHECKS, FLAGSHIP, check_model, conformance_scenarios, model_checks,
-                            parametrize_with_checks)
+from accord.testing import (
+    CHECKS,
+    FLAGSHIP,
+    check_model,
+    conformance_scenarios,
+    model_checks,
+    parametrize_with_checks,
+)
 
 PROJECT_MODELS = {"weighted-mean", "weighted-median", "nash", "status-quo", "eum", "smp", "exchange", "agents"}
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from crash import forker  # noqa: F401  (fixture)
 
 from accord.files import TMP_TAG, OutputError, atomic_folder, atomic_write, atomic_write_text, clean_stale
 from accord.models import make_model
