@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import time
 from typing import ClassVar
 
 import numpy as np
 
 from accord.models.base import BatchResult, Model, Result
 from accord.models.baselines import WeightedMean
-from accord.models.registry import register
 from accord.scenario import Scenario
-
-
-class SlowMean(WeightedMean):
-    """The weighted mean, sleeping ACCORD_TEST_SLEEP seconds per batch so a sweep can be killed mid-way."""
-
-    name: ClassVar[str] = "test-slow-mean"
-
-    def forecast_batch(self, arrays, rng=None):
-        time.sleep(float(os.environ.get("ACCORD_TEST_SLEEP", "0")))
-        return super().forecast_batch(arrays, rng)
-
-
-def register_slow_mean() -> None:
-    """Registered only where needed (the resume test and its subprocess), to keep the registry clean."""
-    register(SlowMean)
 
 
 class ObjectPathMean(Model):

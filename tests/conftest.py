@@ -25,3 +25,13 @@ def shared() -> Path:
 def _private_run_store(tmp_path, monkeypatch):
     """Commands that record runs write to a store in the test's tmp_path, never the user's own."""
     monkeypatch.setenv("ACCORD_STORE", str(tmp_path / "accord-runs.sqlite"))
+
+
+@pytest.fixture(scope="module")
+def forker(tmp_path_factory):
+    """A fork server for crash tests: real writer processes to SIGKILL (see crash_workers.py)."""
+    from crash import Forker
+
+    server = Forker(tmp_path_factory.mktemp("forker") / "stderr.log")
+    yield server
+    server.close()

@@ -14,7 +14,7 @@ import accord.scenario as sc
 from accord.models import make_model
 from accord.models.eum_core import COMPROMISE, CONFRONTATION, EUMParams, eum_round, simulate
 from accord.scenario.errors import ParameterError, UnsupportedScenario
-from accord.testing import check_model
+from accord.testing import model_id, parametrize_with_checks
 from conftest import KTAB
 
 # models.md §4, input table (jmckib's labelling): NL BE LU DE FR IT UK IE DK GR.
@@ -194,9 +194,12 @@ def test_runs_on_ktab_samples(name: str) -> None:
         assert np.nanmin(arrays.position[:, i]) - 1e-9 <= pos.min() <= pos.max() <= np.nanmax(arrays.position[:, i]) + 1e-9
 
 
-def test_conformance() -> None:
-    check_model(make_model("eum"))
-    check_model(make_model("eum", offer="nearest", stop="stable", rounds=30))
+VARIANT = make_model("eum", offer="nearest", stop="stable", rounds=30)  # the default is in test_conformance.py
+
+
+@parametrize_with_checks([VARIANT], {(model_id(VARIANT), "check_pivotal"): "fixed on branch defects"})
+def test_conformance(model, check) -> None:
+    check(model)
 
 
 def test_runs_on_afghanistan() -> None:

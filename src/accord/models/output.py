@@ -1,4 +1,9 @@
-"""Write a Result to a folder: forecast.csv, history.csv, run.json, plus the model's own tables."""
+"""Write a Result to a run folder: forecast.csv, history.csv, run.json, plus the model's own tables.
+
+The folder appears whole or not at all (:func:`accord.files.atomic_folder`): a run killed while
+writing leaves no folder with forecast.csv but no run.json. An existing folder is replaced only
+when it is empty or an earlier run folder (it holds run.json).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,37 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from ..files import atomic_write, atomic_write_text
+from ..files import atomic_folder
 from .base import Result
+
+MARKER = "run.json"
 
 
 def write_result(result: Result, folder: str | Path) -> list[Path]:
     folder = Path(folder)
-    written = [_csv(result.forecast, folder / "forecast.csv"), _csv(result.history, folder / "history.csv")]
-    for name, table in result.tables.items():
-        written.append(_csv(table, folder / f"{name}.csv"))
-    for name, value in result.info.items():
-        written.append(atomic_write_text(folder / f"{name}.json", _json(value)))
-    written.append(atomic_write_text(folder / "run.json", _json(result.meta)))
-    return written
+    names: list[str] = []
+
+    def fill(tmp: Path) -> None:
+        _csv(result.forecast, tmp, "forecast.csv", names)
+        _csv(result.history, tmp, "history.csv", names)
+        for name, table in result.tables.items():
+            _csv(table, tmp, f"{name}.csv", names)
+        for name, value in result.info.items():
+            _text(_json(value), tmp, f"{name}.json", names)
+        _text(_json(result.meta), tmp, MARKER, names)
+
+    atomic_folder(folder, fill, replaceable=lambda old: (old / MARKER).is_file())
+    return [folder / name for name in names]
 
 
-def _csv(frame: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+def _csv(frame, tmp: Path, name: str, names: list[str]) -> None:
+    frame.to_csv(tmp / name, index=False)
+    names.append(name)
+
+
+def _text(text: str, tmp: Path, name: str, names: list[str]) -> None:
+    (tmp / name).write_text(text, encoding="utf-8")
+    names.append(name)
 
 
 def _json(value: Any) -> str:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from ..scenario.errors import ParameterError
+from ..scenario.errors import AccordError, ParameterError
 from ..scenario.schema import Scenario
 from .base import Model
 
@@ -26,11 +26,31 @@ _loaded = False
 _lock = threading.Lock()
 
 
+class RegistryError(AccordError):
+    """Two different models claim one name: which one a user gets must never depend on import order."""
+
+
 def register(cls: M) -> M:
+    """Add a model class under its ``name``; a second, different class under that name is an error.
+
+    Registering the same class again (a module imported twice, a test helper called twice) is a
+    no-op; a class is "the same" when it is that object or has the same module and qualified name
+    (``importlib.reload`` makes a new object for the same definition).
+    """
     if not cls.name:
         raise TypeError(f"{cls.__name__} has no `name`")
+    existing = _MODELS.get(cls.name)
+    if existing is not None and existing is not cls and _where(existing) != _where(cls):
+        raise RegistryError(
+            f"model name {cls.name!r} is already registered by {_where(existing)}; cannot register "
+            f"{_where(cls)} under it; allowed: a name not in {', '.join(sorted(_MODELS))}"
+        )
     _MODELS[cls.name] = cls
     return cls
+
+
+def _where(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _load() -> None:
@@ -46,8 +66,11 @@ def _load() -> None:
             if info.name not in ("base", "registry"):
                 importlib.import_module(f"accord.models.{info.name}")
         for ep in entry_points(group="accord.models"):
-            if ep.name not in _MODELS:
-                _MODELS[ep.name] = ep.load()
+            cls = ep.load()
+            if ep.name != cls.name:
+                raise RegistryError(f"entry point {ep.name!r} ({ep.value}) loads model {cls.name!r}; "
+                                    f"allowed: an entry-point name equal to the model's `name`")
+            register(cls)  # a plugin cannot silently shadow a built-in model, nor one another
         _loaded = True
 
 
