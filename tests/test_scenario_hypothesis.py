@@ -88,6 +88,9 @@ def scenarios(draw) -> dict:
             "no_deal": {i["id"]: draw(_num(i["min"], i["max"])) for i in issues},
         }
     data["events"] = draw(st.lists(events(actor_ids, by_issue, bool(pairs)), max_size=6))
+    for k, ev in enumerate(data["events"]):
+        if ev["type"] == "threat":
+            ev["id"] = f"t{k}"  # event ids are unique in a valid scenario
     threat_ids = [e["id"] for e in data["events"] if e["type"] == "threat"]
     if threat_ids:
         data["events"].append({"type": "threat_withdrawn", "round": 9, "threat": threat_ids[0]})
@@ -110,7 +113,7 @@ def events(draw, actor_ids: list[str], by_issue: dict, has_pairs: bool) -> dict:
     body = {
         "position_shift": lambda: {"actor": actor, "issue": iss["id"], "to": draw(on_scale)},
         "salience_shift": lambda: {"actor": actor, "issue": iss["id"], "by": draw(_num(-50, 50))},
-        "threat": lambda: {"id": "t" + str(draw(st.integers(0, 9))), "actor": actor, "target": pair and pair[1],
+        "threat": lambda: {"id": "t", "actor": actor, "target": pair and pair[1],
                            "issue": iss["id"], "consequence": draw(on_scale), "credibility": draw(_num(0, 1)),
                            "by_date": "2014-12-31"},
         "actor_leaves": lambda: {"actor": actor, "condition": draw(texts)},

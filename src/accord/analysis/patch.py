@@ -22,14 +22,17 @@ validate as a scenario. News ingestion writes patches with only name, descriptio
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..scenario.errors import ScenarioError
+from ..scenario.errors import AccordError, ScenarioError
 from ..scenario.schema import Scenario
+from ..scenario.validate import error_from_validation
 from .edit import drop
 
 VARIANTS = Path(__file__).with_name("variants")
@@ -79,38 +82,121 @@ def load_patch(ref: str | Path) -> Patch:
                             allowed=", ".join(f for f in Patch.model_fields if f != "file")) from None
 
 
-def apply_patch(scenario: Scenario, patch: Patch | dict[str, Any]) -> Scenario:
-    """The variant: ``scenario`` with the patch's removals, settings and added events."""
-    if isinstance(patch, dict):
+class PatchError(ScenarioError):
+    """Every problem found in one or more patches, each at its patch file and the patch's own path."""
+
+    def __init__(self, problems: list[ScenarioError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.message, file=first.file, location=first.location, value=first.value,
+                         allowed=first.allowed)
+
+    def render(self) -> str:
+        lines = [p.render() for p in self.problems]
+        if len(lines) == 1:
+            return lines[0]
+        return f"{len(lines)} problems in the patch:\n" + "\n".join("  " + line for line in lines)
+
+
+Check = Callable[[Scenario], None]
+
+
+def apply_patch(scenario: Scenario, patch: Patch | dict[str, Any], check: Check | None = None) -> Scenario:
+    """The variant: ``scenario`` with the patch's removals, settings and added events.
+
+    Every problem is collected (not just the first) and raised together as a ``PatchError``, each
+    named by the patch's own path (``add_events.1.actor``, ``set.actors.USA.capability``), never by
+    the merged scenario's. Added events join one at a time, so a problem is pinned to the event
+    that brings it; ``check`` (a model's ``check_supported``) then also finds what the model refuses.
+    """
+    patch = _as_patch(patch)
+    problems: list[ScenarioError] = []
+    if patch.remove_actors:
         try:
-            patch = Patch(**patch)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise ScenarioError(err["msg"], location=".".join(map(str, err["loc"]))) from None
-    try:
-        if patch.remove_actors:
             scenario = drop(scenario, actors=patch.remove_actors)
-    except ScenarioError as exc:
-        raise exc.with_file(patch.file or patch.name) from None
+        except ScenarioError as exc:
+            problems.append(_relocated(exc, patch))
     data = scenario.model_dump(mode="json")  # unset (None) fields stay addressable by `set`
     known_events = [e.get("id") for e in data["events"] if e.get("id")]
     for k, event_id in enumerate(patch.remove_events):
         if event_id not in known_events:
-            raise _error(patch, f"remove_events.{k}", "unknown event id", event_id, ", ".join(known_events))
+            problems.append(_error(patch, f"remove_events.{k}", "unknown event id", event_id, ", ".join(known_events)))
     data["events"] = [e for e in data["events"] if e.get("id") not in set(patch.remove_events)]
     for path, value in patch.set.items():
-        _set(data, path, value, patch)
-    data["events"] += patch.add_events
+        try:
+            _set(data, path, value, patch)
+        except ScenarioError as exc:
+            problems.append(exc)
+    try:
+        variant = _variant(data, check)
+    except AccordError as exc:  # the removals and settings alone make a scenario that does not hold
+        raise PatchError([*problems, _relocated(exc, patch)]) from None
+    events, joined = list(data["events"]), {}  # joined: index in the variant -> index in add_events
+    for j, event in enumerate(patch.add_events):
+        try:
+            variant = _variant({**data, "events": [*events, event]}, check)
+        except AccordError as exc:
+            problems.append(_relocated(exc, patch, {**joined, len(events): j}, len(events)))
+            continue
+        joined[len(events)] = j
+        events.append(event)
+    if problems:
+        raise PatchError(problems)
+    return variant
+
+
+def _as_patch(patch: Patch | dict[str, Any]) -> Patch:
+    if isinstance(patch, Patch):
+        return patch
+    try:
+        return Patch(**patch)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ScenarioError(err["msg"], location=".".join(map(str, err["loc"]))) from None
+
+
+def _variant(data: dict[str, Any], check: Check | None) -> Scenario:
+    """The scenario ``data`` describes, checked by the model too when ``check`` is given."""
     try:
         variant = Scenario.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = list(err["loc"])
-        first_added = len(data["events"]) - len(patch.add_events)
-        if loc[:1] == ["events"] and len(loc) > 1 and isinstance(loc[1], int) and loc[1] >= first_added:
-            loc = ["add_events", loc[1] - first_added, *loc[2:]]  # point at the patch's own list
-        raise _error(patch, ".".join(map(str, loc)), f"the variant is not a valid scenario: {err['msg']}", None, None) from None
+        raise error_from_validation(exc, data, None) from None
+    if check is not None:
+        check(variant)
     return variant
+
+
+_EVENT_AT = re.compile(r"^events\.(\d+)(?: \([^)]*\))?(?=\.|$)")
+_EVENT_IN_TEXT = re.compile(r"(?<![\w.])events\.(\d+)\b")
+
+
+def _relocated(exc: AccordError, patch: Patch, joined: dict[int, int] | None = None, new: int | None = None,
+               ) -> ScenarioError:
+    """The error at the patch's own path, with the patch file named.
+
+    ``joined`` maps the variant's event indices of added events to their ``add_events`` index and
+    ``new`` is the event being added: its ``events.K`` location becomes ``add_events.j`` (any other
+    location is kept in brackets), mentions of added events in the message are renamed too, and
+    without an added event a path that a ``set`` entry wrote becomes ``set.<path>``.
+    """
+    joined = joined or {}
+    here = f"add_events.{joined[new]}" if new is not None else None
+    if not isinstance(exc, ScenarioError):
+        return _error(patch, here, _renamed(str(exc), joined), None, None)
+    location = exc.location or ""
+    match = _EVENT_AT.match(location)
+    if here and match and int(match[1]) == new:
+        location = here + location[match.end():]
+    elif here:
+        location = here + (f" ({location})" if location else "")
+    else:
+        written = [p for p in patch.set if location == p or location.startswith(p + ".")]
+        location = f"set.{written[0]}" if written else location
+    return _error(patch, location or None, _renamed(exc.message, joined), exc.value, exc.allowed)
+
+
+def _renamed(message: str, joined: dict[int, int]) -> str:
+    return _EVENT_IN_TEXT.sub(lambda m: f"add_events.{joined[int(m[1])]}" if int(m[1]) in joined else m[0], message)
 
 
 def _set(data: dict[str, Any], path: str, value: Any, patch: Patch) -> None:
@@ -156,6 +242,6 @@ def _child(node: Any, part: str, parent: str, patch: Patch, where: str, value: A
     raise _error(patch, where, f"cannot address {part!r} inside {parent!r}", value, None)
 
 
-def _error(patch: Patch, location: str, message: str, value: Any, allowed: str | None) -> ScenarioError:
+def _error(patch: Patch, location: str | None, message: str, value: Any, allowed: str | None) -> ScenarioError:
     return ScenarioError(message, file=patch.file or f"patch {patch.name}", location=location, value=value,
                          allowed=allowed)

@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS sweeps (
     created TEXT NOT NULL,
 {identity}    spec TEXT NOT NULL,
     n_tasks INTEGER NOT NULL,
-    finished TEXT
+    finished TEXT,
+    failed TEXT,
+    error TEXT
 );
 CREATE INDEX IF NOT EXISTS sweeps_key ON sweeps (key, finished);
 CREATE TABLE IF NOT EXISTS tasks (
@@ -149,6 +151,7 @@ class RunStore:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.executescript(SCHEMA)
+            _add_missing_columns(self._conn)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the run store ({exc}); allowed: a writable file path "
                              f"(--store or {ENV_VAR})") from None
@@ -219,6 +222,8 @@ class RunStore:
                 (key,),
             ).fetchone()
             if row is not None and row["n_tasks"] == len(tasks):
+                # a failed sweep is tried again (its finished tasks are still valid: same key, same numbers)
+                conn.execute("UPDATE sweeps SET failed = NULL, error = NULL WHERE id = ?", (row["id"],))
                 return int(row["id"])
             cur = conn.execute(
                 "INSERT INTO sweeps (key, created, kind, scenario, scenario_hash, model, params, seed, "
@@ -241,6 +246,12 @@ class RunStore:
             )
             return cur.rowcount == 1
 
+    def fail_sweep(self, sweep_id: int, reason: str) -> None:
+        """Mark a sweep failed with the reason (bad input): rerunning it unchanged would fail the same way."""
+        with self._tx() as conn:
+            conn.execute("UPDATE sweeps SET failed = ?, error = ? WHERE id = ? AND finished IS NULL",
+                         (now(), reason, sweep_id))
+
     def task_results(self, sweep_id: int) -> dict[int, dict[str, np.ndarray]]:
         rows = self._conn.execute(
             "SELECT task_index, result FROM tasks WHERE sweep_id = ? AND result IS NOT NULL", (sweep_id,)
@@ -256,6 +267,9 @@ class RunStore:
         ).fetchone()[0]
         out = {k: row[k] for k in row.keys()}
         out["params"], out["spec"], out["done"] = json.loads(row["params"]), json.loads(row["spec"]), int(done)
+        out["status"] = "finished" if row["finished"] else "failed" if row["failed"] else "unfinished"
+        run = self._conn.execute("SELECT id FROM runs WHERE sweep_id = ?", (sweep_id,)).fetchone()
+        out["run_id"] = None if run is None else int(run["id"])
         return out
 
     def sweeps(self, unfinished: bool = False) -> list[dict[str, Any]]:
@@ -273,6 +287,14 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Stores written by an older accord lack the sweep failure columns; add them in place."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(sweeps)")}
+    for column in ("failed", "error"):
+        if column not in have:
+            conn.execute(f"ALTER TABLE sweeps ADD COLUMN {column} TEXT")
 
 
 def _run_row(row: sqlite3.Row) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 A sweep's identity (its key) is everything that determines its numbers: kind, scenario hash,
 model and parameters, seed and the task plan. Starting the same sweep again finds the unfinished
 one with that key and computes only the tasks whose results are missing; because each task's
-random numbers come from its own seed, the resumed result equals an uninterrupted one.
+random numbers come from its own seed, the resumed result equals an uninterrupted one. A task that
+raises an accord error (bad input) marks the sweep failed with that message, since rerunning the
+same command would only fail again; a crash or a kill leaves it unfinished, to resume.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from ..scenario.errors import AccordError
 from .parallel import SERIAL, Executor, Progress
 from .store import RunInfo, RunStore, to_json
 
@@ -62,5 +65,10 @@ def run_sweep(
         done[index] = result
 
     pending = [(i, t) for i, t in enumerate(tasks) if i not in done]
-    executor.map(fn, pending, keep, progress)
+    try:
+        executor.map(fn, pending, keep, progress)
+    except AccordError as exc:  # bad input: resuming would fail the same way, so say so in the store
+        if store is not None and sweep_id is not None:
+            store.fail_sweep(sweep_id, str(exc))
+        raise
     return SweepOutcome([done[i] for i in range(len(tasks))], sweep_id, resumed)

@@ -19,7 +19,7 @@ from ..models.base import Model
 from ..scenario.schema import Scenario
 from .montecarlo import QUANTILES, NoiseSpec, ProgressFactory, sweep_draws
 from .parallel import SERIAL, Executor
-from .patch import Patch, apply_patch, load_patch, shipped_patches
+from .patch import Patch, PatchError, apply_patch, load_patch, shipped_patches
 from .store import RunStore
 
 DIFF_COLUMNS = ["variant", "issue", "base_median", "median", "diff_median", "diff_p2_5", "diff_p10", "diff_p25",
@@ -93,9 +93,21 @@ def compare(
     store: RunStore | None = None,
     progress: ProgressFactory | None = None,
 ) -> Comparison:
-    """Monte Carlo of the base and every patched variant on common random numbers."""
+    """Monte Carlo of the base and every patched variant on common random numbers.
+
+    Every patch is checked in full (by the schema and by the model) before any draw is made, and
+    all their problems are reported together: a bad patch never leaves a half-run sweep behind.
+    """
     patches = [p if isinstance(p, Patch) else load_patch(p) for p in patches]
-    variants = [apply_patch(scenario, p) for p in patches]
+    model.check_supported(scenario)  # a base the model refuses is not the patches' fault
+    variants, problems = [], []
+    for p in patches:
+        try:
+            variants.append(apply_patch(scenario, p, model.check_supported))
+        except PatchError as exc:
+            problems += exc.problems
+    if problems:
+        raise PatchError(problems)
     names = ("base", *(p.name for p in patches))
     done = sweep_draws("whatif", [scenario, *variants], model, draws, seed, noise, executor, store, progress,
                        {"variants": {p.name: sc.content_hash() for p, sc in zip(patches, variants)}})

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Annotated, Any, Iterator, Optional
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -24,7 +26,7 @@ from ..analysis.whatif import compare
 from ..files import atomic_write_text
 from ..models import parse_params
 from ..scenario import load
-from ..scenario.errors import ParameterError
+from ..scenario.errors import ParameterError, clip
 from .app import app, console, err_console, fail_on_errors
 from .core import ScenarioArg, build_model
 
@@ -237,7 +239,7 @@ def pivotal(
 
 def _stored(run_id: int | None) -> None:
     if run_id is not None:
-        err_console.print(f"[dim]recorded as run {run_id} (accord runs show {run_id})[/]")
+        err_console.print(f"[dim]recorded as run r{run_id} (accord runs show r{run_id})[/]")
 
 
 runs_app = typer.Typer(help="The run store: list, show and export recorded runs.", no_args_is_help=True)
@@ -262,37 +264,62 @@ def runs_list(
     for col in ("id", "created", "kind", "scenario", "model", "seed", "hash"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
+        table.add_row(f"r{r['id']}", r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
                       r["scenario_hash"])
     console.print(table)
     for sw in pending:
-        console.print(f"[yellow]unfinished sweep {sw['id']}[/] ({sw['kind']} {sw['scenario']} {sw['model']} seed "
-                      f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume",
-                      soft_wrap=True)
+        what = f"({sw['kind']} {sw['scenario']} {sw['model']} seed {sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done"
+        if sw["status"] == "failed":
+            console.print(f"[red]failed sweep s{sw['id']}[/] {escape(what)}: {escape(sw['error'] or '')}",
+                          soft_wrap=True)
+        else:
+            console.print(f"[yellow]unfinished sweep s{sw['id']}[/] {escape(what)}; run the same command again to resume",
+                          soft_wrap=True)
+
+
+RunRef = Annotated[str, typer.Argument(help="Run id (r12, or 12) or sweep id (s3), as `accord runs list` shows.")]
+
+
+def _ref(ref: str, sweeps: bool = True) -> tuple[str, int]:
+    """('run' | 'sweep', number) from 'r12', '12' or 's3': runs and sweeps are numbered separately."""
+    match = re.fullmatch(r"\s*([rRsS]?)(\d{1,18})\s*", ref)
+    if match is None or (match[1].lower() == "s" and not sweeps):
+        allowed = "a run id like r12 (or 12)" + (" or a sweep id like s3" if sweeps else "")
+        raise ParameterError(f"bad id {clip(ref)!r}; allowed: {allowed}")
+    return ("sweep" if match[1].lower() == "s" else "run"), int(match[2])
 
 
 @runs_app.command("show")
 @fail_on_errors
-def runs_show(run_id: Annotated[int, typer.Argument(help="Run id.")], store: StoreOpt = None) -> None:
-    """Print one run: its metadata and results (JSON)."""
+def runs_show(run_id: RunRef, store: StoreOpt = None) -> None:
+    """Print one run (its metadata and results) or one sweep (its status and progress) as JSON."""
+    kind, number = _ref(run_id)
     with RunStore(store) as st:
-        run = st.run(run_id)
+        if kind == "sweep":
+            sw = st.sweep(number)
+            out = {"id": f"s{number}", **{k: v for k, v in sw.items() if k not in ("id", "run_id")},
+                   "run": None if sw["run_id"] is None else f"r{sw['run_id']}"}
+            print(json.dumps(out, indent=2))
+            return
+        run = st.run(number)
     run["arrays"] = {k: list(v.shape) for k, v in run["arrays"].items()}
+    run["sweep"] = None if run["sweep_id"] is None else f"s{run['sweep_id']}"
     print(json.dumps(run, indent=2))
 
 
 @runs_app.command("export")
 @fail_on_errors
 def runs_export(
-    run_id: Annotated[int, typer.Argument(help="Run id.")],
+    run_id: Annotated[str, typer.Argument(help="Run id (r12, or 12).")],
     out: Annotated[Path, typer.Argument(help="Output file: .csv (the run's table) or .json (everything).")],
     store: StoreOpt = None,
 ) -> None:
     """Write a run's table (CSV) or full record (JSON) to a file, atomically."""
     if out.suffix.lower() not in (".csv", ".json"):
         raise ParameterError(f"{out}: unknown export format {out.suffix!r}; allowed: .csv, .json")
+    _, number = _ref(run_id, sweeps=False)
     with RunStore(store) as st:
-        run = st.run(run_id)
+        run = st.run(number)
     if out.suffix.lower() == ".json":
         run["arrays"] = {k: v.tolist() for k, v in run["arrays"].items()}
         atomic_write_text(out, json.dumps(jsonable(run), indent=2))

@@ -23,20 +23,31 @@ from .base import Model, Result, as_generator, forecast_frame, history_frame
 from .eum_core import CLASS_NAMES, NONE, EUMParams, Trace, simulate
 from .registry import register
 
+Inputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
-def _issue_inputs(arrays: ScenarioArrays, issue: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Draw-flattened x, c, s (fraction) of the actors with a stance on one issue, and their indices."""
+
+def _issue_inputs(arrays: ScenarioArrays, issue: int) -> list[Inputs]:
+    """One issue's inputs, split by who takes part: (draw rows, x, c, s as a fraction, members).
+
+    Draws may differ in who has a stance (pivotal analysis stacks coalitions of different
+    members, absent actors being NaN positions), so draws are grouped by their membership and
+    each group gets only its own members; a draw is never cut to the actors all draws share.
+    """
     n = arrays.n_actors
     pos = arrays.position.reshape(-1, n, arrays.n_issues)[..., issue]
     sal = np.broadcast_to(arrays.salience, arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
     cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
-    members = np.nonzero(~np.isnan(pos).any(axis=0))[0]
-    x, c, s = pos[:, members], cap[:, members], sal[:, members] / 100.0
-    if members.size == 0 or np.any((c * s).sum(axis=1) <= 0):
-        raise UnsupportedScenario(
-            f"model 'eum': no actor has positive capability x salience on issue {arrays.issues[issue]!r}"
-        )
-    return x, c, s, members
+    patterns, which = np.unique(~np.isnan(pos), axis=0, return_inverse=True)
+    groups = []
+    for p, pattern in enumerate(patterns):
+        rows, members = np.nonzero(which.reshape(-1) == p)[0], np.nonzero(pattern)[0]
+        x, c, s = pos[np.ix_(rows, members)], cap[np.ix_(rows, members)], sal[np.ix_(rows, members)] / 100.0
+        if members.size == 0 or np.any((c * s).sum(axis=1) <= 0):
+            raise UnsupportedScenario(
+                f"model 'eum': no actor has positive capability x salience on issue {arrays.issues[issue]!r}"
+            )
+        groups.append((rows, x, c, s, members))
+    return groups
 
 
 @register
@@ -75,21 +86,23 @@ class ExpectedUtility(Model):
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
         """Final-round medians, shape (..., issues); the model is deterministic, rng is unused.
 
-        Issues with the same number of members run as one batch (their draws stacked): every
+        Draws of issues with the same number of members run as one batch (stacked): every
         draw's arithmetic is independent of the others, and many small issues (e.g. a backtest's
         one-issue cases stacked as issues) then cost a few calls instead of one each.
         """
         lead = arrays.position.shape[:-2]
         draws = int(np.prod(lead, dtype=int))
         out = np.empty((draws, arrays.n_issues))
-        by_size: dict[int, list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] = {}
+        by_size: dict[int, list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
         for i in range(arrays.n_issues):
-            x, c, s, _ = _issue_inputs(arrays, i)
-            by_size.setdefault(x.shape[1], []).append((i, x, c, s))
+            for rows, x, c, s, _ in _issue_inputs(arrays, i):
+                by_size.setdefault(x.shape[1], []).append((i, rows, x, c, s))
         for group in by_size.values():
-            x, c, s = (np.concatenate([g[k] for g in group]) for k in (1, 2, 3))
-            median = simulate(x, c, s, self._params, self.workers).median[-1].reshape(len(group), draws)
-            out[:, [g[0] for g in group]] = median.T
+            x, c, s = (np.concatenate([g[k] for g in group]) for k in (2, 3, 4))
+            median = simulate(x, c, s, self._params, self.workers).median[-1]
+            at = np.cumsum([0] + [len(g[1]) for g in group])
+            for g, start, stop in zip(group, at[:-1], at[1:]):
+                out[g[1], g[0]] = median[start:stop]
         return out.reshape(lead + (arrays.n_issues,))
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
@@ -98,7 +111,7 @@ class ExpectedUtility(Model):
         arrays = to_arrays(scenario)
         traces = []
         for i in range(arrays.n_issues):
-            x, c, s, members = _issue_inputs(arrays, i)
+            (_, x, c, s, members), = _issue_inputs(arrays, i)  # one draw: one membership
             traces.append((simulate(x, c, s, self._params), members))
         last = max(int(t.last_round[0]) for t, _ in traces)
         positions = np.full((last + 1, arrays.n_actors, arrays.n_issues), np.nan)

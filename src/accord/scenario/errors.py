@@ -6,11 +6,48 @@ allowed, so the faces (CLI, web) can print one clear message and never a traceba
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+VALUE_CHARS = 200  # an echoed value is cut to this many characters
+MESSAGE_CHARS = 4000  # and a whole message to this many (a list of problems, say)
+_LONG_QUOTED = re.compile(rf"'[^'\n]{{{VALUE_CHARS + 8},}}'|\"[^\"\n]{{{VALUE_CHARS + 8},}}\"")
+
+
+def clip(value: Any, limit: int = VALUE_CHARS) -> str:
+    """The repr of a value for a message, cut to ``limit`` characters, saying how long it was.
+
+    Messages echo the bad value so a user can find it; a million-character value would bury the
+    message (and a terminal or a log) instead, so only its beginning is shown.
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, (str, bytes)):  # keep it a quoted string, so it reads as the value it was
+        quote = text[-1]
+        return f"{text[:limit]}...{quote} ({len(value):,} characters)"
+    return f"{text[:limit]}... ({len(text):,} characters as text)"
+
+
+def _clip_message(message: str) -> str:
+    """Cut quoted values longer than VALUE_CHARS in an already formatted message, then the message."""
+    message = _LONG_QUOTED.sub(lambda m: clip(m[0][1:-1]), message)
+    if len(message) > MESSAGE_CHARS:
+        message = f"{message[:MESSAGE_CHARS]}... (message cut; {len(message):,} characters in all)"
+    return message
 
 
 class AccordError(Exception):
-    """Base class of every error accord raises on purpose (bad input, unsupported scenario)."""
+    """Base class of every error accord raises on purpose (bad input, unsupported scenario).
+
+    Every message is bounded: values quoted in it are cut (see ``clip``), so no input can make an
+    error the size of the input.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        if args and isinstance(args[0], str):
+            args = (_clip_message(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class ScenarioError(AccordError):
@@ -25,7 +62,7 @@ class ScenarioError(AccordError):
         value: Any = None,
         allowed: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = _clip_message(message)
         self.file = file
         self.location = location
         self.value = value
@@ -36,7 +73,7 @@ class ScenarioError(AccordError):
         where = ": ".join(p for p in (self.file, self.location) if p)
         text = f"{where}: {self.message}" if where else self.message
         if self.value is not None:
-            text += f" (got {self.value!r})"
+            text += f" (got {clip(self.value)})"
         if self.allowed:
             text += f"; allowed: {self.allowed}"
         return text

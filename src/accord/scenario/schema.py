@@ -141,6 +141,8 @@ class Scenario(_Strict):
         issue_ids = [i.id for i in self.issues]
         _unique(actor_ids, "actors")
         _unique(issue_ids, "issues")
+        _unique([c.id for c in self.channels], "channels")
+        _unique([e.id for e in self.events], "events")  # threats and channel events are named by id
         actors, issues = set(actor_ids), set(issue_ids)
         by_issue = {i.id: i for i in self.issues}
         for a, row in self.stances.items():
@@ -245,12 +247,18 @@ def _zero_signs(value: Any) -> Any:
     return value
 
 
-def _unique(ids: list[str], where: str) -> None:
-    seen: set[str] = set()
+def _unique(ids: list[str | None], where: str) -> None:
+    """Ids name things other fields refer to, so two alike would make a reference ambiguous.
+    Events may go without an id (nothing can refer to them then); None is not an id."""
+    seen: dict[str, int] = {}
     for k, i in enumerate(ids):
+        if i is None:
+            continue
         if i in seen:
-            raise ValueError(f"{where}.{k}.id: duplicate id {i!r}; ids must be unique")
-        seen.add(i)
+            raise ValueError(
+                f"{where}.{k}.id: duplicate id {i!r}, already used by {where}.{seen[i]}; ids must be unique"
+            )
+        seen[i] = k
 
 
 def _known(value: str, known: set[str], where: str) -> None:

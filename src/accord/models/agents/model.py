@@ -62,6 +62,12 @@ class AgentsModel(Model):
         self.harden = harden
         self.default_strategy = default_strategy
 
+    def check_supported(self, scenario: Scenario) -> None:
+        """Also everything the engine checks when it sets up (events, strategies, required parties),
+        so a scenario it cannot play is refused before a sweep starts, not in its first draw."""
+        super().check_supported(scenario)
+        prepare(scenario, to_arrays(scenario), self.default_strategy, self.max_rounds)
+
     @property
     def rules(self) -> Rules:
         return Rules(self.acceptance, float(self.shock_scale), float(self.side_deal_penalty), float(self.harden))

@@ -1,0 +1,186 @@
+"""Defects a review found (issue 11, section 3 and part of 9): each test failed before its fix."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from accord.scenario import ScenarioError, load
+from accord.scenario.validate import scenario_from_data
+
+
+def flagship() -> dict:
+    return load("afghanistan-2013").model_dump(mode="json", exclude_none=True)
+
+
+# ---- ids are unique -------------------------------------------------------------------------------
+
+
+def _threat(data: dict) -> tuple[int, dict]:
+    return next((k, e) for k, e in enumerate(data["events"]) if e["type"] == "threat")
+
+
+def test_two_threats_with_the_same_id_are_refused_naming_both_places():
+    data = flagship()
+    k, threat = _threat(data)
+    data["events"].append(copy.deepcopy(threat))
+    last = len(data["events"]) - 1
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_data(data, "flag.yaml")
+    message = str(info.value)
+    assert message.startswith(f"flag.yaml: events.{last}.id: duplicate id {threat['id']!r}"), message
+    assert f"events.{k}" in message and "unique" in message
+
+
+def test_events_of_different_types_share_no_id():
+    data = flagship()
+    data["events"][1]["id"] = data["events"][0]["id"]
+    with pytest.raises(ScenarioError, match=rf"events\.1\.id: duplicate id {data['events'][0]['id']!r}"):
+        scenario_from_data(data)
+
+
+def test_events_without_an_id_are_not_duplicates():
+    data = flagship()
+    for ev in data["events"][:3]:
+        ev.pop("id")
+    assert len(scenario_from_data(data).events) == len(data["events"])
+
+
+def test_two_channels_with_the_same_id_are_refused():
+    data = flagship()
+    data["channels"].append(copy.deepcopy(data["channels"][0]))
+    last = len(data["channels"]) - 1
+    with pytest.raises(ScenarioError, match=rf"channels\.{last}\.id: duplicate id {data['channels'][0]['id']!r}"):
+        scenario_from_data(data)
+
+
+@pytest.mark.parametrize("field", ["actors", "issues"])
+def test_actor_and_issue_ids_stay_unique(field):
+    data = flagship()
+    data[field][1]["id"] = data[field][0]["id"]
+    with pytest.raises(ScenarioError, match=rf"{field}\.1\.id: duplicate id .*already used by {field}\.0"):
+        scenario_from_data(data)
+
+
+# ---- what-if patches: every problem, at the patch's own path ----------------------------------------
+
+PROPOSED = """\
+name: proposed
+add_events:
+  - {id: ingest-1, type: shock, round: 3, size: 0}
+  - {id: ingest-2, type: position_shift, actor: QAT, issue: troops, to: 10, round: 4}
+  - {id: ingest-3, type: position_shift, actor: USA, issue: troops, to: 200, round: 5}
+  - {id: ingest-4, type: position_shift, actor: ZZZ, issue: troops, to: 20, round: 5}
+  - {id: ingest-1, type: shock, round: 6, size: 0}
+  - {id: ingest-6, type: position_shift, actor: IND, issue: troops, to: 10, round: 5}
+"""
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_patch_errors_name_the_patch_file_and_its_own_paths_and_list_every_problem(tmp_path):
+    from accord.analysis.whatif import compare, load_patch
+    from accord.models import make_model
+
+    path = _write(tmp_path, "proposed.yaml", PROPOSED)
+    with pytest.raises(ScenarioError) as info:
+        compare(load("afghanistan-2013"), [load_patch(path)], make_model("agents"), draws=2)
+    lines = str(info.value).splitlines()
+    assert "5 problems" in lines[0], lines
+    expected = [
+        "add_events.1.actor: actor 'QAT' takes no stance on issue 'troops'",  # found by the agents model
+        "add_events.2.to: 200 lies outside the range of issue 'troops'",
+        "add_events.3.actor: unknown id 'ZZZ'",
+        "add_events.4.id: duplicate id 'ingest-1'",
+        "add_events.5.actor: actor 'IND' takes no stance on issue 'troops'",
+    ]
+    for line, fragment in zip(lines[1:], expected, strict=True):
+        assert line.strip().startswith(f"{path}: {fragment}"), (line, fragment)
+    assert "events.1" not in str(info.value).replace("add_events.", "")  # no merged-scenario paths
+
+
+def test_a_patch_with_one_problem_gives_one_line(tmp_path):
+    from accord.analysis.patch import apply_patch, load_patch
+
+    path = _write(tmp_path, "one.yaml", "name: one\nadd_events:\n  - {type: shock, round: 1, actor: ZZZ}\n")
+    with pytest.raises(ScenarioError) as info:
+        apply_patch(load("afghanistan-2013"), load_patch(path))
+    assert str(info.value).startswith(f"{path}: add_events.0.actor: unknown id 'ZZZ'")
+    assert "\n" not in str(info.value)
+
+
+def test_every_bad_set_and_removal_is_reported(tmp_path):
+    from accord.analysis.patch import apply_patch, load_patch
+
+    path = _write(tmp_path, "sets.yaml", (
+        "name: sets\nremove_events: [nope]\n"
+        "set:\n  actors.USA.strength: 5\n  stances.TAL.troops.salience: 150\n  channels.nowhere.open: true\n"))
+    with pytest.raises(ScenarioError) as info:
+        apply_patch(load("afghanistan-2013"), load_patch(path))
+    message = str(info.value)
+    assert "4 problems" in message
+    for fragment in ("remove_events.0: unknown event id", "set.actors.USA.strength: no field 'strength'",
+                     "set.stances.TAL.troops.salience: ", "set.channels.nowhere.open: no channel with id"):
+        assert f"{path}: {fragment}" in message, (fragment, message)
+
+
+# ---- sweeps that fail on bad input; sweep ids and run ids -------------------------------------------
+
+
+def test_a_sweep_failing_on_bad_input_is_marked_failed_with_its_reason(tmp_path):
+    from typer.testing import CliRunner
+
+    from accord.analysis.montecarlo import monte_carlo
+    from accord.analysis.store import RunStore
+    from accord.cli import app
+    from accord.models.baselines import WeightedMean
+    from accord.scenario.errors import UnsupportedScenario
+
+    class RefusesSecondChunk(WeightedMean):
+        """Refuses its second chunk of draws, as a model does that meets input it cannot use mid-sweep."""
+
+        calls = 0
+
+        def forecast_batch(self, arrays, rng=None):
+            RefusesSecondChunk.calls += 1
+            if RefusesSecondChunk.calls == 2:
+                raise UnsupportedScenario("model 'weighted-mean': cannot use this draw")
+            return super().forecast_batch(arrays, rng)
+
+    store_path = tmp_path / "runs.sqlite"
+    with RunStore(store_path) as store:
+        with pytest.raises(UnsupportedScenario):
+            monte_carlo(load("ec-emissions"), RefusesSecondChunk(), draws=600, store=store)
+        (sweep,) = store.sweeps()
+        assert sweep["failed"] and "cannot use this draw" in sweep["error"]
+    listing = CliRunner().invoke(app, ["runs", "list", "--store", str(store_path)])
+    assert listing.exit_code == 0, listing.output
+    assert f"failed sweep s{sweep['id']}" in listing.output and "cannot use this draw" in listing.output
+    assert "run the same command again" not in listing.output
+    shown = CliRunner().invoke(app, ["runs", "show", f"s{sweep['id']}", "--store", str(store_path)])
+    assert shown.exit_code == 0, shown.output
+    assert '"status": "failed"' in shown.output and "cannot use this draw" in shown.output
+
+
+def test_run_ids_and_sweep_ids_are_told_apart(tmp_path):
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    store = str(tmp_path / "runs.sqlite")
+    runner = CliRunner()
+    res = runner.invoke(app, ["montecarlo", "ec-emissions", "--draws", "10", "-q", "--store", store])
+    assert res.exit_code == 0, res.output
+    assert "recorded as run r1" in res.output
+    run = runner.invoke(app, ["runs", "show", "r1", "--store", store])
+    assert run.exit_code == 0 and '"kind": "montecarlo"' in run.output and '"sweep": "s1"' in run.output
+    assert runner.invoke(app, ["runs", "show", "1", "--store", store]).output == run.output  # bare number: a run
+    sweep = runner.invoke(app, ["runs", "show", "s1", "--store", store])
+    assert sweep.exit_code == 0 and '"status": "finished"' in sweep.output and '"run": "r1"' in sweep.output
+    bad = runner.invoke(app, ["runs", "show", "x1", "--store", store])
+    assert bad.exit_code == 2 and "allowed: a run id like r12" in bad.output
