@@ -49,8 +49,9 @@ class Limits:
     max_actors: int = 1_000
     max_issues: int = 200
     max_events: int = 10_000
-    max_rounds: int = 10_000
-    """Rounds of a deadline or an event, and rounds/turns settings of every model."""
+    max_rounds: int = 1_000
+    """Rounds of a deadline or an event, and rounds/turns settings of every model (weekly rounds
+    for 19 years; a model's cost grows with its rounds)."""
     max_round_days: int = 3_660
     """Days in one round (ten years)."""
     max_magnitude: float = 1e12
@@ -59,10 +60,16 @@ class Limits:
     max_exponent: float = 1e3
     """Shape parameters (strategy exponent and risk, Nash kappa) lie in [1/max_exponent, max_exponent]:
     powers of them stay finite and nonzero where it matters."""
+    # Actors one run of a model may take: their cost grows with about the cube of the actors
+    # (benchmarks/limits_actors.py; 3 issues, default settings, one core of the CI machine).
     smp_max_actors: int = 100
-    """SMP's cost grows with the cube of the actors: 100 actors on 3 issues take ~5 s, 200 take ~40 s."""
+    """SMP: 100 actors take ~5 s, 200 take ~40 s."""
     exchange_max_actors: int = 60
-    """The exchange model's cost grows with the cube of the actors: 50 take ~2 s, 100 take ~17 s."""
+    """Exchange: 50 actors take ~2 s, 100 take ~17 s, 200 take ~280 s."""
+    eum_max_actors: int = 300
+    """EUM: 200 actors take ~3 s, 400 take ~16 s."""
+    agents_max_actors: int = 200
+    """Agents: 100 actors take ~2.4 s, 200 take ~12 s, 400 take ~38 s."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -159,6 +166,13 @@ def check_exponent(value: float, what: str, **where: Any) -> None:
             allowed=f"{1 / bound:g} to {bound:g} (limit max_exponent; to widen it set the environment "
             f"variable {env_name('max_exponent')} or pass Limits(max_exponent=...))", **where,
         )
+
+
+def check_model_actors(model: str, actors: int) -> None:
+    """Refuse a scenario with more actors than the model's own limit (``<model>_max_actors``), if any."""
+    limit = f"{model.replace('-', '_')}_max_actors"
+    if hasattr(current(), limit):
+        check_count(limit, actors, f"model {model!r}: the number of actors")
 
 
 def check_model_rounds(model: str, **values: Any) -> None:
