@@ -199,7 +199,7 @@ def test_ktab_csv_with_a_blank_first_row_is_refused():
     refused(first + "\n,,,\n" + rest, fmt="csv")
 
 
-@pytest.mark.parametrize("model, limit", [("smp", 100), ("exchange", 60), ("eum", 300), ("agents", 200)])
+@pytest.mark.parametrize("model, limit", [("smp", 200), ("exchange", 60), ("eum", 300), ("agents", 200)])
 def test_models_refuse_more_actors_than_their_limit_and_say_how_to_raise_it(model, limit, monkeypatch):
     data = base_data()
     data["actors"] += [{"id": f"z{k}", "capability": 1} for k in range(limit)]
