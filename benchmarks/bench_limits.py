@@ -23,13 +23,20 @@ from accord.scenario.validate import scenario_from_data
 
 def scenario(n: int, m: int = 3, seed: int = 0):
     rng = np.random.default_rng(seed)
-    return scenario_from_data({
-        "name": f"random-{n}",
-        "actors": [{"id": f"a{k}", "capability": float(rng.uniform(1, 100))} for k in range(n)],
-        "issues": [{"id": f"i{j}", "min": 0, "max": 100, "status_quo": 50} for j in range(m)],
-        "stances": {f"a{k}": {f"i{j}": {"position": float(rng.uniform(0, 100)),
-                                        "salience": float(rng.uniform(0, 100))} for j in range(m)} for k in range(n)},
-    })
+    return scenario_from_data(
+        {
+            "name": f"random-{n}",
+            "actors": [{"id": f"a{k}", "capability": float(rng.uniform(1, 100))} for k in range(n)],
+            "issues": [{"id": f"i{j}", "min": 0, "max": 100, "status_quo": 50} for j in range(m)],
+            "stances": {
+                f"a{k}": {
+                    f"i{j}": {"position": float(rng.uniform(0, 100)), "salience": float(rng.uniform(0, 100))}
+                    for j in range(m)
+                }
+                for k in range(n)
+            },
+        }
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -37,9 +44,11 @@ def main(argv: list[str]) -> None:
     if "--max-seconds" in argv:
         k = argv.index("--max-seconds")
         max_seconds = float(argv[k + 1])
-        del argv[k:k + 2]
+        del argv[k : k + 2]
     models = argv or list(list_models())
-    unlimited = Limits(**{f"{m.replace('-', '_')}_max_actors": 10**6 for m in ("smp", "exchange", "eum", "agents")})
+    unlimited = Limits(
+        **{f"{m.replace('-', '_')}_max_actors": 10**6 for m in ("smp", "exchange", "eum", "agents")}
+    )
     print(f"load average {os.getloadavg()[0]:.2f}")
     with applied(unlimited):
         for model in models:

@@ -24,18 +24,17 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import KTAB
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from accord.models.registry import build_model, list_models
-from accord.scenario import AccordError, load, save
+from accord.scenario import AccordError, load, save, table
 from accord.scenario.io import dumps_yaml, load_bytes
-from accord.scenario import table
-
-from conftest import KTAB
 
 SETTINGS = settings(
-    max_examples=int(os.environ.get("ACCORD_FUZZ_EXAMPLES", 15)), deadline=timedelta(seconds=30),
+    max_examples=int(os.environ.get("ACCORD_FUZZ_EXAMPLES", 15)),
+    deadline=timedelta(seconds=30),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=not os.environ.get("ACCORD_HYPOTHESIS_EXPLORE"),
 )
@@ -45,15 +44,74 @@ KTAB_TEXT = {fmt: (KTAB / f"dummyData_3Dim.{fmt}").read_text(encoding="utf-8") f
 
 # Values a hostile file might hold, all with at most 15 significant digits (XLSX keeps 16).
 HOSTILE_VALUES: list[Any] = [
-    1e308, -1e308, 1.5e12, 1e12, -1e13, 3.5e-320, 10**40, 10**9, 1000, 0, -1, -0.0, 0.5, 101, True, None,
-    "", "x", "a\rb", "c\r\nd", "=1+1", "\x00", "\ud800", "9" * 60, "2013-02-30", [], {}, {"k": [1, {"j": None}]},
+    1e308,
+    -1e308,
+    1.5e12,
+    1e12,
+    -1e13,
+    3.5e-320,
+    10**40,
+    10**9,
+    1000,
+    0,
+    -1,
+    -0.0,
+    0.5,
+    101,
+    True,
+    None,
+    "",
+    "x",
+    "a\rb",
+    "c\r\nd",
+    "=1+1",
+    "\x00",
+    "\ud800",
+    "9" * 60,
+    "2013-02-30",
+    [],
+    {},
+    {"k": [1, {"j": None}]},
     [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
 ]
 HOSTILE_TEXT = [
-    "!!int abc", "!!bool maybe", "!!timestamp 2013-02-30", "!!python/name:os.system", "&a [*a]", "*a", "&b x",
-    "9" * 5000, "1e308", "-1e308", "9e999", "NaN", ".inf", "\r", "\x00", '"', "'", ",", "\n", ",,,\n", "{", "}",
-    "[" * 300, "]" * 300, "null", "~", "<<: *a", "? [a]", "\ufeff", "<!ENTITY e 'x'>", "&e;", "</Actor>",
-    "<Actor><name>Z</name></Actor>", "1000000000", "-0", "\t", "#",
+    "!!int abc",
+    "!!bool maybe",
+    "!!timestamp 2013-02-30",
+    "!!python/name:os.system",
+    "&a [*a]",
+    "*a",
+    "&b x",
+    "9" * 5000,
+    "1e308",
+    "-1e308",
+    "9e999",
+    "NaN",
+    ".inf",
+    "\r",
+    "\x00",
+    '"',
+    "'",
+    ",",
+    "\n",
+    ",,,\n",
+    "{",
+    "}",
+    "[" * 300,
+    "]" * 300,
+    "null",
+    "~",
+    "<<: *a",
+    "? [a]",
+    "\ufeff",
+    "<!ENTITY e 'x'>",
+    "&e;",
+    "</Actor>",
+    "<Actor><name>Z</name></Actor>",
+    "1000000000",
+    "-0",
+    "\t",
+    "#",
 ]
 
 
@@ -83,8 +141,9 @@ def _mutate_data(data: dict, draw) -> dict:
         elif op == "duplicate" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[path[-1]]))
         elif isinstance(parent, dict):
-            parent[draw(st.sampled_from(["colour", "params", "rounds", "models", "round_days"]))] = copy.deepcopy(
-                draw(st.sampled_from(HOSTILE_VALUES)))
+            parent[draw(st.sampled_from(["colour", "params", "rounds", "models", "round_days"]))] = (
+                copy.deepcopy(draw(st.sampled_from(HOSTILE_VALUES)))
+            )
     return data
 
 
@@ -92,7 +151,7 @@ def _mutate_text(text: str, draw) -> str:
     for _ in range(draw(st.integers(1, 2))):
         start = draw(st.integers(0, len(text)))
         length = draw(st.integers(0, 12))
-        text = text[:start] + draw(st.sampled_from(HOSTILE_TEXT)) + text[start + length:]
+        text = text[:start] + draw(st.sampled_from(HOSTILE_TEXT)) + text[start + length :]
     return text
 
 
@@ -124,11 +183,14 @@ def hostile_files(draw, fmt: str) -> tuple[str, bytes]:
             frame = frame.map(lambda v: v.encode("utf-8", "replace").decode() if isinstance(v, str) else v)
             frame = frame.map(lambda v: v.replace("\x00", "") if isinstance(v, str) else v)
         return fmt, _table_bytes(frame, f".{fmt}") if fmt == "xlsx" else frame.to_csv(index=False).encode(
-            "utf-8", "surrogatepass")
+            "utf-8", "surrogatepass"
+        )
     data = scenario.model_dump(mode="json", exclude_none=True)
     if draw(st.booleans()):
         data = _mutate_data(data, draw)
-        text = yaml.safe_dump(data, allow_unicode=True) if fmt == "yaml" else json.dumps(data, ensure_ascii=True)
+        text = (
+            yaml.safe_dump(data, allow_unicode=True) if fmt == "yaml" else json.dumps(data, ensure_ascii=True)
+        )
     else:
         text = _mutate_text(dumps_yaml(scenario) if fmt == "yaml" else json.dumps(data, indent=1), draw)
     return fmt, text.encode("utf-8", "surrogatepass")
@@ -137,9 +199,13 @@ def hostile_files(draw, fmt: str) -> tuple[str, bytes]:
 def _table_view(scenario) -> dict:
     return {
         "actors": sorted((a.id, a.name, a.capability) for a in scenario.actors),
-        "issues": [(i.id, i.name, i.min, i.max, i.min_label, i.max_label, i.status_quo) for i in scenario.issues],
-        "stances": {a: {i: (s.position, s.salience, s.source or None) for i, s in row.items()}
-                    for a, row in scenario.stances.items()},
+        "issues": [
+            (i.id, i.name, i.min, i.max, i.min_label, i.max_label, i.status_quo) for i in scenario.issues
+        ],
+        "stances": {
+            a: {i: (s.position, s.salience, s.source or None) for i, s in row.items()}
+            for a, row in scenario.stances.items()
+        },
     }
 
 
@@ -176,5 +242,7 @@ def test_mutated_scenarios_load_run_and_round_trip_or_raise_accord_errors(source
                 assert back == scenario, suffix
             else:
                 assert _table_view(back) == _table_view(scenario), suffix
-            assert "Infinity" not in io.open(Path(folder) / f"s{suffix}", "rb").read().decode("utf-8", "replace") \
+            assert (
+                "Infinity" not in io.open(Path(folder) / f"s{suffix}", "rb").read().decode("utf-8", "replace")
                 or suffix != ".json"
+            )

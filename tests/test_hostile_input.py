@@ -10,14 +10,13 @@ import zipfile
 
 import pytest
 import yaml
+from conftest import KTAB
 
 from accord.models.registry import build_model, make_model
 from accord.scenario import ScenarioError, load, loads_json, loads_yaml, save
 from accord.scenario.io import load_bytes, load_text
 from accord.scenario.limits import DEPTH_CEILING, LimitError, Limits, applied, env_name
 from accord.scenario.validate import scenario_from_data
-
-from conftest import KTAB
 
 BASE = """name: t
 start: 2013-06-01
@@ -49,22 +48,27 @@ def refused(text: str, *fragments: str, fmt: str = "yaml", limits: Limits | None
     return info.value
 
 
-@pytest.mark.parametrize("tagged, fragments", [
-    ("!!int abc", ["line 4", "not a valid !!int value", "'abc'", "allowed: a whole number"]),
-    ('!!int ""', ["not a valid !!int value", "allowed: a whole number"]),
-    ("!!float x", ["not a valid !!float value", "'x'"]),
-    ("!!bool maybe", ["not a valid !!bool value", "'maybe'", "allowed: true or false"]),
-    ("!!timestamp 2013-02-30", ["tag !!timestamp is not allowed on text", "allowed: !!str"]),
-    ("!!int [1, 2]", ["tag !!int is not allowed on a list", "allowed: !!str"]),
-    ("!!seq {a: 1}", ["tag !!seq is not allowed on a mapping"]),
-    ("!!str {a: 1}", ["tag !!str is not allowed on a mapping"]),
-    ("!!set {a: 1}", ["tag !!set is not allowed"]),
-    ("!!binary aGk=", ["tag !!binary is not allowed"]),
-    ("!!python/object/apply:os.getcwd []", ["tag !!python/object/apply:os.getcwd is not allowed"]),
-    ("!custom 3", ["tag !custom is not allowed"]),
-])
+@pytest.mark.parametrize(
+    "tagged, fragments",
+    [
+        ("!!int abc", ["line 4", "not a valid !!int value", "'abc'", "allowed: a whole number"]),
+        ('!!int ""', ["not a valid !!int value", "allowed: a whole number"]),
+        ("!!float x", ["not a valid !!float value", "'x'"]),
+        ("!!bool maybe", ["not a valid !!bool value", "'maybe'", "allowed: true or false"]),
+        ("!!timestamp 2013-02-30", ["tag !!timestamp is not allowed on text", "allowed: !!str"]),
+        ("!!int [1, 2]", ["tag !!int is not allowed on a list", "allowed: !!str"]),
+        ("!!seq {a: 1}", ["tag !!seq is not allowed on a mapping"]),
+        ("!!str {a: 1}", ["tag !!str is not allowed on a mapping"]),
+        ("!!set {a: 1}", ["tag !!set is not allowed"]),
+        ("!!binary aGk=", ["tag !!binary is not allowed"]),
+        ("!!python/object/apply:os.getcwd []", ["tag !!python/object/apply:os.getcwd is not allowed"]),
+        ("!custom 3", ["tag !custom is not allowed"]),
+    ],
+)
 def test_explicit_yaml_tags_are_checked(tagged, fragments):
-    text = BASE.replace("  - {id: A, capability: 1}", f"  - {{id: A, capability: 1, params: {{k: {tagged}}}}}")
+    text = BASE.replace(
+        "  - {id: A, capability: 1}", f"  - {{id: A, capability: 1, params: {{k: {tagged}}}}}"
+    )
     refused(text, *fragments)
 
 
@@ -73,12 +77,15 @@ def test_self_referencing_anchors_are_refused(text):
     refused(text, "an anchor is used inside itself", "line 1")
 
 
-@pytest.mark.parametrize("fmt, text", [
-    ("yaml", "name: " + "[" * 1000 + "]" * 1000 + "\n"),
-    ("yaml", "name:\n" + "".join("  " * k + "-\n" for k in range(1, 1000)) + "  " * 1000 + "- x\n"),
-    ("json", '{"name": ' + "[" * 1000 + "]" * 1000 + "}"),
-    ("json", '{"name": ' + '{"a": ' * 1000 + "1" + "}" * 1000 + "}"),
-])
+@pytest.mark.parametrize(
+    "fmt, text",
+    [
+        ("yaml", "name: " + "[" * 1000 + "]" * 1000 + "\n"),
+        ("yaml", "name:\n" + "".join("  " * k + "-\n" for k in range(1, 1000)) + "  " * 1000 + "- x\n"),
+        ("json", '{"name": ' + "[" * 1000 + "]" * 1000 + "}"),
+        ("json", '{"name": ' + '{"a": ' * 1000 + "1" + "}" * 1000 + "}"),
+    ],
+)
 def test_deep_nesting_is_refused_without_recursion_error(fmt, text):
     refused(text, "the nesting depth exceeds the limit max_depth = 32", env_name("max_depth"), fmt=fmt)
 
@@ -88,9 +95,15 @@ def test_alias_bomb_is_refused_before_expansion():
     lines += [f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 9) + "]" for k in range(1, 10)]
     bomb = "\n".join(lines) + "\n"
     assert len(bomb) < 1000  # 9**10 = 3.5e9 strings once expanded
-    refused(bomb, "the number of values after expanding aliases exceeds the limit max_nodes", "ACCORD_LIMIT_MAX_NODES")
+    refused(
+        bomb,
+        "the number of values after expanding aliases exceeds the limit max_nodes",
+        "ACCORD_LIMIT_MAX_NODES",
+    )
     # modest reuse of anchors is fine
-    ok = BASE.replace("  - {id: A, capability: 1}", "  - {id: A, capability: 1, params: &p {strategy: linear}}")
+    ok = BASE.replace(
+        "  - {id: A, capability: 1}", "  - {id: A, capability: 1, params: &p {strategy: linear}}"
+    )
     ok = ok.replace("  - {id: B, capability: 2}", "  - {id: B, capability: 2, params: *p}")
     assert load_text(ok, "yaml").actors[1].params == {"strategy": "linear"}
 
@@ -112,27 +125,46 @@ def test_integers_with_thousands_of_digits_are_refused_everywhere():
 
 
 def test_counts_of_actors_issues_and_events_are_bounded():
-    refused(BASE, "actors: the number of actors exceeds the limit max_actors = 2", "(got 3)",
-            "ACCORD_LIMIT_MAX_ACTORS", limits=Limits(max_actors=2))
-    refused(BASE, "issues: the number of issues exceeds the limit max_issues = 1", limits=Limits(max_issues=1))
-    events = BASE + "events:\n" + "".join(f"  - {{type: actor_leaves, actor: A, round: {k}}}\n" for k in range(3))
+    refused(
+        BASE,
+        "actors: the number of actors exceeds the limit max_actors = 2",
+        "(got 3)",
+        "ACCORD_LIMIT_MAX_ACTORS",
+        limits=Limits(max_actors=2),
+    )
+    refused(
+        BASE, "issues: the number of issues exceeds the limit max_issues = 1", limits=Limits(max_issues=1)
+    )
+    events = (
+        BASE + "events:\n" + "".join(f"  - {{type: actor_leaves, actor: A, round: {k}}}\n" for k in range(3))
+    )
     refused(events, "the number of events exceeds the limit max_events = 2", limits=Limits(max_events=2))
     assert len(load_text(events, "yaml").events) == 3
 
 
-@pytest.mark.parametrize("edit, where", [
-    (("min: 0, max: 10, status_quo: 5}\n  - {id: y", "min: -1e308, max: 1e308, status_quo: 5}\n  - {id: y"),
-     "issues.0.min"),
-    (("capability: 1}", "capability: 1.5e300}"), "actors.0.capability"),
-    (("capability: 1}", "capability: 1, params: {harden: 1.0e+200}}"), "actors.0.params.harden"),
-])
+@pytest.mark.parametrize(
+    "edit, where",
+    [
+        (
+            (
+                "min: 0, max: 10, status_quo: 5}\n  - {id: y",
+                "min: -1e308, max: 1e308, status_quo: 5}\n  - {id: y",
+            ),
+            "issues.0.min",
+        ),
+        (("capability: 1}", "capability: 1.5e300}"), "actors.0.capability"),
+        (("capability: 1}", "capability: 1, params: {harden: 1.0e+200}}"), "actors.0.params.harden"),
+    ],
+)
 def test_magnitudes_near_float_overflow_are_refused(edit, where):
     refused(BASE.replace(*edit), where, "exceeds the limit max_magnitude = 1e+12")
 
 
 def test_outputs_stay_finite_even_with_the_magnitude_limit_raised():
     """Raised past what floats can sum, a model's non-finite result is refused, never returned."""
-    text = BASE.replace("capability: 1}", "capability: 1e308}").replace("capability: 2}", "capability: 1e308}")
+    text = BASE.replace("capability: 1}", "capability: 1e308}").replace(
+        "capability: 2}", "capability: 1e308}"
+    )
     with applied(Limits(max_magnitude=1e308)):
         scenario = load_text(text, "yaml")
         with pytest.raises(ScenarioError.__mro__[1], match="non-finite numbers"):
@@ -142,29 +174,43 @@ def test_outputs_stay_finite_even_with_the_magnitude_limit_raised():
 
 def test_deadline_rounds_are_bounded():
     refused(BASE + "deadline: {rounds: 1000000000}\n", "deadline", "max_rounds = 1000", "(got 1000000000)")
-    refused(BASE + "deadline: {date: 9999-12-31}\n", "the rounds to the deadline exceeds the limit max_rounds")
-    refused(BASE + "events:\n  - {type: actor_leaves, actor: A, round: 1000000000}\n", "events.0.round", "max_rounds")
+    refused(
+        BASE + "deadline: {date: 9999-12-31}\n", "the rounds to the deadline exceeds the limit max_rounds"
+    )
+    refused(
+        BASE + "events:\n  - {type: actor_leaves, actor: A, round: 1000000000}\n",
+        "events.0.round",
+        "max_rounds",
+    )
     assert load_text(BASE + "deadline: {rounds: 1000}\n", "yaml").deadline_round() == 1000
 
 
 def test_round_days_cannot_overflow_dates():
-    refused(BASE.replace("start: 2013-06-01", "start: 2013-06-01\nround_days: 1000000000"),
-            "round_days", "max_round_days = 3660")
+    refused(
+        BASE.replace("start: 2013-06-01", "start: 2013-06-01\nround_days: 1000000000"),
+        "round_days",
+        "max_round_days = 3660",
+    )
     late = load_text(BASE.replace("start: 2013-06-01", "start: 9980-01-01\nround_days: 3660"), "yaml")
     assert late.date_of(1) is not None and late.date_of(5) is None  # past year 9999: no calendar date
     result = make_model("agents", max_rounds=5).run(late, 0)
     assert result.forecast["forecast"].notna().all()
 
 
-@pytest.mark.parametrize("params, fragment", [
-    ({"strategy": "conceder", "exponent": 5e3}, "actors.A.params.exponent"),
-    ({"strategy": "boulware", "exponent": 1e-300}, "actors.A.params.exponent"),
-    ({"risk": 1e6}, "actors.A.params.risk"),
-])
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"strategy": "conceder", "exponent": 5e3}, "actors.A.params.exponent"),
+        ({"strategy": "boulware", "exponent": 1e-300}, "actors.A.params.exponent"),
+        ({"risk": 1e6}, "actors.A.params.risk"),
+    ],
+)
 def test_huge_strategy_parameters_are_refused(params, fragment):
     data = base_data()
     data["actors"][0]["params"] = {"strategy": "conceder", "exponent": 1e300}
-    with pytest.raises(LimitError, match="actors.0.params.exponent: the size of a number exceeds the limit max_magn"):
+    with pytest.raises(
+        LimitError, match="actors.0.params.exponent: the size of a number exceeds the limit max_magn"
+    ):
         scenario_from_data(data)
     data["actors"][0]["params"] = params
     scenario = scenario_from_data(data)
@@ -176,12 +222,15 @@ def test_huge_strategy_parameters_are_refused(params, fragment):
         make_model("agents", shock_scale=1e300)
 
 
-@pytest.mark.parametrize("model, settings, fragment", [
-    ("eum", {"rounds": 10**9}, "eum: rounds exceeds the limit max_rounds = 1000"),
-    ("smp", {"min_turns": 10**9, "max_turns": 10**9}, "smp: max_turns exceeds the limit max_rounds"),
-    ("exchange", {"rounds": 10**6}, "exchange: rounds exceeds the limit max_rounds"),
-    ("agents", {"max_rounds": 10**9}, "agents: max_rounds exceeds the limit max_rounds"),
-])
+@pytest.mark.parametrize(
+    "model, settings, fragment",
+    [
+        ("eum", {"rounds": 10**9}, "eum: rounds exceeds the limit max_rounds = 1000"),
+        ("smp", {"min_turns": 10**9, "max_turns": 10**9}, "smp: max_turns exceeds the limit max_rounds"),
+        ("exchange", {"rounds": 10**6}, "exchange: rounds exceeds the limit max_rounds"),
+        ("agents", {"max_rounds": 10**9}, "agents: max_rounds exceeds the limit max_rounds"),
+    ],
+)
 def test_model_settings_carried_in_the_scenario_are_bounded(model, settings, fragment):
     data = base_data()
     data["models"] = {model: settings}
@@ -206,7 +255,9 @@ def test_models_refuse_more_actors_than_their_limit_and_say_how_to_raise_it(mode
     data["stances"].update({f"z{k}": {"x": {"position": 5, "salience": 50}} for k in range(limit)})
     scenario = scenario_from_data(data)
     variable = env_name(f"{model}_max_actors")
-    with pytest.raises(LimitError, match=f"the number of actors exceeds the limit {model}_max_actors = {limit}") as info:
+    with pytest.raises(
+        LimitError, match=f"the number of actors exceeds the limit {model}_max_actors = {limit}"
+    ) as info:
         make_model(model).run(scenario, 0)
     assert variable in str(info.value)
     monkeypatch.setenv(variable, "2")
@@ -219,7 +270,9 @@ def test_models_refuse_more_actors_than_their_limit_and_say_how_to_raise_it(mode
 def test_json_duplicate_keys_are_refused_like_yaml():
     text = '{"name": "t",\n "name": "u"}'
     refused(text, "line 2", "duplicate key 'name'; each key may appear once", fmt="json")
-    nested = json.dumps(base_data(), indent=1).replace('"B": {', '"A": {"x": {"position": 1, "salience": 5}},\n "B": {')
+    nested = json.dumps(base_data(), indent=1).replace(
+        '"B": {', '"A": {"x": {"position": 1, "salience": 5}},\n "B": {'
+    )
     refused(nested, "duplicate key 'A'", fmt="json")
 
 
@@ -238,10 +291,16 @@ def test_text_with_carriage_returns_reads_back_from_every_format(tmp_path):
 
 def test_lone_surrogates_and_non_finite_json_numbers_are_refused():
     data = json.dumps(base_data())
-    refused(data.replace('"name": "t"', '"name": "t", "title": "\\ud800"'), "title", "lone surrogate", fmt="json")
+    refused(
+        data.replace('"name": "t"', '"name": "t", "title": "\\ud800"'), "title", "lone surrogate", fmt="json"
+    )
     refused(data.replace('"capability": 1}', '"capability": NaN}'), "not a JSON number", "'NaN'", fmt="json")
-    refused(data.replace('"capability": 1}', '"capability": 1e400}'), "actors.0.capability", "not a finite number",
-            fmt="json")
+    refused(
+        data.replace('"capability": 1}', '"capability": 1e400}'),
+        "actors.0.capability",
+        "not a finite number",
+        fmt="json",
+    )
 
 
 def test_file_size_and_unpacked_workbook_size_are_bounded(tmp_path):

@@ -157,7 +157,8 @@ class Model(ABC):
 
 
 def _check_finite(
-    model: str, scenario: Scenario, forecast: pd.DataFrame, history: pd.DataFrame, tables: dict[str, pd.DataFrame]
+    model: str, scenario: Scenario, forecast: pd.DataFrame, history: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
 ) -> None:
     """No result leaves a model with an infinite number, or a NaN forecast.
 
@@ -170,11 +171,12 @@ def _check_finite(
     frames = {"history": history, **tables}
     bad = [name for name, frame in frames.items() for col in frame.select_dtypes("number")
            if np.isinf(frame[col].to_numpy(dtype=float)).any()]
-    if not np.isfinite(values).all() or bad:
+    if not np.isfinite(values).all():
+        bad.insert(0, "forecast")
+    if bad:
         raise UnsupportedScenario(
-            f"model {model!r} gave non-finite numbers on scenario {scenario.name!r}"
-            f" ({'the forecast' if not np.isfinite(values).all() else ', '.join(bad)}); narrow the issue ranges"
-            " or capabilities (see the limits in docs/scenario.md)"
+            f"model {model!r} gave non-finite numbers on scenario {scenario.name!r} (in {', '.join(bad)});"
+            " narrow the issue ranges or capabilities (see the limits in docs/scenario.md)"
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .limits import Limits, LimitError, check_count
+from .limits import LimitError, Limits, check_count
 
 
 def check_scenario(sc: Any, limits: Limits) -> None:
@@ -19,7 +19,9 @@ def check_scenario(sc: Any, limits: Limits) -> None:
     check_count("max_issues", len(sc.issues), "the number of issues", location="issues", limits=limits)
     check_count("max_events", len(sc.events), "the number of events", location="events", limits=limits)
     if sc.round_days > limits.max_round_days:
-        raise LimitError("max_round_days", sc.round_days, "the days per round", location="round_days", limits=limits)
+        raise LimitError(
+            "max_round_days", sc.round_days, "the days per round", location="round_days", limits=limits
+        )
     for k, iss in enumerate(sc.issues):
         for end in ("min", "max"):
             _magnitude(getattr(iss, end), f"issues.{k}.{end}", limits)
@@ -31,10 +33,14 @@ def check_scenario(sc: Any, limits: Limits) -> None:
     if sc.deadline is not None:
         rounds = sc.deadline_round()
         if rounds is not None and rounds > limits.max_rounds:
-            raise LimitError("max_rounds", rounds, "the rounds to the deadline", location="deadline", limits=limits)
+            raise LimitError(
+                "max_rounds", rounds, "the rounds to the deadline", location="deadline", limits=limits
+            )
     for k, ev in enumerate(sc.events):
         if ev.round is not None and ev.round > limits.max_rounds:
-            raise LimitError("max_rounds", ev.round, "an event's round", location=f"events.{k}.round", limits=limits)
+            raise LimitError(
+                "max_rounds", ev.round, "an event's round", location=f"events.{k}.round", limits=limits
+            )
         for field in ("by", "size"):
             value = getattr(ev, field, None)
             if value is not None:

@@ -17,9 +17,9 @@ import yaml
 from ..files import atomic_write, atomic_write_text
 from . import ktab, table
 from .errors import ScenarioError
-from .limits import Limits, LimitError, applied, current
-from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_events, check_yaml_graph, clean
 from .examples import example_path, is_example
+from .limits import LimitError, Limits, applied, current
+from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_events, check_yaml_graph, clean
 from .schema import Scenario
 from .validate import scenario_from_data
 
@@ -211,7 +211,8 @@ def parse_json(text: str, file: str | None = None) -> Any:
 
     def number(literal: str) -> int:
         if len(literal.lstrip("-")) > max_digits:
-            raise LimitError("max_int_digits", f"{len(literal.lstrip('-'))} digits", "an integer's length", file=file)
+            digits = len(literal.lstrip("-"))
+            raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file)
         return int(literal)
 
     def constant(name: str) -> float:

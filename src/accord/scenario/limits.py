@@ -78,7 +78,8 @@ class Limits:
                 raise ScenarioError(f"limit {f.name} must be a positive number", value=value)
         if self.max_depth > DEPTH_CEILING:
             raise ScenarioError(
-                "limit max_depth is too large: the parsers recurse once per level", value=self.max_depth,
+                "limit max_depth is too large: the parsers recurse once per level",
+                value=self.max_depth,
                 allowed=f"at most {DEPTH_CEILING}",
             )
 
@@ -99,7 +100,8 @@ class Limits:
                 changes[f.name] = kind(text.strip().replace("_", ""))
             except ValueError:
                 raise ScenarioError(
-                    f"bad value in environment variable {env_name(f.name)}", value=text,
+                    f"bad value in environment variable {env_name(f.name)}",
+                    value=text,
                     allowed="an integer" if kind is int else "a number",
                 ) from None
         return cls(**changes)
@@ -134,13 +136,22 @@ class LimitError(ScenarioError):
     """A value beyond one of the :class:`Limits`; the message says which and how to raise it."""
 
     def __init__(
-        self, limit: str, value: Any, what: str, *, file: str | None = None, location: str | None = None,
+        self,
+        limit: str,
+        value: Any,
+        what: str,
+        *,
+        file: str | None = None,
+        location: str | None = None,
         limits: Limits | None = None,
     ) -> None:
         self.limit = limit
         bound = getattr(limits or current(), limit)
         super().__init__(
-            f"{what} exceeds the limit {limit} = {bound:g}", file=file, location=location, value=value,
+            f"{what} exceeds the limit {limit} = {bound:g}",
+            file=file,
+            location=location,
+            value=value,
             allowed=f"at most {bound:g}; to raise it set the environment variable {env_name(limit)} "
             f"or pass Limits({limit}=...)",
         )
@@ -162,9 +173,11 @@ def check_exponent(value: float, what: str, **where: Any) -> None:
     bound = current().max_exponent
     if not 1 / bound <= value <= bound:
         raise ScenarioError(
-            f"{what} is out of range", value=value,
+            f"{what} is out of range",
+            value=value,
             allowed=f"{1 / bound:g} to {bound:g} (limit max_exponent; to widen it set the environment "
-            f"variable {env_name('max_exponent')} or pass Limits(max_exponent=...))", **where,
+            f"variable {env_name('max_exponent')} or pass Limits(max_exponent=...))",
+            **where,
         )
 
 

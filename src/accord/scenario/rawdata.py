@@ -52,13 +52,17 @@ def check_yaml_events(text: str, loader: type, file: str | None) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > limits.max_depth:
-                    raise LimitError("max_depth", depth, "the nesting depth", file=file, location=_mark(event))
+                    raise LimitError(
+                        "max_depth", depth, "the nesting depth", file=file, location=_mark(event)
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             if isinstance(event, yaml.NodeEvent):
                 nodes += 1
                 if nodes > limits.max_nodes:
-                    raise LimitError("max_nodes", nodes, "the number of values", file=file, location=_mark(event))
+                    raise LimitError(
+                        "max_nodes", nodes, "the number of values", file=file, location=_mark(event)
+                    )
     except yaml.YAMLError:
         return  # the loader reports syntax errors with their own message
 
@@ -86,12 +90,19 @@ def check_yaml_graph(root: yaml.Node, file: str | None) -> None:
             return size[key]
         if key in on_path:
             raise ScenarioError(
-                "an anchor is used inside itself (a self-referencing alias)", file=file, location=_mark(node),
+                "an anchor is used inside itself (a self-referencing alias)",
+                file=file,
+                location=_mark(node),
                 allowed="aliases (*name) to anchors (&name) defined and closed earlier",
             )
         if depth > limits.max_depth:
-            raise LimitError("max_depth", depth, "the nesting depth after expanding aliases", file=file,
-                             location=_mark(node))
+            raise LimitError(
+                "max_depth",
+                depth,
+                "the nesting depth after expanding aliases",
+                file=file,
+                location=_mark(node),
+            )
         _check_tag(node, file)
         on_path.add(key)
         total = 1
@@ -104,8 +115,13 @@ def check_yaml_graph(root: yaml.Node, file: str | None) -> None:
         for child in children:
             total += visit(child, depth + 1)
             if total > limits.max_nodes:
-                raise LimitError("max_nodes", total, "the number of values after expanding aliases", file=file,
-                                 location=_mark(node))
+                raise LimitError(
+                    "max_nodes",
+                    total,
+                    "the number of values after expanding aliases",
+                    file=file,
+                    location=_mark(node),
+                )
         on_path.discard(key)
         size[key] = total
         return total
@@ -120,8 +136,13 @@ def _check_tag(node: yaml.Node, file: str | None) -> None:
         if isinstance(node, yaml.ScalarNode) and tag.endswith(":int"):
             digits = sum(c.isdigit() for c in node.value)
             if digits > current().max_int_digits:
-                raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file,
-                                 location=_mark(node))
+                raise LimitError(
+                    "max_int_digits",
+                    f"{digits} digits",
+                    "an integer's length",
+                    file=file,
+                    location=_mark(node),
+                )
         return
     kind = {yaml.ScalarNode: "text", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}[type(node)]
     raise ScenarioError(
@@ -133,9 +154,16 @@ def bad_scalar(node: yaml.Node, file: str | None) -> ScenarioError:
     """The message for an explicitly tagged scalar its constructor cannot read (``!!int abc``)."""
     value = node.value if isinstance(node, yaml.ScalarNode) else None
     return ScenarioError(
-        f"not a valid {_short(node.tag)} value", file=file, location=_mark(node), value=value,
-        allowed={"int": "a whole number", "float": "a number", "bool": "true or false",
-                 "null": "null or ~"}.get(node.tag.rpartition(":")[2], ALLOWED_TAGS),
+        f"not a valid {_short(node.tag)} value",
+        file=file,
+        location=_mark(node),
+        value=value,
+        allowed={
+            "int": "a whole number",
+            "float": "a number",
+            "bool": "true or false",
+            "null": "null or ~",
+        }.get(node.tag.rpartition(":")[2], ALLOWED_TAGS),
     )
 
 
@@ -166,12 +194,22 @@ def clean(data: Any, file: str | None) -> Any:
             return
         elif isinstance(value, int):
             if value and math.log10(abs(value)) >= limits.max_int_digits:
-                raise LimitError("max_int_digits", f"{len(str(abs(value)))} digits", "an integer's length",
-                                 file=file, location=_path(path))
+                raise LimitError(
+                    "max_int_digits",
+                    f"{len(str(abs(value)))} digits",
+                    "an integer's length",
+                    file=file,
+                    location=_path(path),
+                )
         elif isinstance(value, float):
             if not math.isfinite(value):
-                raise ScenarioError("not a finite number", file=file, location=_path(path), value=value,
-                                    allowed="a finite number")
+                raise ScenarioError(
+                    "not a finite number",
+                    file=file,
+                    location=_path(path),
+                    value=value,
+                    allowed="a finite number",
+                )
         elif isinstance(value, dict):
             for k, v in value.items():
                 walk(k, path)
@@ -189,8 +227,13 @@ def _text(text: str, path: tuple[str, ...], file: str | None) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ScenarioError("text that is not valid Unicode (a lone surrogate)", file=file,
-                            location=_path(path), value=text, allowed="UTF-8 text") from None
+        raise ScenarioError(
+            "text that is not valid Unicode (a lone surrogate)",
+            file=file,
+            location=_path(path),
+            value=text,
+            allowed="UTF-8 text",
+        ) from None
     return text
 
 

@@ -17,11 +17,19 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, model_validator
 
-from .events import (  # noqa: F401  (re-exported: the schema is where users look for them)
-    EVENT_TYPES, ActorEvent, ChannelEvent, Event, RelationEvent, ReservationEvent, ShiftEvent, ShockEvent,
-    ThreatEvent, ThreatOutcomeEvent,
-)
 from .bounds import check_scenario
+from .events import (  # noqa: F401  (re-exported: the schema is where users look for them)
+    EVENT_TYPES,
+    ActorEvent,
+    ChannelEvent,
+    Event,
+    RelationEvent,
+    ReservationEvent,
+    ShiftEvent,
+    ShockEvent,
+    ThreatEvent,
+    ThreatOutcomeEvent,
+)
 from .fields import Id, Source, _Strict
 from .limits import current
 

@@ -8,7 +8,6 @@ events do not fit one row per stance; keep them in YAML.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
