@@ -170,7 +170,7 @@ def _check_finite(
     values = pd.to_numeric(forecast["forecast"], errors="coerce").to_numpy(dtype=float)
     frames = {"history": history, **tables}
     bad = [name for name, frame in frames.items() for col in frame.select_dtypes("number")
-           if np.isinf(frame[col].to_numpy(dtype=float)).any()]
+           if np.isinf(frame[col].to_numpy(dtype=float, na_value=np.nan)).any()]
     if not np.isfinite(values).all():
         bad.insert(0, "forecast")
     if bad:
