@@ -15,6 +15,7 @@ import copy
 import io
 import json
 import os
+import re
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -42,77 +43,38 @@ SETTINGS = settings(
 EXAMPLES = {name: load(name) for name in ("ec-emissions", "afghanistan-2013")}
 KTAB_TEXT = {fmt: (KTAB / f"dummyData_3Dim.{fmt}").read_text(encoding="utf-8") for fmt in ("csv", "xml")}
 
-# Values a hostile file might hold, all with at most 15 significant digits (XLSX keeps 16).
-HOSTILE_VALUES: list[Any] = [
-    1e308,
-    -1e308,
-    1.5e12,
-    1e12,
-    -1e13,
-    3.5e-320,
-    10**40,
-    10**9,
-    1000,
-    0,
-    -1,
-    -0.0,
-    0.5,
-    101,
-    True,
-    None,
-    "",
-    "x",
-    "a\rb",
-    "c\r\nd",
-    "=1+1",
-    "\x00",
-    "\ud800",
-    "9" * 60,
-    "2013-02-30",
-    [],
-    {},
-    {"k": [1, {"j": None}]},
-    [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
+# Values a hostile file might hold, all with at most 15 significant digits (XLSX keeps 16); a leaf
+# is replaced by one of its own kind (text by text, a number by a number) or by anything at all.
+# fmt: off
+HOSTILE_NUMBERS: list[Any] = [
+    1e308, -1e308, 1.5e12, 1e12, -1e13, 3.5e-320, 10**40, 10**9, 1000, 101, 100, 99.99, 50, 7, 2.5, 1, 0.5, 0,
+    -0.0, -1,
 ]
+HOSTILE_STRINGS: list[Any] = [
+    "", "x", "a\rb", "c\r\nd", "\r", "=1+1", "\x00", "\x1f", "\ud800", "\ufeff", "_x000D_", "9" * 60,
+    "2013-02-30", "2013-06-01", "linear", "null", "#", "- y",
+]
+HOSTILE_OTHER: list[Any] = [
+    True, None, [], {}, {"k": [1, {"j": None}]}, json.loads("[" * 40 + "1" + "]" * 40),
+]
+HOSTILE_VALUES = HOSTILE_NUMBERS + HOSTILE_STRINGS + HOSTILE_OTHER
 HOSTILE_TEXT = [
-    "!!int abc",
-    "!!bool maybe",
-    "!!timestamp 2013-02-30",
-    "!!python/name:os.system",
-    "&a [*a]",
-    "*a",
-    "&b x",
-    "9" * 5000,
-    "1e308",
-    "-1e308",
-    "9e999",
-    "NaN",
-    ".inf",
-    "\r",
-    "\x00",
-    '"',
-    "'",
-    ",",
-    "\n",
-    ",,,\n",
-    "{",
+    "!!int abc", "!!bool maybe", "!!timestamp 2013-02-30", "!!python/name:os.system", "&a [*a]", "*a", "&b x",
+    "9" * 5000, "1e308", "-1e308", "9e999", "NaN", ".inf", "\r", "\x00", '"', "'", ",", "\n", ",,,\n", "{",
     "}",
-    "[" * 300,
-    "]" * 300,
-    "null",
-    "~",
-    "<<: *a",
-    "? [a]",
-    "\ufeff",
-    "<!ENTITY e 'x'>",
-    "&e;",
-    "</Actor>",
-    "<Actor><name>Z</name></Actor>",
-    "1000000000",
-    "-0",
-    "\t",
-    "#",
+    "[" * 300, "]" * 300, "null", "~", "<<: *a", "? [a]", "\ufeff", "<!ENTITY e 'x'>", "&e;", "</Actor>",
+    "<Actor><name>Z</name></Actor>", "1000000000", "-0", "\t", "#", '{"a": ' * 100, "\\ud800",
 ]
+# fmt: on
+
+
+def _like(value: Any) -> list[Any]:
+    """The replacements for a leaf: mostly of its own kind, so that many mutants still load."""
+    if isinstance(value, str):
+        return HOSTILE_STRINGS
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return HOSTILE_NUMBERS
+    return HOSTILE_VALUES
 
 
 def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
@@ -133,9 +95,10 @@ def _mutate_data(data: dict, draw) -> dict:
         parent = data
         for key in path[:-1]:
             parent = parent[key]
-        op = draw(st.sampled_from(["replace", "replace", "replace", "delete", "duplicate", "add"]))
+        op = draw(st.sampled_from(["replace"] * 6 + ["delete", "duplicate", "add"]))
         if op == "replace":
-            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(HOSTILE_VALUES)))
+            pool = draw(st.sampled_from([_like(parent[path[-1]]), HOSTILE_VALUES]))
+            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(pool)))
         elif op == "delete":
             del parent[path[-1]]
         elif op == "duplicate" and isinstance(parent, list):
@@ -147,11 +110,26 @@ def _mutate_data(data: dict, draw) -> dict:
     return data
 
 
-def _mutate_text(text: str, draw) -> str:
+# Where a value sits in each text format: a mutation there keeps the file well formed around it.
+TOKENS = {
+    "yaml": re.compile(r"(?<=: )[^\n{}\[\],]+"),
+    "json": re.compile(r'(?<=: )("(?:[^"\\]|\\.)*"|[-0-9.eE+]+|true|false|null)'),
+    "xml": re.compile(r"(?<=>)[^<]+(?=<)"),
+    "csv": re.compile(r"[^,\n]+"),
+}
+
+
+def _mutate_text(text: str, fmt: str, draw) -> str:
+    """Replace one value (the file stays well formed around it), or cut and splice anywhere."""
     for _ in range(draw(st.integers(1, 2))):
-        start = draw(st.integers(0, len(text)))
-        length = draw(st.integers(0, 12))
-        text = text[:start] + draw(st.sampled_from(HOSTILE_TEXT)) + text[start + length :]
+        insert = draw(st.sampled_from(HOSTILE_TEXT + [str(v) for v in HOSTILE_NUMBERS]))
+        if draw(st.integers(0, 3)):
+            spans = [m.span() for m in TOKENS[fmt].finditer(text)]
+            start, end = draw(st.sampled_from(spans))
+        else:
+            start = draw(st.integers(0, len(text)))
+            end = start + draw(st.integers(0, 12))
+        text = text[:start] + insert + text[end:]
     return text
 
 
@@ -170,18 +148,18 @@ def hostile_files(draw, fmt: str) -> tuple[str, bytes]:
     """(format, file bytes): a shipped scenario in format ``fmt``, mutated in its data or its text."""
     if fmt.startswith("ktab"):
         kind = fmt.removeprefix("ktab-")
-        return kind, _mutate_text(KTAB_TEXT[kind], draw).encode("utf-8", "surrogatepass")
+        return kind, _mutate_text(KTAB_TEXT[kind], kind, draw).encode("utf-8", "surrogatepass")
     scenario = EXAMPLES[draw(st.sampled_from(sorted(EXAMPLES)))]
     if fmt in ("csv", "xlsx"):
         frame = table.to_frame(scenario).astype(object)
         for _ in range(draw(st.integers(1, 2))):
             row = draw(st.integers(0, len(frame) - 1))
             col = draw(st.sampled_from(list(frame.columns)))
-            value = draw(st.sampled_from([v for v in HOSTILE_VALUES if not isinstance(v, (list, dict))]))
+            pool = _like(frame.iat[row, frame.columns.get_loc(col)])
+            value = draw(st.sampled_from([v for v in pool if not isinstance(v, (list, dict))]))
             frame.iat[row, frame.columns.get_loc(col)] = value
         if fmt == "xlsx":
             frame = frame.map(lambda v: v.encode("utf-8", "replace").decode() if isinstance(v, str) else v)
-            frame = frame.map(lambda v: v.replace("\x00", "") if isinstance(v, str) else v)
         return fmt, _table_bytes(frame, f".{fmt}") if fmt == "xlsx" else frame.to_csv(index=False).encode(
             "utf-8", "surrogatepass"
         )
@@ -192,7 +170,7 @@ def hostile_files(draw, fmt: str) -> tuple[str, bytes]:
             yaml.safe_dump(data, allow_unicode=True) if fmt == "yaml" else json.dumps(data, ensure_ascii=True)
         )
     else:
-        text = _mutate_text(dumps_yaml(scenario) if fmt == "yaml" else json.dumps(data, indent=1), draw)
+        text = _mutate_text(dumps_yaml(scenario) if fmt == "yaml" else json.dumps(data, indent=1), fmt, draw)
     return fmt, text.encode("utf-8", "surrogatepass")
 
 
