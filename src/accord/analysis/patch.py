@@ -27,10 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..scenario.errors import AccordError, ScenarioError
+from ..scenario.io import parse_yaml
 from ..scenario.schema import Scenario
 from ..scenario.validate import error_from_validation
 from .edit import drop
@@ -69,9 +69,10 @@ def load_patch(ref: str | Path) -> Patch:
                                 allowed="a YAML file path or one of " + ", ".join(shipped))
         path = shipped[str(ref)]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"not valid YAML: {exc}", file=str(path)) from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read the patch: {exc}", file=str(path)) from None
+    data = parse_yaml(text, str(path))  # the scenario's limits and YAML checks apply to patches too
     if not isinstance(data, dict):
         raise ScenarioError("a patch is a mapping with name, description, set, add_events, ...", file=str(path))
     try:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import UnsupportedScenario
+from ..scenario.limits import check_model_actors
 from ..scenario.schema import Scenario
 
 TAGS = {
@@ -89,7 +90,9 @@ class Model(ABC):
         return f"{type(self).__name__}({args})"
 
     def check_supported(self, scenario: Scenario) -> None:
-        """Raise UnsupportedScenario with a clear reason when this model cannot run the scenario."""
+        """Raise UnsupportedScenario with a clear reason when this model cannot run the scenario
+        (or LimitError when it has more actors than this model's limit allows)."""
+        check_model_actors(self.name, len(scenario.actors))
         if "single-issue" in self.tags and len(scenario.issues) != 1:
             raise UnsupportedScenario(
                 f"model {self.name!r} handles one issue at a time; scenario {scenario.name!r} has "
@@ -141,6 +144,7 @@ class Model(ABC):
     ) -> Result:
         from .. import __version__
 
+        _check_finite(self.name, scenario, forecast, history, tables or {})
         meta = {
             "model": self.name,
             "params": _jsonable(self.get_params()),
@@ -150,6 +154,30 @@ class Model(ABC):
             "scenario_hash": scenario.content_hash(),
         }
         return Result(history=history, forecast=forecast, meta=meta, tables=tables or {}, info=info or {})
+
+
+def _check_finite(
+    model: str, scenario: Scenario, forecast: pd.DataFrame, history: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    """No result leaves a model with an infinite number, or a NaN forecast.
+
+    The scenario limits keep every input far from overflow, so this never fires on an accepted
+    scenario; it is the guarantee behind "outputs are always finite" (JSON has no Infinity), and
+    it names the model rather than letting a later writer fail. NaN stays allowed in the history
+    and in tables, where it means "no stance".
+    """
+    values = pd.to_numeric(forecast["forecast"], errors="coerce").to_numpy(dtype=float)
+    frames = {"history": history, **tables}
+    bad = [name for name, frame in frames.items() for col in frame.select_dtypes("number")
+           if np.isinf(frame[col].to_numpy(dtype=float, na_value=np.nan)).any()]
+    if not np.isfinite(values).all():
+        bad.insert(0, "forecast")
+    if bad:
+        raise UnsupportedScenario(
+            f"model {model!r} gave non-finite numbers on scenario {scenario.name!r} (in {', '.join(bad)});"
+            " narrow the issue ranges or capabilities (see the limits in docs/scenario.md)"
+        )
 
 
 def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
+from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
@@ -74,6 +75,7 @@ class ExpectedUtility(Model):
     ) -> None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ...")
+        check_model_rounds("eum", rounds=rounds)
         self._params = EUMParams(
             q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,  # type: ignore[arg-type]
             exponent=exponent, votes=votes, rounds=rounds, stop=stop, ties=ties,  # type: ignore[arg-type]

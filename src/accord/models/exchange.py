@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
+from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
@@ -35,6 +36,7 @@ class ExchangeModel(Model):
             raise ParameterError(f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, 2, ...")
         if isinstance(min_gain, bool) or not isinstance(min_gain, (int, float)) or not min_gain >= 0:
             raise ParameterError(f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= 0")
+        check_model_rounds("exchange", rounds=rounds)
         self.rounds = rounds
         self.min_gain = min_gain
 

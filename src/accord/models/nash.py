@@ -17,6 +17,7 @@ from scipy.optimize import brentq
 
 from ..scenario.arrays import ScenarioArrays
 from ..scenario.errors import ParameterError, UnsupportedScenario
+from ..scenario.limits import check_exponent
 from .base import StaticModel
 from .registry import register
 
@@ -65,8 +66,9 @@ class NashBargaining(StaticModel):
     summary: ClassVar[str] = "asymmetric Nash bargaining solution (disagreement = status quo)"
 
     def __init__(self, kappa: float = 2.0, disagreement: Literal["status_quo", "worst"] = "status_quo") -> None:
-        if not kappa >= 1:
+        if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa >= 1:
             raise ParameterError(f"nash: kappa must be >= 1 (got {kappa!r}); allowed: 1 (linear), 2 (quadratic), any >= 1")
+        check_exponent(kappa, "nash: kappa")
         if disagreement not in ("status_quo", "worst"):
             raise ParameterError(f"nash: unknown disagreement {disagreement!r}; allowed: status_quo, worst")
         self.kappa = kappa

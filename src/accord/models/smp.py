@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
+from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
@@ -90,6 +91,7 @@ class SMP(Model):
         for key, value, low in (("max_turns", max_turns, 1), ("min_turns", min_turns, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ParameterError(f"smp: bad {key} {value!r}; allowed: an integer >= {low}")
+        check_model_rounds("smp", max_turns=max_turns, min_turns=min_turns)
         if min_turns > max_turns:
             raise ParameterError(f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: min_turns <= max_turns")
         if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio, bool) or not 0 <= min_delta_ratio < 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import yaml
 
@@ -18,6 +18,8 @@ from ..files import atomic_write, atomic_write_text
 from . import ktab, table
 from .errors import ScenarioError
 from .examples import example_path, is_example
+from .limits import LimitError, Limits, applied, current
+from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_events, check_yaml_graph, clean
 from .schema import Scenario
 from .validate import scenario_from_data
 
@@ -25,23 +27,71 @@ READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB
 WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx"
 
 
-def load(source: str | os.PathLike[str]) -> Scenario:
-    """Load a scenario from a path in any supported format, or by the name of a shipped example."""
+def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenario:
+    """Load a scenario from a path in any supported format, or by the name of a shipped example.
+
+    ``limits`` (default: :func:`limits.current`) bound what the file may hold; see docs/scenario.md.
+    """
     text_source = str(source)
     if is_example(text_source) and not Path(text_source).exists():
-        return load(example_path(text_source))
+        return load(example_path(text_source), limits)
     path = Path(source)
     if not path.is_file():
         raise ScenarioError(
             "no such file or shipped example", value=text_source,
             allowed="a scenario file path, or an example name (see `accord examples`)",
         )
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
-        raise ScenarioError(
-            "unsupported file type", file=str(path), value=path.suffix, allowed=READ_FORMATS
-        )
-    return reader(path)
+    fmt = format_of(str(path))
+    with applied(limits):
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        if size > current().max_file_bytes:
+            raise LimitError("max_file_bytes", size, "the file size in bytes", file=str(path))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        return load_bytes(data, fmt, file=str(path))
+
+
+def format_of(name: str) -> str:
+    """The reader for a file name: yaml, json, csv (long table or KTAB), xlsx or xml (KTAB)."""
+    suffix = Path(name).suffix.lower()
+    fmt = _FORMATS.get(suffix)
+    if fmt is None:
+        raise ScenarioError("unsupported file type", file=name, value=suffix or name, allowed=READ_FORMATS)
+    return fmt
+
+
+def load_bytes(data: bytes, fmt: str, limits: Limits | None = None, file: str | None = None) -> Scenario:
+    """A scenario from the bytes of a file in format ``fmt`` (see :func:`format_of`), within ``limits``.
+
+    Nothing touches the disk, so a server can parse an upload as it is.
+    """
+    with applied(limits):
+        check_text_size(data, file)
+        if fmt == "xlsx":
+            return table.read_xlsx_bytes(data, file or "upload.xlsx")
+        return load_text(decode(data, file), fmt, file=file)
+
+
+def load_text(text: str, fmt: str, limits: Limits | None = None, file: str | None = None) -> Scenario:
+    """A scenario from text in format yaml, json, csv (long table or KTAB) or xml, within ``limits``."""
+    with applied(limits):
+        check_text_size(text, file)
+        if fmt == "yaml":
+            return loads_yaml(text, file)
+        if fmt == "json":
+            return loads_json(text, file)
+        if fmt == "csv":
+            if ktab.looks_like_ktab_csv(text):
+                return ktab.read_csv_text(text, file or "upload.csv")
+            return table.read_csv_text(text, file or "upload.csv")
+        if fmt == "xml":
+            return ktab.read_xml_text(text, file or "upload.xml")
+    raise ScenarioError("unsupported format", file=file, value=fmt, allowed="yaml, json, csv, xml, xlsx")
 
 
 def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
@@ -50,7 +100,7 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     if suffix in (".yaml", ".yml"):
         atomic_write_text(path, dumps_yaml(scenario))
     elif suffix == ".json":
-        atomic_write_text(path, json.dumps(scenario.model_dump(mode="json", exclude_none=True), indent=2) + "\n")
+        atomic_write_text(path, dumps_json(scenario))
     elif suffix in (".csv", ".xlsx"):
         frame = table.to_frame(scenario)
         atomic_write(path, lambda tmp: table.write_frame(frame, tmp, suffix))
@@ -75,6 +125,12 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _ScenarioDumper.add_representer(str, _represent_str)
 
 
+def dumps_json(scenario: Scenario) -> str:
+    """JSON as the standard defines it: a non-finite number is an error, never ``Infinity``."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def dumps_yaml(scenario: Scenario) -> str:
     data = scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data = {"name": scenario.name, **data}
@@ -87,6 +143,16 @@ class _ScenarioLoader(yaml.SafeLoader):
     A repeated key would silently drop a stance; and PyYAML's own date parsing raises a bare
     ValueError on an impossible date (2013-02-30), so dates go to the schema, which names the field.
     """
+
+    file: str | None = None
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # Tags were checked (check_yaml_graph); a tagged scalar its constructor cannot read
+        # (`!!int abc`, `!!bool maybe`, `!!int ""`) raises a bare Python error: name the node.
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+            raise bad_scalar(node, self.file) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set = set()
@@ -108,54 +174,92 @@ _ScenarioLoader.yaml_implicit_resolvers = {
 }
 
 
-def loads_yaml(text: str, file: str | None = None) -> Scenario:
+def parse_yaml(text: str, file: str | None = None) -> Any:
+    """YAML text to plain data within the limits (depth, aliases, tags, numbers), or a ScenarioError."""
+    check_text_size(text, file)
+    check_yaml_events(text, _ScenarioLoader, file)
+    loader = None
     try:
-        data = yaml.load(text, Loader=_ScenarioLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _ScenarioLoader(text)
+        loader.file = file
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_yaml_graph(node, file)
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(f"not valid YAML: {problem}", file=file, location=where) from None
-    return scenario_from_data(data, file)
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return clean(data, file)
 
 
-def loads_json(text: str, file: str | None = None) -> Scenario:
+def loads_yaml(text: str, file: str | None = None, limits: Limits | None = None) -> Scenario:
+    with applied(limits):
+        return scenario_from_data(parse_yaml(text, file), file)
+
+
+def parse_json(text: str, file: str | None = None) -> Any:
+    """JSON text to plain data within the limits; duplicate keys, NaN and Infinity are refused."""
+    check_text_size(text, file)
+    check_json_depth(text, file)
+    max_digits = current().max_int_digits
+
+    def number(literal: str) -> int:
+        if len(literal.lstrip("-")) > max_digits:
+            digits = len(literal.lstrip("-"))
+            raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file)
+        return int(literal)
+
+    def constant(name: str) -> float:
+        raise ScenarioError("not a JSON number", file=file, value=name, allowed="a finite number")
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise ScenarioError(f"duplicate key {key!r}; each key may appear once", file=file,
+                                    location=_json_key_line(text, key))
+            out[key] = value
+        return out
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=number, parse_constant=constant, object_pairs_hook=mapping)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             f"not valid JSON: {exc.msg}", file=file, location=f"line {exc.lineno}, column {exc.colno}"
         ) from None
-    return scenario_from_data(data, file)
+    except RecursionError:  # a depth limit raised past what this interpreter's stack holds
+        raise LimitError("max_depth", "too deep for the parser", "the nesting depth", file=file) from None
+    return clean(data, file)
 
 
-def read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+def _json_key_line(text: str, key: str) -> str | None:
+    """Where a duplicated key appears the second time (json reports no positions to its hooks)."""
+    quoted = json.dumps(key)
+    first = text.find(quoted)
+    second = text.find(quoted, first + 1) if first >= 0 else -1
+    return f"line {text.count(chr(10), 0, second) + 1}" if second >= 0 else None
+
+
+def loads_json(text: str, file: str | None = None, limits: Limits | None = None) -> Scenario:
+    with applied(limits):
+        return scenario_from_data(parse_json(text, file), file)
+
+
+def decode(data: bytes, file: str | None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ScenarioError(
-            "the file is not UTF-8 text", file=str(path), location=f"line {line}, byte {exc.start}",
+            "the file is not UTF-8 text", file=file, location=f"line {line}, byte {exc.start}",
             value=data[exc.start : exc.end], allowed="a UTF-8 encoded text file",
         ) from None
 
 
-def _read_csv(path: Path) -> Scenario:
-    text = read_text(path)
-    if ktab.looks_like_ktab_csv(text):
-        return ktab.read_csv_text(text, str(path))
-    return table.read_table(path)
-
-
-_READERS: dict[str, Callable[[Path], Scenario]] = {
-    ".yaml": lambda p: loads_yaml(read_text(p), str(p)),
-    ".yml": lambda p: loads_yaml(read_text(p), str(p)),
-    ".json": lambda p: loads_json(read_text(p), str(p)),
-    ".csv": _read_csv,
-    ".xlsx": table.read_table,
-    ".xml": lambda p: ktab.read_xml_text(read_text(p), str(p)),
-}
+_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".xml": "xml"}

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, Iterator
 
 from .errors import ScenarioError
+from .limits import LimitError, check_count, current
 from .validate import scenario_from_data
 
 
@@ -31,17 +32,30 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
 
 
 def read_csv_text(text: str, file: str) -> "Any":
+    """A scenario from KTAB's CSV: line 1 names the scenario and counts actors and dimensions,
+    line 2 is the header, then one line per actor (blank lines after line 2 are skipped)."""
     reader = _csv_rows(text)
     try:
-        rows = [r for r in reader if any(c.strip() for c in r)]
+        lines = list(reader)
     except csv.Error as exc:
         raise ScenarioError(f"not valid CSV: {exc}", file=file, location=f"line {reader.line_num}") from None
-    head = [c.strip() for c in rows[0]]
+    head = [c.strip() for c in lines[0]] if lines else []
+    if len(head) < 4 or not any(head):
+        raise ScenarioError(
+            "line 1 is not a KTAB scenario line", file=file, location="line 1", value=",".join(head),
+            allowed="scenario name, description, number of actors, number of dimensions",
+        )
+    if len(lines) < 2 or not any(c.strip() for c in lines[1]):
+        raise ScenarioError("line 2 must be the header row", file=file, location="line 2",
+                            allowed="Actor, Description, Power, then position/salience per dimension")
+    rows = lines[:2] + [r for r in lines[2:] if any(c.strip() for c in r)]
     n_actors = _int(head[2], file, "line 1, field 3 (number of actors)")
     n_dims = _int(head[3], file, "line 1, field 4 (number of dimensions)")
     for count, where in ((n_actors, "line 1, field 3"), (n_dims, "line 1, field 4")):
         if count < 1:
             raise ScenarioError("must be at least 1", file=file, location=where, value=count, allowed="1 or more")
+    check_count("max_actors", n_actors, "the number of actors", file=file, location="line 1, field 3")
+    check_count("max_issues", n_dims, "the number of dimensions", file=file, location="line 1, field 4")
     headers = _strip_trailing([c.strip() for c in rows[1]])
     if len(headers) < 3 + 2 * n_dims:
         raise ScenarioError(
@@ -82,8 +96,11 @@ def read_xml_text(text: str, file: str) -> "Any":
     dims = [(d.text or "").strip() for d in root.findall("./Dimensions/dName")]
     if not dims:
         raise ScenarioError("no dimensions", file=file, location="Scenario.Dimensions", allowed="one or more dName")
+    check_count("max_issues", len(dims), "the number of dimensions", file=file, location="Scenario.Dimensions")
+    elements = root.findall("./Actors/Actor")
+    check_count("max_actors", len(elements), "the number of actors", file=file, location="Scenario.Actors")
     actors = []
-    for k, el in enumerate(root.findall("./Actors/Actor"), start=1):
+    for k, el in enumerate(elements, start=1):
         name = (el.findtext("name") or "").strip()
         where = f"Scenario.Actors.Actor[{k}] ({name})"
         cap = _float(el.findtext("capability") or "", file, f"{where}.capability")
@@ -101,9 +118,9 @@ def read_xml_text(text: str, file: str) -> "Any":
     smp: dict[str, Any] = {}
     seed = (root.findtext("prngSeed") or "").strip()
     if seed:
-        if not seed.isdigit():
+        if not (seed.isascii() and seed.isdigit()):
             raise ScenarioError("not a whole number", file=file, location="Scenario.prngSeed", value=seed, allowed="a non-negative integer")
-        smp["seed"] = int(seed)
+        smp["seed"] = _int(seed, file, "Scenario.prngSeed")
     params = root.find("ModelParameters")
     if params is not None:
         smp.update({child.tag: (child.text or "").strip() for child in params})
@@ -158,6 +175,9 @@ def _dim_id(name: str, k: int) -> str:
 
 
 def _int(text: str, file: str, where: str) -> int:
+    digits = sum(c.isdigit() for c in text)
+    if digits > current().max_int_digits:
+        raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file, location=where)
     try:
         return int(text)
     except ValueError:

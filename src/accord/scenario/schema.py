@@ -15,13 +15,23 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
+from .bounds import check_scenario
 from .events import (  # noqa: F401  (re-exported: the schema is where users look for them)
-    EVENT_TYPES, ActorEvent, ChannelEvent, Event, RelationEvent, ReservationEvent, ShiftEvent, ShockEvent,
-    ThreatEvent, ThreatOutcomeEvent,
+    EVENT_TYPES,
+    ActorEvent,
+    ChannelEvent,
+    Event,
+    RelationEvent,
+    ReservationEvent,
+    ShiftEvent,
+    ShockEvent,
+    ThreatEvent,
+    ThreatOutcomeEvent,
 )
 from .fields import Id, Source, _Strict
+from .limits import current
 
 
 class Actor(_Strict):
@@ -203,6 +213,13 @@ class Scenario(_Strict):
             )
         return self
 
+    @model_validator(mode="after")
+    def _within_limits(self, info: ValidationInfo) -> "Scenario":
+        """Counts, rounds and magnitudes within the limits in force (see accord.scenario.limits)."""
+        context = info.context if isinstance(info.context, dict) else {}
+        check_scenario(self, context.get("limits") or current())
+        return self
+
     # -- convenience views (pure, no state) --
 
     @property
@@ -220,7 +237,13 @@ class Scenario(_Strict):
         return max(0, (date - self.start).days // self.round_days)
 
     def date_of(self, round_: int) -> dt.date | None:
-        return None if self.start is None else self.start + dt.timedelta(days=round_ * self.round_days)
+        """The start date of a round; None without a start date or past the calendar's end (year 9999)."""
+        if self.start is None:
+            return None
+        try:
+            return self.start + dt.timedelta(days=round_ * self.round_days)
+        except OverflowError:
+            return None
 
     def deadline_round(self) -> int | None:
         if self.deadline is None:

@@ -8,14 +8,17 @@ events do not fit one row per stance; keep them in YAML.
 
 from __future__ import annotations
 
+import io
 import math
+import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
 from .errors import ScenarioError
+from .limits import LimitError, check_count, current
 from .schema import Scenario
 from .validate import scenario_from_data
 
@@ -43,20 +46,75 @@ def to_frame(scenario: Scenario) -> pd.DataFrame:
 
 
 def write_frame(frame: pd.DataFrame, path: Path, suffix: str) -> None:
+    """Write the table so that it reads back as written.
+
+    CSV ends its lines with CRLF (RFC 4180): Python's csv writer quotes a cell holding any
+    character of its line terminator, so with CRLF a carriage return or line break inside a name
+    stays inside its quoted cell (with "\n" alone a lone "\r" went out bare and split the row).
+    XLSX text is escaped as OOXML's ``_xHHHH_`` wherever the XML would lose or refuse a character
+    (a carriage return, control characters; a literal ``_xHHHH_`` gets its underscore escaped), as
+    Excel itself does, and text starting with "=" is stored as text, not as a formula.
+    """
     if suffix == ".xlsx":
-        frame.to_excel(path, index=False, sheet_name="stances")
+        escaped = frame.map(lambda v: _xlsx_escape(v) if isinstance(v, str) else v)
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            escaped.to_excel(writer, index=False, sheet_name="stances")
+            for row in writer.sheets["stances"].iter_rows(min_row=2):
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
     else:
-        frame.to_csv(path, index=False)
+        frame.to_csv(path, index=False, lineterminator="\r\n")
+
+
+_XLSX_UNSAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_escape(text: str) -> str:
+    return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def _xlsx_unescape(value: Any) -> Any:
+    return _XLSX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) if isinstance(value, str) else value
 
 
 def read_table(path: Path) -> Scenario:
-    file = str(path)
-    xlsx = path.suffix.lower() == ".xlsx"
+    """A scenario from a long-table .csv or .xlsx file."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx_bytes(data, str(path))
     try:
-        if xlsx:
-            frame = pd.read_excel(path, dtype=object, engine="openpyxl")
-        else:
-            frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError("the file is not UTF-8 text", file=str(path), location=f"byte {exc.start}") from None
+    return read_csv_text(text, str(path))
+
+
+def read_csv_text(text: str, file: str) -> Scenario:
+    return _from_frame(lambda: pd.read_csv(io.StringIO(text, newline=""), dtype=object, keep_default_na=False,
+                                           na_values=[""]), file)
+
+
+def read_xlsx_bytes(data: bytes, file: str) -> Scenario:
+    """An .xlsx workbook's first sheet; its unpacked size counts against ``max_file_bytes`` (zip bombs)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ScenarioError(
+            f"not an Excel workbook ({exc})", file=file,
+            allowed="an .xlsx workbook whose first sheet has the columns " + ", ".join(REQUIRED),
+        ) from None
+    if unpacked > current().max_file_bytes:
+        raise LimitError("max_file_bytes", unpacked, "the unpacked size of the workbook in bytes", file=file)
+    return _from_frame(lambda: pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl").map(_xlsx_unescape),
+                       file)
+
+
+def _from_frame(read: Callable[[], pd.DataFrame], file: str) -> Scenario:
+    try:
+        frame = read()
     except (zipfile.BadZipFile, KeyError) as exc:
         raise ScenarioError(
             f"not an Excel workbook ({exc})", file=file,
@@ -64,7 +122,7 @@ def read_table(path: Path) -> Scenario:
         ) from None
     except pd.errors.EmptyDataError:
         raise ScenarioError("the file is empty", file=file, allowed="a header row " + ",".join(REQUIRED)) from None
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+    except (ValueError, TypeError, OSError, pd.errors.ParserError) as exc:
         raise ScenarioError(f"cannot read the table: {str(exc).splitlines()[0]}", file=file) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -75,6 +133,9 @@ def read_table(path: Path) -> Scenario:
         )
     if frame.empty:
         raise ScenarioError("the table has no rows", file=file, allowed="one row per actor and issue")
+    check_count("max_nodes", frame.size, "the number of cells", file=file)
+    check_count("max_actors", frame["actor"].nunique(), "the number of actors", file=file)
+    check_count("max_issues", frame["issue"].nunique(), "the number of issues", file=file)
     rows: dict[tuple[str, str], int] = {}
     data = _rows_to_data(frame, file, rows)
     try:

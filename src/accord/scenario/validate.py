@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import ScenarioError
+from .limits import LimitError, current
+from .rawdata import clean
 from .schema import EVENT_TYPES, Scenario
 
 
@@ -20,10 +22,14 @@ def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
             value=type(data).__name__,
             allowed="name, actors, issues, stances, ...",
         )
+    limits = current()
+    data = clean(data, file)
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"limits": limits})
     except ValidationError as exc:
         raise error_from_validation(exc, data, file) from None
+    except LimitError as exc:
+        raise exc.with_file(file) if file and not exc.file else exc from None
 
 
 def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> ScenarioError:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ...scenario.arrays import ScenarioArrays, to_arrays
 from ...scenario.errors import ParameterError
+from ...scenario.limits import check_magnitude, check_model_rounds
 from ...scenario.schema import Scenario
 from ..base import BatchResult, Model, Result, as_generator, forecast_frame, history_frame
 from ..registry import register
@@ -54,6 +55,8 @@ class AgentsModel(Model):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi or (key == "harden" and value == 0):
                 allowed = f"{lo} to {hi}" if np.isfinite(hi) else f"{lo} or more"
                 raise ParameterError(f"{key}: {value!r} is out of range; allowed: {allowed}" + (" (not 0)" if key == "harden" else ""))
+        check_model_rounds("agents", max_rounds=max_rounds)
+        check_magnitude(shock_scale, "agents: shock_scale")
         get_strategy(default_strategy, "default_strategy")
         self.max_rounds = max_rounds
         self.acceptance = acceptance

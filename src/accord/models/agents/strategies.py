@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ...scenario.errors import ParameterError
+from ...scenario.limits import check_exponent
 
 TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER = 0, 1, 2, 3
 
@@ -104,12 +105,14 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, floa
         raise ParameterError(
             f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: {strategy.exponent_rule}"
         )
+    check_exponent(exponent, "exponent", location=f"{where}.exponent")
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
     risk = _number(params, "risk", 1.0, where)
     if not risk > 0:
         raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0")
+    check_exponent(risk, "risk", location=f"{where}.risk")
     reservation = _number(params, "reservation", np.nan, where)
     if not math.isnan(reservation) and not 0 <= reservation <= 1:
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
