@@ -154,6 +154,12 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
     def models() -> list[dict[str, Any]]:
         return [{"name": n, "tags": sorted(c.tags), "summary": c.summary} for n, c in list_models().items()]
 
+    @app.get("/api/status", summary="The server's per-request limits and how many requests are running or waiting")
+    def status() -> dict[str, Any]:
+        return {"version": __version__, "active": pool.active, "workers": limits.workers, "queue": limits.queue,
+                "time_limit_s": limits.time_limit, "memory_limit_mib": limits.memory_limit,
+                "body_limit_kib": limits.body // 1024}
+
     @app.post("/api/scenario/validate", summary="Validate a scenario document", responses=LIMITS_DOC)
     async def validate(body: ScenarioBody) -> Response:
         return _reply(await pool.run("validate", body.scenario))

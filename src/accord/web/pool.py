@@ -39,6 +39,10 @@ class WorkPool:
                                      context=multiprocessing.get_context("spawn"))
         return self._pool
 
+    @property
+    def active(self) -> int:
+        return self._active
+
     def start(self) -> None:
         """Start the workers now, so the first request does not wait for them to import accord."""
         for _ in range(self.limits.workers):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tempfile
 from pathlib import Path, PureWindowsPath
 
@@ -39,8 +40,9 @@ def parse_upload(data: bytes, filename: str) -> Scenario:
     except (ScenarioError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # noqa: BLE001  (a reader tripping over a malformed file: the file's fault)
-        log.warning("upload %r: the %s reader failed: %s: %.200s", name, suffix, type(exc).__name__, exc)
-        raise ScenarioError("the file could not be read: it is malformed", file=name,
+        reason = re.sub(re.escape(tempfile.gettempdir()) + r"\S*", name, f"{type(exc).__name__}: {exc}")[:200]
+        log.warning("upload %r: the %s reader failed: %s", name, suffix, reason)
+        raise ScenarioError(f"the file could not be read ({reason})", file=name,
                             allowed=f"a scenario file in one of {ALLOWED}, as `accord convert` writes") from None
 
 
