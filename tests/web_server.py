@@ -9,8 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
@@ -35,37 +35,38 @@ def running_server(*options: str, timeout: float = 60.0, log: Path | None = None
 
     The server's output goes to ``log`` (a file, so a chatty server never blocks on a full pipe)."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
-    with contextlib.ExitStack() as stack:
-        out = stack.enter_context(open(log, "w") if log else tempfile.TemporaryFile("w+"))
+    with tempfile.TemporaryDirectory(prefix="accord-serve-") as folder, \
+            (log or Path(folder) / "serve.log").open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "accord", "serve", "--host", "127.0.0.1", "--port", str(port), *options],
             env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
         )
-        yield from _serve(proc, f"http://127.0.0.1:{port}", timeout, log)
-
-
-def _serve(proc: subprocess.Popen, base: str, timeout: float, log: Path | None) -> Iterator[str]:
-    _PIDS[base] = proc.pid
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"accord serve exited with {proc.returncode}" + (f": {log.read_text()}" if log else ""))
-            try:
-                if httpx.get(f"{base}/api/examples", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"accord serve did not answer on {base} within {timeout:.0f} s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        _PIDS.pop(base, None)
-        proc.terminate()
+        _PIDS[base] = proc.pid
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            _wait_until_ready(proc, base, timeout, Path(out.name))
+            yield base
+        finally:
+            _PIDS.pop(base, None)
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_until_ready(proc: subprocess.Popen, base: str, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"accord serve exited with {proc.returncode}: {log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base}/api/examples", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"accord serve did not answer on {base} within {timeout:.0f} s")
+        time.sleep(0.2)
