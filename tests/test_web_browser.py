@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from web_server import running_server
 
 from accord.report import report_html
-from accord.scenario import example_path, load, loads_yaml
-from web_server import running_server
+from accord.scenario import load, loads_yaml
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
