@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import httpx
 import numpy as np
 import pytest
+from conftest import KTAB
 from fastapi.testclient import TestClient
+from web_server import running_server
 
 from accord.scenario import example_path, loads_yaml, save
 from accord.web import create_app
-from conftest import KTAB
-from web_server import running_server
 
 # The EC emission example, typed from BDM 1994 p. 78: capability, salience, position per member.
 EC = {
@@ -28,8 +29,16 @@ def weighted_mean(table: dict[str, tuple[float, float, float]]) -> float:
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app())
+def client() -> Iterator[TestClient]:
+    """In-process client; the name must be on the Host allow-list (TestClient's default is "testserver")."""
+    with TestClient(create_app(), base_url="http://localhost") as http:
+        yield http
+
+
+def upload(client: TestClient, filename: str, content) -> httpx.Response:
+    """POST a file as the dashboard does: raw bytes, declared application/octet-stream."""
+    return client.post("/api/scenario/upload", params={"filename": filename}, content=content,
+                       headers={"content-type": "application/octet-stream"})
 
 
 @pytest.fixture()
@@ -97,19 +106,18 @@ def test_unknown_model_and_unsupported_scenario_are_422_with_the_reason(client, 
 
 def test_upload_yaml_json_and_xlsx_round_trip(client, ec, tmp_path):
     text = example_path("ec-emissions").read_text(encoding="utf-8")
-    res = client.post("/api/scenario/upload", params={"filename": "ec.yaml"}, content=text.encode())
+    res = upload(client, "ec.yaml", text.encode())
     assert res.status_code == 200 and res.json()["scenario"] == ec
     sc = loads_yaml(text)
     save(sc, tmp_path / "ec.xlsx")
-    res = client.post("/api/scenario/upload", params={"filename": "ec.xlsx"},
-                      content=(tmp_path / "ec.xlsx").read_bytes())
+    res = upload(client, "ec.xlsx", (tmp_path / "ec.xlsx").read_bytes())
     assert res.status_code == 200, res.text
     assert res.json()["scenario"]["stances"]["FR"]["emissions"]["position"] == 10
 
 
 def test_upload_ktab_csv_from_the_reference_data(client):
     data = (KTAB / "SOE-Pol-Comp.csv").read_bytes()
-    res = client.post("/api/scenario/upload", params={"filename": "SOE-Pol-Comp.csv"}, content=data)
+    res = upload(client, "SOE-Pol-Comp.csv", data)
     assert res.status_code == 200, res.text
     header_actors = len([line for line in data.decode("utf-8-sig").splitlines()[2:] if line.strip()])  # after the scenario and column lines
     assert len(res.json()["scenario"]["actors"]) == header_actors
@@ -118,24 +126,24 @@ def test_upload_ktab_csv_from_the_reference_data(client):
 def test_a_broken_upload_is_422_naming_the_field_and_the_file(client):
     text = ("name: broken\nactors:\n- {id: A, capability: 1}\n- {id: B, capability: -3}\nissues: [{id: i}]\n"
             "stances: {A: {i: {position: 10, salience: 50}}, B: {i: {position: 90, salience: 50}}}\n")
-    res = client.post("/api/scenario/upload", params={"filename": "broken.yaml"}, content=text.encode())
+    res = upload(client, "broken.yaml", text.encode())
     assert res.status_code == 422
     assert res.json()["detail"][0]["loc"] == ["file", "actors", 1, "capability"]
     assert res.json()["message"].startswith("broken.yaml: actors.1.capability")
-    res = client.post("/api/scenario/upload", params={"filename": "x.exe"}, content=b"MZ")
+    res = upload(client, "x.exe", b"MZ")
     assert res.status_code == 422 and ".yaml" in res.json()["message"]
 
 
 def test_oversize_bodies_are_413_declared_or_streamed(client):
     big = b"#" * (2 * 1024 * 1024 + 1)
-    res = client.post("/api/scenario/upload", params={"filename": "big.yaml"}, content=big)
+    res = upload(client, "big.yaml", big)
     assert res.status_code == 413
 
     def chunks():  # no Content-Length: the limit must hold while streaming
         for k in range(0, len(big), 64 * 1024):
             yield big[k:k + 64 * 1024]
 
-    res = client.post("/api/scenario/upload", params={"filename": "big.yaml"}, content=chunks())
+    res = upload(client, "big.yaml", chunks())
     assert res.status_code == 413
     res = client.post("/api/run", content=chunks(), headers={"content-type": "application/json"})
     assert res.status_code == 413
@@ -164,7 +172,7 @@ def test_an_upload_name_is_never_used_as_a_path(client, tmp_path, monkeypatch):
     (tmp_path / "a" / "b").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "a" / "b")
     csv = b"scenario,actor,issue,position,salience,capability\n"
-    res = client.post("/api/scenario/upload", params={"filename": "../../evil.csv"}, content=csv)
+    res = upload(client, "../../evil.csv", csv)
     assert res.status_code == 422
     assert "evil.csv" in res.json()["message"] and "../" not in res.json()["message"]
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b"]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from web_server import running_server
 
 from accord.report import report_html
 from accord.scenario import load, loads_yaml
-from web_server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -164,3 +164,43 @@ def test_the_report_opens_offline_and_renders_its_charts(browser, tmp_path):
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     context.close()
     assert [u for u in requested if not u.startswith(("file:", "data:", "blob:"))] == []
+
+
+def test_the_api_docs_render_offline(browser, server, tmp_path):
+    """/docs is Swagger UI from the installed package: it renders with every other host unreachable."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    foreign: list[str] = []
+
+    def only_the_server(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_server)
+    page = context.new_page()
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path[data-path='/api/run']")
+    assert page.locator(".opblock").count() >= 9
+    page.screenshot(path=str(tmp_path / "docs.png"), full_page=True)
+    context.close()
+    assert foreign == []
+
+
+def test_a_page_on_another_site_cannot_post_to_the_dashboard(browser, server):
+    """A forged cross-site POST as a hostile page sends it: a text/plain form, which needs no preflight.
+    (A no-cors fetch to loopback is not observable here; tests/test_web_hostile.py sends its headers.)"""
+    context = browser.new_context()
+    evil = "http://evil.test/"
+    context.route(evil, lambda route: route.fulfill(content_type="text/html", body=f"""
+        <form id=f method=post enctype=text/plain action="{server}/api/scenario/upload?filename=a.yaml">
+        <input name="name: forged&#10;x" value="y"></form>"""))
+    page = context.new_page()
+    page.goto(evil)
+    target = f"{server}/api/scenario/upload"
+    with page.expect_response(lambda res: res.url.startswith(target)) as posted:
+        page.evaluate("document.getElementById('f').submit()")
+    status, text = posted.value.status, posted.value.text()
+    context.close()
+    assert status == 403 and "cross-site" in text

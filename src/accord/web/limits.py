@@ -1,17 +1,42 @@
-"""Cap the size of every request body, whether or not the client sends a Content-Length.
+"""The server's limits per request, and the cap on every request body.
 
 A scenario is a few kilobytes; anything far larger is a mistake or an attack, and must be refused
-before it is buffered, parsed or written anywhere.
+before it is buffered, parsed or written anywhere. The body cap holds whether or not the client
+sends a Content-Length. The other limits bound what one request may cost once it is accepted:
+how long and how much memory its work may take in a worker process, and how many requests may
+wait for a worker (see ``pool.py``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.exceptions import HTTPException
 
 MAX_BODY = 2 * 1024 * 1024  # bytes
+MAX_DEPTH = 32  # nesting of a JSON body; a scenario needs about 10 (compare > variant > scenario > stances ...)
+MAX_INT_DIGITS = 30  # a seed or a count never needs more; Python refuses to parse past 4,300 anyway
+SEED_MAX = 2**63 - 1  # the range accord draws its own seeds from (models/base.py)
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one request may cost; `accord serve` options set them.
+
+    ``time_limit`` is wall-clock seconds of work in a worker (waiting for a free worker is not
+    counted); ``memory_limit`` is the address space of a worker process in MiB (RLIMIT_AS, so
+    it caps what the process can map, not only what it touches); ``queue`` is how many requests
+    may wait when every worker is busy before new ones are answered 503.
+    """
+
+    workers: int = 2
+    time_limit: float = 120.0
+    memory_limit: int = 2048
+    queue: int = 64
+    body: int = MAX_BODY
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
