@@ -15,12 +15,15 @@ import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable, ContextManager, Protocol, Sequence
 
 import numpy as np
 
 from ..models.base import Model
-from . import crossval
+from . import crossval, predictive
+from .distributions import Predictive
+from .montecarlo import NoiseSpec
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
@@ -45,6 +48,7 @@ class Forecasts:
     hi80: np.ndarray | None = None
     skipped: int = 0  # cases the model could not run
     reason: str = ""  # why, for the first of them
+    predictive: Predictive | None = None  # its predictive distribution per case (accord.analysis.predictive)
 
 
 def outcomes(cases: Sequence[Case]) -> np.ndarray:
@@ -96,31 +100,44 @@ def workers(jobs: int | None) -> ContextManager[Executor | None]:
     return ProcessPoolExecutor(jobs, mp_context=context)
 
 
-def _run_case(task: tuple[Model, Scenario, np.random.Generator]) -> tuple[float, tuple[float, float] | None, str]:
-    """One model on one case: (forecast, 80% bounds or None, why it could not run or "")."""
+CaseRun = tuple[float, tuple[float, float] | None, str, tuple[np.ndarray, np.ndarray] | None]
+
+
+def _run_case(task: tuple[Model, Scenario, np.random.Generator]) -> CaseRun:
+    """One model on one case: (forecast, 80% bounds or None, why it could not run or "", the branches
+    the run states or None)."""
     model, scenario, rng = task
     try:
-        table = model.run(scenario, rng).forecast
+        result = model.run(scenario, rng)
     except UnsupportedScenario as exc:
-        return np.nan, None, str(exc)
+        return np.nan, None, str(exc), None
+    table = result.forecast
     bounds = None
     if all(c in table.columns for c in INTERVAL_COLUMNS):
         bounds = float(table["lo80"].iloc[0]), float(table["hi80"].iloc[0])
-    return float(table["forecast"].iloc[0]), bounds, ""
+    return float(table["forecast"].iloc[0]), bounds, "", predictive.branches(result)
 
 
 def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
-              pool: Executor | None = None) -> Forecasts:
-    """One model over every case, batched where the model allows it, else case by case (on ``pool``)."""
-    return start_model(model, cases, rng, pool)()
+              pool: Executor | None = None, draws: int = 0) -> Forecasts:
+    """One model over every case, batched where the model allows it, else case by case (on ``pool``);
+    with ``draws``, also its predictive distribution (accord.analysis.predictive)."""
+    return start_model(model, cases, rng, pool, draws)()
 
 
 def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
-                pool: Executor | None = None) -> Callable[[], Forecasts]:
+                pool: Executor | None = None, draws: int = 0,
+                noise: NoiseSpec = NoiseSpec()) -> Callable[[], Forecasts]:
     """run_model in two steps: the batch part and the hand-over of the case-by-case runs to ``pool``
     now, their collection when the returned function is called (meanwhile this process is free,
-    e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model."""
+    e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model;
+    the distributions' draws come from a separate stream (predictive.draws_rng), so asking for them
+    changes no point forecast."""
     n = len(cases)
+    how = predictive.kind(model)
+    drng = predictive.draws_rng(rng)
+    width = draws if how == "static" else predictive.STOCHASTIC_DRAWS if how == "stochastic" else 0
+    samples = np.full((n, max(width, 1)), np.nan)
     forecast = np.full(n, np.nan)
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
     failures: list[str] = []
@@ -139,25 +156,65 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
                 forecast[idx] = np.asarray(model.forecast_batch(arrays, rng), dtype=float)
             except UnsupportedScenario:
                 single.extend(idx)  # find the offending cases one by one
+                continue
+            if draws and how == "static":
+                samples[idx] = predictive.static_draws(model, arrays, draws, noise, drng)
     tasks = [(model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)))]
-    if pool is None:
-        results = map(_run_case, tasks)
-    else:  # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
-        results = pool.map(_run_case, tasks, chunksize=max(1, len(tasks) // 64))
+    mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(tasks) // 64))
+    # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
+    results = mapper(_run_case, tasks)
+    stochastic = []
+    if draws and how == "stochastic":
+        dtasks = predictive.spawn_tasks(model, [cases[k].scenario for k in runnable], width, noise, drng)
+        stochastic = mapper(predictive.stochastic_case, dtasks)
 
     def finish() -> Forecasts:
         has_interval = False
-        for k, (value, bounds, failure) in zip(single, results):
+        stated: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for k, (value, bounds, failure, branch) in zip(single, results):
             if failure:
                 failures.append(failure)
                 continue
             forecast[k] = value
+            if branch is not None:
+                stated[k] = branch
             if bounds is not None:
                 has_interval = True
                 lo[k], hi[k] = bounds
+        for k, row in zip(runnable, stochastic):
+            samples[k] = row
         interval = (lo, hi) if has_interval else (None, None)
-        return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "")
+        dist = _distribution(model, cases, forecast, samples, stated, draws, noise, drng) if draws else None
+        return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "",
+                         predictive=dist)
     return finish
+
+
+def _distribution(model: Model, cases: Sequence[Case], forecast: np.ndarray, samples: np.ndarray,
+                  stated: dict[int, tuple[np.ndarray, np.ndarray]], draws: int, noise: NoiseSpec,
+                  drng: np.random.Generator) -> Predictive:
+    """The model's predictive distribution per case from its draws, its stated branches, or its forecast."""
+    lo, hi = scale(cases)
+    how = predictive.kind(model)
+    if how == "static":  # cases that fell out of the stacks: their draws one by one
+        for k in np.nonzero(np.isnan(samples).all(axis=1) & ~np.isnan(forecast))[0]:
+            samples[k] = predictive.static_draws(model, to_arrays(cases[k].scenario), draws, noise, drng)[0]
+    if how != "branches":
+        samples[np.isnan(forecast)] = np.nan
+        return Predictive.from_draws(samples, lo, hi)
+    values, weights = [], []
+    for k in range(len(cases)):
+        v, w = stated.get(k, (forecast[k:k + 1], np.ones(1)))
+        ok = ~np.isnan(v)
+        values.append(v[ok])
+        weights.append(w[ok] if not np.isnan(forecast[k]) else np.zeros(int(ok.sum())))
+    return Predictive.atoms(values, weights, lo, hi)
+
+
+def scale(cases: Sequence[Case]) -> tuple[np.ndarray, np.ndarray]:
+    """Each case's issue range (low, high)."""
+    return (np.array([c.scenario.issues[0].min for c in cases], dtype=float),
+            np.array([c.scenario.issues[0].max for c in cases], dtype=float))
 
 
 def stack(cases: Sequence[Case], index: Sequence[int]) -> list[tuple[list[int], ScenarioArrays]]:
