@@ -21,7 +21,8 @@ from typing import Callable, ContextManager, Protocol, Sequence
 import numpy as np
 
 from ..models.base import Model
-from . import crossval, predictive
+from ..models.registry import make_model
+from . import crossval, ensemble_fit, evaluation, predictive
 from .distributions import Predictive
 from .montecarlo import NoiseSpec
 from ..scenario.arrays import ScenarioArrays, to_arrays
@@ -82,8 +83,8 @@ def score(forecast: np.ndarray, outcome: np.ndarray, lo80: np.ndarray | None = N
 
 def midpoint(cases: Sequence[Case]) -> Forecasts:
     """The "always 50" baseline, generalised to the middle of each issue's scale."""
-    mids = [(c.scenario.issues[0].min + c.scenario.issues[0].max) / 2 for c in cases]
-    return Forecasts("always-50", np.array(mids, dtype=float))
+    mids = np.array([(c.scenario.issues[0].min + c.scenario.issues[0].max) / 2 for c in cases], dtype=float)
+    return Forecasts("always-50", mids, predictive=Predictive.point(mids, *scale(cases)))
 
 
 def workers(jobs: int | None) -> ContextManager[Executor | None]:
@@ -136,7 +137,8 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
     n = len(cases)
     how = predictive.kind(model)
     drng = predictive.draws_rng(rng)
-    width = draws if how == "static" else predictive.STOCHASTIC_DRAWS if how == "stochastic" else 0
+    capped = min(draws, predictive.MAX_DRAWS.get(model.name, draws))
+    width = capped if how == "static" else predictive.STOCHASTIC_DRAWS if how == "stochastic" else 0
     samples = np.full((n, max(width, 1)), np.nan)
     forecast = np.full(n, np.nan)
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
@@ -299,42 +301,103 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
     return out, weights
 
 
-def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
-             k: int = 10, jobs: int | None = None) -> tuple[list[dict], dict[str, dict[str, float]]]:
-    """Score every model, the always-50 baseline and the CV combinations: one row per predictor.
-
-    ``variants`` maps a label (e.g. a capability option) to the same cases read that way; with
-    several, each model runs on each and is named "model/label", and the combinations may mix them.
-    ``jobs`` worker processes share the case-by-case runs; the scores do not depend on it.
-    """
+def run_models(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
+               jobs: int | None = None, draws: int = 0) -> list[Forecasts]:
+    """Every model on every variant ("model/label" when there are several), then the always-50 baseline."""
     first = next(iter(variants.values()))
-    y = outcomes(first)
     base = []
     with workers(jobs) as pool:
-        started = [(m, label, start_model(m, cases, rng, pool)) for label, cases in variants.items() for m in models]
+        started = [(m, label, start_model(m, cases, rng, pool, draws)) for label, cases in variants.items()
+                   for m in models]
         for m, label, finish in started:
             f = finish()
             base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
     base.append(midpoint(first))
+    return base
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Rows of scores (one per predictor), CV weights, the detectable differences, and the predictors
+    themselves (forecasts and predictive distributions, for the tidy table of samples)."""
+
+    rows: list[dict]
+    weights: dict[str, dict[str, float]]
+    detectable: dict[str, float | None]
+    predictors: list[Forecasts]
+    ensemble_penalties: list[float | None]
+
+
+def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
+             k: int = 10, jobs: int | None = None, draws: int = predictive.DRAWS) -> tuple[list[dict], dict[str, dict[str, float]]]:
+    """Score every model, the always-50 baseline, the CV combinations and the distributional ensemble:
+    one row per predictor (see :func:`backtest_full`)."""
+    result = backtest_full(models, variants, rng, k, jobs, draws)
+    return result.rows, result.weights
+
+
+def backtest_full(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
+                  k: int = 10, jobs: int | None = None, draws: int = predictive.DRAWS) -> BacktestResult:
+    """Every model, the always-50 baseline, the CV combinations, the compromise model's conformal
+    distribution and the distributional ensemble, scored; each compared with the compromise model.
+
+    ``variants`` maps a label (e.g. a capability option) to the same cases read that way; with
+    several, each model runs on each and is named "model/label", and the combinations may mix them.
+    ``jobs`` worker processes share the case-by-case runs; the scores do not depend on it. ``draws``
+    Monte Carlo draws per case make each model's predictive distribution (0: point scores only,
+    no ensemble).
+    """
+    first = next(iter(variants.values()))
+    y = outcomes(first)
+    base = run_models(models, variants, rng, jobs, draws)
     combos, weights = combinations(base, first, k)
-    rows = []
-    for f, kind in [(f, "model") for f in base[:-1]] + [(base[-1], "baseline")] + [(c, "cv") for c in combos]:
-        row = {"model": f.model, "kind": kind, **score(f.forecast, y, f.lo80, f.hi80), "skipped": f.skipped}
+    kinds = [(f, "model") for f in base[:-1]] + [(base[-1], "baseline")] + [(c, "cv") for c in combos]
+    penalties: list[float | None] = []
+    if draws:
+        extra, weights["ensemble"], penalties = _distributional(base, first, k, rng)
+        kinds += [(f, "cv") for f in extra]
+    rows, per = [], []
+    for f, kind in kinds:
+        row = {"model": f.model, "kind": kind, **evaluation.score_row(f.forecast, f.predictive, y), "skipped": f.skipped}
+        if f.predictive is None:
+            row["coverage80"] = None if f.lo80 is None else score(f.forecast, y, f.lo80, f.hi80)["coverage80"]
+            if row["coverage80"] is None:
+                row.pop("coverage80")
         if f.reason:
             row["skip_reason"] = f.reason
-        if f.lo80 is None:
-            row.pop("coverage80")
         rows.append(row)
-    return rows, weights
+        per.append(evaluation.per_case(f.forecast, f.predictive, y))
+    names = [r["model"] for r in rows]
+    detectable: dict[str, float | None] = {}
+    if ensemble_fit.CONFORMAL in names:
+        detectable = evaluation.compare(rows, per, names.index(ensemble_fit.CONFORMAL), groups(first),
+                                        predictive.draws_rng(rng, predictive.BOOTSTRAP_STREAM))
+    return BacktestResult(rows, weights, detectable, [f for f, _ in kinds], penalties)
+
+
+def _distributional(base: list[Forecasts], cases: Sequence[Case], k: int,
+                    rng: np.random.Generator) -> tuple[list[Forecasts], dict[str, float], list[float | None]]:
+    """The compromise model's conformal distribution and the ensemble, both cross-validated by proposal."""
+    y, g = outcomes(cases), groups(cases)
+    lo, hi = scale(cases)
+    point = next((f.forecast for f in base if base_name(f.model) == "weighted-mean"), None)
+    if point is None:  # the reference is needed even when the compromise model was not asked for
+        point = run_model(make_model("weighted-mean"), cases, rng).forecast
+    dists = {f.model: f.predictive for f in base if f.predictive is not None and f.predictive.available.any()}
+    run = ensemble_fit.cross_validate(dists, point, cases, y, g, crossval.group_kfold(g, k), lo, hi)
+    return ([Forecasts(ensemble_fit.CONFORMAL, point, predictive=run.conformal),
+             Forecasts("ensemble", run.predictive.median(), predictive=run.predictive)],
+            run.mean_weights(), run.penalties())
 
 
 def run_record(file: str, digest: str, capability: str, k: int, seed: int, rows: list[dict],
-               weights: dict[str, dict[str, float]], skipped_rows: dict[str, int]) -> dict:
+               weights: dict[str, dict[str, float]], skipped_rows: dict[str, int],
+               detectable: dict[str, float | None] | None = None, draws: int = 0) -> dict:
     """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run store)."""
     from .. import __version__
 
     return {
         "kind": "backtest", "file": file, "sha256": digest, "capability": capability, "folds": k,
         "seed": seed, "accord_version": __version__, "rows_skipped": skipped_rows, "scores": rows,
-        "cv_weights": weights,
+        "cv_weights": weights, "draws": draws, "detectable_difference": detectable or {},
     }

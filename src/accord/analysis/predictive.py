@@ -36,7 +36,10 @@ from .montecarlo import NoiseSpec, perturb
 DRAWS = 64
 STOCHASTIC_DRAWS = 16
 PARAMETER_SETS: dict[str, tuple[dict[str, float], ...]] = {"nash": ({"kappa": 1.0}, {"kappa": 2.0})}
+# Batch paths that loop in Python per draw and issue (nash: one root finding each) get fewer draws.
+MAX_DRAWS = {"nash": 16}
 DRAW_STREAM = 7_919  # spawn key of the draws' random stream, apart from the point runs' children
+BOOTSTRAP_STREAM = 7_927
 
 
 def kind(model: Model) -> str:
@@ -48,10 +51,10 @@ def kind(model: Model) -> str:
     return "branches"
 
 
-def draws_rng(rng: np.random.Generator) -> np.random.Generator:
-    """A generator for the draws that leaves ``rng``'s own stream and children untouched."""
+def draws_rng(rng: np.random.Generator, stream: int = DRAW_STREAM) -> np.random.Generator:
+    """A generator for the draws (or the bootstrap) that leaves ``rng``'s own stream and children untouched."""
     seq = rng.bit_generator.seed_seq
-    return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, DRAW_STREAM)))
+    return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, stream)))
 
 
 def variants(model: Model) -> list[Model]:
@@ -66,6 +69,7 @@ def static_draws(model: Model, arrays: ScenarioArrays, draws: int, noise: NoiseS
                  rng: np.random.Generator) -> np.ndarray:
     """(issues, draws) forecasts of a batch model on perturbed copies of ``arrays``."""
     models = variants(model)
+    draws = min(draws, MAX_DRAWS.get(model.name, draws))
     sizes = [draws // len(models) + (k < draws % len(models)) for k in range(len(models))]
     parts = [m.forecast_batch(perturb(arrays, size, noise, rng), rng) for m, size in zip(models, sizes) if size]
     return np.concatenate([np.asarray(p, dtype=float).reshape(-1, arrays.n_issues) for p in parts], axis=0).T
@@ -82,13 +86,18 @@ def stochastic_case(task: tuple[Model, Scenario, int, NoiseSpec, np.random.Gener
         return np.full(draws, np.nan)
 
 
-def branches(result: Result) -> tuple[np.ndarray, np.ndarray] | None:
-    """Final positions and winning probabilities on a one-issue result, when the model states them."""
+def branches(result: Result, issue: str | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Final positions on ``issue`` (default: the only one) and winning probabilities, when the model
+    states them."""
     table = result.tables.get("win_probabilities")
     if table is None or not {"round", "actor", "probability"} <= set(table.columns) or table.empty:
         return None
     last = table[table["round"] == table["round"].max()]
     hist = result.history
+    if issue is not None:
+        hist = hist[hist["issue"] == issue]
+    if hist.empty:
+        return None
     final = hist[hist["round"] == hist["round"].max()].set_index("actor")["position"]
     keep = last["actor"].isin(final.index).to_numpy()
     if not keep.any():

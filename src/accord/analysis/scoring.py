@@ -119,7 +119,7 @@ def distribution_scores(p: Predictive, y: np.ndarray) -> dict[str, Any]:
     """Mean CRPS, log score, coverages and the PIT histogram over the cases with a forecast."""
     per = case_scores(p, y)
     out: dict[str, Any] = {k: _mean(v) for k, v in per.items()}
-    out["pit"] = [round(float(v), 4) for v in pit_histogram(p, y)]
+    out["pit"] = [round(float(v), 4) for v in pit_histogram(p, y)] if p.available.any() else None
     return out
 
 
