@@ -12,7 +12,7 @@ from accord.models import list_models, make_model
 from accord.models.base import TAGS
 from accord.testing import check_model
 
-EXPECTED = {"weighted-mean", "weighted-median", "nash", "status-quo", "eum", "smp", "exchange", "agents"}
+EXPECTED = {"weighted-mean", "weighted-median", "nash", "status-quo", "eum", "smp", "exchange", "agents", "ensemble"}
 
 
 def test_the_registry_holds_every_model_of_the_project():

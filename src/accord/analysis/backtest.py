@@ -22,12 +22,12 @@ import numpy as np
 
 from ..models.base import Model
 from ..models.registry import make_model
-from . import crossval, ensemble_fit, evaluation, predictive
-from .distributions import Predictive
-from .montecarlo import NoiseSpec
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
+from . import crossval, ensemble_fit, evaluation, predictive
+from .distributions import Predictive
+from .montecarlo import NoiseSpec
 
 INTERVAL_COLUMNS = ("lo80", "hi80")
 

@@ -47,7 +47,7 @@ class Predictive:
         return self.weights.sum(axis=1) > 0
 
     @classmethod
-    def from_draws(cls, draws: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> "Predictive":
+    def from_draws(cls, draws: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> Predictive:
         """Equal-weight atoms from draws (n, D); NaN draws carry no weight (all NaN: no forecast)."""
         draws = np.atleast_2d(np.asarray(draws, dtype=float))
         ok = ~np.isnan(draws)
@@ -57,13 +57,13 @@ class Predictive:
         return cls(values, weights, lo, hi)
 
     @classmethod
-    def point(cls, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> "Predictive":
+    def point(cls, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> Predictive:
         """A point mass per case at x (NaN: no forecast)."""
         return cls.from_draws(np.asarray(x, dtype=float)[:, None], lo, hi)
 
     @classmethod
     def atoms(cls, values: Sequence[np.ndarray], weights: Sequence[np.ndarray], lo: np.ndarray,
-              hi: np.ndarray) -> "Predictive":
+              hi: np.ndarray) -> Predictive:
         """Ragged atoms per case (e.g. a simulator's branches), padded to one width with zero weights."""
         width = max([len(v) for v in values] + [1])
         vals, ws = np.tile(lo[:, None], (1, width)).astype(float), np.zeros((len(values), width))
@@ -74,7 +74,7 @@ class Predictive:
                 ws[i, :len(v)] = w / w.sum()
         return cls(vals, ws, lo, hi)
 
-    def take(self, index: np.ndarray) -> "Predictive":
+    def take(self, index: np.ndarray) -> Predictive:
         return Predictive(self.values[index], self.weights[index], self.lo[index], self.hi[index])
 
     def sorted(self) -> tuple[np.ndarray, np.ndarray]:

@@ -35,7 +35,7 @@ from scipy.optimize import minimize
 from ..scenario.arrays import ScenarioArrays
 from ..scenario.schema import Scenario
 from . import crossval
-from .distributions import TOL, Predictive, mixture
+from .distributions import TOL, Predictive
 
 FEATURES = ("cod", "unanimity", "log_actors", "spread", "has_reference")
 AGENDA_ACTORS = ("com", "ep")
@@ -106,7 +106,7 @@ class Moments:
     b: np.ndarray
     mask: np.ndarray
 
-    def take(self, index: np.ndarray) -> "Moments":
+    def take(self, index: np.ndarray) -> Moments:
         return Moments(self.a[index], self.b[index], self.mask[index])
 
 

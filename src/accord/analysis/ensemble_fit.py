@@ -100,5 +100,5 @@ def fit_all(models: dict[str, Predictive], point: np.ndarray, cases: Sequence[An
         "alpha": gate.alpha.round(6).tolist(), "beta": gate.beta.round(6).tolist(),
         "center": gate.center.round(6).tolist(), "scale": gate.scale.round(6).tolist(),
         "penalty": gate.penalty, "residuals": np.sort(residuals[~np.isnan(residuals)]).round(6).tolist(),
-        "cases": n, "proposals": int(len(set(groups.astype(str)))),
+        "cases": n, "proposals": len(set(groups.astype(str))),
     }

@@ -86,9 +86,10 @@ def pit_histogram(p: Predictive, y: np.ndarray, bins: int = PIT_BINS) -> np.ndar
     a, b = below[ok][:, None], upto[ok][:, None]
     u = np.linspace(0, 1, bins + 1)[None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        spread = np.where(u <= a, 0.0, np.where(u >= b, 1.0, (u - a) / (b - a)))
+        spread = np.where(u >= b, 1.0, np.where(u <= a, 0.0, (u - a) / (b - a)))
     if not ok.any():
         return np.full(bins, np.nan)
+    spread[:, 0], spread[:, -1] = 0.0, 1.0  # a PIT of exactly 0 (or 1) belongs to the first (last) bin
     return np.diff(spread.mean(axis=0))
 
 

@@ -127,7 +127,7 @@ def _print_table(file: str, capability: str, n: int, skipped: str, rows: list[di
 
 def _bars(pit: list[float]) -> str:
     top = max(max(pit), 1e-12)
-    return "".join(BARS[int(round(v / top * (len(BARS) - 1)))] for v in pit)
+    return "".join(BARS[round(v / top * (len(BARS) - 1))] for v in pit)
 
 
 def _diff(d: dict | None) -> str:
