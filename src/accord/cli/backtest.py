@@ -56,8 +56,10 @@ def backtest(
     samples: Annotated[Optional[Path], typer.Option(help="Write every predictor's predictive distribution as a tidy CSV (model, issue, proposal, atom, value, weight).")] = None,
     jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
 ) -> None:
-    """Score models on real decisions: point errors, CRPS, log score, interval coverage, PIT, and each
-    model's paired bootstrap difference to the compromise model."""
+    """Score models on real decisions: point errors, CRPS, log score, coverage, PIT, bootstrap differences.
+
+    Each model's predictive distribution (see docs/backtest.md) is scored beside its point forecast, and
+    compared with the compromise model's by a paired bootstrap that resamples proposals."""
     if folds < 2:
         raise ParameterError(f"--folds must be at least 2 (got {folds}); allowed: an integer >= 2")
     if draws < 0:
