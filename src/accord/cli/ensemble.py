@@ -25,7 +25,7 @@ from .backtest import default_models
 @fail_on_errors
 def ensemble_fit(
     file: Annotated[str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")],
-    out: Annotated[Path, typer.Option(help="Where to write the weights (JSON), e.g. for `--param weights=FILE`.")],
+    out: Annotated[Path, typer.Option(help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param weights=FILE`.")],
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Component model (repeatable); default: every registered model not itself fitted.")] = None,
     capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")] = "equal",
     seed: Annotated[int, typer.Option(help="Seed (stochastic models, input noise).")] = 0,
@@ -34,7 +34,7 @@ def ensemble_fit(
 ) -> None:
     """Fit the ensemble's gate on every issue of FILE (penalty chosen by CV grouped by proposal) and write it.
 
-    The `ensemble` model reads the result with `--param weights=FILE`; the shipped weights come from
+    The `ensemble` model reads the result with `accord run ... --param weights=FILE`; the shipped weights come from
     this command on the DEU III development split."""
     if draws < 1:
         raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
