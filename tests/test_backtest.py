@@ -127,7 +127,15 @@ def test_cv_combinations_are_scored_out_of_sample_with_calibrated_bands():
         assert by[name]["n"] == 237
         assert 0.75 <= by[name]["coverage80"] <= 0.85
         assert sum(weights[name].values()) == pytest.approx(1, abs=0.01)
-    assert "coverage80" not in by["weighted-mean"]
+    # Since models give distributions, a model's coverage80 is its own 80% interval's: input noise
+    # alone is far too narrow (before, the key was absent; it still is without draws).
+    assert by["weighted-mean"]["coverage80"] < 0.2
+    conformal = by["weighted-mean+conformal"]
+    assert 0.75 <= conformal["coverage80"] <= 0.85 and conformal["mae"] == by["weighted-mean"]["mae"]
+    assert {"crps", "log_score", "coverage50", "coverage95", "pit", "vs_reference"} <= set(by["ensemble"])
+    point_only = {r["model"]: r for r in backtest(models, {"equal": data.cases}, np.random.default_rng(0), k=10,
+                                                   draws=0)[0]}
+    assert "coverage80" not in point_only["weighted-mean"] and "ensemble" not in point_only
 
 
 def write(tmp_path, text: str):
@@ -180,8 +188,15 @@ def test_cli_json_lists_every_model_with_scores(tmp_path):
     assert round(by["weighted-mean"]["mae"], 2) == 22.49 and by["weighted-mean"]["n"] == 237
     assert round(by["always-50"]["mae"], 2) == 26.69
     assert "coverage80" in by["cv-stack"]
+    for name in ("weighted-mean", "nash", "weighted-mean+conformal", "ensemble"):
+        assert {"medae", "within5", "crps", "log_score", "coverage50", "coverage80", "coverage95", "pit"} <= set(by[name])
+        assert len(by[name]["pit"]) == 10 and sum(by[name]["pit"]) == pytest.approx(1, abs=1e-3)
+    vs = by["ensemble"]["vs_reference"]
+    assert {"mae", "crps", "log_score"} <= set(vs) and vs["crps"]["lo"] <= vs["crps"]["diff"] <= vs["crps"]["hi"]
+    assert vs["mae"]["mde"] > 0 and "vs_reference" not in by["weighted-mean+conformal"]
     record = json.loads((tmp_path / "r.json").read_text())
     assert record["scores"] == rows and record["rows_skipped"] == {"no outcome": 4, "no salience": 0}
+    assert set(record["detectable_difference"]) == {"mae", "crps", "log_score"} and "ensemble" in record["cv_weights"]
 
 
 def test_cli_bad_file_is_one_line_and_exit_2(tmp_path):

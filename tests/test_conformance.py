@@ -27,7 +27,7 @@ from accord.testing import (
     parametrize_with_checks,
 )
 
-PROJECT_MODELS = {"weighted-mean", "weighted-median", "nash", "status-quo", "eum", "smp", "exchange", "agents"}
+PROJECT_MODELS = {"weighted-mean", "weighted-median", "nash", "status-quo", "eum", "smp", "exchange", "agents", "ensemble"}
 
 # Known failures, strict: when the fix lands the test passes, strict xfail fails it, and the mark goes.
 EXPECTED_FAILURES = {

@@ -15,15 +15,19 @@ import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable, ContextManager, Protocol, Sequence
 
 import numpy as np
 
 from ..models.base import Model
-from . import crossval
+from ..models.registry import make_model
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
+from . import crossval, ensemble_fit, evaluation, predictive
+from .distributions import Predictive
+from .montecarlo import NoiseSpec
 
 INTERVAL_COLUMNS = ("lo80", "hi80")
 
@@ -45,6 +49,7 @@ class Forecasts:
     hi80: np.ndarray | None = None
     skipped: int = 0  # cases the model could not run
     reason: str = ""  # why, for the first of them
+    predictive: Predictive | None = None  # its predictive distribution per case (accord.analysis.predictive)
 
 
 def outcomes(cases: Sequence[Case]) -> np.ndarray:
@@ -78,8 +83,8 @@ def score(forecast: np.ndarray, outcome: np.ndarray, lo80: np.ndarray | None = N
 
 def midpoint(cases: Sequence[Case]) -> Forecasts:
     """The "always 50" baseline, generalised to the middle of each issue's scale."""
-    mids = [(c.scenario.issues[0].min + c.scenario.issues[0].max) / 2 for c in cases]
-    return Forecasts("always-50", np.array(mids, dtype=float))
+    mids = np.array([(c.scenario.issues[0].min + c.scenario.issues[0].max) / 2 for c in cases], dtype=float)
+    return Forecasts("always-50", mids, predictive=Predictive.point(mids, *scale(cases)))
 
 
 def workers(jobs: int | None) -> ContextManager[Executor | None]:
@@ -96,31 +101,45 @@ def workers(jobs: int | None) -> ContextManager[Executor | None]:
     return ProcessPoolExecutor(jobs, mp_context=context)
 
 
-def _run_case(task: tuple[Model, Scenario, np.random.Generator]) -> tuple[float, tuple[float, float] | None, str]:
-    """One model on one case: (forecast, 80% bounds or None, why it could not run or "")."""
+CaseRun = tuple[float, tuple[float, float] | None, str, tuple[np.ndarray, np.ndarray] | None]
+
+
+def _run_case(task: tuple[Model, Scenario, np.random.Generator]) -> CaseRun:
+    """One model on one case: (forecast, 80% bounds or None, why it could not run or "", the branches
+    the run states or None)."""
     model, scenario, rng = task
     try:
-        table = model.run(scenario, rng).forecast
+        result = model.run(scenario, rng)
     except UnsupportedScenario as exc:
-        return np.nan, None, str(exc)
+        return np.nan, None, str(exc), None
+    table = result.forecast
     bounds = None
     if all(c in table.columns for c in INTERVAL_COLUMNS):
         bounds = float(table["lo80"].iloc[0]), float(table["hi80"].iloc[0])
-    return float(table["forecast"].iloc[0]), bounds, ""
+    return float(table["forecast"].iloc[0]), bounds, "", predictive.branches(result)
 
 
 def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
-              pool: Executor | None = None) -> Forecasts:
-    """One model over every case, batched where the model allows it, else case by case (on ``pool``)."""
-    return start_model(model, cases, rng, pool)()
+              pool: Executor | None = None, draws: int = 0) -> Forecasts:
+    """One model over every case, batched where the model allows it, else case by case (on ``pool``);
+    with ``draws``, also its predictive distribution (accord.analysis.predictive)."""
+    return start_model(model, cases, rng, pool, draws)()
 
 
 def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
-                pool: Executor | None = None) -> Callable[[], Forecasts]:
+                pool: Executor | None = None, draws: int = 0,
+                noise: NoiseSpec = NoiseSpec()) -> Callable[[], Forecasts]:
     """run_model in two steps: the batch part and the hand-over of the case-by-case runs to ``pool``
     now, their collection when the returned function is called (meanwhile this process is free,
-    e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model."""
+    e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model;
+    the distributions' draws come from a separate stream (predictive.draws_rng), so asking for them
+    changes no point forecast."""
     n = len(cases)
+    how = predictive.kind(model)
+    drng = predictive.draws_rng(rng)
+    capped = min(draws, predictive.MAX_DRAWS.get(model.name, draws))
+    width = capped if how == "static" else predictive.STOCHASTIC_DRAWS if how == "stochastic" else 0
+    samples = np.full((n, max(width, 1)), np.nan)
     forecast = np.full(n, np.nan)
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
     failures: list[str] = []
@@ -139,25 +158,65 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
                 forecast[idx] = np.asarray(model.forecast_batch(arrays, rng), dtype=float)
             except UnsupportedScenario:
                 single.extend(idx)  # find the offending cases one by one
+                continue
+            if draws and how == "static":
+                samples[idx] = predictive.static_draws(model, arrays, draws, noise, drng)
     tasks = [(model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)))]
-    if pool is None:
-        results = map(_run_case, tasks)
-    else:  # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
-        results = pool.map(_run_case, tasks, chunksize=max(1, len(tasks) // 64))
+    mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(tasks) // 64))
+    # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
+    results = mapper(_run_case, tasks)
+    stochastic = []
+    if draws and how == "stochastic":
+        dtasks = predictive.spawn_tasks(model, [cases[k].scenario for k in runnable], width, noise, drng)
+        stochastic = mapper(predictive.stochastic_case, dtasks)
 
     def finish() -> Forecasts:
         has_interval = False
-        for k, (value, bounds, failure) in zip(single, results):
+        stated: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for k, (value, bounds, failure, branch) in zip(single, results):
             if failure:
                 failures.append(failure)
                 continue
             forecast[k] = value
+            if branch is not None:
+                stated[k] = branch
             if bounds is not None:
                 has_interval = True
                 lo[k], hi[k] = bounds
+        for k, row in zip(runnable, stochastic):
+            samples[k] = row
         interval = (lo, hi) if has_interval else (None, None)
-        return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "")
+        dist = _distribution(model, cases, forecast, samples, stated, draws, noise, drng) if draws else None
+        return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "",
+                         predictive=dist)
     return finish
+
+
+def _distribution(model: Model, cases: Sequence[Case], forecast: np.ndarray, samples: np.ndarray,
+                  stated: dict[int, tuple[np.ndarray, np.ndarray]], draws: int, noise: NoiseSpec,
+                  drng: np.random.Generator) -> Predictive:
+    """The model's predictive distribution per case from its draws, its stated branches, or its forecast."""
+    lo, hi = scale(cases)
+    how = predictive.kind(model)
+    if how == "static":  # cases that fell out of the stacks: their draws one by one
+        for k in np.nonzero(np.isnan(samples).all(axis=1) & ~np.isnan(forecast))[0]:
+            samples[k] = predictive.static_draws(model, to_arrays(cases[k].scenario), draws, noise, drng)[0]
+    if how != "branches":
+        samples[np.isnan(forecast)] = np.nan
+        return Predictive.from_draws(samples, lo, hi)
+    values, weights = [], []
+    for k in range(len(cases)):
+        v, w = stated.get(k, (forecast[k:k + 1], np.ones(1)))
+        ok = ~np.isnan(v)
+        values.append(v[ok])
+        weights.append(w[ok] if not np.isnan(forecast[k]) else np.zeros(int(ok.sum())))
+    return Predictive.atoms(values, weights, lo, hi)
+
+
+def scale(cases: Sequence[Case]) -> tuple[np.ndarray, np.ndarray]:
+    """Each case's issue range (low, high)."""
+    return (np.array([c.scenario.issues[0].min for c in cases], dtype=float),
+            np.array([c.scenario.issues[0].max for c in cases], dtype=float))
 
 
 def stack(cases: Sequence[Case], index: Sequence[int]) -> list[tuple[list[int], ScenarioArrays]]:
@@ -242,42 +301,103 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
     return out, weights
 
 
-def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
-             k: int = 10, jobs: int | None = None) -> tuple[list[dict], dict[str, dict[str, float]]]:
-    """Score every model, the always-50 baseline and the CV combinations: one row per predictor.
-
-    ``variants`` maps a label (e.g. a capability option) to the same cases read that way; with
-    several, each model runs on each and is named "model/label", and the combinations may mix them.
-    ``jobs`` worker processes share the case-by-case runs; the scores do not depend on it.
-    """
+def run_models(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
+               jobs: int | None = None, draws: int = 0) -> list[Forecasts]:
+    """Every model on every variant ("model/label" when there are several), then the always-50 baseline."""
     first = next(iter(variants.values()))
-    y = outcomes(first)
     base = []
     with workers(jobs) as pool:
-        started = [(m, label, start_model(m, cases, rng, pool)) for label, cases in variants.items() for m in models]
+        started = [(m, label, start_model(m, cases, rng, pool, draws)) for label, cases in variants.items()
+                   for m in models]
         for m, label, finish in started:
             f = finish()
             base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
     base.append(midpoint(first))
+    return base
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Rows of scores (one per predictor), CV weights, the detectable differences, and the predictors
+    themselves (forecasts and predictive distributions, for the tidy table of samples)."""
+
+    rows: list[dict]
+    weights: dict[str, dict[str, float]]
+    detectable: dict[str, float | None]
+    predictors: list[Forecasts]
+    ensemble_penalties: list[float | None]
+
+
+def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
+             k: int = 10, jobs: int | None = None, draws: int = predictive.DRAWS) -> tuple[list[dict], dict[str, dict[str, float]]]:
+    """Score every model, the always-50 baseline, the CV combinations and the distributional ensemble:
+    one row per predictor (see :func:`backtest_full`)."""
+    result = backtest_full(models, variants, rng, k, jobs, draws)
+    return result.rows, result.weights
+
+
+def backtest_full(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
+                  k: int = 10, jobs: int | None = None, draws: int = predictive.DRAWS) -> BacktestResult:
+    """Every model, the always-50 baseline, the CV combinations, the compromise model's conformal
+    distribution and the distributional ensemble, scored; each compared with the compromise model.
+
+    ``variants`` maps a label (e.g. a capability option) to the same cases read that way; with
+    several, each model runs on each and is named "model/label", and the combinations may mix them.
+    ``jobs`` worker processes share the case-by-case runs; the scores do not depend on it. ``draws``
+    Monte Carlo draws per case make each model's predictive distribution (0: point scores only,
+    no ensemble).
+    """
+    first = next(iter(variants.values()))
+    y = outcomes(first)
+    base = run_models(models, variants, rng, jobs, draws)
     combos, weights = combinations(base, first, k)
-    rows = []
-    for f, kind in [(f, "model") for f in base[:-1]] + [(base[-1], "baseline")] + [(c, "cv") for c in combos]:
-        row = {"model": f.model, "kind": kind, **score(f.forecast, y, f.lo80, f.hi80), "skipped": f.skipped}
+    kinds = [(f, "model") for f in base[:-1]] + [(base[-1], "baseline")] + [(c, "cv") for c in combos]
+    penalties: list[float | None] = []
+    if draws:
+        extra, weights["ensemble"], penalties = _distributional(base, first, k, rng)
+        kinds += [(f, "cv") for f in extra]
+    rows, per = [], []
+    for f, kind in kinds:
+        row = {"model": f.model, "kind": kind, **evaluation.score_row(f.forecast, f.predictive, y), "skipped": f.skipped}
+        if f.predictive is None:
+            row["coverage80"] = None if f.lo80 is None else score(f.forecast, y, f.lo80, f.hi80)["coverage80"]
+            if row["coverage80"] is None:
+                row.pop("coverage80")
         if f.reason:
             row["skip_reason"] = f.reason
-        if f.lo80 is None:
-            row.pop("coverage80")
         rows.append(row)
-    return rows, weights
+        per.append(evaluation.per_case(f.forecast, f.predictive, y))
+    names = [r["model"] for r in rows]
+    detectable: dict[str, float | None] = {}
+    if ensemble_fit.CONFORMAL in names:
+        detectable = evaluation.compare(rows, per, names.index(ensemble_fit.CONFORMAL), groups(first),
+                                        predictive.draws_rng(rng, predictive.BOOTSTRAP_STREAM))
+    return BacktestResult(rows, weights, detectable, [f for f, _ in kinds], penalties)
+
+
+def _distributional(base: list[Forecasts], cases: Sequence[Case], k: int,
+                    rng: np.random.Generator) -> tuple[list[Forecasts], dict[str, float], list[float | None]]:
+    """The compromise model's conformal distribution and the ensemble, both cross-validated by proposal."""
+    y, g = outcomes(cases), groups(cases)
+    lo, hi = scale(cases)
+    point = next((f.forecast for f in base if base_name(f.model) == "weighted-mean"), None)
+    if point is None:  # the reference is needed even when the compromise model was not asked for
+        point = run_model(make_model("weighted-mean"), cases, rng).forecast
+    dists = {f.model: f.predictive for f in base if f.predictive is not None and f.predictive.available.any()}
+    run = ensemble_fit.cross_validate(dists, point, cases, y, g, crossval.group_kfold(g, k), lo, hi)
+    return ([Forecasts(ensemble_fit.CONFORMAL, point, predictive=run.conformal),
+             Forecasts("ensemble", run.predictive.median(), predictive=run.predictive)],
+            run.mean_weights(), run.penalties())
 
 
 def run_record(file: str, digest: str, capability: str, k: int, seed: int, rows: list[dict],
-               weights: dict[str, dict[str, float]], skipped_rows: dict[str, int]) -> dict:
+               weights: dict[str, dict[str, float]], skipped_rows: dict[str, int],
+               detectable: dict[str, float | None] | None = None, draws: int = 0) -> dict:
     """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run store)."""
     from .. import __version__
 
     return {
         "kind": "backtest", "file": file, "sha256": digest, "capability": capability, "folds": k,
         "seed": seed, "accord_version": __version__, "rows_skipped": skipped_rows, "scores": rows,
-        "cv_weights": weights,
+        "cv_weights": weights, "draws": draws, "detectable_difference": detectable or {},
     }

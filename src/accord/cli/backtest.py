@@ -9,23 +9,32 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import numpy as np
+import pandas as pd
 import typer
 from rich.table import Table
 
-from ..analysis.backtest import backtest as run_backtest
-from ..analysis.backtest import run_record
-from ..files import atomic_write_text
+from ..analysis.backtest import backtest_full, groups, run_record
+from ..analysis.predictive import DRAWS
+from ..files import atomic_write, atomic_write_text
 from ..models import list_models, make_model
 from ..models.base import Model
 from ..scenario.deu import CAPABILITIES, read_deu
 from ..scenario.errors import AccordError, ParameterError
 from .app import app, console, err_console, fail_on_errors
 
+BARS = " ▁▂▃▄▅▆▇█"
+
 
 def default_models() -> tuple[list[Model], dict[str, str]]:
-    """Every registered model that builds with its default parameters; the others with the reason."""
+    """Every registered model that builds with its default parameters; the others with the reason.
+
+    Models fitted on data (tag ``fitted``, the shipped ensemble) are left out: the backtest fits its
+    own ensemble out of sample, and the shipped one has seen the development split."""
     models, left_out = [], {}
-    for name in list_models():
+    for name, cls in list_models().items():
+        if "fitted" in cls.tags:
+            left_out[name] = "fitted on data; the backtest cross-validates its own (row 'ensemble')"
+            continue
         try:
             models.append(make_model(name))
         except AccordError as exc:
@@ -40,14 +49,21 @@ def backtest(
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
     capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ", or all (every model under each; the CV combinations mix them).")] = "equal",
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
-    seed: Annotated[int, typer.Option(help="Seed of the random generator (stochastic models).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the random generator (stochastic models, input noise, bootstrap).")] = 0,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the models' predictive distributions (0: point scores only, no ensemble).")] = DRAWS,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     out: Annotated[Optional[Path], typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,
+    samples: Annotated[Optional[Path], typer.Option(help="Write every predictor's predictive distribution as a tidy CSV (model, issue, proposal, atom, value, weight).")] = None,
     jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
 ) -> None:
-    """Score models on real decisions: MAE, RMSE, share within 10 points, 80% interval coverage."""
+    """Score models on real decisions: point errors, CRPS, log score, coverage, PIT, bootstrap differences.
+
+    Each model's predictive distribution (see docs/backtest.md) is scored beside its point forecast, and
+    compared with the compromise model's by a paired bootstrap that resamples proposals."""
     if folds < 2:
         raise ParameterError(f"--folds must be at least 2 (got {folds}); allowed: an integer >= 2")
+    if draws < 0:
+        raise ParameterError(f"--draws must be at least 0 (got {draws}); allowed: 0, 1, 2, ...")
     options = list(CAPABILITIES) if capability == "all" else [capability]
     variants = {c: read_deu(file, c) for c in options}
     data = variants[options[0]]
@@ -57,26 +73,33 @@ def backtest(
         models, left_out = [make_model(m) for m in model], {}
     else:
         models, left_out = default_models()
-    rows, weights = run_backtest(models, {c: d.cases for c, d in variants.items()}, np.random.default_rng(seed), folds,
-                                  os.cpu_count() if jobs is None else jobs)
+    result = backtest_full(models, {c: d.cases for c, d in variants.items()}, np.random.default_rng(seed), folds,
+                           os.cpu_count() if jobs is None else jobs, draws)
+    rows, weights = result.rows, result.weights
     if out is not None:
         digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
-        record = run_record(file, digest, capability, folds, seed, rows, weights, data.skipped)
+        record = run_record(file, digest, capability, folds, seed, rows, weights, data.skipped, result.detectable, draws)
         atomic_write_text(out, json.dumps(record, indent=2))
+    if samples is not None:
+        issues, proposals = [c.issue for c in data.cases], groups(data.cases)
+        frame = pd.concat([f.predictive.to_frame(f.model, issues, proposals) for f in result.predictors
+                           if f.predictive is not None], ignore_index=True)
+        atomic_write(samples, lambda tmp: frame.to_csv(tmp, index=False))
     skipped = ", ".join(f"{n} {why}" for why, n in data.skipped.items())
     if as_json:
         print(json.dumps(rows, indent=2))
         err_console.print(f"{len(data.cases)} issues scored; rows skipped: {skipped}", highlight=False)
         return
-    table = Table(title=f"Backtest of {file} ({capability} capability): {len(data.cases)} issues; "
-                        f"rows skipped: {skipped}", title_justify="left")
-    for col in ("model", "n", "MAE", "RMSE", "within 10", "80% coverage", "skipped"):
-        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
+    _print_table(file, capability, len(data.cases), skipped, rows)
+    det = result.detectable
+    if det:
+        console.print("Differences are to the compromise model (weighted mean; its conformal distribution for CRPS), "
+                      "paired by issue, 95% bootstrap intervals resampling proposals; negative = better. "
+                      "Smallest difference this data can detect (5% two-sided, 80% power; median over models): "
+                      + ", ".join(f"{m} {v:.2f}" for m, v in det.items() if v is not None), highlight=False)
     for r in rows:
-        cov = r.get("coverage80")
-        table.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["rmse"]), _pct(r["within10"]),
-                      "" if cov is None else _pct(cov), str(r["skipped"] or ""))
-    console.print(table)
+        if r.get("pit"):
+            console.print(f"[dim]PIT {r['model']:<26}|{_bars(r['pit'])}|[/]", highlight=False)
     for name, w in weights.items():
         console.print(f"[dim]{name} mean weights over folds: "
                       + ", ".join(f"{m} {v:.2f}" for m, v in w.items()) + "[/]", highlight=False)
@@ -88,9 +111,34 @@ def backtest(
         console.print(f"[dim]{name}: not run ({why})[/]", highlight=False)
 
 
+def _print_table(file: str, capability: str, n: int, skipped: str, rows: list[dict]) -> None:
+    table = Table(title=f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}",
+                  title_justify="left")
+    columns = ("model", "n", "MAE", "MedAE", "≤5", "≤10", "CRPS", "log", "50%", "80%", "95%", "ΔMAE [95% CI]",
+               "ΔCRPS [95% CI]", "skipped")
+    for col in columns:
+        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
+    for r in rows:
+        vs = r.get("vs_reference", {})
+        table.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["medae"]), _pct(r["within5"]),
+                      _pct(r["within10"]), _num(r.get("crps")), _num(r.get("log_score")), _pct(r.get("coverage50")),
+                      _pct(r.get("coverage80")), _pct(r.get("coverage95")), _diff(vs.get("mae")), _diff(vs.get("crps")),
+                      str(r["skipped"] or ""))
+    console.print(table)
+
+
+def _bars(pit: list[float]) -> str:
+    top = max(max(pit), 1e-12)
+    return "".join(BARS[round(v / top * (len(BARS) - 1))] for v in pit)
+
+
+def _diff(d: dict | None) -> str:
+    return "" if d is None else f"{d['diff']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}]"
+
+
 def _num(v: float | None) -> str:
     return "" if v is None else f"{v:.2f}"
 
 
 def _pct(v: float | None) -> str:
-    return "" if v is None else f"{100 * v:.1f}%"
+    return "" if v is None else f"{100 * v:.0f}%"

@@ -31,6 +31,7 @@ TAGS = {
     "needs-status-quo": "every issue must have a status quo",
     "batch": "has a vectorised forecast_batch path for Monte Carlo",
     "agents": "simulates negotiating parties with channels and events",
+    "fitted": "combines other models with weights fitted on past outcomes (shipped as data)",
 }
 
 HISTORY_COLUMNS = ["round", "actor", "issue", "position"]

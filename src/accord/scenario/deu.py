@@ -138,8 +138,16 @@ class _Rows:
                           source=self.source(regime)) for a in stances],
             issues=[Issue(id=issue, status_quo=status_quo, source="DEU reference point (rp)")],
             stances={a: {issue: st} for a, st in stances.items()},
+            models=self.features(row),
         )
         return DeuCase(scenario=scenario, outcome=outcome, proposal=proposal, issue=issue), regime
+
+    def features(self, row: list[str]) -> dict[str, dict[str, dict[str, str]]]:
+        """Procedure (``proc``: COD/CNS) and Council voting rule (``counvte``: QMV/Unan), known before
+        the decision, for the distributional ensemble (accord.analysis.ensemble) to read."""
+        known = {key: _cell(row, self.col[name]) for key, name in (("procedure", "proc"), ("voting_rule", "counvte"))
+                 if name in self.col and _cell(row, self.col[name])}
+        return {"ensemble": {"features": known}} if known else {}
 
     def issue_id(self, row: list[str], r: int, proposal: str) -> str:
         for name in ("isnr", "isnrnmc"):

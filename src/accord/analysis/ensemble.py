@@ -1,0 +1,278 @@
+"""A distributional ensemble: a mixture of predictive distributions with feature-dependent weights.
+
+Components, per issue: every model's predictive distribution, the conformal predictive
+distribution of the compromise model, point masses at the issue's structural locations (the
+reference point, the positions of named agenda actors, DEU's Commission and Parliament, and of the
+two largest camps, actors sharing a position ranked by summed capability x salience) and a discrete
+uniform over the scale (21 points, every 5% of the range), which keeps every outcome possible.
+Outcomes of EU legislation are lumpy (many at the reference point, the Commission's proposal or
+one camp's position: Thomson et al. 2006, ch. 1), which a unimodal forecast cannot express and a
+mixture can.
+
+Weights: a multinomial logit (softmax) of what is known before the decision, w_k(x) ∝
+exp(a_k + b_k·x), over the components available on the issue (a missing reference point or a
+model that could not run gets no weight), the mixture-of-experts gating of Jacobs et al. (1991,
+Neural Computation 3:79). Features (standardised on the training cases; unknown = training mean):
+procedure COD (1) or CNS (0), unanimity (1) or QMV (0), log number of actors, capability x
+salience weighted spread of positions (share of the range), and whether the reference point is
+known. a and b minimise the mean CRPS over the training cases plus lam·|b|² (ridge). The mixture's
+CRPS is exact and quadratic in the weights, w·A - w'Bw/2 with A_k = E|X_k - y| and B_kl =
+E|X_k - X_l| (Gneiting & Raftery 2007, eq. 21), so fitting needs only A and B per case; the CRPS
+of a mixture is convex in its weights (E|X - X'| is a negative-definite kernel), and L-BFGS from
+zero is deterministic. lam is chosen by an inner cross-validation grouped by proposal among
+``PENALTIES`` (``None`` = constant weights, no features); on a tie within 1e-9 of the score the
+more regularised choice wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy.optimize import minimize
+
+from ..scenario.arrays import ScenarioArrays
+from ..scenario.schema import Scenario
+from . import crossval
+from .distributions import TOL, Predictive
+
+FEATURES = ("cod", "unanimity", "log_actors", "spread", "has_reference")
+AGENDA_ACTORS = ("com", "ep")
+ANCHORS = ("reference", *(f"actor:{a}" for a in AGENDA_ACTORS), "camp1", "camp2", "uniform")
+UNIFORM_POINTS = 21
+PENALTIES: tuple[float | None, ...] = (None, 1.0)
+ALPHA_PENALTY = 1e-3  # pins the softmax's free shift; small enough not to matter otherwise
+INNER_FOLDS = 4
+
+
+def camps(position: np.ndarray, weight: np.ndarray, span: float, top: int = 2) -> list[float]:
+    """Positions of the ``top`` largest camps: actors within 1e-9 of the range of one position.
+
+    Ranked by summed weight, ties (within 1e-9 of the total) to the lower position.
+    """
+    ok = ~np.isnan(position)
+    pos, w = position[ok], weight[ok]
+    order = np.argsort(pos, kind="stable")
+    pos, w = pos[order], w[order]
+    starts = np.r_[True, np.diff(pos) > TOL * span]
+    ids = np.cumsum(starts) - 1
+    where, mass = pos[starts], np.bincount(ids, weights=w)
+    total = max(float(mass.sum()), 1e-300)
+    rank = np.lexsort((where, -np.round(mass / total, 9)))
+    return [float(where[k]) for k in rank[:top]]
+
+
+def anchors(arrays: ScenarioArrays, issue: int, actors: Sequence[str] = AGENDA_ACTORS) -> list[np.ndarray]:
+    """The structural components of one issue as atom arrays (empty: not available here)."""
+    lo, hi = float(arrays.lo[issue]), float(arrays.hi[issue])
+    pos = arrays.position[:, issue]
+    out = [np.array([arrays.status_quo[issue]]) if not np.isnan(arrays.status_quo[issue]) else np.array([])]
+    for a in actors:
+        k = arrays.actors.index(a) if a in arrays.actors else -1
+        out.append(np.array([pos[k]]) if k >= 0 and not np.isnan(pos[k]) else np.array([]))
+    weight = arrays.capability * np.where(np.isnan(pos), 0.0, arrays.salience[:, issue])
+    found = camps(pos, weight, hi - lo)
+    out += [np.array(found[j:j + 1]) for j in range(2)]
+    out.append(np.linspace(lo, hi, UNIFORM_POINTS))
+    return out
+
+
+def features(scenario: Scenario, arrays: ScenarioArrays, issue: int) -> np.ndarray:
+    """The pre-decision features of one issue (NaN = unknown); procedure and voting rule come from
+    the scenario's ``models["ensemble"]["features"]`` (the DEU reader fills them from proc/counvte)."""
+    known = scenario.models.get("ensemble", {}).get("features", {})
+    proc, vote = str(known.get("procedure", "")).upper(), str(known.get("voting_rule", "")).upper()
+    pos = arrays.position[:, issue]
+    ok = ~np.isnan(pos)
+    w = arrays.capability[ok] * arrays.salience[ok, issue]
+    span = float(arrays.hi[issue] - arrays.lo[issue])
+    mean = float(np.average(pos[ok], weights=w)) if w.sum() > 0 else float(np.mean(pos[ok]))
+    spread = float(np.sqrt(np.average((pos[ok] - mean) ** 2, weights=w))) / span if w.sum() > 0 else 0.0
+    return np.array([
+        {"COD": 1.0, "CNS": 0.0}.get(proc, np.nan),
+        {"UNAN": 1.0, "UNANIMITY": 1.0, "QMV": 0.0}.get(vote, np.nan),
+        np.log(max(int(ok.sum()), 1)),
+        spread,
+        0.0 if np.isnan(arrays.status_quo[issue]) else 1.0,
+    ])
+
+
+@dataclass(frozen=True)
+class Moments:
+    """A (n, K) = E|X_k - y|, B (n, K, K) = E|X_k - X_l|, mask (n, K) = component available."""
+
+    a: np.ndarray
+    b: np.ndarray
+    mask: np.ndarray
+
+    def take(self, index: np.ndarray) -> Moments:
+        return Moments(self.a[index], self.b[index], self.mask[index])
+
+
+def moments(parts: Sequence[Predictive], y: np.ndarray) -> Moments:
+    """A and B of every case, exactly, from the components' CDFs on the union of their atoms."""
+    n, k = len(y), len(parts)
+    a, b, mask = np.zeros((n, k)), np.zeros((n, k, k)), np.column_stack([p.available for p in parts])
+    for i in range(n):
+        vals = [p.values[i] for p in parts]
+        wts = [p.weights[i] if mask[i, j] else np.zeros_like(p.weights[i]) for j, p in enumerate(parts)]
+        v, w = np.concatenate(vals), np.concatenate(wts)
+        label = np.repeat(np.arange(k), [len(x) for x in vals])
+        z, at = np.unique(v, return_inverse=True)
+        mass = np.zeros((k, z.size))
+        np.add.at(mass, (label, at), w)
+        a[i] = np.bincount(label, weights=w * np.abs(v - y[i]), minlength=k)
+        if z.size > 1:
+            cdf = np.cumsum(mass, axis=1)[:, :-1]
+            m = (cdf * np.diff(z)) @ (1 - cdf).T
+            b[i] = m + m.T
+        b[i][~mask[i]] = 0.0
+        b[i][:, ~mask[i]] = 0.0
+    return Moments(a, b, mask)
+
+
+def gate(alpha: np.ndarray, beta: np.ndarray, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Softmax weights (n, K) over the available components."""
+    z = alpha[None, :] + x @ beta.T
+    z = np.where(mask, z, -np.inf)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.where(mask, np.exp(z), 0.0)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def mixture_crps(w: np.ndarray, m: Moments) -> np.ndarray:
+    return np.einsum("nk,nk->n", w, m.a) - 0.5 * np.einsum("nk,nkl,nl->n", w, m.b, w)
+
+
+@dataclass(frozen=True)
+class Gating:
+    """Fitted gate: a (K,), b (K, p), the training features' mean and sd, the penalty chosen."""
+
+    alpha: np.ndarray
+    beta: np.ndarray
+    center: np.ndarray
+    scale: np.ndarray
+    penalty: float | None
+
+    def standardise(self, x: np.ndarray) -> np.ndarray:
+        return np.nan_to_num((x - self.center) / self.scale, nan=0.0)
+
+    def weights(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return gate(self.alpha, self.beta, self.standardise(x), mask)
+
+
+def fit(m: Moments, x: np.ndarray, penalty: float | None, start: Gating | None = None) -> Gating:
+    """Gate parameters minimising mean CRPS + penalty·|b|² (+ a tiny ridge on a); None: b = 0.
+
+    ``start``: a gate fitted on the same cases to start from (the regularisation path's previous
+    step), else zero (equal weights)."""
+    n, k = m.a.shape
+    center = np.nanmean(x, axis=0) if n else np.zeros(x.shape[1])
+    center = np.where(np.isnan(center), 0.0, center)
+    sd = np.nanstd(x, axis=0) if n else np.ones(x.shape[1])
+    scale = np.where(np.isnan(sd) | (sd < 1e-12), 1.0, sd)
+    xs = np.nan_to_num((x - center) / scale, nan=0.0)
+    p = 0 if penalty is None else xs.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        alpha, beta = theta[:k], theta[k:].reshape(k, p)
+        w = gate(alpha, beta, xs[:, :p], m.mask)
+        g = m.a - np.einsum("nkl,nl->nk", m.b, w)
+        crps = np.einsum("nk,nk->n", w, m.a) - 0.5 * np.einsum("nk,nk->n", w, m.a - g)
+        dz = w * (g - (w * g).sum(axis=1, keepdims=True)) / n
+        value = crps.mean() + ALPHA_PENALTY * alpha @ alpha
+        grad_a = dz.sum(axis=0) + 2 * ALPHA_PENALTY * alpha
+        grad_b = dz.T @ xs[:, :p]
+        if p:
+            value += penalty * float((beta**2).sum())
+            grad_b = grad_b + 2 * penalty * beta
+        return float(value), np.concatenate([grad_a, grad_b.ravel()])
+
+    theta0 = np.zeros(k * (1 + p))
+    if start is not None:
+        theta0[:k] = start.alpha
+        theta0[k:] = start.beta[:, :p].ravel()
+    # ftol 1e-8 of a CRPS of ~15 points is ~1e-7 points: far below anything scored.
+    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500, "ftol": 1e-8})
+    beta = np.zeros((k, xs.shape[1]))
+    beta[:, :p] = res.x[k:].reshape(k, p)
+    return Gating(res.x[:k], beta, center, scale, penalty)
+
+
+def choose(m: Moments, x: np.ndarray, groups: np.ndarray) -> Gating:
+    """The penalty with the best inner grouped-CV CRPS, refitted on all the given cases."""
+    folds = crossval.group_kfold(groups, INNER_FOLDS)
+    scores = np.zeros(len(PENALTIES))
+    for test in folds:
+        train = np.setdiff1d(np.arange(len(groups)), test)
+        g = None
+        for j, penalty in enumerate(PENALTIES):  # along the path, each fit starting from the last
+            g = fit(m.take(train), x[train], penalty, g)
+            scores[j] += float(mixture_crps(g.weights(x[test], m.mask[test]), m.take(test)).sum())
+    scores /= len(groups)
+    best = min(scores)
+    # PENALTIES run from most to least regularised: the first within tolerance of the best wins.
+    pick = next(j for j, s in enumerate(scores) if s <= best + 1e-9 * max(abs(best), 1.0))
+    return fit(m, x, PENALTIES[pick])
+
+
+def with_component(m: Moments, parts: Sequence[Predictive], extra: Predictive, y: np.ndarray, at: int) -> Moments:
+    """``m`` (the moments of ``parts``) with one more component inserted at index ``at``.
+
+    Its A entry and B row are computed directly from atom pairs, E|X - X'| = Σ w_a w_b |x_a - x_b|,
+    so a component that changes from fold to fold (the conformal one) costs one row, not the table.
+    """
+    n, k = m.a.shape
+    row, own = np.zeros((n, k)), np.zeros(n)
+    ok = extra.available
+    label = np.repeat(np.arange(k), [p.values.shape[1] for p in parts])
+    for i in np.nonzero(ok)[0]:
+        keep = extra.weights[i] > 0
+        c, wc = extra.values[i][keep], extra.weights[i][keep]
+        v = np.concatenate([p.values[i] for p in parts])
+        w = np.concatenate([p.weights[i] for p in parts])
+        row[i] = np.bincount(label, weights=(wc @ np.abs(c[:, None] - v[None, :])) * w, minlength=k)
+        own[i] = wc @ np.abs(c[:, None] - c[None, :]) @ wc
+    row = np.where(m.mask, row, 0.0)
+    a_new = np.where(ok, (extra.weights * np.abs(extra.values - y[:, None])).sum(axis=1), 0.0)
+    a = np.insert(m.a, at, a_new, axis=1)
+    old = np.array([j for j in range(k + 1) if j != at])
+    b = np.zeros((n, k + 1, k + 1))
+    b[:, old[:, None], old[None, :]] = m.b
+    b[:, at, old] = row
+    b[:, old, at] = row
+    b[:, at, at] = own
+    return Moments(a, b, np.insert(m.mask, at, ok, axis=1))
+
+
+def cross_validated(parts: Sequence[Predictive], per_fold: Sequence[Predictive], at: int, y: np.ndarray,
+                    x: np.ndarray, groups: np.ndarray, folds: Sequence[np.ndarray]) -> tuple[np.ndarray, list[Gating]]:
+    """Held-out weights (n, K): for each outer fold, the gate chosen and fitted on its training cases.
+
+    ``parts`` are the components that do not depend on the fold; ``per_fold[f]`` is the one that
+    does (the conformal distribution from fold f's training residuals), inserted at index ``at``.
+    """
+    n = len(y)
+    base = moments(parts, y)
+    weights = np.zeros((n, len(parts) + 1))
+    gates = []
+    for f, test in enumerate(folds):
+        m = with_component(base, parts, per_fold[f], y, at)
+        train = np.setdiff1d(np.arange(n), test)
+        g = choose(m.take(train), x[train], groups[train])
+        gates.append(g)
+        weights[test] = g.weights(x[test], m.mask[test])
+    return weights, gates
+
+
+def held_out(per_fold: Sequence[Predictive], folds: Sequence[np.ndarray]) -> Predictive:
+    """One predictive from per-fold versions: each case as its own held-out fold saw it."""
+    first = per_fold[0]
+    width = max(p.values.shape[1] for p in per_fold)
+    values = np.tile(first.lo[:, None], (1, width)).astype(float)
+    weights = np.zeros((first.n, width))
+    for part, test in zip(per_fold, folds):
+        values[test, :part.values.shape[1]] = part.values[test]
+        weights[test, :part.values.shape[1]] = part.weights[test]
+    return Predictive(values, weights, first.lo, first.hi)
