@@ -29,27 +29,33 @@ space. The rules below were read from NegMAS 0.16.0's source (``sao/mechanism.py
   ``[lo - 1e-6, umax]``).
 
 Utilities are linear additive, ``u = sum_k w_k v_k(x_k)``, summed issue by issue in order as
-NegMAS's ``LinearAdditiveUtilityFunction.eval`` does. Decisions use a tolerance ``TOL`` scaled by
-the utility range: an outcome within it of a threshold counts as reaching it, and outcomes of
-utilities equal within it keep the order in which the outcome space lists them (the last issue
-varying fastest, as ``itertools.product`` and NegMAS enumerate them). NegMAS breaks such exact ties
-by NumPy's unstable quicksort order, which is why the benchmark's seeded games draw generic weights.
+NegMAS's ``LinearAdditiveUtilityFunction.eval`` does. No decision rests on a float's last bits:
+every comparison is made on utilities quantised to a grid of ``2 ** -GRID_BITS`` (about 1e-12) of
+the party's utility range (floor), and outcomes on the same grid point keep the order in which the
+outcome space lists them (the last issue varying fastest, as ``itertools.product`` and NegMAS
+enumerate them). NegMAS compares the raw floats and orders exact ties by NumPy's unstable
+quicksort, so the two can part only where utilities agree to about 1e-12; the benchmark's seeded
+games draw generic weights, so none do.
 
 Time-based parties never react to offers, so every party's offer at every step is known before
-play: the engine computes them all at once and finds each game's first acceptance with one argmax
-(two parties) or one pass over the turns (more parties), for a whole batch of games.
+play. The engine sorts each party's outcomes once (the quantised utility and the outcome's index
+packed into one integer key, so one integer sort gives both), finds every step's offer with one
+search over all sorted keys of the batch, and each game's first acceptance with one argmax (two
+parties) or one pass over the turns (more), for a whole batch of games at once.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 TOLERANCE = 0.001  # AspirationNegotiator(tolerance=0.001): how far below the aspiration an offer may lie
 NEAR = 1e-6  # the band below the aspiration the inverter also searches (negmas ...inv_ufun._common.EPS)
-TOL = 1e-12  # relative: utilities this close (x the utility range) count as equal
+GRID_BITS = 40  # utilities are compared on a grid of 2**-40 (about 1e-12) of each party's range
+BLOCK = 1 << 18  # outcome utilities (games x parties x outcomes) played at once
 
 
 @dataclass(frozen=True)
@@ -88,97 +94,132 @@ def additive_utilities(values: list[np.ndarray], weights: np.ndarray) -> np.ndar
 
 
 def aspiration(steps: int, exponent: np.ndarray) -> np.ndarray:
-    """(steps, *exponent.shape): ``1 - t ** (1 / e)`` at ``t = (k + 1) / (steps + 1)``.
+    """(*exponent.shape, steps): ``1 - t ** (1 / e)`` at ``t = (k + 1) / (steps + 1)``.
 
-    Computed with ``math.pow`` per distinct exponent, the function NegMAS's ``PolyAspiration``
-    calls, so thresholds do not depend on a vectorised power's last bit."""
-    t = [(k + 1) / (steps + 1) for k in range(steps)]
-    out = np.empty((steps,) + exponent.shape)
-    for e in np.unique(exponent):
-        curve = np.array([1.0 - math.pow(x, 1.0 / float(e)) for x in t])
-        out[:, exponent == e] = curve[:, None]
-    return out
+    Computed with ``math.pow`` once per distinct exponent (the function NegMAS's ``PolyAspiration``
+    calls), so the thresholds do not depend on a vectorised power's last bit."""
+    distinct, which = np.unique(exponent, return_inverse=True)
+    curves = np.stack([_curve(steps, float(e)) for e in distinct])
+    return curves[which.reshape(exponent.shape)]
+
+
+@lru_cache(maxsize=64)
+def _curve(steps: int, e: float) -> np.ndarray:
+    curve = np.array([1.0 - math.pow((k + 1) / (steps + 1), 1.0 / e) for k in range(steps)])
+    curve.flags.writeable = False
+    return curve
 
 
 @dataclass(frozen=True)
 class Played:
-    """The outcome of each game of a batch."""
+    """The outcome of each game of a batch, and the thresholds it was decided on."""
 
     steps: np.ndarray  # (G,) steps played (NegMAS's final ``state.step``)
     agreed: np.ndarray  # (G,) bool
     outcome: np.ndarray  # (G,) flat outcome index, -1 without agreement
-    offers: np.ndarray  # (steps, G, n) each party's offer (flat index) at each step, were it to offer
+    offers: np.ndarray  # (G, n, steps) each party's offer (flat index) at each step, were it to offer
+    grid: np.ndarray  # (G, n, 2) each party's quantisation: its lowest utility, grid points per unit
+    qlo: np.ndarray  # (G, n, steps) each party's acceptance threshold at each step, on its grid
+
+    def accepts(self, util: np.ndarray, game: int, step: int, party: int, outcome: int) -> bool:
+        """Whether ``party`` accepts ``outcome`` in ``step`` of ``game`` (utilities ``util`` (G, n, N))."""
+        base, scale = self.grid[game, party]
+        return bool(_quantise(util[game, party, outcome], base, scale) >= self.qlo[game, party, step])
 
 
-def _offers(sorted_u: np.ndarray, order: np.ndarray, lo: np.ndarray, tol: np.ndarray) -> np.ndarray:
-    """(S, G, n): each party's offer at each step: the worst outcome worth at least ``lo``, or the
-    one just below when within ``NEAR`` and strictly nearer (see the module docstring).
-
-    A vectorised binary search over the sorted utilities of every (game, party) row at once."""
-    S = lo.shape[0]
-    rows, N = sorted_u.shape[0] * sorted_u.shape[1], sorted_u.shape[-1]
-    flat = sorted_u.reshape(rows, N)
-    q = (lo - tol).reshape(S, rows)
-    tol_f = np.broadcast_to(tol, lo.shape).reshape(S, rows)
-    left = np.zeros((S, rows), np.intp)
-    right = np.full((S, rows), N - 1, np.intp)  # the best outcome always reaches lo (lo <= umax)
-    r = np.arange(rows)
-    while (left < right).any():
-        mid = (left + right) // 2
-        below = flat[r, mid] < q
-        left = np.where(below, mid + 1, left)
-        right = np.where(below, right, mid)
-    p = left
-    below_p = np.maximum(p - 1, 0)
-    u_p, u_b = flat[r, p], flat[r, below_p]
-    lo_f = lo.reshape(S, rows)
-    nearer = (p > 0) & (u_b >= lo_f - NEAR - tol_f) & (lo_f - u_b < u_p - lo_f - tol_f)
-    pos = np.where(nearer, below_p, p)
-    return order.reshape(rows, N)[r, pos].reshape(lo.shape)
+def _quantise(u: np.ndarray, base: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Grid points above the party's lowest utility (floor), as integers."""
+    return np.floor((u - base) * scale).astype(np.int64)
 
 
 def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: int) -> Played:
     """Play G games of n parties with utilities ``util`` (G, n, N) over the N outcomes.
 
     ``exponent`` (G, n) is accord's concession exponent e (NegMAS's ``1 / e``); ``reserved``
-    (G, n) the reservation values (-inf for none).
+    (G, n) the reservation values (-inf for none). Games are independent, so a large batch is
+    played in chunks of about ``BLOCK`` outcome utilities, whose temporaries stay in cache.
     """
     G, n, N = util.shape
-    order = np.argsort(util, axis=-1, kind="stable")
-    sorted_u = np.take_along_axis(util, order, axis=-1)
-    umax = sorted_u[..., -1]
-    umin = np.maximum(sorted_u[..., 0], reserved)
-    tol = TOL * np.maximum(umax - umin, 1.0)
-    asp = aspiration(n_steps, exponent)  # (S, G, n)
-    lo = np.clip((umax - umin) * asp + umin - TOLERANCE, umin, umax)
-    offers = _offers(sorted_u, order, lo, tol)  # (S, G, n)
-    if n == 2:
-        return _bilateral(util, lo, tol, offers, n_steps)
-    return _multilateral(util, lo, tol, offers, n_steps)
+    if exponent.shape != (G, n) or reserved.shape != (G, n):
+        exponent, reserved = np.broadcast_to(exponent, (G, n)), np.broadcast_to(reserved, (G, n))
+    size = max(1, BLOCK // (n * N))
+    if G <= size:
+        return _play(util, exponent, reserved, n_steps)
+    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps) for g in range(0, G, size)]
+    return Played(*(np.concatenate([getattr(p, f) for p in parts])
+                    for f in ("steps", "agreed", "outcome", "offers", "grid", "qlo")))
 
 
-def _bilateral(util: np.ndarray, lo: np.ndarray, tol: np.ndarray, offers: np.ndarray, S: int) -> Played:
+def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> Played:
+    G, n, N = util.shape
+    R = G * n
+    u = util.reshape(R, N)
+    umax, bottom = u.max(axis=1), u.min(axis=1)
+    umin = np.maximum(bottom, reserved.reshape(R))
+    lo = (umax - umin)[:, None] * aspiration(S, exponent.reshape(R)) + (umin - TOLERANCE)[:, None]
+    np.clip(lo, umin[:, None], umax[:, None], out=lo)  # (R, S), falling along each row
+    bits = max(1, (N - 1).bit_length())
+    grid = min(GRID_BITS, 61 - bits - R.bit_length())
+    if grid < 20:
+        raise ValueError(f"too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys")
+    scale = 2.0 ** grid / np.where(umax > bottom, umax - bottom, 1.0)
+    keys = np.subtract(u, bottom[:, None])
+    keys *= scale[:, None]
+    keys = keys.astype(np.int64)  # truncation is the floor here: the utilities lie above their minimum
+    keys <<= bits
+    keys |= np.arange(N)
+    keys.sort(axis=1)  # per party: outcomes by quantised utility, ties by index
+    qlo = _quantise(lo, bottom[:, None], scale[:, None])
+    qnear = _quantise(lo - NEAR, bottom[:, None], scale[:, None])
+    offers = _offers(keys, qlo, qnear, bits, grid).reshape(G, n, S)
+    grids = np.stack([bottom, scale], axis=-1).reshape(G, n, 2)
+    return (_bilateral if n == 2 else _multilateral)(util, offers, grids, qlo.reshape(G, n, S))
+
+
+def _offers(keys: np.ndarray, qlo: np.ndarray, qnear: np.ndarray, bits: int, grid: int) -> np.ndarray:
+    """(R, S): each party's offer at each step: the worst outcome worth at least ``lo``, or the
+    best one below it when within ``NEAR`` of ``lo`` and strictly nearer (module docstring).
+
+    Every row's keys are shifted into their own band of one sorted array, so a single
+    ``searchsorted`` (its queries in ascending order) answers every party's every step."""
+    R, N = keys.shape
+    band = (np.arange(R, dtype=np.int64) << (grid + 1 + bits))[:, None]
+    flat = (keys + band).reshape(-1)
+    query = (qlo[:, ::-1] << bits) + band  # ascending: thresholds fall with time, bands rise
+    at = np.searchsorted(flat, query.reshape(-1)).reshape(R, -1)[:, ::-1]
+    p_key = flat[at] - band
+    below = flat[at - 1] - band  # at > row start whenever a row has an outcome below the threshold
+    q_val, p_val = below >> bits, p_key >> bits
+    nearer = (at > np.arange(0, R * N, N)[:, None]) & (q_val >= qnear) & (qlo - q_val < p_val - qlo)
+    offer = p_key & ((1 << bits) - 1)
+    if nearer.any():  # rare: an outcome within NEAR below the threshold; the first listed on its grid point
+        b = np.broadcast_to(band, nearer.shape)[nearer]
+        offer[nearer] = (flat[np.searchsorted(flat, (q_val[nearer] << bits) + b)] - b) & ((1 << bits) - 1)
+    return offer
+
+
+def _bilateral(util: np.ndarray, offers: np.ndarray, grid: np.ndarray, qlo: np.ndarray) -> Played:
     """Turns (k, 0), (k, 1) for k = 0 .. S-1: party 1 may accept party 0's offer of the same step,
     party 0 party 1's offer of the step before; the first acceptance is the agreement."""
-    G = util.shape[0]
-    g = np.arange(G)
-    a, b = offers[..., 0], offers[..., 1]  # (S, G)
-    acc1 = util[g, 1, a] >= lo[..., 1] - tol[:, 1]  # party 1 accepts 0's offer in step k
-    acc0 = np.zeros_like(acc1)
-    acc0[1:] = util[g, 0, b[:-1]] >= lo[1:, :, 0] - tol[:, 0]  # party 0 accepts 1's offer of step k-1
-    turns = np.stack([acc0, acc1], axis=1).reshape(2 * S, G)  # turn order
-    hit = turns.any(axis=0)
-    first = turns.argmax(axis=0)
-    k, who = first // 2, first % 2
-    outcome = np.where(who == 1, a[k, g], b[np.maximum(k - 1, 0), g])
-    return Played(np.where(hit, k + 1, S), hit, np.where(hit, outcome, -1), offers)
+    G, _, S = offers.shape
+    g = np.arange(G)[:, None]
+    a, b = offers[:, 0], offers[:, 1]  # (G, S)
+    turns = np.zeros((G, S, 2), bool)  # in turn order: (step, party)
+    turns[:, :, 1] = _quantise(util[g, 1, a], grid[:, 1, :1], grid[:, 1, 1:]) >= qlo[:, 1]  # 1 takes 0's offer
+    turns[:, 1:, 0] = _quantise(util[g, 0, b[:, :-1]], grid[:, 0, :1], grid[:, 0, 1:]) >= qlo[:, 0, 1:]  # 0: 1's
+    turns = turns.reshape(G, 2 * S)
+    first = turns.argmax(axis=1)
+    hit = turns[g[:, 0], first]
+    step, who = first // 2, first % 2
+    outcome = np.where(who == 1, a[g[:, 0], step], b[g[:, 0], np.maximum(step - 1, 0)])
+    return Played(np.where(hit, step + 1, S), hit, np.where(hit, outcome, -1), offers, grid, qlo)
 
 
-def _multilateral(util: np.ndarray, lo: np.ndarray, tol: np.ndarray, offers: np.ndarray, S: int) -> Played:
+def _multilateral(util: np.ndarray, offers: np.ndarray, grid: np.ndarray, qlo: np.ndarray) -> Played:
     """The round robin turn by turn, vectorised over games, for three or more parties."""
-    G, n, _ = util.shape
+    G, n, S = offers.shape
     g = np.arange(G)
-    current = offers[0, :, 0].copy()
+    current = offers[:, 0, 0].copy()
     accepts = np.ones(G, np.intp)
     live = np.ones(G, bool)
     steps = np.full(G, S)
@@ -187,13 +228,13 @@ def _multilateral(util: np.ndarray, lo: np.ndarray, tol: np.ndarray, offers: np.
         for i in range(n):
             if k == 0 and i == 0:
                 continue
-            yes = live & (util[g, i, current] >= lo[k, :, i] - tol[:, i])
+            yes = live & (_quantise(util[g, i, current], grid[:, i, 0], grid[:, i, 1]) >= qlo[:, i, k])
             accepts = np.where(yes, accepts + 1, 1)
             done = yes & (accepts == n)
             steps = np.where(done, k + 1, steps)
             outcome = np.where(done, current, outcome)
             live &= ~done
-            current = np.where(yes, current, offers[k, :, i])
+            current = np.where(yes, current, offers[:, i, k])
         if not live.any():
             break
-    return Played(steps, outcome >= 0, outcome, offers)
+    return Played(steps, outcome >= 0, outcome, offers, grid, qlo)
