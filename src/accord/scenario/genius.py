@@ -19,8 +19,10 @@ spaces, nested objectives, non-linear evaluator functions) is refused with a mes
 construct: accord's utilities are linear additive (see models/agents/utility.py).
 
 In accord each profile becomes an actor (capability 1) whose stance on an issue is its best value
-(the first of equally good ones) and whose salience is its weight x 100; discrete issues become the
-levels 0 .. k-1 labelled by their values; ``reservation`` and ``discount`` become agent parameters.
+(the first of equally good ones) and whose salience is its weight's share x 100; a discrete issue
+whose values are increasing numbers keeps them as its scale (so an exported accord scale comes
+back as it was), any other becomes the levels 0 .. k-1 labelled by its values; ``reservation`` and
+``discount`` become agent parameters.
 The exact values, weights and evaluators are kept under ``scenario.models["genius"]`` so that a
 round trip GENIUS -> accord -> GENIUS gives back every weight and evaluation (reading: read_folder;
 writing: export.py).
@@ -224,10 +226,25 @@ def linear_ends(issue: dict[str, Any], ev: dict[str, float]) -> tuple[float, flo
     return slope * issue["min"] + offset, slope * issue["max"] + offset
 
 
+def numeric_levels(values: list[str]) -> list[float] | None:
+    """A discrete issue's values as numbers when they all are finite numbers in increasing order."""
+    try:
+        levels = [float(v) for v in values]
+    except ValueError:
+        return None
+    ok = all(math.isfinite(x) for x in levels) and all(b > a for a, b in zip(levels, levels[1:]))
+    return levels if ok else None
+
+
+def levels_of(issue: dict[str, Any]) -> list[float]:
+    """Where a discrete issue's values sit on accord's scale: their numbers, else 0 .. k-1."""
+    return numeric_levels(issue["values"]) or [float(k) for k in range(len(issue["values"]))]
+
+
 def best_level(issue: dict[str, Any], ev: Any) -> float:
     """The issue value a party likes best, on accord's scale (the first of equally good ones)."""
     if issue["type"] == "discrete":
-        return float(max(range(len(ev)), key=lambda j: (ev[j], -j)))
+        return levels_of(issue)[max(range(len(ev)), key=lambda j: (ev[j], -j))]
     lo, hi = linear_ends(issue, ev)
     return issue["max"] if hi > lo else issue["min"]
 
@@ -243,11 +260,11 @@ def _actor_id(stem: str, taken: set[str]) -> str:
 
 def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
     """A GENIUS folder (one domain file, any number of profiles beside it) as an accord scenario."""
+    from .io import read_text  # io imports this module
+
     files = sorted(p for p in folder.glob("*.xml") if p.is_file())
     roots = {}
     for p in files:
-        from .io import read_text  # the io module imports this one
-
         root = parse_xml(read_text(p), str(p))
         if is_genius(root):
             roots[p] = root
@@ -266,7 +283,8 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
 
 def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]], file: str) -> Scenario:
     taken: set[str] = set()
-    ids = {i["name"]: _actor_id(i["name"], set()) for i in issues}
+    issue_ids: set[str] = set()
+    ids = {i["name"]: _actor_id(i["name"], issue_ids) for i in issues}
     actors, stances, kept = [], {}, {}
     for stem, prof in profiles.items():
         aid = _actor_id(stem, taken)
@@ -288,9 +306,12 @@ def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dic
 
 def _issue(iid: str, issue: dict[str, Any]) -> dict[str, Any]:
     if issue["type"] == "discrete":
-        return {"id": iid, "name": issue["name"], "min": 0, "max": len(issue["values"]) - 1,
-                "min_label": issue["values"][0], "max_label": issue["values"][-1],
-                "description": "levels: " + ", ".join(f"{k} = {v}" for k, v in enumerate(issue["values"]))}
+        levels = levels_of(issue)
+        out = {"id": iid, "name": issue["name"], "min": levels[0], "max": levels[-1],
+               "min_label": issue["values"][0], "max_label": issue["values"][-1]}
+        if numeric_levels(issue["values"]) is None:
+            out["description"] = "levels: " + ", ".join(f"{k} = {v}" for k, v in enumerate(issue["values"]))
+        return out
     return {"id": iid, "name": issue["name"], "min": issue["min"], "max": issue["max"]}
 
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..files import atomic_write_text
 from .errors import ScenarioError
-from .genius import KEY, best_level, linear_ends
+from .genius import KEY, best_level, levels_of, linear_ends
 from .schema import Scenario
 
 LEVELS = 11
@@ -64,14 +64,15 @@ def _issue_plan(scenario: Scenario, levels: int) -> list[dict[str, Any]]:
     plan = []
     for k, iss in enumerate(scenario.issues):
         g = kept.get(iss.id)
-        if g and g.get("type") == "discrete" and iss.min == 0 and iss.max == len(g.get("values", [])) - 1:
+        kept_levels = levels_of(g) if g and g.get("type") == "discrete" and g.get("values") else None
+        if kept_levels and (iss.min, iss.max) == (kept_levels[0], kept_levels[-1]):
             plan.append({"name": g["name"], "type": "discrete", "values": list(g["values"]),
-                         "points": np.arange(len(g["values"]), dtype=float)})
+                         "points": np.array(kept_levels)})
         elif g and g.get("type") in ("integer", "real") and _ends_only(scenario, iss.id, iss.min, iss.max):
             plan.append({"name": g["name"], "type": g["type"], "min": iss.min, "max": iss.max})
         else:
             points = _levels(scenario, k, levels)
-            plan.append({"name": iss.name or iss.id, "type": "discrete", "values": [f"{p:g}" for p in points],
+            plan.append({"name": iss.id, "type": "discrete", "values": [_fmt(p) for p in points],
                          "points": points})
         plan[-1]["id"] = iss.id
     names = [p["name"] for p in plan]

@@ -1,7 +1,8 @@
 """Read and write scenarios in every supported format, chosen by file extension.
 
 YAML is canonical (hand-editable); JSON is the same document; CSV/XLSX is the long table; KTAB's
-CSV (detected by its header) and XML files are imported. Writes are atomic: a temporary file in the
+CSV (detected by its header) and XML files are imported; a GENIUS folder (a domain file and its
+utility profiles, genius.py) is read from the folder or its domain file and written to a folder. Writes are atomic: a temporary file in the
 same folder is renamed over the target, so a failed write never leaves a half-written scenario.
 """
 
@@ -15,14 +16,14 @@ from typing import Callable
 import yaml
 
 from ..files import atomic_write, atomic_write_text
-from . import ktab, table
+from . import genius, genius_export, ktab, table
 from .errors import ScenarioError
 from .examples import example_path, is_example
 from .schema import Scenario
 from .validate import scenario_from_data
 
-READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB)"
-WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx"
+READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB or a GENIUS domain), a GENIUS folder"
+WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx, a folder (GENIUS: a path without extension, or an existing folder)"
 
 
 def load(source: str | os.PathLike[str]) -> Scenario:
@@ -31,6 +32,8 @@ def load(source: str | os.PathLike[str]) -> Scenario:
     if is_example(text_source) and not Path(text_source).exists():
         return load(example_path(text_source))
     path = Path(source)
+    if path.is_dir():
+        return genius.read_folder(path)
     if not path.is_file():
         raise ScenarioError(
             "no such file or shipped example", value=text_source,
@@ -47,7 +50,9 @@ def load(source: str | os.PathLike[str]) -> Scenario:
 def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     path = Path(target)
     suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
+    if path.is_dir() or not suffix:
+        genius_export.write_folder(scenario, path)
+    elif suffix in (".yaml", ".yml"):
         atomic_write_text(path, dumps_yaml(scenario))
     elif suffix == ".json":
         atomic_write_text(path, json.dumps(scenario.model_dump(mode="json", exclude_none=True), indent=2) + "\n")
@@ -157,5 +162,14 @@ _READERS: dict[str, Callable[[Path], Scenario]] = {
     ".json": lambda p: loads_json(read_text(p), str(p)),
     ".csv": _read_csv,
     ".xlsx": table.read_table,
-    ".xml": lambda p: ktab.read_xml_text(read_text(p), str(p)),
+    ".xml": lambda p: _read_xml(p),
 }
+
+
+def _read_xml(path: Path) -> Scenario:
+    """KTAB's scenario XML, or a GENIUS domain (read with the profiles beside it) or profile."""
+    text = read_text(path)
+    root = genius.parse_xml(text, str(path))
+    if genius.is_genius(root):
+        return genius.read_folder(path.parent, path if root.tag == "negotiation_template" else None)
+    return ktab.read_xml_text(text, str(path))

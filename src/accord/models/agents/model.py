@@ -29,7 +29,6 @@ from .single import Record, play_one
 from .state import Setting, State
 from .strategies import STRATEGIES, get_strategy
 
-
 PROTOCOLS = ("accord", "sao")  # accord's own (protocol.py) or NegMAS's stacked alternating offers (sao.py)
 
 

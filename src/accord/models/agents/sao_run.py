@@ -1,6 +1,6 @@
 """The agents model under ``protocol="sao"``: a scenario as a discrete SAOP game (sao.py), played.
 
-The outcome space: a discrete issue read from GENIUS keeps its levels 0 .. k-1; an issue whose
+The outcome space: a discrete issue read from GENIUS keeps its levels (scenario/genius.py); an issue whose
 scale runs between whole numbers at most ``INTEGER_SPAN`` apart takes every whole number (the
 benchmark's 0 .. 9); any other scale ``levels`` evenly spaced points (the model's ``sao_levels``).
 Each party's value of a level is accord's per-issue evaluator ``1 - |x - ideal| / range`` (so its
@@ -24,7 +24,7 @@ import pandas as pd
 
 from ...scenario.arrays import ScenarioArrays, to_arrays
 from ...scenario.errors import UnsupportedScenario
-from ...scenario.genius import KEY, best_level
+from ...scenario.genius import KEY, best_level, levels_of
 from ...scenario.schema import Scenario
 from ..base import BatchResult, Result, as_generator, forecast_frame, history_frame
 from . import sao
@@ -40,8 +40,9 @@ def outcome_space(scenario: Scenario, levels: int) -> sao.Outcomes:
     out = []
     for iss in scenario.issues:
         g = kept.get(iss.id, {})
-        if g.get("type") == "discrete" and iss.min == 0 and iss.max == len(g.get("values", [])) - 1:
-            out.append(np.arange(len(g["values"]), dtype=float))
+        levels = levels_of(g) if g.get("type") == "discrete" and g.get("values") else None
+        if levels and (iss.min, iss.max) == (levels[0], levels[-1]):
+            out.append(np.array(levels))
         elif float(iss.min).is_integer() and float(iss.max).is_integer() and iss.max - iss.min <= INTEGER_SPAN:
             out.append(np.arange(iss.min, iss.max + 1.0))
         else:
