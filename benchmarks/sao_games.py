@@ -3,7 +3,9 @@
 Each game is the NegMAS benchmark game (two parties, three issues valued 0..9, so 1,000 outcomes,
 linear additive utilities, a 100-step deadline) with its numbers drawn from the game's seed: each
 party's ideal on each issue (0 or 9, so values rise or fall linearly), its saliences (uniform on
-1..100, two decimals; generic, so no two outcomes tie in utility), its negotiator (NegMAS's
+1..100 at full precision: rounded saliences make exact ties between outcomes, e.g. 69.91 = 20.14 +
+7 x 7.11, which NegMAS breaks by NumPy's unstable sort order and accord by outcome order), its
+negotiator (NegMAS's
 ``AspirationNegotiator`` with aspiration ``"boulware"`` or ``"conceder"``; in accord ``exponent``
 0.25 or 4) and its reservation value (0 half the time, else uniform on 0..0.6, three decimals).
 
@@ -43,7 +45,7 @@ def draw(seed: int) -> dict[str, Any]:
         game[f"{p}_type"] = str(rng.choice(list(TYPES)))
         game[f"{p}_reservation"] = 0.0 if rng.random() < 0.5 else round(float(rng.uniform(0, 0.6)), 3)
         game[f"{p}_ideal"] = [float(x) for x in rng.choice([0.0, 9.0], ISSUES)]
-        game[f"{p}_salience"] = [round(float(x), 2) for x in rng.uniform(1, 100, ISSUES)]
+        game[f"{p}_salience"] = [float(x) for x in rng.uniform(1, 100, ISSUES)]
     return game
 
 

@@ -19,7 +19,7 @@ spaces, nested objectives, non-linear evaluator functions) is refused with a mes
 construct: accord's utilities are linear additive (see models/agents/utility.py).
 
 In accord each profile becomes an actor (capability 1) whose stance on an issue is its best value
-(the first of equally good ones) and whose salience is its weight's share x 100; a discrete issue
+(the first of equally good ones) and whose salience is its weight's share x 100 (an issue of weight 0 is one it takes no stance on); a discrete issue
 whose values are increasing numbers keeps them as its scale (so an exported accord scale comes
 back as it was), any other becomes the levels 0 .. k-1 labelled by its values; ``reservation`` and
 ``discount`` become agent parameters.
@@ -292,7 +292,8 @@ def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dic
         actors.append({"id": aid, "capability": 1.0, "params": params, "source": f"GENIUS profile {stem}.xml"})
         total = sum(prof["weights"].values())
         stances[aid] = {ids[i["name"]]: {"position": best_level(i, prof["evaluators"][i["name"]]),
-                                         "salience": 100.0 * prof["weights"][i["name"]] / total} for i in issues}
+                                         "salience": 100.0 * prof["weights"][i["name"]] / total}
+                        for i in issues if prof["weights"][i["name"]] > 0}  # weight 0: no stance
         kept[aid] = {"file": f"{stem}.xml", "weights": prof["weights"], "evaluators": prof["evaluators"]}
     data = {
         "name": name[:64], "title": f"GENIUS domain {name}", "source": f"imported from GENIUS files ({file})",

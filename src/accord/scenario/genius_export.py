@@ -108,7 +108,7 @@ def _profile(scenario: Scenario, actor: Any, plan: list[dict[str, Any]]) -> dict
             w = kw[g_name]
         weights[p["name"]] = w
         ev = kept.get("evaluators", {}).get(g_name)
-        if ev is not None and st is not None and _fits(p, ev, st.position):
+        if ev is not None and (st is None or _fits(p, ev, st.position)):  # no stance: any evaluator, weight 0
             evaluators[p["name"]] = ev
         elif p["type"] == "discrete":
             ideal = st.position if st else p["points"][0]

@@ -5,9 +5,10 @@ scale runs between whole numbers at most ``INTEGER_SPAN`` apart takes every whol
 benchmark's 0 .. 9); any other scale ``levels`` evenly spaced points (the model's ``sao_levels``).
 Each party's value of a level is accord's per-issue evaluator ``1 - |x - ideal| / range`` (so its
 utility is the agents model's linear additive utility, models/agents/utility.py), or, for a party
-read from GENIUS whose stance still agrees with its file, GENIUS's own evaluation divided by the
-issue's largest (GENIUS's ``EvaluatorDiscrete`` normalisation); the weights are the saliences'
-shares. The reservation value is the party's ``reservation`` parameter, else its utility of the
+read from GENIUS whose stance still agrees with its file, GENIUS's own evaluator (a discrete
+issue's evaluations divided by the largest, GENIUS's ``EvaluatorDiscrete`` normalisation; a linear
+one as written); the weights are the saliences' shares. A GENIUS discount factor is kept as a
+parameter but not applied: NegMAS's time-based negotiators play the undiscounted profiles. The reservation value is the party's ``reservation`` parameter, else its utility of the
 no-deal point (as in the default protocol).
 
 SAOP has no channels, events or side deals: every party negotiates with every other in the
@@ -24,7 +25,7 @@ import pandas as pd
 
 from ...scenario.arrays import ScenarioArrays, to_arrays
 from ...scenario.errors import UnsupportedScenario
-from ...scenario.genius import KEY, best_level, levels_of
+from ...scenario.genius import KEY, best_level, levels_of, linear_ends
 from ...scenario.schema import Scenario
 from ..base import BatchResult, Result, as_generator, forecast_frame, history_frame
 from . import sao
@@ -36,13 +37,13 @@ MAX_OUTCOMES = 1_000_000
 
 
 def outcome_space(scenario: Scenario, levels: int) -> sao.Outcomes:
-    kept = scenario.models.get(KEY, {}).get("issues", {})
+    genius = scenario.models.get(KEY, {}).get("issues", {})
     out = []
     for iss in scenario.issues:
-        g = kept.get(iss.id, {})
-        levels = levels_of(g) if g.get("type") == "discrete" and g.get("values") else None
-        if levels and (iss.min, iss.max) == (levels[0], levels[-1]):
-            out.append(np.array(levels))
+        g = genius.get(iss.id, {})
+        kept = levels_of(g) if g.get("type") == "discrete" and g.get("values") else None
+        if kept and (iss.min, iss.max) == (kept[0], kept[-1]):
+            out.append(np.array(kept))
         elif float(iss.min).is_integer() and float(iss.max).is_integer() and iss.max - iss.min <= INTEGER_SPAN:
             out.append(np.arange(iss.min, iss.max + 1.0))
         else:
@@ -90,17 +91,23 @@ def game(scenario: Scenario, arrays: ScenarioArrays, space: sao.Outcomes) -> tup
 
 
 def _genius_values(scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes, values: list[np.ndarray]) -> None:
-    """Put GENIUS evaluations in place of accord's where a party's stance still agrees with its file."""
+    """Put GENIUS's evaluators in place of accord's where a party's stance still agrees with its
+    file: discrete evaluations over the largest (GENIUS's normalisation), linear ones as given."""
     genius = scenario.models.get(KEY, {})
     for a, aid in enumerate(scenario.actor_ids):
         evaluators = genius.get("profiles", {}).get(aid, {}).get("evaluators", {})
         for k, iss in enumerate(scenario.issues):
-            g = genius.get("issues", {}).get(iss.id, {})
+            g = {**genius.get("issues", {}).get(iss.id, {}), "min": iss.min, "max": iss.max}
             ev = evaluators.get(g.get("name"))
-            if g.get("type") != "discrete" or not isinstance(ev, list) or len(ev) != len(space.levels[k]):
+            if g.get("type") == "discrete" and isinstance(ev, list) and len(ev) == len(space.levels[k]):
+                given = np.asarray(ev) / max(ev)
+            elif g.get("type") in ("integer", "real") and isinstance(ev, dict):
+                low, high = linear_ends(g, ev)
+                given = low + (space.levels[k] - iss.min) / (iss.max - iss.min) * (high - low)
+            else:
                 continue
             fits = np.isclose(ideal[:, a, k], best_level(g, ev))
-            values[k][:, a] = np.where(fits[:, None], np.asarray(ev) / max(ev), values[k][:, a])
+            values[k][:, a] = np.where(fits[:, None], given, values[k][:, a])
 
 
 def play_scenario(model: Any, scenario: Scenario, arrays: ScenarioArrays) -> tuple[sao.Outcomes, sao.Played, np.ndarray]:
