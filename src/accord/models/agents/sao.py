@@ -98,6 +98,8 @@ def aspiration(steps: int, exponent: np.ndarray) -> np.ndarray:
 
     Computed with ``math.pow`` once per distinct exponent (the function NegMAS's ``PolyAspiration``
     calls), so the thresholds do not depend on a vectorised power's last bit."""
+    if exponent.size <= 16:  # a few parties: the cached curves as they are
+        return np.stack([_curve(steps, float(e)) for e in exponent.reshape(-1)]).reshape(exponent.shape + (steps,))
     distinct, which = np.unique(exponent, return_inverse=True)
     curves = np.stack([_curve(steps, float(e)) for e in distinct])
     return curves[which.reshape(exponent.shape)]
@@ -118,13 +120,14 @@ class Played:
     agreed: np.ndarray  # (G,) bool
     outcome: np.ndarray  # (G,) flat outcome index, -1 without agreement
     offers: np.ndarray  # (G, n, steps) each party's offer (flat index) at each step, were it to offer
-    grid: np.ndarray  # (G, n, 2) each party's quantisation: its lowest utility, grid points per unit
+    base: np.ndarray  # (G, n) each party's lowest utility: its grid starts there
+    scale: np.ndarray  # (G, n) grid points per unit of its utility
     qlo: np.ndarray  # (G, n, steps) each party's acceptance threshold at each step, on its grid
 
     def accepts(self, util: np.ndarray, game: int, step: int, party: int, outcome: int) -> bool:
         """Whether ``party`` accepts ``outcome`` in ``step`` of ``game`` (utilities ``util`` (G, n, N))."""
-        base, scale = self.grid[game, party]
-        return bool(_quantise(util[game, party, outcome], base, scale) >= self.qlo[game, party, step])
+        q = _quantise(util[game, party, outcome], self.base[game, party], self.scale[game, party])
+        return bool(q >= self.qlo[game, party, step])
 
 
 def _quantise(u: np.ndarray, base: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -147,7 +150,7 @@ def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: 
         return _play(util, exponent, reserved, n_steps)
     parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps) for g in range(0, G, size)]
     return Played(*(np.concatenate([getattr(p, f) for p in parts])
-                    for f in ("steps", "agreed", "outcome", "offers", "grid", "qlo")))
+                    for f in ("steps", "agreed", "outcome", "offers", "base", "scale", "qlo")))
 
 
 def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> Played:
@@ -172,8 +175,8 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     qlo = _quantise(lo, bottom[:, None], scale[:, None])
     qnear = _quantise(lo - NEAR, bottom[:, None], scale[:, None])
     offers = _offers(keys, qlo, qnear, bits, grid).reshape(G, n, S)
-    grids = np.stack([bottom, scale], axis=-1).reshape(G, n, 2)
-    return (_bilateral if n == 2 else _multilateral)(util, offers, grids, qlo.reshape(G, n, S))
+    return (_bilateral if n == 2 else _multilateral)(util, offers, bottom.reshape(G, n), scale.reshape(G, n),
+                                                     qlo.reshape(G, n, S))
 
 
 def _offers(keys: np.ndarray, qlo: np.ndarray, qnear: np.ndarray, bits: int, grid: int) -> np.ndarray:
@@ -198,24 +201,28 @@ def _offers(keys: np.ndarray, qlo: np.ndarray, qnear: np.ndarray, bits: int, gri
     return offer
 
 
-def _bilateral(util: np.ndarray, offers: np.ndarray, grid: np.ndarray, qlo: np.ndarray) -> Played:
+def _bilateral(util: np.ndarray, offers: np.ndarray, base: np.ndarray, scale: np.ndarray, qlo: np.ndarray) -> Played:
     """Turns (k, 0), (k, 1) for k = 0 .. S-1: party 1 may accept party 0's offer of the same step,
     party 0 party 1's offer of the step before; the first acceptance is the agreement."""
     G, _, S = offers.shape
-    g = np.arange(G)[:, None]
+    N = util.shape[-1]
+    flat = util.reshape(-1)
+    row = (np.arange(G) * 2 * N)[:, None]
     a, b = offers[:, 0], offers[:, 1]  # (G, S)
     turns = np.zeros((G, S, 2), bool)  # in turn order: (step, party)
-    turns[:, :, 1] = _quantise(util[g, 1, a], grid[:, 1, :1], grid[:, 1, 1:]) >= qlo[:, 1]  # 1 takes 0's offer
-    turns[:, 1:, 0] = _quantise(util[g, 0, b[:, :-1]], grid[:, 0, :1], grid[:, 0, 1:]) >= qlo[:, 0, 1:]  # 0: 1's
+    turns[:, :, 1] = _quantise(flat[row + N + a], base[:, 1:], scale[:, 1:]) >= qlo[:, 1]  # 1 takes 0's offer
+    turns[:, 1:, 0] = _quantise(flat[row + b[:, :-1]], base[:, :1], scale[:, :1]) >= qlo[:, 0, 1:]  # 0: 1's
     turns = turns.reshape(G, 2 * S)
     first = turns.argmax(axis=1)
-    hit = turns[g[:, 0], first]
-    step, who = first // 2, first % 2
-    outcome = np.where(who == 1, a[g[:, 0], step], b[g[:, 0], np.maximum(step - 1, 0)])
-    return Played(np.where(hit, step + 1, S), hit, np.where(hit, outcome, -1), offers, grid, qlo)
+    g = np.arange(G)
+    hit = turns[g, first]
+    step = first // 2
+    outcome = np.where(first % 2 == 1, a[g, step], b[g, step - 1])  # step >= 1 when party 0 accepts
+    return Played(np.where(hit, step + 1, S), hit, np.where(hit, outcome, -1), offers, base, scale, qlo)
 
 
-def _multilateral(util: np.ndarray, offers: np.ndarray, grid: np.ndarray, qlo: np.ndarray) -> Played:
+def _multilateral(util: np.ndarray, offers: np.ndarray, base: np.ndarray, scale: np.ndarray,
+                  qlo: np.ndarray) -> Played:
     """The round robin turn by turn, vectorised over games, for three or more parties."""
     G, n, S = offers.shape
     g = np.arange(G)
@@ -228,7 +235,7 @@ def _multilateral(util: np.ndarray, offers: np.ndarray, grid: np.ndarray, qlo: n
         for i in range(n):
             if k == 0 and i == 0:
                 continue
-            yes = live & (_quantise(util[g, i, current], grid[:, i, 0], grid[:, i, 1]) >= qlo[:, i, k])
+            yes = live & (_quantise(util[g, i, current], base[:, i], scale[:, i]) >= qlo[:, i, k])
             accepts = np.where(yes, accepts + 1, 1)
             done = yes & (accepts == n)
             steps = np.where(done, k + 1, steps)
@@ -237,4 +244,4 @@ def _multilateral(util: np.ndarray, offers: np.ndarray, grid: np.ndarray, qlo: n
             current = np.where(yes, current, offers[:, i, k])
         if not live.any():
             break
-    return Played(steps, outcome >= 0, outcome, offers, grid, qlo)
+    return Played(steps, outcome >= 0, outcome, offers, base, scale, qlo)

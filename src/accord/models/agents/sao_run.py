@@ -93,7 +93,9 @@ def game(scenario: Scenario, arrays: ScenarioArrays, space: sao.Outcomes) -> tup
 def _genius_values(scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes, values: list[np.ndarray]) -> None:
     """Put GENIUS's evaluators in place of accord's where a party's stance still agrees with its
     file: discrete evaluations over the largest (GENIUS's normalisation), linear ones as given."""
-    genius = scenario.models.get(KEY, {})
+    genius = scenario.models.get(KEY)
+    if not genius:
+        return
     for a, aid in enumerate(scenario.actor_ids):
         evaluators = genius.get("profiles", {}).get(aid, {}).get("evaluators", {})
         for k, iss in enumerate(scenario.issues):
