@@ -55,6 +55,7 @@ import numpy as np
 TOLERANCE = 0.001  # AspirationNegotiator(tolerance=0.001): how far below the aspiration an offer may lie
 NEAR = 1e-6  # the band below the aspiration the inverter also searches (negmas ...inv_ufun._common.EPS)
 GRID_BITS = 40  # utilities are compared on a grid of 2**-40 (about 1e-12) of each party's range
+_BAND_GAP = 1  # spare bit between a row's largest key and the next row's band
 BLOCK = 1 << 18  # outcome utilities (games x parties x outcomes) played at once
 
 
@@ -162,7 +163,7 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     lo = (umax - umin)[:, None] * aspiration(S, exponent.reshape(R)) + (umin - TOLERANCE)[:, None]
     np.clip(lo, umin[:, None], umax[:, None], out=lo)  # (R, S), falling along each row
     bits = max(1, (N - 1).bit_length())
-    grid = min(GRID_BITS, 61 - bits - R.bit_length())
+    grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
     if grid < 20:
         raise ValueError(f"too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys")
     scale = 2.0 ** grid / np.where(umax > bottom, umax - bottom, 1.0)
@@ -174,51 +175,90 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     keys.sort(axis=1)  # per party: outcomes by quantised utility, ties by index
     qlo = _quantise(lo, bottom[:, None], scale[:, None])
     qnear = _quantise(lo - NEAR, bottom[:, None], scale[:, None])
-    offers = _offers(keys, qlo, qnear, bits, grid).reshape(G, n, S)
-    return (_bilateral if n == 2 else _multilateral)(util, offers, bottom.reshape(G, n), scale.reshape(G, n),
-                                                     qlo.reshape(G, n, S))
+    base, scale = bottom.reshape(G, n), scale.reshape(G, n)
+    shift = grid + _BAND_GAP + bits
+    _banded(keys, shift)
+    if n == 2:
+        return _bilateral(util, keys, qlo, qnear, bits, shift, base, scale)
+    offers = _offers(keys, slice(None), qlo, qnear, bits, shift).reshape(G, n, S)
+    return _multilateral(util, offers, base, scale, qlo.reshape(G, n, S))
 
 
-def _offers(keys: np.ndarray, qlo: np.ndarray, qnear: np.ndarray, bits: int, grid: int) -> np.ndarray:
-    """(R, S): each party's offer at each step: the worst outcome worth at least ``lo``, or the
+def _offers(keys: np.ndarray, rows: np.ndarray | slice, qlo: np.ndarray, qnear: np.ndarray, bits: int,
+            shift: int) -> np.ndarray:
+    """(rows, steps): each party's offer at each step: the worst outcome worth at least ``lo``, or the
     best one below it when within ``NEAR`` of ``lo`` and strictly nearer (module docstring).
 
-    Every row's keys are shifted into their own band of one sorted array, so a single
-    ``searchsorted`` (its queries in ascending order) answers every party's every step."""
+    ``keys`` (R, N) holds every row's sorted keys shifted into a band of its own (``_banded``), so
+    it is one sorted array and a single ``searchsorted`` (its queries in ascending order: thresholds
+    fall with time, bands rise) answers every party's every step."""
     R, N = keys.shape
-    band = (np.arange(R, dtype=np.int64) << (grid + 1 + bits))[:, None]
-    flat = (keys + band).reshape(-1)
-    query = (qlo[:, ::-1] << bits) + band  # ascending: thresholds fall with time, bands rise
-    at = np.searchsorted(flat, query.reshape(-1)).reshape(R, -1)[:, ::-1]
+    flat = keys.reshape(-1)
+    band = (np.arange(R, dtype=np.int64)[rows] << shift)[:, None]  # each row's band offset
+    query = (qlo[:, ::-1] << bits) + band
+    at = np.searchsorted(flat, query.reshape(-1)).reshape(query.shape)[:, ::-1]
     p_key = flat[at] - band
-    below = flat[at - 1] - band  # at > row start whenever a row has an outcome below the threshold
+    below = flat[at - 1] - band  # meaningful where ``at`` is past the row's first key
     q_val, p_val = below >> bits, p_key >> bits
-    nearer = (at > np.arange(0, R * N, N)[:, None]) & (q_val >= qnear) & (qlo - q_val < p_val - qlo)
-    offer = p_key & ((1 << bits) - 1)
+    row_start = (np.arange(R) * N)[rows][:, None]
+    nearer = (at > row_start) & (q_val >= qnear) & (qlo - q_val < p_val - qlo)
+    mask = (1 << bits) - 1
+    offer = p_key & mask
     if nearer.any():  # rare: an outcome within NEAR below the threshold; the first listed on its grid point
         b = np.broadcast_to(band, nearer.shape)[nearer]
-        offer[nearer] = (flat[np.searchsorted(flat, (q_val[nearer] << bits) + b)] - b) & ((1 << bits) - 1)
+        offer[nearer] = (flat[np.searchsorted(flat, (q_val[nearer] << bits) + b)] - b) & mask
     return offer
 
 
-def _bilateral(util: np.ndarray, offers: np.ndarray, base: np.ndarray, scale: np.ndarray, qlo: np.ndarray) -> Played:
+def _banded(keys: np.ndarray, shift: int) -> None:
+    """Shift row r's keys by r << shift, in place: quantised utilities are at most 2**grid and
+    shift = grid + _BAND_GAP + bits, so the bands do not overlap and the rows read as one ascending array."""
+    keys += (np.arange(keys.shape[0], dtype=np.int64) << shift)[:, None]
+
+
+def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.ndarray, bits: int, shift: int,
+               base: np.ndarray, scale: np.ndarray) -> Played:
     """Turns (k, 0), (k, 1) for k = 0 .. S-1: party 1 may accept party 0's offer of the same step,
-    party 0 party 1's offer of the step before; the first acceptance is the agreement."""
-    G, _, S = offers.shape
-    N = util.shape[-1]
+    party 0 party 1's offer of the step before; the first acceptance is the agreement.
+
+    Most games end early, so the steps are taken in windows (16, then 32, 64, ...): each window's
+    offers and acceptances for the games still open, then those that agreed drop out. Offers of
+    steps after a game's end are left at -1."""
+    G, N = util.shape[0], util.shape[-1]
+    S = qlo.shape[-1]
     flat = util.reshape(-1)
-    row = (np.arange(G) * 2 * N)[:, None]
-    a, b = offers[:, 0], offers[:, 1]  # (G, S)
-    turns = np.zeros((G, S, 2), bool)  # in turn order: (step, party)
-    turns[:, :, 1] = _quantise(flat[row + N + a], base[:, 1:], scale[:, 1:]) >= qlo[:, 1]  # 1 takes 0's offer
-    turns[:, 1:, 0] = _quantise(flat[row + b[:, :-1]], base[:, :1], scale[:, :1]) >= qlo[:, 0, 1:]  # 0: 1's
-    turns = turns.reshape(G, 2 * S)
-    first = turns.argmax(axis=1)
-    g = np.arange(G)
-    hit = turns[g, first]
-    step = first // 2
-    outcome = np.where(first % 2 == 1, a[g, step], b[g, step - 1])  # step >= 1 when party 0 accepts
-    return Played(np.where(hit, step + 1, S), hit, np.where(hit, outcome, -1), offers, base, scale, qlo)
+    offers = np.full((G, 2, S), -1)
+    steps, outcome = np.full(G, S), np.full(G, -1)
+    live = np.arange(G)
+    last_b = np.zeros(G, np.intp)  # party 1's offer of the step before the window
+    start, width = 0, 16
+    while start < S and len(live):
+        stop = min(S, start + width)
+        rows = np.stack([2 * live, 2 * live + 1], axis=1).reshape(-1) if len(live) < G else slice(None)
+        off = _offers(keys, rows, qlo[rows, start:stop], qnear[rows, start:stop], bits, shift)
+        off = off.reshape(len(live), 2, -1)
+        offers[live, :, start:stop] = off
+        a, b = off[:, 0], off[:, 1]  # (L, W)
+        q0, q1 = qlo[rows, start:stop].reshape(len(live), 2, -1).transpose(1, 0, 2)
+        at = (live * 2 * N)[:, None]
+        turns = np.zeros((len(live), stop - start, 2), bool)  # in turn order: (step, party)
+        turns[:, :, 1] = _quantise(flat[at + N + a], base[live, 1:], scale[live, 1:]) >= q1  # 1 takes 0's offer
+        prev = np.concatenate([last_b[live, None], b[:, :-1]], axis=1)  # party 1's offer of the step before
+        turns[:, :, 0] = _quantise(flat[at + prev], base[live, :1], scale[live, :1]) >= q0  # 0 takes 1's
+        if start == 0:
+            turns[:, 0, 0] = False  # the first turn is an offer
+        turns = turns.reshape(len(live), -1)
+        first = turns.argmax(axis=1)
+        hit = turns[np.arange(len(live)), first]
+        k = first // 2
+        chosen = np.where(first % 2 == 1, a[np.arange(len(live)), k], prev[np.arange(len(live)), k])
+        steps[live[hit]] = start + k[hit] + 1
+        outcome[live[hit]] = chosen[hit]
+        last_b[live] = b[:, -1]
+        live = live[~hit]
+        start, width = stop, 2 * width
+    agreed = outcome >= 0
+    return Played(steps, agreed, outcome, offers, base, scale, qlo.reshape(G, 2, S))
 
 
 def _multilateral(util: np.ndarray, offers: np.ndarray, base: np.ndarray, scale: np.ndarray,
