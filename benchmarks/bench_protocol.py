@@ -1,7 +1,12 @@
 """The NegMAS benchmark game: bilateral, time-based Boulware vs Conceder, three issues of ten values
 each (1,000 outcomes), linear additive utilities, a 100-round deadline.
 
-Prints, for accord's single-run engine (setting up from the scenario and playing; and the whole
+``--protocol sao`` (games and checks in sao_games.py) plays 1,000 seeded variants of the game under NegMAS's stacked
+alternating offers protocol, checks accord's round count and agreement against NegMAS's game by
+game (in this process when negmas is importable, else against the stored table
+tests/data/negmas_sao_games.csv) and prints the speed ratio on identical games.
+
+``--protocol accord`` (the default) times accord's own protocol on the one game. It prints, for accord's single-run engine (setting up from the scenario and playing; and the whole
 ``AgentsModel.run`` with its tables), ms per negotiation and µs per round; for the batch engine,
 negotiations per second; and the ratios to NegMAS 0.16's published figures on this machine class
 (13.95 ms per negotiation, 244 µs per round). Every figure is the minimum over repeats, both in wall
@@ -13,7 +18,8 @@ measured ratio, install it into a scratch folder (``pip install --target /tmp/ne
 and pass ``--negmas /tmp/negmas_env`` (or set ``ACCORD_NEGMAS_PATH``); an importable negmas is used
 as is.
 
-Run: PYTHONPATH=src python benchmarks/bench_protocol.py [--negmas PATH] [--draws N] [--repeat R]
+Run: PYTHONPATH=src python benchmarks/bench_protocol.py [--protocol accord|sao] [--negmas PATH]
+     [--draws N] [--repeat R] [--games N] [--write-table CSV]
 """
 
 from __future__ import annotations
@@ -100,7 +106,7 @@ def accord_game(sc: Scenario, draws: int) -> dict[str, tuple[Callable[[], object
 def negmas_game(path: str | None) -> Callable[[], int] | None:
     """One NegMAS negotiation of the same game (returns its steps), or None without negmas."""
     if path:
-        sys.path.insert(0, path)
+        sys.path.append(path)  # after accord's own packages, so accord keeps its NumPy
     try:
         from negmas import AspirationNegotiator, SAOMechanism, make_issue
         from negmas.preferences import LinearAdditiveUtilityFunction as LUF
@@ -128,7 +134,17 @@ def main() -> None:
                         help="folder holding a scratch install of negmas (benchmark only; AGPL)")
     parser.add_argument("--draws", type=int, default=10_000, help="negotiations in the batch")
     parser.add_argument("--repeat", type=int, default=7, help="timings per figure (the best is shown)")
+    parser.add_argument("--protocol", choices=("accord", "sao"), default="accord",
+                        help="accord's own protocol on the one game, or SAOP on the seeded games")
+    parser.add_argument("--games", type=int, default=1000, help="seeded games (--protocol sao)")
+    parser.add_argument("--write-table", default=None,
+                        help="write NegMAS's results to this CSV (--protocol sao, needs negmas)")
     args = parser.parse_args()
+    if args.protocol == "sao":
+        from sao_games import main as sao_main
+
+        sao_main(args)
+        return
     fns = accord_game(game(), args.draws)
     rounds = fns["engine"][0]()
     negmas = negmas_game(args.negmas)

@@ -1,7 +1,8 @@
 """Read and write scenarios in every supported format, chosen by file extension.
 
 YAML is canonical (hand-editable); JSON is the same document; CSV/XLSX is the long table; KTAB's
-CSV (detected by its header) and XML files are imported. Writes are atomic: a temporary file in the
+CSV (detected by its header) and XML files are imported; a GENIUS folder (a domain file and its
+utility profiles, genius.py) is read from the folder or its domain file and written to a folder. Writes are atomic: a temporary file in the
 same folder is renamed over the target, so a failed write never leaves a half-written scenario.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..files import atomic_write, atomic_write_text
-from . import ktab, table
+from . import genius, genius_export, ktab, table
 from .errors import ScenarioError
 from .examples import example_path, is_example
 from .limits import LimitError, Limits, applied, current
@@ -23,8 +24,8 @@ from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_e
 from .schema import Scenario
 from .validate import scenario_from_data
 
-READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB)"
-WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx"
+READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB or a GENIUS domain), a GENIUS folder"
+WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx, a folder (GENIUS: a path without extension, or an existing folder)"
 
 
 def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenario:
@@ -36,6 +37,8 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
     if is_example(text_source) and not Path(text_source).exists():
         return load(example_path(text_source), limits)
     path = Path(source)
+    if path.is_dir():
+        return genius.read_folder(path)
     if not path.is_file():
         raise ScenarioError(
             "no such file or shipped example", value=text_source,
@@ -53,6 +56,11 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
             data = path.read_bytes()
         except OSError as exc:
             raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        if fmt == "xml":  # a GENIUS domain or profile is read with the files beside it
+            check_text_size(data, str(path))
+            root = genius.parse_xml(decode(data, str(path)), str(path))
+            if genius.is_genius(root):
+                return genius.read_folder(path.parent, path if root.tag == "negotiation_template" else None)
         return load_bytes(data, fmt, file=str(path))
 
 
@@ -97,7 +105,9 @@ def load_text(text: str, fmt: str, limits: Limits | None = None, file: str | Non
 def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     path = Path(target)
     suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
+    if path.is_dir() or not suffix:
+        genius_export.write_folder(scenario, path)
+    elif suffix in (".yaml", ".yml"):
         atomic_write_text(path, dumps_yaml(scenario))
     elif suffix == ".json":
         atomic_write_text(path, dumps_json(scenario))

@@ -4,7 +4,8 @@ Parameters live in ``__init__``; per-actor strategies live in each actor's ``par
 scenario. ``run`` plays one negotiation (random events drawn from the one generator) and returns
 the offer history, the events as they fired and the outcome; ``run_batch`` plays many draws at once
 for Monte Carlo. The forecast per issue is the agreed terms when there is an agreement (column
-``agreed`` true), else the no-deal outcome.
+``agreed`` true), else the no-deal outcome. ``protocol="sao"`` plays NegMAS's stacked alternating
+offers instead (sao.py, sao_run.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ...scenario.limits import check_magnitude, check_model_rounds
 from ...scenario.schema import Scenario
 from ..base import BatchResult, Model, Result, as_generator, forecast_frame, history_frame
 from ..registry import register
+from . import sao_run
 from .batch import Rules, play_batch
 from .events import is_random, sample_schedule
 from .protocol import ACCEPTANCE_RULES, RESPONSES, reach
@@ -27,6 +29,8 @@ from .setup import prepare
 from .single import Record, play_one
 from .state import Setting, State
 from .strategies import STRATEGIES, get_strategy
+
+PROTOCOLS = ("accord", "sao")  # accord's own (protocol.py) or NegMAS's stacked alternating offers (sao.py)
 
 
 @register
@@ -45,6 +49,8 @@ class AgentsModel(Model):
         side_deal_penalty: float = 0.5,
         harden: float = 0.5,
         default_strategy: str = "linear",
+        protocol: str = "accord",
+        sao_levels: int = 11,
     ) -> None:
         if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
             raise ParameterError(f"max_rounds: {max_rounds!r}; allowed: an integer of at least 1")
@@ -58,6 +64,12 @@ class AgentsModel(Model):
         check_model_rounds("agents", max_rounds=max_rounds)
         check_magnitude(shock_scale, "agents: shock_scale")
         get_strategy(default_strategy, "default_strategy")
+        if protocol not in PROTOCOLS:
+            raise ParameterError(f"protocol: unknown protocol {protocol!r}; allowed: {', '.join(PROTOCOLS)}")
+        if isinstance(sao_levels, bool) or not isinstance(sao_levels, int) or sao_levels < 2:
+            raise ParameterError(f"sao_levels: {sao_levels!r}; allowed: an integer of at least 2")
+        self.protocol = protocol
+        self.sao_levels = sao_levels
         self.max_rounds = max_rounds
         self.acceptance = acceptance
         self.shock_scale = shock_scale
@@ -77,6 +89,8 @@ class AgentsModel(Model):
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
         self.check_supported(scenario)
+        if self.protocol == "sao":
+            return sao_run.run(self, scenario, rng)
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
@@ -94,6 +108,8 @@ class AgentsModel(Model):
 
     def run_batch(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> BatchResult:
         self.check_supported(scenario)
+        if self.protocol == "sao":
+            return sao_run.run_batch(self, scenario, arrays)
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, st.ideal.shape[0], rng)
         out = play_batch(setting, st, events, fire, self.rules)
