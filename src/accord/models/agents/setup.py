@@ -8,6 +8,7 @@ from ...scenario.arrays import ScenarioArrays
 from ...scenario.errors import ScenarioError, UnsupportedScenario
 from ...scenario.schema import Scenario
 from .events import Compiled, compile_events
+from .rules import compile_rule
 from .state import Setting, State, initial_state
 from .strategies import agent_params
 
@@ -42,11 +43,16 @@ def prepare(
                             value=list(neg.required) if neg else None, allowed="two or more of " + ", ".join(actors))
     members = np.array([[a in c.members for a in actors] for c in scenario.channels], bool).reshape(-1, n)
     events, n_threats = compile_events(scenario)
+    control = np.zeros((len(scenario.issues), n), bool)
+    for q, issue in enumerate(scenario.issues):
+        control[q, [index[a] for a in issue.controlled_by]] = True
     setting = Setting(
         actors=tuple(actors), issues=tuple(scenario.issue_ids), lo=arrays.lo, hi=arrays.hi, required=required,
         allow_subset=bool(neg and neg.allow_subset), venue_ids=tuple(c.id for c in scenario.channels),
         venue_members=members, agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
         rounds=rounds_of(scenario, max_rounds),
+        rule=compile_rule(neg.rule if neg else None, actors, required), control=control,
+        single_text=bool(neg and neg.protocol == "single_text"),
         stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)),
     )
     direct = np.ones((n, n), bool)

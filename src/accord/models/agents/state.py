@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .rules import Rule
 from .strategies import AgentParams
 from .utility import unit_weights, utility
 
@@ -32,6 +33,9 @@ class Setting:
     agents: AgentParams
     rounds: int
     stance: np.ndarray  # (agents, issues) bool: the agent takes a stance on the issue (in every draw)
+    rule: Rule  # how a proposal passes (rules.py)
+    single_text: bool  # every proposal is the chair's compromise text (negotiation.protocol single_text)
+    control: np.ndarray  # (issues, agents) bool: who must sign for a deal to settle the issue (none: anyone)
 
     @cached_property
     def span(self) -> np.ndarray:
