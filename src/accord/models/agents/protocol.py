@@ -40,7 +40,7 @@ class Round:
     """A stretch of B rounds of S draws: per-draw arrays (S, ...) and per-round arrays (B, S, ...)."""
 
     reach: np.ndarray  # (S, n, n) who can send to whom
-    reservation: np.ndarray  # (S, n)
+    reservation: np.ndarray  # (B, S, n) what holding out is worth in each round (State.reservation)
     target: np.ndarray  # (B, S, n)
     threshold: np.ndarray  # (B, S, n) the utility an offer must give the receiver for it to accept
     offers: np.ndarray  # (B, S, n, m) each party's proposal
@@ -79,18 +79,22 @@ def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -
     return np.divide(num, den, out=out, where=den > 0)
 
 
-def evaluate(st: State, setting: Setting, tau: np.ndarray, acceptance: str) -> Round:
-    """Rounds ``tau`` (B,) of every draw of ``st``, which nothing changes in between."""
+def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str) -> Round:
+    """Rounds ``start .. end - 1`` of every draw of ``st``, which nothing changes in between."""
     agents, req = setting.agents, setting.required
+    rounds = np.arange(start, end)
+    tau = tau_of(start, end, setting.rounds)
     can = reach(st, setting)
     ref = reference(st, setting, can, np.where(setting.stance, st.ideal, 0.0))
     ideal = np.where(setting.stance, st.ideal, ref)  # no stance: offering the reference costs nothing
     unit = st.unit(setting)
-    res = st.reservation(setting, unit)
+    res = st.reservation(setting, unit, rounds)
     target = target_utility(agents, st.exponent, res, tau[:, None, None], st.reactive)
     offers = offer_toward(ideal, ref, unit, agents.curved, target)
     if setting.single_text:
         offers = np.broadcast_to(compromise(st, setting, ideal)[:, None, :], offers.shape)
+    if st.fixed.any():  # an executed threat has settled the issue for everyone: nothing else is on offer
+        offers = np.where(st.fixed[:, None, :], st.no_deal[:, None, :], offers)
     curved = None if agents.curved is None else agents.curved[:, None]
     value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
@@ -133,7 +137,7 @@ def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: b
     """The winning proposer in round k[i] of draw s[i]: the largest Nash product of gains over
     reservations among qualifying proposals (of the required parties, or of the signatories of a
     side deal)."""
-    gain = np.maximum(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[s][:, None, :], 1e-12)
+    gain = np.maximum(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[k, s][:, None, :], 1e-12)
     agree = rnd.agree[k, s]
     counted = agree & setting.required  # the signatories (under unanimity: every required party)
     score = np.where(counted, rnd.power[s][:, None, :] * np.log(gain), 0.0).sum(axis=-1)
@@ -145,7 +149,7 @@ def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: b
 
 
 def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.ndarray, parties: np.ndarray,
-                     t: int, penalty: float, harden: float) -> None:
+                     settled: np.ndarray, t: int, penalty: float, harden: float) -> None:
     """Record a separate peace in the draws of ``mask``; the excluded required parties react.
 
     Their alignment with every signatory falls by ``penalty`` and their concession exponent is
@@ -154,6 +158,7 @@ def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.nd
     st.side_deal |= mask
     st.side_terms = np.where(mask[:, None], terms, st.side_terms)
     st.side_parties = np.where(mask[:, None], parties, st.side_parties)
+    st.side_settled = np.where(mask[:, None], settled, st.side_settled)
     st.side_round = np.where(mask, t, st.side_round)
     excluded = mask[:, None] & setting.required & ~parties
     pair = excluded[:, :, None] & parties[:, None, :]
