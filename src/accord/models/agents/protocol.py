@@ -90,6 +90,11 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str)
     unit = st.unit(setting)
     res = st.reservation(setting, unit, rounds)
     target = target_utility(agents, st.exponent, res, tau[:, None, None], st.reactive)
+    if (st.breakdown > 0).any():
+        # what a party can still hope for at the deadline is worth only the chance that the talks last that
+        # long: with hazard p and R rounds left the aspiration above the reservation shrinks by (1 - p)^R
+        left = np.maximum(setting.rounds - rounds, 1)[:, None, None]
+        target = np.where(agents.spoiler, target, res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
     offers = offer_toward(ideal, ref, unit, agents.curved, target)
     if setting.single_text:
         offers = np.broadcast_to(compromise(st, setting, ideal)[:, None, :], offers.shape)
