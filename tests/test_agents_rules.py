@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_agents import one_issue
 
 from accord.analysis.montecarlo import MonteCarloResult
 from accord.analysis.patch import apply_patch, load_patch
@@ -15,8 +16,6 @@ from accord.models.agents.setup import prepare
 from accord.scenario import Scenario, load, to_arrays
 from accord.scenario.errors import ParameterError, ScenarioError
 from accord.scenario.rules import DecisionRule
-
-from test_agents import one_issue
 
 BLOC = {a: (100, {"strategy": "linear", "reservation": 0.0}) for a in "ABCD"}
 
@@ -186,8 +185,9 @@ def test_monte_carlo_reports_coalitions_and_failure_causes():
 
 
 def test_deu_cases_carry_the_council_rule_of_their_period():
-    from accord.scenario.deu import read_deu
     from conftest import SHARED
+
+    from accord.scenario.deu import read_deu
 
     cases = read_deu(SHARED / "data" / "deu3" / "deu3-dev.tsv").cases
     kinds = {c.scenario.negotiation.rule.kind for c in cases}
@@ -199,9 +199,10 @@ def test_deu_cases_carry_the_council_rule_of_their_period():
 
 
 def test_deu_dev_split_within_one_point_of_the_weighted_mean():
+    from conftest import SHARED
+
     from accord.analysis.backtest import outcomes, run_model, score
     from accord.scenario.deu import read_deu
-    from conftest import SHARED
 
     cases = read_deu(SHARED / "data" / "deu3" / "deu3-dev.tsv").cases
     forecast = run_model(AgentsModel(), cases, np.random.default_rng(0)).forecast

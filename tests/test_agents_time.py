@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_agents_mechanisms import talks
 
 from accord.models.agents import AgentsModel
 from accord.models.agents.setup import prepare
 from accord.scenario import Scenario, to_arrays
-
-from test_agents_mechanisms import talks
 
 DRAWS = 1000
 
@@ -124,7 +123,7 @@ def test_an_actor_whose_outside_option_improves_with_time_delays():
     shift = {"type": "reservation_shift", "issue": "role", "to": 70, "round": 30}
     base, _ = batch(talks())
     waits, _ = batch(talks([shift]))
-    before = lambda out: (out.extra["agreement_round"] < 30).astype(float)  # noqa: E731  (NaN < 30 is False)
+    before = lambda out: (out.extra["agreement_round"] < 30).astype(float)
     assert clearly(before(waits), before(base))
     failed = ~waits.extra["full_agreement"]
     assert (waits.extra["failure"][failed] == 4).mean() > 0.5  # CAUSES[4] == "waiting"

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..models.base import Model
 from ..models.agents.explain import coalition_shares, failure_shares
+from ..models.base import Model
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import ParameterError
 from ..scenario.schema import Scenario

@@ -31,11 +31,11 @@ class DecisionRule(_Strict):
     second_threshold: float | None = Field(default=None, gt=0, le=1, description="Share of the voters by number.")
     blocking_minority: int | None = Field(default=None, ge=1, description="Fewest voters a block needs.")
     veto: list[Id] = Field(default_factory=list, description="Parties whose acceptance is needed in any case.")
-    rules: list["DecisionRule"] = Field(default_factory=list, description="For all_of: the rules that must all pass.")
+    rules: list[DecisionRule] = Field(default_factory=list, description="For all_of: the rules that must all pass.")
     source: Source = None
 
     @model_validator(mode="after")
-    def _form(self) -> "DecisionRule":
+    def _form(self) -> DecisionRule:
         if self.kind == "qualified_majority" and (not self.voters or self.threshold is None):
             raise ValueError("a qualified_majority rule needs `voters` (id: weight) and a `threshold` (0 to 1)")
         if self.kind == "all_of" and not self.rules:
