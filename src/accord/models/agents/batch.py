@@ -89,8 +89,8 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
     longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
     starts = (np.flatnonzero(fire.any(axis=(0, 1))).tolist() if events else []) + [rounds]
     t = 0
-    while t < rounds and not (done | st.broken).all():
-        live = ~done & ~st.broken
+    while t < rounds and not (done.all() or (hazard is not None and (done | st.broken).all())):
+        live = ~done & ~st.broken if hazard is not None else ~done
         if events:
             _fire(setting, st, events, fire, t, live, rules, record)
         end = min(next(r for r in starts if r > t), t + longest)
@@ -121,11 +121,15 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
             _side_deals(setting, st, rnd, sides, cut - 1, t, rules, record)
         if stepwise:
             remember(st, rnd, live & ~new)
-        st.broken |= live & ~new & (broke_at < cut)
-        if record is not None and st.broken[0] and live[0]:
-            record.broken = t + int(broke_at[0])
+        if hazard is not None:
+            st.broken |= live & ~new & (broke_at < cut)
+            if record is not None and st.broken[0] and live[0]:
+                record.broken = t + int(broke_at[0])
         done |= new
         t += cut
+    if not setting.allow_subset:  # no side deals: the agreed draws and the no-deal outcome
+        forecast = np.where(done[:, None], terms, st.no_deal)
+        return BatchOutcome(done, done, np.where(done, when, np.nan), forecast, parties, settled, st.broken.copy())
     subset = ~done & st.side_deal
     side_terms = np.where(st.side_settled & ~st.fixed, st.side_terms, st.no_deal)
     forecast = np.where(done[:, None], terms, np.where(subset[:, None], side_terms, st.no_deal))

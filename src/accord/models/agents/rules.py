@@ -53,7 +53,14 @@ class Clause:
 @dataclass(frozen=True)
 class Rule:
     clauses: tuple[Clause, ...]
-    text: str  # how the rule reads in explanations
+    source: DecisionRule
+    actors: tuple[str, ...]
+    required: np.ndarray
+
+    @property
+    def text(self) -> str:
+        """How the rule reads in explanations."""
+        return describe(self.source, list(self.actors), self.required)
 
     def passes(self, agree: np.ndarray) -> np.ndarray:
         out = self.clauses[0].passes(agree)
@@ -77,7 +84,7 @@ def compile_rule(rule: DecisionRule | None, actors: list[str], required: np.ndar
     if rule is None:
         rule = DecisionRule()
     clauses = tuple(_clauses(rule, index, n, required, "negotiation.rule"))
-    return Rule(clauses, describe(rule, actors, required))
+    return Rule(clauses, rule, tuple(actors), required)
 
 
 def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.ndarray, where: str) -> list[Clause]:
