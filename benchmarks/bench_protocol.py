@@ -88,7 +88,7 @@ def accord_game(sc: Scenario, draws: int) -> dict[str, tuple[Callable[[], object
 
     def engine() -> int:
         setting, st, events = prepare(sc, arrays, "linear", ROUNDS)
-        rec = play_one(setting, st, events, sample_schedule(events, setting.rounds, 1, rng), model.rules)
+        rec, _ = play_one(setting, st, events, sample_schedule(events, setting.rounds, 1, rng), model.rules)
         return rec.last_round + 1
 
     many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (draws, 2)),
@@ -126,6 +126,23 @@ def negmas_game(path: str | None) -> Callable[[], int] | None:
         return m.run().step
 
     return play
+
+
+MC_DRAWS = 4_000
+TARGET_MC_PER_S = 1_000
+
+
+def montecarlo_speed() -> tuple[float, float]:
+    """Wall and CPU seconds of a serial Monte Carlo of the agents model on the flagship (after a warm-up)."""
+    from accord.analysis.montecarlo import monte_carlo
+    from accord.models import make_model
+    from accord.scenario import load
+
+    scenario, model = load("afghanistan-2013"), make_model("agents")
+    monte_carlo(scenario, model, draws=500, seed=1)
+    wall, cpu = time.perf_counter(), time.process_time()
+    monte_carlo(scenario, model, draws=MC_DRAWS, seed=1)
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main() -> None:
@@ -166,6 +183,9 @@ def main() -> None:
           f"({NEGMAS_MS / (rw * 1e3):.1f}x / {NEGMAS_MS / (rc * 1e3):.1f}x NegMAS published)")
     print(f"accord batch engine: {args.draws / bw:,.0f} / {args.draws / bc:,.0f} negotiations per second "
           f"({args.draws:,} draws, {ROUNDS}-round deadline; target {TARGET_PER_S:,})")
+    mc_wall, mc_cpu = montecarlo_speed()
+    print(f"Monte Carlo on afghanistan-2013 (serial, {MC_DRAWS:,} draws): {MC_DRAWS / mc_wall:,.0f} / "
+          f"{MC_DRAWS / mc_cpu:,.0f} draws per second (target {TARGET_MC_PER_S:,})")
     if negmas is None:
         print("negmas is not importable: no same-process comparison (see --negmas)")
         return

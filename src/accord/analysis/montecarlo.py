@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..models.agents.explain import coalition_shares, failure_shares
 from ..models.base import Model
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import ParameterError
@@ -175,6 +176,13 @@ def summarize(issues: Sequence[str], forecasts: np.ndarray) -> pd.DataFrame:
     return frame[SUMMARY_COLUMNS]
 
 
+def required_mask(scenario: Scenario) -> np.ndarray:
+    """(actors,) bool: the parties an agreement needs (every actor when the scenario names none)."""
+    neg = scenario.negotiation
+    wanted = set(neg.required) if neg and neg.required else set(scenario.actor_ids)
+    return np.array([a in wanted for a in scenario.actor_ids])
+
+
 @dataclass
 class MonteCarloResult:
     issues: tuple[str, ...]
@@ -209,6 +217,10 @@ class MonteCarloResult:
         out: dict[str, Any] = {"p_agreement": self.p_agreement}
         if self.p_full_agreement is not None:
             out["p_full_agreement"] = self.p_full_agreement
+        if "signed" in self.extra and scenario is not None:
+            out["coalitions"] = coalition_shares(scenario.actor_ids, required_mask(scenario), self.extra["signed"])
+        if "failure" in self.extra:
+            out["failure_causes"] = failure_shares(self.extra["failure"])
         rounds = self.agreement_rounds
         agreed = rounds[~np.isnan(rounds)] if rounds is not None else np.array([])
         if agreed.size:

@@ -20,10 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ScenarioError
-from .eu_council import NAMES, REGIMES, council_weight, regime_of
-from .schema import Actor, Issue, Scenario, Stance
+from .eu_council import NAMES, REGIMES, council_rule, council_weight, regime_of
+from .schema import Actor, Issue, Negotiation, Scenario, Stance
 
 CAPABILITIES = ("equal", "gdp", "votes")
+ADOPTED = (
+    "; params.reservation 0: DEU III codes adopted acts only, so failing to legislate was not an outcome "
+    "any party held out for (Achen 2006's condition for the compromise model: a costly disagreement)"
+)
+DEU_NEGOTIATION = (
+    "Council voting rule of the period (accord.scenario.eu_council), the Parliament a veto player under "
+    "co-decision; the Presidency's single compromise text is what is put to the vote (Tallberg 2004)"
+)
 REQUIRED = ("prnrnmc", "rp", "out")
 NUMBER = "a number from 0 to 100, or empty"
 
@@ -130,15 +138,19 @@ class _Rows:
         proposal = _cell(row, self.col["prnrnmc"])
         issue = self.issue_id(row, r, proposal)
         regime = self.regime(row, set(stances)) if self.capability == "votes" else None
+        rule = council_rule(regime or self.regime(row, set(stances)), list(stances),
+                            _cell(row, self.col["proc"]) if "proc" in self.col else "",
+                            _cell(row, self.col["counvte"]) if "counvte" in self.col else "QMV")
         scenario = Scenario(
             name=issue,
             title=f"{_cell(row, self.col['prname'])} ({issue})" if "prname" in self.col else issue,
             note="DEU III issue; positions and saliences from expert interviews (Arregui & Perarnaud 2021).",
             actors=[Actor(id=a, name=NAMES.get(a, a), capability=self.weight(a, r, regime),
-                          source=self.source(regime)) for a in stances],
+                          params={"reservation": 0.0}, source=self.source(regime) + ADOPTED) for a in stances],
             issues=[Issue(id=issue, status_quo=status_quo, source="DEU reference point (rp)")],
             stances={a: {issue: st} for a, st in stances.items()},
             models=self.features(row),
+            negotiation=Negotiation(rule=rule, protocol="single_text", source=DEU_NEGOTIATION),
         )
         return DeuCase(scenario=scenario, outcome=outcome, proposal=proposal, issue=issue), regime
 

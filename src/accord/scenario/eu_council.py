@@ -72,3 +72,36 @@ def council_weight(code: str, regime: str) -> float | None:
         return float(max(table.values()))
     value = table.get(code)
     return None if value is None else float(value)
+
+
+# ---- the Council's voting rule by period ---------------------------------------------------------
+# Quotas as shares of the weighted votes: pre-Nice 62 of 87 (TEC art. 205(2)); Nice 232 of 321 (EU-25),
+# 255 of 345 (EU-27, from 1 January 2007), 260 of 352 (EU-28, from 1 July 2013), each with a majority of
+# the member states (Nice protocol on enlargement, art. 3); Lisbon 55% of the members holding 65% of the
+# population, a blocking minority needing at least four members (TEU art. 16(4)).
+QUOTAS = {"pre-nice": 62 / 87, "nice-25": 232 / 321, "nice-27": 255 / 345, "nice-28": 260 / 352, "lisbon": 0.65}
+
+
+def council_rule(regime: str, members: list[str], procedure: str = "", voting: str = "QMV") -> dict:
+    """The decision rule (as ``negotiation.rule`` data) of a DEU proposal: the Council's qualified
+    majority of its period over the member states that take part (unanimity where the file says the
+    Council decides unanimously), with the Parliament as a veto player under co-decision (COD).
+
+    Members without a recorded position are left out of the count: the DEU codes them as taking no
+    part in the issue, and they are taken to go with the majority."""
+    states = [m for m in members if canonical(m) not in INSTITUTIONS and council_weight(m, regime) is not None]
+    veto = [m for m in members if canonical(m) == "ep"] if procedure.strip().upper() == "COD" else []
+    source = f"Council voting rule, {regime} regime (accord.scenario.eu_council)"
+    if len(states) < 2 or voting.strip().lower().startswith("un"):
+        voters = {m: 1.0 for m in states} if len(states) >= 2 else {m: 1.0 for m in members}
+        return {"kind": "unanimity", "voters": voters, "veto": veto, "source": source}
+    weights = {m: float(council_weight(m, regime)) for m in states}
+    if regime == "lisbon":
+        return {"kind": "qualified_majority", "voters": weights, "threshold": QUOTAS["lisbon"],
+                "second_threshold": 0.55, "blocking_minority": min(4, len(states)), "veto": veto, "source": source}
+    codes = set(map(canonical, members))
+    if regime == "nice":
+        regime = "nice-28" if "cr" in codes else "nice-27" if codes & {"bu", "ro"} else "nice-25"
+    majority = (len(states) // 2 + 1) / len(states) if regime != "pre-nice" else None
+    return {"kind": "qualified_majority", "voters": weights, "threshold": QUOTAS[regime],
+            "second_threshold": majority, "veto": veto, "source": source}

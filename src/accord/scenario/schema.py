@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
@@ -32,6 +32,7 @@ from .events import (  # noqa: F401  (re-exported: the schema is where users loo
 )
 from .fields import Id, Source, _Strict
 from .limits import current
+from .rules import DecisionRule, check_control, check_rule
 
 
 class Actor(_Strict):
@@ -55,6 +56,9 @@ class Issue(_Strict):
     min_label: str = ""
     max_label: str = ""
     status_quo: float | None = Field(default=None, allow_inf_nan=False)
+    controlled_by: list[Id] = Field(
+        default_factory=list, description="Who can deliver the issue: a deal settles it only if they all sign."
+    )
     source: Source = None
 
     @model_validator(mode="after")
@@ -115,6 +119,14 @@ class Negotiation(_Strict):
     allow_subset: bool = Field(default=False, description="Whether a deal among fewer counts.")
     no_deal: dict[Id, float] = Field(
         default_factory=dict, description="The outcome on each issue if no deal is reached (BATNA)."
+    )
+    rule: DecisionRule | None = Field(default=None, description="How a proposal passes (default: unanimity).")
+    protocol: Literal["offers", "single_text"] = Field(
+        default="offers", description="offers: every party proposes to all it reaches; single_text: a chair's "
+        "compromise text (capability x salience weighted mean) is the one proposal (agents model)."
+    )
+    breakdown_risk: float = Field(
+        default=0.0, ge=0, lt=1, description="Per-round probability that the talks collapse (agents model)."
     )
     source: Source = None
 
@@ -185,6 +197,9 @@ class Scenario(_Strict):
                 _known(i, issues, "negotiation.no_deal")
                 if not by_issue[i].min <= v <= by_issue[i].max:
                     raise ValueError(f"negotiation.no_deal.{i}: {v} lies outside the issue range")
+            if self.negotiation.rule is not None:
+                check_rule(self.negotiation.rule, actors)
+        check_control(self.issues, actors)
         venues = {c.id for c in self.channels}
         threats = {e.id for e in self.events if e.type == "threat" and e.id}
         for k, ev in enumerate(self.events):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import Compiled, apply_event
-from .protocol import Round, choose, evaluate, first_round, remember, strike_side_deal, tau_of
+from .protocol import Round, choose, evaluate, first_round, remember, strike_side_deal
 from .state import Setting, State
 
 if TYPE_CHECKING:
@@ -45,11 +45,14 @@ class BatchOutcome:
     agreement: np.ndarray  # (D,) bool: full agreement, or a side deal where subsets count
     full: np.ndarray  # (D,) bool: all required parties agreed
     round: np.ndarray  # (D,) float, NaN when no agreement
-    forecast: np.ndarray  # (D, m): agreed terms, else the no-deal outcome
+    forecast: np.ndarray  # (D, m): agreed terms where the deal settles the issue, else the no-deal outcome
+    parties: np.ndarray  # (D, n) bool: who signed the deal that stands (none: no deal)
+    settled: np.ndarray  # (D, m) bool: the issues that deal settles
+    broken: np.ndarray  # (D,) bool: the talks collapsed (breakdown risk)
 
 
 def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-               record: Record | None = None) -> BatchOutcome:
+               record: Record | None = None, hazard: np.ndarray | None = None) -> BatchOutcome:
     """Play every draw of ``st`` under the schedule ``fire`` (draws, events, rounds); ``record``
     (one draw only) keeps the offers, events and deals for the single-run tables.
 
@@ -59,60 +62,88 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
     draws, n, m = st.ideal.shape
     chunk = max(1, BLOCK // ((1 if setting.agents.tit_for_tat.any() else STRETCH) * n * n * m))
     if draws <= chunk:
-        return _play(setting, st, events, fire, rules, record)
+        return _play(setting, st, events, fire, rules, record, hazard)
     parts = []
     for start in range(0, draws, chunk):
         part = slice(start, start + chunk)
         sub = st.draws(part)
-        parts.append(_play(setting, sub, events, fire[part], rules, None))
+        parts.append(_play(setting, sub, events, fire[part], rules, None, None if hazard is None else hazard[part]))
         st.update(part, sub)
     return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts))))
 
 
 def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-          record: Record | None) -> BatchOutcome:
-    """The engine proper for draws that fit in cache: stretch after stretch until all have agreed."""
+          record: Record | None, hazard: np.ndarray | None = None) -> BatchOutcome:
+    """The engine proper for draws that fit in cache: stretch after stretch until all have agreed.
+
+    ``hazard`` (draws, rounds) holds uniform draws: the talks of a draw collapse at the end of round t
+    when its value falls below the draw's breakdown risk then (after that round's offers are answered)."""
     draws, n, m = st.ideal.shape
     rounds = setting.rounds
     done = np.zeros(draws, bool)
     when = np.empty(draws)
     terms = np.empty((draws, m))
+    parties = np.zeros((draws, n), bool)
+    settled = np.zeros((draws, m), bool)
     stepwise = bool(setting.agents.tit_for_tat.any())
     longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
     starts = (np.flatnonzero(fire.any(axis=(0, 1))).tolist() if events else []) + [rounds]
     t = 0
-    while t < rounds and not done.all():
-        live = ~done
+    while t < rounds and not (done.all() or (hazard is not None and (done | st.broken).all())):
+        live = ~done & ~st.broken if hazard is not None else ~done
         if events:
             _fire(setting, st, events, fire, t, live, rules, record)
         end = min(next(r for r in starts if r > t), t + longest)
-        rnd = evaluate(st, setting, tau_of(t, end, rounds), rules.acceptance)
+        rnd = evaluate(st, setting, t, end, rules.acceptance)
         full_at = first_round(rnd.full)
         cut = end - t
+        broke_at = np.full(draws, cut)
+        if hazard is not None:
+            broke_at = np.where(live, first_round((hazard[:, t:end].T < st.breakdown)[:, :, None]), cut)
         if setting.allow_subset:
             side_at = np.where(live & ~st.side_deal, first_round(rnd.side), cut)
-            side_at = np.where(side_at < full_at, side_at, cut)  # a full agreement in the same round wins
+            side_at = np.where((side_at < full_at) & (side_at <= broke_at), side_at, cut)  # a full deal wins ties
             cut = min(int(side_at.min()) + 1, cut)  # the state changes after the earliest side deal
-        new = live & (full_at < cut)
+        new = live & (full_at < cut) & (full_at <= broke_at)
         if new.any():
             s = np.flatnonzero(new)
             k = full_at[s]
             by = choose(rnd, k, s, setting, subset=False)
-            when[s], terms[s] = t + k, rnd.offers[k, s, by]
+            parties[s] = rnd.agree[k, s, by]
+            settled[s] = settles(setting, st, s, parties[s])
+            when[s] = t + k
+            terms[s] = np.where(settled[s], rnd.offers[k, s, by], st.no_deal[s])
             if record is not None:
-                record.agreement = (t + int(k[0]), terms[0], rnd.agree[k[0], 0, by[0]])
+                record.agreement = (t + int(k[0]), terms[0], parties[0], settled[0])
         if record is not None:
-            record.block(t, rnd, min(cut, int(full_at[0]) + 1), st.present[0])
+            record.block(t, rnd, min(cut, int(full_at[0]) + 1, int(broke_at[0]) + 1), st.present[0])
         if setting.allow_subset and (sides := live & (side_at == cut - 1)).any():
             _side_deals(setting, st, rnd, sides, cut - 1, t, rules, record)
         if stepwise:
             remember(st, rnd, live & ~new)
+        if hazard is not None:
+            st.broken |= live & ~new & (broke_at < cut)
+            if record is not None and st.broken[0] and live[0]:
+                record.broken = t + int(broke_at[0])
         done |= new
         t += cut
+    if not setting.allow_subset:  # no side deals: the agreed draws and the no-deal outcome
+        forecast = np.where(done[:, None], terms, st.no_deal)
+        return BatchOutcome(done, done, np.where(done, when, np.nan), forecast, parties, settled, st.broken.copy())
     subset = ~done & st.side_deal
-    forecast = np.where(done[:, None], terms, np.where(subset[:, None], st.side_terms, st.no_deal))
+    side_terms = np.where(st.side_settled & ~st.fixed, st.side_terms, st.no_deal)
+    forecast = np.where(done[:, None], terms, np.where(subset[:, None], side_terms, st.no_deal))
     round_ = np.where(done, when, np.where(subset, st.side_round, np.nan))
-    return BatchOutcome(done | subset, done, round_, forecast)
+    parties = np.where(done[:, None], parties, subset[:, None] & st.side_parties)
+    settled = np.where(done[:, None], settled, subset[:, None] & st.side_settled & ~st.fixed)
+    return BatchOutcome(done | subset, done, round_, forecast, parties, settled, st.broken.copy())
+
+
+def settles(setting: Setting, st: State, s: np.ndarray, signed: np.ndarray) -> np.ndarray:
+    """(len(s), m): the issues a deal signed by ``signed`` settles in draws ``s``: those whose controllers
+    all signed (an issue nobody controls is settled by any deal) and that no executed threat has fixed."""
+    missing = (setting.control[None] & ~signed[:, None, :]).any(axis=-1)
+    return ~missing & ~st.fixed[s]
 
 
 def _fire(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, t: int, live: np.ndarray,
@@ -134,6 +165,8 @@ def _side_deals(setting: Setting, st: State, rnd: Round, sides: np.ndarray, at: 
     by = choose(rnd, k, s, setting, subset=True)
     deal, parties = np.zeros((draws, m)), np.zeros((draws, n), bool)
     deal[s], parties[s] = rnd.offers[k, s, by], rnd.agree[k, s, by]
-    strike_side_deal(st, setting, sides, deal, parties, t, rules.side_deal_penalty, rules.harden)
+    settled = np.zeros((draws, m), bool)
+    settled[s] = settles(setting, st, s, parties[s])
+    strike_side_deal(st, setting, sides, deal, parties, settled, t, rules.side_deal_penalty, rules.harden)
     if record is not None:
-        record.side.append((t, deal[0], parties[0]))
+        record.side.append((t, deal[0], parties[0], settled[0]))

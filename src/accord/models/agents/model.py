@@ -22,8 +22,9 @@ from ...scenario.schema import Scenario
 from ..base import BatchResult, Model, Result, as_generator, forecast_frame, history_frame
 from ..registry import register
 from . import sao_run
-from .batch import Rules, play_batch
-from .events import is_random, sample_schedule
+from .batch import BatchOutcome, Rules, play_batch
+from .events import is_random, sample_hazard, sample_schedule
+from .explain import CAUSES, causes, coalition, holdouts, waiting_pays
 from .protocol import ACCEPTANCE_RULES, RESPONSES, reach
 from .setup import prepare
 from .single import Record, play_one
@@ -95,13 +96,14 @@ class AgentsModel(Model):
         arrays = to_arrays(scenario)
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, 1, gen)
-        rec = play_one(setting, st, events, fire, self.rules)
-        outcome = _outcome(scenario, setting, st, rec)
-        values = np.array([outcome["terms"][i] for i in setting.issues]) if outcome["agreement"] else st.no_deal[0]
+        hazard = sample_hazard(setting, events, 1, gen)
+        waits = waiting_pays(setting, st)
+        rec, out = play_one(setting, st, events, fire, self.rules, hazard)
+        outcome = _outcome(scenario, setting, st, rec, out, int(causes(setting, st, out.full, waits)[0]), waits[0])
         positions = np.where(~np.isnan(arrays.position), rec.proposals(), np.nan)
         return self.result(
             scenario, seed, history_frame(arrays, positions),
-            forecast_frame(arrays, values, agreed=np.full(len(setting.issues), outcome["agreement"])),
+            forecast_frame(arrays, out.forecast[0], agreed=out.settled[0]),
             tables={"offers": _offers(scenario, setting, rec), "events": _events(scenario, setting, rec)},
             info={"outcome": outcome},
         )
@@ -112,40 +114,74 @@ class AgentsModel(Model):
             return sao_run.run_batch(self, scenario, arrays)
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, st.ideal.shape[0], rng)
-        out = play_batch(setting, st, events, fire, self.rules)
+        hazard = sample_hazard(setting, events, st.ideal.shape[0], rng)
+        waits = waiting_pays(setting, st)
+        out = play_batch(setting, st, events, fire, self.rules, hazard=hazard)
         return BatchResult(out.forecast, {"agreement": out.agreement, "full_agreement": out.full,
-                                          "agreement_round": out.round})
+                                          "agreement_round": out.round, "signed": out.parties,
+                                          "settled": out.settled, "failure": causes(setting, st, out.full, waits)})
 
 
 def _names(setting: Setting, mask: np.ndarray) -> list[str]:
     return [a for a, m in zip(setting.actors, mask) if m]
 
 
-def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record) -> dict[str, Any]:
-    def deal(round_: int, terms: np.ndarray, parties: np.ndarray, reason: str) -> dict[str, Any]:
-        date = scenario.date_of(round_)
-        return {"agreement": True, "round": int(round_), "date": date.isoformat() if date else None,
-                "parties": _names(setting, parties), "terms": dict(zip(setting.issues, map(float, terms))),
-                "reason": reason}
-
-    if rec.agreement is not None:
-        return deal(*rec.agreement, "all required parties accepted the proposal")
-    if rec.side:
-        r, terms, parties = rec.side[0]
-        left_out = _names(setting, setting.required & ~parties)
-        return deal(r, terms, parties, "no full agreement by the deadline; the subset agreement (separate peace) "
-                    f"of {', '.join(_names(setting, parties))} stands, without {', '.join(left_out)}")
-    away = setting.required & ~st.present[0]
-    if away.any():
-        who = [f"{a} (round {int(r)})" for a, r in zip(_names(setting, away), st.left_round[0][away])]
-        reason = "walk-out: required party " + ", ".join(who) + " left the table and did not return"
+def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record, out: BatchOutcome,
+             cause: int, waits: np.ndarray) -> dict[str, Any]:
+    """outcome.json: whether a deal stands, who signed it, what it settles, and why the talks ended."""
+    parties, settled = out.parties[0], out.settled[0]
+    base: dict[str, Any] = {
+        "agreement": bool(out.agreement[0]), "full_agreement": bool(out.full[0]),
+        "round": None if np.isnan(out.round[0]) else int(out.round[0]), "date": None,
+        "parties": _names(setting, parties), "excluded": _names(setting, setting.required & ~parties)
+        if parties.any() else [], "deal": coalition(setting.actors, setting.required, parties) or "no deal",
+        "terms": {}, "settles": [i for i, ok in zip(setting.issues, settled) if ok],
+        "unsettled": [i for i, ok in zip(setting.issues, settled) if not ok] if parties.any() else [],
+        "rule": setting.rule.text, "cause": None if cause < 0 else CAUSES[cause], "reason": "",
+    }
+    if base["round"] is not None:
+        date = scenario.date_of(base["round"])
+        base["date"] = date.isoformat() if date else None
+        base["terms"] = dict(zip(setting.issues, map(float, out.forecast[0])))
+    unsettled = (f"; it does not settle {', '.join(base['unsettled'])} (controllers did not sign), which stay at "
+                 "the no-deal outcome") if base["unsettled"] else ""
+    if out.full[0]:
+        base["reason"] = f"the proposal passed under the rule ({setting.rule.text}){unsettled}"
+        return base
+    failure = _failure(setting, st, rec, cause, waits)
+    if out.agreement[0]:
+        base["reason"] = (f"no full agreement ({failure}); the deal of {' + '.join(base['parties'])} without "
+                          f"{', '.join(base['excluded'])} stands{unsettled}")
     else:
+        base["reason"] = failure
+    return base
+
+
+def _failure(setting: Setting, st: State, rec: Record, cause: int, waits: np.ndarray) -> str:
+    name = CAUSES[cause]
+    if name == "breakdown":
+        return f"breakdown: the talks collapsed after round {rec.broken}"
+    if name == "walk-out":
+        away = setting.required & ~st.present[0]
+        who = [f"{a} (round {int(r)})" for a, r in zip(_names(setting, away), st.left_round[0][away])]
+        return "walk-out: required party " + ", ".join(who) + " left the table and did not return"
+    if name == "no channel":
         can = reach(st, setting)[0]
         req = np.flatnonzero(setting.required)
         cut = [f"{setting.actors[i]}-{setting.actors[j]}" for i in req for j in req if i < j and not can[i, j]]
-        reason = (f"deadline (round {setting.rounds}): no proposal was accepted by all required parties"
-                  + (f"; no open channel between {', '.join(cut)} at the end" if cut else ""))
-    return {"agreement": False, "round": None, "date": None, "parties": [], "terms": {}, "reason": reason}
+        return f"no channel: no open channel between {', '.join(cut)} at the end"
+    if name == "spoiler":
+        return "spoiler: " + ", ".join(_names(setting, setting.agents.spoiler & setting.required)) + " prefers no deal"
+    text = f"deadline (round {setting.rounds}): no proposal met the rule ({setting.rule.text})"
+    if name == "waiting":
+        return text + ("; waiting pays: the outside option of " + ", ".join(_names(setting, waits & setting.required))
+                       + " improves by the deadline (a scheduled shift of the no-deal outcome)")
+    if rec.blocks:
+        _, kept, rnd, present = rec.blocks[-1]
+        refused = holdouts(setting, present, rnd.agree[kept - 1, 0])
+        if refused:
+            return text + "; no zone of agreement: no proposal in the last round was acceptable to " + ", ".join(refused)
+    return text + "; no zone of agreement"
 
 
 def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
@@ -166,10 +202,12 @@ def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
 
 def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     rows = [(t, _iso(scenario, t), ev.kind, " ".join(ev.actors), ev.description, is_random(ev)) for t, ev in rec.events]
-    for t, _, parties in rec.side:
-        left_out = _names(setting, setting.required & ~parties)
+    for t, _, parties, settled in rec.side:
+        settles = ", ".join(i for i, ok in zip(setting.issues, settled) if ok) or "nothing"
         rows.append((t, _iso(scenario, t), "side_deal", " ".join(_names(setting, parties)),
-                     f"separate peace without {', '.join(left_out)}", False))
+                     f"deal of {coalition(setting.actors, setting.required, parties)}; settles {settles}", False))
+    if rec.broken is not None:
+        rows.append((rec.broken, _iso(scenario, rec.broken), "breakdown", "", "the talks collapse", True))
     frame = pd.DataFrame(rows, columns=["round", "date", "type", "actors", "description", "fired_randomly"])
     return frame.sort_values("round", kind="stable").reset_index(drop=True)
 

@@ -32,6 +32,7 @@ ACCEPT, COUNTER, REJECT = 0, 1, 2
 RESPONSES = ("accept", "counter", "reject")
 ACCEPTANCE_RULES = ("aspiration", "reservation")
 TOLERANCE = 1e-12  # utilities equal up to rounding count as reaching a threshold
+TIE = 1e-9  # relative: Nash scores this close to the best are a tie, won by the lowest proposer index
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Round:
     """A stretch of B rounds of S draws: per-draw arrays (S, ...) and per-round arrays (B, S, ...)."""
 
     reach: np.ndarray  # (S, n, n) who can send to whom
-    reservation: np.ndarray  # (S, n)
+    reservation: np.ndarray  # (B, S, n) what holding out is worth in each round (State.reservation)
     target: np.ndarray  # (B, S, n)
     threshold: np.ndarray  # (B, S, n) the utility an offer must give the receiver for it to accept
     offers: np.ndarray  # (B, S, n, m) each party's proposal
@@ -47,6 +48,7 @@ class Round:
     agree: np.ndarray  # (B, S, proposer, party) party agrees to the proposer's offer (proposer included)
     full: np.ndarray  # (B, S, proposer) every required party accepts the proposal
     side: np.ndarray  # (B, S, proposer) >= 2 but not all required parties accept it (where subsets count)
+    power: np.ndarray  # (S, n) bargaining weight in the asymmetric Nash product (bargaining_power)
 
     @property
     def response(self) -> np.ndarray:
@@ -77,16 +79,27 @@ def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -
     return np.divide(num, den, out=out, where=den > 0)
 
 
-def evaluate(st: State, setting: Setting, tau: np.ndarray, acceptance: str) -> Round:
-    """Rounds ``tau`` (B,) of every draw of ``st``, which nothing changes in between."""
+def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str) -> Round:
+    """Rounds ``start .. end - 1`` of every draw of ``st``, which nothing changes in between."""
     agents, req = setting.agents, setting.required
+    rounds = np.arange(start, end)
+    tau = tau_of(start, end, setting.rounds)
     can = reach(st, setting)
     ref = reference(st, setting, can, np.where(setting.stance, st.ideal, 0.0))
     ideal = np.where(setting.stance, st.ideal, ref)  # no stance: offering the reference costs nothing
     unit = st.unit(setting)
-    res = st.reservation(setting, unit)
+    res = st.reservation(setting, unit, rounds)
     target = target_utility(agents, st.exponent, res, tau[:, None, None], st.reactive)
+    if (st.breakdown > 0).any():
+        # what a party can still hope for at the deadline is worth only the chance that the talks last that
+        # long: with hazard p and R rounds left the aspiration above the reservation shrinks by (1 - p)^R
+        left = np.maximum(setting.rounds - rounds, 1)[:, None, None]
+        target = np.where(agents.spoiler, target, res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
     offers = offer_toward(ideal, ref, unit, agents.curved, target)
+    if setting.single_text:
+        offers = np.broadcast_to(compromise(st, setting, ideal)[:, None, :], offers.shape)
+    if st.fixed.any():  # an executed threat has settled the issue for everyone: nothing else is on offer
+        offers = np.where(st.fixed[:, None, :], st.no_deal[:, None, :], offers)
     curved = None if agents.curved is None else agents.curved[:, None]
     value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
@@ -94,10 +107,29 @@ def evaluate(st: State, setting: Setting, tau: np.ndarray, acceptance: str) -> R
         threshold = np.where(agents.spoiler, np.inf, threshold)
     listens = (can | ~setting.not_self) & st.present[:, :, None]
     agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
-    votes = total(agree & req)
-    full = (votes == setting.n_required) & st.present[:, req].all(axis=-1)[:, None]
-    side = (votes >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
-    return Round(can, res, target, threshold, offers, value, agree, full, side)
+    full = setting.rule.passes(agree)
+    side = (total(agree & req) >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
+    return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st))
+
+
+def compromise(st: State, setting: Setting, ideal: np.ndarray) -> np.ndarray:
+    """(S, m): the chair's single negotiating text (Raiffa 1982; the Council Presidency's compromise,
+    Tallberg 2004): the capability x salience weighted mean of the positions of the parties at the table,
+    which is the asymmetric Nash bargaining solution under quadratic losses and a costly disagreement
+    (Achen 2006). Where nobody at the table takes a stance, the no-deal outcome."""
+    w = (st.capability * st.present)[:, :, None] * np.where(setting.stance, st.salience, 0.0)
+    den = w.sum(axis=1)
+    num = (w * np.where(setting.stance, ideal, 0.0)).sum(axis=1)
+    return np.divide(num, den, out=st.no_deal.copy(), where=den > 0)
+
+
+def bargaining_power(st: State) -> np.ndarray:
+    """(S, n): each party's weight in the asymmetric Nash product, capability x mean salience, scaled so
+    the largest is 1. Achen (2006): with these weights (and quadratic losses, a costly disagreement) the
+    Nash bargaining solution is the compromise model's capability x salience weighted mean."""
+    w = st.capability * st.salience.mean(axis=-1)
+    top = w.max(axis=-1, keepdims=True)
+    return np.divide(w, top, out=np.ones_like(w), where=top > 0)
 
 
 def first_round(found: np.ndarray) -> np.ndarray:
@@ -110,16 +142,19 @@ def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: b
     """The winning proposer in round k[i] of draw s[i]: the largest Nash product of gains over
     reservations among qualifying proposals (of the required parties, or of the signatories of a
     side deal)."""
-    gain = np.maximum(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[s][:, None, :], 1e-12)
+    gain = np.maximum(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[k, s][:, None, :], 1e-12)
     agree = rnd.agree[k, s]
-    counted = agree & setting.required if subset else setting.required
-    score = np.where(counted, np.log(gain), 0.0).sum(axis=-1)
+    counted = agree & setting.required  # the signatories (under unanimity: every required party)
+    score = np.where(counted, rnd.power[s][:, None, :] * np.log(gain), 0.0).sum(axis=-1)
     ok = (rnd.side if subset else rnd.full)[k, s]
-    return np.argmax(np.where(ok, score, -np.inf), axis=-1)
+    score = np.where(ok, score, -np.inf)
+    best = score.max(axis=-1, keepdims=True)
+    near = score >= best - TIE * np.maximum(np.abs(best), 1.0)  # near-ties: the lowest proposer index wins
+    return np.argmax(near, axis=-1)
 
 
 def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.ndarray, parties: np.ndarray,
-                     t: int, penalty: float, harden: float) -> None:
+                     settled: np.ndarray, t: int, penalty: float, harden: float) -> None:
     """Record a separate peace in the draws of ``mask``; the excluded required parties react.
 
     Their alignment with every signatory falls by ``penalty`` and their concession exponent is
@@ -128,6 +163,7 @@ def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.nd
     st.side_deal |= mask
     st.side_terms = np.where(mask[:, None], terms, st.side_terms)
     st.side_parties = np.where(mask[:, None], parties, st.side_parties)
+    st.side_settled = np.where(mask[:, None], settled, st.side_settled)
     st.side_round = np.where(mask, t, st.side_round)
     excluded = mask[:, None] & setting.required & ~parties
     pair = excluded[:, :, None] & parties[:, None, :]

@@ -7,7 +7,8 @@ import numpy as np
 from ...scenario.arrays import ScenarioArrays
 from ...scenario.errors import ScenarioError, UnsupportedScenario
 from ...scenario.schema import Scenario
-from .events import Compiled, compile_events
+from .events import Compiled, compile_events, is_random
+from .rules import compile_rule
 from .state import Setting, State, initial_state
 from .strategies import agent_params
 
@@ -41,12 +42,18 @@ def prepare(
         raise ScenarioError("an agreement needs at least two required parties", location="negotiation.required",
                             value=list(neg.required) if neg else None, allowed="two or more of " + ", ".join(actors))
     members = np.array([[a in c.members for a in actors] for c in scenario.channels], bool).reshape(-1, n)
-    events, n_threats = compile_events(scenario)
+    rounds = rounds_of(scenario, max_rounds)
+    events, n_threats = compile_events(scenario, rounds)
+    control = np.zeros((len(scenario.issues), n), bool)
+    for q, issue in enumerate(scenario.issues):
+        control[q, [index[a] for a in issue.controlled_by]] = True
     setting = Setting(
         actors=tuple(actors), issues=tuple(scenario.issue_ids), lo=arrays.lo, hi=arrays.hi, required=required,
         allow_subset=bool(neg and neg.allow_subset), venue_ids=tuple(c.id for c in scenario.channels),
         venue_members=members, agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
-        rounds=rounds_of(scenario, max_rounds),
+        rounds=rounds,
+        rule=compile_rule(neg.rule if neg else None, actors, required), control=control,
+        single_text=bool(neg and neg.protocol == "single_text"), breakdown=float(neg.breakdown_risk if neg else 0.0),
         stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)),
     )
     direct = np.ones((n, n), bool)
@@ -59,4 +66,16 @@ def prepare(
     draws = arrays.position.shape[0] if arrays.position.ndim == 3 else 1
     state = initial_state(setting, arrays.position, arrays.salience, arrays.capability, direct, alignment, venue_open,
                           no_deal_point(scenario), n_threats, draws)
+    state.no_deal_final[:] = foreseen(events, state.no_deal[0])
     return setting, state, events
+
+
+def foreseen(events: list[Compiled], no_deal: np.ndarray) -> np.ndarray:
+    """The no-deal outcome every party foresees at the deadline: today's, moved by the scheduled
+    (certain, dated) reservation shifts, e.g. the end-2014 withdrawal. Power that shifts on a schedule
+    is common knowledge, so a party whose outside option improves with time counts on it (Fearon 1995)."""
+    point = no_deal.copy()
+    for ev in events:
+        if ev.kind == "reservation_shift" and not is_random(ev):
+            point[ev.args["issue"]] = ev.args["to"]
+    return point

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .batch import Rules, play_batch
+from .batch import BatchOutcome, Rules, play_batch
 from .events import Compiled
 from .protocol import Round
 from .state import Setting, State
@@ -22,8 +22,10 @@ class Record:
 
     blocks: list[tuple[int, int, Round, np.ndarray]] = field(default_factory=list)  # (first round, kept, block, present)
     events: list[tuple[int, Compiled]] = field(default_factory=list)
-    side: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)  # (round, terms, parties)
-    agreement: tuple[int, np.ndarray, np.ndarray] | None = None  # (round, terms, parties)
+    side: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    # (round, terms, parties, settled issues) for the side deals and the agreement
+    agreement: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
+    broken: int | None = None  # the round after which the talks collapsed
     last_round: int = 0
 
     def block(self, t: int, rnd: Round, kept: int, present: np.ndarray) -> None:
@@ -37,8 +39,9 @@ class Record:
                                for _, kept, rnd, present in self.blocks])
 
 
-def play_one(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules) -> Record:
+def play_one(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
+             hazard: np.ndarray | None = None) -> tuple[Record, BatchOutcome]:
     """Play one negotiation (state with S = 1) under the schedule ``fire`` (1, events, rounds)."""
     rec = Record()
-    play_batch(setting, st, events, fire, rules, rec)
-    return rec
+    out = play_batch(setting, st, events, fire, rules, rec, hazard)
+    return rec, out

@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .rules import Rule
 from .strategies import AgentParams
 from .utility import unit_weights, utility
 
@@ -32,6 +33,10 @@ class Setting:
     agents: AgentParams
     rounds: int
     stance: np.ndarray  # (agents, issues) bool: the agent takes a stance on the issue (in every draw)
+    rule: Rule  # how a proposal passes (rules.py)
+    breakdown: float  # per-round probability that talks collapse (negotiation.breakdown_risk)
+    single_text: bool  # every proposal is the chair's compromise text (negotiation.protocol single_text)
+    control: np.ndarray  # (issues, agents) bool: who must sign for a deal to settle the issue (none: anyone)
 
     @cached_property
     def span(self) -> np.ndarray:
@@ -68,6 +73,13 @@ class State:
     side_terms: np.ndarray  # (S, m)
     side_parties: np.ndarray  # (S, n) bool
     side_round: np.ndarray  # (S,) float, NaN when none
+    side_settled: np.ndarray  # (S, m) bool: the issues the side deal settles (its controllers signed)
+    fixed: np.ndarray  # (S, m) bool: settled by an executed threat, out of bargaining
+    no_deal_final: np.ndarray  # (S, m) the no-deal outcome foreseen at the deadline (scheduled shifts)
+    delay_cost: np.ndarray  # (S, n) utility each round without a deal costs each party
+    discount: np.ndarray  # (S, n) per-round discount factor
+    breakdown: np.ndarray  # (S,) per-round probability that talks collapse
+    broken: np.ndarray  # (S,) bool: the talks collapsed
 
     def unit(self, setting: Setting) -> np.ndarray:
         """Utility weight per unit of each issue's scale (utility.unit_weights), shape (S, n, m)."""
@@ -91,11 +103,42 @@ class State:
         for f in fields(self):
             getattr(self, f.name)[part] = getattr(other, f.name)
 
-    def reservation(self, setting: Setting, unit: np.ndarray | None = None) -> np.ndarray:
-        """The reservation value: utility of no deal, the analyst's offset, minus believed threats."""
-        value = self.no_deal_utility(setting, unit=unit) + self.offset
+    def reservation(self, setting: Setting, unit: np.ndarray | None = None, t: np.ndarray | None = None
+                    ) -> np.ndarray:
+        """The reservation value: what holding out for no deal is worth now, (S, n), or (B, S, n) for
+        rounds ``t`` (B,).
+
+        The static part is the utility of no deal plus the analyst's offset minus believed threats; with
+        time it becomes the expected value of no deal from round t on (docs/agents.md, "Time"): talks
+        end by breakdown (per-round hazard p) or at the deadline T, whichever comes first, after K rounds,
+        ``E[delta^K] u(no deal) - c E[K]`` with the no-deal outcome in force now for a breakdown and the
+        one foreseen at the deadline (scheduled shifts) for the deadline (Rubinstein 1982: discounting
+        and fixed costs of delay; Fearon 1995: power that shifts on a schedule)."""
+        now = self.no_deal_utility(setting, unit=unit) + self.offset
         if self.threat_loss.shape[1]:
-            value = value - self.threat_loss.sum(axis=1)
+            now = now - self.threat_loss.sum(axis=1)
+        now = np.minimum(np.maximum(now, 0.0), 1.0)
+        if t is None:
+            return now
+        final = now
+        if not np.array_equal(self.no_deal_final, self.no_deal):
+            final = self.no_deal_utility(setting, self.no_deal_final, unit) + self.offset
+            if self.threat_loss.shape[1]:
+                final = final - self.threat_loss.sum(axis=1)
+            final = np.minimum(np.maximum(final, 0.0), 1.0)
+        if not ((self.discount < 1).any() or (self.delay_cost > 0).any() or (self.breakdown > 0).any()):
+            return np.broadcast_to(final, (len(t),) + final.shape)
+        left = np.maximum(setting.rounds - t, 1).astype(float)[:, None, None]  # rounds until the deadline
+        q = (1.0 - self.breakdown)[:, None]
+        d = self.discount
+        qd = q * d
+        reach_end = q ** (left - 1)  # P(no breakdown before the deadline)
+        geometric = np.where(np.abs(1 - qd) > 1e-12, (1 - qd ** (left - 1)) / np.where(qd == 1, 1, 1 - qd),
+                             left - 1)
+        early = (1 - q) * d * geometric  # E[delta^K; breakdown before the deadline]
+        late = reach_end * d ** left
+        waited = np.where(q < 1, (1 - q ** left) / np.where(q < 1, 1 - q, 1), left)  # E[K]
+        value = early * now + late * final - self.delay_cost * waited
         return np.minimum(np.maximum(value, 0.0), 1.0)
 
 
@@ -128,7 +171,10 @@ def initial_state(
         threat_loss=own(0.0, n_threats, n), threat_live=own(False, n_threats, dtype=bool),
         exponent=own(setting.agents.exponent, n), reactive=own(1.0, n), last_gain=own(np.nan, n, n),
         side_deal=own(False, dtype=bool), side_terms=own(np.nan, m), side_parties=own(False, n, dtype=bool),
-        side_round=own(np.nan),
+        side_round=own(np.nan), side_settled=own(False, m, dtype=bool), fixed=own(False, m, dtype=bool),
+        no_deal_final=own(no_deal, m), delay_cost=own(setting.agents.delay_cost, n),
+        discount=own(setting.agents.discount, n), breakdown=own(setting.breakdown, dtype=float),
+        broken=own(False, dtype=bool),
     )
     wanted = setting.agents.reservation
     if not np.isnan(wanted).all():

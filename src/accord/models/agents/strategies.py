@@ -73,7 +73,8 @@ class AgentParams:
     concession: np.ndarray  # (agents,)
     risk: np.ndarray  # (agents,)
     reservation: np.ndarray  # (agents,) NaN = the utility of the no-deal outcome
-
+    delay_cost: np.ndarray  # (agents,) utility lost per round without a deal (Rubinstein's fixed cost)
+    discount: np.ndarray  # (agents,) per-round discount factor in (0, 1] (Rubinstein's delta)
     share: np.ndarray  # (agents,) how much of the time-based curve each follows (see target_utility)
 
     @cached_property
@@ -93,30 +94,42 @@ class AgentParams:
 def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
-    share = [1.0 if c == TIME_BASED else k if c == HARDLINER else 0.0 for c, _, k, _, _ in rows]
-    code, exponent, concession, risk, reservation, share = np.array([row + (s,) for row, s in zip(rows, share)]).T
-    return AgentParams(code.astype(int), exponent, concession, risk, reservation, share)
+    share = [1.0 if row[0] == TIME_BASED else row[2] if row[0] == HARDLINER else 0.0 for row in rows]
+    code, exponent, concession, risk, reservation, cost, discount, share = np.array(
+        [row + (s,) for row, s in zip(rows, share)]).T
+    return AgentParams(code.astype(int), exponent, concession, risk, reservation, cost, discount, share)
 
 
-def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[int, float, float, float, float]:
+def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ...]:
     strategy = get_strategy(params.get("strategy", default), f"{where}.strategy")
     exponent = _number(params, "exponent", strategy.defaults.get("exponent", 1.0), where)
+    if not math.isfinite(exponent) or not 1e-3 <= exponent <= 1e3:
+        raise ParameterError(f"{where}.exponent: {exponent:g} is out of range; allowed: 0.001 to 1000")
     if "exponent" in strategy.defaults and not strategy.exponent_ok(exponent):
         raise ParameterError(
             f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: {strategy.exponent_rule}"
         )
     check_exponent(exponent, "exponent", location=f"{where}.exponent")
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
+    if strategy.code == TIT_FOR_TAT and "exponent" in params and exponent != 1.0:
+        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy 'tit-for-tat' (it mirrors "
+                             "the others' concessions); allowed: leave it out, or 1")
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
     risk = _number(params, "risk", 1.0, where)
-    if not risk > 0:
-        raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0")
+    if not 0 < risk <= 100:
+        raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0, at most 100")
     check_exponent(risk, "risk", location=f"{where}.risk")
     reservation = _number(params, "reservation", np.nan, where)
     if not math.isnan(reservation) and not 0 <= reservation <= 1:
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
-    return strategy.code, exponent, concession, risk, reservation
+    cost = _number(params, "delay_cost", 0.0, where)
+    if not 0 <= cost <= 1:
+        raise ParameterError(f"{where}.delay_cost: {cost:g} is out of range; allowed: 0 to 1 (utility per round)")
+    discount = _number(params, "discount", 1.0, where)
+    if not 0 < discount <= 1:
+        raise ParameterError(f"{where}.discount: {discount:g} is out of range; allowed: greater than 0, at most 1")
+    return strategy.code, exponent, concession, risk, reservation, cost, discount
 
 
 def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
