@@ -184,3 +184,62 @@ def test_run_ids_and_sweep_ids_are_told_apart(tmp_path):
     assert sweep.exit_code == 0 and '"status": "finished"' in sweep.output and '"run": "r1"' in sweep.output
     bad = runner.invoke(app, ["runs", "show", "x1", "--store", store])
     assert bad.exit_code == 2 and "allowed: a run id like r12" in bad.output
+
+
+# ---- seeds and long values --------------------------------------------------------------------------
+
+BAD_SEEDS = ["-1", str(2**63), str(-(2**63) - 1)]
+
+
+@pytest.mark.parametrize("seed", BAD_SEEDS)
+@pytest.mark.parametrize("command", [
+    ["run", "ec-emissions", "-m", "weighted-mean", "--out", "OUT"],
+    ["forecast", "ec-emissions"],
+    ["montecarlo", "ec-emissions", "--draws", "5", "--no-store"],
+    ["pivotal", "ec-emissions", "--no-store"],
+    ["whatif", "afghanistan-2013", "zero-option-executed", "--draws", "5", "--no-store"],
+    ["backtest", "DEU"],
+    ["report", "ec-emissions", "--output", "OUT.html"],
+], ids=lambda c: c[0] if isinstance(c, list) else c)
+def test_a_seed_outside_numpys_range_is_refused_with_a_message(command, seed, tmp_path):
+    from conftest import DEU
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    args = [a.replace("OUT", str(tmp_path / "out")).replace("DEU", str(DEU / "deu3-dev.tsv")) for a in command]
+    res = CliRunner().invoke(app, [*args, "--seed", seed])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert f"seed {seed}" in res.output and f"allowed: 0 to {2**63 - 1}" in res.output, res.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.html").exists()
+
+
+def test_library_calls_refuse_a_negative_seed_too():
+    from accord.analysis.montecarlo import monte_carlo
+    from accord.analysis.pivotal import pivotal_actors
+    from accord.models import make_model
+    from accord.scenario.errors import ParameterError
+
+    sc, model = load("ec-emissions"), make_model("weighted-mean")
+    for call in (lambda: model.run(sc, -1), lambda: monte_carlo(sc, model, draws=2, seed=-1),
+                 lambda: pivotal_actors(sc, model, seed=-1)):
+        with pytest.raises(ParameterError, match="seed -1"):
+            call()
+    assert model.run(sc, 2**63 - 1).meta["seed"] == 2**63 - 1  # the largest seed the store can keep
+
+
+def test_an_error_echoing_a_million_character_value_is_short_and_says_how_long_it_was():
+    from accord.models import make_model
+    from accord.scenario.errors import AccordError
+
+    data = flagship()
+    data["stances"]["USA"]["troops"]["position"] = "x" * 1_000_000
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_data(data, "big.yaml")
+    assert len(str(info.value)) < 1000 and "1,000,000 characters" in str(info.value)
+    assert str(info.value).startswith("big.yaml: stances.USA.troops.position: ")
+    with pytest.raises(AccordError) as info:
+        make_model("smp", accommodation="y" * 1_000_000)
+    assert len(str(info.value)) < 1000 and "1,000,000 characters" in str(info.value)

@@ -19,7 +19,7 @@ from ..models import list_models, make_model
 from ..models.base import Model
 from ..scenario.deu import CAPABILITIES, read_deu
 from ..scenario.errors import AccordError, ParameterError
-from .app import app, console, err_console, fail_on_errors
+from .app import app, checked_seed, console, err_console, fail_on_errors
 
 
 def default_models() -> tuple[list[Model], dict[str, str]]:
@@ -40,7 +40,7 @@ def backtest(
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
     capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ", or all (every model under each; the CV combinations mix them).")] = "equal",
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
-    seed: Annotated[int, typer.Option(help="Seed of the random generator (stochastic models).")] = 0,
+    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator (stochastic models).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     out: Annotated[Optional[Path], typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,
     jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
