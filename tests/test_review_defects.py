@@ -243,3 +243,48 @@ def test_an_error_echoing_a_million_character_value_is_short_and_says_how_long_i
     with pytest.raises(AccordError) as info:
         make_model("smp", accommodation="y" * 1_000_000)
     assert len(str(info.value)) < 1000 and "1,000,000 characters" in str(info.value)
+
+
+# ---- every error a user can cause is an accord error -------------------------------------------------
+
+
+@pytest.mark.parametrize("pce_model", ["markov_uniform"])
+def test_a_markov_pce_that_does_not_converge_is_an_accord_error_naming_the_setting(pce_model):
+    """200 options, two of them far ahead: the damped Markov iteration mixes too slowly for 1000 steps."""
+    import numpy as np
+
+    from accord.models.smp_core import Rules, pce
+    from accord.scenario.errors import AccordError
+
+    u = np.zeros((2, 200))
+    u[:, 2:] = -1.0
+    u[0, 0] = u[1, 1] = 0.1
+    with pytest.raises(AccordError) as info:
+        pce(Rules(pce_model=pce_model), np.array([1.0, 1.3]), u)
+    assert f"pce_model {pce_model!r}" in str(info.value) and "allowed: pce_model 'conditional'" in str(info.value)
+
+
+def test_no_raise_of_a_builtin_exception_is_left_in_the_package():
+    """A review grep, kept as a test: raising a builtin exception is for pydantic validators only
+    (they become ScenarioErrors) and for programming errors named here; anything else a user can
+    reach must be an AccordError subclass with a message."""
+    import builtins
+    import re
+    from pathlib import Path
+
+    import accord
+
+    allowed = {
+        ("testing.py", "AssertionError"),  # the conformance checker for model authors fails like a test
+        ("scenario/schema.py", "ValueError"), ("scenario/events.py", "ValueError"),  # pydantic validators
+        ("models/registry.py", "TypeError"),  # a model class without a name: a programming error
+        ("ingest/evaluate.py", "ValueError"),  # callers pass one prediction per gold sentence
+    }
+    builtin = {n for n in vars(builtins) if n.endswith(("Error", "Exception"))}
+    root = Path(accord.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        for name in re.findall(r"\braise\s+([A-Z]\w*)\(", path.read_text(encoding="utf-8")):
+            if name in builtin:
+                found.add((path.relative_to(root).as_posix(), name))
+    assert found <= allowed, sorted(found - allowed)
