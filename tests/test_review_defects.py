@@ -288,3 +288,40 @@ def test_no_raise_of_a_builtin_exception_is_left_in_the_package():
             if name in builtin:
                 found.add((path.relative_to(root).as_posix(), name))
     assert found <= allowed, sorted(found - allowed)
+
+
+# ---- inputs that used to be ignored silently ---------------------------------------------------------
+
+
+def test_a_deadline_date_without_a_start_date_is_refused():
+    data = load("ec-emissions").model_dump(mode="json", exclude_none=True)
+    data["deadline"] = {"date": "2014-01-01"}
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_data(data, "x.yaml")
+    message = str(info.value)
+    assert message.startswith("x.yaml: deadline.date: ") and "`start`" in message and "rounds" in message, message
+    data["deadline"] = {"rounds": 12}  # rounds alone need no calendar
+    assert scenario_from_data(data).deadline_round() == 12
+
+
+@pytest.mark.parametrize("what", ["capability", "salience"])
+def test_smp_refuses_an_issue_nobody_weighs(what):
+    from accord.models import make_model
+    from accord.scenario.errors import UnsupportedScenario
+
+    data = flagship()
+    if what == "capability":
+        for actor in data["actors"]:
+            actor["capability"] = 0
+    else:
+        for row in data["stances"].values():
+            if "office" in row:
+                row["office"]["salience"] = 0
+    scenario = scenario_from_data(data)
+    model = make_model("smp")
+    for call in (lambda: model.check_supported(scenario), lambda: model.run(scenario, 0)):
+        with pytest.raises(UnsupportedScenario, match="no actor has positive capability x salience on issue"):
+            call()
+    if what == "salience":
+        with pytest.raises(UnsupportedScenario, match=r"issue\(s\) office$"):
+            model.run(scenario, 0)
