@@ -325,3 +325,20 @@ def test_smp_refuses_an_issue_nobody_weighs(what):
     if what == "salience":
         with pytest.raises(UnsupportedScenario, match=r"issue\(s\) office$"):
             model.run(scenario, 0)
+
+
+def test_ingesting_again_into_an_updated_scenario_proposes_fresh_event_ids(shared):
+    """Ids are unique now, so a second `accord ingest` must not reuse the ids of the first patch."""
+    from pathlib import Path
+
+    from accord.analysis.patch import apply_patch
+    from accord.ingest import ingest, propose
+
+    scenario = load(Path(__file__).parent / "data" / "afghanistan-mini.yaml")
+    events = ingest(sorted((shared / "seed").glob("*.txt")), scenario)
+    first = propose(scenario, events)
+    updated = apply_patch(scenario, first)
+    second = propose(updated, events)
+    ids = [e.id for e in updated.events if e.id] + [e["id"] for e in second["add_events"]]
+    assert len(ids) == len(set(ids)) and len(second["add_events"]) == len(first["add_events"])
+    assert len(apply_patch(updated, second).events) == len(updated.events) + len(second["add_events"])
