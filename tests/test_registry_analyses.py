@@ -109,3 +109,18 @@ def test_forecast_batch_of_stacked_memberships_equals_each_draw_alone(name):
                               salience=stacked.salience[d:d + 1])
         np.testing.assert_allclose(together[d], model.forecast_batch(alone, np.random.default_rng(0))[0],
                                    rtol=0, atol=1e-12, err_msg=f"draw {d}")
+
+
+def test_cli_forecast_with_draws_runs_the_eum_with_its_pivotal_actors():
+    """The review's reproduction: this exited 2 with "no actor has positive capability x salience"."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    res = CliRunner().invoke(app, ["forecast", "ec-emissions", "-m", "eum", "--draws", "50", "--no-store", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert {p["actor"] for p in data["pivotal"]} <= set(load("ec-emissions").actor_ids) and data["pivotal"]
+    assert len(data["intervals"]) == 1 and np.isfinite(data["intervals"][0]["median"])

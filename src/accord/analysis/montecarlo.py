@@ -27,7 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..models.agents.explain import coalition_shares, failure_shares
-from ..models.base import Model
+from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import ParameterError
 from ..scenario.schema import Scenario
@@ -268,6 +268,7 @@ def sweep_draws(
     spec: dict[str, Any] | None = None,
 ) -> Draws:
     """Chunks of draws for every scenario, all on the first scenario's shocks (common random numbers)."""
+    seed = check_seed(seed)
     for sc in scenarios:
         model.check_supported(sc)
     sizes = chunk_sizes(draws)

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..models.base import Model
+from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import AccordError, ParameterError
 from ..scenario.schema import Scenario
@@ -185,6 +185,7 @@ def pivotal_actors(
         raise ParameterError(f"unknown pivotal method {unknown[0]!r}; allowed: {', '.join(METHODS)}")
     if not 0 < shift <= 1:
         raise ParameterError(f"shift must be in (0, 1] of the issue range (got {shift}); allowed: e.g. 0.1")
+    seed = check_seed(seed)
     model.check_supported(scenario)
     coalitions = Coalitions(scenario, model, seed, progress)
     arrays = coalitions.arrays

@@ -27,13 +27,13 @@ from ..files import atomic_write_text
 from ..models import parse_params
 from ..scenario import load
 from ..scenario.errors import ParameterError, clip
-from .app import app, console, err_console, fail_on_errors
+from .app import app, checked_seed, console, err_console, fail_on_errors
 from .core import ScenarioArg, build_model
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")]
 ParamOpt = Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")]
 DrawsOpt = Annotated[int, typer.Option(help="Number of Monte Carlo draws.")]
-SeedOpt = Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers, serial or on Dask.")]
+SeedOpt = Annotated[int, typer.Option(callback=checked_seed, help="Seed: the same seed gives the same numbers, serial or on Dask.")]
 NoiseOpt = Annotated[Optional[list[str]], typer.Option(
     "--noise", help="Noise sizes, e.g. position=0.05,salience=10,capability=0.2, or none (see docs/analysis.md).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

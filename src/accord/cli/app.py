@@ -30,6 +30,17 @@ def fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def checked_seed(value: int) -> int:
+    """Typer callback for every --seed: refused while the options are read, before any work starts."""
+    from ..models.base import check_seed
+
+    try:
+        return check_seed(value)
+    except AccordError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail() exits
+
+
 def fail_on_errors(func: F) -> F:
     """Turn accord's typed errors (and unreadable files) into one message and exit code 2."""
 

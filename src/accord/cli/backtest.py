@@ -20,7 +20,7 @@ from ..models import list_models, make_model
 from ..models.base import Model
 from ..scenario.deu import CAPABILITIES, read_deu
 from ..scenario.errors import AccordError, ParameterError
-from .app import app, console, err_console, fail_on_errors
+from .app import app, checked_seed, console, err_console, fail_on_errors
 
 BARS = " ▁▂▃▄▅▆▇█"
 
@@ -49,7 +49,7 @@ def backtest(
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
     capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ", or all (every model under each; the CV combinations mix them).")] = "equal",
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
-    seed: Annotated[int, typer.Option(help="Seed of the random generator (stochastic models, input noise, bootstrap).")] = 0,
+    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator (stochastic models, input noise, bootstrap).")] = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the models' predictive distributions (0: point scores only, no ensemble).")] = DRAWS,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     out: Annotated[Optional[Path], typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,

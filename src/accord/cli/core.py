@@ -16,7 +16,7 @@ from ..scenario import example_names, load, save
 from ..scenario.errors import AccordError, UnsupportedScenario
 from ..scenario.io import READ_FORMATS, WRITE_FORMATS
 from ..scenario.schema import Scenario
-from .app import app, console, fail_on_errors
+from .app import app, checked_seed, console, fail_on_errors
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")]
 BASELINES = ("weighted-mean", "weighted-median", "nash", "status-quo")
@@ -39,7 +39,7 @@ def run_models(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[st
 def forecast(
     scenario: ScenarioArg,
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every baseline.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
+    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for 80% intervals and pivotal actors (0 = none).")] = 0,
     no_store: Annotated[bool, typer.Option("--no-store", help="With --draws: do not record the run.")] = False,
@@ -91,7 +91,7 @@ def run(
     scenario: ScenarioArg,
     model: Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for forecast.csv, history.csv, run.json, ...")],
-    seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
+    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")] = None,
 ) -> None:
     """Run one model and write its trajectory, forecast and metadata to a folder."""

@@ -11,7 +11,7 @@ from ..files import atomic_write_text
 from ..models import get_model
 from ..report import report_html
 from ..scenario import load
-from .app import app, console, fail_on_errors
+from .app import app, checked_seed, console, fail_on_errors
 from .core import ScenarioArg
 
 
@@ -21,7 +21,7 @@ def report(
     scenario: ScenarioArg,
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
     draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")] = 100,
-    seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
+    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html.")] = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline) with forecasts, charts and assumptions."""

@@ -9,6 +9,7 @@ is a patch file ({name, description, add_events}) for a person to review and app
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -74,8 +75,10 @@ def propose(scenario: Scenario, events: Iterable[CodedEvent]) -> dict[str, Any]:
         else:
             chosen[key] = (best[0], best[1], best[2] + 1)
     add = []
-    for k, (ev, proposal, count) in enumerate(chosen.values(), start=1):
-        item: dict[str, Any] = {"id": f"ingest-{k}", **proposal}
+    used = {e.id for e in scenario.events if e.id}  # ids are unique: a second ingest must not reuse them
+    fresh = (f"ingest-{k}" for k in itertools.count(1) if f"ingest-{k}" not in used)
+    for ev, proposal, count in chosen.values():
+        item: dict[str, Any] = {"id": next(fresh), **proposal}
         if ev.date is not None and scenario.start is not None:
             item["date"] = ev.date.isoformat()
         else:

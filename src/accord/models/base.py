@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import UnsupportedScenario
+from ..scenario.errors import ParameterError, UnsupportedScenario, clip
 from ..scenario.limits import check_model_actors
 from ..scenario.schema import Scenario
 
@@ -65,6 +65,16 @@ class BatchResult:
     extra: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (draws, ...)
 
 
+SEED_MAX = 2**63 - 1  # NumPy takes any integer >= 0; the run store keeps seeds as SQLite INTEGERs (64-bit)
+
+
+def check_seed(seed: object) -> int:
+    """The seed as an int, or a ParameterError naming the allowed range (NumPy refuses negative seeds)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= SEED_MAX:
+        raise ParameterError(f"seed {clip(seed)} is out of range; allowed: 0 to {SEED_MAX}")
+    return int(seed)
+
+
 def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Generator, int | None]:
     """One generator for the whole run, and the seed to record when one was given."""
     if isinstance(rng, np.random.Generator):
@@ -72,7 +82,8 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
     if rng is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
         return np.random.default_rng(seed), seed
-    return np.random.default_rng(int(rng)), int(rng)
+    seed = check_seed(rng)
+    return np.random.default_rng(seed), seed
 
 
 class Model(ABC):

@@ -24,6 +24,7 @@ from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
+from .baselines import _require_weight
 from .registry import register
 from .smp_core import Rules
 from .smp_dynamics import Trajectory, simulate
@@ -136,6 +137,8 @@ class SMP(Model):
         super().check_supported(scenario)
         if len(scenario.actors) < 2:
             raise UnsupportedScenario(f"model 'smp' needs at least two actors; {scenario.name!r} has {len(scenario.actors)}")
+        # With no weight on an issue every vote ties and the first option (actor 0's position) wins.
+        _require_weight(to_arrays(scenario), self.name)
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
         self.check_supported(scenario)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..scenario.errors import UnsupportedScenario
+
 MIN_COALITION = 1e-8  # seed of every coalition strength in a PCE
 MIN_CHALLENGE_COALITION = 1e-10  # seed of the two coalitions in a challenge
 BINARY_SCALE = 1e-8
@@ -177,7 +179,9 @@ def _markov(model: str, c: np.ndarray, pv: np.ndarray) -> np.ndarray:
         p = (p + q) / 2.0
         if not change > tol:
             return p
-    raise ArithmeticError("Markov PCE did not converge in 1000 iterations")
+    raise UnsupportedScenario(  # a valid scenario this setting cannot solve, not a crash
+        f"model 'smp': the Markov PCE (pce_model {model!r}) did not converge in 1000 iterations over "
+        f"{n_opt} options; allowed: pce_model 'conditional' (KTAB's default), or fewer distinct positions")
 
 
 def big_r(p: np.ndarray, rng: str) -> np.ndarray:

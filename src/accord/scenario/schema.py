@@ -222,6 +222,11 @@ class Scenario(_Strict):
             if ev.date is not None and self.start is None:
                 raise ValueError(f"events.{k}.date: a dated event needs the scenario's `start` date")
             _event_values_in_range(ev, k, by_issue)
+        if self.deadline and self.deadline.date and self.start is None:
+            raise ValueError(
+                "deadline.date: a deadline date needs the scenario's `start` date (rounds count from it); "
+                "allowed: set `start`, or give the deadline as `rounds`"
+            )
         if self.deadline and self.deadline.date and self.start and self.deadline.date < self.start:
             raise ValueError(
                 f"deadline.date: {self.deadline.date} lies before the start date; allowed: {self.start} or later"
