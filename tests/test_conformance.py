@@ -30,9 +30,7 @@ from accord.testing import (
 PROJECT_MODELS = {"weighted-mean", "weighted-median", "nash", "status-quo", "eum", "smp", "exchange", "agents", "ensemble"}
 
 # Known failures, strict: when the fix lands the test passes, strict xfail fails it, and the mark goes.
-EXPECTED_FAILURES = {
-    ("eum", "check_pivotal"): "fixed on branch defects",
-}
+EXPECTED_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @parametrize_with_checks([make_model(name) for name in list_models()], EXPECTED_FAILURES)
