@@ -1,6 +1,5 @@
 """Analysis commands: montecarlo, whatif, pivotal, and the run store (`accord runs ...`)."""
 
-from __future__ import annotations
 
 import contextlib
 import csv
@@ -9,24 +8,20 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
 
-import numpy as np
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from ..analysis.montecarlo import NoiseSpec, ProgressFactory, monte_carlo, run_info
-from ..analysis.parallel import Executor
-from ..analysis.pivotal import METHODS, pivotal_actors, top_actors
-from ..analysis.store import RunStore, jsonable
-from ..analysis.whatif import compare
-from ..files import atomic_write_text
-from ..models import parse_params
-from ..scenario import load
 from ..scenario.errors import ParameterError
-from .app import app, console, err_console, fail_on_errors
-from .core import ScenarioArg, build_model
+from .app import app, console, err_console, fail_on_errors, new_table, show
+from .core import ScenarioArg, build_model, load
+
+if TYPE_CHECKING:
+    from ..analysis.montecarlo import ProgressFactory
+    from ..analysis.store import RunStore
+
+# The analysis stack (NumPy, pandas, the store) is imported inside the commands, so that other
+# commands do not pay for it at start-up.
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")]
 ParamOpt = Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")]
@@ -46,6 +41,8 @@ class LazyBars:
     """Rich bars on stderr that are drawn only once the work has lasted more than a second."""
 
     def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeRemainingColumn(), console=err_console, transient=True)
         self.started = time.monotonic()
@@ -62,7 +59,7 @@ class LazyBars:
 
 
 @contextlib.contextmanager
-def progress_bars(quiet: bool) -> Iterator[ProgressFactory | None]:
+def progress_bars(quiet: bool) -> "Iterator[ProgressFactory | None]":
     """Bars for long work; none with --quiet or when stdout is not a terminal (piped, redirected)."""
     if quiet or not sys.stdout.isatty():
         yield None
@@ -75,7 +72,9 @@ def progress_bars(quiet: bool) -> Iterator[ProgressFactory | None]:
 
 
 @contextlib.contextmanager
-def open_store(path: Path | None, no_store: bool) -> Iterator[RunStore | None]:
+def open_store(path: Path | None, no_store: bool) -> "Iterator[RunStore | None]":
+    from ..analysis.store import RunStore
+
     if no_store:
         yield None
         return
@@ -87,11 +86,15 @@ def open_store(path: Path | None, no_store: bool) -> Iterator[RunStore | None]:
 def sweep_context(store: Path | None, no_store: bool, quiet: bool, scheduler: str | None, workers: int | None
                   ) -> Iterator[dict[str, Any]]:
     """The keyword arguments every sweep takes: store, executor (one cluster per command), progress."""
+    from ..analysis.parallel import Executor
+
     with open_store(store, no_store) as st, Executor(scheduler, workers) as ex, progress_bars(quiet) as bars:
         yield {"store": st, "executor": ex, "progress": bars}
 
 
 def _model(name: str, scenario, params: list[str] | None):
+    from ..models import parse_params
+
     return build_model(name, scenario, parse_params(params or []))
 
 
@@ -116,6 +119,9 @@ def montecarlo(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Forecast intervals from many perturbed draws of the inputs (and P(agreement) where defined)."""
+    from ..analysis.montecarlo import NoiseSpec, monte_carlo
+    from ..analysis.store import jsonable
+
     sc = load(scenario)
     mdl = _model(model, sc, param)
     spec = NoiseSpec.parse(noise or [])
@@ -124,13 +130,14 @@ def montecarlo(
     if as_json:
         print(json.dumps(jsonable(result.to_json(sc)), indent=2))
         return
-    table = Table(title=f"{sc.title or sc.name}: {model}, {draws} draws, seed {seed}", title_justify="left")
+    title = f"{sc.title or sc.name}: {model}, {draws} draws, seed {seed}"
+    table = new_table()
     for col in ("issue", "median", "50%", "80%", "95%"):
         table.add_column(col, justify="left" if col == "issue" else "right")
     for row in result.summary.itertuples():
         table.add_row(row.issue, _fmt(row.median), f"{_fmt(row.p25)}-{_fmt(row.p75)}",
                       f"{_fmt(row.p10)}-{_fmt(row.p90)}", f"{_fmt(row.p2_5)}-{_fmt(row.p97_5)}")
-    console.print(table)
+    show(table, title)
     agreement = result.agreement(sc)
     if agreement:
         line = f"P(agreement before the deadline) = {agreement['p_agreement']:.2f}"
@@ -161,6 +168,12 @@ def whatif(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Run variants (patches) against the base on the same random draws; show the differences."""
+    import numpy as np
+
+    from ..analysis.montecarlo import NoiseSpec
+    from ..analysis.store import jsonable
+    from ..analysis.whatif import compare
+
     sc = load(scenario)
     mdl = _model(model, sc, param)
     with sweep_context(store, no_store, quiet, scheduler, workers) as how:
@@ -168,8 +181,8 @@ def whatif(
     if as_json:
         print(json.dumps(jsonable(result.to_json()), indent=2))
         return
-    table = Table(title=f"{sc.title or sc.name}: what-if, {model}, {draws} draws (difference from base, 80% interval)",
-                  title_justify="left")
+    title = f"{sc.title or sc.name}: what-if, {model}, {draws} draws (difference from base, 80% interval)"
+    table = new_table()
     table.add_column("issue")
     table.add_column("base", justify="right")
     for name in result.names[1:]:
@@ -181,7 +194,7 @@ def whatif(
             d = diffs.loc[(name, issue)]
             cells.append(f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})")
         table.add_row(issue, _fmt(float(np.median(result.forecasts["base"][:, k]))), *cells)
-    console.print(table)
+    show(table, title)
     agreement = result.agreement()
     if agreement is not None:
         console.print("P(agreement): " + ", ".join(f"{r.variant} {r.p_agreement:.2f}" for r in agreement.itertuples()))
@@ -207,6 +220,10 @@ def pivotal(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Rank actors by how much they move each issue's forecast (remove, shift, Shapley share)."""
+    from ..analysis.montecarlo import run_info
+    from ..analysis.pivotal import METHODS, pivotal_actors
+    from ..analysis.store import jsonable
+
     sc = load(scenario)
     mdl = _model(model, sc, param)
     with progress_bars(quiet) as bars:
@@ -220,7 +237,8 @@ def pivotal(
         print(json.dumps(jsonable({"scenario": sc.name, "model": model, "seed": seed, "run_id": run_id,
                                    "actors": frame.to_dict(orient="records")}), indent=2))
         return
-    table = Table(title=f"{sc.title or sc.name}: pivotal actors ({model}; effect in issue points)", title_justify="left")
+    title = f"{sc.title or sc.name}: pivotal actors ({model}; effect in issue points)"
+    table = new_table()
     table.add_column("issue")
     methods = list(dict.fromkeys(frame["method"]))
     for m in methods:
@@ -231,7 +249,7 @@ def pivotal(
             sub = frame[(frame.issue == issue) & (frame.method == m) & (frame["rank"] <= top)]
             cells.append(", ".join(f"{r.actor} {r.effect:+.1f}" for r in sub.itertuples()))
         table.add_row(issue, *cells)
-    console.print(table)
+    show(table, title)
     _stored(run_id)
 
 
@@ -252,19 +270,22 @@ def runs_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded runs, newest first."""
+    from ..analysis.store import RunStore
+
     with RunStore(store) as st:
         rows = st.runs(limit)
         pending = st.sweeps(unfinished=True)
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"runs in {st.path}", title_justify="left")
+    title = f"runs in {st.path}"
+    table = new_table()
     for col in ("id", "created", "kind", "scenario", "model", "seed", "hash"):
         table.add_column(col)
     for r in rows:
         table.add_row(str(r["id"]), r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
                       r["scenario_hash"])
-    console.print(table)
+    show(table, title)
     for sw in pending:
         console.print(f"[yellow]unfinished sweep {sw['id']}[/] ({sw['kind']} {sw['scenario']} {sw['model']} seed "
                       f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume",
@@ -275,6 +296,8 @@ def runs_list(
 @fail_on_errors
 def runs_show(run_id: Annotated[int, typer.Argument(help="Run id.")], store: StoreOpt = None) -> None:
     """Print one run: its metadata and results (JSON)."""
+    from ..analysis.store import RunStore
+
     with RunStore(store) as st:
         run = st.run(run_id)
     run["arrays"] = {k: list(v.shape) for k, v in run["arrays"].items()}
@@ -289,6 +312,9 @@ def runs_export(
     store: StoreOpt = None,
 ) -> None:
     """Write a run's table (CSV) or full record (JSON) to a file, atomically."""
+    from ..analysis.store import RunStore, jsonable
+    from ..files import atomic_write_text
+
     if out.suffix.lower() not in (".csv", ".json"):
         raise ParameterError(f"{out}: unknown export format {out.suffix!r}; allowed: .csv, .json")
     with RunStore(store) as st:
@@ -312,6 +338,10 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 
 def forecast_uncertainty(scenario, model, draws: int, seed: int, no_store: bool, top: int = 3) -> dict[str, Any]:
     """What `accord forecast --draws N` adds: 80% intervals and the top pivotal actors per issue."""
+    from ..analysis.montecarlo import NoiseSpec, monte_carlo
+    from ..analysis.pivotal import pivotal_actors, top_actors
+    from ..analysis.store import jsonable
+
     with sweep_context(None, no_store, False, None, None) as how:
         mc = monte_carlo(scenario, model, draws, seed, NoiseSpec(), **how)
     with progress_bars(False) as bars:
@@ -327,15 +357,16 @@ def forecast_uncertainty(scenario, model, draws: int, seed: int, no_store: bool,
 
 
 def print_uncertainty(scenario, uncertainty: dict[str, Any]) -> None:
-    table = Table(title=f"{uncertainty['uncertainty_model']}: 80% intervals from {uncertainty['draws']} draws; "
-                        "pivotal actors (Shapley share, issue points)", title_justify="left")
+    title = (f"{uncertainty['uncertainty_model']}: 80% intervals from {uncertainty['draws']} draws; "
+             "pivotal actors (Shapley share, issue points)")
+    table = new_table()
     for col in ("issue", "median", "80% interval", "pivotal actors"):
         table.add_column(col, justify="right" if col in ("median", "80% interval") else "left")
     for row in uncertainty["intervals"]:
         actors = [p for p in uncertainty["pivotal"] if p["issue"] == row["issue"]]
         table.add_row(row["issue"], _fmt(row["median"]), f"{_fmt(row['p10'])}-{_fmt(row['p90'])}",
                       ", ".join(f"{p['actor']} {p['effect']:+.1f}" for p in actors))
-    console.print(table)
+    show(table, title)
     if "p_agreement" in uncertainty:
         console.print(f"P(agreement before the deadline) = {uncertainty['p_agreement']:.2f}")
     _stored(uncertainty.get("run_id"))

@@ -1,29 +1,26 @@
 """`accord backtest`: score models against the known outcomes of a DEU-layout file."""
 
-from __future__ import annotations
 
 import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import numpy as np
 import typer
-from rich.table import Table
 
-from ..analysis.backtest import backtest as run_backtest
-from ..analysis.backtest import run_record
-from ..files import atomic_write_text
-from ..models import list_models, make_model
-from ..models.base import Model
-from ..scenario.deu import CAPABILITIES, read_deu
 from ..scenario.errors import AccordError, ParameterError
-from .app import app, console, err_console, fail_on_errors
+from ..scenario.eu_council import CAPABILITIES
+from .app import app, console, err_console, fail_on_errors, new_table, show
+
+if TYPE_CHECKING:
+    from ..models.base import Model
 
 
-def default_models() -> tuple[list[Model], dict[str, str]]:
+def default_models() -> "tuple[list[Model], dict[str, str]]":
     """Every registered model that builds with its default parameters; the others with the reason."""
+    from ..models import list_models, make_model
+
     models, left_out = [], {}
     for name in list_models():
         try:
@@ -46,6 +43,14 @@ def backtest(
     jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
 ) -> None:
     """Score models on real decisions: MAE, RMSE, share within 10 points, 80% interval coverage."""
+    import numpy as np
+
+    from ..analysis.backtest import backtest as run_backtest
+    from ..analysis.backtest import run_record
+    from ..files import atomic_write_text
+    from ..models import make_model
+    from ..scenario.deu import read_deu
+
     if folds < 2:
         raise ParameterError(f"--folds must be at least 2 (got {folds}); allowed: an integer >= 2")
     options = list(CAPABILITIES) if capability == "all" else [capability]
@@ -68,15 +73,16 @@ def backtest(
         print(json.dumps(rows, indent=2))
         err_console.print(f"{len(data.cases)} issues scored; rows skipped: {skipped}", highlight=False)
         return
-    table = Table(title=f"Backtest of {file} ({capability} capability): {len(data.cases)} issues; "
-                        f"rows skipped: {skipped}", title_justify="left")
+    title = (f"Backtest of {file} ({capability} capability): {len(data.cases)} issues; "
+             f"rows skipped: {skipped}")
+    table = new_table()
     for col in ("model", "n", "MAE", "RMSE", "within 10", "80% coverage", "skipped"):
         table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
     for r in rows:
         cov = r.get("coverage80")
         table.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["rmse"]), _pct(r["within10"]),
                       "" if cov is None else _pct(cov), str(r["skipped"] or ""))
-    console.print(table)
+    show(table, title)
     for name, w in weights.items():
         console.print(f"[dim]{name} mean weights over folds: "
                       + ", ".join(f"{m} {v:.2f}" for m, v in w.items()) + "[/]", highlight=False)

@@ -1,28 +1,41 @@
 """Core commands: forecast, run, validate, convert, models, examples."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.table import Table
 
-from ..models import build_model, list_models, parse_params
-from ..models.base import Result
-from ..models.output import write_result
-from ..scenario import example_names, load, save
 from ..scenario.errors import AccordError, UnsupportedScenario
-from ..scenario.io import READ_FORMATS, WRITE_FORMATS
-from ..scenario.schema import Scenario
-from .app import app, console, fail_on_errors
+from ..scenario.formats import READ_FORMATS, WRITE_FORMATS
+from .app import app, console, fail_on_errors, new_table, show
+
+if TYPE_CHECKING:
+    from ..models.base import Model, Result
+    from ..scenario.schema import Scenario
+
+# Imports of the model and scenario stack happen inside the commands: `accord --help` and
+# `accord validate` must not pay for NumPy, pandas or SciPy (see benchmarks/bench_cli.py).
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")]
 BASELINES = ("weighted-mean", "weighted-median", "nash", "status-quo")
 
 
-def run_models(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Result], dict[str, str]]:
+def build_model(name: str, scenario: "Scenario", params: dict[str, Any] | None = None) -> "Model":
+    """The registry's model builder, imported on first use."""
+    from ..models import build_model as build
+
+    return build(name, scenario, params)
+
+
+def load(source: str) -> "Scenario":
+    from ..scenario import load as load_scenario
+
+    return load_scenario(source)
+
+
+def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict[str, Result], dict[str, str]]":
     """Run each model; a model that cannot run this scenario is reported, not fatal."""
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
@@ -65,7 +78,8 @@ def forecast(
         print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
                           "issues": issues, "skipped": skipped, **(uncertainty or {})}, indent=2))
         return
-    table = Table(title=f"{sc.title or sc.name}: forecast per issue", title_justify="left")
+    title = f"{sc.title or sc.name}: forecast per issue"
+    table = new_table()
     table.add_column("issue")
     table.add_column("range", justify="right")
     for m in results:
@@ -73,7 +87,7 @@ def forecast(
     for iss in sc.issues:
         table.add_row(iss.id, f"{iss.min:g}-{iss.max:g}",
                       *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
-    console.print(table)
+    show(table, title)
     for iss in sc.issues:
         if iss.min_label or iss.max_label:
             console.print(f"[dim]{iss.id}: {iss.name}; {iss.min:g} = {iss.min_label}; {iss.max:g} = {iss.max_label}[/]")
@@ -95,6 +109,9 @@ def run(
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")] = None,
 ) -> None:
     """Run one model and write its trajectory, forecast and metadata to a folder."""
+    from ..models import parse_params
+    from ..models.output import write_result
+
     sc = load(scenario)
     result = build_model(model, sc, parse_params(param or [])).run(sc, seed)
     files = write_result(result, out)
@@ -117,6 +134,8 @@ def convert(
     target: Annotated[Path, typer.Argument(help="Output file (" + WRITE_FORMATS + "), written atomically.")],
 ) -> None:
     """Convert a scenario between formats (the output type follows the file extension)."""
+    from ..scenario import save
+
     save(load(source), target)
     console.print(f"wrote {target}")
 
@@ -124,25 +143,31 @@ def convert(
 @app.command("models")
 def models_cmd() -> None:
     """List the registered models with their tags."""
-    table = Table(title="models", title_justify="left")
+    from ..models import list_models
+
+    title = "models"
+    table = new_table()
     for col in ("name", "tags", "summary"):
         table.add_column(col)
     for name, cls in list_models().items():
         table.add_row(name, ", ".join(sorted(cls.tags)), cls.summary)
-    console.print(table)
+    show(table, title)
 
 
 @app.command()
 @fail_on_errors
 def examples() -> None:
     """List the shipped example scenarios (usable by name wherever a scenario is asked for)."""
-    table = Table(title="examples", title_justify="left")
+    from ..scenario import example_names
+
+    title = "examples"
+    table = new_table()
     for col in ("name", "title", "actors", "issues"):
         table.add_column(col)
     for name in example_names():
         sc = load(name)
         table.add_row(name, sc.title, str(len(sc.actors)), str(len(sc.issues)))
-    console.print(table)
+    show(table, title)
 
 
 __all__ = ["AccordError", "BASELINES", "build_model", "run_models"]

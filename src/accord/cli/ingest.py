@@ -1,33 +1,33 @@
 """News ingestion commands: `accord ingest` (stories -> events, signals, proposed patch) and
 `accord ingest-eval` (accuracy on a gold-standard file)."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import pandas as pd
 import typer
-from rich.table import Table
 
-from ..files import atomic_write_text
-from ..scenario import load
 from ..scenario.errors import AccordError
-from .app import app, console, err_console, fail_on_errors
+from .app import app, console, err_console, fail_on_errors, new_table, show
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHOWN = ["story", "sentence_index", "type", "source", "target", "source_text", "target_text", "negated",
          "hypothetical", "confidence", "span"]
 
 
-def _print_frame(df: pd.DataFrame, title: str, columns: list[str] | None = None) -> None:
-    table = Table(title=title, title_justify="left")
+def _print_frame(df: "pd.DataFrame", title: str, columns: list[str] | None = None) -> None:
+    import pandas as pd
+
+    table = new_table()
     cols = columns or list(df.columns)
     for c in cols:
         table.add_column(c, overflow="fold")
     for row in df[cols].itertuples(index=False):
         table.add_row(*("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row))
-    console.print(table)
+    show(table, title)
 
 
 @app.command()
@@ -42,7 +42,10 @@ def ingest(
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence (0-1).")] = 0.3,
 ) -> None:
     """Code news stories into PLOVER events (who did what to whom) and propose scenario updates."""
-    from ..ingest import events_frame, ingest as run_ingest, propose, weekly_signals, write_patch
+    from ..files import atomic_write_text
+    from ..ingest import events_frame, propose, weekly_signals, write_patch
+    from ..ingest import ingest as run_ingest
+    from ..scenario import load
 
     if not 0 <= min_confidence <= 1:
         raise AccordError(f"--min-confidence must lie in [0, 1] (got {min_confidence})")

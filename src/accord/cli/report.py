@@ -1,16 +1,11 @@
 """`accord report`: write the self-contained HTML report of a scenario."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..files import atomic_write_text
-from ..models import get_model
-from ..report import report_html
-from ..scenario import load
 from .app import app, console, fail_on_errors
 from .core import ScenarioArg
 
@@ -25,6 +20,11 @@ def report(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html.")] = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline) with forecasts, charts and assumptions."""
+    from ..files import atomic_write_text
+    from ..models import get_model
+    from ..report import report_html
+    from ..scenario import load
+
     sc = load(scenario)
     for name in model or []:
         get_model(name)  # an unknown name fails here, before any work

@@ -1,6 +1,5 @@
 """`accord serve`: the local web dashboard."""
 
-from __future__ import annotations
 
 import ipaddress
 from typing import Annotated

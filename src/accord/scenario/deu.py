@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ScenarioError
-from .eu_council import NAMES, REGIMES, council_weight, regime_of
+from .eu_council import CAPABILITIES, NAMES, REGIMES, council_weight, regime_of
 from .schema import Actor, Issue, Scenario, Stance
 
-CAPABILITIES = ("equal", "gdp", "votes")
 REQUIRED = ("prnrnmc", "rp", "out")
 NUMBER = "a number from 0 to 100, or empty"
 

@@ -15,14 +15,14 @@ from typing import Callable
 import yaml
 
 from ..files import atomic_write, atomic_write_text
-from . import ktab, table
+from . import ktab
 from .errors import ScenarioError
 from .examples import example_path, is_example
+from .formats import READ_FORMATS, WRITE_FORMATS
 from .schema import Scenario
 from .validate import scenario_from_data
 
-READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB)"
-WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx"
+__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "save"]
 
 
 def load(source: str | os.PathLike[str]) -> Scenario:
@@ -52,6 +52,8 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     elif suffix == ".json":
         atomic_write_text(path, json.dumps(scenario.model_dump(mode="json", exclude_none=True), indent=2) + "\n")
     elif suffix in (".csv", ".xlsx"):
+        from . import table  # pandas, loaded only for the table formats
+
         frame = table.to_frame(scenario)
         atomic_write(path, lambda tmp: table.write_frame(frame, tmp, suffix))
     else:
@@ -81,7 +83,12 @@ def dumps_yaml(scenario: Scenario) -> str:
     return yaml.dump(data, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-class _ScenarioLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the pure-Python parser takes about a quarter
+# of a second on the Afghanistan scenario, which `accord validate` would pay on every start.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ScenarioLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """Safe YAML that refuses duplicate keys and leaves dates as text.
 
     A repeated key would silently drop a stance; and PyYAML's own date parsing raises a bare
@@ -148,6 +155,12 @@ def _read_csv(path: Path) -> Scenario:
     text = read_text(path)
     if ktab.looks_like_ktab_csv(text):
         return ktab.read_csv_text(text, str(path))
+    return _read_table(path)
+
+
+def _read_table(path: Path) -> Scenario:
+    from . import table  # pandas, loaded only for the table formats
+
     return table.read_table(path)
 
 
@@ -156,6 +169,6 @@ _READERS: dict[str, Callable[[Path], Scenario]] = {
     ".yml": lambda p: loads_yaml(read_text(p), str(p)),
     ".json": lambda p: loads_json(read_text(p), str(p)),
     ".csv": _read_csv,
-    ".xlsx": table.read_table,
+    ".xlsx": _read_table,
     ".xml": lambda p: ktab.read_xml_text(read_text(p), str(p)),
 }
