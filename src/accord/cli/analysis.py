@@ -15,6 +15,7 @@ import typer
 from ..scenario.errors import ParameterError
 from .app import app, console, err_console, fail_on_errors, new_table, show
 from .core import ScenarioArg, build_model, load
+from .text import joined, pivotal_legend
 
 if TYPE_CHECKING:
     from ..analysis.montecarlo import ProgressFactory
@@ -247,9 +248,10 @@ def pivotal(
         cells = []
         for m in methods:
             sub = frame[(frame.issue == issue) & (frame.method == m) & (frame["rank"] <= top)]
-            cells.append(", ".join(f"{r.actor} {r.effect:+.1f}" for r in sub.itertuples()))
+            cells.append(joined(f"{r.actor} {r.effect:+.1f}" for r in sub.itertuples()))
         table.add_row(issue, *cells)
     show(table, title)
+    console.print(f"[dim]{pivotal_legend(methods, shift)}[/]", highlight=False)
     _stored(run_id)
 
 
@@ -280,12 +282,14 @@ def runs_list(
         return
     title = f"runs in {st.path}"
     table = new_table()
-    for col in ("id", "created", "kind", "scenario", "model", "seed", "hash"):
-        table.add_column(col)
+    for col in ("run id", "created", "kind", "scenario", "model", "seed", "scenario hash"):
+        table.add_column(col, no_wrap=col in ("run id", "created"))
     for r in rows:
-        table.add_row(str(r["id"]), r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
+        table.add_row(f"run {r['id']}", r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
                       r["scenario_hash"])
     show(table, title)
+    console.print("[dim]`accord runs show N` and `accord runs export N FILE` take the number of a run id.[/]",
+                  highlight=False)
     for sw in pending:
         console.print(f"[yellow]unfinished sweep {sw['id']}[/] ({sw['kind']} {sw['scenario']} {sw['model']} seed "
                       f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume",
@@ -365,8 +369,9 @@ def print_uncertainty(scenario, uncertainty: dict[str, Any]) -> None:
     for row in uncertainty["intervals"]:
         actors = [p for p in uncertainty["pivotal"] if p["issue"] == row["issue"]]
         table.add_row(row["issue"], _fmt(row["median"]), f"{_fmt(row['p10'])}-{_fmt(row['p90'])}",
-                      ", ".join(f"{p['actor']} {p['effect']:+.1f}" for p in actors))
+                      joined(f"{p['actor']} {p['effect']:+.1f}" for p in actors))
     show(table, title)
+    console.print(f"[dim]{pivotal_legend(['shapley'])}[/]", highlight=False)
     if "p_agreement" in uncertainty:
         console.print(f"P(agreement before the deadline) = {uncertainty['p_agreement']:.2f}")
     _stored(uncertainty.get("run_id"))

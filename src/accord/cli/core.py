@@ -10,6 +10,7 @@ import typer
 from ..scenario.errors import AccordError, UnsupportedScenario
 from ..scenario.formats import READ_FORMATS, WRITE_FORMATS
 from .app import app, console, fail_on_errors, new_table, show
+from .text import show_columns
 
 if TYPE_CHECKING:
     from ..models.base import Model, Result
@@ -35,6 +36,22 @@ def load(source: str) -> "Scenario":
     return load_scenario(source)
 
 
+def model_names(requested: list[str] | None, default: list[str]) -> list[str]:
+    """The models a command runs: ``default`` when none is named; ``all`` means every registered
+    model (in the registry's order); a name given twice runs once."""
+    if not requested:
+        return list(default)
+    names: list[str] = []
+    for name in requested:
+        if name == "all":
+            from ..models import list_models
+
+            names += list(list_models())
+        else:
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
 def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict[str, Result], dict[str, str]]":
     """Run each model; a model that cannot run this scenario is reported, not fatal."""
     results: dict[str, Result] = {}
@@ -51,7 +68,7 @@ def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict
 @fail_on_errors
 def forecast(
     scenario: ScenarioArg,
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every baseline.")] = None,
+    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable), or all; default: every baseline.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for 80% intervals and pivotal actors (0 = none).")] = 0,
@@ -59,7 +76,7 @@ def forecast(
 ) -> None:
     """Forecast where each issue ends up, from one or more models."""
     sc = load(scenario)
-    names = model or list(BASELINES)
+    names = model_names(model, list(BASELINES))
     results, skipped = run_models(sc, names, seed)
     if not results:
         raise UnsupportedScenario("; ".join(skipped.values()))
@@ -78,16 +95,10 @@ def forecast(
         print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
                           "issues": issues, "skipped": skipped, **(uncertainty or {})}, indent=2))
         return
-    title = f"{sc.title or sc.name}: forecast per issue"
-    table = new_table()
-    table.add_column("issue")
-    table.add_column("range", justify="right")
-    for m in results:
-        table.add_column(m, justify="right")
-    for iss in sc.issues:
-        table.add_row(iss.id, f"{iss.min:g}-{iss.max:g}",
-                      *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
-    show(table, title)
+    columns = {"range": [f"{iss.min:g}-{iss.max:g}" for iss in sc.issues]}
+    for m, r in results.items():
+        columns[m] = [f"{r.forecast_of(iss.id):.1f}" for iss in sc.issues]
+    show_columns(f"{sc.title or sc.name}: forecast per issue", "issue", sc.issue_ids, columns)
     for iss in sc.issues:
         if iss.min_label or iss.max_label:
             console.print(f"[dim]{iss.id}: {iss.name}; {iss.min:g} = {iss.min_label}; {iss.max:g} = {iss.max_label}[/]")

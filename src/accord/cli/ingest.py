@@ -18,6 +18,35 @@ SHOWN = ["story", "sentence_index", "type", "source", "target", "source_text", "
          "hypothetical", "confidence", "span"]
 
 
+WIDE = 140  # below this many columns the events table is printed compactly
+
+
+def _print_events(df: "pd.DataFrame", title: str) -> None:
+    """The coded events: every column on a wide terminal; on a narrow one (80 columns) four that
+    fit -- where (story:sentence), the event with its flags, who to whom, and the text span."""
+    if console.width >= WIDE or df.empty:
+        _print_frame(df, title, SHOWN)
+        return
+    import pandas as pd
+
+    def text(v) -> str:
+        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+    table = new_table()
+    table.add_column("story:sent", overflow="fold", max_width=14)
+    table.add_column("event", no_wrap=True)
+    table.add_column("who -> whom", overflow="fold")
+    table.add_column("conf", justify="right", no_wrap=True)
+    table.add_column("span", overflow="fold", ratio=1)
+    for r in df.itertuples(index=False):
+        flags = [f for f, on in (("negated", r.negated), ("hypothetical", r.hypothetical)) if on is True]
+        event = text(r.type) + "".join(f"\n({f})" for f in flags)
+        who = f"{text(r.source) or text(r.source_text) or '?'} -> {text(r.target) or text(r.target_text) or '-'}"
+        table.add_row(f"{text(r.story)[:8]}:{text(r.sentence_index)}", event, who, f"{r.confidence:.2f}",
+                      text(r.span))
+    show(table, title + " (a wider terminal shows every column; --json or --out give all fields)")
+
+
 def _print_frame(df: "pd.DataFrame", title: str, columns: list[str] | None = None) -> None:
     import pandas as pd
 
@@ -62,7 +91,7 @@ def ingest(
         # pandas writes missing cells as null (json.dumps would write NaN, which is not JSON)
         print(json.dumps({"n": len(frame), "events": json.loads(frame.to_json(orient="records"))}, indent=2))
     elif not signals:
-        _print_frame(frame, f"{len(frame)} events", SHOWN)
+        _print_events(frame, f"{len(frame)} events")
     if signals:
         _print_frame(weekly_signals(events), "weekly signals per actor pair (score: -1 conflict .. +1 cooperation)")
     if propose_path is not None and sc is not None:

@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 import typer
 
 from .app import app, console, fail_on_errors
-from .core import ScenarioArg
+from .core import ScenarioArg, model_names
 
 
 @app.command()
 @fail_on_errors
 def report(
     scenario: ScenarioArg,
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
+    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable), or all; default: every registered model.")] = None,
     draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")] = 100,
     seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html.")] = None,
@@ -26,8 +26,9 @@ def report(
     from ..scenario import load
 
     sc = load(scenario)
-    for name in model or []:
+    names = model_names(model, [])
+    for name in names:
         get_model(name)  # an unknown name fails here, before any work
     target = output or Path(f"{sc.name}-report.html")
-    atomic_write_text(target, report_html(sc, model or None, draws=draws, seed=seed))
+    atomic_write_text(target, report_html(sc, names or None, draws=draws, seed=seed))
     console.print(f"report written to {target.resolve()}", highlight=False, soft_wrap=True)
