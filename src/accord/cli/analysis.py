@@ -15,7 +15,7 @@ import typer
 from ..scenario.errors import ParameterError
 from .app import app, console, err_console, fail_on_errors, new_table, show
 from .core import ScenarioArg, build_model, load
-from .text import joined, pivotal_legend
+from .text import issue_cell, joined, narrow, pivotal_legend, print_issue_legend, unit_cell
 
 if TYPE_CHECKING:
     from ..analysis.montecarlo import ProgressFactory
@@ -103,6 +103,14 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
+def _span(issue, lo: float, hi: float) -> str:
+    """An interval on the scale, with its ends in the issue's linear unit where it has one."""
+    text = f"{_fmt(lo)}-{_fmt(hi)}"
+    if issue.unit is not None and issue.unit.per_point is not None:
+        text += f"{chr(10) if narrow() else ' '}({issue.unit.amount(lo)}-{issue.unit.amount(hi)})"
+    return text
+
+
 @app.command()
 @fail_on_errors
 def montecarlo(
@@ -134,11 +142,14 @@ def montecarlo(
     title = f"{sc.title or sc.name}: {model}, {draws} draws, seed {seed}"
     table = new_table()
     for col in ("issue", "median", "50%", "80%", "95%"):
-        table.add_column(col, justify="left" if col == "issue" else "right")
+        table.add_column(col, justify="left" if col == "issue" else "right", overflow="fold")
+    issues = {i.id: i for i in sc.issues}
     for row in result.summary.itertuples():
-        table.add_row(row.issue, _fmt(row.median), f"{_fmt(row.p25)}-{_fmt(row.p75)}",
-                      f"{_fmt(row.p10)}-{_fmt(row.p90)}", f"{_fmt(row.p2_5)}-{_fmt(row.p97_5)}")
+        iss = issues[row.issue]
+        table.add_row(issue_cell(iss), unit_cell(iss, row.median), _span(iss, row.p25, row.p75),
+                      _span(iss, row.p10, row.p90), _span(iss, row.p2_5, row.p97_5))
     show(table, title)
+    print_issue_legend(sc)
     agreement = result.agreement(sc)
     if agreement:
         line = f"P(agreement before the deadline) = {agreement['p_agreement']:.2f}"
@@ -194,8 +205,10 @@ def whatif(
         for name in result.names[1:]:
             d = diffs.loc[(name, issue)]
             cells.append(f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})")
-        table.add_row(issue, _fmt(float(np.median(result.forecasts["base"][:, k]))), *cells)
+        iss = sc.issues[k]
+        table.add_row(issue_cell(iss), unit_cell(iss, float(np.median(result.forecasts["base"][:, k]))), *cells)
     show(table, title)
+    print_issue_legend(sc)
     agreement = result.agreement()
     if agreement is not None:
         console.print("P(agreement): " + ", ".join(f"{r.variant} {r.p_agreement:.2f}" for r in agreement.itertuples()))
@@ -252,6 +265,7 @@ def pivotal(
         table.add_row(issue, *cells)
     show(table, title)
     console.print(f"[dim]{pivotal_legend(methods, shift)}[/]", highlight=False)
+    print_issue_legend(sc)
     _stored(run_id)
 
 
@@ -366,9 +380,11 @@ def print_uncertainty(scenario, uncertainty: dict[str, Any]) -> None:
     table = new_table()
     for col in ("issue", "median", "80% interval", "pivotal actors"):
         table.add_column(col, justify="right" if col in ("median", "80% interval") else "left")
+    issues = {i.id: i for i in scenario.issues}
     for row in uncertainty["intervals"]:
         actors = [p for p in uncertainty["pivotal"] if p["issue"] == row["issue"]]
-        table.add_row(row["issue"], _fmt(row["median"]), f"{_fmt(row['p10'])}-{_fmt(row['p90'])}",
+        iss = issues[row["issue"]]
+        table.add_row(issue_cell(iss), unit_cell(iss, row["median"]), _span(iss, row["p10"], row["p90"]),
                       joined(f"{p['actor']} {p['effect']:+.1f}" for p in actors))
     show(table, title)
     console.print(f"[dim]{pivotal_legend(['shapley'])}[/]", highlight=False)

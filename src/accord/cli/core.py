@@ -10,7 +10,7 @@ import typer
 from ..scenario.errors import AccordError, UnsupportedScenario
 from ..scenario.formats import READ_FORMATS, WRITE_FORMATS
 from .app import app, console, fail_on_errors, new_table, show
-from .text import show_columns
+from .text import print_issue_legend, show_columns
 
 if TYPE_CHECKING:
     from ..models.base import Model, Result
@@ -91,23 +91,33 @@ def forecast(
         for iss in sc.issues:
             by_model = {m: r.forecast_of(iss.id) for m, r in results.items()}
             issues.append({"issue": iss.id, "name": iss.name, "forecast": by_model[first], "by_model": by_model,
-                           "min": iss.min, "max": iss.max, "status_quo": iss.status_quo})
+                           "min": iss.min, "max": iss.max, "status_quo": iss.status_quo,
+                           **_units_json(iss, by_model)})
         print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
                           "issues": issues, "skipped": skipped, **(uncertainty or {})}, indent=2))
         return
     columns = {"range": [f"{iss.min:g}-{iss.max:g}" for iss in sc.issues]}
     for m, r in results.items():
-        columns[m] = [f"{r.forecast_of(iss.id):.1f}" for iss in sc.issues]
-    show_columns(f"{sc.title or sc.name}: forecast per issue", "issue", sc.issue_ids, columns)
-    for iss in sc.issues:
-        if iss.min_label or iss.max_label:
-            console.print(f"[dim]{iss.id}: {iss.name}; {iss.min:g} = {iss.min_label}; {iss.max:g} = {iss.max_label}[/]")
+        columns[m] = [iss.with_units(r.forecast_of(iss.id), short=True) for iss in sc.issues]
+    show_columns(f"{sc.title or sc.name}: forecast per issue", "issue", [i.label() for i in sc.issues], columns)
+    print_issue_legend(sc)
     for m, why in skipped.items():
         console.print(f"[dim]{m}: not run ({why})[/]")
     if uncertainty:
         from .analysis import print_uncertainty
 
         print_uncertainty(sc, uncertainty)
+
+
+def _units_json(issue, by_model: dict[str, float]) -> dict[str, Any]:
+    """The forecasts in the issue's declared unit, for JSON output (nothing without a unit)."""
+    if issue.unit is None:
+        return {}
+    out: dict[str, Any] = {"unit": issue.unit.model_dump(mode="json", exclude_none=True)}
+    out["in_units"] = {m: issue.in_units(x) for m, x in by_model.items()}
+    if issue.unit.per_point is not None:
+        out["value_in_units"] = {m: issue.unit.value(x) for m, x in by_model.items()}
+    return out
 
 
 @app.command()

@@ -16,7 +16,8 @@ PIVOTAL_METHODS = {
 def pivotal_legend(methods: Iterable[str], shift: float = 0.1) -> str:
     """What a pivotal effect means: its unit, its sign and each method (analysis/pivotal.py)."""
     parts = [f"{m}: {PIVOTAL_METHODS[m].format(shift=shift)}" for m in methods if m in PIVOTAL_METHODS]
-    return ("Pivotal effects are in points of each issue's own scale (its units beside them): + pulls the "
+    return ("Pivotal effects are in points of each issue's own scale (x the unit's per-point value where an "
+            "issue declares one): + pulls the "
             "forecast towards the scale's max end, - towards its min end. " + "; ".join(parts) + ".")
 
 
@@ -60,3 +61,39 @@ def show_columns(title: str, key: str, keys: list[str], columns: dict[str, list[
             table.add_row(row_key, *(columns[names[k]][r] for k in group))
         suffix = f" ({g + 1}/{len(groups)})" if len(groups) > 1 else ""
         show(table, title + suffix if g == 0 or suffix else None)
+
+
+def issue_legend(scenario) -> list[str]:
+    """One line per issue saying what its scale means: the name, the labelled ends, the unit."""
+    lines = []
+    for iss in scenario.issues:
+        parts = [iss.name] if iss.name else []
+        if iss.min_label or iss.max_label:
+            parts.append(f"{iss.min:g} = {iss.min_label or 'min'}; {iss.max:g} = {iss.max_label or 'max'}")
+        if iss.unit is not None:
+            parts.append("unit: " + iss.unit.scale_note())
+        if parts:
+            lines.append(f"{iss.id}: " + "; ".join(parts))
+    return lines
+
+
+def print_issue_legend(scenario) -> None:
+    for line in issue_legend(scenario):
+        console.print(f"[dim]{line}[/]", highlight=False)
+
+
+def narrow() -> bool:
+    return console.width < 100
+
+
+def unit_cell(issue, position: float) -> str:
+    """A table cell: the position with its amount in the issue's unit, on a second line when the
+    terminal is narrow (so that columns keep whole numbers instead of an ellipsis)."""
+    text = issue.with_units(position, short=True)
+    return text.replace(" (", "\n(", 1) if narrow() else text
+
+
+def issue_cell(issue) -> str:
+    """The row label of an issue: its id, with its unit's name (on a second line when narrow)."""
+    text = issue.label()
+    return text.replace(" (", "\n(", 1) if narrow() else text

@@ -92,9 +92,12 @@ def _forecast(data: ReportData) -> str:
     forecasts = {m: r.forecast for m, r in data.results.items()}
     rows = []
     for iss in data.scenario.issues:
-        row = {"issue": iss.name or iss.id, "scale": f"{iss.min:g} {iss.min_label} .. {iss.max:g} {iss.max_label}"}
+        scale = f"{iss.min:g} {iss.min_label} .. {iss.max:g} {iss.max_label}"
+        if iss.unit is not None:
+            scale += f" (unit: {iss.unit.scale_note()})"
+        row = {"issue": iss.name or iss.id, "scale": scale}
         for m, r in data.results.items():
-            cell = f"{r.forecast_of(iss.id):.1f}"
+            cell = iss.with_units(r.forecast_of(iss.id))
             if m in data.intervals:
                 s = data.intervals[m].set_index("issue").loc[iss.id]
                 cell += f" (80%: {s['p10']:.1f}–{s['p90']:.1f})"

@@ -22,6 +22,7 @@ from .events import (  # noqa: F401  (re-exported: the schema is where users loo
     ThreatEvent, ThreatOutcomeEvent,
 )
 from .fields import Id, Source, _Strict
+from .units import Unit
 
 
 class Actor(_Strict):
@@ -45,6 +46,9 @@ class Issue(_Strict):
     min_label: str = ""
     max_label: str = ""
     status_quo: float | None = Field(default=None, allow_inf_nan=False)
+    unit: Unit | None = Field(
+        default=None, description="What a scale position means: {name, per_point} and/or labelled levels."
+    )
     source: Source = None
 
     @model_validator(mode="after")
@@ -55,7 +59,31 @@ class Issue(_Strict):
             raise ValueError(
                 f"status_quo {self.status_quo} lies outside the issue range [{self.min}, {self.max}]"
             )
+        for level in (self.unit.levels if self.unit else {}):
+            if not self.min <= level <= self.max:
+                raise ValueError(f"unit.levels: level {level:g} lies outside the issue range; "
+                                 f"allowed: {self.min:g} to {self.max:g}")
         return self
+
+    def in_units(self, position: float, short: bool = False) -> str:
+        """The position in the issue's declared unit ('9,000 US troops', 'talks-only address'), or ''."""
+        return self.unit.describe(position, self.max - self.min, short) if self.unit else ""
+
+    def with_units(self, position: float, digits: int = 1, short: bool = False) -> str:
+        """'45.0 (9,000 US troops)': the scale position with its meaning beside it, where declared.
+        ``short`` (table cells): the bare amount of a linear unit, whose name the row label carries."""
+        text = f"{position:.{digits}f}"
+        if short and self.unit is not None and self.unit.per_point is not None:
+            meaning = self.unit.amount(position)
+        else:
+            meaning = self.in_units(position, short)
+        return f"{text} ({meaning})" if meaning else text
+
+    def label(self) -> str:
+        """The issue's id, with the name of its linear unit where it has one: 'troops (US troops)'."""
+        if self.unit is not None and self.unit.per_point is not None:
+            return f"{self.id} ({self.unit.name})"
+        return self.id
 
 
 class Stance(_Strict):

@@ -77,4 +77,6 @@ def _allowed_fields(loc: list[str]) -> str | None:
     model = names.get(loc[0])
     if loc[0] == "stances":
         model = schema.Stance
+    if loc[0] == "issues" and len(loc) > 3 and loc[2] == "unit":
+        model = schema.Unit
     return ", ".join(model.model_fields) if model else None
