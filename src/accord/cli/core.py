@@ -9,7 +9,7 @@ import typer
 
 from ..scenario.errors import AccordError, UnsupportedScenario
 from ..scenario.formats import READ_FORMATS, WRITE_FORMATS
-from .app import app, console, fail_on_errors, new_table, show
+from .app import app, console, err_console, fail_on_errors, new_table, show
 from .text import print_issue_legend, show_columns
 
 if TYPE_CHECKING:
@@ -156,9 +156,16 @@ def convert(
 ) -> None:
     """Convert a scenario between formats (the output type follows the file extension)."""
     from ..scenario import save
+    from ..scenario.io import lost_in
 
-    save(load(source), target)
+    sc = load(source)
+    save(sc, target)
     console.print(f"wrote {target}")
+    lost = lost_in(sc, target)
+    if lost:
+        err_console.print(f"[yellow]warning:[/] {target.suffix} is a long table (actors, issues, stances); it does not "
+                          f"keep {', '.join(lost)}; keep YAML or JSON as the master copy", highlight=False,
+                          soft_wrap=True)
 
 
 @app.command("models")

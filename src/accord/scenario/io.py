@@ -22,7 +22,7 @@ from .formats import READ_FORMATS, WRITE_FORMATS
 from .schema import Scenario
 from .validate import scenario_from_data
 
-__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "save"]
+__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in", "save"]
 
 
 def load(source: str | os.PathLike[str]) -> Scenario:
@@ -59,6 +59,41 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     else:
         raise ScenarioError("unsupported output type", file=str(path), value=path.suffix, allowed=WRITE_FORMATS)
     return path
+
+
+def lost_in(scenario: Scenario, target: str | os.PathLike[str]) -> list[str]:
+    """What writing ``scenario`` to ``target`` leaves out: the long table (.csv, .xlsx) keeps the
+    actors (id, name, capability), the issues (range, labels, status quo) and the stances only."""
+    if Path(target).suffix.lower() not in (".csv", ".xlsx"):
+        return []
+    lost: list[str] = []
+
+    def count(n: int, what: str) -> None:
+        if n:
+            lost.append(f"{n} {what}" + ("" if n == 1 else "s"))
+
+    count(len(scenario.events), "event")
+    count(len(scenario.relations), "relation")
+    count(len(scenario.channels), "channel")
+    for field in ("deadline", "negotiation", "start"):
+        if getattr(scenario, field) is not None:
+            lost.append(f"the {field}")
+    if scenario.round_days != 7:
+        lost.append("round_days")
+    for field in ("title", "description", "note", "source"):
+        if getattr(scenario, field):
+            lost.append(f"the scenario's {field}")
+    if scenario.models:
+        lost.append("the model settings (" + ", ".join(scenario.models) + ")")
+    count(sum(1 for i in scenario.issues if i.unit is not None), "issue unit")
+    for what, n in (("params", sum(1 for a in scenario.actors if a.params)),
+                    ("aliases", sum(1 for a in scenario.actors if a.aliases))):
+        if n:
+            lost.append(f"the {what} of {n} actor" + ("" if n == 1 else "s"))
+    described = sum(1 for x in [*scenario.actors, *scenario.issues] if x.description or x.source)
+    if described:
+        lost.append(f"the descriptions and sources of {described} actors and issues")
+    return lost
 
 
 class _ScenarioDumper(yaml.SafeDumper):
