@@ -41,6 +41,7 @@ def test_labelled_levels_name_the_level_a_position_sits_at_or_between():
     assert iss.in_units(32) == "talks-only office"  # within 5% of the range
     assert iss.in_units(60) == "between talks-only office and embassy"
     assert iss.in_units(60, short=True) == ""
+    assert iss.with_units(32, short=True) == "32.0"  # table cells: the legend lists the levels
 
 
 @pytest.mark.parametrize("unit,needle", [

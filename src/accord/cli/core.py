@@ -68,24 +68,34 @@ def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict
 @fail_on_errors
 def forecast(
     scenario: ScenarioArg,
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable), or all; default: every baseline.")] = None,
+    model: Annotated[Optional[list[str]], typer.Option(
+        "--model", "-m", help="Model name (repeatable), or all; default: every baseline, and the agents simulator "
+                              "when the scenario has a negotiation.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws for 80% intervals and pivotal actors (0 = none).")] = 0,
-    no_store: Annotated[bool, typer.Option("--no-store", help="With --draws: do not record the run.")] = False,
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for the deal probabilities, 80% intervals and "
+                                                   "pivotal actors (0: point forecasts only, no answer block).")] = 500,
+    whatif_draws: Annotated[int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")] = 200,
+    chosen: Annotated[Optional[str], typer.Option(
+        "--pivotal-model", help="Model of the intervals and pivotal actors; default: weighted-mean, the most "
+                                "accurate on the DEU backtest.")] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the Monte Carlo runs.")] = False,
 ) -> None:
-    """Forecast where each issue ends up, from one or more models."""
-    sc = load(scenario)
-    names = model_names(model, list(BASELINES))
-    results, skipped = run_models(sc, names, seed)
-    if not results:
-        raise UnsupportedScenario("; ".join(skipped.values()))
-    first = next(iter(results))
-    uncertainty = None
-    if draws:
-        from .analysis import forecast_uncertainty
+    """The answer first: deal or no deal, when, on what terms, who is pivotal, what changes it."""
+    from ..analysis.summary import build_summary
+    from .analysis import sweep_context
 
-        uncertainty = forecast_uncertainty(sc, build_model(first, sc), draws, seed, no_store)
+    sc = load(scenario)
+    names = model_names(model, default_models(sc))
+    if chosen is not None and chosen not in names:
+        names.append(chosen)
+    with sweep_context(None, no_store or not draws, False, None, None) as how:
+        summary = build_summary(sc, names, seed, draws, whatif_draws, chosen, mc_kwargs=how,
+                                pivotal=_pivotal if draws else None)
+    if not summary.results:
+        raise UnsupportedScenario("; ".join(summary.skipped.values()))
+    results, skipped = summary.results, summary.skipped
+    first = next(iter(results))
     if as_json:
         issues = []
         for iss in sc.issues:
@@ -93,20 +103,53 @@ def forecast(
             issues.append({"issue": iss.id, "name": iss.name, "forecast": by_model[first], "by_model": by_model,
                            "min": iss.min, "max": iss.max, "status_quo": iss.status_quo,
                            **_units_json(iss, by_model)})
+        extra = _uncertainty_json(summary) if draws else {}
         print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
-                          "issues": issues, "skipped": skipped, **(uncertainty or {})}, indent=2))
+                          "issues": issues, "skipped": skipped, **extra}, indent=2, default=str))
         return
+    from .answer import print_summary, print_uncertainty
+
+    if draws:
+        print_summary(summary)
     columns = {"range": [f"{iss.min:g}-{iss.max:g}" for iss in sc.issues]}
     for m, r in results.items():
         columns[m] = [iss.with_units(r.forecast_of(iss.id), short=True) for iss in sc.issues]
-    show_columns(f"{sc.title or sc.name}: forecast per issue", "issue", [i.label() for i in sc.issues], columns)
+    show_columns(f"{sc.title or sc.name}: point forecast per issue (seed {seed})", "issue",
+                 [i.label() for i in sc.issues], columns)
     print_issue_legend(sc)
-    for m, why in skipped.items():
-        console.print(f"[dim]{m}: not run ({why})[/]")
-    if uncertainty:
-        from .analysis import print_uncertainty
+    if not draws:
+        for m, why in skipped.items():
+            console.print(f"[dim]{m}: not run ({why})[/]")
+    if summary.intervals is not None:
+        print_uncertainty(summary)
 
-        print_uncertainty(sc, uncertainty)
+
+def default_models(scenario: "Scenario") -> list[str]:
+    """Every baseline, and the simulator when the scenario has a negotiation to simulate."""
+    return list(BASELINES) + (["agents"] if scenario.negotiation is not None else [])
+
+
+def _pivotal(scenario: "Scenario", model: "Model", seed: int):
+    from ..analysis.pivotal import pivotal_actors
+
+    return pivotal_actors(scenario, model, seed=seed, method=("shapley",))
+
+
+def _uncertainty_json(summary) -> dict[str, Any]:
+    """What the draws add to the JSON: intervals and pivotal actors of the chosen model, the answer."""
+    from ..analysis.store import jsonable
+
+    out: dict[str, Any] = {"draws": summary.draws, "uncertainty_model": summary.chosen}
+    if summary.intervals is not None:
+        out["intervals"] = summary.intervals[["issue", "median", "p10", "p90"]].to_dict(orient="records")
+    if summary.pivotal is not None:
+        top = summary.pivotal[summary.pivotal["rank"] <= 3].sort_values(["issue", "rank"])
+        out["pivotal"] = top[["issue", "actor", "effect", "rank"]].to_dict(orient="records")
+    if summary.deal is not None:
+        out["p_agreement"] = summary.deal.p_any
+        out["p_full_agreement"] = summary.deal.p_full
+    out["answer"] = summary.to_json()
+    return jsonable(out)
 
 
 def _units_json(issue, by_model: dict[str, float]) -> dict[str, Any]:

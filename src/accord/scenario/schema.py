@@ -71,12 +71,13 @@ class Issue(_Strict):
 
     def with_units(self, position: float, digits: int = 1, short: bool = False) -> str:
         """'45.0 (9,000 US troops)': the scale position with its meaning beside it, where declared.
-        ``short`` (table cells): the bare amount of a linear unit, whose name the row label carries."""
+        ``short`` (table cells): the bare amount of a linear unit, whose name the row label carries,
+        and no level label (the table's legend lists the levels)."""
         text = f"{position:.{digits}f}"
-        if short and self.unit is not None and self.unit.per_point is not None:
-            meaning = self.unit.amount(position)
+        if short:
+            meaning = self.unit.amount(position) if self.unit is not None else ""
         else:
-            meaning = self.in_units(position, short)
+            meaning = self.in_units(position)
         return f"{text} ({meaning})" if meaning else text
 
     def label(self) -> str:
