@@ -124,3 +124,13 @@ def test_report_opens_with_the_answer_ends_with_assumptions_one_small_bundle(afg
     answer = html[html.index("<section id='answer'>"):html.index("<section id='forecast'>")]
     assert "full agreement" in answer and "US troops" in answer and "doha-office-reopens" in answer
     assert "P(full agreement by then)" in html and "Branches of the agents outcome" in html
+
+
+def test_whatif_table_says_what_base_is_and_shows_each_branch():
+    res = runner.invoke(app, ["whatif", "afghanistan-2013", "doha-office-reopens", "-m", "agents", "--draws", "48",
+                              "--no-store", "-q"])
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.output.split())
+    assert "point: the unperturbed scenario's forecast" in out and "base median: the median of the base's 48" in out
+    assert "doha-office-reopens: full deal" in out and "doha-office-reopens: partial deal" in out
+    assert "per branch: probability and median terms within the branch" in out

@@ -27,7 +27,7 @@ def narrow(monkeypatch):
 
 
 def test_model_all_runs_every_registered_model():
-    res = invoke("forecast", "afghanistan-2013", "-m", "all", "--json")
+    res = invoke("forecast", "afghanistan-2013", "-m", "all", "--json", "--draws", "0")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert set(data["models"]) | set(data["skipped"]) == set(list_models())
@@ -50,7 +50,7 @@ def test_titles_are_one_line_not_wrapped_to_the_table(narrow, tmp_path):
 
 
 def test_wide_forecast_tables_split_instead_of_cutting_names_at_80_columns(narrow):
-    res = invoke("forecast", "afghanistan-2013", "-m", "all")
+    res = invoke("forecast", "afghanistan-2013", "-m", "all", "--draws", "0")
     assert res.exit_code == 0, res.output
     table_lines = [ln for ln in res.output.splitlines() if ln[:1] in "┏┃┡│└"]
     assert table_lines and max(len(ln) for ln in table_lines) <= 80

@@ -15,7 +15,7 @@ import typer
 from ..scenario.errors import ParameterError
 from .app import app, console, err_console, fail_on_errors, new_table, show
 from .core import ScenarioArg, build_model, load
-from .text import issue_cell, joined, narrow, pivotal_legend, print_issue_legend, unit_cell
+from .text import issue_cell, joined, narrow, pivotal_legend, print_issue_legend, show_columns, unit_cell
 
 if TYPE_CHECKING:
     from ..analysis.montecarlo import ProgressFactory
@@ -193,28 +193,21 @@ def whatif(
     if as_json:
         print(json.dumps(jsonable(result.to_json()), indent=2))
         return
-    title = f"{sc.title or sc.name}: what-if, {model}, {draws} draws (difference from base, 80% interval)"
-    table = new_table()
-    table.add_column("issue")
-    table.add_column("base", justify="right")
-    for name in result.names[1:]:
-        table.add_column(name, justify="right")
+    point = mdl.run(sc, seed)
+    columns = {"point": [unit_cell(iss, point.forecast_of(iss.id)) for iss in sc.issues],
+               "base median": [unit_cell(iss, float(np.median(result.forecasts["base"][:, k])))
+                               for k, iss in enumerate(sc.issues)]}
     diffs = result.differences.set_index(["variant", "issue"])
-    for k, issue in enumerate(result.issues):
-        cells = []
-        for name in result.names[1:]:
-            d = diffs.loc[(name, issue)]
-            cells.append(f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})")
-        iss = sc.issues[k]
-        table.add_row(issue_cell(iss), unit_cell(iss, float(np.median(result.forecasts["base"][:, k]))), *cells)
-    show(table, title)
+    for name in result.names[1:]:
+        columns[name] = [f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})"
+                         for d in (diffs.loc[(name, issue)] for issue in result.issues)]
+    show_columns(f"{sc.title or sc.name}: what-if, {model}, {draws} draws (median difference from the base "
+                 "and its 80% interval, paired draws)", "issue", [i.label() for i in sc.issues], columns)
+    console.print(f"[dim]point: the unperturbed scenario's forecast (seed {seed}); base median: the median of the "
+                  f"base's {draws} perturbed draws, from which the differences are taken.[/]", highlight=False)
     print_issue_legend(sc)
-    agreement = result.agreement()
-    if agreement is not None:
-        console.print("P(agreement): " + ", ".join(f"{r.variant} {r.p_agreement:.2f}" for r in agreement.itertuples()))
-        if "p_full_agreement" in agreement:
-            console.print("P(all required parties agree): "
-                          + ", ".join(f"{r.variant} {r.p_full_agreement:.2f}" for r in agreement.itertuples()))
+    if "agreement" in result.extra["base"]:
+        _print_branches(sc, result)
     _stored(result.run_id)
 
 
@@ -267,6 +260,29 @@ def pivotal(
     console.print(f"[dim]{pivotal_legend(methods, shift)}[/]", highlight=False)
     print_issue_legend(sc)
     _stored(run_id)
+
+
+def _print_branches(sc, result) -> None:
+    """A deal and no deal are different outcomes: per variant and branch, its probability and the
+    median terms within it (the medians across branches above can hide a whole branch)."""
+    import numpy as np
+
+    names = {"full": "full deal", "partial": "partial deal", "none": "no deal"}
+    keys, columns = [], {"P": []}
+    for iss in sc.issues:
+        columns[iss.id] = []
+    for variant in result.names:
+        ex = result.extra[variant]
+        agreed = np.asarray(ex["agreement"], dtype=bool)
+        full = np.asarray(ex.get("full_agreement", agreed), dtype=bool) & agreed
+        for key, mask in (("full", full), ("partial", agreed & ~full), ("none", ~agreed)):
+            if not mask.any():
+                continue
+            keys.append(f"{variant}: {names[key]}")
+            columns["P"].append(f"{mask.mean():.2f}")
+            for k, iss in enumerate(sc.issues):
+                columns[iss.id].append(f"{np.median(result.forecasts[variant][mask, k]):.1f}")
+    show_columns("per branch: probability and median terms within the branch", "variant: branch", keys, columns)
 
 
 def _stored(run_id: int | None) -> None:
