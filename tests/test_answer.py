@@ -134,3 +134,11 @@ def test_whatif_table_says_what_base_is_and_shows_each_branch():
     assert "point: the unperturbed scenario's forecast" in out and "base median: the median of the base's 48" in out
     assert "doha-office-reopens: full deal" in out and "doha-office-reopens: partial deal" in out
     assert "per branch: probability and median terms within the branch" in out
+
+
+def test_report_says_why_a_point_forecast_lies_outside_its_interval(afg):
+    # The SMP's talks forecast (39.3) falls outside its own Monte Carlo interval (issue 13)
+    data = collect(afg, ["smp"], draws=60, seed=0, answer_draws=60, whatif_draws=0)
+    note = next(n for n in data.interval_notes if n.startswith("smp, talks"))
+    assert "39.3 lies below its 80% interval" in note and "one branch of several" in note
+    assert "smp, talks: the point forecast 39.3" in render(data)

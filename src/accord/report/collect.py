@@ -37,6 +37,7 @@ class ReportData:
     skipped: dict[str, str] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
     summary: Any = None  # accord.analysis.summary.Summary: the answer block the report opens with
+    interval_notes: list[str] = field(default_factory=list)  # points outside their own interval, and why
 
     @property
     def agents_model(self) -> str | None:
@@ -73,8 +74,16 @@ def collect(scenario: Scenario, models: list[str] | None = None, draws: int = 10
         data.missing["forecast"] = "no model could run this scenario"
         return data
     _add_montecarlo(data)
+    _add_interval_notes(data)
     _add_pivotal(data)
     return data
+
+
+def _add_interval_notes(data: ReportData) -> None:
+    from ..analysis.summary import interval_notes
+
+    for name, mc in data.montecarlo.items():
+        data.interval_notes += interval_notes(data.scenario, name, data.results[name], mc)
 
 
 def _pivotal_all(scenario: Scenario, model: Any, seed: int) -> pd.DataFrame:

@@ -181,7 +181,9 @@ def _forecast(data: ReportData) -> str:
                 cell += f" (80%: {s['p10']:.1f}–{s['p90']:.1f})"
             row[m] = cell
         rows.append(row)
-    parts = [_table(pd.DataFrame(rows)), _branches(data)]
+    parts = [_table(pd.DataFrame(rows))]
+    parts += [f"<p class='missing'>{escape(note)}.</p>" for note in data.interval_notes]
+    parts.append(_branches(data))
     if "intervals" in data.missing:
         parts.append(_missing(f"intervals: {data.missing['intervals']}"))
     parts.append(_plot(figures.forecast_figure(data.scenario, forecasts, data.intervals)))
