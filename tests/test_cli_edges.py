@@ -1,5 +1,6 @@
 """Small edges of the command line (issue 13, item 8): -m all, legends that say what numbers mean,
-titles that are not wrapped, tables readable at 80 columns, a busy port, unambiguous run ids."""
+titles that are not wrapped, tables readable at 80 columns, a busy port (run and sweep ids: branch
+`defects`)."""
 
 from __future__ import annotations
 
@@ -79,11 +80,3 @@ def test_serve_on_a_busy_port_is_one_clear_line_and_exit_2():
     assert done.stdout == ""  # the URL is not printed for a server that never starts
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and f"port {port} on 127.0.0.1 is already in use" in lines[0] and "--port" in lines[0]
-
-
-def test_runs_list_labels_run_ids(tmp_path):
-    store = str(tmp_path / "runs.sqlite")
-    assert invoke("montecarlo", "ec-emissions", "--draws", "20", "--store", store).exit_code == 0
-    res = invoke("runs", "list", "--store", store)
-    assert res.exit_code == 0
-    assert "run id" in res.output and "run 1" in res.output

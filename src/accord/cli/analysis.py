@@ -312,14 +312,12 @@ def runs_list(
         return
     title = f"runs in {st.path}"
     table = new_table()
-    for col in ("run id", "created", "kind", "scenario", "model", "seed", "scenario hash"):
-        table.add_column(col, no_wrap=col in ("run id", "created"))
+    for col in ("id", "created", "kind", "scenario", "model", "seed", "hash"):
+        table.add_column(col)
     for r in rows:
-        table.add_row(f"run {r['id']}", r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
+        table.add_row(str(r["id"]), r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
                       r["scenario_hash"])
     show(table, title)
-    console.print("[dim]`accord runs show N` and `accord runs export N FILE` take the number of a run id.[/]",
-                  highlight=False)
     for sw in pending:
         console.print(f"[yellow]unfinished sweep {sw['id']}[/] ({sw['kind']} {sw['scenario']} {sw['model']} seed "
                       f"{sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done; run the same command again to resume",
