@@ -56,7 +56,21 @@ def test_a_per_coalition_table_is_used_when_the_engine_reports_one(afg):
     labels = [b.label for b in ans.branches]
     assert "USA, AFG sign without TAL" in labels and any("(all required)" in x for x in labels)
     assert ans.p_full == pytest.approx(0.2) and ans.p_any == pytest.approx(0.8)
-    assert ans.branch("none").causes == {"walk-out": 0.5, "deadline": 0.5}
+    assert ans.failure_causes == {"walk-out": 0.1, "deadline": 0.1}
+
+
+def test_the_engines_signatory_matrix_and_cause_indices_are_read(afg):
+    n = len(afg.actors)
+    usa, afg_, tal = (afg.actor_ids.index(a) for a in ("USA", "AFG", "TAL"))
+    signed = np.zeros((4, n), bool)
+    signed[0, [usa, afg_, tal]] = True  # a full agreement
+    signed[1:3, [usa, afg_]] = True  # a deal without the Taliban
+    failure = np.array([-1, 1, 1, 5])  # indices into the engine's causes
+    ans = deal_answer(afg, _mc([1, 1, 1, 0], [1, 0, 0, 0], [3, 4, 5, np.nan], [1, 2, 3, 4], signed=signed,
+                               failure=failure))
+    assert ans.by_coalition and ans.p_full == pytest.approx(0.25) and ans.p_any == pytest.approx(0.75)
+    assert "USA, AFG sign without TAL" in [b.label for b in ans.branches]
+    assert sum(ans.failure_causes.values()) == pytest.approx(0.75)
 
 
 def test_a_point_outside_its_interval_is_flagged_with_the_reason():

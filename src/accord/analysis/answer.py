@@ -5,10 +5,11 @@ whether any agreement was reached (``agreement``), whether every required party 
 (``full_agreement``), its round, and the forecast (the agreed terms, or the no-deal outcome). The
 draws fall into branches -- full agreement, a partial deal without some required party, no deal --
 and each branch is summarised on its own (probability, date, terms), because the median of a
-two-branch outcome describes neither branch (issue 13). Where the engine also reports which
-coalition signed in each draw (``extra["coalition"]``, one label per draw, "" for none) the deals
-are split per coalition as well; where it reports why talks failed (``extra["failure"]``), the
-no-deal branch lists the causes.
+two-branch outcome describes neither branch (issue 13). Where the engine also reports who signed
+in each draw (``extra["signed"]``, a draws x actors boolean matrix; or ``extra["coalition"]``, one
+label per draw, "" for none) the deals are split per coalition; where it reports why there was no
+full agreement (``extra["failure"]``: a cause per draw, or an index into the engine's ``CAUSES``),
+the answer lists the causes.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class DealAnswer:
     branches: list[Branch]
     seeded: dict[str, Any] | None = None  # the seeded run's outcome (parties, date, reason)
     by_coalition: bool = False
+    failure_causes: dict[str, float] = field(default_factory=dict)  # share of draws without a full agreement
 
     def branch(self, key: str) -> Branch | None:
         return next((b for b in self.branches if b.key == key), None)
@@ -95,9 +97,8 @@ def deal_answer(scenario: Scenario, mc: MonteCarloResult, seeded: dict[str, Any]
     required = list(neg.required) if neg and neg.required else scenario.actor_ids
     seeded_without = [a for a in required if seeded and seeded.get("agreement") and a not in seeded.get("parties", [])]
     masks: list[tuple[str, str, np.ndarray]] = []
-    coalition = mc.extra.get("coalition")
-    if coalition is not None:
-        labels = np.asarray(coalition).astype(str)
+    labels = coalition_labels(scenario, mc.extra)
+    if labels is not None:
         for label, _ in Counter(labels[agreed]).most_common():
             members = label.split("+")
             missing = [a for a in required if a not in members]
@@ -118,11 +119,44 @@ def deal_answer(scenario: Scenario, mc: MonteCarloResult, seeded: dict[str, Any]
             b.terms = _terms(mc.issues, mc.forecasts[mask])
             if key != "none":
                 b.when = _when(scenario, rounds[mask])
-        if key == "none" and b.n and "failure" in mc.extra:
-            causes = Counter(np.asarray(mc.extra["failure"]).astype(str)[mask])
-            b.causes = {c: k / b.n for c, k in causes.most_common()}
         branches.append(b)
-    return DealAnswer(mc.meta.get("model", "?"), n, required, branches, seeded, coalition is not None)
+    answer = DealAnswer(mc.meta.get("model", "?"), n, required, branches, seeded, labels is not None)
+    if "failure" in mc.extra:
+        causes = failure_names(mc.extra["failure"])
+        not_full = causes != ""
+        if labels is not None:
+            not_full &= ~np.array([set(required) <= set(x.split("+")) for x in labels])
+        else:
+            not_full &= ~full
+        if not_full.any():
+            answer.failure_causes = {c: k / n for c, k in Counter(causes[not_full]).most_common()}
+    return answer
+
+
+def coalition_labels(scenario: Scenario, extra: dict[str, np.ndarray]) -> np.ndarray | None:
+    """Per draw, who signed ("USA+AFG+NAT", "" for no deal), where the engine reports it."""
+    if "signed" in extra:
+        signed = np.asarray(extra["signed"], dtype=bool)
+        if signed.ndim == 2 and signed.shape[1] == len(scenario.actors):
+            actors = np.array(scenario.actor_ids, dtype=object)
+            return np.array(["+".join(actors[row]) for row in signed], dtype=object)
+    if "coalition" in extra:
+        return np.asarray(extra["coalition"]).astype(str).astype(object)
+    return None
+
+
+def failure_names(failure: np.ndarray) -> np.ndarray:
+    """Failure causes as names ("" for a full agreement): the engine's labels, or its indices into
+    ``accord.models.agents.explain.CAUSES`` (-1 for a full agreement)."""
+    failure = np.asarray(failure)
+    if failure.dtype.kind in "iu":
+        try:
+            from ..models.agents.explain import CAUSES  # type: ignore[import-not-found]
+        except ImportError:
+            CAUSES = ()
+        return np.array(["" if k < 0 else (CAUSES[k] if k < len(CAUSES) else f"cause {k}") for k in failure],
+                        dtype=object)
+    return failure.astype(str).astype(object)
 
 
 def point_in_interval(point: float, draws: np.ndarray, lo: float, hi: float, span: float) -> str | None:

@@ -91,9 +91,10 @@ class Summary:
                 lo = b.when.get("date_p10", f"round {b.when.get('round_p10')}")
                 hi = b.when.get("date_p90", f"round {b.when.get('round_p90')}")
                 line += f"; likely {med} (80%: {lo} to {hi})"
-            if b.causes:
-                line += "; why: " + ", ".join(f"{c} {p:.0%}" for c, p in b.causes.items())
             lines.append(line)
+        if d.failure_causes:
+            lines.append("no full agreement because: " + ", ".join(f"{c} (P {p:.2f})" for c, p in
+                                                                  d.failure_causes.items()))
         seeded = d.seeded or {}
         if seeded.get("reason"):
             lines.append(f"seeded run (seed {self.seed}): {seeded['reason']}")

@@ -236,11 +236,13 @@ def _deal_curves(data: ReportData, rounds: np.ndarray) -> dict[str, np.ndarray]:
     mc = data.montecarlo.get(data.agents_model or "")
     if mc is None or "agreement" not in mc.extra:
         return {}
+    from ..analysis.answer import coalition_labels
+
     extra = mc.extra
     agreed = np.asarray(extra["agreement"], dtype=bool)
-    if "coalition" in extra:
-        labels = np.asarray(extra["coalition"]).astype(str)
-        return {f"P({label} by then)": np.where(agreed & (labels == label), rounds, np.nan)
+    labels = coalition_labels(data.scenario, extra)
+    if labels is not None:
+        return {f"P({label.replace('+', ', ')} sign by then)": np.where(agreed & (labels == label), rounds, np.nan)
                 for label in dict.fromkeys(labels[agreed])}
     full = np.asarray(extra.get("full_agreement", agreed), dtype=bool) & agreed
     return {"P(full agreement by then)": np.where(full, rounds, np.nan),
