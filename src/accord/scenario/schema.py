@@ -6,9 +6,12 @@ where each actor stands on each issue and how much it cares (stances), who talks
 (relations and channels), when it must end (deadline) and what is known or assumed to happen
 (timed events). Every number may carry a free-text ``source`` so an analyst's estimate stays
 traceable to its rationale.
+
+The schema modules (this one, events.py, units.py, fields.py) do not use ``from __future__ import
+annotations``: pydantic would evaluate every string annotation on each start, which costs `accord
+validate` about a seventh of a second (benchmarks/bench_cli.py).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import hashlib

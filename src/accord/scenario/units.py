@@ -10,7 +10,6 @@ and every output shows the value in those units beside the scale position. The m
 analyst's, stated in the scenario (with a ``source``), never inferred.
 """
 
-from __future__ import annotations
 
 import math
 
