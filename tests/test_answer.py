@@ -156,3 +156,17 @@ def test_report_says_why_a_point_forecast_lies_outside_its_interval(afg):
     note = next(n for n in data.interval_notes if n.startswith("smp, talks"))
     assert "39.3 lies below its 80% interval" in note and "one branch of several" in note
     assert "smp, talks: the point forecast 39.3" in render(data)
+
+
+def test_forecast_json_carries_the_answer():
+    import json
+
+    res = runner.invoke(app, ["forecast", "afghanistan-2013", "--draws", "32", "--whatif-draws", "0", "--json",
+                              "--no-store"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert "agents" in data["models"]
+    deal = data["answer"]["deal"]
+    assert deal["model"] == "agents" and deal["draws"] == 32
+    assert deal["p_any"] == pytest.approx(data["p_agreement"]) and 0 <= deal["p_full"] <= deal["p_any"]
+    assert [s["title"] for s in data["answer"]["sections"]][0].startswith("Deal by the deadline")
