@@ -45,7 +45,7 @@ class LazyBars:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeRemainingColumn(), console=err_console, transient=True)
+                                 TimeRemainingColumn(), console=err_console.real(), transient=True)  # type: ignore[attr-defined]
         self.started = time.monotonic()
 
     def __call__(self, total: int, label: str):
@@ -62,6 +62,8 @@ class LazyBars:
 @contextlib.contextmanager
 def progress_bars(quiet: bool) -> "Iterator[ProgressFactory | None]":
     """Bars for long work; none with --quiet or when stdout is not a terminal (piped, redirected)."""
+    import rich.progress  # noqa: F401  (loaded here, not at start-up; before any bar is timed)
+
     if quiet or not sys.stdout.isatty():
         yield None
         return

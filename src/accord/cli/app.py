@@ -52,12 +52,16 @@ class _LazyConsole:
         self._options = options
         self._console: "Console | None" = None
 
-    def __getattr__(self, name: str) -> Any:
+    def real(self) -> "Console":
+        """The Rich console itself (for Rich objects that need one, e.g. progress bars)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
 
 
 console: "Console" = _LazyConsole()  # type: ignore[assignment]

@@ -139,7 +139,8 @@ def _uncertainty_json(summary) -> dict[str, Any]:
     """What the draws add to the JSON: intervals and pivotal actors of the chosen model, the answer."""
     from ..analysis.store import jsonable
 
-    out: dict[str, Any] = {"draws": summary.draws, "uncertainty_model": summary.chosen}
+    out: dict[str, Any] = {"draws": summary.draws, "uncertainty_model": summary.chosen,
+                           "run_id": summary.chosen_mc.run_id if summary.chosen_mc is not None else None}
     if summary.intervals is not None:
         out["intervals"] = summary.intervals[["issue", "median", "p10", "p90"]].to_dict(orient="records")
     if summary.pivotal is not None:

@@ -143,7 +143,8 @@ def _branches(data: ReportData) -> str:
         row = {"issue": iss.name or iss.id}
         for b in live:
             lo, med, hi = b.terms[iss.id]
-            row[f"{b.label[:40]} (P {b.p:.2f})"] = f"{iss.with_units(med)} (80%: {lo:.1f}–{hi:.1f})"
+            name = {"full": "full deal", "partial": "partial deal", "none": "no deal"}.get(b.key, b.label)
+            row[f"{name} (P {b.p:.2f})"] = f"{iss.with_units(med)} (80%: {lo:.1f}–{hi:.1f})"
         rows.append(row)
     return (f"<h3>Branches of the {escape(deal.model)} outcome ({deal.draws} draws)</h3>"
             "<p>A deal and no deal are different outcomes; each branch is summarised on its own rather than "
