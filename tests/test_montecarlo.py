@@ -119,7 +119,8 @@ def test_cli_forecast_with_draws_adds_intervals_and_pivotal_actors(tmp_path):
     assert data["run_id"] == 1 and (tmp_path / "accord-runs.sqlite").exists()  # the conftest's private store
     table = CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--draws", "100", "--no-store"])
     assert table.exit_code == 0 and "80% interval" in table.output and "pivotal" in table.output
-    plain = json.loads(CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--json"]).stdout)
+    # --draws defaults to 500 since issue 13 (the answer block); --draws 0 gives point forecasts only
+    plain = json.loads(CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--json", "--draws", "0"]).stdout)
     assert "intervals" not in plain
 
 

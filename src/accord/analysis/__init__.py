@@ -1,9 +1,29 @@
 """Analyses over models and scenarios: Monte Carlo, what-if variants, pivotal actors, the run store,
-backtesting."""
+backtesting (names load on first use)."""
 
-from .montecarlo import MonteCarloResult, NoiseSpec, monte_carlo, perturb
-from .parallel import Executor
-from .pivotal import pivotal_actors
-from .store import RunStore
+from __future__ import annotations
 
-__all__ = ["Executor", "MonteCarloResult", "NoiseSpec", "RunStore", "monte_carlo", "perturb", "pivotal_actors"]
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from .montecarlo import MonteCarloResult, NoiseSpec, monte_carlo, perturb
+    from .parallel import Executor
+    from .pivotal import pivotal_actors
+    from .store import RunStore
+
+_NAMES = {
+    **dict.fromkeys(("MonteCarloResult", "NoiseSpec", "monte_carlo", "perturb"), ".montecarlo"),
+    "Executor": ".parallel", "pivotal_actors": ".pivotal", "RunStore": ".store",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, globals())
+__all__ = [
+    "Executor",
+    "MonteCarloResult",
+    "NoiseSpec",
+    "RunStore",
+    "monte_carlo",
+    "perturb",
+    "pivotal_actors",
+]

@@ -1,4 +1,11 @@
-"""The command line: every module in this package adds its commands to one Typer app."""
+"""The command line: every module in this package adds its commands to one Typer app.
+
+Start-up time is part of the interface (benchmarks/bench_cli.py): the command modules import the
+model, analysis, report and web stacks inside the commands that use them, and do not use
+``from __future__ import annotations`` -- Typer reads every command's signature on each start, and
+string annotations would be re-evaluated (compiled) each time. Names needed only for type hints
+sit under ``TYPE_CHECKING`` and are quoted.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """Analysis commands: montecarlo, whatif, pivotal, and the run store (`accord runs ...`)."""
 
-from __future__ import annotations
 
 import contextlib
 import csv
@@ -10,25 +9,21 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
 
-import numpy as np
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from ..analysis.montecarlo import NoiseSpec, ProgressFactory, monte_carlo, run_info
-from ..analysis.parallel import Executor
-from ..analysis.pivotal import METHODS, pivotal_actors, top_actors
-from ..analysis.store import RunStore, jsonable
-from ..analysis.whatif import compare
-from ..files import atomic_write_text
-from ..models import parse_params
-from ..scenario import load
 from ..scenario.errors import ParameterError, clip
-from .app import app, checked_seed, console, err_console, fail_on_errors
-from .core import ScenarioArg, build_model
+from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
+from .core import ScenarioArg, build_model, load
+from .text import issue_cell, joined, narrow, pivotal_legend, print_issue_legend, show_columns, unit_cell
+
+if TYPE_CHECKING:
+    from ..analysis.montecarlo import ProgressFactory
+    from ..analysis.store import RunStore
+
+# The analysis stack (NumPy, pandas, the store) is imported inside the commands, so that other
+# commands do not pay for it at start-up.
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")]
 ParamOpt = Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")]
@@ -48,8 +43,10 @@ class LazyBars:
     """Rich bars on stderr that are drawn only once the work has lasted more than a second."""
 
     def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeRemainingColumn(), console=err_console, transient=True)
+                                 TimeRemainingColumn(), console=err_console.real(), transient=True)  # type: ignore[attr-defined]
         self.started = time.monotonic()
 
     def __call__(self, total: int, label: str):
@@ -64,8 +61,10 @@ class LazyBars:
 
 
 @contextlib.contextmanager
-def progress_bars(quiet: bool) -> Iterator[ProgressFactory | None]:
+def progress_bars(quiet: bool) -> "Iterator[ProgressFactory | None]":
     """Bars for long work; none with --quiet or when stdout is not a terminal (piped, redirected)."""
+    import rich.progress  # noqa: F401  (loaded here, not at start-up; before any bar is timed)
+
     if quiet or not sys.stdout.isatty():
         yield None
         return
@@ -77,7 +76,9 @@ def progress_bars(quiet: bool) -> Iterator[ProgressFactory | None]:
 
 
 @contextlib.contextmanager
-def open_store(path: Path | None, no_store: bool) -> Iterator[RunStore | None]:
+def open_store(path: Path | None, no_store: bool) -> "Iterator[RunStore | None]":
+    from ..analysis.store import RunStore
+
     if no_store:
         yield None
         return
@@ -89,16 +90,28 @@ def open_store(path: Path | None, no_store: bool) -> Iterator[RunStore | None]:
 def sweep_context(store: Path | None, no_store: bool, quiet: bool, scheduler: str | None, workers: int | None
                   ) -> Iterator[dict[str, Any]]:
     """The keyword arguments every sweep takes: store, executor (one cluster per command), progress."""
+    from ..analysis.parallel import Executor
+
     with open_store(store, no_store) as st, Executor(scheduler, workers) as ex, progress_bars(quiet) as bars:
         yield {"store": st, "executor": ex, "progress": bars}
 
 
 def _model(name: str, scenario, params: list[str] | None):
+    from ..models import parse_params
+
     return build_model(name, scenario, parse_params(params or []))
 
 
 def _fmt(x: float) -> str:
     return f"{x:.1f}"
+
+
+def _span(issue, lo: float, hi: float) -> str:
+    """An interval on the scale, with its ends in the issue's linear unit where it has one."""
+    text = f"{_fmt(lo)}-{_fmt(hi)}"
+    if issue.unit is not None and issue.unit.per_point is not None:
+        text += f"{chr(10) if narrow() else ' '}({issue.unit.amount(lo)}-{issue.unit.amount(hi)})"
+    return text
 
 
 @app.command()
@@ -118,6 +131,9 @@ def montecarlo(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Forecast intervals from many perturbed draws of the inputs (and P(agreement) where defined)."""
+    from ..analysis.montecarlo import NoiseSpec, monte_carlo
+    from ..analysis.store import jsonable
+
     sc = load(scenario)
     mdl = _model(model, sc, param)
     spec = NoiseSpec.parse(noise or [])
@@ -126,13 +142,17 @@ def montecarlo(
     if as_json:
         print(json.dumps(jsonable(result.to_json(sc)), indent=2))
         return
-    table = Table(title=f"{sc.title or sc.name}: {model}, {draws} draws, seed {seed}", title_justify="left")
+    title = f"{sc.title or sc.name}: {model}, {draws} draws, seed {seed}"
+    table = new_table()
     for col in ("issue", "median", "50%", "80%", "95%"):
-        table.add_column(col, justify="left" if col == "issue" else "right")
+        table.add_column(col, justify="left" if col == "issue" else "right", overflow="fold")
+    issues = {i.id: i for i in sc.issues}
     for row in result.summary.itertuples():
-        table.add_row(row.issue, _fmt(row.median), f"{_fmt(row.p25)}-{_fmt(row.p75)}",
-                      f"{_fmt(row.p10)}-{_fmt(row.p90)}", f"{_fmt(row.p2_5)}-{_fmt(row.p97_5)}")
-    console.print(table)
+        iss = issues[row.issue]
+        table.add_row(issue_cell(iss), unit_cell(iss, row.median), _span(iss, row.p25, row.p75),
+                      _span(iss, row.p10, row.p90), _span(iss, row.p2_5, row.p97_5))
+    show(table, title)
+    print_issue_legend(sc)
     agreement = result.agreement(sc)
     if agreement:
         line = f"P(agreement before the deadline) = {agreement['p_agreement']:.2f}"
@@ -163,6 +183,12 @@ def whatif(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Run variants (patches) against the base on the same random draws; show the differences."""
+    import numpy as np
+
+    from ..analysis.montecarlo import NoiseSpec
+    from ..analysis.store import jsonable
+    from ..analysis.whatif import compare
+
     sc = load(scenario)
     mdl = _model(model, sc, param)
     with sweep_context(store, no_store, quiet, scheduler, workers) as how:
@@ -170,26 +196,21 @@ def whatif(
     if as_json:
         print(json.dumps(jsonable(result.to_json()), indent=2))
         return
-    table = Table(title=f"{sc.title or sc.name}: what-if, {model}, {draws} draws (difference from base, 80% interval)",
-                  title_justify="left")
-    table.add_column("issue")
-    table.add_column("base", justify="right")
-    for name in result.names[1:]:
-        table.add_column(name, justify="right")
+    point = mdl.run(sc, seed)
+    columns = {"point": [unit_cell(iss, point.forecast_of(iss.id)) for iss in sc.issues],
+               "base median": [unit_cell(iss, float(np.median(result.forecasts["base"][:, k])))
+                               for k, iss in enumerate(sc.issues)]}
     diffs = result.differences.set_index(["variant", "issue"])
-    for k, issue in enumerate(result.issues):
-        cells = []
-        for name in result.names[1:]:
-            d = diffs.loc[(name, issue)]
-            cells.append(f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})")
-        table.add_row(issue, _fmt(float(np.median(result.forecasts["base"][:, k]))), *cells)
-    console.print(table)
-    agreement = result.agreement()
-    if agreement is not None:
-        console.print("P(agreement): " + ", ".join(f"{r.variant} {r.p_agreement:.2f}" for r in agreement.itertuples()))
-        if "p_full_agreement" in agreement:
-            console.print("P(all required parties agree): "
-                          + ", ".join(f"{r.variant} {r.p_full_agreement:.2f}" for r in agreement.itertuples()))
+    for name in result.names[1:]:
+        columns[name] = [f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})"
+                         for d in (diffs.loc[(name, issue)] for issue in result.issues)]
+    show_columns(f"{sc.title or sc.name}: what-if, {model}, {draws} draws (median difference from the base "
+                 "and its 80% interval, paired draws)", "issue", [i.label() for i in sc.issues], columns)
+    console.print(f"[dim]point: the unperturbed scenario's forecast (seed {seed}); base median: the median of the "
+                  f"base's {draws} perturbed draws, from which the differences are taken.[/]", highlight=False)
+    print_issue_legend(sc)
+    if "agreement" in result.extra["base"]:
+        _print_branches(sc, result)
     _stored(result.run_id)
 
 
@@ -209,6 +230,10 @@ def pivotal(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Rank actors by how much they move each issue's forecast (remove, shift, Shapley share)."""
+    from ..analysis.montecarlo import run_info
+    from ..analysis.pivotal import METHODS, pivotal_actors
+    from ..analysis.store import jsonable
+
     sc = load(scenario)
     mdl = _model(model, sc, param)
     with progress_bars(quiet) as bars:
@@ -222,7 +247,8 @@ def pivotal(
         print(json.dumps(jsonable({"scenario": sc.name, "model": model, "seed": seed, "run_id": run_id,
                                    "actors": frame.to_dict(orient="records")}), indent=2))
         return
-    table = Table(title=f"{sc.title or sc.name}: pivotal actors ({model}; effect in issue points)", title_justify="left")
+    title = f"{sc.title or sc.name}: pivotal actors ({model}; effect in issue points)"
+    table = new_table()
     table.add_column("issue")
     methods = list(dict.fromkeys(frame["method"]))
     for m in methods:
@@ -231,10 +257,35 @@ def pivotal(
         cells = []
         for m in methods:
             sub = frame[(frame.issue == issue) & (frame.method == m) & (frame["rank"] <= top)]
-            cells.append(", ".join(f"{r.actor} {r.effect:+.1f}" for r in sub.itertuples()))
+            cells.append(joined(f"{r.actor} {r.effect:+.1f}" for r in sub.itertuples()))
         table.add_row(issue, *cells)
-    console.print(table)
+    show(table, title)
+    console.print(f"[dim]{pivotal_legend(methods, shift)}[/]", highlight=False)
+    print_issue_legend(sc)
     _stored(run_id)
+
+
+def _print_branches(sc, result) -> None:
+    """A deal and no deal are different outcomes: per variant and branch, its probability and the
+    median terms within it (the medians across branches above can hide a whole branch)."""
+    import numpy as np
+
+    names = {"full": "full deal", "partial": "partial deal", "none": "no deal"}
+    keys, columns = [], {"P": []}
+    for iss in sc.issues:
+        columns[iss.id] = []
+    for variant in result.names:
+        ex = result.extra[variant]
+        agreed = np.asarray(ex["agreement"], dtype=bool)
+        full = np.asarray(ex.get("full_agreement", agreed), dtype=bool) & agreed
+        for key, mask in (("full", full), ("partial", agreed & ~full), ("none", ~agreed)):
+            if not mask.any():
+                continue
+            keys.append(f"{variant}: {names[key]}")
+            columns["P"].append(f"{mask.mean():.2f}")
+            for k, iss in enumerate(sc.issues):
+                columns[iss.id].append(f"{np.median(result.forecasts[variant][mask, k]):.1f}")
+    show_columns("per branch: probability and median terms within the branch", "variant: branch", keys, columns)
 
 
 def _stored(run_id: int | None) -> None:
@@ -254,19 +305,24 @@ def runs_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded runs, newest first."""
+    from rich.markup import escape
+
+    from ..analysis.store import RunStore
+
     with RunStore(store) as st:
         rows = st.runs(limit)
         pending = st.sweeps(unfinished=True)
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"runs in {st.path}", title_justify="left")
+    title = f"runs in {st.path}"
+    table = new_table()
     for col in ("id", "created", "kind", "scenario", "model", "seed", "hash"):
         table.add_column(col)
     for r in rows:
         table.add_row(f"r{r['id']}", r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
                       r["scenario_hash"])
-    console.print(table)
+    show(table, title)
     for sw in pending:
         what = f"({sw['kind']} {sw['scenario']} {sw['model']} seed {sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done"
         if sw["status"] == "failed":
@@ -294,6 +350,8 @@ def _ref(ref: str, sweeps: bool = True) -> tuple[str, int]:
 def runs_show(run_id: RunRef, store: StoreOpt = None) -> None:
     """Print one run (its metadata and results) or one sweep (its status and progress) as JSON."""
     kind, number = _ref(run_id)
+    from ..analysis.store import RunStore
+
     with RunStore(store) as st:
         if kind == "sweep":
             sw = st.sweep(number)
@@ -315,6 +373,9 @@ def runs_export(
     store: StoreOpt = None,
 ) -> None:
     """Write a run's table (CSV) or full record (JSON) to a file, atomically."""
+    from ..analysis.store import RunStore, jsonable
+    from ..files import atomic_write_text
+
     if out.suffix.lower() not in (".csv", ".json"):
         raise ParameterError(f"{out}: unknown export format {out.suffix!r}; allowed: .csv, .json")
     _, number = _ref(run_id, sweeps=False)
@@ -335,34 +396,3 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
-
-
-def forecast_uncertainty(scenario, model, draws: int, seed: int, no_store: bool, top: int = 3) -> dict[str, Any]:
-    """What `accord forecast --draws N` adds: 80% intervals and the top pivotal actors per issue."""
-    with sweep_context(None, no_store, False, None, None) as how:
-        mc = monte_carlo(scenario, model, draws, seed, NoiseSpec(), **how)
-    with progress_bars(False) as bars:
-        piv = top_actors(pivotal_actors(scenario, model, seed=seed, method=("shapley",), progress=bars), "shapley", top)
-    out: dict[str, Any] = {
-        "draws": draws, "uncertainty_model": model.name, "run_id": mc.run_id,
-        "intervals": mc.summary[["issue", "median", "p10", "p90"]].to_dict(orient="records"),
-        "pivotal": piv[["issue", "actor", "effect", "rank"]].to_dict(orient="records"),
-    }
-    if mc.p_agreement is not None:
-        out["p_agreement"] = mc.p_agreement
-    return jsonable(out)
-
-
-def print_uncertainty(scenario, uncertainty: dict[str, Any]) -> None:
-    table = Table(title=f"{uncertainty['uncertainty_model']}: 80% intervals from {uncertainty['draws']} draws; "
-                        "pivotal actors (Shapley share, issue points)", title_justify="left")
-    for col in ("issue", "median", "80% interval", "pivotal actors"):
-        table.add_column(col, justify="right" if col in ("median", "80% interval") else "left")
-    for row in uncertainty["intervals"]:
-        actors = [p for p in uncertainty["pivotal"] if p["issue"] == row["issue"]]
-        table.add_row(row["issue"], _fmt(row["median"]), f"{_fmt(row['p10'])}-{_fmt(row['p90'])}",
-                      ", ".join(f"{p['actor']} {p['effect']:+.1f}" for p in actors))
-    console.print(table)
-    if "p_agreement" in uncertainty:
-        console.print(f"P(agreement before the deadline) = {uncertainty['p_agreement']:.2f}")
-    _stored(uncertainty.get("run_id"))

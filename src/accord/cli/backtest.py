@@ -1,35 +1,32 @@
 """`accord backtest`: score models against the known outcomes of a DEU-layout file."""
 
-from __future__ import annotations
 
 import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import numpy as np
-import pandas as pd
 import typer
-from rich.table import Table
 
-from ..analysis.backtest import backtest_full, groups, run_record
-from ..analysis.predictive import DRAWS
-from ..files import atomic_write, atomic_write_text
-from ..models import list_models, make_model
-from ..models.base import Model
-from ..scenario.deu import CAPABILITIES, read_deu
 from ..scenario.errors import AccordError, ParameterError
-from .app import app, checked_seed, console, err_console, fail_on_errors
+from ..scenario.eu_council import CAPABILITIES
+from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
+
+if TYPE_CHECKING:
+    from ..models.base import Model
 
 BARS = " ▁▂▃▄▅▆▇█"
+DRAWS = 64  # Monte Carlo draws per issue for the predictive distributions (accord.analysis.predictive.DRAWS)
 
 
-def default_models() -> tuple[list[Model], dict[str, str]]:
+def default_models() -> "tuple[list[Model], dict[str, str]]":
     """Every registered model that builds with its default parameters; the others with the reason.
 
     Models fitted on data (tag ``fitted``, the shipped ensemble) are left out: the backtest fits its
     own ensemble out of sample, and the shipped one has seen the development split."""
+    from ..models import list_models, make_model
+
     models, left_out = [], {}
     for name, cls in list_models().items():
         if "fitted" in cls.tags:
@@ -60,6 +57,13 @@ def backtest(
 
     Each model's predictive distribution (see docs/backtest.md) is scored beside its point forecast, and
     compared with the compromise model's by a paired bootstrap that resamples proposals."""
+    import numpy as np
+
+    from ..analysis.backtest import backtest_full, groups, run_record
+    from ..files import atomic_write, atomic_write_text
+    from ..models import make_model
+    from ..scenario.deu import read_deu
+
     if folds < 2:
         raise ParameterError(f"--folds must be at least 2 (got {folds}); allowed: an integer >= 2")
     if draws < 0:
@@ -81,6 +85,8 @@ def backtest(
         record = run_record(file, digest, capability, folds, seed, rows, weights, data.skipped, result.detectable, draws)
         atomic_write_text(out, json.dumps(record, indent=2))
     if samples is not None:
+        import pandas as pd
+
         issues, proposals = [c.issue for c in data.cases], groups(data.cases)
         frame = pd.concat([f.predictive.to_frame(f.model, issues, proposals) for f in result.predictors
                            if f.predictive is not None], ignore_index=True)
@@ -112,8 +118,8 @@ def backtest(
 
 
 def _print_table(file: str, capability: str, n: int, skipped: str, rows: list[dict]) -> None:
-    table = Table(title=f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}",
-                  title_justify="left")
+    title = f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}"
+    table = new_table()
     columns = ("model", "n", "MAE", "MedAE", "≤5", "≤10", "CRPS", "log", "50%", "80%", "95%", "ΔMAE [95% CI]",
                "ΔCRPS [95% CI]", "skipped")
     for col in columns:
@@ -124,7 +130,7 @@ def _print_table(file: str, capability: str, n: int, skipped: str, rows: list[di
                       _pct(r["within10"]), _num(r.get("crps")), _num(r.get("log_score")), _pct(r.get("coverage50")),
                       _pct(r.get("coverage80")), _pct(r.get("coverage95")), _diff(vs.get("mae")), _diff(vs.get("crps")),
                       str(r["skipped"] or ""))
-    console.print(table)
+    show(table, title)
 
 
 def _bars(pit: list[float]) -> str:

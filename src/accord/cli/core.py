@@ -1,28 +1,58 @@
 """Core commands: forecast, run, validate, convert, models, examples."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.table import Table
 
-from ..models import build_model, list_models, parse_params
-from ..models.base import Result
-from ..models.output import write_result
-from ..scenario import example_names, load, save
 from ..scenario.errors import AccordError, UnsupportedScenario
-from ..scenario.io import READ_FORMATS, WRITE_FORMATS
-from ..scenario.schema import Scenario
-from .app import app, checked_seed, console, fail_on_errors
+from ..scenario.formats import READ_FORMATS, WRITE_FORMATS
+from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
+from .text import print_issue_legend, show_columns
+
+if TYPE_CHECKING:
+    from ..models.base import Model, Result
+    from ..scenario.schema import Scenario
+
+# Imports of the model and scenario stack happen inside the commands: `accord --help` and
+# `accord validate` must not pay for NumPy, pandas or SciPy (see benchmarks/bench_cli.py).
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")]
 BASELINES = ("weighted-mean", "weighted-median", "nash", "status-quo")
 
 
-def run_models(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[str, Result], dict[str, str]]:
+def build_model(name: str, scenario: "Scenario", params: dict[str, Any] | None = None) -> "Model":
+    """The registry's model builder, imported on first use."""
+    from ..models import build_model as build
+
+    return build(name, scenario, params)
+
+
+def load(source: str) -> "Scenario":
+    from ..scenario import load as load_scenario
+
+    return load_scenario(source)
+
+
+def model_names(requested: list[str] | None, default: list[str]) -> list[str]:
+    """The models a command runs: ``default`` when none is named; ``all`` means every registered
+    model (in the registry's order); a name given twice runs once."""
+    if not requested:
+        return list(default)
+    names: list[str] = []
+    for name in requested:
+        if name == "all":
+            from ..models import list_models
+
+            names += list(list_models())
+        else:
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict[str, Result], dict[str, str]]":
     """Run each model; a model that cannot run this scenario is reported, not fatal."""
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
@@ -38,51 +68,100 @@ def run_models(scenario: Scenario, names: list[str], seed: int) -> tuple[dict[st
 @fail_on_errors
 def forecast(
     scenario: ScenarioArg,
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every baseline.")] = None,
+    model: Annotated[Optional[list[str]], typer.Option(
+        "--model", "-m", help="Model name (repeatable), or all; default: every baseline, and the agents simulator "
+                              "when the scenario has a negotiation.")] = None,
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws for 80% intervals and pivotal actors (0 = none).")] = 0,
-    no_store: Annotated[bool, typer.Option("--no-store", help="With --draws: do not record the run.")] = False,
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for the deal probabilities, 80% intervals and "
+                                                   "pivotal actors (0: point forecasts only, no answer block).")] = 500,
+    whatif_draws: Annotated[int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")] = 200,
+    chosen: Annotated[Optional[str], typer.Option(
+        "--pivotal-model", help="Model of the intervals and pivotal actors; default: weighted-mean, the most "
+                                "accurate on the DEU backtest.")] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the Monte Carlo runs.")] = False,
 ) -> None:
-    """Forecast where each issue ends up, from one or more models."""
-    sc = load(scenario)
-    names = model or list(BASELINES)
-    results, skipped = run_models(sc, names, seed)
-    if not results:
-        raise UnsupportedScenario("; ".join(skipped.values()))
-    first = next(iter(results))
-    uncertainty = None
-    if draws:
-        from .analysis import forecast_uncertainty
+    """The answer first: deal or no deal, when, on what terms, who is pivotal, what changes it."""
+    from ..analysis.summary import build_summary
+    from .analysis import sweep_context
 
-        uncertainty = forecast_uncertainty(sc, build_model(first, sc), draws, seed, no_store)
+    sc = load(scenario)
+    names = model_names(model, default_models(sc))
+    if chosen is not None and chosen not in names:
+        names.append(chosen)
+    with sweep_context(None, no_store or not draws, False, None, None) as how:
+        summary = build_summary(sc, names, seed, draws, whatif_draws, chosen, mc_kwargs=how,
+                                pivotal=_pivotal if draws else None)
+    if not summary.results:
+        raise UnsupportedScenario("; ".join(summary.skipped.values()))
+    results, skipped = summary.results, summary.skipped
+    first = next(iter(results))
     if as_json:
         issues = []
         for iss in sc.issues:
             by_model = {m: r.forecast_of(iss.id) for m, r in results.items()}
             issues.append({"issue": iss.id, "name": iss.name, "forecast": by_model[first], "by_model": by_model,
-                           "min": iss.min, "max": iss.max, "status_quo": iss.status_quo})
+                           "min": iss.min, "max": iss.max, "status_quo": iss.status_quo,
+                           **_units_json(iss, by_model)})
+        extra = _uncertainty_json(summary) if draws else {}
         print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
-                          "issues": issues, "skipped": skipped, **(uncertainty or {})}, indent=2))
+                          "issues": issues, "skipped": skipped, **extra}, indent=2, default=str))
         return
-    table = Table(title=f"{sc.title or sc.name}: forecast per issue", title_justify="left")
-    table.add_column("issue")
-    table.add_column("range", justify="right")
-    for m in results:
-        table.add_column(m, justify="right")
-    for iss in sc.issues:
-        table.add_row(iss.id, f"{iss.min:g}-{iss.max:g}",
-                      *(f"{r.forecast_of(iss.id):.1f}" for r in results.values()))
-    console.print(table)
-    for iss in sc.issues:
-        if iss.min_label or iss.max_label:
-            console.print(f"[dim]{iss.id}: {iss.name}; {iss.min:g} = {iss.min_label}; {iss.max:g} = {iss.max_label}[/]")
-    for m, why in skipped.items():
-        console.print(f"[dim]{m}: not run ({why})[/]")
-    if uncertainty:
-        from .analysis import print_uncertainty
+    from .answer import print_summary, print_uncertainty
 
-        print_uncertainty(sc, uncertainty)
+    if draws:
+        print_summary(summary)
+    columns = {"range": [f"{iss.min:g}-{iss.max:g}" for iss in sc.issues]}
+    for m, r in results.items():
+        columns[m] = [iss.with_units(r.forecast_of(iss.id), short=True) for iss in sc.issues]
+    show_columns(f"{sc.title or sc.name}: point forecast per issue (seed {seed})", "issue",
+                 [i.label() for i in sc.issues], columns)
+    print_issue_legend(sc)
+    if not draws:
+        for m, why in skipped.items():
+            console.print(f"[dim]{m}: not run ({why})[/]")
+    if summary.intervals is not None:
+        print_uncertainty(summary)
+
+
+def default_models(scenario: "Scenario") -> list[str]:
+    """Every baseline, and the simulator when the scenario has a negotiation to simulate."""
+    return list(BASELINES) + (["agents"] if scenario.negotiation is not None else [])
+
+
+def _pivotal(scenario: "Scenario", model: "Model", seed: int):
+    from ..analysis.pivotal import pivotal_actors
+
+    return pivotal_actors(scenario, model, seed=seed, method=("shapley",))
+
+
+def _uncertainty_json(summary) -> dict[str, Any]:
+    """What the draws add to the JSON: intervals and pivotal actors of the chosen model, the answer."""
+    from ..analysis.store import jsonable
+
+    out: dict[str, Any] = {"draws": summary.draws, "uncertainty_model": summary.chosen,
+                           "run_id": summary.chosen_mc.run_id if summary.chosen_mc is not None else None}
+    if summary.intervals is not None:
+        out["intervals"] = summary.intervals[["issue", "median", "p10", "p90"]].to_dict(orient="records")
+    if summary.pivotal is not None:
+        top = summary.pivotal[summary.pivotal["rank"] <= 3].sort_values(["issue", "rank"])
+        out["pivotal"] = top[["issue", "actor", "effect", "rank"]].to_dict(orient="records")
+    if summary.deal is not None:
+        out["p_agreement"] = summary.deal.p_any
+        out["p_full_agreement"] = summary.deal.p_full
+    out["answer"] = summary.to_json()
+    return jsonable(out)
+
+
+def _units_json(issue, by_model: dict[str, float]) -> dict[str, Any]:
+    """The forecasts in the issue's declared unit, for JSON output (nothing without a unit)."""
+    if issue.unit is None:
+        return {}
+    out: dict[str, Any] = {"unit": issue.unit.model_dump(mode="json", exclude_none=True)}
+    out["in_units"] = {m: issue.in_units(x) for m, x in by_model.items()}
+    if issue.unit.per_point is not None:
+        out["value_in_units"] = {m: issue.unit.value(x) for m, x in by_model.items()}
+    return out
 
 
 @app.command()
@@ -95,6 +174,9 @@ def run(
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")] = None,
 ) -> None:
     """Run one model and write its trajectory, forecast and metadata to a folder."""
+    from ..models import parse_params
+    from ..models.output import write_result
+
     sc = load(scenario)
     result = build_model(model, sc, parse_params(param or [])).run(sc, seed)
     files = write_result(result, out)
@@ -117,32 +199,47 @@ def convert(
     target: Annotated[Path, typer.Argument(help="Output file (" + WRITE_FORMATS + "), written atomically.")],
 ) -> None:
     """Convert a scenario between formats (the output type follows the file extension)."""
-    save(load(source), target)
+    from ..scenario import save
+    from ..scenario.io import lost_in
+
+    sc = load(source)
+    save(sc, target)
     console.print(f"wrote {target}")
+    lost = lost_in(sc, target)
+    if lost:
+        err_console.print(f"[yellow]warning:[/] {target.suffix} is a long table (actors, issues, stances); it does not "
+                          f"keep {', '.join(lost)}; keep YAML or JSON as the master copy", highlight=False,
+                          soft_wrap=True)
 
 
 @app.command("models")
 def models_cmd() -> None:
     """List the registered models with their tags."""
-    table = Table(title="models", title_justify="left")
+    from ..models import list_models
+
+    title = "models"
+    table = new_table()
     for col in ("name", "tags", "summary"):
         table.add_column(col)
     for name, cls in list_models().items():
         table.add_row(name, ", ".join(sorted(cls.tags)), cls.summary)
-    console.print(table)
+    show(table, title)
 
 
 @app.command()
 @fail_on_errors
 def examples() -> None:
     """List the shipped example scenarios (usable by name wherever a scenario is asked for)."""
-    table = Table(title="examples", title_justify="left")
+    from ..scenario import example_names
+
+    title = "examples"
+    table = new_table()
     for col in ("name", "title", "actors", "issues"):
         table.add_column(col)
     for name in example_names():
         sc = load(name)
         table.add_row(name, sc.title, str(len(sc.actors)), str(len(sc.issues)))
-    console.print(table)
+    show(table, title)
 
 
 __all__ = ["AccordError", "BASELINES", "build_model", "run_models"]

@@ -1,33 +1,62 @@
 """News ingestion commands: `accord ingest` (stories -> events, signals, proposed patch) and
 `accord ingest-eval` (accuracy on a gold-standard file)."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import pandas as pd
 import typer
-from rich.table import Table
 
-from ..files import atomic_write_text
-from ..scenario import load
 from ..scenario.errors import AccordError
-from .app import app, console, err_console, fail_on_errors
+from .app import app, console, err_console, fail_on_errors, new_table, show
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHOWN = ["story", "sentence_index", "type", "source", "target", "source_text", "target_text", "negated",
          "hypothetical", "confidence", "span"]
 
 
-def _print_frame(df: pd.DataFrame, title: str, columns: list[str] | None = None) -> None:
-    table = Table(title=title, title_justify="left")
+WIDE = 140  # below this many columns the events table is printed compactly
+
+
+def _print_events(df: "pd.DataFrame", title: str) -> None:
+    """The coded events: every column on a wide terminal; on a narrow one (80 columns) four that
+    fit -- where (story:sentence), the event with its flags, who to whom, and the text span."""
+    if console.width >= WIDE or df.empty:
+        _print_frame(df, title, SHOWN)
+        return
+    import pandas as pd
+
+    def text(v) -> str:
+        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+    table = new_table()
+    table.add_column("story:sent", overflow="fold", max_width=14)
+    table.add_column("event", no_wrap=True)
+    table.add_column("who -> whom", overflow="fold")
+    table.add_column("conf", justify="right", no_wrap=True)
+    table.add_column("span", overflow="fold", ratio=1)
+    for r in df.itertuples(index=False):
+        flags = [f for f, on in (("negated", r.negated), ("hypothetical", r.hypothetical)) if on is True]
+        event = text(r.type) + "".join(f"\n({f})" for f in flags)
+        who = f"{text(r.source) or text(r.source_text) or '?'} -> {text(r.target) or text(r.target_text) or '-'}"
+        table.add_row(f"{text(r.story)[:8]}:{text(r.sentence_index)}", event, who, f"{r.confidence:.2f}",
+                      text(r.span))
+    show(table, title + " (a wider terminal shows every column; --json or --out give all fields)")
+
+
+def _print_frame(df: "pd.DataFrame", title: str, columns: list[str] | None = None) -> None:
+    import pandas as pd
+
+    table = new_table()
     cols = columns or list(df.columns)
     for c in cols:
         table.add_column(c, overflow="fold")
     for row in df[cols].itertuples(index=False):
         table.add_row(*("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row))
-    console.print(table)
+    show(table, title)
 
 
 @app.command()
@@ -42,7 +71,10 @@ def ingest(
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence (0-1).")] = 0.3,
 ) -> None:
     """Code news stories into PLOVER events (who did what to whom) and propose scenario updates."""
-    from ..ingest import events_frame, ingest as run_ingest, propose, weekly_signals, write_patch
+    from ..files import atomic_write_text
+    from ..ingest import events_frame, propose, weekly_signals, write_patch
+    from ..ingest import ingest as run_ingest
+    from ..scenario import load
 
     if not 0 <= min_confidence <= 1:
         raise AccordError(f"--min-confidence must lie in [0, 1] (got {min_confidence})")
@@ -59,7 +91,7 @@ def ingest(
         # pandas writes missing cells as null (json.dumps would write NaN, which is not JSON)
         print(json.dumps({"n": len(frame), "events": json.loads(frame.to_json(orient="records"))}, indent=2))
     elif not signals:
-        _print_frame(frame, f"{len(frame)} events", SHOWN)
+        _print_events(frame, f"{len(frame)} events")
     if signals:
         _print_frame(weekly_signals(events), "weekly signals per actor pair (score: -1 conflict .. +1 cooperation)")
     if propose_path is not None and sc is not None:

@@ -1,9 +1,12 @@
 """The model registry: every model by name, with its tags.
 
 Built-in models register themselves with :func:`register` when their module is imported; every
-module of ``accord.models`` is imported on first use, so adding a model is adding a module. Other
-packages plug in through the ``accord.models`` entry-point group (name = model name, value = the
-class).
+module of ``accord.models`` is imported when the whole registry is first listed, so adding a model
+is adding a module. Other packages plug in through the ``accord.models`` entry-point group (name =
+model name, value = the class).
+
+Asking for one built-in model by name imports only its module (``BUILTIN``): `accord run -m smp`
+need not load SciPy for the Nash model. A test checks that index against the full discovery.
 """
 
 from __future__ import annotations
@@ -12,15 +15,20 @@ import importlib
 import pkgutil
 import threading
 from importlib.metadata import entry_points
-from typing import Any, TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..scenario.errors import AccordError, ParameterError
-from ..scenario.schema import Scenario
-from .base import Model
 
-M = TypeVar("M", bound=type[Model])
+if TYPE_CHECKING:
+    from ..scenario.schema import Scenario
+    from .base import Model
+
+M = TypeVar("M", bound="type[Model]")
+# Built-in model name -> the module of accord.models that registers it.
+BUILTIN = {
+    "weighted-mean": "baselines", "weighted-median": "baselines", "status-quo": "baselines", "nash": "nash",
+    "eum": "eum", "smp": "smp", "exchange": "exchange", "agents": "agents", "ensemble": "ensemble",
+}
 _MODELS: dict[str, type[Model]] = {}
 _loaded = False
 _lock = threading.Lock()
@@ -80,6 +88,10 @@ def list_models() -> dict[str, type[Model]]:
 
 
 def get_model(name: str) -> type[Model]:
+    if name not in _MODELS and name in BUILTIN:
+        importlib.import_module(f"accord.models.{BUILTIN[name]}")
+    if name in _MODELS:
+        return _MODELS[name]
     models = list_models()
     if name not in models:
         raise ParameterError(f"unknown model {name!r}; allowed: {', '.join(models)}")
@@ -110,6 +122,8 @@ def build_model(name: str, scenario: Scenario, params: dict[str, Any] | None = N
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
     """Parse command-line ``key=value`` pairs; values are read as YAML scalars (3 -> int, x -> str)."""
+    import yaml
+
     params: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")

@@ -23,6 +23,8 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
         rows.append(("issue", i.name or i.id, "range", f"{i.min:g} to {i.max:g}", i.source))
         if i.status_quo is not None:
             rows.append(("issue", i.name or i.id, "status quo", i.status_quo, i.source))
+        if i.unit is not None:
+            rows.append(("issue", i.name or i.id, "unit", i.unit.scale_note(), i.unit.source or i.source))
     for actor, row in scenario.stances.items():
         for issue, st in row.items():
             item = f"{actor} on {issue}"

@@ -36,6 +36,8 @@ class ReportData:
     pivotal_model: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
+    summary: Any = None  # accord.analysis.summary.Summary: the answer block the report opens with
+    interval_notes: list[str] = field(default_factory=list)  # points outside their own interval, and why
 
     @property
     def agents_model(self) -> str | None:
@@ -55,21 +57,39 @@ def _analysis(module: str, function: str):
         return None
 
 
-def collect(scenario: Scenario, models: list[str] | None = None, draws: int = 100, seed: int = 0) -> ReportData:
-    """Run each model once, then Monte Carlo per model and pivotal actors for the first model."""
+def collect(scenario: Scenario, models: list[str] | None = None, draws: int = 100, seed: int = 0,
+            answer_draws: int | None = None, whatif_draws: int = 200, chosen: str | None = None) -> ReportData:
+    """Run each model once and build the answer block (``answer_draws`` draws of the chosen model and
+    of the negotiation model, the shipped what-ifs); then Monte Carlo per model (``draws``) and the
+    pivotal actors of the chosen model (default weighted-mean; see accord.analysis.summary)."""
+    from ..analysis.summary import build_summary
+
     data = ReportData(scenario=scenario, seed=seed, draws=draws)
-    for name in models or default_models():
-        try:
-            model = build_model(name, scenario)
-            data.results[name] = model.run(scenario, seed)
-        except AccordError as exc:
-            data.skipped[name] = str(exc)
+    n_answer = draws if answer_draws is None else answer_draws
+    summary = build_summary(scenario, list(models or default_models()), seed, n_answer, whatif_draws, chosen,
+                            pivotal=_pivotal_all if n_answer else None)
+    data.summary = summary
+    data.results, data.skipped = dict(summary.results), dict(summary.skipped)
     if not data.results:
         data.missing["forecast"] = "no model could run this scenario"
         return data
     _add_montecarlo(data)
+    _add_interval_notes(data)
     _add_pivotal(data)
     return data
+
+
+def _add_interval_notes(data: ReportData) -> None:
+    from ..analysis.summary import interval_notes
+
+    for name, mc in data.montecarlo.items():
+        data.interval_notes += interval_notes(data.scenario, name, data.results[name], mc)
+
+
+def _pivotal_all(scenario: Scenario, model: Any, seed: int) -> pd.DataFrame:
+    from ..analysis.pivotal import pivotal_actors
+
+    return pivotal_actors(scenario, model, seed=seed)
 
 
 def _add_montecarlo(data: ReportData) -> None:
@@ -85,7 +105,17 @@ def _add_montecarlo(data: ReportData) -> None:
         data.missing["intervals"] = reason
         data.missing.setdefault("agreement", reason)
         return
+    reuse = {}
+    if data.summary is not None:
+        if data.summary.intervals is not None and data.summary.chosen_mc is not None:
+            reuse[data.summary.chosen] = data.summary.chosen_mc
+        if data.summary.deal_mc is not None and data.summary.deal is not None:
+            reuse[data.summary.deal.model] = data.summary.deal_mc
     for name in data.results:
+        if name in reuse:
+            data.montecarlo[name] = reuse[name]
+            data.intervals[name] = reuse[name].summary
+            continue
         try:
             mc = monte_carlo(data.scenario, build_model(name, data.scenario), draws=data.draws, seed=data.seed)
         except AccordError as exc:
@@ -109,11 +139,16 @@ def agreement_rounds(data: ReportData) -> np.ndarray | None:
 
 
 def _add_pivotal(data: ReportData) -> None:
+    """Pivotal actors of the chosen model (the answer block's), not of whichever model sorts first."""
+    name = (data.summary.chosen if data.summary is not None and data.summary.chosen in data.results
+            else next(iter(data.results)))
+    if data.summary is not None and data.summary.pivotal is not None:
+        data.pivotal, data.pivotal_model = data.summary.pivotal, name
+        return
     pivotal_actors = _analysis("pivotal", "pivotal_actors")
     if pivotal_actors is None:
         data.missing["pivotal"] = "pivotal-actor analysis (accord.analysis.pivotal) is not available"
         return
-    name = next(iter(data.results))
     try:
         data.pivotal = pivotal_actors(data.scenario, build_model(name, data.scenario), seed=data.seed)
         data.pivotal_model = name

@@ -177,24 +177,38 @@ def _when(scenario: Scenario, rounds: np.ndarray) -> list:
 
 
 def agreement_figure(
-    scenario: Scenario, agreement_rounds: np.ndarray, events: pd.DataFrame | None = None
+    scenario: Scenario, agreement_rounds: np.ndarray, events: pd.DataFrame | None = None,
+    curves: Mapping[str, np.ndarray] | None = None,
 ) -> go.Figure:
     """P(agreement by date) from the Monte Carlo draws' agreement rounds, with the events marked.
 
     A draw with no agreement has NaN and never counts, so the curve ends at the share of draws
-    that agree at all. ``events`` (round, date?, type, description) adds simulated events to the
-    scenario's own timed events.
+    that agree at all. ``curves`` adds one line per kind of deal (label -> per-draw rounds, NaN
+    where the draw's deal is of another kind), e.g. the full agreement of every required party
+    beside any deal, or one line per coalition. ``events`` (round, date?, type, description) adds
+    simulated events to the scenario's own timed events.
     """
     rounds = np.asarray(agreement_rounds, dtype=float)
     last = scenario.deadline_round() or (int(np.nanmax(rounds)) if np.isfinite(rounds).any() else 1)
     grid = np.arange(0, max(last, 1) + 1)
-    finite = rounds[np.isfinite(rounds)]
-    cumulative = np.searchsorted(np.sort(finite), grid, side="right") / max(rounds.size, 1)
+
+    def share_by(r: np.ndarray) -> np.ndarray:
+        finite = r[np.isfinite(r)]
+        return np.searchsorted(np.sort(finite), grid, side="right") / max(r.size, 1)
+
+    cumulative = share_by(rounds)
     x = _when(scenario, grid)
     fig = go.Figure(go.Scatter(
         x=x, y=cumulative, mode="lines", line=dict(shape="hv", width=3, color=PALETTE[0]),
-        name="P(agreement by then)", hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+        name="P(any agreement by then)" if curves else "P(agreement by then)",
+        hovertemplate="%{x}: %{y:.0%}<extra></extra>",
     ))
+    for k, (label, r) in enumerate((curves or {}).items(), start=2):
+        fig.add_trace(go.Scatter(
+            x=x, y=share_by(np.asarray(r, dtype=float)), mode="lines", name=label,
+            line=dict(shape="hv", width=2, color=_color(k), dash="dot" if k % 2 else "solid"),
+            hovertemplate=f"{label} %{{x}}: %{{y:.0%}}<extra></extra>",
+        ))
     marks = _event_marks(scenario, events)
     if not marks.empty:
         marks = marks[marks["round"] <= grid[-1]]

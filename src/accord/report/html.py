@@ -1,15 +1,25 @@
 """One self-contained HTML report: the plotly.js bundle is inlined, so it opens with no network.
 
-The report is for people who will not run accord: it leads with the forecast, shows how it was
-reached (positions, trajectories, pivotal actors, the chance of a deal over time) and ends with
-every input number and its rationale, so a reader can judge the assumptions as well as the answer.
+The report is for people who will not run accord: it opens with the answer (deal or no deal, with
+whom, when, on what terms, who is pivotal, what changes it, why the models disagree: the same
+block `accord forecast` prints), then the forecast per issue with each branch of a two-branch
+outcome, the what-ifs, the pivotal actors of the chosen model, the chance of each kind of deal over
+time against the events, the trajectories, and ends with every input number and its rationale.
+
+One plotly.js bundle is inlined, once: the "basic" partial bundle (scatter, bar, pie; MIT, shipped
+in ``assets/``, the same plotly.js version as the Python package's), about 1.2 MB instead of the
+full bundle's 4.8 MB, so the file stays under 1.5 MB and opens in about a second.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import lru_cache
 from html import escape
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
@@ -21,14 +31,25 @@ from .assumptions import assumptions_table
 from .collect import ReportData, agreement_rounds
 
 SECTIONS = {
+    "answer": "The answer",
     "forecast": "Forecast per issue",
-    "positions": "Position map",
-    "trajectories": "Positions round by round",
+    "whatif": "What-ifs",
     "pivotal": "Pivotal actors",
     "agreement": "Probability of agreement over time",
-    "assumptions": "Assumptions",
+    "trajectories": "Positions round by round",
+    "positions": "Position map",
     "notes": "Scenario notes",
+    "assumptions": "Assumptions",
 }
+BUNDLE = Path(__file__).with_name("assets") / "plotly-basic.min.js"
+BASIC_TRACES = {"scatter", "bar", "pie"}  # what the basic bundle draws
+LONG_FLOAT = re.compile(r"(?<![\w.])(-?\d+\.\d{4})\d+")
+
+
+@lru_cache(maxsize=1)
+def plotly_bundle() -> str:
+    """The partial plotly.js bundle shipped with accord, or the Python package's full one without it."""
+    return BUNDLE.read_text(encoding="utf-8") if BUNDLE.is_file() else plotly.offline.get_plotlyjs()
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 CSS = """
@@ -40,7 +61,8 @@ table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.8rem 0}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f4f8} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .missing{color:#8a6d3b;background:#fcf8e3;padding:.5rem .8rem;border-left:4px solid #f0ad4e}
-.note{white-space:pre-wrap}
+.note{white-space:pre-wrap} li.src{color:#666;list-style:none;margin-left:-1rem;font-size:.85rem}
+h3{margin:1.2rem 0 .3rem} ul{margin:.2rem 0}
 """
 
 
@@ -54,22 +76,22 @@ def render(data: ReportData) -> str:
         f"{data.draws} · accord {escape(__version__)} · written {dt.date.today().isoformat()}</p>",
         "<nav>" + "".join(f"<a href='#{k}'>{escape(v)}</a>" for k, v in SECTIONS.items()) + "</nav>",
     ]
-    if sc.note:
-        body.append(f"<p class='missing'>{escape(sc.note)}</p>")
     body += [
+        _section("answer", _answer(data)),
         _section("forecast", _forecast(data)),
-        _section("positions", _positions(data)),
-        _section("trajectories", _trajectories(data)),
+        _section("whatif", _whatif(data)),
         _section("pivotal", _pivotal(data)),
         _section("agreement", _agreement(data)),
-        _section("assumptions", _table(assumptions_table(sc))),
+        _section("trajectories", _trajectories(data)),
+        _section("positions", _positions(data)),
         _section("notes", _notes(data)),
+        _section("assumptions", _table(assumptions_table(sc))),
     ]
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(sc.title or sc.name)}: accord report</title>"
         f"<style>{CSS}</style>"
-        f"<script type='text/javascript'>{plotly.offline.get_plotlyjs()}</script>"
+        f"<script type='text/javascript'>{plotly_bundle()}</script>"
         f"</head><body><main>{''.join(body)}</main></body></html>\n"
     )
 
@@ -83,7 +105,66 @@ def _missing(reason: str) -> str:
 
 
 def _plot(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+    """A figure's div and data only: the one bundle in the head draws every figure."""
+    unsupported = {t.type for t in fig.data} - BASIC_TRACES
+    if unsupported and BUNDLE.is_file():
+        raise ValueError(f"trace types {sorted(unsupported)} are not in the basic plotly.js bundle")
+    # The default template (about 9 KB per figure) is left out: the figures set their own style, and
+    # plotly.js's defaults cover the rest. Four decimals are far below what a chart shows.
+    fig.layout.template = go.layout.Template()
+    return LONG_FLOAT.sub(r"\1", fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG))
+
+
+def _answer(data: ReportData) -> str:
+    """The same answer block as `accord forecast` prints, section by section."""
+    summary = data.summary
+    if summary is None:
+        return _missing("no answer block was built")
+    parts = []
+    for title, lines in summary.sections():
+        items = "".join(f"<li class='src'>{escape(x)}</li>" if x.startswith("[") and x.endswith("]")
+                        else f"<li>{escape(x)}</li>" for x in lines)
+        parts.append(f"<h3>{escape(title)}</h3><ul>{items}</ul>")
+    if data.scenario.note:
+        parts.append(f"<p class='meta'>Scenario note: {escape(data.scenario.note[:300])}"
+                     f"{'…' if len(data.scenario.note) > 300 else ''} (in full under Scenario notes; every "
+                     "input with its source under Assumptions, at the end).</p>")
+    return "".join(parts)
+
+
+def _branches(data: ReportData) -> str:
+    """Each branch of the negotiation model's outcome (full deal, partial deal, no deal) on its own."""
+    deal = data.summary.deal if data.summary is not None else None
+    if deal is None:
+        return ""
+    live = [b for b in deal.branches if b.n]
+    rows = []
+    for iss in data.scenario.issues:
+        row = {"issue": iss.name or iss.id}
+        for b in live:
+            lo, med, hi = b.terms[iss.id]
+            name = {"full": "full deal", "partial": "partial deal", "none": "no deal"}.get(b.key, b.label)
+            row[f"{name} (P {b.p:.2f})"] = f"{iss.with_units(med)} (80%: {lo:.1f}–{hi:.1f})"
+        rows.append(row)
+    return (f"<h3>Branches of the {escape(deal.model)} outcome ({deal.draws} draws)</h3>"
+            "<p>A deal and no deal are different outcomes; each branch is summarised on its own rather than "
+            "by one median across both.</p>" + _table(pd.DataFrame(rows)))
+
+
+def _whatif(data: ReportData) -> str:
+    summary = data.summary
+    if summary is None or not summary.whatifs:
+        why = "the scenario has no shipped what-if variants, or no negotiation model was run"
+        return _missing(why)
+    rows = [{"variant": w["variant"], "P(full agreement)": f"{w['base_full']:.2f} → {w['p_full']:.2f}",
+             "P(any deal)": f"{w['base_any']:.2f} → {w['p_any']:.2f}",
+             "per branch (median before → after)": "; ".join(
+                 f"{iss}: " + ", ".join(f"{b} {'–' if v[0] is None else f'{v[0]:.1f}'} → {v[1]:.1f}"
+                                        for b, v in per.items())
+                 for iss, per in w["terms"].items())} for w in summary.whatifs]
+    return (f"<p>Model {escape(summary.whatif_model or '')}, {summary.whatif_draws} draws per variant on the "
+            "base's draws (common random numbers), ranked by how much each moves the answer.</p>"
+            + _table(pd.DataFrame(rows)))
 
 
 def _forecast(data: ReportData) -> str:
@@ -92,15 +173,20 @@ def _forecast(data: ReportData) -> str:
     forecasts = {m: r.forecast for m, r in data.results.items()}
     rows = []
     for iss in data.scenario.issues:
-        row = {"issue": iss.name or iss.id, "scale": f"{iss.min:g} {iss.min_label} .. {iss.max:g} {iss.max_label}"}
+        scale = f"{iss.min:g} {iss.min_label} .. {iss.max:g} {iss.max_label}"
+        if iss.unit is not None:
+            scale += f" (unit: {iss.unit.scale_note()})"
+        row = {"issue": iss.name or iss.id, "scale": scale}
         for m, r in data.results.items():
-            cell = f"{r.forecast_of(iss.id):.1f}"
+            cell = iss.with_units(r.forecast_of(iss.id))
             if m in data.intervals:
                 s = data.intervals[m].set_index("issue").loc[iss.id]
                 cell += f" (80%: {s['p10']:.1f}–{s['p90']:.1f})"
             row[m] = cell
         rows.append(row)
     parts = [_table(pd.DataFrame(rows))]
+    parts += [f"<p class='missing'>{escape(note)}.</p>" for note in data.interval_notes]
+    parts.append(_branches(data))
     if "intervals" in data.missing:
         parts.append(_missing(f"intervals: {data.missing['intervals']}"))
     parts.append(_plot(figures.forecast_figure(data.scenario, forecasts, data.intervals)))
@@ -126,8 +212,9 @@ def _pivotal(data: ReportData) -> str:
     if data.pivotal is None or data.pivotal.empty:
         return _missing(data.missing.get("pivotal", "the analysis found no pivotal actors"))
     top = data.pivotal.sort_values("rank").head(20)
-    return (f"<p>Model: {escape(data.pivotal_model or '')}.</p>" + _plot(figures.pivotal_figure(data.pivotal))
-            + _table(top))
+    return (f"<p>Model: {escape(data.pivotal_model or '')} (the answer block's chosen model). Effects are in "
+            "points of each issue's scale; + pulls the forecast towards the scale's max end.</p>"
+            + _plot(figures.pivotal_figure(data.pivotal)) + _table(top))
 
 
 def _agreement(data: ReportData) -> str:
@@ -142,13 +229,35 @@ def _agreement(data: ReportData) -> str:
         parts.append(_missing(data.missing.get("agreement", "no agreement rounds")))
         return "".join(parts)
     events = data.results[agents].tables.get("events") if agents else None
-    parts.append(_plot(figures.agreement_figure(data.scenario, rounds, events)))
+    parts.append(_plot(figures.agreement_figure(data.scenario, rounds, events, _deal_curves(data, rounds))))
     return "".join(parts)
+
+
+def _deal_curves(data: ReportData, rounds: np.ndarray) -> dict[str, np.ndarray]:
+    """One curve per kind of deal beside "any": the full agreement, the partial deal (or each
+    coalition, when the engine reports them), so a climb to 100% is not read as a peace deal."""
+    mc = data.montecarlo.get(data.agents_model or "")
+    if mc is None or "agreement" not in mc.extra:
+        return {}
+    from ..analysis.answer import coalition_labels
+
+    extra = mc.extra
+    agreed = np.asarray(extra["agreement"], dtype=bool)
+    labels = coalition_labels(data.scenario, extra)
+    if labels is not None:
+        return {f"P({label.replace('+', ', ')} sign by then)": np.where(agreed & (labels == label), rounds, np.nan)
+                for label in dict.fromkeys(labels[agreed])}
+    full = np.asarray(extra.get("full_agreement", agreed), dtype=bool) & agreed
+    return {"P(full agreement by then)": np.where(full, rounds, np.nan),
+            "P(partial deal by then)": np.where(agreed & ~full, rounds, np.nan)}
 
 
 def _outcome(outcome: dict) -> str:
     if outcome.get("agreement"):
-        text = f"In the seeded run the parties agree in round {outcome.get('round')} ({outcome.get('date')})."
+        who = ", ".join(outcome.get("parties") or []) or "the parties"
+        text = f"In the seeded run {who} agree in round {outcome.get('round')} ({outcome.get('date')})."
+        if outcome.get("reason"):
+            text += f" {outcome['reason'][0].upper()}{outcome['reason'][1:]}."
     else:
         text = f"In the seeded run there is no agreement ({outcome.get('reason', 'no reason given')})."
     terms = outcome.get("terms") or {}

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ScenarioError
-from .eu_council import NAMES, REGIMES, council_rule, council_weight, regime_of
+from .eu_council import CAPABILITIES, NAMES, REGIMES, council_rule, council_weight, regime_of
 from .schema import Actor, Issue, Negotiation, Scenario, Stance
 
-CAPABILITIES = ("equal", "gdp", "votes")
 ADOPTED = (
     "; params.reservation 0: DEU III codes adopted acts only, so failing to legislate was not an outcome "
     "any party held out for (Achen 2006's condition for the compromise model: a costly disagreement)"

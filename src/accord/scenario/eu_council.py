@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+# How the DEU reader may weigh actors (here, not in deu.py, so that the CLI can name the options
+# in its help without loading the scenario schema).
+CAPABILITIES = ("equal", "gdp", "votes")
 NAMES = {
     "com": "European Commission", "ep": "European Parliament",
     "at": "Austria", "be": "Belgium", "bu": "Bulgaria", "cr": "Croatia", "cy": "Cyprus", "cz": "Czechia",

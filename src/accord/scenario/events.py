@@ -5,7 +5,6 @@ names its field and the allowed values. The agents simulator gives them their ef
 only checks that they are well formed and refer to known actors, issues, venues and threats.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal, Union

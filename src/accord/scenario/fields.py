@@ -1,6 +1,5 @@
 """Field types shared by the scenario schema and its timed events."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

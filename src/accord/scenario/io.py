@@ -16,16 +16,16 @@ from typing import Any
 import yaml
 
 from ..files import atomic_write, atomic_write_text
-from . import genius, genius_export, ktab, table
+from . import genius, genius_export, ktab
 from .errors import ScenarioError
 from .examples import example_path, is_example
+from .formats import READ_FORMATS, WRITE_FORMATS
 from .limits import LimitError, Limits, applied, current
 from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_events, check_yaml_graph, clean
 from .schema import Scenario
 from .validate import scenario_from_data
 
-READ_FORMATS = ".yaml, .yml, .json, .csv (long table or KTAB), .xlsx, .xml (KTAB or a GENIUS domain), a GENIUS folder"
-WRITE_FORMATS = ".yaml, .yml, .json, .csv, .xlsx, a folder (GENIUS: a path without extension, or an existing folder)"
+__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in", "save"]
 
 
 def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenario:
@@ -81,6 +81,8 @@ def load_bytes(data: bytes, fmt: str, limits: Limits | None = None, file: str | 
     with applied(limits):
         check_text_size(data, file)
         if fmt == "xlsx":
+            from . import table  # pandas, loaded only for the table formats
+
             return table.read_xlsx_bytes(data, file or "upload.xlsx")
         return load_text(decode(data, file), fmt, file=file)
 
@@ -96,6 +98,8 @@ def load_text(text: str, fmt: str, limits: Limits | None = None, file: str | Non
         if fmt == "csv":
             if ktab.looks_like_ktab_csv(text):
                 return ktab.read_csv_text(text, file or "upload.csv")
+            from . import table
+
             return table.read_csv_text(text, file or "upload.csv")
         if fmt == "xml":
             return ktab.read_xml_text(text, file or "upload.xml")
@@ -112,11 +116,48 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     elif suffix == ".json":
         atomic_write_text(path, dumps_json(scenario))
     elif suffix in (".csv", ".xlsx"):
+        from . import table  # pandas, loaded only for the table formats
+
         frame = table.to_frame(scenario)
         atomic_write(path, lambda tmp: table.write_frame(frame, tmp, suffix))
     else:
         raise ScenarioError("unsupported output type", file=str(path), value=path.suffix, allowed=WRITE_FORMATS)
     return path
+
+
+def lost_in(scenario: Scenario, target: str | os.PathLike[str]) -> list[str]:
+    """What writing ``scenario`` to ``target`` leaves out: the long table (.csv, .xlsx) keeps the
+    actors (id, name, capability), the issues (range, labels, status quo) and the stances only."""
+    if Path(target).suffix.lower() not in (".csv", ".xlsx"):
+        return []
+    lost: list[str] = []
+
+    def count(n: int, what: str) -> None:
+        if n:
+            lost.append(f"{n} {what}" + ("" if n == 1 else "s"))
+
+    count(len(scenario.events), "event")
+    count(len(scenario.relations), "relation")
+    count(len(scenario.channels), "channel")
+    for field in ("deadline", "negotiation", "start"):
+        if getattr(scenario, field) is not None:
+            lost.append(f"the {field}")
+    if scenario.round_days != 7:
+        lost.append("round_days")
+    for field in ("title", "description", "note", "source"):
+        if getattr(scenario, field):
+            lost.append(f"the scenario's {field}")
+    if scenario.models:
+        lost.append("the model settings (" + ", ".join(scenario.models) + ")")
+    count(sum(1 for i in scenario.issues if i.unit is not None), "issue unit")
+    for what, n in (("params", sum(1 for a in scenario.actors if a.params)),
+                    ("aliases", sum(1 for a in scenario.actors if a.aliases))):
+        if n:
+            lost.append(f"the {what} of {n} actor" + ("" if n == 1 else "s"))
+    described = sum(1 for x in [*scenario.actors, *scenario.issues] if x.description or x.source)
+    if described:
+        lost.append(f"the descriptions and sources of {described} actors and issues")
+    return lost
 
 
 class _ScenarioDumper(yaml.SafeDumper):
@@ -147,7 +188,12 @@ def dumps_yaml(scenario: Scenario) -> str:
     return yaml.dump(data, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-class _ScenarioLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the pure-Python parser takes about a quarter
+# of a second on the Afghanistan scenario, which `accord validate` would pay on every start.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ScenarioLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """Safe YAML that refuses duplicate keys and leaves dates as text.
 
     A repeated key would silently drop a stance; and PyYAML's own date parsing raises a bare

@@ -6,9 +6,12 @@ where each actor stands on each issue and how much it cares (stances), who talks
 (relations and channels), when it must end (deadline) and what is known or assumed to happen
 (timed events). Every number may carry a free-text ``source`` so an analyst's estimate stays
 traceable to its rationale.
+
+The schema modules (this one, events.py, units.py, fields.py) do not use ``from __future__ import
+annotations``: pydantic would evaluate every string annotation on each start, which costs `accord
+validate` about a seventh of a second (benchmarks/bench_cli.py).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import hashlib
@@ -33,6 +36,7 @@ from .events import (  # noqa: F401  (re-exported: the schema is where users loo
 from .fields import Id, Source, _Strict
 from .limits import current
 from .rules import DecisionRule, check_control, check_rule
+from .units import Unit
 
 
 class Actor(_Strict):
@@ -59,6 +63,9 @@ class Issue(_Strict):
     controlled_by: list[Id] = Field(
         default_factory=list, description="Who can deliver the issue: a deal settles it only if they all sign."
     )
+    unit: Unit | None = Field(
+        default=None, description="What a scale position means: {name, per_point} and/or labelled levels."
+    )
     source: Source = None
 
     @model_validator(mode="after")
@@ -69,7 +76,32 @@ class Issue(_Strict):
             raise ValueError(
                 f"status_quo {self.status_quo} lies outside the issue range [{self.min}, {self.max}]"
             )
+        for level in (self.unit.levels if self.unit else {}):
+            if not self.min <= level <= self.max:
+                raise ValueError(f"unit.levels: level {level:g} lies outside the issue range; "
+                                 f"allowed: {self.min:g} to {self.max:g}")
         return self
+
+    def in_units(self, position: float, short: bool = False) -> str:
+        """The position in the issue's declared unit ('9,000 US troops', 'talks-only address'), or ''."""
+        return self.unit.describe(position, self.max - self.min, short) if self.unit else ""
+
+    def with_units(self, position: float, digits: int = 1, short: bool = False) -> str:
+        """'45.0 (9,000 US troops)': the scale position with its meaning beside it, where declared.
+        ``short`` (table cells): the bare amount of a linear unit, whose name the row label carries,
+        and no level label (the table's legend lists the levels)."""
+        text = f"{position:.{digits}f}"
+        if short:
+            meaning = self.unit.amount(position) if self.unit is not None else ""
+        else:
+            meaning = self.in_units(position)
+        return f"{text} ({meaning})" if meaning else text
+
+    def label(self) -> str:
+        """The issue's id, with the name of its linear unit where it has one: 'troops (US troops)'."""
+        if self.unit is not None and self.unit.per_point is not None:
+            return f"{self.id} ({self.unit.name})"
+        return self.id
 
 
 class Stance(_Strict):

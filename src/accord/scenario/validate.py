@@ -64,7 +64,32 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
     value = err.get("input")
     if isinstance(value, (dict, list)):
         value = None
-    return ScenarioError(msg, file=file, location=path, value=value)
+    return ScenarioError(msg, file=file, location=path, value=value, allowed=_expected_form(err, value))
+
+
+def _expected_form(err: dict[str, Any], value: Any) -> str | None:
+    """For a value of the wrong shape, the shape expected (issue 13: ``deadline: 2020-07-15`` is a
+    bare date where a mapping such as ``{date: 2020-07-15}`` belongs)."""
+    from .forms import FORMS
+
+    kind = err["type"]
+    if kind in ("model_type", "model_attributes_type", "dataclass_type"):
+        name = (err.get("ctx") or {}).get("class_name", "")
+        form = FORMS.get(name)
+        if name == "Deadline" and value is not None:
+            form = f"a mapping such as {{date: {value}}} or {{rounds: 80}}, not a bare value"
+        return f"a mapping, e.g. {form}" if form and not form.startswith("a mapping") else form
+    if kind in ("list_type", "tuple_type"):
+        return "a list, e.g. [a, b]"
+    if kind == "dict_type":
+        return "a mapping, e.g. {key: value}"
+    if kind.startswith("date_"):
+        return "a date written YYYY-MM-DD, e.g. 2013-06-18"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return "a whole number" if kind.startswith("int") else "a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "true or false"
+    return None
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -83,4 +108,6 @@ def _allowed_fields(loc: list[str]) -> str | None:
     model = names.get(loc[0])
     if loc[0] == "stances":
         model = schema.Stance
+    if loc[0] == "issues" and len(loc) > 3 and loc[2] == "unit":
+        model = schema.Unit
     return ", ".join(model.model_fields) if model else None
