@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .state import Setting, State
-from .strategies import target_utility
+from .strategies import stationary_shares, target_utility
 from .utility import offer_toward, total, utility
 
 ACCEPT, COUNTER, REJECT = 0, 1, 2
@@ -95,6 +95,9 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str)
         # long: with hazard p and R rounds left the aspiration above the reservation shrinks by (1 - p)^R
         left = np.maximum(setting.rounds - rounds, 1)[:, None, None]
         target = np.where(agents.spoiler, target, res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
+    if agents.stationary.any():  # Rubinstein: the proposer demands its stationary equilibrium share
+        share = stationary_shares(st.discount, setting.pair)
+        target = np.where(agents.stationary, res + (1.0 - res) * share, target)
     offers = offer_toward(ideal, ref, unit, agents.curved, target)
     if setting.single_text:
         offers = np.broadcast_to(compromise(st, setting, ideal)[:, None, :], offers.shape)
@@ -103,12 +106,18 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str)
     curved = None if agents.curved is None else agents.curved[:, None]
     value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
+    if agents.stationary.any():  # Rubinstein: accept the discounted share one would get as the next proposer
+        threshold = np.where(agents.stationary, res + (1.0 - res) * st.discount * share, threshold)
     if agents.spoiler.any():
         threshold = np.where(agents.spoiler, np.inf, threshold)
     listens = (can | ~setting.not_self) & st.present[:, :, None]
     agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
     full = setting.rule.passes(agree)
     side = (total(agree & req) >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
+    if setting.order:  # alternating offers: only the party whose turn it is proposes (Rubinstein 1982)
+        turn = np.zeros((len(rounds), len(setting.actors)), bool)
+        turn[np.arange(len(rounds)), np.array(setting.order)[rounds % len(setting.order)]] = True
+        full, side = full & turn[:, None, :], side & turn[:, None, :]
     return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st))
 
 

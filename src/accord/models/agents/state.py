@@ -35,8 +35,14 @@ class Setting:
     stance: np.ndarray  # (agents, issues) bool: the agent takes a stance on the issue (in every draw)
     rule: Rule  # how a proposal passes (rules.py)
     breakdown: float  # per-round probability that talks collapse (negotiation.breakdown_risk)
+    order: tuple[int, ...]  # alternating protocol: who proposes in round t is order[t % len]; () = everyone
     single_text: bool  # every proposal is the chair's compromise text (negotiation.protocol single_text)
     control: np.ndarray  # (issues, agents) bool: who must sign for a deal to settle the issue (none: anyone)
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        """The two bargainers of the alternating-offers game (the first two in the proposing order)."""
+        return (self.order[0], self.order[1]) if len(self.order) >= 2 else (0, 1)
 
     @cached_property
     def span(self) -> np.ndarray:
