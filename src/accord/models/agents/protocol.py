@@ -8,7 +8,7 @@ otherwise counters with its own proposal. A proposal becomes the agreement when 
 party (all at the table) accepts it; when several do in one round, the one with the largest Nash
 product of the required parties' gains over their reservations is taken. Where the scenario allows
 a subset agreement, a proposal accepted by at least two but not all required parties is a side
-deal (a "separate peace"): the excluded parties' relations with the signatories worsen and their
+deal, named by who is excluded: the excluded parties' relations with the signatories worsen and their
 strategies harden, and talks go on for the full agreement.
 
 ``evaluate`` is pure and vectorised: the state has a leading draw axis S and ``tau`` an axis B of
@@ -164,7 +164,7 @@ def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: b
 
 def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.ndarray, parties: np.ndarray,
                      settled: np.ndarray, t: int, penalty: float, harden: float) -> None:
-    """Record a separate peace in the draws of ``mask``; the excluded required parties react.
+    """Record a deal without some required parties in the draws of ``mask``; the excluded ones react.
 
     Their alignment with every signatory falls by ``penalty`` and their concession exponent is
     multiplied by ``harden`` (below 1: more Boulware, so they concede later).
