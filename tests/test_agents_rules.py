@@ -207,3 +207,34 @@ def test_deu_dev_split_within_one_point_of_the_weighted_mean():
     cases = read_deu(SHARED / "data" / "deu3" / "deu3-dev.tsv").cases
     forecast = run_model(AgentsModel(), cases, np.random.default_rng(0)).forecast
     assert score(forecast, outcomes(cases))["mae"] <= 23.5
+
+
+def test_a_policy_takes_an_actors_seat():
+    from accord.models.agents.policy import StrategyPolicy
+
+    sc = one_issue({"A": (0, {"strategy": "linear", "reservation": 0.2}),
+                    "B": (100, {"strategy": "linear", "reservation": 0.4})}, rounds=11)
+    model = AgentsModel()
+    own = model.run(sc, 0)
+    seated = model.play(sc, 0, {"A": StrategyPolicy(), "B": StrategyPolicy()})  # the built-in choices
+    assert seated.info["outcome"] == own.info["outcome"]
+    np.testing.assert_array_equal(seated.tables["offers"][["x", "value"]], own.tables["offers"][["x", "value"]])
+
+    class Stubborn(StrategyPolicy):  # proposes its ideal and accepts nothing
+        def propose(self, view):
+            return np.array([0.0])
+
+        def respond(self, view):
+            return set()
+
+    out = model.play(sc, 0, {"A": Stubborn()}).info["outcome"]
+    assert not out["agreement"] and "A" in out["reason"]
+
+    class TakeAnything(StrategyPolicy):  # accepts whatever B offers in round 0 (B's ideal, 100)
+        def respond(self, view):
+            return set(view.received)
+
+    out = model.play(sc, 0, {"A": TakeAnything()}).info["outcome"]
+    assert out["round"] == 0 and out["terms"]["x"] == pytest.approx(100.0)
+    with pytest.raises(ParameterError, match="unknown actor 'Z'"):
+        model.play(sc, 0, {"Z": StrategyPolicy()})

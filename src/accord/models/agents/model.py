@@ -9,6 +9,7 @@ for Monte Carlo. The forecast per issue is the agreed terms when there is an agr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -22,6 +23,7 @@ from ..registry import register
 from .batch import BatchOutcome, Rules, play_batch
 from .events import is_random, sample_hazard, sample_schedule
 from .explain import CAUSES, causes, coalition, holdouts, waiting_pays
+from .policy import Policy, Seats
 from .protocol import ACCEPTANCE_RULES, RESPONSES, reach
 from .setup import prepare
 from .single import Record, play_one
@@ -68,6 +70,12 @@ class AgentsModel(Model):
         return Rules(self.acceptance, float(self.shock_scale), float(self.side_deal_penalty), float(self.harden))
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        return self.play(scenario, rng)
+
+    def play(self, scenario: Scenario, rng: np.random.Generator | int | None = None,
+             policies: Mapping[str, Policy] | None = None) -> Result:
+        """``run`` with some actors' seats taken by policies (policy.py: a scripted or human player); the
+        same random schedule as ``run`` for the same seed, so a game compares with the model's own run."""
         self.check_supported(scenario)
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)
@@ -75,7 +83,14 @@ class AgentsModel(Model):
         fire = sample_schedule(events, setting.rounds, 1, gen)
         hazard = sample_hazard(setting, events, 1, gen)
         waits = waiting_pays(setting, st)
-        rec, out = play_one(setting, st, events, fire, self.rules, hazard)
+        seats = None
+        if policies:
+            unknown = [a for a in policies if a not in setting.actors]
+            if unknown:
+                raise ParameterError(f"policies: unknown actor {unknown[0]!r}; allowed: {', '.join(setting.actors)}")
+            seats = Seats({setting.actors.index(a): p for a, p in policies.items()}, setting.actors, setting.issues,
+                          setting.lo, setting.hi)
+        rec, out = play_one(setting, st, events, fire, self.rules, hazard, seats)
         outcome = _outcome(scenario, setting, st, rec, out, int(causes(setting, st, out.full, waits)[0]), waits[0])
         positions = np.where(~np.isnan(arrays.position), rec.proposals(), np.nan)
         return self.result(

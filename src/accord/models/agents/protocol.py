@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .policy import Seats
 from .state import Setting, State
 from .strategies import stationary_shares, target_utility
 from .utility import offer_toward, total, utility
@@ -79,8 +80,10 @@ def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -
     return np.divide(num, den, out=out, where=den > 0)
 
 
-def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str) -> Round:
-    """Rounds ``start .. end - 1`` of every draw of ``st``, which nothing changes in between."""
+def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str, seats: Seats | None = None
+             ) -> Round:
+    """Rounds ``start .. end - 1`` of every draw of ``st``, which nothing changes in between; with ``seats``
+    (one draw, one round) the seated policies propose and answer in place of their built-in strategies."""
     agents, req = setting.agents, setting.required
     rounds = np.arange(start, end)
     tau = tau_of(start, end, setting.rounds)
@@ -103,15 +106,28 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str)
         offers = np.broadcast_to(compromise(st, setting, ideal)[:, None, :], offers.shape)
     if st.fixed.any():  # an executed threat has settled the issue for everyone: nothing else is on offer
         offers = np.where(st.fixed[:, None, :], st.no_deal[:, None, :], offers)
-    curved = None if agents.curved is None else agents.curved[:, None]
-    value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
     if agents.stationary.any():  # Rubinstein: accept the discounted share one would get as the next proposer
         threshold = np.where(agents.stationary, res + (1.0 - res) * st.discount * share, threshold)
     if agents.spoiler.any():
         threshold = np.where(agents.spoiler, np.inf, threshold)
+    if seats is not None:
+        offers = offers.copy()
+        for k, policy in seats.policies.items():
+            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], None, threshold[0, 0],
+                              can[0])
+            offers[0, 0, k] = seats.terms(k, policy.propose(view))
+    curved = None if agents.curved is None else agents.curved[:, None]
+    value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     listens = (can | ~setting.not_self) & st.present[:, :, None]
     agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
+    if seats is not None:
+        for k, policy in seats.policies.items():
+            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], value[0, 0],
+                              threshold[0, 0], can[0])
+            yes = policy.respond(view)
+            agree[0, 0, :, k] = [a in yes or j == k for j, a in enumerate(seats.actors)]
+            agree[0, 0, :, k] &= listens[0, k]
     full = setting.rule.passes(agree)
     side = (total(agree & req) >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
     if setting.order:  # alternating offers: only the party whose turn it is proposes (Rubinstein 1982)
