@@ -238,3 +238,16 @@ def test_a_policy_takes_an_actors_seat():
     assert out["round"] == 0 and out["terms"]["x"] == pytest.approx(100.0)
     with pytest.raises(ParameterError, match="unknown actor 'Z'"):
         model.play(sc, 0, {"Z": StrategyPolicy()})
+
+
+def test_removing_an_actor_removes_it_from_rules_and_controls():
+    from accord.analysis.edit import drop
+
+    sc = two_issues(negotiation={"required": ["A", "B", "C"], "rule": {
+        "kind": "all_of", "rules": [{"kind": "qualified_majority", "voters": {"A": 2, "B": 1, "C": 1},
+                                     "threshold": 0.6, "blocking_minority": 3},
+                                    {"kind": "unanimity", "voters": {"C": 1}}]}})
+    left = drop(sc, actors=["C"])
+    assert left.issues[0].controlled_by == [] and len(left.negotiation.rule.rules) == 1
+    qmv = left.negotiation.rule.rules[0]
+    assert qmv.voters == {"A": 2, "B": 1} and qmv.blocking_minority == 2
