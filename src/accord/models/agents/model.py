@@ -3,8 +3,10 @@
 Parameters live in ``__init__``; per-actor strategies live in each actor's ``params`` in the
 scenario. ``run`` plays one negotiation (random events drawn from the one generator) and returns
 the offer history, the events as they fired and the outcome; ``run_batch`` plays many draws at once
-for Monte Carlo. The forecast per issue is the agreed terms when there is an agreement (column
-``agreed`` true), else the no-deal outcome.
+for Monte Carlo; ``play`` is ``run`` with some actors' seats taken by policies (policy.py). The
+forecast per issue is the agreed terms where a deal stands and settles the issue (column ``agreed``
+true), else the no-deal outcome. The outcome names the deal by who signed and who is excluded and
+says why the talks ended (explain.py).
 """
 
 from __future__ import annotations

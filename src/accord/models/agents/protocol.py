@@ -4,9 +4,12 @@ Each round every party at the table proposes a point on every issue to every par
 (an open direct channel, or an open venue both belong to). A receiver accepts an offer worth at
 least its threshold to it (its current aspiration, or only its reservation value under the
 ``reservation`` acceptance rule); it rejects outright an offer worth less than its reservation and
-otherwise counters with its own proposal. A proposal becomes the agreement when every required
-party (all at the table) accepts it; when several do in one round, the one with the largest Nash
-product of the required parties' gains over their reservations is taken. Where the scenario allows
+otherwise counters with its own proposal. A proposal becomes the agreement when the parties that
+accept it satisfy the decision rule (rules.py; default: every required party); when several pass in
+one round, the one with the largest asymmetric Nash product of the signatories' gains over their
+reservations is taken (near-ties: the lowest proposer index). Variants (``negotiation.protocol``):
+``single_text`` (the chair's compromise is the one proposal) and ``alternating`` (one proposer per
+round, in turn). Where the scenario allows
 a subset agreement, a proposal accepted by at least two but not all required parties is a side
 deal, named by who is excluded: the excluded parties' relations with the signatories worsen and their
 strategies harden, and talks go on for the full agreement.
