@@ -181,3 +181,29 @@ def test_rubinstein_needs_the_alternating_protocol():
     sc = one_issue({"A": (0, {"strategy": "rubinstein"}), "B": (100, {})}, rounds=5)
     with pytest.raises(ScenarioError, match="alternating"):
         AgentsModel().run(sc, 0)
+
+
+def test_private_reservations_miss_deals_that_exist_less_often_with_more_rounds():
+    # Two linear parties over a pie, public reservations 0.35, each private one up to 0.25 away (uniform).
+    # A zone of agreement exists when the two true reservations sum to at most 1. Proposers screen: they
+    # demand what maximises their expected gain under their beliefs and learn from rejections, so with
+    # few rounds they often ask too much; with more rounds the beliefs narrow and fewer deals are missed.
+    from test_agents import one_issue
+
+    draws, width = 2000, 0.25
+    missed = []
+    for rounds in (3, 10, 40):
+        sc = one_issue({"A": (0, {"strategy": "linear", "reservation": 0.35}),
+                        "B": (100, {"strategy": "linear", "reservation": 0.35})}, rounds=rounds,
+                       negotiation={"private_width": width})
+        arrays = to_arrays(sc)
+        many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (draws, 2)),
+                                  position=np.broadcast_to(arrays.position, (draws,) + arrays.position.shape).copy(),
+                                  salience=np.broadcast_to(arrays.salience, (draws,) + arrays.salience.shape))
+        agreed = AgentsModel().run_batch(sc, many, np.random.default_rng(1)).extra["agreement"]
+        private = 0.35 + np.random.default_rng(1).uniform(-width, width, (draws, 2))  # the same draws
+        zone = private.sum(axis=1) <= 1
+        assert not (agreed & ~zone).any()  # no deal without a zone of agreement
+        missed.append((~agreed & zone).astype(float)[zone])
+    assert clearly(missed[1], missed[0]) and clearly(missed[2], missed[1])
+    assert missed[0].mean() > 0.2 and missed[2].mean() < 0.1

@@ -116,6 +116,10 @@ class Negotiation(_Strict):
         "compromise text (capability x salience weighted mean) is the one proposal; alternating: the required "
         "parties propose in turn, in their listed order (agents model)."
     )
+    private_width: float = Field(
+        default=0.0, ge=0, le=0.5, description="Reservations are private: each lies up to this far (utility) from "
+        "its public value, and the others' beliefs start that wide (agents model)."
+    )
     breakdown_risk: float = Field(
         default=0.0, ge=0, lt=1, description="Per-round probability that the talks collapse (agents model)."
     )

@@ -21,7 +21,7 @@ import numpy as np
 
 from .events import Compiled, apply_event
 from .policy import Seats
-from .protocol import Round, choose, evaluate, first_round, remember, strike_side_deal
+from .protocol import Round, choose, evaluate, first_round, learn, remember, strike_side_deal
 from .state import Setting, State
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
     tit-for-tat party) within ``BLOCK`` is played in chunks of draws (keeping the arrays small
     enough to stay in cache)."""
     draws, n, m = st.ideal.shape
-    chunk = max(1, BLOCK // ((1 if setting.agents.tit_for_tat.any() else STRETCH) * n * n * m))
+    stepwise = setting.agents.tit_for_tat.any() or setting.private_width > 0
+    chunk = max(1, BLOCK // ((1 if stepwise else STRETCH) * n * n * m))
     if draws <= chunk:
         return _play(setting, st, events, fire, rules, record, hazard, seats)
     parts = []
@@ -87,7 +88,7 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
     terms = np.empty((draws, m))
     parties = np.zeros((draws, n), bool)
     settled = np.zeros((draws, m), bool)
-    stepwise = bool(setting.agents.tit_for_tat.any()) or seats is not None
+    stepwise = bool(setting.agents.tit_for_tat.any()) or seats is not None or setting.private_width > 0
     longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
     starts = (np.flatnonzero(fire.any(axis=(0, 1))).tolist() if events else []) + [rounds]
     t = 0
@@ -123,6 +124,8 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
             _side_deals(setting, st, rnd, sides, cut - 1, t, rules, record)
         if setting.agents.tit_for_tat.any():
             remember(st, rnd, live & ~new)
+        if setting.private_width > 0:
+            learn(st, rnd, live & ~new)
         if hazard is not None:
             st.broken |= live & ~new & (broke_at < cut)
             if record is not None and st.broken[0] and live[0]:

@@ -23,7 +23,7 @@ from ...scenario.schema import Scenario
 from ..base import BatchResult, Model, Result, as_generator, forecast_frame, history_frame
 from ..registry import register
 from .batch import BatchOutcome, Rules, play_batch
-from .events import is_random, sample_hazard, sample_schedule
+from .events import is_random, sample_hazard, sample_private, sample_schedule
 from .explain import CAUSES, causes, coalition, holdouts, waiting_pays
 from .policy import Policy, Seats
 from .protocol import ACCEPTANCE_RULES, RESPONSES, reach
@@ -84,6 +84,7 @@ class AgentsModel(Model):
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, 1, gen)
         hazard = sample_hazard(setting, events, 1, gen)
+        sample_private(setting, st, gen)
         waits = waiting_pays(setting, st)
         seats = None
         if policies:
@@ -107,6 +108,7 @@ class AgentsModel(Model):
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, st.ideal.shape[0], rng)
         hazard = sample_hazard(setting, events, st.ideal.shape[0], rng)
+        sample_private(setting, st, rng)
         waits = waiting_pays(setting, st)
         out = play_batch(setting, st, events, fire, self.rules, hazard=hazard)
         return BatchResult(out.forecast, {"agreement": out.agreement, "full_agreement": out.full,

@@ -101,6 +101,8 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str,
         # long: with hazard p and R rounds left the aspiration above the reservation shrinks by (1 - p)^R
         left = np.maximum(setting.rounds - rounds, 1)[:, None, None]
         target = np.where(agents.spoiler, target, res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
+    if setting.private_width > 0:
+        target = np.where(agents.share > 0, np.maximum(target, screening_demand(st, setting, can, res)), target)
     if agents.stationary.any():  # Rubinstein: the proposer demands its stationary equilibrium share
         share = stationary_shares(st.discount, setting.pair)
         target = np.where(agents.stationary, res + (1.0 - res) * share, target)
@@ -138,6 +140,33 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str,
         turn[np.arange(len(rounds)), np.array(setting.order)[rounds % len(setting.order)]] = True
         full, side = full & turn[:, None, :], side & turn[:, None, :]
     return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st))
+
+
+def screening_demand(st: State, setting: Setting, can: np.ndarray, res: np.ndarray) -> np.ndarray:
+    """(..., S, n): the demand that maximises a proposer's expected gain when the receivers' reservations are
+    private. It reasons as if the surplus were a unit pie: demanding d leaves 1 - d to the most demanding
+    required receiver it reaches, whose need it believes uniform on [L, H]; P(accept) = (1 - d - L) / (H - L)
+    and the expected gain P (d - r) peaks at d* = (1 - L + r) / 2, kept within [1 - H, 1 - L]. With no
+    required receiver in reach the demand is 0 (no floor)."""
+    toward = can & setting.required[None, None, :]
+    lo = np.where(toward, st.belief_lo, -np.inf).max(axis=-1)
+    hi = np.where(toward, st.belief_hi, -np.inf).max(axis=-1)
+    some = toward.any(axis=-1)
+    lo, hi = np.where(some, lo, 0.0), np.where(some, np.maximum(hi, lo), 0.0)
+    demand = np.clip((1.0 - lo + res) / 2.0, 1.0 - hi, 1.0 - lo)
+    return np.where(some, np.clip(demand, 0.0, 1.0), 0.0)
+
+
+def learn(st: State, rnd: Round, live: np.ndarray) -> None:
+    """Beliefs after a one-round stretch: an offer the receiver rejected was worth less than it needs (the
+    lower bound rises to its value), one it accepted was enough (the upper bound falls to it)."""
+    value = np.swapaxes(rnd.value[0], 1, 2)  # (S, proposer, receiver)
+    sent = rnd.reach  # (S, proposer, receiver)
+    took = rnd.agree[0]  # (S, proposer, party)
+    lo = np.where(sent & ~took, np.maximum(st.belief_lo, value), st.belief_lo)
+    hi = np.where(sent & took, np.minimum(st.belief_hi, value), st.belief_hi)
+    st.belief_lo = np.where(live[:, None, None], np.minimum(lo, 1.0), st.belief_lo)
+    st.belief_hi = np.where(live[:, None, None], np.maximum(hi, st.belief_lo), st.belief_hi)
 
 
 def compromise(st: State, setting: Setting, ideal: np.ndarray) -> np.ndarray:

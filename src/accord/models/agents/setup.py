@@ -54,7 +54,8 @@ def prepare(
         rounds=rounds,
         rule=compile_rule(neg.rule if neg else None, actors, required), control=control,
         single_text=bool(neg and neg.protocol == "single_text"),
-        order=tuple(np.flatnonzero(required).tolist()) if neg and neg.protocol == "alternating" else (), breakdown=float(neg.breakdown_risk if neg else 0.0),
+        order=tuple(np.flatnonzero(required).tolist()) if neg and neg.protocol == "alternating" else (),
+        breakdown=float(neg.breakdown_risk if neg else 0.0), private_width=float(neg.private_width if neg else 0.0),
         stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)),
     )
     if (setting.agents.stationary.any() and (not setting.order or len(setting.order) != 2)):
@@ -72,6 +73,9 @@ def prepare(
     state = initial_state(setting, arrays.position, arrays.salience, arrays.capability, direct, alignment, venue_open,
                           no_deal_point(scenario), n_threats, draws)
     state.no_deal_final[:] = foreseen(events, state.no_deal[0])
+    public = state.reservation(setting)  # what everyone knows; the private draws come later (sample_private)
+    state.belief_lo[:] = (public - setting.private_width)[:, None, :]
+    state.belief_hi[:] = (public + setting.private_width)[:, None, :]
     return setting, state, events
 
 
