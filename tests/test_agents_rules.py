@@ -207,3 +207,61 @@ def test_deu_dev_split_within_one_point_of_the_weighted_mean():
     cases = read_deu(SHARED / "data" / "deu3" / "deu3-dev.tsv").cases
     forecast = run_model(AgentsModel(), cases, np.random.default_rng(0)).forecast
     assert score(forecast, outcomes(cases))["mae"] <= 23.5
+
+
+def test_a_policy_takes_an_actors_seat():
+    from accord.models.agents.policy import StrategyPolicy
+
+    sc = one_issue({"A": (0, {"strategy": "linear", "reservation": 0.2}),
+                    "B": (100, {"strategy": "linear", "reservation": 0.4})}, rounds=11)
+    model = AgentsModel()
+    own = model.run(sc, 0)
+    seated = model.play(sc, 0, {"A": StrategyPolicy(), "B": StrategyPolicy()})  # the built-in choices
+    assert seated.info["outcome"] == own.info["outcome"]
+    np.testing.assert_array_equal(seated.tables["offers"][["x", "value"]], own.tables["offers"][["x", "value"]])
+
+    class Stubborn(StrategyPolicy):  # proposes its ideal and accepts nothing
+        def propose(self, view):
+            return np.array([0.0])
+
+        def respond(self, view):
+            return set()
+
+    out = model.play(sc, 0, {"A": Stubborn()}).info["outcome"]
+    assert not out["agreement"] and "A" in out["reason"]
+
+    class TakeAnything(StrategyPolicy):  # accepts whatever B offers in round 0 (B's ideal, 100)
+        def respond(self, view):
+            return set(view.received)
+
+    out = model.play(sc, 0, {"A": TakeAnything()}).info["outcome"]
+    assert out["round"] == 0 and out["terms"]["x"] == pytest.approx(100.0)
+    with pytest.raises(ParameterError, match="unknown actor 'Z'"):
+        model.play(sc, 0, {"Z": StrategyPolicy()})
+
+
+def test_removing_an_actor_removes_it_from_rules_and_controls():
+    from accord.analysis.edit import drop
+
+    sc = two_issues(negotiation={"required": ["A", "B", "C"], "rule": {
+        "kind": "all_of", "rules": [{"kind": "qualified_majority", "voters": {"A": 2, "B": 1, "C": 1},
+                                     "threshold": 0.6, "blocking_minority": 3},
+                                    {"kind": "unanimity", "voters": {"C": 1}}]}})
+    left = drop(sc, actors=["C"])
+    assert left.issues[0].controlled_by == [] and len(left.negotiation.rule.rules) == 1
+    qmv = left.negotiation.rule.rules[0]
+    assert qmv.voters == {"A": 2, "B": 1} and qmv.blocking_minority == 2
+
+
+def test_every_event_type_has_a_handler_and_a_docs_entry():
+    import inspect
+    from pathlib import Path
+
+    from accord.models.agents import events as handlers
+    from accord.scenario.schema import EVENT_TYPES
+
+    docs = (Path(__file__).parents[1] / "docs" / "agents.md").read_text(encoding="utf-8")
+    source = inspect.getsource(handlers.compile_events) + inspect.getsource(handlers.apply_event)
+    for kind in (k.strip() for k in EVENT_TYPES.split(",")):
+        assert f'"{kind}"' in source, f"no handler for {kind}"
+        assert kind in docs, f"docs/agents.md does not describe {kind}"

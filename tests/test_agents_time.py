@@ -147,3 +147,63 @@ def test_the_last_round_no_longer_alone_decides():
     long_ = agreed()
     assert (agreed(5) != long_).mean() > 0.05
     assert (agreed(afg={"strategy": "conceder", "exponent": 3.0, "reservation": 0.8}) != long_).mean() > 0.02
+
+
+def rubinstein(da: float, db: float, **extra):
+    from test_agents import one_issue
+
+    sc = one_issue({"A": (0, {"strategy": "rubinstein", "reservation": 0.0, "discount": da}),
+                    "B": (100, {"strategy": "rubinstein", "reservation": 0.0, "discount": db})}, rounds=20,
+                   negotiation={"protocol": "alternating"}, **extra)
+    return AgentsModel().run(sc, 0).info["outcome"]
+
+
+@pytest.mark.parametrize("da, db", [(0.9, 0.8), (0.8, 0.9), (0.95, 0.95), (0.99, 0.5), (1.0, 1.0)])
+def test_alternating_offers_give_rubinsteins_split(da, db):
+    # One issue as a pie: A's utility of x is 1 - x/100, B's x/100, no deal worth 0. A proposes first.
+    # Rubinstein (1982): immediate agreement, A's share (1 - d_B) / (1 - d_A d_B); 1/2 for two patient parties.
+    out = rubinstein(da, db)
+    share = 0.5 if da * db == 1 else (1 - db) / (1 - da * db)
+    assert out["round"] == 0 and out["parties"] == ["A", "B"]
+    assert 1 - out["terms"]["x"] / 100 == pytest.approx(share, abs=1e-9)
+
+
+def test_the_more_patient_party_gets_the_better_share_and_moving_first_helps():
+    assert 1 - rubinstein(0.9, 0.8)["terms"]["x"] / 100 > 0.5 > 1 - rubinstein(0.8, 0.9)["terms"]["x"] / 100
+    assert 1 - rubinstein(0.95, 0.95)["terms"]["x"] / 100 == pytest.approx(1 / 1.95)  # first-mover advantage
+
+
+def test_rubinstein_needs_the_alternating_protocol():
+    from test_agents import one_issue
+
+    from accord.scenario.errors import ScenarioError
+
+    sc = one_issue({"A": (0, {"strategy": "rubinstein"}), "B": (100, {})}, rounds=5)
+    with pytest.raises(ScenarioError, match="alternating"):
+        AgentsModel().run(sc, 0)
+
+
+def test_private_reservations_miss_deals_that_exist_less_often_with_more_rounds():
+    # Two linear parties over a pie, public reservations 0.35, each private one up to 0.25 away (uniform).
+    # A zone of agreement exists when the two true reservations sum to at most 1. Proposers screen: they
+    # demand what maximises their expected gain under their beliefs and learn from rejections, so with
+    # few rounds they often ask too much; with more rounds the beliefs narrow and fewer deals are missed.
+    from test_agents import one_issue
+
+    draws, width = 2000, 0.25
+    missed = []
+    for rounds in (3, 10, 40):
+        sc = one_issue({"A": (0, {"strategy": "linear", "reservation": 0.35}),
+                        "B": (100, {"strategy": "linear", "reservation": 0.35})}, rounds=rounds,
+                       negotiation={"private_width": width})
+        arrays = to_arrays(sc)
+        many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (draws, 2)),
+                                  position=np.broadcast_to(arrays.position, (draws,) + arrays.position.shape).copy(),
+                                  salience=np.broadcast_to(arrays.salience, (draws,) + arrays.salience.shape))
+        agreed = AgentsModel().run_batch(sc, many, np.random.default_rng(1)).extra["agreement"]
+        private = 0.35 + np.random.default_rng(1).uniform(-width, width, (draws, 2))  # the same draws
+        zone = private.sum(axis=1) <= 1
+        assert not (agreed & ~zone).any()  # no deal without a zone of agreement
+        missed.append((~agreed & zone).astype(float)[zone])
+    assert clearly(missed[1], missed[0]) and clearly(missed[2], missed[1])
+    assert missed[0].mean() > 0.2 and missed[2].mean() < 0.1

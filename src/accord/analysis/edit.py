@@ -25,6 +25,9 @@ def drop(scenario: Scenario, actors: Iterable[str] = (), issues: Iterable[str] =
     data = scenario.model_dump()
     data["actors"] = [a for a in data["actors"] if a["id"] not in gone_a]
     data["issues"] = [i for i in data["issues"] if i["id"] not in gone_i]
+    for issue in data["issues"]:  # an issue's remaining controllers still have to sign
+        if issue.get("controlled_by"):
+            issue["controlled_by"] = [a for a in issue["controlled_by"] if a not in gone_a]
     data["stances"] = {
         a: {i: st for i, st in row.items() if i not in gone_i}
         for a, row in data["stances"].items() if a not in gone_a
@@ -38,6 +41,8 @@ def drop(scenario: Scenario, actors: Iterable[str] = (), issues: Iterable[str] =
         neg = data["negotiation"]
         neg["required"] = [a for a in neg["required"] if a not in gone_a]
         neg["no_deal"] = {i: v for i, v in neg["no_deal"].items() if i not in gone_i}
+        if neg.get("rule"):
+            neg["rule"] = _rule(neg["rule"], gone_a)
     data["events"] = [e for e in data["events"] if _keeps(e, gone_a, gone_i, venues)]
     threats = {e.get("id") for e in data["events"] if e["type"] == "threat"}
     data["events"] = [e for e in data["events"] if "threat" not in e or e["threat"] in threats]
@@ -49,6 +54,22 @@ def drop(scenario: Scenario, actors: Iterable[str] = (), issues: Iterable[str] =
             f"removing {', '.join(sorted(gone_a | gone_i))} leaves an invalid scenario: {err['msg']}",
             location=".".join(str(p) for p in err["loc"]) or None,
         ) from None
+
+
+def _rule(rule: dict[str, Any], gone: set[str]) -> dict[str, Any] | None:
+    """A decision rule without the removed voters and veto players (None when no voter is left: the
+    default rule, unanimity of the required parties, applies)."""
+    listed = bool(rule.get("voters"))
+    rule = dict(rule, voters={a: w for a, w in rule.get("voters", {}).items() if a not in gone},
+                veto=[a for a in rule.get("veto", []) if a not in gone])
+    if rule.get("kind") == "all_of":
+        rule["rules"] = [r for r in (_rule(sub, gone) for sub in rule.get("rules", [])) if r is not None]
+        return rule if rule["rules"] else None
+    if listed and not (rule["voters"] and sum(rule["voters"].values()) > 0):
+        return None
+    if rule.get("blocking_minority"):
+        rule["blocking_minority"] = min(rule["blocking_minority"], len(rule["voters"]))
+    return rule
 
 
 def _channel(channel: dict[str, Any], gone: set[str]) -> dict[str, Any]:

@@ -202,7 +202,7 @@ class MonteCarloResult:
 
     @property
     def p_full_agreement(self) -> float | None:
-        """Share of draws in which every required party signs (a subset "separate peace" excluded)."""
+        """Share of draws in which every required party signs (a deal without some of them excluded)."""
         return float(np.mean(self.extra["full_agreement"])) if "full_agreement" in self.extra else None
 
     @property

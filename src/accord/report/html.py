@@ -253,11 +253,11 @@ def _deal_curves(data: ReportData, rounds: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _outcome(outcome: dict) -> str:
-    if outcome.get("agreement"):
-        who = ", ".join(outcome.get("parties") or []) or "the parties"
-        text = f"In the seeded run {who} agree in round {outcome.get('round')} ({outcome.get('date')})."
-        if outcome.get("reason"):
-            text += f" {outcome['reason'][0].upper()}{outcome['reason'][1:]}."
+    if outcome.get("agreement") and outcome.get("full_agreement", True):
+        text = f"In the seeded run the parties agree in round {outcome.get('round')} ({outcome.get('date')})."
+    elif outcome.get("agreement"):  # a deal that leaves out required parties is named by who is excluded
+        text = (f"In the seeded run there is no full agreement; the deal of {outcome.get('deal')} is struck in "
+                f"round {outcome.get('round')} ({outcome.get('date')}): {outcome.get('reason', '')}.")
     else:
         text = f"In the seeded run there is no agreement ({outcome.get('reason', 'no reason given')})."
     terms = outcome.get("terms") or {}

@@ -153,9 +153,14 @@ class Negotiation(_Strict):
         default_factory=dict, description="The outcome on each issue if no deal is reached (BATNA)."
     )
     rule: DecisionRule | None = Field(default=None, description="How a proposal passes (default: unanimity).")
-    protocol: Literal["offers", "single_text"] = Field(
+    protocol: Literal["offers", "single_text", "alternating"] = Field(
         default="offers", description="offers: every party proposes to all it reaches; single_text: a chair's "
-        "compromise text (capability x salience weighted mean) is the one proposal (agents model)."
+        "compromise text (capability x salience weighted mean) is the one proposal; alternating: the required "
+        "parties propose in turn, in their listed order (agents model)."
+    )
+    private_width: float = Field(
+        default=0.0, ge=0, le=0.5, description="Reservations are private: each lies up to this far (utility) from "
+        "its public value, and the others' beliefs start that wide (agents model)."
     )
     breakdown_risk: float = Field(
         default=0.0, ge=0, lt=1, description="Per-round probability that the talks collapse (agents model)."

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import Compiled, apply_event
-from .protocol import Round, choose, evaluate, first_round, remember, strike_side_deal
+from .policy import Seats
+from .protocol import Round, choose, evaluate, first_round, learn, remember, strike_side_deal
 from .state import Setting, State
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ class BatchOutcome:
 
 
 def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-               record: Record | None = None, hazard: np.ndarray | None = None) -> BatchOutcome:
+               record: Record | None = None, hazard: np.ndarray | None = None, seats: Seats | None = None
+               ) -> BatchOutcome:
     """Play every draw of ``st`` under the schedule ``fire`` (draws, events, rounds); ``record``
     (one draw only) keeps the offers, events and deals for the single-run tables.
 
@@ -60,9 +62,10 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
     tit-for-tat party) within ``BLOCK`` is played in chunks of draws (keeping the arrays small
     enough to stay in cache)."""
     draws, n, m = st.ideal.shape
-    chunk = max(1, BLOCK // ((1 if setting.agents.tit_for_tat.any() else STRETCH) * n * n * m))
+    stepwise = setting.agents.tit_for_tat.any() or setting.private_width > 0
+    chunk = max(1, BLOCK // ((1 if stepwise else STRETCH) * n * n * m))
     if draws <= chunk:
-        return _play(setting, st, events, fire, rules, record, hazard)
+        return _play(setting, st, events, fire, rules, record, hazard, seats)
     parts = []
     for start in range(0, draws, chunk):
         part = slice(start, start + chunk)
@@ -73,7 +76,7 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
 
 
 def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-          record: Record | None, hazard: np.ndarray | None = None) -> BatchOutcome:
+          record: Record | None, hazard: np.ndarray | None = None, seats: Seats | None = None) -> BatchOutcome:
     """The engine proper for draws that fit in cache: stretch after stretch until all have agreed.
 
     ``hazard`` (draws, rounds) holds uniform draws: the talks of a draw collapse at the end of round t
@@ -85,7 +88,7 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
     terms = np.empty((draws, m))
     parties = np.zeros((draws, n), bool)
     settled = np.zeros((draws, m), bool)
-    stepwise = bool(setting.agents.tit_for_tat.any())
+    stepwise = bool(setting.agents.tit_for_tat.any()) or seats is not None or setting.private_width > 0
     longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
     starts = (np.flatnonzero(fire.any(axis=(0, 1))).tolist() if events else []) + [rounds]
     t = 0
@@ -94,7 +97,7 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
         if events:
             _fire(setting, st, events, fire, t, live, rules, record)
         end = min(next(r for r in starts if r > t), t + longest)
-        rnd = evaluate(st, setting, t, end, rules.acceptance)
+        rnd = evaluate(st, setting, t, end, rules.acceptance, seats)
         full_at = first_round(rnd.full)
         cut = end - t
         broke_at = np.full(draws, cut)
@@ -119,8 +122,10 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
             record.block(t, rnd, min(cut, int(full_at[0]) + 1, int(broke_at[0]) + 1), st.present[0])
         if setting.allow_subset and (sides := live & (side_at == cut - 1)).any():
             _side_deals(setting, st, rnd, sides, cut - 1, t, rules, record)
-        if stepwise:
+        if setting.agents.tit_for_tat.any():
             remember(st, rnd, live & ~new)
+        if setting.private_width > 0:
+            learn(st, rnd, live & ~new)
         if hazard is not None:
             st.broken |= live & ~new & (broke_at < cut)
             if record is not None and st.broken[0] and live[0]:

@@ -166,6 +166,14 @@ def sample_hazard(setting: Setting, events: list[Compiled], draws: int, rng: np.
     return rng.random((draws, setting.rounds))
 
 
+def sample_private(setting: Setting, st: State, rng: np.random.Generator) -> None:
+    """Draw each actor's private reservation: its public value plus a uniform error of half-width
+    ``negotiation.private_width`` (Fearon 1995: private information), per draw. Nothing is drawn when the
+    width is 0, so seeds keep their schedules."""
+    if setting.private_width > 0:
+        st.offset += rng.uniform(-setting.private_width, setting.private_width, st.offset.shape)
+
+
 def is_random(ev: Compiled) -> bool:
     return ev.recurring or ev.probability < 1
 

@@ -3,13 +3,16 @@
 Parameters live in ``__init__``; per-actor strategies live in each actor's ``params`` in the
 scenario. ``run`` plays one negotiation (random events drawn from the one generator) and returns
 the offer history, the events as they fired and the outcome; ``run_batch`` plays many draws at once
-for Monte Carlo. The forecast per issue is the agreed terms when there is an agreement (column
-``agreed`` true), else the no-deal outcome. ``protocol="sao"`` plays NegMAS's stacked alternating
+for Monte Carlo; ``play`` is ``run`` with some actors' seats taken by policies (policy.py). The
+forecast per issue is the agreed terms where a deal stands and settles the issue (column ``agreed``
+true), else the no-deal outcome. The outcome names the deal by who signed and who is excluded and
+says why the talks ended (explain.py). ``protocol="sao"`` plays NegMAS's stacked alternating
 offers instead (sao.py, sao_run.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -23,8 +26,9 @@ from ..base import BatchResult, Model, Result, as_generator, forecast_frame, his
 from ..registry import register
 from . import sao_run
 from .batch import BatchOutcome, Rules, play_batch
-from .events import is_random, sample_hazard, sample_schedule
+from .events import is_random, sample_hazard, sample_private, sample_schedule
 from .explain import CAUSES, causes, coalition, holdouts, waiting_pays
+from .policy import Policy, Seats
 from .protocol import ACCEPTANCE_RULES, RESPONSES, reach
 from .setup import prepare
 from .single import Record, play_one
@@ -89,6 +93,12 @@ class AgentsModel(Model):
         return Rules(self.acceptance, float(self.shock_scale), float(self.side_deal_penalty), float(self.harden))
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        return self.play(scenario, rng)
+
+    def play(self, scenario: Scenario, rng: np.random.Generator | int | None = None,
+             policies: Mapping[str, Policy] | None = None) -> Result:
+        """``run`` with some actors' seats taken by policies (policy.py: a scripted or human player); the
+        same random schedule as ``run`` for the same seed, so a game compares with the model's own run."""
         self.check_supported(scenario)
         if self.protocol == "sao":
             return sao_run.run(self, scenario, rng)
@@ -97,8 +107,16 @@ class AgentsModel(Model):
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, 1, gen)
         hazard = sample_hazard(setting, events, 1, gen)
+        sample_private(setting, st, gen)
         waits = waiting_pays(setting, st)
-        rec, out = play_one(setting, st, events, fire, self.rules, hazard)
+        seats = None
+        if policies:
+            unknown = [a for a in policies if a not in setting.actors]
+            if unknown:
+                raise ParameterError(f"policies: unknown actor {unknown[0]!r}; allowed: {', '.join(setting.actors)}")
+            seats = Seats({setting.actors.index(a): p for a, p in policies.items()}, setting.actors, setting.issues,
+                          setting.lo, setting.hi)
+        rec, out = play_one(setting, st, events, fire, self.rules, hazard, seats)
         outcome = _outcome(scenario, setting, st, rec, out, int(causes(setting, st, out.full, waits)[0]), waits[0])
         positions = np.where(~np.isnan(arrays.position), rec.proposals(), np.nan)
         return self.result(
@@ -115,6 +133,7 @@ class AgentsModel(Model):
         setting, st, events = prepare(scenario, arrays, self.default_strategy, self.max_rounds)
         fire = sample_schedule(events, setting.rounds, st.ideal.shape[0], rng)
         hazard = sample_hazard(setting, events, st.ideal.shape[0], rng)
+        sample_private(setting, st, rng)
         waits = waiting_pays(setting, st)
         out = play_batch(setting, st, events, fire, self.rules, hazard=hazard)
         return BatchResult(out.forecast, {"agreement": out.agreement, "full_agreement": out.full,

@@ -4,11 +4,14 @@ Each round every party at the table proposes a point on every issue to every par
 (an open direct channel, or an open venue both belong to). A receiver accepts an offer worth at
 least its threshold to it (its current aspiration, or only its reservation value under the
 ``reservation`` acceptance rule); it rejects outright an offer worth less than its reservation and
-otherwise counters with its own proposal. A proposal becomes the agreement when every required
-party (all at the table) accepts it; when several do in one round, the one with the largest Nash
-product of the required parties' gains over their reservations is taken. Where the scenario allows
+otherwise counters with its own proposal. A proposal becomes the agreement when the parties that
+accept it satisfy the decision rule (rules.py; default: every required party); when several pass in
+one round, the one with the largest asymmetric Nash product of the signatories' gains over their
+reservations is taken (near-ties: the lowest proposer index). Variants (``negotiation.protocol``):
+``single_text`` (the chair's compromise is the one proposal) and ``alternating`` (one proposer per
+round, in turn). Where the scenario allows
 a subset agreement, a proposal accepted by at least two but not all required parties is a side
-deal (a "separate peace"): the excluded parties' relations with the signatories worsen and their
+deal, named by who is excluded: the excluded parties' relations with the signatories worsen and their
 strategies harden, and talks go on for the full agreement.
 
 ``evaluate`` is pure and vectorised: the state has a leading draw axis S and ``tau`` an axis B of
@@ -24,8 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .policy import Seats
 from .state import Setting, State
-from .strategies import target_utility
+from .strategies import stationary_shares, target_utility
 from .utility import offer_toward, total, utility
 
 ACCEPT, COUNTER, REJECT = 0, 1, 2
@@ -79,8 +83,10 @@ def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -
     return np.divide(num, den, out=out, where=den > 0)
 
 
-def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str) -> Round:
-    """Rounds ``start .. end - 1`` of every draw of ``st``, which nothing changes in between."""
+def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str, seats: Seats | None = None
+             ) -> Round:
+    """Rounds ``start .. end - 1`` of every draw of ``st``, which nothing changes in between; with ``seats``
+    (one draw, one round) the seated policies propose and answer in place of their built-in strategies."""
     agents, req = setting.agents, setting.required
     rounds = np.arange(start, end)
     tau = tau_of(start, end, setting.rounds)
@@ -95,21 +101,72 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str)
         # long: with hazard p and R rounds left the aspiration above the reservation shrinks by (1 - p)^R
         left = np.maximum(setting.rounds - rounds, 1)[:, None, None]
         target = np.where(agents.spoiler, target, res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
+    if setting.private_width > 0:
+        target = np.where(agents.share > 0, np.maximum(target, screening_demand(st, setting, can, res)), target)
+    if agents.stationary.any():  # Rubinstein: the proposer demands its stationary equilibrium share
+        share = stationary_shares(st.discount, setting.pair)
+        target = np.where(agents.stationary, res + (1.0 - res) * share, target)
     offers = offer_toward(ideal, ref, unit, agents.curved, target)
     if setting.single_text:
         offers = np.broadcast_to(compromise(st, setting, ideal)[:, None, :], offers.shape)
     if st.fixed.any():  # an executed threat has settled the issue for everyone: nothing else is on offer
         offers = np.where(st.fixed[:, None, :], st.no_deal[:, None, :], offers)
-    curved = None if agents.curved is None else agents.curved[:, None]
-    value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
+    if agents.stationary.any():  # Rubinstein: accept the discounted share one would get as the next proposer
+        threshold = np.where(agents.stationary, res + (1.0 - res) * st.discount * share, threshold)
     if agents.spoiler.any():
         threshold = np.where(agents.spoiler, np.inf, threshold)
+    if seats is not None:
+        offers = offers.copy()
+        for k, policy in seats.policies.items():
+            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], None, threshold[0, 0],
+                              can[0])
+            offers[0, 0, k] = seats.terms(k, policy.propose(view))
+    curved = None if agents.curved is None else agents.curved[:, None]
+    value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     listens = (can | ~setting.not_self) & st.present[:, :, None]
     agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
+    if seats is not None:
+        for k, policy in seats.policies.items():
+            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], value[0, 0],
+                              threshold[0, 0], can[0])
+            yes = policy.respond(view)
+            agree[0, 0, :, k] = [a in yes or j == k for j, a in enumerate(seats.actors)]
+            agree[0, 0, :, k] &= listens[0, k]
     full = setting.rule.passes(agree)
     side = (total(agree & req) >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
+    if setting.order:  # alternating offers: only the party whose turn it is proposes (Rubinstein 1982)
+        turn = np.zeros((len(rounds), len(setting.actors)), bool)
+        turn[np.arange(len(rounds)), np.array(setting.order)[rounds % len(setting.order)]] = True
+        full, side = full & turn[:, None, :], side & turn[:, None, :]
     return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st))
+
+
+def screening_demand(st: State, setting: Setting, can: np.ndarray, res: np.ndarray) -> np.ndarray:
+    """(..., S, n): the demand that maximises a proposer's expected gain when the receivers' reservations are
+    private. It reasons as if the surplus were a unit pie: demanding d leaves 1 - d to the most demanding
+    required receiver it reaches, whose need it believes uniform on [L, H]; P(accept) = (1 - d - L) / (H - L)
+    and the expected gain P (d - r) peaks at d* = (1 - L + r) / 2, kept within [1 - H, 1 - L]. With no
+    required receiver in reach the demand is 0 (no floor)."""
+    toward = can & setting.required[None, None, :]
+    lo = np.where(toward, st.belief_lo, -np.inf).max(axis=-1)
+    hi = np.where(toward, st.belief_hi, -np.inf).max(axis=-1)
+    some = toward.any(axis=-1)
+    lo, hi = np.where(some, lo, 0.0), np.where(some, np.maximum(hi, lo), 0.0)
+    demand = np.clip((1.0 - lo + res) / 2.0, 1.0 - hi, 1.0 - lo)
+    return np.where(some, np.clip(demand, 0.0, 1.0), 0.0)
+
+
+def learn(st: State, rnd: Round, live: np.ndarray) -> None:
+    """Beliefs after a one-round stretch: an offer the receiver rejected was worth less than it needs (the
+    lower bound rises to its value), one it accepted was enough (the upper bound falls to it)."""
+    value = np.swapaxes(rnd.value[0], 1, 2)  # (S, proposer, receiver)
+    sent = rnd.reach  # (S, proposer, receiver)
+    took = rnd.agree[0]  # (S, proposer, party)
+    lo = np.where(sent & ~took, np.maximum(st.belief_lo, value), st.belief_lo)
+    hi = np.where(sent & took, np.minimum(st.belief_hi, value), st.belief_hi)
+    st.belief_lo = np.where(live[:, None, None], np.minimum(lo, 1.0), st.belief_lo)
+    st.belief_hi = np.where(live[:, None, None], np.maximum(hi, st.belief_lo), st.belief_hi)
 
 
 def compromise(st: State, setting: Setting, ideal: np.ndarray) -> np.ndarray:
@@ -155,7 +212,7 @@ def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: b
 
 def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.ndarray, parties: np.ndarray,
                      settled: np.ndarray, t: int, penalty: float, harden: float) -> None:
-    """Record a separate peace in the draws of ``mask``; the excluded required parties react.
+    """Record a deal without some required parties in the draws of ``mask``; the excluded ones react.
 
     Their alignment with every signatory falls by ``penalty`` and their concession exponent is
     multiplied by ``harden`` (below 1: more Boulware, so they concede later).

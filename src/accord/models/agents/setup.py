@@ -53,9 +53,15 @@ def prepare(
         venue_members=members, agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
         rounds=rounds,
         rule=compile_rule(neg.rule if neg else None, actors, required), control=control,
-        single_text=bool(neg and neg.protocol == "single_text"), breakdown=float(neg.breakdown_risk if neg else 0.0),
+        single_text=bool(neg and neg.protocol == "single_text"),
+        order=tuple(np.flatnonzero(required).tolist()) if neg and neg.protocol == "alternating" else (),
+        breakdown=float(neg.breakdown_risk if neg else 0.0), private_width=float(neg.private_width if neg else 0.0),
         stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)),
     )
+    if (setting.agents.stationary.any() and (not setting.order or len(setting.order) != 2)):
+        raise ScenarioError("strategy 'rubinstein' plays the two-party alternating-offers game",
+                            location="negotiation.protocol", value=neg.protocol if neg else None,
+                            allowed="protocol: alternating with exactly two required parties")
     direct = np.ones((n, n), bool)
     alignment = np.zeros((n, n))
     for rel in scenario.relations:
@@ -67,6 +73,9 @@ def prepare(
     state = initial_state(setting, arrays.position, arrays.salience, arrays.capability, direct, alignment, venue_open,
                           no_deal_point(scenario), n_threats, draws)
     state.no_deal_final[:] = foreseen(events, state.no_deal[0])
+    public = state.reservation(setting)  # what everyone knows; the private draws come later (sample_private)
+    state.belief_lo[:] = (public - setting.private_width)[:, None, :]
+    state.belief_hi[:] = (public + setting.private_width)[:, None, :]
     return setting, state, events
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from .batch import BatchOutcome, Rules, play_batch
 from .events import Compiled
+from .policy import Seats
 from .protocol import Round
 from .state import Setting, State
 
@@ -40,8 +41,9 @@ class Record:
 
 
 def play_one(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-             hazard: np.ndarray | None = None) -> tuple[Record, BatchOutcome]:
-    """Play one negotiation (state with S = 1) under the schedule ``fire`` (1, events, rounds)."""
+             hazard: np.ndarray | None = None, seats: Seats | None = None) -> tuple[Record, BatchOutcome]:
+    """Play one negotiation (state with S = 1) under the schedule ``fire`` (1, events, rounds); ``seats``
+    puts policies (policy.py) in the place of some actors' strategies."""
     rec = Record()
-    out = play_batch(setting, st, events, fire, rules, rec, hazard)
+    out = play_batch(setting, st, events, fire, rules, rec, hazard, seats)
     return rec, out

@@ -34,9 +34,16 @@ class Setting:
     rounds: int
     stance: np.ndarray  # (agents, issues) bool: the agent takes a stance on the issue (in every draw)
     rule: Rule  # how a proposal passes (rules.py)
+    private_width: float  # half-width of the others' beliefs about each reservation (0: public)
     breakdown: float  # per-round probability that talks collapse (negotiation.breakdown_risk)
+    order: tuple[int, ...]  # alternating protocol: who proposes in round t is order[t % len]; () = everyone
     single_text: bool  # every proposal is the chair's compromise text (negotiation.protocol single_text)
     control: np.ndarray  # (issues, agents) bool: who must sign for a deal to settle the issue (none: anyone)
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        """The two bargainers of the alternating-offers game (the first two in the proposing order)."""
+        return (self.order[0], self.order[1]) if len(self.order) >= 2 else (0, 1)
 
     @cached_property
     def span(self) -> np.ndarray:
@@ -80,6 +87,8 @@ class State:
     discount: np.ndarray  # (S, n) per-round discount factor
     breakdown: np.ndarray  # (S,) per-round probability that talks collapse
     broken: np.ndarray  # (S,) bool: the talks collapsed
+    belief_lo: np.ndarray  # (S, proposer, receiver) what each believes the receiver needs at least
+    belief_hi: np.ndarray  # (S, proposer, receiver) ... and at most
 
     def unit(self, setting: Setting) -> np.ndarray:
         """Utility weight per unit of each issue's scale (utility.unit_weights), shape (S, n, m)."""
@@ -174,7 +183,7 @@ def initial_state(
         side_round=own(np.nan), side_settled=own(False, m, dtype=bool), fixed=own(False, m, dtype=bool),
         no_deal_final=own(no_deal, m), delay_cost=own(setting.agents.delay_cost, n),
         discount=own(setting.agents.discount, n), breakdown=own(setting.breakdown, dtype=float),
-        broken=own(False, dtype=bool),
+        broken=own(False, dtype=bool), belief_lo=own(0.0, n, n), belief_hi=own(1.0, n, n),
     )
     wanted = setting.agents.reservation
     if not np.isnan(wanted).all():

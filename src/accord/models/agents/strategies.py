@@ -25,7 +25,7 @@ import numpy as np
 from ...scenario.errors import ParameterError
 from ...scenario.limits import check_exponent
 
-TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER = 0, 1, 2, 3
+TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER, STATIONARY = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ register_strategy(Strategy("hardliner", HARDLINER, frozenset({"time-based", "tou
                            {"exponent": 0.2, "concession": 0.3}))
 register_strategy(Strategy("tit-for-tat", TIT_FOR_TAT, frozenset({"behaviour-based", "reactive"})))
 register_strategy(Strategy("spoiler", SPOILER, frozenset({"tough", "prefers-no-deal"})))
+register_strategy(Strategy("rubinstein", STATIONARY, frozenset({"equilibrium", "patience-based"})))
 
 
 def get_strategy(name: Any, where: str = "strategy") -> Strategy:
@@ -80,6 +81,10 @@ class AgentParams:
     @cached_property
     def tit_for_tat(self) -> np.ndarray:
         return self.code == TIT_FOR_TAT
+
+    @cached_property
+    def stationary(self) -> np.ndarray:
+        return self.code == STATIONARY
 
     @cached_property
     def spoiler(self) -> np.ndarray:
@@ -111,9 +116,9 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
         )
     check_exponent(exponent, "exponent", location=f"{where}.exponent")
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
-    if strategy.code == TIT_FOR_TAT and "exponent" in params and exponent != 1.0:
-        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy 'tit-for-tat' (it mirrors "
-                             "the others' concessions); allowed: leave it out, or 1")
+    if strategy.code in (TIT_FOR_TAT, STATIONARY) and "exponent" in params and exponent != 1.0:
+        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} (it "
+                             "follows no concession curve); allowed: leave it out, or 1")
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
     risk = _number(params, "risk", 1.0, where)
@@ -137,6 +142,21 @@ def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> 
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and math.isnan(value)):
         raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
     return float(value)
+
+
+def stationary_shares(discount: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
+    """(S, n): each of the two bargainers' share of the surplus when it proposes, in the stationary
+    subgame-perfect equilibrium of Rubinstein's (1982) alternating-offers game: ``(1 - d_j) / (1 - d_i d_j)``
+    (1/2 each in the limit of two perfectly patient parties). Other parties get 0."""
+    i, j = pair
+    out = np.zeros_like(discount)
+    di, dj = discount[:, i], discount[:, j]
+    both = 1.0 - di * dj
+    tiny = both < 1e-12
+    safe = np.where(tiny, 1.0, both)
+    out[:, i] = np.where(tiny, 0.5, (1.0 - dj) / safe)
+    out[:, j] = np.where(tiny, 0.5, (1.0 - di) / safe)
+    return out
 
 
 def target_utility(

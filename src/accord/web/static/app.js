@@ -177,7 +177,9 @@ function renderResult(data) {
   $("forecast-table").innerHTML = `<thead><tr><th>issue</th><th>forecast</th><th>scale</th></tr></thead>` +
     `<tbody>${rows.join("")}</tbody>`;
   const o = data.outcome;
-  $("outcome").textContent = o ? (o.agreement ? `Agreement in round ${o.round} (${o.date || ""}).`
+  $("outcome").textContent = o ? (o.agreement && o.full_agreement !== false
+    ? `Agreement in round ${o.round} (${o.date || ""}).`
+    : o.agreement ? `No full agreement; deal of ${o.deal} in round ${o.round} (${o.date || ""}): ${o.reason || ""}`
     : `No agreement: ${o.reason || ""}`) : "";
   for (const key of ["forecast", "positions", "trajectories"]) {
     const fig = data.figures[key];

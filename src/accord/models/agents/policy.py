@@ -1,0 +1,78 @@
+"""One policy interface per actor: what an actor sees in a round, and how it proposes and answers.
+
+The built-in strategies are vectorised over draws and rounds (strategies.py); a ``Policy`` is the
+per-actor, per-round form of the same decision, so that another decision maker (a scripted player,
+later a person at the keyboard) can take an actor's seat in a single run. Each round the engine
+first computes every seat's built-in proposal, then asks each policy for its proposal (``propose``),
+values all proposals, and asks each policy which of the proposals it receives it accepts
+(``respond``). ``StrategyPolicy`` returns the built-in choices, so a game in which every seat is a
+``StrategyPolicy`` is the model's own run (tests check this).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class View:
+    """What the actor in a seat knows in one round (terms on the issues' own scales)."""
+
+    round: int
+    actor: str
+    issues: tuple[str, ...]
+    reservation: float  # its utility of holding out (no deal)
+    target: float  # the utility its built-in strategy demands now
+    proposal: np.ndarray  # (issues,) the built-in strategy's proposal
+    received: dict[str, np.ndarray]  # proposer -> terms, for the offers that reach it this round
+    value: dict[str, float]  # proposer -> its utility of that offer
+    threshold: float  # the utility at which the built-in strategy accepts
+
+
+class Policy(Protocol):
+    def propose(self, view: View) -> np.ndarray:
+        """The terms (issues,) this actor proposes this round."""
+
+    def respond(self, view: View) -> set[str]:
+        """The proposers whose offers this actor accepts this round."""
+
+
+class StrategyPolicy:
+    """The built-in strategy as a policy: its own proposal, and every offer worth its threshold."""
+
+    def propose(self, view: View) -> np.ndarray:
+        return view.proposal
+
+    def respond(self, view: View) -> set[str]:
+        return {p for p, v in view.value.items() if v >= view.threshold - 1e-12}
+
+
+@dataclass(frozen=True)
+class Seats:
+    """Policies by actor index, for a single run (one draw); the engine plays round by round with them."""
+
+    policies: dict[int, Policy]
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    lo: np.ndarray
+    hi: np.ndarray
+
+    def view(self, t: int, k: int, res: np.ndarray, target: np.ndarray, proposal: np.ndarray,
+             offers: np.ndarray, value: np.ndarray | None, threshold: np.ndarray, can: np.ndarray) -> View:
+        heard = [j for j in range(len(self.actors)) if can[j, k]]
+        return View(
+            round=t, actor=self.actors[k], issues=self.issues, reservation=float(res[k]), target=float(target[k]),
+            proposal=proposal[k].copy(), received={self.actors[j]: offers[j].copy() for j in heard},
+            value={} if value is None else {self.actors[j]: float(value[k, j]) for j in heard},
+            threshold=float(threshold[k]),
+        )
+
+    def terms(self, k: int, proposed: np.ndarray) -> np.ndarray:
+        """A policy's proposal checked against the scales (clipped: an out-of-range term means its end)."""
+        terms = np.asarray(proposed, dtype=float).reshape(len(self.issues))
+        if not np.isfinite(terms).all():
+            raise ValueError(f"{self.actors[k]}: a proposal needs a finite number for every issue")
+        return np.clip(terms, self.lo, self.hi)
