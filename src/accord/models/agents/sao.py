@@ -55,6 +55,7 @@ import numpy as np
 TOLERANCE = 0.001  # AspirationNegotiator(tolerance=0.001): how far below the aspiration an offer may lie
 NEAR = 1e-6  # the band below the aspiration the inverter also searches (negmas ...inv_ufun._common.EPS)
 GRID_BITS = 40  # utilities are compared on a grid of 2**-40 (about 1e-12) of each party's range
+WINDOWED = 32  # batches of at least this many games play their steps in windows
 _BAND_GAP = 1  # spare bit between a row's largest key and the next row's band
 BLOCK = 1 << 18  # outcome utilities (games x parties x outcomes) played at once
 
@@ -221,9 +222,9 @@ def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.nd
     """Turns (k, 0), (k, 1) for k = 0 .. S-1: party 1 may accept party 0's offer of the same step,
     party 0 party 1's offer of the step before; the first acceptance is the agreement.
 
-    Most games end early, so the steps are taken in windows (16, then 32, 64, ...): each window's
-    offers and acceptances for the games still open, then those that agreed drop out. Offers of
-    steps after a game's end are left at -1."""
+    Most games end early, so a batch of at least ``WINDOWED`` games takes the steps in windows (16,
+    then 32, 64, ...): each window's offers and acceptances for the games still open, then those
+    that agreed drop out. Offers of steps after a game's end are left at -1."""
     G, N = util.shape[0], util.shape[-1]
     S = qlo.shape[-1]
     flat = util.reshape(-1)
@@ -231,7 +232,7 @@ def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.nd
     steps, outcome = np.full(G, S), np.full(G, -1)
     live = np.arange(G)
     last_b = np.zeros(G, np.intp)  # party 1's offer of the step before the window
-    start, width = 0, 16
+    start, width = 0, (16 if G >= WINDOWED else S)  # a few games: every step at once costs fewer calls
     while start < S and len(live):
         stop = min(S, start + width)
         rows = np.stack([2 * live, 2 * live + 1], axis=1).reshape(-1) if len(live) < G else slice(None)
