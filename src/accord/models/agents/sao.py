@@ -40,8 +40,9 @@ games draw generic weights, so none do.
 Time-based parties never react to offers, so every party's offer at every step is known before
 play. The engine sorts each party's outcomes once (the quantised utility and the outcome's index
 packed into one integer key, so one integer sort gives both), finds every step's offer with one
-search over all sorted keys of the batch, and each game's first acceptance with one argmax (two
-parties) or one pass over the turns (more), for a whole batch of games at once.
+search over all sorted keys of the batch, and each game's first acceptance with one argmax over its
+turns (two parties; in windows of steps, so games that agreed early drop out) or one pass over the
+turns (more parties), for a whole batch of games at once.
 """
 
 from __future__ import annotations
