@@ -140,7 +140,7 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
         scenario, seed, history_frame(arrays, positions),
         forecast_frame(arrays, values, agreed=np.full(len(scenario.issues), agreed)),
         tables={"offers": _offers_table(scenario, space, turns, util[0])},
-        info={"outcome": _outcome(scenario, steps, agreed, terms), "protocol": "sao"},
+        info={"outcome": {**_outcome(scenario, steps, agreed, terms), "protocol": "sao"}},
     )
 
 
