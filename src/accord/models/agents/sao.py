@@ -73,7 +73,7 @@ class Outcomes:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     def points(self, index: np.ndarray) -> np.ndarray:
         """(..., issues): the values of outcomes given by their flat index (last issue fastest)."""
@@ -101,11 +101,18 @@ def aspiration(steps: int, exponent: np.ndarray) -> np.ndarray:
 
     Computed with ``math.pow`` once per distinct exponent (the function NegMAS's ``PolyAspiration``
     calls), so the thresholds do not depend on a vectorised power's last bit."""
-    if exponent.size <= 16:  # a few parties: the cached curves as they are
-        return np.stack([_curve(steps, float(e)) for e in exponent.reshape(-1)]).reshape(exponent.shape + (steps,))
+    if exponent.size <= 16:  # a few parties (a single run): the curves of these exponents, cached
+        return _curves(steps, tuple(exponent.reshape(-1).tolist())).reshape(exponent.shape + (steps,))
     distinct, which = np.unique(exponent, return_inverse=True)
     curves = np.stack([_curve(steps, float(e)) for e in distinct])
     return curves[which.reshape(exponent.shape)]
+
+
+@lru_cache(maxsize=256)
+def _curves(steps: int, exponents: tuple[float, ...]) -> np.ndarray:
+    out = np.stack([_curve(steps, e) for e in exponents])
+    out.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -163,7 +170,7 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     umax, bottom = u.max(axis=1), u.min(axis=1)
     umin = np.maximum(bottom, reserved.reshape(R))
     lo = (umax - umin)[:, None] * aspiration(S, exponent.reshape(R)) + (umin - TOLERANCE)[:, None]
-    np.clip(lo, umin[:, None], umax[:, None], out=lo)  # (R, S), falling along each row
+    np.minimum(np.maximum(lo, umin[:, None], out=lo), umax[:, None], out=lo)  # (R, S), falling along rows
     bits = max(1, (N - 1).bit_length())
     grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
     if grid < 20:
