@@ -93,7 +93,7 @@ def negmas_player(path: str | None) -> Callable[[dict[str, Any]], tuple[int, str
     try:
         from negmas import AspirationNegotiator, SAOMechanism, make_issue
         from negmas.preferences import LinearAdditiveUtilityFunction as LUF
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure to import the optional negmas means "not installed"
         return None
 
     def play(game: dict[str, Any]) -> tuple[int, str]:

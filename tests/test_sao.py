@@ -140,7 +140,7 @@ def test_negmas_table_reproduced_game_by_game():
 
 @pytest.mark.parametrize("k", [0, 1, 2, 3, 4, 5])
 def test_model_run_and_batch_agree_with_the_table(k):
-    row = [r for r in read_table() if int(r["seed"]) % 167 == k][0]
+    row = next(r for r in read_table() if int(r["seed"]) % 167 == k)
     sc = game_scenario(row)
     model = AgentsModel(protocol="sao")
     res = model.run(sc, 0)
