@@ -93,7 +93,7 @@ def negmas_player(path: str | None) -> Callable[[dict[str, Any]], tuple[int, str
     try:
         from negmas import AspirationNegotiator, SAOMechanism, make_issue
         from negmas.preferences import LinearAdditiveUtilityFunction as LUF
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure to import the optional negmas means "not installed"
         return None
 
     def play(game: dict[str, Any]) -> tuple[int, str]:
@@ -157,18 +157,18 @@ def main(args: Any) -> None:
     games = [draw(s) for s in range(args.games)]
     scenarios = [scenario(g) for g in games]
     model = AgentsModel(protocol="sao")
-    single: list[tuple[int, str]] = []
+    played: list[sao.Played] = []
 
     def accord_single() -> None:
-        single.clear()
+        played.clear()
         for sc in scenarios:
-            _, out, _ = sao_run.play_scenario(model, sc, to_arrays(sc))
-            single.append((int(out.steps[0]), outcome_text(int(out.outcome[0]))))
+            played.append(sao_run.play_scenario(model, sc, to_arrays(sc))[1])
 
     arrays, exponent, reserved = batch_inputs(games)
     batch: list[sao.Played] = []
     sw, sc_ = _best(accord_single, args.repeat)
     bw, bc = _best(lambda: batch.append(play_batch(scenarios[0], arrays, exponent, reserved)), args.repeat)
+    single = [(int(p.steps[0]), outcome_text(int(p.outcome[0]))) for p in played]
     batched = [(int(s), outcome_text(int(o))) for s, o in zip(batch[-1].steps, batch[-1].outcome)]
     n = len(games)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {n:,} seeded SAOP games "

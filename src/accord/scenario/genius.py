@@ -30,6 +30,7 @@ writing: export.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -232,7 +233,7 @@ def numeric_levels(values: list[str]) -> list[float] | None:
         levels = [float(v) for v in values]
     except ValueError:
         return None
-    ok = all(math.isfinite(x) for x in levels) and all(b > a for a, b in zip(levels, levels[1:]))
+    ok = all(math.isfinite(x) for x in levels) and all(b > a for a, b in itertools.pairwise(levels))
     return levels if ok else None
 
 

@@ -2,8 +2,9 @@
 
 YAML is canonical (hand-editable); JSON is the same document; CSV/XLSX is the long table; KTAB's
 CSV (detected by its header) and XML files are imported; a GENIUS folder (a domain file and its
-utility profiles, genius.py) is read from the folder or its domain file and written to a folder. Writes are atomic: a temporary file in the
-same folder is renamed over the target, so a failed write never leaves a half-written scenario.
+utility profiles, genius.py) is read from the folder or its domain file and written to a folder.
+Writes are atomic: a temporary file in the same folder is renamed over the target, so a failed
+write never leaves a half-written scenario (a GENIUS folder: each of its files).
 """
 
 from __future__ import annotations

@@ -40,8 +40,9 @@ games draw generic weights, so none do.
 Time-based parties never react to offers, so every party's offer at every step is known before
 play. The engine sorts each party's outcomes once (the quantised utility and the outcome's index
 packed into one integer key, so one integer sort gives both), finds every step's offer with one
-search over all sorted keys of the batch, and each game's first acceptance with one argmax (two
-parties) or one pass over the turns (more), for a whole batch of games at once.
+search over all sorted keys of the batch, and each game's first acceptance with one argmax over its
+turns (two parties; in windows of steps, so games that agreed early drop out) or one pass over the
+turns (more parties), for a whole batch of games at once.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ import numpy as np
 TOLERANCE = 0.001  # AspirationNegotiator(tolerance=0.001): how far below the aspiration an offer may lie
 NEAR = 1e-6  # the band below the aspiration the inverter also searches (negmas ...inv_ufun._common.EPS)
 GRID_BITS = 40  # utilities are compared on a grid of 2**-40 (about 1e-12) of each party's range
+WINDOWED = 32  # batches of at least this many games play their steps in windows
 _BAND_GAP = 1  # spare bit between a row's largest key and the next row's band
 BLOCK = 1 << 18  # outcome utilities (games x parties x outcomes) played at once
 
@@ -71,7 +73,7 @@ class Outcomes:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     def points(self, index: np.ndarray) -> np.ndarray:
         """(..., issues): the values of outcomes given by their flat index (last issue fastest)."""
@@ -99,11 +101,18 @@ def aspiration(steps: int, exponent: np.ndarray) -> np.ndarray:
 
     Computed with ``math.pow`` once per distinct exponent (the function NegMAS's ``PolyAspiration``
     calls), so the thresholds do not depend on a vectorised power's last bit."""
-    if exponent.size <= 16:  # a few parties: the cached curves as they are
-        return np.stack([_curve(steps, float(e)) for e in exponent.reshape(-1)]).reshape(exponent.shape + (steps,))
+    if exponent.size <= 16:  # a few parties (a single run): the curves of these exponents, cached
+        return _curves(steps, tuple(exponent.reshape(-1).tolist())).reshape(exponent.shape + (steps,))
     distinct, which = np.unique(exponent, return_inverse=True)
     curves = np.stack([_curve(steps, float(e)) for e in distinct])
     return curves[which.reshape(exponent.shape)]
+
+
+@lru_cache(maxsize=256)
+def _curves(steps: int, exponents: tuple[float, ...]) -> np.ndarray:
+    out = np.stack([_curve(steps, e) for e in exponents])
+    out.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -161,7 +170,7 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     umax, bottom = u.max(axis=1), u.min(axis=1)
     umin = np.maximum(bottom, reserved.reshape(R))
     lo = (umax - umin)[:, None] * aspiration(S, exponent.reshape(R)) + (umin - TOLERANCE)[:, None]
-    np.clip(lo, umin[:, None], umax[:, None], out=lo)  # (R, S), falling along each row
+    np.minimum(np.maximum(lo, umin[:, None], out=lo), umax[:, None], out=lo)  # (R, S), falling along rows
     bits = max(1, (N - 1).bit_length())
     grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
     if grid < 20:
@@ -221,9 +230,9 @@ def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.nd
     """Turns (k, 0), (k, 1) for k = 0 .. S-1: party 1 may accept party 0's offer of the same step,
     party 0 party 1's offer of the step before; the first acceptance is the agreement.
 
-    Most games end early, so the steps are taken in windows (16, then 32, 64, ...): each window's
-    offers and acceptances for the games still open, then those that agreed drop out. Offers of
-    steps after a game's end are left at -1."""
+    Most games end early, so a batch of at least ``WINDOWED`` games takes the steps in windows (16,
+    then 32, 64, ...): each window's offers and acceptances for the games still open, then those
+    that agreed drop out. Offers of steps after a game's end are left at -1."""
     G, N = util.shape[0], util.shape[-1]
     S = qlo.shape[-1]
     flat = util.reshape(-1)
@@ -231,7 +240,7 @@ def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.nd
     steps, outcome = np.full(G, S), np.full(G, -1)
     live = np.arange(G)
     last_b = np.zeros(G, np.intp)  # party 1's offer of the step before the window
-    start, width = 0, 16
+    start, width = 0, (16 if G >= WINDOWED else S)  # a few games: every step at once costs fewer calls
     while start < S and len(live):
         stop = min(S, start + width)
         rows = np.stack([2 * live, 2 * live + 1], axis=1).reshape(-1) if len(live) < G else slice(None)

@@ -18,6 +18,7 @@ played with those silently dropped; parties must follow time-based strategies an
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -38,22 +39,35 @@ MAX_OUTCOMES = 1_000_000
 
 def outcome_space(scenario: Scenario, levels: int) -> sao.Outcomes:
     genius = scenario.models.get(KEY, {}).get("issues", {})
-    out = []
+    spec = []
     for iss in scenario.issues:
         g = genius.get(iss.id, {})
         kept = levels_of(g) if g.get("type") == "discrete" and g.get("values") else None
-        if kept and (iss.min, iss.max) == (kept[0], kept[-1]):
-            out.append(np.array(kept))
-        elif float(iss.min).is_integer() and float(iss.max).is_integer() and iss.max - iss.min <= INTEGER_SPAN:
-            out.append(np.arange(iss.min, iss.max + 1.0))
-        else:
-            out.append(np.linspace(iss.min, iss.max, levels))
-    space = sao.Outcomes(tuple(out))
+        kept = kept if kept and (iss.min, iss.max) == (kept[0], kept[-1]) else None
+        spec.append(("levels", *kept) if kept else ("scale", iss.min, iss.max))
+    space = _space(tuple(spec), levels)
     if space.size > MAX_OUTCOMES:
         raise UnsupportedScenario(
             f"protocol 'sao' enumerates every outcome; scenario {scenario.name!r} has {space.size:,} "
             f"({' x '.join(map(str, space.shape))}); allowed: at most {MAX_OUTCOMES:,} (lower sao_levels)")
     return space
+
+
+@lru_cache(maxsize=128)
+def _space(spec: tuple[tuple[Any, ...], ...], levels: int) -> sao.Outcomes:
+    """The levels of each issue: the kept GENIUS levels, else the scale's whole numbers when it
+    runs between whole numbers at most INTEGER_SPAN apart, else ``levels`` evenly spaced points."""
+    out = []
+    for kind, *values in spec:
+        lo, hi = values[0], values[-1]
+        if kind == "levels":
+            out.append(np.array(values, dtype=float))
+        elif float(lo).is_integer() and float(hi).is_integer() and hi - lo <= INTEGER_SPAN:
+            out.append(np.arange(lo, hi + 1.0))
+        else:
+            out.append(np.linspace(lo, hi, levels))
+        out[-1].flags.writeable = False
+    return sao.Outcomes(tuple(out))
 
 
 def _check(scenario: Scenario, default_strategy: str) -> Any:
@@ -119,7 +133,7 @@ def play_scenario(model: Any, scenario: Scenario, arrays: ScenarioArrays) -> tup
     space = outcome_space(scenario, model.sao_levels)
     util, nd_value = game(scenario, arrays, space)
     reserved = np.where(np.isnan(agents.reservation), nd_value, agents.reservation)
-    exponent = np.broadcast_to(agents.exponent, reserved.shape)
+    exponent = agents.exponent[None] if reserved.shape[0] == 1 else np.broadcast_to(agents.exponent, reserved.shape)
     return space, sao.play(util, exponent, reserved, rounds_of(scenario, model.max_rounds)), util
 
 
@@ -140,7 +154,7 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
         scenario, seed, history_frame(arrays, positions),
         forecast_frame(arrays, values, agreed=np.full(len(scenario.issues), agreed)),
         tables={"offers": _offers_table(scenario, space, turns, util[0])},
-        info={"outcome": _outcome(scenario, steps, agreed, terms), "protocol": "sao"},
+        info={"outcome": {**_outcome(scenario, steps, agreed, terms), "protocol": "sao"}},
     )
 
 
