@@ -67,6 +67,7 @@ def refused(text: str, *fragments: str, fmt: str = "yaml", limits: Limits | None
     ],
 )
 def test_explicit_yaml_tags_are_checked(tagged, fragments):
+    fragments = ["h.yaml: actors.0.params.k (line 4, column", *fragments]
     text = BASE.replace(
         "  - {id: A, capability: 1}", f"  - {{id: A, capability: 1, params: {{k: {tagged}}}}}"
     )

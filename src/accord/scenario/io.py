@@ -145,6 +145,7 @@ class _ScenarioLoader(yaml.SafeLoader):
     """
 
     file: str | None = None
+    paths: dict[int, str] = {}  # field path of each node, from check_yaml_graph
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # Tags were checked (check_yaml_graph); a tagged scalar its constructor cannot read
@@ -152,7 +153,7 @@ class _ScenarioLoader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, KeyError, IndexError, OverflowError):
-            raise bad_scalar(node, self.file) from None
+            raise bad_scalar(node, self.file, self.paths) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set = set()
@@ -185,7 +186,7 @@ def parse_yaml(text: str, file: str | None = None) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        check_yaml_graph(node, file)
+        loader.paths = check_yaml_graph(node, file)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
