@@ -128,7 +128,13 @@ _ScenarioDumper.add_representer(str, _represent_str)
 def dumps_json(scenario: Scenario) -> str:
     """JSON as the standard defines it: a non-finite number is an error, never ``Infinity``."""
     data = scenario.model_dump(mode="json", exclude_none=True)
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    try:
+        return json.dumps(data, indent=2, allow_nan=False) + "\n"
+    except ValueError:
+        raise ScenarioError(
+            "the scenario holds a non-finite number (NaN or infinity), which JSON cannot represent",
+            value=scenario.name, allowed="finite numbers in actor params and model settings",
+        ) from None
 
 
 def dumps_yaml(scenario: Scenario) -> str:
