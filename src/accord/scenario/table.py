@@ -108,8 +108,13 @@ def read_xlsx_bytes(data: bytes, file: str) -> Scenario:
         ) from None
     if unpacked > current().max_file_bytes:
         raise LimitError("max_file_bytes", unpacked, "the unpacked size of the workbook in bytes", file=file)
-    return _from_frame(lambda: pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl").map(_xlsx_unescape),
-                       file)
+    # Text such as "null" or "NA" is an id like any other; only an empty cell is missing (as in CSV).
+    def read() -> pd.DataFrame:
+        frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl", keep_default_na=False,
+                              na_values=[""])
+        return frame.map(_xlsx_unescape)
+
+    return _from_frame(read, file)
 
 
 def _from_frame(read: Callable[[], pd.DataFrame], file: str) -> Scenario:
