@@ -3,7 +3,7 @@
 Required columns: actor, issue, position, salience, capability. Optional columns carry the rest of
 what a table can hold (names, issue range and labels, status quo, source notes), so a scenario
 written as a table reads back with the same actors, issues and stances. Relations, channels and
-events do not fit one row per stance; keep them in YAML.
+events do not fit one row per stance, nor does an actor without any stance; keep them in YAML.
 """
 
 from __future__ import annotations
