@@ -176,13 +176,15 @@ def hostile_files(draw, fmt: str) -> tuple[str, bytes]:
 
 def _table_view(scenario) -> dict:
     return {
-        "actors": sorted((a.id, a.name, a.capability) for a in scenario.actors),
+        # a table has one row per stance: an actor without any stance has no row
+        "actors": sorted((a.id, a.name, a.capability) for a in scenario.actors if scenario.stances.get(a.id)),
         "issues": [
             (i.id, i.name, i.min, i.max, i.min_label, i.max_label, i.status_quo) for i in scenario.issues
         ],
         "stances": {
             a: {i: (s.position, s.salience, s.source or None) for i, s in row.items()}
             for a, row in scenario.stances.items()
+            if row
         },
     }
 

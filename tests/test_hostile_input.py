@@ -67,6 +67,7 @@ def refused(text: str, *fragments: str, fmt: str = "yaml", limits: Limits | None
     ],
 )
 def test_explicit_yaml_tags_are_checked(tagged, fragments):
+    fragments = ["h.yaml: actors.0.params.k (line 4, column", *fragments]
     text = BASE.replace(
         "  - {id: A, capability: 1}", f"  - {{id: A, capability: 1, params: {{k: {tagged}}}}}"
     )
@@ -282,12 +283,14 @@ def test_text_with_carriage_returns_reads_back_from_every_format(tmp_path):
     data["actors"][0]["name"] = "line\rbreak"
     data["actors"][1]["name"] = "windows\r\nline"
     data["issues"][0]["max_label"] = "=1+1 \x01 _x0041_ \r"
+    data["actors"][2]["id"] = "null"  # spreadsheet readers take "null", "NA" or "nan" for an empty cell
+    data["stances"]["null"] = data["stances"].pop("C")
     scenario = scenario_from_data(data)
     for suffix in (".yaml", ".json", ".csv", ".xlsx"):
         back = load(save(scenario, tmp_path / f"s{suffix}"))
         assert [a.name for a in back.actors] == ["line\rbreak", "windows\r\nline", ""], suffix
         assert back.issues[0].max_label == "=1+1 \x01 _x0041_ \r", suffix
-        assert back.stances == scenario.stances, suffix
+        assert back.stances == scenario.stances and back.actor_ids == ["A", "B", "null"], suffix
 
 
 def test_lone_surrogates_and_non_finite_json_numbers_are_refused():

@@ -180,7 +180,13 @@ _ScenarioDumper.add_representer(str, _represent_str)
 def dumps_json(scenario: Scenario) -> str:
     """JSON as the standard defines it: a non-finite number is an error, never ``Infinity``."""
     data = scenario.model_dump(mode="json", exclude_none=True)
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    try:
+        return json.dumps(data, indent=2, allow_nan=False) + "\n"
+    except ValueError:
+        raise ScenarioError(
+            "the scenario holds a non-finite number (NaN or infinity), which JSON cannot represent",
+            value=scenario.name, allowed="finite numbers in actor params and model settings",
+        ) from None
 
 
 def dumps_yaml(scenario: Scenario) -> str:
@@ -202,6 +208,7 @@ class _ScenarioLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """
 
     file: str | None = None
+    paths: dict[int, str] = {}  # field path of each node, from check_yaml_graph
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # Tags were checked (check_yaml_graph); a tagged scalar its constructor cannot read
@@ -209,7 +216,7 @@ class _ScenarioLoader(_SafeLoader):  # type: ignore[misc, valid-type]
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, KeyError, IndexError, OverflowError):
-            raise bad_scalar(node, self.file) from None
+            raise bad_scalar(node, self.file, self.paths) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set = set()
@@ -242,7 +249,7 @@ def parse_yaml(text: str, file: str | None = None) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        check_yaml_graph(node, file)
+        loader.paths = check_yaml_graph(node, file)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -153,7 +153,7 @@ class LimitError(ScenarioError):
             location=location,
             value=value,
             allowed=f"at most {bound:g}; to raise it set the environment variable {env_name(limit)} "
-            f"or pass Limits({limit}=...)",
+            f"or, in Python, use Limits({limit}=...)",
         )
 
 
@@ -176,7 +176,7 @@ def check_exponent(value: float, what: str, **where: Any) -> None:
             f"{what} is out of range",
             value=value,
             allowed=f"{1 / bound:g} to {bound:g} (limit max_exponent; to widen it set the environment "
-            f"variable {env_name('max_exponent')} or pass Limits(max_exponent=...))",
+            f"variable {env_name('max_exponent')} or, in Python, use Limits(max_exponent=...))",
             **where,
         )
 

@@ -72,27 +72,30 @@ COLLECTION_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode:
 ALLOWED_TAGS = "!!str, !!int, !!float, !!bool, !!null on text; !!seq on lists; !!map on mappings"
 
 
-def check_yaml_graph(root: yaml.Node, file: str | None) -> None:
+def check_yaml_graph(root: yaml.Node, file: str | None) -> dict[int, str]:
     """Tags, self-reference, expanded depth and expanded size of a composed YAML document.
 
     An alias is the very node its anchor names, so the graph has one node per value written, and
     a size memoised per node gives the expanded size (what the constructor and the schema would
     walk) without expanding anything. A node met again on the path from the root is an anchor
-    used inside itself.
+    used inside itself. Returns each node's field path (``actors.0.params``), by ``id``, for the
+    constructor's messages.
     """
     limits = current()
     size: dict[int, int] = {}
     on_path: set[int] = set()
+    paths: dict[int, str] = {}
 
-    def visit(node: yaml.Node, depth: int) -> int:
+    def visit(node: yaml.Node, depth: int, path: str) -> int:
         key = id(node)
         if key in size:
             return size[key]
+        paths.setdefault(key, path)
         if key in on_path:
             raise ScenarioError(
                 "an anchor is used inside itself (a self-referencing alias)",
                 file=file,
-                location=_mark(node),
+                location=_where(node, paths),
                 allowed="aliases (*name) to anchors (&name) defined and closed earlier",
             )
         if depth > limits.max_depth:
@@ -101,35 +104,40 @@ def check_yaml_graph(root: yaml.Node, file: str | None) -> None:
                 depth,
                 "the nesting depth after expanding aliases",
                 file=file,
-                location=_mark(node),
+                location=_where(node, paths),
             )
-        _check_tag(node, file)
+        _check_tag(node, file, paths)
         on_path.add(key)
         total = 1
         if isinstance(node, yaml.SequenceNode):
-            children: list[yaml.Node] = node.value
+            children = [(child, f"{path}.{n}") for n, child in enumerate(node.value)]
         elif isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
+            children = [
+                pair
+                for k, v in node.value
+                for pair in ((k, path), (v, f"{path}.{k.value}" if isinstance(k, yaml.ScalarNode) else path))
+            ]
         else:
             children = []
-        for child in children:
-            total += visit(child, depth + 1)
+        for child, child_path in children:
+            total += visit(child, depth + 1, child_path)
             if total > limits.max_nodes:
                 raise LimitError(
                     "max_nodes",
                     total,
                     "the number of values after expanding aliases",
                     file=file,
-                    location=_mark(node),
+                    location=_where(node, paths),
                 )
         on_path.discard(key)
         size[key] = total
         return total
 
-    visit(root, 1)
+    visit(root, 1, "")
+    return paths
 
 
-def _check_tag(node: yaml.Node, file: str | None) -> None:
+def _check_tag(node: yaml.Node, file: str | None, paths: dict[int, str]) -> None:
     tag = node.tag
     allowed = COLLECTION_TAGS.get(type(node))
     if (allowed is None and tag in SCALAR_TAGS) or tag == allowed:
@@ -141,22 +149,23 @@ def _check_tag(node: yaml.Node, file: str | None) -> None:
                     f"{digits} digits",
                     "an integer's length",
                     file=file,
-                    location=_mark(node),
+                    location=_where(node, paths),
                 )
         return
     kind = {yaml.ScalarNode: "text", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}[type(node)]
     raise ScenarioError(
-        f"tag {_short(tag)} is not allowed on {kind}", file=file, location=_mark(node), allowed=ALLOWED_TAGS
+        f"tag {_short(tag)} is not allowed on {kind}", file=file, location=_where(node, paths),
+        allowed=ALLOWED_TAGS,
     )
 
 
-def bad_scalar(node: yaml.Node, file: str | None) -> ScenarioError:
+def bad_scalar(node: yaml.Node, file: str | None, paths: dict[int, str]) -> ScenarioError:
     """The message for an explicitly tagged scalar its constructor cannot read (``!!int abc``)."""
     value = node.value if isinstance(node, yaml.ScalarNode) else None
     return ScenarioError(
         f"not a valid {_short(node.tag)} value",
         file=file,
-        location=_mark(node),
+        location=_where(node, paths),
         value=value,
         allowed={
             "int": "a whole number",
@@ -169,6 +178,12 @@ def bad_scalar(node: yaml.Node, file: str | None) -> ScenarioError:
 
 def _short(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _where(node: yaml.Node, paths: dict[int, str]) -> str | None:
+    """The field path and the line of a node: ``actors.0.params.k (line 4, column 40)``."""
+    path, mark = paths.get(id(node), "").lstrip("."), _mark(node)
+    return f"{path} ({mark})" if path and mark else path or mark
 
 
 def _mark(item: Any) -> str | None:

@@ -3,7 +3,7 @@
 Required columns: actor, issue, position, salience, capability. Optional columns carry the rest of
 what a table can hold (names, issue range and labels, status quo, source notes), so a scenario
 written as a table reads back with the same actors, issues and stances. Relations, channels and
-events do not fit one row per stance; keep them in YAML.
+events do not fit one row per stance, nor does an actor without any stance; keep them in YAML.
 """
 
 from __future__ import annotations
@@ -108,8 +108,13 @@ def read_xlsx_bytes(data: bytes, file: str) -> Scenario:
         ) from None
     if unpacked > current().max_file_bytes:
         raise LimitError("max_file_bytes", unpacked, "the unpacked size of the workbook in bytes", file=file)
-    return _from_frame(lambda: pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl").map(_xlsx_unescape),
-                       file)
+    # Text such as "null" or "NA" is an id like any other; only an empty cell is missing (as in CSV).
+    def read() -> pd.DataFrame:
+        frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl", keep_default_na=False,
+                              na_values=[""])
+        return frame.map(_xlsx_unescape)
+
+    return _from_frame(read, file)
 
 
 def _from_frame(read: Callable[[], pd.DataFrame], file: str) -> Scenario:
