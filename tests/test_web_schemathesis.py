@@ -27,7 +27,7 @@ SERVER_PATHS = (tempfile.gettempdir() + "/", str(ROOT), "site-packages", "Traceb
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with running_server("--time-limit", "20", log=log) as base:
+    with running_server("--time-limit", "10", log=log) as base:
         yield base, log
 
 
@@ -39,7 +39,9 @@ def api_schema(served):
     return schema
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+# A valid report runs a Monte Carlo and a pivotal analysis (seconds each): it is left to test_report,
+# test_web_api and test_web_hostile, so this test stays bounded in time.
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(path="/api/report")
 
 
 def no_server_path(ctx, response, case) -> None:
@@ -54,15 +56,20 @@ def not_a_5xx_but_a_limit(ctx, response, case) -> None:
     not_a_server_error(ctx, response, case)
 
 
+SEEN: list[tuple[str, int]] = []
+
+
 @schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_never_fails_on_what_its_schema_allows_or_forbids(case, served):
     base, _ = served
-    case.call_and_validate(base_url=base, timeout=60, checks=[not_a_5xx_but_a_limit, no_server_path])
+    response = case.call_and_validate(base_url=base, timeout=60, checks=[not_a_5xx_but_a_limit, no_server_path])
+    SEEN.append((f"{case.method} {case.path}", response.status_code))
 
 
 def test_the_log_has_no_traceback(served):
     """Runs after the property tests in this module (pytest keeps file order)."""
     _, log = served
+    assert sum(status == 200 for what, status in SEEN if what == "POST /api/run") >= 3  # it did run models
     text = log.read_text()
     assert "Traceback" not in text and "Exception in ASGI" not in text, text[-3000:]

@@ -50,8 +50,13 @@ LIMITS_DOC = {503: {"description": "Over a per-request limit (time, memory) or t
                                    "message says which and how to raise it."}}
 
 
+# A valid scenario in the schema: /docs shows it, and Schemathesis builds its requests around it
+# (without one, generated scenarios fail validation before a model or a seed is ever reached).
+EXAMPLE = load("ec-emissions").model_dump(mode="json", exclude_none=True)
+
+
 class ScenarioBody(BaseModel):
-    scenario: dict[str, Any] = Field(description=SCENARIO_DOC)
+    scenario: dict[str, Any] = Field(description=SCENARIO_DOC, examples=[EXAMPLE])
 
 
 class RunRequest(ScenarioBody):

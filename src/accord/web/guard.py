@@ -71,6 +71,9 @@ class HostGuard:
             await self.app(scope, receive, send)
             return
         status, message = problem
+        if scope["type"] == "websocket":  # the app has none; refuse the handshake all the same
+            await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})
+            return
         body = json.dumps({"detail": message, "message": message}).encode()
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
