@@ -111,10 +111,7 @@ def test_separate_peace_stands_when_subsets_count_and_angers_the_excluded():
 
 
 def test_afghanistan_timeline_plays():
-    try:
-        sc = load("afghanistan-2013")
-    except Exception:
-        pytest.skip("the afghanistan-2013 example is not shipped yet")
+    sc = load("afghanistan-2013")  # shipped: a failure to load it is a failure of this test
     res = AgentsModel().run(sc, 1)
     fired = res.tables["events"]
     assert {"channel_open", "channel_close", "threat"} <= set(fired["type"])
