@@ -8,7 +8,6 @@ difference, so a pass does not rest on one lucky seed.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from accord.models.agents import AgentsModel
 from accord.scenario import Scenario, load, to_arrays
