@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from ci_policy import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401  (hooks)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ACCORD_SHARED", ROOT.parent / "shared"))

@@ -97,29 +97,58 @@ def test_spoiler_blocks_any_deal():
     assert not AgentsModel().run(sc, 0).info["outcome"]["agreement"]
 
 
-def test_batch_engine_matches_the_single_run_engine():
-    from accord.scenario import load
+LINEAR = {"A": (0, {"strategy": "linear", "reservation": 0.2}), "B": (100, {"strategy": "linear", "reservation": 0.4})}
 
-    sc = one_issue(
-        {"A": (10, {"strategy": "boulware", "exponent": 0.5}), "B": (90, {"strategy": "tit-for-tat"}),
-         "C": (60, {"strategy": "conceder", "exponent": 3})}, rounds=30,
-        events=[{"type": "shock", "issue": "x", "size": 4, "probability": 0.3, "round": 2},
-                {"type": "channel_close", "between": ["A", "B"], "round": 5},
-                {"type": "channel_open", "between": ["A", "B"], "round": 12}],
-    )
-    model = AgentsModel()
-    for scenario in (sc, load("ec-emissions")):
-        arrays = to_arrays(scenario)
-        one = arrays.with_values(capability=arrays.capability[None], position=arrays.position[None],
-                                 salience=arrays.salience[None])
-        for seed in range(5):
-            single = model.run(scenario, seed)
-            batch = model.run_batch(scenario, one, np.random.default_rng(seed))
-            out = single.info["outcome"]
-            assert bool(batch.extra["agreement"][0]) == out["agreement"]
-            if out["agreement"]:
-                assert batch.extra["agreement_round"][0] == out["round"]
-            np.testing.assert_allclose(batch.forecast[0], single.forecast["forecast"], atol=1e-9)
+# (scenario, agreed, round, forecast), each worked by hand (see the tests above for the first three)
+HAND_WORKED = {
+    "linear conceders meet at A's 64 in round 8": (one_issue(LINEAR, rounds=11), True, 8, 64.0),
+    "boulware against conceder: 56.25 in round 3": (one_issue(
+        {"A": (0, {"strategy": "boulware", "exponent": 0.5, "reservation": 0.0}),
+         "B": (100, {"strategy": "conceder", "exponent": 2.0, "reservation": 0.0})}, rounds=5), True, 3, 56.25),
+    "a mediated venue settles at C's 50 in round 7": (one_issue(
+        {a: (x, {"strategy": "linear", "reservation": 0.25}) for a, x in (("A", 0), ("B", 100), ("C", 50))},
+        rounds=11, relations=[{"actors": ["A", "B"], "channel": False}],
+        channels=[{"id": "venue", "members": ["A", "B", "C"], "host": "C"}]), True, 7, 50.0),
+    # The linear pair with their channel shut in rounds 5-8: the round-8 deal cannot be made; at reopening
+    # (round 9, tau 0.9) A offers 72 and B 46, both acceptable (B: 0.72 >= 1 - 0.6 x 0.9; A: 0.54 >= 1 - 0.8 x 0.9);
+    # Nash products (0.28 - 0.2)(0.72 - 0.4) = 0.0256 for 72 against (0.54 - 0.2)(0.46 - 0.4) = 0.0204 for 46.
+    "a closed channel delays the deal to 72 in round 9": (one_issue(LINEAR, rounds=11, events=[
+        {"type": "channel_close", "between": ["A", "B"], "round": 5},
+        {"type": "channel_open", "between": ["A", "B"], "round": 9}]), True, 9, 72.0),
+    "no channel: no deal, the no-deal point 30": (one_issue(
+        LINEAR, rounds=11, relations=[{"actors": ["A", "B"], "channel": False}],
+        negotiation={"no_deal": {"x": 30}}), False, None, 30.0),
+}
+
+
+@pytest.mark.parametrize("case", list(HAND_WORKED))
+def test_both_engines_give_the_hand_worked_outcome(case):
+    sc, agreed, round_, value = HAND_WORKED[case]
+    single = AgentsModel().run(sc, 0)
+    out = single.info["outcome"]
+    assert out["agreement"] is agreed and out["round"] == round_
+    assert single.forecast_of("x") == pytest.approx(value, abs=1e-9)
+    arrays = to_arrays(sc)
+    one = arrays.with_values(capability=arrays.capability[None], position=arrays.position[None],
+                             salience=arrays.salience[None])
+    batch = AgentsModel().run_batch(sc, one, np.random.default_rng(0))
+    assert bool(batch.extra["agreement"][0]) is agreed
+    if agreed:
+        assert batch.extra["agreement_round"][0] == round_
+    assert batch.forecast[0, 0] == pytest.approx(value, abs=1e-9)
+
+
+def test_a_batch_keeps_its_draws_apart():
+    # Draw 1 is the linear pair as coded (64 in round 8); draw 2 mirrors the ideals (A at 100, B at 0), so by
+    # symmetry A offers 100 - 8t and the deal is 100 - 64 = 36, also in round 8.
+    sc = one_issue(LINEAR, rounds=11)
+    a = to_arrays(sc)
+    mirrored = a.hi + a.lo - a.position
+    two = a.with_values(capability=np.stack([a.capability] * 2), position=np.stack([a.position, mirrored]),
+                        salience=np.stack([a.salience] * 2))
+    batch = AgentsModel().run_batch(sc, two, np.random.default_rng(0))
+    np.testing.assert_allclose(batch.forecast[:, 0], [64.0, 36.0], atol=1e-9)
+    assert batch.extra["agreement"].tolist() == [True, True] and batch.extra["agreement_round"].tolist() == [8, 8]
 
 
 def test_same_seed_same_batch():

@@ -165,7 +165,19 @@ def test_a_run_folder_replaces_an_earlier_run_but_never_a_folder_of_other_files(
     assert os.listdir(mine) == ["thesis.tex"]
     with pytest.raises(OutputError, match="is a file"):
         write_result(res, mine / "thesis.tex")
+    (out / "notes.txt").write_text("mine too")  # a run folder the user added to is no longer replaceable
+    with pytest.raises(OutputError, match="holds other files"):
+        write_result(res, out)
     assert sorted(os.listdir(tmp_path)) == ["mine", "out"]
+
+
+def test_the_current_folder_is_never_replaced(tmp_path, monkeypatch):
+    res = make_model("weighted-mean").run(load("ec-emissions"), 0)
+    write_result(res, tmp_path / "run")
+    monkeypatch.chdir(tmp_path / "run")  # an earlier run folder, but the one the user stands in
+    with pytest.raises(OutputError, match="current folder"):
+        write_result(res, ".")
+    assert (tmp_path / "run" / "run.json").exists()
 
 
 def test_a_failed_folder_fill_leaves_the_earlier_folder_and_no_temporary(tmp_path):

@@ -127,22 +127,24 @@ def test_cli_report_rejects_an_unknown_model_with_exit_code_2(tmp_path):
 
 
 def test_monte_carlo_intervals_and_pivotal_actors_are_wired_in():
-    pytest.importorskip("accord.analysis.montecarlo", reason="the analysis branch is not merged yet")
-    pytest.importorskip("accord.analysis.pivotal", reason="the analysis branch is not merged yet")
     sc = load("ec-emissions")
     data = collect(sc, ["weighted-mean"], draws=40, seed=3)
     summary = data.intervals["weighted-mean"].set_index("issue").loc["emissions"]
     forecast = data.results["weighted-mean"].forecast_of("emissions")
     assert sc.issues[0].min <= summary["p2_5"] <= summary["p10"] <= summary["p90"] <= summary["p97_5"] <= sc.issues[0].max
     assert summary["p2_5"] <= forecast <= summary["p97_5"]
-    # Denmark, with the largest capability x salience among the "4 years" camp, moves the mean when removed
     assert set(data.pivotal["actor"]) == set(sc.actor_ids) and data.pivotal_model == "weighted-mean"
+    # By hand from ec-emissions.yaml: weights capability x salience sum to 67.7 and pull 500.3 points; Denmark
+    # (4 years, 0.05 x 100 = 5.0) pulls the mean towards 4: without it the mean is 480.3 / 62.7.
+    assert forecast == pytest.approx(500.3 / 67.7, abs=1e-9)
+    removed = data.pivotal.query("method == 'remove'").set_index("actor")["effect"]
+    assert removed["DK"] == pytest.approx(500.3 / 67.7 - 480.3 / 62.7, abs=1e-9)  # -0.270
+    assert removed["DK"] < 0 and removed["UK"] > 0  # the 4-year camp pulls down, the 10-year camp up
     html = render(data)
     assert "(80%: " in html and "Not available: intervals" not in html and "Not available: pivotal" not in html
 
 
 def test_agents_model_gives_the_agreement_curve(small):
-    pytest.importorskip("accord.analysis.montecarlo", reason="the analysis branch is not merged yet")
     data = collect(small, ["agents"], draws=20, seed=1)
     assert "agreement" not in data.missing, data.missing
     html = render(data)

@@ -186,17 +186,31 @@ def test_runs_on_every_ktab_sample(name):
 
 
 def test_runs_on_shipped_examples_and_rescales_saliences():
-    res = SMP().run(load("ec-emissions"), 0)
-    assert res.forecast["forecast"].between(0, 10).all() or res.forecast["forecast"].notna().all()
-    # an actor rating each issue independently (saliences summing above 100) is rescaled to 100
-    sc = load(KTAB / "SOE-Pol-Comp.csv")
-    data = sc.model_dump()
-    for stance in data["stances"].values():
-        for st in stance.values():
-            st["salience"] = min(100.0, st["salience"] * 3)
+    sc = load("ec-emissions")
+    res = SMP().run(sc, 0)
+    positions = [row["emissions"].position for row in sc.stances.values()]
+    # SMP moves positions between the actors' own: the forecast stays in their hull (4-10 years)
+    assert min(positions) == 4 and max(positions) == 10
+    assert res.forecast["forecast"].between(min(positions), max(positions)).all()
+    # An actor rating each issue independently (saliences summing above 100) is rescaled to sum to 100:
+    # the same shares at a total of 140 (every salience still <= 100) must give the run at a total of 100.
     from accord.scenario import Scenario
-    tripled = SMP().run(Scenario.model_validate(data), 0)
-    assert tripled.info["turns"] >= 1
+
+    base = load(KTAB / "SOE-Pol-Comp.csv").model_dump()
+
+    def at_total(total: float) -> Scenario:
+        data = {**base, "stances": {a: {i: dict(st) for i, st in row.items()} for a, row in base["stances"].items()}}
+        for row in data["stances"].values():
+            whole = sum(st["salience"] for st in row.values())
+            for st in row.values():
+                st["salience"] = st["salience"] / whole * total
+        return Scenario.model_validate(data)
+
+    hundred, above = at_total(100.0), at_total(140.0)
+    assert max(st.salience for row in above.stances.values() for st in row.values()) <= 100
+    a, b = SMP().run(hundred, 0), SMP().run(above, 0)
+    assert a.info["turns"] == b.info["turns"] >= 1
+    np.testing.assert_allclose(b.forecast["forecast"], a.forecast["forecast"], rtol=0, atol=1e-9)
 
 
 def test_registered_and_passes_conformance():

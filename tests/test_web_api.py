@@ -156,7 +156,10 @@ def test_oversize_bodies_are_413_declared_or_streamed(client):
 def test_examples_are_addressed_only_by_name(client, name):
     res = client.get(f"/api/examples/{name}")
     assert res.status_code == 404
-    assert "ec-emissions" not in res.text or "allowed" in res.text
+    body = res.json()
+    assert set(body) == {"detail"} and isinstance(body["detail"], str)  # an error, not a scenario
+    for leak in ("stances", "capability", "[project]", "root:", str(example_path("ec-emissions").parent)):
+        assert leak not in res.text, leak
 
 
 @pytest.mark.parametrize("path", ["/static/../pyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml",

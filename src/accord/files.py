@@ -71,6 +71,10 @@ def atomic_folder(path: str | os.PathLike[str], fill: Callable[[Path], object],
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and not path.is_dir():
         raise OutputError(f"{path}: is a file; allowed: a new or empty folder, or an earlier run folder")
+    here = Path.cwd().resolve()
+    if path.resolve() in (here, *here.parents, Path.home().resolve()):
+        raise OutputError(f"{path}: is the current folder, one above it or the home folder; allowed: a new "
+                          f"or empty folder elsewhere, e.g. {path / 'run'}")
     if path.is_dir() and any(path.iterdir()) and not replaceable(path):
         raise OutputError(f"{path}: folder exists and holds other files; allowed: a new or empty folder, "
                           "or an earlier run folder (with run.json)")

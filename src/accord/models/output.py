@@ -2,7 +2,7 @@
 
 The folder appears whole or not at all (:func:`accord.files.atomic_folder`): a run killed while
 writing leaves no folder with forecast.csv but no run.json. An existing folder is replaced only
-when it is empty or an earlier run folder (it holds run.json).
+when it is empty or an earlier run folder (run.json and only .csv/.json files), never the current folder.
 """
 
 from __future__ import annotations
@@ -30,8 +30,15 @@ def write_result(result: Result, folder: str | Path) -> list[Path]:
             _text(_json(value), tmp, f"{name}.json", names)
         _text(_json(result.meta), tmp, MARKER, names)
 
-    atomic_folder(folder, fill, replaceable=lambda old: (old / MARKER).is_file())
+    atomic_folder(folder, fill, replaceable=_earlier_run)
     return [folder / name for name in names]
+
+
+def _earlier_run(folder: Path) -> bool:
+    """An earlier run folder: run.json and nothing but the .csv and .json files a run writes."""
+    entries = list(folder.iterdir())
+    return (folder / MARKER).is_file() and all(
+        e.is_file() and not e.is_symlink() and e.suffix in (".csv", ".json") for e in entries)
 
 
 def _csv(frame, tmp: Path, name: str, names: list[str]) -> None:
