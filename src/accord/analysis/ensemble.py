@@ -134,10 +134,8 @@ def moments(parts: Sequence[Predictive], y: np.ndarray) -> Moments:
 
 def gate(alpha: np.ndarray, beta: np.ndarray, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Softmax weights (n, K) over the available components."""
-    z = alpha[None, :] + x @ beta.T
-    z = np.where(mask, z, -np.inf)
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.where(mask, np.exp(z), 0.0)
+    z = np.where(mask, alpha[None, :] + x @ beta.T, -np.inf)
+    e = np.exp(z - z.max(axis=1, keepdims=True))  # exp(-inf) = 0: unavailable components get nothing
     return e / e.sum(axis=1, keepdims=True)
 
 
@@ -178,10 +176,10 @@ def fit(m: Moments, x: np.ndarray, penalty: float | None, start: Gating | None =
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         alpha, beta = theta[:k], theta[k:].reshape(k, p)
         w = gate(alpha, beta, xs[:, :p], m.mask)
-        g = m.a - np.einsum("nkl,nl->nk", m.b, w)
-        crps = np.einsum("nk,nk->n", w, m.a) - 0.5 * np.einsum("nk,nk->n", w, m.a - g)
+        bw = np.matmul(m.b, w[:, :, None])[:, :, 0]
+        g = m.a - bw  # gradient of each case's CRPS in its weights
+        value = float((w * (m.a - 0.5 * bw)).sum()) / n + ALPHA_PENALTY * alpha @ alpha
         dz = w * (g - (w * g).sum(axis=1, keepdims=True)) / n
-        value = crps.mean() + ALPHA_PENALTY * alpha @ alpha
         grad_a = dz.sum(axis=0) + 2 * ALPHA_PENALTY * alpha
         grad_b = dz.T @ xs[:, :p]
         if p:
@@ -220,20 +218,27 @@ def choose(m: Moments, x: np.ndarray, groups: np.ndarray) -> Gating:
 def with_component(m: Moments, parts: Sequence[Predictive], extra: Predictive, y: np.ndarray, at: int) -> Moments:
     """``m`` (the moments of ``parts``) with one more component inserted at index ``at``.
 
-    Its A entry and B row are computed directly from atom pairs, E|X - X'| = Σ w_a w_b |x_a - x_b|,
-    so a component that changes from fold to fold (the conformal one) costs one row, not the table.
+    Its A entry and B row come from its sorted atoms c (weights w): for any point v,
+    E|C - v| = v (2 W(v) - 1) + S - 2 S(v) with W(v), S(v) the weight and weighted sum of the atoms
+    below v and S the total, and E|C - C'| = 2 Σ_a w_a (c_a W(c_a) - S(c_a)). So a component that
+    changes from fold to fold (the conformal one) costs one sorted pass per case, not the table.
     """
     n, k = m.a.shape
     row, own = np.zeros((n, k)), np.zeros(n)
     ok = extra.available
     label = np.repeat(np.arange(k), [p.values.shape[1] for p in parts])
+    values = np.concatenate([p.values for p in parts], axis=1)
+    weights = np.concatenate([p.weights for p in parts], axis=1)
     for i in np.nonzero(ok)[0]:
         keep = extra.weights[i] > 0
-        c, wc = extra.values[i][keep], extra.weights[i][keep]
-        v = np.concatenate([p.values[i] for p in parts])
-        w = np.concatenate([p.weights[i] for p in parts])
-        row[i] = np.bincount(label, weights=(wc @ np.abs(c[:, None] - v[None, :])) * w, minlength=k)
-        own[i] = wc @ np.abs(c[:, None] - c[None, :]) @ wc
+        order = np.argsort(extra.values[i][keep], kind="stable")
+        c, wc = extra.values[i][keep][order], extra.weights[i][keep][order]
+        cum_w, cum_s = np.r_[0.0, np.cumsum(wc)], np.r_[0.0, np.cumsum(wc * c)]
+        v = values[i]
+        at_v = np.searchsorted(c, v, side="left")
+        spread = v * (2 * cum_w[at_v] - cum_w[-1]) + cum_s[-1] - 2 * cum_s[at_v]
+        row[i] = np.bincount(label, weights=spread * weights[i], minlength=k)
+        own[i] = 2 * float(wc @ (c * cum_w[:-1] - cum_s[:-1]))
     row = np.where(m.mask, row, 0.0)
     a_new = np.where(ok, (extra.weights * np.abs(extra.values - y[:, None])).sum(axis=1), 0.0)
     a = np.insert(m.a, at, a_new, axis=1)
