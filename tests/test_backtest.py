@@ -255,7 +255,8 @@ def test_cli_table_prints_distribution_scores_bootstrap_and_detectable_differenc
     res = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--model", "weighted-median",
                               "--draws", "8"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    for text in ("CRPS", "ΔCRPS [95% CI]", "weighted-mean+conformal", "ensemble", "Smallest difference this data can detect",
+    for text in ("CRPS", "ΔCRPS [95% CI]", "weighted-mean+conformal", "ensemble vs the compromise model: mae",
+                 "Smallest difference this data can detect",
                  "PIT ensemble"):
         assert text in res.output, text
     bad = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--draws", "-1"])

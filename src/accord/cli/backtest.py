@@ -33,7 +33,7 @@ def default_models() -> tuple[list[Model], dict[str, str]]:
     models, left_out = [], {}
     for name, cls in list_models().items():
         if "fitted" in cls.tags:
-            left_out[name] = "fitted on data; the backtest cross-validates its own (row 'ensemble')"
+            left_out[name] = "shipped weights fitted on data; the row 'ensemble' is refitted fold by fold instead"
             continue
         try:
             models.append(make_model(name))
@@ -97,6 +97,12 @@ def backtest(
                       "paired by issue, 95% bootstrap intervals resampling proposals; negative = better. "
                       "Smallest difference this data can detect (5% two-sided, 80% power; median over models): "
                       + ", ".join(f"{m} {v:.2f}" for m, v in det.items() if v is not None), highlight=False)
+    for r in rows:
+        vs = r.get("vs_reference", {})
+        if r["kind"] == "cv" and "crps" in vs:
+            console.print(f"{r['model']} vs the compromise model: " + "; ".join(
+                f"{m} {d['diff']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}], detectable {d['mde']:.2f}"
+                for m, d in vs.items()), highlight=False)
     for r in rows:
         if r.get("pit"):
             console.print(f"[dim]PIT {r['model']:<26}|{_bars(r['pit'])}|[/]", highlight=False)
