@@ -16,6 +16,8 @@ they are a starting point to vary, not a finding.
 
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -100,6 +102,12 @@ def draw_shocks(actors: Sequence[str], issues: Sequence[str], draws: int, rng: n
                   rng.standard_normal((draws, n, m)), rng.standard_normal((draws, n)))
 
 
+def _exp(x: np.ndarray) -> np.ndarray:
+    """exp through the C library, element by element: NumPy's own SIMD exp (AVX-512) differs from it
+    in the last bit on some CPUs, and a draw's inputs should be the same on every machine."""
+    return np.frompyfunc(math.exp, 1, 1)(np.asarray(x, dtype=float)).astype(float)
+
+
 def apply_shocks(arrays: ScenarioArrays, shocks: Shocks, noise: NoiseSpec) -> ScenarioArrays:
     """Perturbed arrays with a leading draw axis, clipped to each issue's range and to 0-100."""
     s = shocks.reindex(arrays.actors, arrays.issues)
@@ -107,7 +115,7 @@ def apply_shocks(arrays: ScenarioArrays, shocks: Shocks, noise: NoiseSpec) -> Sc
     position = np.clip(arrays.position + noise.position_sd * span * s.position, arrays.lo, arrays.hi)
     salience = np.where(arrays.present, np.clip(arrays.salience + noise.salience_sd * s.salience, MIN_SALIENCE, 100.0),
                         0.0)
-    capability = arrays.capability * np.exp(noise.capability_sd * s.capability)
+    capability = arrays.capability * _exp(noise.capability_sd * s.capability)
     return arrays.with_values(position=position, salience=salience, capability=capability)
 
 

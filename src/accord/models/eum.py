@@ -58,17 +58,18 @@ class ExpectedUtility(Model):
         capitulation: str = "as_coded",
         exponent: str = "receiver",
         votes: str = "voter",
+        ties: str = "stay",
         workers: int = 1,
     ) -> None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ...")
         self._params = EUMParams(
             q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,  # type: ignore[arg-type]
-            exponent=exponent, votes=votes, rounds=rounds, stop=stop,  # type: ignore[arg-type]
+            exponent=exponent, votes=votes, rounds=rounds, stop=stop, ties=ties,  # type: ignore[arg-type]
         )
         self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
         self.denominator, self.offer, self.capitulation = denominator, offer, capitulation
-        self.exponent, self.votes = exponent, votes
+        self.exponent, self.votes, self.ties = exponent, votes, ties
         self.workers = workers  # threads over chunks of draws; results do not depend on it
 
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:

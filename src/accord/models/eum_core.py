@@ -23,6 +23,7 @@ import numpy as np
 from ..scenario.errors import ParameterError
 from .baselines import weighted_median
 from .eum_offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
+from .eum_ties import RoundInputs, decision_signs
 
 Denominator = Literal["global", "distinct", "pair"]
 Offer = Literal["scholz", "nearest_compromise", "nearest"]
@@ -30,6 +31,7 @@ Capitulation = Literal["as_coded", "intended"]
 Exponent = Literal["receiver", "challenger"]
 Votes = Literal["voter", "one"]
 Stop = Literal["fixed", "stable"]
+Ties = Literal["stay", "exact"]
 
 __all__ = ["CAPITULATION", "CLASS_NAMES", "COMPROMISE", "CONFRONTATION", "NONE", "EUMParams", "Trace", "eum_round", "simulate"]
 _CHUNK_CELLS = 100_000  # pair cells per chunk of draws (0.8 MB per float64 matrix, near cache size)
@@ -52,6 +54,10 @@ class EUMParams:
     rounds: number of rounds ('fixed'), or the cap when stop = 'stable', which halts a draw at
         the first round whose positions repeat any earlier round (no move, or a cycle): the
         dynamics are deterministic, so from there on they only repeat.
+    ties: how a comparison within rounding noise (eum_ties.TIE) of equality is settled: 'stay'
+        counts it as equality, which never moves an actor (the strict comparisons of the
+        replicated code; reproduces the published runs on every CPU), 'exact' recomputes it in
+        60-digit arithmetic and takes the exact sign. Both give the same path on every machine.
     """
 
     q: float = 1.0
@@ -63,6 +69,7 @@ class EUMParams:
     votes: Votes = "voter"
     rounds: int = 10
     stop: Stop = "fixed"
+    ties: Ties = "stay"
 
     def __post_init__(self) -> None:
         choices = {
@@ -72,6 +79,7 @@ class EUMParams:
             "exponent": ("receiver", "challenger"),
             "votes": ("voter", "one"),
             "stop": ("fixed", "stable"),
+            "ties": ("stay", "exact"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -130,7 +138,12 @@ def median_and_mean(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _power(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
-    """base ** r, where None stands for r = 1 (the risk pass) and skips the costly pow."""
+    """base ** r, where None stands for r = 1 (the risk pass) and skips the costly pow.
+
+    Every ``pow`` of the model goes through here: its last bit depends on the CPU (NumPy's
+    AVX-512 kernels differ from libm's), which is why the decisions read signs through eum_ties,
+    and why tests/test_reproducibility.py perturbs this function's output by one ULP.
+    """
     return base if r is None else base**r
 
 
@@ -314,6 +327,7 @@ def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, par
     geo = Geometry.of(x, span)
     ranked_w = np.take_along_axis(w, geo.order, axis=1)[:, :, None]
     lever = None
+    mu = None
     if params.q < 1:
         mu, _ = median_and_mean(x, w)
         lever = np.abs(x - mu[:, None])[:, :, None] / span[:, None, None] + geo.delta
@@ -331,7 +345,7 @@ def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, par
     # through |x_i − x_j|, so j's utilities under an exponent are the transpose of i's.
     if params.votes == "voter":
         ranked_r = np.take_along_axis(r, geo.order, axis=1)[:, :, None]
-        num = _win_numerators(geo, ranked_w, geo.ranked_delta**ranked_r)
+        num = _win_numerators(geo, ranked_w, _power(geo.ranked_delta, ranked_r))
         p, _ = probabilities(geo, num, params.denominator)
     else:
         p = p1  # votes at r = 1 are the risk pass's
@@ -344,7 +358,8 @@ def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, par
         u_back = utilities(bases.transposed_lever(), r[:, :, None], params.q, params.t)
     e_fwd = expected_utility(p, u_own, s[:, None, :])
     e_back = expected_utility(np.swapaxes(p, 1, 2), u_back, s[:, :, None])
-    kind, partner, new_x = choose_moves(x, geo.gap, e_fwd, e_back, params.offer, params.capitulation)
+    signs, e_fwd, e_back = decision_signs(e_fwd, e_back, RoundInputs(x, w, s, span, r, mu), params)
+    kind, partner, new_x = choose_moves(x, geo.gap, e_fwd, e_back, signs, params.offer, params.capitulation)
     return RoundDetail(danger, r, d_risk, p, e_fwd, e_back, kind, partner, new_x)
 
 

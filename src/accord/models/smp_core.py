@@ -147,9 +147,10 @@ def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
         total = np.add.reduce(axis_first(p, -1), axis=0)[..., None]
         if (total > 0).all():
             return p / total
-        # every product underflowed somewhere: normalise in logs instead
-        logp = np.log(pv).sum(axis=-1)
-        q = np.exp(logp - logp.max(axis=-1, keepdims=True))
+        # every product underflowed somewhere: normalise in logs instead, through libm (NumPy's
+        # AVX-512 log/exp differ from it in the last bit, and these probabilities decide moves)
+        logp = np.frompyfunc(math.log, 1, 1)(pv).astype(float).sum(axis=-1)
+        q = np.frompyfunc(math.exp, 1, 1)(logp - logp.max(axis=-1, keepdims=True)).astype(float)
         return q / q.sum(axis=-1, keepdims=True)
     flat_c, flat_p = c.reshape((-1,) + c.shape[-2:]), pv.reshape((-1,) + pv.shape[-2:])
     out = [_markov(rules.pce_model, fc, fp) for fc, fp in zip(flat_c, flat_p)]
@@ -228,8 +229,16 @@ def util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 
 def row_sums(values: np.ndarray) -> np.ndarray:
-    """Sum along the last axis in order (KTAB's loops), not numpy's pairwise order."""
-    return np.add.reduce(axis_first(values, -1), axis=0)
+    """Sum along the last axis in order (KTAB's loops), not numpy's pairwise order.
+
+    numpy sums pairwise along the axis that is innermost in memory, which a transposed view
+    would be; the C-order copy in sequential_sum makes the summed axis outermost, so the terms are
+    added one after another whatever the array's size.
+    """
+    terms = axis_first(values, -1)
+    if terms.shape[0] == 0:
+        return np.zeros(terms.shape[1:])
+    return sequential_sum(np.zeros(terms.shape[1:]), terms)
 
 
 def axis_first(x: np.ndarray, axis: int) -> np.ndarray:

@@ -173,7 +173,9 @@ def simulate(
         traj.bargains.append((turn + 1, b, chosen))
         if accommodation is not None:
             lag = 1.0 - np.minimum(accommodation.sum(axis=1), 1.0)
-            ideal = accommodation @ new + lag[:, None] * ideal
+            # Σ_k A[i, k] new[k] in k order, not through BLAS, whose kernels (and so last bits) differ per CPU
+            moved_to = sequential_sum(np.zeros_like(new), accommodation.T[:, :, None] * new[:, None, :])
+            ideal = moved_to + lag[:, None] * ideal
         else:
             ideal = new
         pos = new
