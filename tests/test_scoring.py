@@ -34,7 +34,7 @@ def test_crps_of_a_normal_matches_the_closed_form():
 
 def test_crps_of_point_masses_and_a_two_point_mixture_by_hand():
     """Point mass: |x - y|. Two points a, b with weights w, 1-w: w|a-y| + (1-w)|b-y| - w(1-w)|a-b|
-    (E|X-y| - E|X-X'|/2, Gneiting & Raftery 2007, eq. 21)."""
+    (E|X-y| - E|X-X'|/2, Gneiting & Raftery 2007, JASA 102:359, section 4.2)."""
     assert scoring.crps(atoms([30.0]), np.array([72.0]))[0] == pytest.approx(42.0)
     two = atoms([0.0, 100.0], [0.3, 0.7])
     assert scoring.crps(two, np.array([50.0]))[0] == pytest.approx(0.3 * 50 + 0.7 * 50 - 0.21 * 100)  # 29
