@@ -118,19 +118,29 @@ def backtest(
 
 
 def _print_table(file: str, capability: str, n: int, skipped: str, rows: list[dict]) -> None:
-    table = Table(title=f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}",
-                  title_justify="left")
-    columns = ("model", "n", "MAE", "MedAE", "≤5", "≤10", "CRPS", "log", "50%", "80%", "95%", "ΔMAE [95% CI]",
-               "ΔCRPS [95% CI]", "skipped")
-    for col in columns:
-        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
+    """Two tables, each under 110 columns: the point forecasts, then the predictive distributions."""
+    point = _table(f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}",
+                   ("model", "n", "MAE", "MedAE", "within 5", "within 10", "ΔMAE [95% CI]", "skipped"))
+    for r in rows:
+        point.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["medae"]), _pct(r["within5"]),
+                      _pct(r["within10"]), _diff(r.get("vs_reference", {}).get("mae")), str(r["skipped"] or ""))
+    console.print(point)
+    dist = _table("Predictive distributions (CRPS in points, log score in nats; lower is better)",
+                  ("model", "CRPS", "log", "50%", "80%", "95%", "ΔCRPS [95% CI]", "Δlog [95% CI]"))
     for r in rows:
         vs = r.get("vs_reference", {})
-        table.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["medae"]), _pct(r["within5"]),
-                      _pct(r["within10"]), _num(r.get("crps")), _num(r.get("log_score")), _pct(r.get("coverage50")),
-                      _pct(r.get("coverage80")), _pct(r.get("coverage95")), _diff(vs.get("mae")), _diff(vs.get("crps")),
-                      str(r["skipped"] or ""))
-    console.print(table)
+        if r.get("crps") is not None or r.get("coverage80") is not None:
+            dist.add_row(r["model"], _num(r.get("crps")), _num(r.get("log_score")), _pct(r.get("coverage50"), 0),
+                         _pct(r.get("coverage80"), 0), _pct(r.get("coverage95"), 0), _diff(vs.get("crps")),
+                         _diff(vs.get("log_score")))
+    console.print(dist)
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
+    return table
 
 
 def _bars(pit: list[float]) -> str:
@@ -146,5 +156,5 @@ def _num(v: float | None) -> str:
     return "" if v is None else f"{v:.2f}"
 
 
-def _pct(v: float | None) -> str:
-    return "" if v is None else f"{100 * v:.0f}%"
+def _pct(v: float | None, digits: int = 1) -> str:
+    return "" if v is None else f"{100 * v:.{digits}f}%"
