@@ -167,12 +167,15 @@ def fit(m: Moments, x: np.ndarray, penalty: float | None, start: Gating | None =
     ``start``: a gate fitted on the same cases to start from (the regularisation path's previous
     step), else zero (equal weights)."""
     n, k = m.a.shape
-    center = np.nanmean(x, axis=0) if n else np.zeros(x.shape[1])
-    center = np.where(np.isnan(center), 0.0, center)
-    sd = np.nanstd(x, axis=0) if n else np.ones(x.shape[1])
-    scale = np.where(np.isnan(sd) | (sd < 1e-12), 1.0, sd)
+    known = ~np.isnan(x)
+    count = known.sum(axis=0)
+    center = np.where(count > 0, np.where(known, x, 0.0).sum(axis=0) / np.maximum(count, 1), 0.0)
+    var = np.where(known, (x - center) ** 2, 0.0).sum(axis=0) / np.maximum(count, 1)
+    scale = np.where(var > 1e-24, np.sqrt(var), 1.0)  # a feature unknown or constant here: no effect
     xs = np.nan_to_num((x - center) / scale, nan=0.0)
     p = 0 if penalty is None else xs.shape[1]
+    if n == 0:  # nothing to fit on: equal weights over what is available
+        return Gating(np.zeros(k), np.zeros((k, xs.shape[1])), center, scale, penalty)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         alpha, beta = theta[:k], theta[k:].reshape(k, p)
@@ -202,6 +205,8 @@ def fit(m: Moments, x: np.ndarray, penalty: float | None, start: Gating | None =
 def choose(m: Moments, x: np.ndarray, groups: np.ndarray) -> Gating:
     """The penalty with the best inner grouped-CV CRPS, refitted on all the given cases."""
     folds = crossval.group_kfold(groups, INNER_FOLDS)
+    if len(folds) < 2:  # one proposal: nothing to cross-validate a penalty on
+        return fit(m, x, None)
     scores = np.zeros(len(PENALTIES))
     for test in folds:
         train = np.setdiff1d(np.arange(len(groups)), test)
