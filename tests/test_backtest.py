@@ -177,8 +177,8 @@ def test_rows_without_outcome_or_salience_are_skipped_and_counted(tmp_path):
 def test_cli_json_lists_every_model_with_scores(tmp_path):
     # The baselines by name: the default (every registered model) includes the slow dynamic ones.
     names = [a for m in ("weighted-mean", "weighted-median", "status-quo", "nash") for a in ("--model", m)]
-    res = runner.invoke(app, ["backtest", str(DEV), *names, "--json", "--out", str(tmp_path / "r.json")],
-                        catch_exceptions=False)
+    res = runner.invoke(app, ["backtest", str(DEV), *names, "--json", "--out", str(tmp_path / "r.json"),
+                              "--samples", str(tmp_path / "s.csv")], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     by = {r["model"]: r for r in rows}
@@ -197,6 +197,12 @@ def test_cli_json_lists_every_model_with_scores(tmp_path):
     record = json.loads((tmp_path / "r.json").read_text())
     assert record["scores"] == rows and record["rows_skipped"] == {"no outcome": 4, "no salience": 0}
     assert set(record["detectable_difference"]) == {"mae", "crps", "log_score"} and "ensemble" in record["cv_weights"]
+    import pandas as pd
+
+    tidy = pd.read_csv(tmp_path / "s.csv")
+    assert list(tidy.columns) == ["model", "issue", "proposal", "atom", "value", "weight"]
+    mass = tidy.groupby(["model", "issue"])["weight"].sum()
+    assert np.allclose(mass, 1.0) and mass.loc["nash"].size == 173 and mass.loc["ensemble"].size == 237
 
 
 def test_cli_bad_file_is_one_line_and_exit_2(tmp_path):
@@ -240,3 +246,18 @@ def test_cli_jobs_must_be_positive(tmp_path):
     res = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--jobs", "0"])
     assert res.exit_code == 2
     assert "--jobs must be at least 1" in res.output and "Traceback" not in res.output
+
+
+def test_cli_table_prints_distribution_scores_bootstrap_and_detectable_difference(monkeypatch):
+    from accord.cli.app import console
+
+    monkeypatch.setattr(console, "width", 250)
+    res = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--model", "weighted-median",
+                              "--draws", "8"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    for text in ("CRPS", "ΔCRPS [95% CI]", "weighted-mean+conformal", "ensemble vs the compromise model: mae",
+                 "Smallest difference this data can detect",
+                 "PIT ensemble"):
+        assert text in res.output, text
+    bad = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--draws", "-1"])
+    assert bad.exit_code == 2 and "--draws must be at least 0" in bad.output

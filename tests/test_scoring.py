@@ -34,7 +34,7 @@ def test_crps_of_a_normal_matches_the_closed_form():
 
 def test_crps_of_point_masses_and_a_two_point_mixture_by_hand():
     """Point mass: |x - y|. Two points a, b with weights w, 1-w: w|a-y| + (1-w)|b-y| - w(1-w)|a-b|
-    (E|X-y| - E|X-X'|/2, Gneiting & Raftery 2007, eq. 21)."""
+    (E|X-y| - E|X-X'|/2, Gneiting & Raftery 2007, JASA 102:359, section 4.2)."""
     assert scoring.crps(atoms([30.0]), np.array([72.0]))[0] == pytest.approx(42.0)
     two = atoms([0.0, 100.0], [0.3, 0.7])
     assert scoring.crps(two, np.array([50.0]))[0] == pytest.approx(0.3 * 50 + 0.7 * 50 - 0.21 * 100)  # 29
@@ -170,3 +170,14 @@ def test_camps_rank_by_weight_then_lower_position():
     w[2] = 1.6
     assert ensemble.camps(pos, w, 100.0) == [50.0, 100.0]  # 100 now weighs 2.6
     assert ensemble.camps(np.array([10.0, 10.0 + 1e-12]), np.ones(2), 100.0) == [10.0]  # one camp within tolerance
+
+
+def test_ensemble_fit_degenerate_inputs_fall_back_to_equal_or_constant_weights():
+    lo, hi = np.zeros(3), np.full(3, 100.0)
+    parts = [Predictive.point(np.full(3, 20.0), lo, hi), Predictive.point(np.full(3, 80.0), lo, hi)]
+    x = np.full((3, len(ensemble.FEATURES)), np.nan)  # no feature known (a file without proc/counvte)
+    m = ensemble.moments(parts, np.array([20.0, 20.0, 80.0]))
+    empty = ensemble.fit(m.take(np.array([], dtype=int)), x[:0], 1.0)
+    assert empty.weights(x, m.mask) == pytest.approx(np.full((3, 2), 0.5))
+    one = ensemble.choose(m, x, np.array(["p", "p", "p"]))  # one proposal: no inner CV, constant weights
+    assert one.penalty is None and one.weights(x, m.mask)[0, 0] == pytest.approx(2 / 3, abs=0.01)

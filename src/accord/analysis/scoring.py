@@ -5,7 +5,7 @@ atoms of a :class:`~accord.analysis.distributions.Predictive` exactly:
 
 - **CRPS** from ``scoringrules`` (``crps_ensemble`` with member weights, the quantile-decomposition
   estimator, which equals E|X - y| - E|X - X'|/2 of the weighted empirical distribution; Gneiting &
-  Raftery 2007, JASA 102:359, eq. 21). On the issue's own scale (DEU: points of 0-100).
+  Raftery 2007, JASA 102:359, section 4.2). On the issue's own scale (DEU: points of 0-100).
 - **Log score on a fixed grid**: the scale cut into ``GRID_BINS`` equal bins (DEU: 5 points wide),
   the forecast's probability of the bin the outcome falls in, mixed with a uniform over the bins
   at weight ``FLOOR`` so that a forecast which rules the outcome out costs a finite

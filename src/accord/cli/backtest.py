@@ -14,6 +14,8 @@ from ..scenario.eu_council import CAPABILITIES
 from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from ..models.base import Model
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -30,7 +32,7 @@ def default_models() -> "tuple[list[Model], dict[str, str]]":
     models, left_out = [], {}
     for name, cls in list_models().items():
         if "fitted" in cls.tags:
-            left_out[name] = "fitted on data; the backtest cross-validates its own (row 'ensemble')"
+            left_out[name] = "shipped weights fitted on data; the row 'ensemble' is refitted fold by fold instead"
             continue
         try:
             models.append(make_model(name))
@@ -104,6 +106,12 @@ def backtest(
                       "Smallest difference this data can detect (5% two-sided, 80% power; median over models): "
                       + ", ".join(f"{m} {v:.2f}" for m, v in det.items() if v is not None), highlight=False)
     for r in rows:
+        vs = r.get("vs_reference", {})
+        if r["kind"] == "cv" and "crps" in vs:
+            console.print(f"{r['model']} vs the compromise model: " + "; ".join(
+                f"{m} {d['diff']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}], detectable {d['mde']:.2f}"
+                for m, d in vs.items()), highlight=False)
+    for r in rows:
         if r.get("pit"):
             console.print(f"[dim]PIT {r['model']:<26}|{_bars(r['pit'])}|[/]", highlight=False)
     for name, w in weights.items():
@@ -118,19 +126,29 @@ def backtest(
 
 
 def _print_table(file: str, capability: str, n: int, skipped: str, rows: list[dict]) -> None:
-    title = f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}"
-    table = new_table()
-    columns = ("model", "n", "MAE", "MedAE", "≤5", "≤10", "CRPS", "log", "50%", "80%", "95%", "ΔMAE [95% CI]",
-               "ΔCRPS [95% CI]", "skipped")
-    for col in columns:
-        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
+    """Two tables, each under 110 columns: the point forecasts, then the predictive distributions."""
+    point_title = f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}"
+    point = _table(("model", "n", "MAE", "MedAE", "within 5", "within 10", "ΔMAE [95% CI]", "skipped"))
+    for r in rows:
+        point.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["medae"]), _pct(r["within5"]),
+                      _pct(r["within10"]), _diff(r.get("vs_reference", {}).get("mae")), str(r["skipped"] or ""))
+    show(point, point_title)
+    dist = _table(("model", "CRPS", "log", "50%", "80%", "95%", "ΔCRPS [95% CI]", "Δlog [95% CI]"))
     for r in rows:
         vs = r.get("vs_reference", {})
-        table.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["medae"]), _pct(r["within5"]),
-                      _pct(r["within10"]), _num(r.get("crps")), _num(r.get("log_score")), _pct(r.get("coverage50")),
-                      _pct(r.get("coverage80")), _pct(r.get("coverage95")), _diff(vs.get("mae")), _diff(vs.get("crps")),
-                      str(r["skipped"] or ""))
-    show(table, title)
+        if r.get("crps") is not None or r.get("coverage80") is not None:
+            dist.add_row(r["model"], _num(r.get("crps")), _num(r.get("log_score")), _pct(r.get("coverage50"), 0),
+                         _pct(r.get("coverage80"), 0), _pct(r.get("coverage95"), 0), _diff(vs.get("crps")),
+                         _diff(vs.get("log_score")))
+    show(dist, "Predictive distributions (CRPS in points, log score in nats; lower is better)")
+
+
+def _table(columns: tuple[str, ...]) -> "Table":
+    """A table of the given columns (its title is printed on its own line by cli.app.show)."""
+    table = new_table()
+    for col in columns:
+        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
+    return table
 
 
 def _bars(pit: list[float]) -> str:
@@ -146,5 +164,5 @@ def _num(v: float | None) -> str:
     return "" if v is None else f"{v:.2f}"
 
 
-def _pct(v: float | None) -> str:
-    return "" if v is None else f"{100 * v:.0f}%"
+def _pct(v: float | None, digits: int = 1) -> str:
+    return "" if v is None else f"{100 * v:.{digits}f}%"
