@@ -160,11 +160,12 @@ def test_afghanistan_deadline_events_fire():
     ({"strategy": "hardliner", "exponent": 1e9}, "0.001 to 1000"),
     ({"delay_cost": 2}, "delay_cost"),
     ({"discount": 0}, "discount"),
-    ({"risk": 1e6}, "at most 100"),
+    ({"risk": 1e6}, "0.001 to 1000"),  # the max_exponent limit (scenario/limits.py) is checked first
+    ({"risk": 500}, "at most 100"),
 ])
 def test_strategy_parameters_are_checked(params, needle):
     sc = one_issue({"A": (0, params), "B": (100, {})}, rounds=5)
-    with pytest.raises(ParameterError, match="actors.A.params") as err:
+    with pytest.raises((ParameterError, ScenarioError), match="actors.A.params") as err:
         AgentsModel().run(sc, 0)
     assert needle in str(err.value)
 

@@ -197,7 +197,7 @@ def test_runs_on_ktab_samples(name: str) -> None:
 VARIANT = make_model("eum", offer="nearest", stop="stable", rounds=30)  # the default is in test_conformance.py
 
 
-@parametrize_with_checks([VARIANT], {(model_id(VARIANT), "check_pivotal"): "fixed on branch defects"})
+@parametrize_with_checks([VARIANT])
 def test_conformance(model, check) -> None:
     check(model)
 

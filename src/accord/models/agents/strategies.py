@@ -108,13 +108,11 @@ def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[
 def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ...]:
     strategy = get_strategy(params.get("strategy", default), f"{where}.strategy")
     exponent = _number(params, "exponent", strategy.defaults.get("exponent", 1.0), where)
-    if not math.isfinite(exponent) or not 1e-3 <= exponent <= 1e3:
-        raise ParameterError(f"{where}.exponent: {exponent:g} is out of range; allowed: 0.001 to 1000")
+    check_exponent(exponent, "exponent", location=f"{where}.exponent")  # the limit first, then the strategy's rule
     if "exponent" in strategy.defaults and not strategy.exponent_ok(exponent):
         raise ParameterError(
             f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: {strategy.exponent_rule}"
         )
-    check_exponent(exponent, "exponent", location=f"{where}.exponent")
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
     if strategy.code in (TIT_FOR_TAT, STATIONARY) and "exponent" in params and exponent != 1.0:
         raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} (it "
@@ -122,9 +120,9 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
     risk = _number(params, "risk", 1.0, where)
-    if not 0 < risk <= 100:
-        raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0, at most 100")
     check_exponent(risk, "risk", location=f"{where}.risk")
+    if not risk <= 100:
+        raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0, at most 100")
     reservation = _number(params, "reservation", np.nan, where)
     if not math.isnan(reservation) and not 0 <= reservation <= 1:
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
