@@ -275,10 +275,15 @@ def test_no_raise_of_a_builtin_exception_is_left_in_the_package():
     import accord
 
     allowed = {
-        ("testing.py", "AssertionError"),  # the conformance checker for model authors fails like a test
         ("scenario/schema.py", "ValueError"), ("scenario/events.py", "ValueError"),  # pydantic validators
         ("models/registry.py", "TypeError"),  # a model class without a name: a programming error
         ("ingest/evaluate.py", "ValueError"),  # callers pass one prediction per gold sentence
+        ("scenario/rules.py", "ValueError"), ("scenario/units.py", "ValueError"),  # pydantic validators
+        ("testing/__init__.py", "ValueError"), ("testing/analysis.py", "AssertionError"),  # the checker's own use
+        ("testing/checks.py", "AssertionError"),
+        ("_lazy.py", "AttributeError"),  # a module __getattr__ must raise AttributeError (PEP 562)
+        ("analysis/distributions.py", "ValueError"),  # arrays of mismatched shapes: a programming error
+        ("report/html.py", "ValueError"),  # a figure type outside the shipped plotly bundle: a programming error
     }
     builtin = {n for n in vars(builtins) if n.endswith(("Error", "Exception"))}
     root = Path(accord.__file__).parent

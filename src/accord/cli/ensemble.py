@@ -7,18 +7,14 @@ import os
 from pathlib import Path
 from typing import Annotated, Optional
 
-import numpy as np
 import typer
 
-from ..analysis.backtest import groups, outcomes, run_models, scale
-from ..analysis.ensemble_fit import fit_all
-from ..analysis.predictive import DRAWS
-from ..files import atomic_write_text
-from ..models import make_model
-from ..scenario.deu import CAPABILITIES, read_deu
 from ..scenario.errors import AccordError, ParameterError
-from .app import app, console, fail_on_errors
-from .backtest import default_models
+from ..scenario.eu_council import CAPABILITIES
+from .app import app, checked_seed, console, fail_on_errors
+from .backtest import DRAWS, default_models
+
+# The analysis stack is imported inside the command, so that other commands do not pay for it.
 
 
 @app.command("ensemble-fit")
@@ -28,7 +24,7 @@ def ensemble_fit(
     out: Annotated[Path, typer.Option(help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param weights=FILE`.")],
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Component model (repeatable); default: every registered model not itself fitted.")] = None,
     capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")] = "equal",
-    seed: Annotated[int, typer.Option(help="Seed (stochastic models, input noise).")] = 0,
+    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed (stochastic models, input noise).")] = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the components.")] = DRAWS,
     jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")] = None,
 ) -> None:
@@ -36,6 +32,14 @@ def ensemble_fit(
 
     The `ensemble` model reads the result with `accord run ... --param weights=FILE`; the shipped weights come from
     this command on the DEU III development split."""
+    import numpy as np
+
+    from ..analysis.backtest import groups, outcomes, run_models, scale
+    from ..analysis.ensemble_fit import fit_all
+    from ..files import atomic_write_text
+    from ..models import make_model
+    from ..scenario.deu import read_deu
+
     if draws < 1:
         raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
     data = read_deu(file, capability)

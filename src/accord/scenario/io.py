@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..files import atomic_write, atomic_write_text
-from . import genius, genius_export, ktab
+from . import ktab
 from .errors import ScenarioError
 from .examples import example_path, is_example
 from .formats import READ_FORMATS, WRITE_FORMATS
@@ -39,6 +39,8 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
         return load(example_path(text_source), limits)
     path = Path(source)
     if path.is_dir():
+        from . import genius  # NumPy, loaded only for GENIUS files
+
         return genius.read_folder(path)
     if not path.is_file():
         raise ScenarioError(
@@ -58,6 +60,8 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
         except OSError as exc:
             raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
         if fmt == "xml":  # a GENIUS domain or profile is read with the files beside it
+            from . import genius
+
             check_text_size(data, str(path))
             root = genius.parse_xml(decode(data, str(path)), str(path))
             if genius.is_genius(root):
@@ -111,6 +115,8 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
     path = Path(target)
     suffix = path.suffix.lower()
     if path.is_dir() or not suffix:
+        from . import genius_export
+
         genius_export.write_folder(scenario, path)
     elif suffix in (".yaml", ".yml"):
         atomic_write_text(path, dumps_yaml(scenario))

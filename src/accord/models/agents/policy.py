@@ -16,6 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
+from ...scenario.errors import ParameterError
+
 
 @dataclass(frozen=True)
 class View:
@@ -74,5 +76,5 @@ class Seats:
         """A policy's proposal checked against the scales (clipped: an out-of-range term means its end)."""
         terms = np.asarray(proposed, dtype=float).reshape(len(self.issues))
         if not np.isfinite(terms).all():
-            raise ValueError(f"{self.actors[k]}: a proposal needs a finite number for every issue")
+            raise ParameterError(f"{self.actors[k]}: a proposal needs a finite number for every issue")
         return np.clip(terms, self.lo, self.hi)

@@ -53,6 +53,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...scenario.errors import UnsupportedScenario
+
 TOLERANCE = 0.001  # AspirationNegotiator(tolerance=0.001): how far below the aspiration an offer may lie
 NEAR = 1e-6  # the band below the aspiration the inverter also searches (negmas ...inv_ufun._common.EPS)
 GRID_BITS = 40  # utilities are compared on a grid of 2**-40 (about 1e-12) of each party's range
@@ -174,7 +176,8 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     bits = max(1, (N - 1).bit_length())
     grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
     if grid < 20:
-        raise ValueError(f"too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys")
+        raise UnsupportedScenario(f"sao: too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys; "
+                                  "allowed: fewer issues or levels (sao_levels)")
     scale = 2.0 ** grid / np.where(umax > bottom, umax - bottom, 1.0)
     keys = np.subtract(u, bottom[:, None])
     keys *= scale[:, None]
