@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from conftest import KTAB
 from fastapi.testclient import TestClient
@@ -226,7 +227,19 @@ def test_the_api_docs_load_nothing_from_the_network(client):
 
 # ---- the real server: limits, a bounded pool, a clean log ---------------------------------------
 
-SLOW = {**EC, "models": {"smp": {"min_turns": 10**9, "max_turns": 10**9}}}
+def _slow_scenario() -> dict:
+    """Within every input limit (scenario/limits.py), yet minutes of SMP work: 200 actors (the SMP's
+    actor limit) on three issues for 1,000 turns (the rounds limit); a turn at this size takes seconds."""
+    rng = np.random.default_rng(0)
+    actors = [{"id": f"A{k}", "capability": float(rng.uniform(1, 100))} for k in range(200)]
+    issues = [{"id": f"i{k}"} for k in range(3)]
+    stances = {a["id"]: {i["id"]: {"position": float(rng.uniform(0, 100)), "salience": float(rng.uniform(1, 100))}
+                         for i in issues} for a in actors}
+    return {"name": "slow", "actors": actors, "issues": issues, "stances": stances,
+            "models": {"smp": {"min_turns": 1000, "max_turns": 1000}}}
+
+
+SLOW = _slow_scenario()
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +261,9 @@ def test_heavy_requests_time_out_and_do_not_starve_the_rest(server):
             answers[key] = http.post("/api/run", json={"scenario": SLOW, "model": "smp"})
 
         def wait_until_active(n: int) -> None:
+            deadline = time.monotonic() + 60
             while http.get("/api/status").json()["active"] < n:
+                assert time.monotonic() < deadline, f"fewer than {n} requests ever became active"
                 time.sleep(0.05)
 
         first = threading.Thread(target=heavy, args=("first",))
