@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
+from ..scenario.limits import check_model_rounds
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
 from .eum_core import CLASS_NAMES, NONE, EUMParams, Trace, simulate

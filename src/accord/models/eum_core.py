@@ -172,7 +172,7 @@ class Geometry:
     ranked_delta: np.ndarray  # (B, n, n) delta with rows in voter order
 
     @classmethod
-    def of(cls, x: np.ndarray, span: np.ndarray) -> "Geometry":
+    def of(cls, x: np.ndarray, span: np.ndarray) -> Geometry:
         b, n = x.shape
         order = np.argsort(x, axis=1, kind="stable")
         ranked = np.take_along_axis(x, order, axis=1)
@@ -242,7 +242,7 @@ class Utilities:
     failure: np.ndarray  # U^f
     status_quo: np.ndarray  # Q U^sq + (1 − Q)(T U^b + (1 − T) U^w), the value of not challenging
 
-    def transposed(self) -> "Utilities":
+    def transposed(self) -> Utilities:
         return Utilities(*(np.swapaxes(u, 1, 2) for u in (self.success, self.failure, self.status_quo)))
 
 
@@ -260,7 +260,7 @@ class Bases:
     worse: np.ndarray | None = None
 
     @classmethod
-    def of(cls, delta: np.ndarray, lever: np.ndarray | None) -> "Bases":
+    def of(cls, delta: np.ndarray, lever: np.ndarray | None) -> Bases:
         half = 0.5 * delta
         success = np.maximum(0.5 - half, 0.0)
         failure = np.add(0.5, half, out=half)
@@ -268,7 +268,7 @@ class Bases:
             return cls(success, failure)
         return cls(success, failure, np.maximum(0.5 - 0.25 * lever, 0.0), 0.5 + 0.25 * lever)
 
-    def transposed_lever(self) -> "Bases":
+    def transposed_lever(self) -> Bases:
         """The bases seen from the column actor's lever (δ is symmetric, L is not)."""
         assert self.better is not None and self.worse is not None
         return Bases(self.success, self.failure, np.swapaxes(self.better, 1, 2), np.swapaxes(self.worse, 1, 2))

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
+from ..scenario.limits import check_model_rounds
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
 from .baselines import _require_weight
@@ -122,7 +122,7 @@ class SMP(Model):
         return params
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], **overrides: Any) -> "SMP":
+    def from_settings(cls, settings: dict[str, Any], **overrides: Any) -> SMP:
         return cls(**{**cls.params_from_settings(settings), **overrides})
 
     def rules(self) -> Rules:

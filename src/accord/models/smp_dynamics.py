@@ -13,7 +13,16 @@ import numpy as np
 
 from .smp_challenge import best_challenges, challenge_probs
 from .smp_core import (
-    STOP_GUARD, Rules, StateView, assess, distances, interpolate, pce, row_sums, sequential_sum, util,
+    STOP_GUARD,
+    Rules,
+    StateView,
+    assess,
+    distances,
+    interpolate,
+    pce,
+    row_sums,
+    sequential_sum,
+    util,
     win_probabilities,
 )
 
@@ -29,7 +38,7 @@ class Trajectory:
     classes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (representatives, probs)
     risk: list[np.ndarray] = field(default_factory=list)  # per state, (n,)
     stop_ratios: list[float] = field(default_factory=list)  # per turn
-    bargains: list[tuple[int, "Bargains", np.ndarray]] = field(default_factory=list)  # per turn: (round, bargains, chosen)
+    bargains: list[tuple[int, Bargains, np.ndarray]] = field(default_factory=list)  # per turn: (round, bargains, chosen)
 
 
 @dataclass
@@ -46,7 +55,7 @@ class Turn:
     reps: np.ndarray
     rep_probs: np.ndarray
     risk: np.ndarray
-    moves: tuple["Bargains", np.ndarray, np.ndarray] | None = None
+    moves: tuple[Bargains, np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
