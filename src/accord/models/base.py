@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -54,7 +54,7 @@ class Result:
     info: dict[str, Any] = field(default_factory=dict)
 
     def forecast_of(self, issue: str) -> float:
-        return float(self.forecast.set_index("issue").loc[issue, "forecast"])
+        return float(cast(float, self.forecast.set_index("issue").loc[issue, "forecast"]))
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,18 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
     if isinstance(rng, np.random.Generator):
         return rng, None
     if rng is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
+        seed = int(cast(int, np.random.SeedSequence().entropy) % (2**63))  # a fresh SeedSequence's entropy is an int
         return np.random.default_rng(seed), seed
     seed = check_seed(rng)
     return np.random.default_rng(seed), seed
+
+
+class BatchForecaster(Protocol):
+    """What the ``batch`` tag promises: a vectorised forecast over a leading draw axis."""
+
+    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Per-issue forecasts, shape (draws, issues), for arrays with a leading draw axis."""
+        ...
 
 
 class Model(ABC):
@@ -133,7 +141,8 @@ class Model(ABC):
         Models with richer per-draw outputs (the agents simulator) override this.
         """
         if "batch" in self.tags:
-            return BatchResult(np.asarray(self.forecast_batch(arrays, rng), dtype=float))
+            batch = cast(BatchForecaster, self)  # the tag says the subclass defines forecast_batch
+            return BatchResult(np.asarray(batch.forecast_batch(arrays, rng), dtype=float))
         from ..scenario.arrays import with_arrays
 
         draws = arrays.position.shape[0]

@@ -7,6 +7,8 @@ test), so each rule is a parameter and can be read on its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .eum_ties import TIE, Signs
@@ -76,6 +78,8 @@ def choose_moves(
     kind = np.full(x.shape, NONE)
     partner = np.full(x.shape, -1)
     new_x = x.copy()
+    groups: list[tuple[Any, int | None]]  # (receivers' rows: a boolean array, class or None for any)
+    got: np.ndarray | int
     if offer == "nearest":
         groups = [(has, None)]
     else:  # each receiver's class is the first it has an offer in; one pick over that class's keys
@@ -104,7 +108,8 @@ def choose_moves(
             else:
                 key = gap[at]
             member = {CONFRONTATION: conf, COMPROMISE: comp, CAPITULATION: capit}[cls]
-            best = _pick(np.where(member[at], key, np.inf), tol[at[0]], cand)  # type: ignore[index]
+            assert member is not None  # no receiver is in the capitulation group when capit is None
+            best = _pick(np.where(member[at], key, np.inf), tol[at[0]], cand)
             got = cls
         kind[at] = got
         partner[at] = best

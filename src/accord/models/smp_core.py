@@ -91,21 +91,22 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 1 << 
     n_opt = ub.shape[-1]
     shape = ub.shape[1:] + (n_opt,)
     step = max(1, chunk_elems // max(1, math.prod(shape)))
-    c_for = np.full(shape, MIN_COALITION)
+    c_for: np.ndarray = np.full(shape, MIN_COALITION)
     antisym = rule in ANTISYMMETRIC_RULES
-    c_against = None if antisym else c_for.copy()
+    c_against: np.ndarray | None = None if antisym else c_for.copy()
     scratch = np.empty((min(step, ub.shape[0]),) + shape)
     for lo in range(0, ub.shape[0], step):
         part = ub[lo:lo + step]
         du = np.subtract(part[..., :, None], part[..., None, :], out=scratch[:part.shape[0]])
         wk = w[lo:lo + step].reshape((-1,) + (1,) * (part.ndim))
         v = np.multiply(wk, du, out=du) if rule == "proportional" else vote(rule, wk, du)
-        if not antisym:
+        if c_against is not None:  # exactly when not antisym
             c_against = sequential_sum(c_against, np.maximum(-v, 0.0))
         c_for = sequential_sum(c_for, np.maximum(v, 0.0, out=v))
     if antisym:
         c = c_for  # the upper triangle already holds the sums of -v over the lower one
     else:
+        assert c_against is not None
         low = _lower(n_opt)
         c = np.where(low, c_for, 0.0) + _swap(np.where(low, c_against, 0.0))
     diag = np.arange(n_opt)

@@ -109,8 +109,8 @@ def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Barga
     if kept.size * n <= ONE_SUM_ELEMS:  # a few dozen actors: all positions in one call, x by x in order
         acc = sequential_sum(acc, np.where(kept, own_t[:, None, :], 0.0))  # + 0.0 leaves a sum >= 0 as is
     else:
-        for x in range(n):
-            np.add(acc, own_t[x], out=acc, where=kept[x])
+        for k in range(n):
+            np.add(acc, own_t[k], out=acc, where=kept[k])
     sq = row_sums(view.own_util)
     return acc.T / n, sq / n
 

@@ -53,6 +53,8 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
     threats: dict[str, int] = {}
     acts_on: list[tuple[int, float, int]] = []
     out: list[Compiled] = []
+    who: tuple[str, ...]
+    args: dict[str, Any]
     last = rounds - 1
     for k, ev in enumerate(scenario.events):
         where = f"events.{k}" + (f" ({ev.id})" if ev.id else "")
@@ -67,6 +69,7 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
             if ev.channel is not None:
                 args["venue"], who = v_ix[ev.channel], (ev.channel,)
             else:
+                assert ev.between is not None  # the schema requires exactly one of channel and between
                 args["pair"], who = (a_ix[ev.between[0]], a_ix[ev.between[1]]), tuple(ev.between)
                 if ev.between[0] == ev.between[1]:
                     raise ScenarioError("a channel joins two different actors", location=f"{where}.between",
@@ -85,6 +88,7 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
         elif ev.type == "threat":
             out.extend(_threat(scenario, ev, where, r, text, len(threats), a_ix, i_ix, rounds))
             threats[ev.id or f"#{k}"] = len(threats)
+            assert ev.issue is not None and ev.consequence is not None  # _threat raised otherwise
             acts_on.append((i_ix[ev.issue], ev.consequence, a_ix[ev.actor]))
         elif ev.type in ("threat_executed", "threat_withdrawn"):
             if ev.threat not in threats:

@@ -15,6 +15,8 @@ constraint, after Fearon 1995's reasons why bargaining fails):
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from .protocol import reach
@@ -74,5 +76,5 @@ def failure_shares(failure: np.ndarray) -> dict[str, float]:
 
 def holdouts(setting: Setting, present: np.ndarray, agree: np.ndarray) -> list[str]:
     """The required parties at the table who refused every proposal of a round (agree: proposer x party)."""
-    accepted_any = agree.any(axis=0)
+    accepted_any = cast(np.ndarray, agree.any(axis=0))
     return [a for a, r, ok, here in zip(setting.actors, setting.required, accepted_any, present) if r and here and not ok]

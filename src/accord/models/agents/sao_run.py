@@ -149,7 +149,7 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
     if agreed:  # the parties that accepted in the last step hold the agreed terms
         positions[-1, [t[2] for t in turns if t[0] == steps - 1 and t[4]]] = terms
     positions = np.where(~np.isnan(arrays.position), positions, np.nan)
-    values = terms if agreed else no_deal_point(scenario)
+    values = terms if terms is not None else no_deal_point(scenario)  # terms is None exactly when not agreed
     return model.result(
         scenario, seed, history_frame(arrays, positions),
         forecast_frame(arrays, values, agreed=np.full(len(scenario.issues), agreed)),
@@ -197,6 +197,7 @@ def _outcome(scenario: Scenario, steps: int, agreed: bool, terms: np.ndarray | N
     if not agreed:
         return {"agreement": False, "round": None, "date": None, "parties": [], "terms": {},
                 "reason": f"deadline (round {steps}): no offer was accepted by every party under SAOP"}
+    assert terms is not None  # an agreement has terms
     date = scenario.date_of(steps - 1)
     return {"agreement": True, "round": steps - 1, "date": date.isoformat() if date else None,
             "parties": scenario.actor_ids, "terms": dict(zip(scenario.issue_ids, map(float, terms))),

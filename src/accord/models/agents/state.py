@@ -168,7 +168,7 @@ def initial_state(
     n, m = len(setting.actors), len(setting.issues)
 
     def own(value: np.ndarray | float, *shape: int, dtype: type = float) -> np.ndarray:
-        out = np.empty((draws,) + shape, dtype)
+        out: np.ndarray = np.empty((draws,) + shape, dtype)
         out[...] = value
         return out
 
