@@ -54,6 +54,7 @@ class Result:
     info: dict[str, Any] = field(default_factory=dict)
 
     def forecast_of(self, issue: str) -> float:
+        """The forecast for one issue (KeyError when the model did not forecast it)."""
         return float(cast(float, self.forecast.set_index("issue").loc[issue, "forecast"]))
 
 
@@ -102,6 +103,7 @@ class Model(ABC):
     summary: ClassVar[str] = ""
 
     def get_params(self) -> dict[str, Any]:
+        """The constructor arguments and their values, so a run can be recorded and repeated."""
         sig = inspect.signature(type(self).__init__)
         return {p: getattr(self, p) for p in sig.parameters if p != "self"}
 
@@ -127,6 +129,7 @@ class Model(ABC):
                 )
 
     def needs_status_quo(self) -> bool:
+        """Whether every issue needs a status quo (models tagged ``needs-status-quo``)."""
         return "needs-status-quo" in self.tags
 
     @abstractmethod
@@ -163,6 +166,7 @@ class Model(ABC):
         tables: dict[str, pd.DataFrame] | None = None,
         info: dict[str, Any] | None = None,
     ) -> Result:
+        """A Result with the metadata every run records (model, parameters, seed, version, scenario hash)."""
         from .. import __version__
 
         _check_finite(self.name, scenario, forecast, history, tables or {})
@@ -214,6 +218,7 @@ def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame
 
 
 def forecast_frame(arrays: ScenarioArrays, values: np.ndarray, **columns: np.ndarray) -> pd.DataFrame:
+    """One row per issue with its forecast and any further per-issue columns."""
     return pd.DataFrame({"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float), **columns})
 
 
@@ -227,6 +232,7 @@ class StaticModel(Model):
         """Per-issue forecasts, shape (..., issues), for arrays with optional leading draw axes."""
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """The forecast on the scenario's own inputs: ``forecast_batch`` on a single draw."""
         self.check_supported(scenario)
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)

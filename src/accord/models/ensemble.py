@@ -69,6 +69,7 @@ class Ensemble(Model):
         return {k: v for k, v in settings.items() if k != "features"}
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """The fitted mixture of the components per issue: its median and 50/80/95% central intervals."""
         from ..analysis import ensemble
         from ..analysis.distributions import Predictive, mixture
         from ..analysis.ensemble_fit import CONFORMAL

@@ -108,6 +108,7 @@ class ExpectedUtility(Model):
         return out.reshape(lead + (arrays.n_issues,))
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """One EUM simulation per issue, with the round-by-round trace in the history and tables."""
         self.check_supported(scenario)
         _, seed = as_generator(rng)
         arrays = to_arrays(scenario)

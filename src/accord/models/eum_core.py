@@ -93,6 +93,7 @@ class EUMParams:
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
+        """The field names, in order (the columns of the per-round tables)."""
         return tuple(f.name for f in fields(cls))
 
 

@@ -41,6 +41,7 @@ class ExchangeModel(Model):
         self.min_gain = min_gain
 
     def check_supported(self, scenario: Scenario) -> None:
+        """Also refuse scenarios with fewer than two issues: there is nothing to exchange."""
         super().check_supported(scenario)
         if len(scenario.issues) < 2:
             raise UnsupportedScenario(
@@ -49,6 +50,7 @@ class ExchangeModel(Model):
             )
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """Stokman's Equal Gain exchanges round by round; the forecast is the final compromise outcome."""
         self.check_supported(scenario)
         _, seed = as_generator(rng)
         arrays = to_arrays(scenario)

@@ -75,9 +75,11 @@ class NashBargaining(StaticModel):
         self.disagreement = disagreement
 
     def needs_status_quo(self) -> bool:
+        """Only the status-quo disagreement point needs a status quo."""
         return self.disagreement == "status_quo"
 
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """The asymmetric Nash bargaining solution per issue and draw (the status quo if none is feasible)."""
         pos = arrays.position
         lead = pos.shape[:-2]
         sal = np.broadcast_to(arrays.salience, pos.shape)

@@ -123,9 +123,11 @@ class SMP(Model):
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], **overrides: Any) -> SMP:
+        """A model from a scenario's settings, with explicit overrides winning."""
         return cls(**{**cls.params_from_settings(settings), **overrides})
 
     def rules(self) -> Rules:
+        """The KTAB rule choices, bundled for the core functions."""
         return Rules(
             victory_prob_model=self.victory_prob_model, pce_model=self.pce_model, voting_rule=self.voting_rule,
             big_r_adjust=self.big_r_adjust, big_r_range=self.big_r_range,
@@ -134,6 +136,7 @@ class SMP(Model):
         )
 
     def check_supported(self, scenario: Scenario) -> None:
+        """Also refuse single actors and issues where nobody has weight (every vote would tie)."""
         super().check_supported(scenario)
         if len(scenario.actors) < 2:
             raise UnsupportedScenario(f"model 'smp' needs at least two actors; {scenario.name!r} has {len(scenario.actors)}")
@@ -141,6 +144,7 @@ class SMP(Model):
         _require_weight(to_arrays(scenario), self.name)
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """The SMP bargaining rounds until the stop rule holds, with per-turn tables."""
         self.check_supported(scenario)
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)

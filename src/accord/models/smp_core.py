@@ -263,6 +263,7 @@ class StateView:
 
 
 def assess(rules: Rules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> StateView:
+    """Distances, risk attitudes and each actor's utilities of the others' positions in one state."""
     dist = distances(ideal, sal, pos)
     r = big_r(pce(rules, cap, util(dist, np.zeros((dist.shape[0], 1)))), rules.big_r_range)
     r_hat = estimated_r(r, rules.big_r_adjust)

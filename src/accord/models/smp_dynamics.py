@@ -60,6 +60,8 @@ class Turn:
 
 @dataclass(frozen=True)
 class Bargains:
+    """The bargains proposed in one turn: who proposes to whom, the two new positions, odds and gains."""
+
     init: np.ndarray  # (b,) initiator index, ascending
     rcvr: np.ndarray  # (b,)
     pos_init: np.ndarray  # (b, m)

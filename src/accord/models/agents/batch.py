@@ -43,6 +43,8 @@ class Rules:
 
 @dataclass(frozen=True)
 class BatchOutcome:
+    """How each draw of a batch ended: agreement, round, terms and signatories."""
+
     agreement: np.ndarray  # (D,) bool: full agreement, or a side deal where subsets count
     full: np.ndarray  # (D,) bool: all required parties agreed
     round: np.ndarray  # (D,) float, NaN when no agreement

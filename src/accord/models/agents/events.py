@@ -32,6 +32,8 @@ from .state import Setting, State
 
 @dataclass(frozen=True)
 class Compiled:
+    """One scenario event resolved to indices and a round, ready to fire in the engine."""
+
     kind: str
     round: int
     probability: float  # per-round probability from `round` on when recurring, else chance at `round`
@@ -179,6 +181,7 @@ def sample_private(setting: Setting, st: State, rng: np.random.Generator) -> Non
 
 
 def is_random(ev: Compiled) -> bool:
+    """Whether the event needs a random draw (it recurs or may not happen at all)."""
     return ev.recurring or ev.probability < 1
 
 

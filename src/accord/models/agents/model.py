@@ -90,9 +90,11 @@ class AgentsModel(Model):
 
     @property
     def rules(self) -> Rules:
+        """The engine's acceptance and hardening settings, bundled for the protocol."""
         return Rules(self.acceptance, float(self.shock_scale), float(self.side_deal_penalty), float(self.harden))
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """One simulated negotiation; ``play`` with no seats taken by policies."""
         return self.play(scenario, rng)
 
     def play(self, scenario: Scenario, rng: np.random.Generator | int | None = None,
@@ -127,6 +129,7 @@ class AgentsModel(Model):
         )
 
     def run_batch(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> BatchResult:
+        """All draws in one vectorised simulation, with agreement facts per draw (not one run each)."""
         self.check_supported(scenario)
         if self.protocol == "sao":
             return sao_run.run_batch(self, scenario, arrays)

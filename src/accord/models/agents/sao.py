@@ -69,10 +69,12 @@ class Outcomes:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """Number of levels per issue, the shape of the outcome grid."""
         return tuple(len(v) for v in self.levels)
 
     @property
     def size(self) -> int:
+        """Number of outcomes in the grid."""
         return math.prod(self.shape)
 
     def points(self, index: np.ndarray) -> np.ndarray:

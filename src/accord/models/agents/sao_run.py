@@ -38,6 +38,7 @@ MAX_OUTCOMES = 1_000_000
 
 
 def outcome_space(scenario: Scenario, levels: int) -> sao.Outcomes:
+    """The discrete outcomes SAOP bargains over: a GENIUS domain's levels, else an evenly spaced grid."""
     genius = scenario.models.get(KEY, {}).get("issues", {})
     spec = []
     for iss in scenario.issues:
@@ -159,6 +160,7 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
 
 
 def run_batch(model: Any, scenario: Scenario, arrays: ScenarioArrays) -> BatchResult:
+    """Forecasts for every draw from one batched SAOP play (the no-deal point where no offer was accepted)."""
     space, out, _ = play_scenario(model, scenario, arrays)
     forecast = np.where(out.agreed[:, None], space.points(np.maximum(out.outcome, 0)), no_deal_point(scenario))
     return BatchResult(forecast, {"agreement": out.agreed, "full_agreement": out.agreed,

@@ -30,6 +30,7 @@ def no_deal_point(scenario: Scenario) -> np.ndarray:
 def prepare(
     scenario: Scenario, arrays: ScenarioArrays, default_strategy: str, max_rounds: int
 ) -> tuple[Setting, State, list[Compiled]]:
+    """The fixed setting, the initial state and the compiled events the engine runs on."""
     if len(scenario.actors) < 2:
         raise UnsupportedScenario(f"model 'agents' needs at least two actors; {scenario.name!r} has one")
     actors = scenario.actor_ids

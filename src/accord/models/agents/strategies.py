@@ -31,6 +31,8 @@ TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER, STATIONARY = 0, 1, 2, 3, 4
 
 @dataclass(frozen=True)
 class Strategy:
+    """A concession strategy as data: its code, tags and parameter defaults and checks."""
+
     name: str
     code: int
     tags: frozenset[str]
@@ -43,6 +45,7 @@ STRATEGIES: dict[str, Strategy] = {}
 
 
 def register_strategy(strategy: Strategy) -> Strategy:
+    """Add a strategy to the table the engine and the validator read."""
     STRATEGIES[strategy.name] = strategy
     return strategy
 
@@ -61,6 +64,7 @@ register_strategy(Strategy("rubinstein", STATIONARY, frozenset({"equilibrium", "
 
 
 def get_strategy(name: Any, where: str = "strategy") -> Strategy:
+    """The strategy of that name, or a ParameterError listing the known ones."""
     if not isinstance(name, str) or name not in STRATEGIES:
         raise ParameterError(f"{where}: unknown strategy {name!r}; allowed: {', '.join(STRATEGIES)}")
     return STRATEGIES[name]
@@ -81,14 +85,17 @@ class AgentParams:
 
     @cached_property
     def tit_for_tat(self) -> np.ndarray:
+        """(agents,) bool: who imitates the others' concessions."""
         return self.code == TIT_FOR_TAT
 
     @cached_property
     def stationary(self) -> np.ndarray:
+        """(agents,) bool: who never moves from its opening offer."""
         return self.code == STATIONARY
 
     @cached_property
     def spoiler(self) -> np.ndarray:
+        """(agents,) bool: who prefers no deal and accepts nothing."""
         return self.code == SPOILER
 
     @cached_property
