@@ -84,7 +84,7 @@ class Ensemble(Model):
         models = [c for c in spec["components"] if c != CONFORMAL and c not in ensemble.ANCHORS]
         parts: dict[str, Predictive] = {}
         point = None
-        for name, child in zip(models, gen.spawn(len(models))):
+        for name, child in zip(models, gen.spawn(len(models)), strict=True):
             if name == "always-50":
                 parts[name] = Predictive.point((lo + hi) / 2, lo, hi)
                 continue

@@ -103,7 +103,7 @@ class ExpectedUtility(Model):
             x, c, s = (np.concatenate([g[k] for g in group]) for k in (2, 3, 4))
             median = simulate(x, c, s, self._params, self.workers).median[-1]
             at = np.cumsum([0] + [len(g[1]) for g in group])
-            for g, start, stop in zip(group, at[:-1], at[1:]):
+            for g, start, stop in zip(group, at[:-1], at[1:], strict=True):
                 out[g[1], g[0]] = median[start:stop]
         return out.reshape(lead + (arrays.n_issues,))
 

@@ -156,7 +156,7 @@ def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
         q = np.frompyfunc(math.exp, 1, 1)(logp - logp.max(axis=-1, keepdims=True)).astype(float)
         return q / q.sum(axis=-1, keepdims=True)
     flat_c, flat_p = c.reshape((-1,) + c.shape[-2:]), pv.reshape((-1,) + pv.shape[-2:])
-    out = [_markov(rules.pce_model, fc, fp) for fc, fp in zip(flat_c, flat_p)]
+    out = [_markov(rules.pce_model, fc, fp) for fc, fp in zip(flat_c, flat_p, strict=True)]
     return np.array(out).reshape(pv.shape[:-1])
 
 

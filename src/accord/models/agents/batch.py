@@ -74,7 +74,7 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
         sub = st.draws(part)
         parts.append(_play(setting, sub, events, fire[part], rules, None, None if hazard is None else hazard[part]))
         st.update(part, sub)
-    return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts))))
+    return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts), strict=True)))
 
 
 def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,

@@ -145,7 +145,7 @@ class AgentsModel(Model):
 
 
 def _names(setting: Setting, mask: np.ndarray) -> list[str]:
-    return [a for a, m in zip(setting.actors, mask) if m]
+    return [a for a, m in zip(setting.actors, mask, strict=True) if m]
 
 
 def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record, out: BatchOutcome,
@@ -157,14 +157,14 @@ def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record, out: 
         "round": None if np.isnan(out.round[0]) else int(out.round[0]), "date": None,
         "parties": _names(setting, parties), "excluded": _names(setting, setting.required & ~parties)
         if parties.any() else [], "deal": coalition(setting.actors, setting.required, parties) or "no deal",
-        "terms": {}, "settles": [i for i, ok in zip(setting.issues, settled) if ok],
-        "unsettled": [i for i, ok in zip(setting.issues, settled) if not ok] if parties.any() else [],
+        "terms": {}, "settles": [i for i, ok in zip(setting.issues, settled, strict=True) if ok],
+        "unsettled": [i for i, ok in zip(setting.issues, settled, strict=True) if not ok] if parties.any() else [],
         "rule": setting.rule.text, "cause": None if cause < 0 else CAUSES[cause], "reason": "",
     }
     if base["round"] is not None:
         date = scenario.date_of(base["round"])
         base["date"] = date.isoformat() if date else None
-        base["terms"] = dict(zip(setting.issues, map(float, out.forecast[0])))
+        base["terms"] = dict(zip(setting.issues, map(float, out.forecast[0]), strict=True))
     unsettled = (f"; it does not settle {', '.join(base['unsettled'])} (controllers did not sign), which stay at "
                  "the no-deal outcome") if base["unsettled"] else ""
     if out.full[0]:
@@ -185,7 +185,7 @@ def _failure(setting: Setting, st: State, rec: Record, cause: int, waits: np.nda
         return f"breakdown: the talks collapsed after round {rec.broken}"
     if name == "walk-out":
         away = setting.required & ~st.present[0]
-        who = [f"{a} (round {int(r)})" for a, r in zip(_names(setting, away), st.left_round[0][away])]
+        who = [f"{a} (round {int(r)})" for a, r in zip(_names(setting, away), st.left_round[0][away], strict=True)]
         return "walk-out: required party " + ", ".join(who) + " left the table and did not return"
     if name == "no channel":
         can = reach(st, setting)[0]
@@ -212,7 +212,7 @@ def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     for t0, kept, rnd, _ in rec.blocks:
         k, i, j = np.nonzero(np.broadcast_to(rnd.reach[0], (kept,) + rnd.reach.shape[1:]))
         parts.append((t0 + k, i, j, rnd.offers[k, 0, i], rnd.value[k, 0, j, i], rnd.response[k, 0, j, i]))
-    rounds, i, j, points, value, response = (np.concatenate(c) for c in zip(*parts))
+    rounds, i, j, points, value, response = (np.concatenate(c) for c in zip(*parts, strict=True))
     actors = np.array(setting.actors, dtype=object)
     distinct, which = np.unique(rounds, return_inverse=True)
     dates = np.array([_iso(scenario, t) for t in distinct], dtype=object)
@@ -225,7 +225,7 @@ def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
 def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     rows = [(t, _iso(scenario, t), ev.kind, " ".join(ev.actors), ev.description, is_random(ev)) for t, ev in rec.events]
     for t, _, parties, settled in rec.side:
-        settles = ", ".join(i for i, ok in zip(setting.issues, settled) if ok) or "nothing"
+        settles = ", ".join(i for i, ok in zip(setting.issues, settled, strict=True) if ok) or "nothing"
         rows.append((t, _iso(scenario, t), "side_deal", " ".join(_names(setting, parties)),
                      f"deal of {coalition(setting.actors, setting.required, parties)}; settles {settles}", False))
     if rec.broken is not None:

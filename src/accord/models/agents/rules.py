@@ -119,7 +119,7 @@ def describe(rule: DecisionRule, actors: list[str], required: np.ndarray) -> str
     """The rule in words for reports and explanations (voters default to the required parties)."""
     if rule.kind == "all_of":
         return "all of: " + "; ".join(describe(r, actors, required) for r in rule.rules)
-    voters = list(rule.voters) or [a for a, r in zip(actors, required) if r]
+    voters = list(rule.voters) or [a for a, r in zip(actors, required, strict=True) if r]
     veto = f", veto: {', '.join(rule.veto)}" if rule.veto else ""
     if rule.kind == "unanimity":
         return f"unanimity of {', '.join(voters)}{veto}"

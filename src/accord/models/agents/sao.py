@@ -80,7 +80,7 @@ class Outcomes:
     def points(self, index: np.ndarray) -> np.ndarray:
         """(..., issues): the values of outcomes given by their flat index (last issue fastest)."""
         idx = np.unravel_index(np.asarray(index), self.shape)
-        return np.stack([lv[i] for lv, i in zip(self.levels, idx)], axis=-1)
+        return np.stack([lv[i] for lv, i in zip(self.levels, idx, strict=True)], axis=-1)
 
 
 def additive_utilities(values: list[np.ndarray], weights: np.ndarray) -> np.ndarray:

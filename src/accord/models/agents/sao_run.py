@@ -78,7 +78,7 @@ def _check(scenario: Scenario, default_strategy: str) -> Any:
     if scenario.negotiation and scenario.negotiation.allow_subset:
         raise UnsupportedScenario("protocol 'sao' needs every party to agree; negotiation.allow_subset is set")
     agents = agent_params({a.id: a.params for a in scenario.actors}, scenario.actor_ids, default_strategy)
-    for a, code, risk in zip(scenario.actor_ids, agents.code, agents.risk):
+    for a, code, risk in zip(scenario.actor_ids, agents.code, agents.risk, strict=True):
         if code != TIME_BASED:
             raise UnsupportedScenario(f"protocol 'sao' plays time-based parties (boulware, linear, conceder); "
                                       f"actors.{a}.params.strategy is not one")
@@ -202,5 +202,5 @@ def _outcome(scenario: Scenario, steps: int, agreed: bool, terms: np.ndarray | N
     assert terms is not None  # an agreement has terms
     date = scenario.date_of(steps - 1)
     return {"agreement": True, "round": steps - 1, "date": date.isoformat() if date else None,
-            "parties": scenario.actor_ids, "terms": dict(zip(scenario.issue_ids, map(float, terms))),
+            "parties": scenario.actor_ids, "terms": dict(zip(scenario.issue_ids, map(float, terms), strict=True)),
             "reason": "every party accepted the standing offer (stacked alternating offers)"}

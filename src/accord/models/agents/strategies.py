@@ -109,7 +109,7 @@ def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
     share = [1.0 if row[0] == TIME_BASED else row[2] if row[0] == HARDLINER else 0.0 for row in rows]
     code, exponent, concession, risk, reservation, cost, discount, share = np.array(
-        [row + (s,) for row, s in zip(rows, share)]).T
+        [row + (s,) for row, s in zip(rows, share, strict=True)]).T
     return AgentParams(code.astype(int), exponent, concession, risk, reservation, cost, discount, share)
 
 
