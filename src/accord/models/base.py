@@ -81,7 +81,8 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
     if isinstance(rng, np.random.Generator):
         return rng, None
     if rng is None:
-        seed = int(cast(int, np.random.SeedSequence().entropy) % (2**63))  # a fresh SeedSequence's entropy is an int
+        # a fresh SeedSequence's entropy is an int
+        seed = int(cast(int, np.random.SeedSequence().entropy) % (2**63))
         return np.random.default_rng(seed), seed
     seed = check_seed(rng)
     return np.random.default_rng(seed), seed
@@ -219,7 +220,8 @@ def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame
 
 def forecast_frame(arrays: ScenarioArrays, values: np.ndarray, **columns: np.ndarray) -> pd.DataFrame:
     """One row per issue with its forecast and any further per-issue columns."""
-    return pd.DataFrame({"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float), **columns})
+    return pd.DataFrame({"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float),
+                         **columns})
 
 
 class StaticModel(Model):
@@ -237,7 +239,8 @@ class StaticModel(Model):
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)
         values = self.forecast_batch(arrays, gen)
-        return self.result(scenario, seed, history_frame(arrays, arrays.position[None]), forecast_frame(arrays, values))
+        return self.result(scenario, seed, history_frame(arrays, arrays.position[None]),
+                           forecast_frame(arrays, values))
 
 
 def _jsonable(value: Any) -> Any:

@@ -88,14 +88,17 @@ class Ensemble(Model):
             if name == "always-50":
                 parts[name] = Predictive.point((lo + hi) / 2, lo, hi)
                 continue
-            parts[name], forecast = _component(make_model(name), scenario, arrays, self.draws, NoiseSpec(), child)
+            parts[name], forecast = _component(make_model(name), scenario, arrays, self.draws, NoiseSpec(),
+                                               child)
             if name == "weighted-mean":
                 point = forecast
         if point is None:
             _, point = _component(make_model("weighted-mean"), scenario, arrays, 1, NoiseSpec(), gen)
         residuals = np.asarray(spec["residuals"], dtype=float)
-        conformal = np.clip(point[:, None] + residuals[None, :] * (hi - lo)[:, None], lo[:, None], hi[:, None])
-        parts[CONFORMAL] = Predictive.from_draws(np.where(np.isnan(point)[:, None], np.nan, conformal), lo, hi)
+        conformal = np.clip(point[:, None] + residuals[None, :] * (hi - lo)[:, None], lo[:, None],
+                            hi[:, None])
+        parts[CONFORMAL] = Predictive.from_draws(np.where(np.isnan(point)[:, None], np.nan, conformal), lo,
+                                                 hi)
         rows = [ensemble.anchors(arrays, i) for i in range(m)]
         for j, name in enumerate(ensemble.ANCHORS):
             atoms = [r[j] for r in rows]
@@ -103,7 +106,8 @@ class Ensemble(Model):
         comps = [parts[c] for c in spec["components"]]
         x = np.array([ensemble.features(scenario, arrays, i) for i in range(m)])
         gate = ensemble.Gating(np.asarray(spec["alpha"], float), np.asarray(spec["beta"], float),
-                               np.asarray(spec["center"], float), np.asarray(spec["scale"], float), spec.get("penalty"))
+                               np.asarray(spec["center"], float), np.asarray(spec["scale"], float),
+                               spec.get("penalty"))
         mask = np.column_stack([p.available for p in comps])
         w = gate.weights(x, mask)
         mix = mixture(comps, w)
@@ -116,7 +120,8 @@ class Ensemble(Model):
         dist = mix.to_frame(self.name, arrays.issues, [scenario.name] * m).drop(columns=["model", "proposal"])
         return self.result(scenario, seed, history_frame(arrays, arrays.position[None]), table,
                            tables={"weights": weights, "predictive": dist},
-                           info={"ensemble": {"fitted_on": spec.get("fitted_on", ""), "cases": spec.get("cases")}})
+                           info={"ensemble": {"fitted_on": spec.get("fitted_on", ""),
+                                              "cases": spec.get("cases")}})
 
 
 def _component(model: Model, scenario: Scenario, arrays: Any, draws: int, noise: Any,
@@ -135,7 +140,8 @@ def _component(model: Model, scenario: Scenario, arrays: Any, draws: int, noise:
     forecast = result.forecast.set_index("issue").loc[list(arrays.issues), "forecast"].to_numpy(dtype=float)
     how = predictive.kind(model)
     if how == "static":
-        return Predictive.from_draws(predictive.static_draws(model, arrays, draws, noise, rng), lo, hi), forecast
+        return Predictive.from_draws(predictive.static_draws(model, arrays, draws, noise, rng), lo,
+                                     hi), forecast
     if how == "stochastic":
         out = model.run_batch(scenario, perturb(arrays, predictive.STOCHASTIC_DRAWS, noise, rng), rng)
         return Predictive.from_draws(np.asarray(out.forecast, dtype=float).T, lo, hi), forecast

@@ -37,7 +37,8 @@ def _issue_inputs(arrays: ScenarioArrays, issue: int) -> list[Inputs]:
     n = arrays.n_actors
     pos = arrays.position.reshape(-1, n, arrays.n_issues)[..., issue]
     sal = np.broadcast_to(arrays.salience, arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
-    cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
+    cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(-1, n,
+                                                                                          arrays.n_issues)[..., issue]
     patterns, which = np.unique(~np.isnan(pos), axis=0, return_inverse=True)
     groups = []
     for p, pattern in enumerate(patterns):
@@ -77,7 +78,8 @@ class ExpectedUtility(Model):
             raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ...")
         check_model_rounds("eum", rounds=rounds)
         self._params = EUMParams(
-            q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,  # type: ignore[arg-type]
+            # type: ignore[arg-type]
+            q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,
             exponent=exponent, votes=votes, rounds=rounds, stop=stop, ties=ties,  # type: ignore[arg-type]
         )
         self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
@@ -127,8 +129,10 @@ class ExpectedUtility(Model):
             rounds=np.array([int(t.last_round[0]) for t, _ in traces]),
         )
         tables = {
-            "rounds": pd.concat([_rounds_table(arrays.issues[i], t, last) for i, (t, _) in enumerate(traces)], ignore_index=True),
-            "offers": pd.concat([_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)], ignore_index=True),
+            "rounds": pd.concat([_rounds_table(arrays.issues[i], t, last) for i, (t, _) in enumerate(traces)],
+                                ignore_index=True),
+            "offers": pd.concat([_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)],
+                                ignore_index=True),
         }
         return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables)
 

@@ -71,7 +71,8 @@ class ExchangeModel(Model):
             {"round": t, "issue": arrays.issues[d], "outcome": float(o)}
             for t in range(len(positions)) for d, o in enumerate(outcomes(positions[t], w))
         ])
-        tables = {"rounds": rounds, "exchanges": _exchanges_table(arrays, steps), "externalities": _externalities_table(arrays, steps)}
+        tables = {"rounds": rounds, "exchanges": _exchanges_table(arrays, steps),
+                  "externalities": _externalities_table(arrays, steps)}
         info = {"exchange_summary": {"rounds_run": len(positions) - 1, "exchanges": len(steps)}}
         return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables, info)
 
@@ -84,8 +85,10 @@ def _exchanges_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
         ex = st.exchange
         rows.append({
             "round": st.round, "order": st.order,
-            "actor_i": arrays.actors[ex.i], "demand_i": arrays.issues[ex.p], "move_i": ex.move_i * scale[ex.q],
-            "actor_j": arrays.actors[ex.j], "demand_j": arrays.issues[ex.q], "move_j": ex.move_j * scale[ex.p],
+            "actor_i": arrays.actors[ex.i], "demand_i": arrays.issues[ex.p],
+            "move_i": ex.move_i * scale[ex.q],
+            "actor_j": arrays.actors[ex.j], "demand_j": arrays.issues[ex.q],
+            "move_j": ex.move_j * scale[ex.p],
             "shift_demand_i": ex.shift_p * scale[ex.p], "shift_demand_j": ex.shift_q * scale[ex.q],
             "gain": ex.gain, "externality_total": float(np.delete(st.utility_change, [ex.i, ex.j]).sum()),
         })
@@ -97,7 +100,8 @@ def _exchanges_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
 def _externalities_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
     """Every actor's utility change from each exchange (the two traders' gains included, flagged)."""
     rows = [
-        {"round": st.round, "order": st.order, "actor": arrays.actors[k], "party": k in (st.exchange.i, st.exchange.j),
+        {"round": st.round, "order": st.order, "actor": arrays.actors[k],
+         "party": k in (st.exchange.i, st.exchange.j),
          "utility_change": float(st.utility_change[k])}
         for st in steps for k in range(arrays.n_actors)
     ]

@@ -36,7 +36,8 @@ CHOICES: dict[str, dict[str, str]] = {
     "pce_model": {"conditional": "Conditional", "markov_incentive": "MarkovIncentive",
                   "markov_uniform": "MarkovUniform"},
     "transitions": {"deterministic": "Deterministic", "stochastic": "Stochastic"},
-    "voting_rule": {"binary": "Binary", "prop_bin": "PropBin", "proportional": "Prop", "prop_cubic": "PropCbc",
+    "voting_rule": {"binary": "Binary", "prop_bin": "PropBin", "proportional": "Prop",
+                    "prop_cubic": "PropCbc",
                     "cubic": "Cubic", "asym_prospect": "ASymProsp"},
     "big_r_adjust": {"none": "None", "one_third": "OneThird", "half": "Half", "two_thirds": "TwoThirds",
                      "full": "Full"},
@@ -95,7 +96,8 @@ class SMP(Model):
         check_model_rounds("smp", max_turns=max_turns, min_turns=min_turns)
         if min_turns > max_turns:
             raise ParameterError(f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: min_turns <= max_turns")
-        if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio, bool) or not 0 <= min_delta_ratio < 1:
+        if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio,
+                                                                       bool) or not 0 <= min_delta_ratio < 1:
             raise ParameterError(f"smp: bad min_delta_ratio {min_delta_ratio!r}; allowed: a number in [0, 1)")
         self.max_turns, self.min_turns, self.min_delta_ratio = int(max_turns), int(min_turns), float(min_delta_ratio)
         self.accommodation = _check_accommodation_shape(accommodation)
@@ -115,7 +117,8 @@ class SMP(Model):
                     raise ParameterError(
                         f"smp: bad KTAB setting {key}={value!r}; allowed: {', '.join(CHOICES[field].values())}")
                 params[field] = by_ktab[str(value).lower()]
-            elif key == "accommodation" or key in CHOICES or key in ("max_turns", "min_turns", "min_delta_ratio"):
+            elif key == "accommodation" or key in CHOICES or key in ("max_turns", "min_turns",
+                                                                     "min_delta_ratio"):
                 params[key] = value
             elif key != "seed":
                 raise ParameterError(f"smp: unknown setting {key!r}; allowed: {', '.join([*KTAB_KEYS, 'seed', 'accommodation'])}")
@@ -129,7 +132,8 @@ class SMP(Model):
     def rules(self) -> Rules:
         """The KTAB rule choices, bundled for the core functions."""
         return Rules(
-            victory_prob_model=self.victory_prob_model, pce_model=self.pce_model, voting_rule=self.voting_rule,
+            victory_prob_model=self.victory_prob_model, pce_model=self.pce_model,
+            voting_rule=self.voting_rule,
             big_r_adjust=self.big_r_adjust, big_r_range=self.big_r_range,
             third_party_commit=self.third_party_commit, bargain_interp=self.bargain_interp,
             bargain_model=self.bargain_model,
@@ -159,7 +163,8 @@ class SMP(Model):
         shown = np.where(arrays.present[None], positions, np.nan)
         return self.result(
             scenario, seed, history_frame(arrays, shown), _forecast(arrays, traj, positions[-1], sal, cap),
-            tables=_tables(arrays, traj), info={"turns": len(traj.positions) - 1, "stop_ratio": traj.stop_ratios},
+            tables=_tables(arrays, traj),
+            info={"turns": len(traj.positions) - 1, "stop_ratio": traj.stop_ratios},
         )
 
 
@@ -171,7 +176,8 @@ def unit_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndar
     unit = (arrays.position - arrays.lo) / (arrays.hi - arrays.lo)
     weight = arrays.capability[:, None] * sal
     stated = np.where(arrays.present, unit, 0.0)
-    fill = np.where(weight.sum(axis=0) > 0, (weight * stated).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-300),
+    fill = np.where(weight.sum(axis=0) > 0,
+                    (weight * stated).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-300),
                     np.nanmean(np.where(arrays.present, unit, np.nan), axis=0))
     sq = (arrays.status_quo - arrays.lo) / (arrays.hi - arrays.lo)
     fill = np.where(np.isnan(sq), fill, sq)
@@ -220,7 +226,8 @@ def accommodation_matrix(value: list | None, actors: tuple[str, ...]) -> np.ndar
     return None if np.array_equal(a, np.eye(n)) else a
 
 
-def _forecast(arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> pd.DataFrame:
+def _forecast(arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: np.ndarray,
+              cap: np.ndarray) -> pd.DataFrame:
     """The most probable final position cluster per issue, plus the capability x salience mean."""
     reps, probs = traj.classes[-1]
     top = reps[int(np.argmax(probs))]
@@ -240,7 +247,8 @@ def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]
     rounds = len(traj.win_probs)
     actors = np.array(arrays.actors, dtype=object)
     per_actor = lambda values, col: pd.DataFrame({  # noqa: E731
-        "round": np.repeat(np.arange(rounds), n), "actor": np.tile(actors, rounds), col: np.concatenate(values)})
+        "round": np.repeat(np.arange(rounds), n), "actor": np.tile(actors, rounds),
+        col: np.concatenate(values)})
     return {
         "win_probabilities": per_actor(traj.win_probs, "probability"),
         "risk_attitudes": per_actor(traj.risk, "risk"),

@@ -275,7 +275,8 @@ def _round4(x: np.ndarray) -> np.ndarray:
 
 
 def interpolate(
-    how: str, t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarray, s_j: np.ndarray, p_j: np.ndarray
+    how: str, t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarray, s_j: np.ndarray,
+    p_j: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The bargain's new positions (b_i, b_j) per dimension; rows are bargains."""
     p_i, p_j = p_i[:, None], p_j[:, None]
@@ -312,7 +313,9 @@ def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rep, last
 
 
-def win_probabilities(rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def win_probabilities(rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray,
+                                                                                                np.ndarray,
+                                                                                                np.ndarray]:
     """Per actor, the probability that its position wins (KTAB's pDist over distinct positions).
 
     Returns (per-actor probability, representatives, their probabilities).

@@ -38,7 +38,8 @@ class Trajectory:
     classes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (representatives, probs)
     risk: list[np.ndarray] = field(default_factory=list)  # per state, (n,)
     stop_ratios: list[float] = field(default_factory=list)  # per turn
-    bargains: list[tuple[int, Bargains, np.ndarray]] = field(default_factory=list)  # per turn: (round, bargains, chosen)
+    # per turn: (round, bargains, chosen)
+    bargains: list[tuple[int, Bargains, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
@@ -89,13 +90,16 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
         # KTAB weighs i's version by c_i S_i and j's by c_i S_j (it reads i's capability twice)
         w_i = (cap[init] * total_sal[init])[:, None]
         w_j = (cap[init] * total_sal[rcvr])[:, None]
-        return Bargains(init, rcvr, (w_i * b_i + w_j * r_i) / (w_i + w_j), (w_i * b_j + w_j * r_j) / (w_i + w_j), p_i, g)
+        return Bargains(init, rcvr, (w_i * b_i + w_j * r_i) / (w_i + w_j),
+                        (w_i * b_j + w_j * r_j) / (w_i + w_j), p_i, g)
     # init_rcvr: both versions, the initiator's first
     pair = lambda a, b: np.stack([a, b], axis=1).reshape((-1,) + a.shape[1:])  # noqa: E731
-    return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r), pair(g, g))
+    return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r),
+                    pair(g, g))
 
 
-def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains) -> tuple[np.ndarray, np.ndarray]:
+def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains) -> tuple[np.ndarray,
+                                                                                              np.ndarray]:
     """Value to every actor of the state after each bargain (n, b), and of the status quo (n,).
 
     Unchanged positions are valued by each actor's own estimate; the two moved ones by its own
@@ -104,7 +108,8 @@ def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Barga
     """
     n = ideal.shape[0]
     r = view.r[:, None]
-    acc = (util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)).T  # (b, a)
+    # (b, a)
+    acc = (util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)).T
     own_t = view.own_util.T  # own_t[x, a]
     x = np.arange(n)[:, None]
     kept = ((b.init[None, :] != x) & (b.rcvr[None, :] != x))[:, :, None]  # (x, b, 1): x not moved by b

@@ -77,4 +77,6 @@ def failure_shares(failure: np.ndarray) -> dict[str, float]:
 def holdouts(setting: Setting, present: np.ndarray, agree: np.ndarray) -> list[str]:
     """The required parties at the table who refused every proposal of a round (agree: proposer x party)."""
     accepted_any = cast(np.ndarray, agree.any(axis=0))
-    return [a for a, r, ok, here in zip(setting.actors, setting.required, accepted_any, present, strict=True) if r and here and not ok]
+    return [a for a, r, ok,
+            here in zip(setting.actors, setting.required, accepted_any, present,
+                        strict=True) if r and here and not ok]

@@ -92,9 +92,11 @@ def compile_rule(rule: DecisionRule | None, actors: list[str], required: np.ndar
     return Rule(clauses, rule, tuple(actors), required)
 
 
-def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.ndarray, where: str) -> list[Clause]:
+def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.ndarray,
+             where: str) -> list[Clause]:
     if rule.kind == "all_of":
-        return [c for k, sub in enumerate(rule.rules) for c in _clauses(sub, index, n, required, f"{where}.rules.{k}")]
+        return [c for k,
+                sub in enumerate(rule.rules) for c in _clauses(sub, index, n, required, f"{where}.rules.{k}")]
     voter = np.zeros(n, bool)
     weight = np.zeros(n)
     if rule.voters:

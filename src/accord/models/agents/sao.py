@@ -160,7 +160,8 @@ def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: 
     size = max(1, BLOCK // (n * N))
     if G <= size:
         return _play(util, exponent, reserved, n_steps)
-    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps) for g in range(0, G, size)]
+    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps) for g in range(0, G,
+                                                                                                         size)]
     return Played(*(np.concatenate([getattr(p, f) for p in parts])
                     for f in ("steps", "agreed", "outcome", "offers", "base", "scale", "qlo")))
 
@@ -253,7 +254,8 @@ def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.nd
         q0, q1 = qlo[rows, start:stop].reshape(len(live), 2, -1).transpose(1, 0, 2)
         at = (live * 2 * N)[:, None]
         turns = np.zeros((len(live), stop - start, 2), bool)  # in turn order: (step, party)
-        turns[:, :, 1] = _quantise(flat[at + N + a], base[live, 1:], scale[live, 1:]) >= q1  # 1 takes 0's offer
+        # 1 takes 0's offer
+        turns[:, :, 1] = _quantise(flat[at + N + a], base[live, 1:], scale[live, 1:]) >= q1
         prev = np.concatenate([last_b[live, None], b[:, :-1]], axis=1)  # party 1's offer of the step before
         turns[:, :, 0] = _quantise(flat[at + prev], base[live, :1], scale[live, :1]) >= q0  # 0 takes 1's
         if start == 0:

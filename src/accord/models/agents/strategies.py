@@ -104,7 +104,8 @@ class AgentParams:
         return None if (self.risk == 1.0).all() else self.risk
 
 
-def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
+def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str],
+                 default: str) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
     share = [1.0 if row[0] == TIME_BASED else row[2] if row[0] == HARDLINER else 0.0 for row in rows]
@@ -147,7 +148,9 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
 
 def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
     value = params.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and math.isnan(value)):
+    if isinstance(value, bool) or not isinstance(value,
+                                                 (int,
+                                                  float)) or (key != "reservation" and math.isnan(value)):
         raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
     return float(value)
 
