@@ -36,15 +36,18 @@ def load_weights(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ParameterError(f"ensemble: cannot read weights file {path}: {exc}; allowed: a JSON file written by "
+        raise ParameterError(f"ensemble: cannot read weights file {path}: {exc}; allowed: a JSON file "
+                             "written by "
                              "`accord ensemble-fit`") from None
     missing = [k for k in REQUIRED_KEYS if not isinstance(data, dict) or k not in data]
     if missing:
-        raise ParameterError(f"ensemble: weights file {path} lacks {', '.join(missing)}; allowed: a JSON file "
+        raise ParameterError(f"ensemble: weights file {path} lacks {', '.join(missing)}; allowed: a JSON "
+                             "file "
                              "written by `accord ensemble-fit`")
     k = len(data["components"])
     if len(data["alpha"]) != k or len(data["beta"]) != k:
-        raise ParameterError(f"ensemble: weights file {path}: alpha and beta need one entry per component ({k})")
+        raise ParameterError(f"ensemble: weights file {path}: alpha and beta need one entry per component "
+                             f"({k})")
     return data
 
 
@@ -58,7 +61,8 @@ class Ensemble(Model):
 
     def __init__(self, weights: str = "", draws: int = 64) -> None:
         if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-            raise ParameterError(f"ensemble: draws must be a positive integer (got {draws!r}); allowed: 1, 2, ...")
+            raise ParameterError(f"ensemble: draws must be a positive integer (got {draws!r}); allowed: 1, "
+                                 "2, ...")
         self.weights = str(weights)
         self.draws = draws
         self._spec = load_weights(self.weights or SHIPPED)

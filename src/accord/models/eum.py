@@ -75,7 +75,8 @@ class ExpectedUtility(Model):
         workers: int = 1,
     ) -> None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ...")
+            raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, "
+                                 "...")
         check_model_rounds("eum", rounds=rounds)
         self._params = EUMParams(
             # type: ignore[arg-type]

@@ -84,13 +84,16 @@ class EUMParams:
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
-                raise ParameterError(f"eum: unknown {name} {getattr(self, name)!r}; allowed: {', '.join(allowed)}")
+                raise ParameterError(f"eum: unknown {name} {getattr(self, name)!r}; allowed: "
+                                     f"{', '.join(allowed)}")
         for name in ("q", "t"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise ParameterError(f"eum: {name} must be a probability (got {value!r}); allowed: 0 <= {name} <= 1")
+                raise ParameterError(f"eum: {name} must be a probability (got {value!r}); allowed: 0 <= "
+                                     f"{name} <= 1")
         if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 1:
-            raise ParameterError(f"eum: rounds must be a positive integer (got {self.rounds!r}); allowed: 1, 2, ...")
+            raise ParameterError(f"eum: rounds must be a positive integer (got {self.rounds!r}); allowed: 1, "
+                                 "2, ...")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -33,9 +33,11 @@ class ExchangeModel(Model):
 
     def __init__(self, rounds: int = 10, min_gain: float = 1e-9) -> None:
         if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-            raise ParameterError(f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, 2, ...")
+            raise ParameterError(f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, "
+                                 "2, ...")
         if isinstance(min_gain, bool) or not isinstance(min_gain, (int, float)) or not min_gain >= 0:
-            raise ParameterError(f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= 0")
+            raise ParameterError(f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= "
+                                 "0")
         check_model_rounds("exchange", rounds=rounds)
         self.rounds = rounds
         self.min_gain = min_gain
@@ -60,7 +62,8 @@ class ExchangeModel(Model):
         w = np.where(np.isnan(unit), 0.0, arrays.capability[:, None] * sal)
         if np.any(w.sum(axis=0) <= 0):
             bad = [arrays.issues[d] for d in np.nonzero(w.sum(axis=0) <= 0)[0]]
-            raise UnsupportedScenario(f"model 'exchange': no actor has positive capability x salience on {', '.join(bad)}")
+            raise UnsupportedScenario("model 'exchange': no actor has positive capability x salience on "
+                                      f"{', '.join(bad)}")
         path, steps = simulate(unit, arrays.capability, sal, self.rounds, float(self.min_gain))
         positions = arrays.lo + path * scale
         final = outcomes(positions[-1], w)

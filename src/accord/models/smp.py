@@ -95,7 +95,8 @@ class SMP(Model):
                 raise ParameterError(f"smp: bad {key} {value!r}; allowed: an integer >= {low}")
         check_model_rounds("smp", max_turns=max_turns, min_turns=min_turns)
         if min_turns > max_turns:
-            raise ParameterError(f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: min_turns <= max_turns")
+            raise ParameterError(f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: "
+                                 "min_turns <= max_turns")
         if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio,
                                                                        bool) or not 0 <= min_delta_ratio < 1:
             raise ParameterError(f"smp: bad min_delta_ratio {min_delta_ratio!r}; allowed: a number in [0, 1)")
@@ -115,13 +116,15 @@ class SMP(Model):
                 by_ktab = {v.lower(): k for k, v in CHOICES[field].items()}
                 if str(value).lower() not in by_ktab:
                     raise ParameterError(
-                        f"smp: bad KTAB setting {key}={value!r}; allowed: {', '.join(CHOICES[field].values())}")
+                        f"smp: bad KTAB setting {key}={value!r}; allowed: "
+                        f"{', '.join(CHOICES[field].values())}")
                 params[field] = by_ktab[str(value).lower()]
             elif key == "accommodation" or key in CHOICES or key in ("max_turns", "min_turns",
                                                                      "min_delta_ratio"):
                 params[key] = value
             elif key != "seed":
-                raise ParameterError(f"smp: unknown setting {key!r}; allowed: {', '.join([*KTAB_KEYS, 'seed', 'accommodation'])}")
+                raise ParameterError(f"smp: unknown setting {key!r}; allowed: "
+                                     f"{', '.join([*KTAB_KEYS, 'seed', 'accommodation'])}")
         return params
 
     @classmethod
@@ -143,7 +146,8 @@ class SMP(Model):
         """Also refuse single actors and issues where nobody has weight (every vote would tie)."""
         super().check_supported(scenario)
         if len(scenario.actors) < 2:
-            raise UnsupportedScenario(f"model 'smp' needs at least two actors; {scenario.name!r} has {len(scenario.actors)}")
+            raise UnsupportedScenario(f"model 'smp' needs at least two actors; {scenario.name!r} has "
+                                      f"{len(scenario.actors)}")
         # With no weight on an issue every vote ties and the first option (actor 0's position) wins.
         _require_weight(to_arrays(scenario), self.name)
 
@@ -214,15 +218,18 @@ def accommodation_matrix(value: list | None, actors: tuple[str, ...]) -> np.ndar
         for adjusting, reference, weight in value:
             for who in (adjusting, reference):
                 if who not in index:
-                    raise ParameterError(f"smp: accommodation names unknown actor {who!r}; allowed: {', '.join(actors)}")
+                    raise ParameterError(f"smp: accommodation names unknown actor {who!r}; allowed: "
+                                         f"{', '.join(actors)}")
             a[index[adjusting], index[reference]] = weight
     else:
         a = np.array(value, dtype=float)
         if a.shape != (n, n):
-            raise ParameterError(f"smp: accommodation matrix is {a.shape[0]}x{a.shape[1]}; allowed: {n}x{n} (one row per actor)")
+            raise ParameterError(f"smp: accommodation matrix is {a.shape[0]}x{a.shape[1]}; allowed: {n}x{n} "
+                                 "(one row per actor)")
     bad = np.nonzero(a.sum(axis=1) > 1 + 1e-10)[0]
     if bad.size:
-        raise ParameterError(f"smp: accommodation weights of {actors[bad[0]]} sum above 1; allowed: a row sum <= 1")
+        raise ParameterError(f"smp: accommodation weights of {actors[bad[0]]} sum above 1; allowed: a row "
+                             "sum <= 1")
     return None if np.array_equal(a, np.eye(n)) else a
 
 

@@ -65,7 +65,8 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
         if r > rounds:
             raise ScenarioError("the event falls after the deadline, when the talks are over", location=where,
                                 value=ev.id or str(ev.date or ev.round),
-                                allowed=f"round {rounds} (the deadline{', ' + str(scenario.date_of(rounds)) if scenario.start else ''}) or earlier")
+                                allowed=f"round {rounds} (the "
+                                        f"deadline{', ' + str(scenario.date_of(rounds)) if scenario.start else ''}) or earlier")
         r = min(r, last)  # an event on the deadline fires in the last round
         if ev.type in ("channel_open", "channel_close"):
             args = {"open": ev.type == "channel_open"}
@@ -146,7 +147,8 @@ def _threat(scenario, ev, where, r, text, index, a_ix, i_ix, rounds) -> list[Com
         if due > rounds:
             raise ScenarioError("the threat's by_date falls after the deadline, when the talks are over",
                                 location=f"{where}.by_date", value=str(ev.by_date),
-                                allowed=f"{scenario.date_of(rounds)} (the deadline, round {rounds}) or earlier")
+                                allowed=f"{scenario.date_of(rounds)} (the deadline, round {rounds}) or "
+                                        "earlier")
         found.append(Compiled("threat_executed", min(due, rounds - 1), ev.credibility, False, who,
                               f"no deal by {ev.by_date}: the threat is carried out",
                               {"threat": index, "acts_on": (args["issue"], args["to"], args["actor"])}))

@@ -60,7 +60,8 @@ class AgentsModel(Model):
         if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
             raise ParameterError(f"max_rounds: {max_rounds!r}; allowed: an integer of at least 1")
         if acceptance not in ACCEPTANCE_RULES:
-            raise ParameterError(f"acceptance: unknown rule {acceptance!r}; allowed: {', '.join(ACCEPTANCE_RULES)}")
+            raise ParameterError(f"acceptance: unknown rule {acceptance!r}; allowed: "
+                                 f"{', '.join(ACCEPTANCE_RULES)}")
         for key, value, lo, hi in (("shock_scale", shock_scale, 0, np.inf),
                                    ("side_deal_penalty", side_deal_penalty, 0, 2),
                                    ("harden", harden, 0, 1)):
@@ -119,7 +120,8 @@ class AgentsModel(Model):
         if policies:
             unknown = [a for a in policies if a not in setting.actors]
             if unknown:
-                raise ParameterError(f"policies: unknown actor {unknown[0]!r}; allowed: {', '.join(setting.actors)}")
+                raise ParameterError(f"policies: unknown actor {unknown[0]!r}; allowed: "
+                                     f"{', '.join(setting.actors)}")
             seats = Seats({setting.actors.index(a): p for a, p in policies.items()}, setting.actors,
                           setting.issues,
                           setting.lo, setting.hi)
@@ -173,7 +175,8 @@ def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record, out: 
         date = scenario.date_of(base["round"])
         base["date"] = date.isoformat() if date else None
         base["terms"] = dict(zip(setting.issues, map(float, out.forecast[0]), strict=True))
-    unsettled = (f"; it does not settle {', '.join(base['unsettled'])} (controllers did not sign), which stay at "
+    unsettled = (f"; it does not settle {', '.join(base['unsettled'])} (controllers did not sign), which "
+                 "stay at "
                  "the no-deal outcome") if base["unsettled"] else ""
     if out.full[0]:
         base["reason"] = f"the proposal passed under the rule ({setting.rule.text}){unsettled}"

@@ -77,14 +77,17 @@ def _check(scenario: Scenario, default_strategy: str) -> Any:
         raise UnsupportedScenario(f"protocol 'sao' has no timed events; scenario {scenario.name!r} has "
                                   f"{len(scenario.events)} (use protocol 'accord')")
     if scenario.negotiation and scenario.negotiation.allow_subset:
-        raise UnsupportedScenario("protocol 'sao' needs every party to agree; negotiation.allow_subset is set")
+        raise UnsupportedScenario("protocol 'sao' needs every party to agree; negotiation.allow_subset is "
+                                  "set")
     agents = agent_params({a.id: a.params for a in scenario.actors}, scenario.actor_ids, default_strategy)
     for a, code, risk in zip(scenario.actor_ids, agents.code, agents.risk, strict=True):
         if code != TIME_BASED:
-            raise UnsupportedScenario(f"protocol 'sao' plays time-based parties (boulware, linear, conceder); "
+            raise UnsupportedScenario("protocol 'sao' plays time-based parties (boulware, linear, "
+                                      "conceder); "
                                       f"actors.{a}.params.strategy is not one")
         if risk != 1.0:
-            raise UnsupportedScenario(f"protocol 'sao' needs linear additive utilities; actors.{a}.params.risk "
+            raise UnsupportedScenario("protocol 'sao' needs linear additive utilities; "
+                                      f"actors.{a}.params.risk "
                                       f"is {risk:g} (allowed: 1)")
     return agents
 

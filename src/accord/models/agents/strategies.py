@@ -121,12 +121,14 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
         raise ParameterError(f"{where}.exponent: {exponent:g} is out of range; allowed: 0.001 to 1000")
     if "exponent" in strategy.defaults and not strategy.exponent_ok(exponent):
         raise ParameterError(
-            f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: {strategy.exponent_rule}"
+            f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: "
+            f"{strategy.exponent_rule}"
         )
     check_exponent(exponent, "exponent", location=f"{where}.exponent")
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
     if strategy.code in (TIT_FOR_TAT, STATIONARY) and "exponent" in params and exponent != 1.0:
-        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} (it "
+        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} "
+                             "(it "
                              "follows no concession curve); allowed: leave it out, or 1")
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
@@ -139,10 +141,12 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
     cost = _number(params, "delay_cost", 0.0, where)
     if not 0 <= cost <= 1:
-        raise ParameterError(f"{where}.delay_cost: {cost:g} is out of range; allowed: 0 to 1 (utility per round)")
+        raise ParameterError(f"{where}.delay_cost: {cost:g} is out of range; allowed: 0 to 1 (utility per "
+                             "round)")
     discount = _number(params, "discount", 1.0, where)
     if not 0 < discount <= 1:
-        raise ParameterError(f"{where}.discount: {discount:g} is out of range; allowed: greater than 0, at most 1")
+        raise ParameterError(f"{where}.discount: {discount:g} is out of range; allowed: greater than 0, at "
+                             "most 1")
     return strategy.code, exponent, concession, risk, reservation, cost, discount
 
 
