@@ -57,7 +57,9 @@ class Ensemble(Model):
 
     name: ClassVar[str] = "ensemble"
     tags: ClassVar[frozenset[str]] = frozenset({"stochastic", "multi-issue", "fitted"})
-    summary: ClassVar[str] = "distributional ensemble of the models and structural points (weights fitted on DEU III)"
+    summary: ClassVar[str] = (
+        "distributional ensemble of the models and structural points (weights fitted on DEU III)"
+    )
 
     def __init__(self, weights: str = "", draws: int = 64) -> None:
         if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
@@ -117,7 +119,8 @@ class Ensemble(Model):
         mix = mixture(comps, w)
         columns = {"mean": mix.mean()}
         for label, level in LEVELS.items():
-            columns[f"lo{label}"], columns[f"hi{label}"] = mix.quantile((1 - level) / 2), mix.quantile((1 + level) / 2)
+            columns[f"lo{label}"], columns[f"hi{label}"] = (mix.quantile((1 - level) / 2),
+                                                            mix.quantile((1 + level) / 2))
         table = forecast_frame(arrays, mix.median(), **columns)
         weights = pd.DataFrame([{"issue": arrays.issues[i], "component": c, "weight": float(w[i, j])}
                                 for i in range(m) for j, c in enumerate(spec["components"]) if w[i, j] > 0])

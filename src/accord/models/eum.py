@@ -37,8 +37,8 @@ def _issue_inputs(arrays: ScenarioArrays, issue: int) -> list[Inputs]:
     n = arrays.n_actors
     pos = arrays.position.reshape(-1, n, arrays.n_issues)[..., issue]
     sal = np.broadcast_to(arrays.salience, arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
-    cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(-1, n,
-                                                                                          arrays.n_issues)[..., issue]
+    cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(
+        -1, n, arrays.n_issues)[..., issue]
     patterns, which = np.unique(~np.isnan(pos), axis=0, return_inverse=True)
     groups = []
     for p, pattern in enumerate(patterns):

@@ -281,7 +281,7 @@ class Bases:
 
 
 def utilities(bases: Bases, r: np.ndarray | None, q: float, t: float) -> Utilities:
-    """BDM's utilities of challenger a (rows) against b (columns), with exponent r (B, n, 1) of a row actor."""
+    """BDM's utilities of challenger a (rows) against b (columns); r (B, n, 1) is the row actor's exponent."""
     u_s = _two_minus_four(np.array(_power(bases.success, r)))
     u_f = _two_minus_four(np.array(_power(bases.failure, r)))
     u_sq = q * (2.0 - 4.0 * _power(np.full((1, 1, 1), 0.5), r))

@@ -117,7 +117,7 @@ class _ExactRound:
 
     def eu(self, a: int, b: int, p: mpmath.mpf, r: mpmath.mpf, lever_of: int,
            s_target: mpmath.mpf) -> mpmath.mpf:
-        """BDM's EU of a challenge between a and b (δ symmetric), under exponent r and the lever of one of them."""
+        """BDM's EU of a challenge between a and b (δ symmetric), under exponent r and one side's lever."""
         q, t = _mpmath().mpf(self.params.q), _mpmath().mpf(self.params.t)
         half = self.delta[a][b] / 2
         u_s = self._u(max(_mpmath().mpf("0.5") - half, _mpmath().mpf(0)), r)

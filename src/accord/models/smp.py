@@ -65,7 +65,9 @@ class SMP(Model):
 
     name: ClassVar[str] = "smp"
     tags: ClassVar[frozenset[str]] = frozenset({"dynamic", "multi-issue"})
-    summary: ClassVar[str] = "KTAB Spatial Model of Politics: challenges, bargains and Condorcet votes (KAPSARC)"
+    summary: ClassVar[str] = (
+        "KTAB Spatial Model of Politics: challenges, bargains and Condorcet votes (KAPSARC)"
+    )
 
     def __init__(
         self,
@@ -89,7 +91,8 @@ class SMP(Model):
                 raise ParameterError(f"smp: bad {key} {value!r}; allowed: {', '.join(allowed)}")
         self.victory_prob_model, self.pce_model, self.transitions = victory_prob_model, pce_model, transitions
         self.voting_rule, self.big_r_adjust, self.big_r_range = voting_rule, big_r_adjust, big_r_range
-        self.third_party_commit, self.bargain_interp, self.bargain_model = third_party_commit, bargain_interp, bargain_model
+        self.third_party_commit, self.bargain_interp, self.bargain_model = (
+            third_party_commit, bargain_interp, bargain_model)
         for key, value, low in (("max_turns", max_turns, 1), ("min_turns", min_turns, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ParameterError(f"smp: bad {key} {value!r}; allowed: an integer >= {low}")
@@ -100,7 +103,8 @@ class SMP(Model):
         if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio,
                                                                        bool) or not 0 <= min_delta_ratio < 1:
             raise ParameterError(f"smp: bad min_delta_ratio {min_delta_ratio!r}; allowed: a number in [0, 1)")
-        self.max_turns, self.min_turns, self.min_delta_ratio = int(max_turns), int(min_turns), float(min_delta_ratio)
+        self.max_turns, self.min_turns, self.min_delta_ratio = (
+            int(max_turns), int(min_turns), float(min_delta_ratio))
         self.accommodation = _check_accommodation_shape(accommodation)
 
     @classmethod

@@ -126,7 +126,7 @@ def resolve(
     rules: Rules, view: StateView, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray,
     b: Bargains, rng: np.random.Generator | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each actor's queue votes (weights = capabilities); returns new positions and chosen bargains (-1 = SQ)."""
+    """Each actor's queue votes (weights = capabilities); returns new positions, chosen bargains (-1 = SQ)."""
     values, sq = bargain_values(view, ideal, sal, b)
     new = pos.copy()
     chosen = np.full(pos.shape[0], -1)

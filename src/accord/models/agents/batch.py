@@ -168,7 +168,7 @@ def _fire(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
 
 def _side_deals(setting: Setting, st: State, rnd: Round, sides: np.ndarray, at: int, t0: int, rules: Rules,
                 record: Record | None) -> None:
-    """Strike the side deals found in round ``at`` of the stretch starting at ``t0`` in the draws ``sides``."""
+    """Strike the side deals found in round ``at`` of the stretch from ``t0``, in the draws ``sides``."""
     draws, n, m = st.ideal.shape
     t = t0 + at
     s = np.flatnonzero(sides)

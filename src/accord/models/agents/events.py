@@ -65,8 +65,9 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
         if r > rounds:
             raise ScenarioError("the event falls after the deadline, when the talks are over", location=where,
                                 value=ev.id or str(ev.date or ev.round),
-                                allowed=f"round {rounds} (the "
-                                        f"deadline{', ' + str(scenario.date_of(rounds)) if scenario.start else ''}) or earlier")
+                                allowed=f"round {rounds} (the deadline"
+                                        f"{', ' + str(scenario.date_of(rounds)) if scenario.start else ''})"
+                                        " or earlier")
         r = min(r, last)  # an event on the deadline fires in the last round
         if ev.type in ("channel_open", "channel_close"):
             args = {"open": ev.type == "channel_open"}

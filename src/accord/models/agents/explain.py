@@ -27,7 +27,7 @@ GAIN = 1e-9  # a foreseen improvement of the outside option smaller than this is
 
 
 def waiting_pays(setting: Setting, st: State) -> np.ndarray:
-    """(S, n): whose no-deal outcome foreseen at the deadline is worth more than today's (call before play)."""
+    """(S, n): whose no-deal outcome foreseen at the deadline beats today's (call before play)."""
     return st.no_deal_utility(setting, st.no_deal_final) - st.no_deal_utility(setting) > GAIN
 
 

@@ -44,7 +44,9 @@ class AgentsModel(Model):
 
     name: ClassVar[str] = "agents"
     tags: ClassVar[frozenset[str]] = frozenset({"dynamic", "stochastic", "multi-issue", "agents"})
-    summary: ClassVar[str] = "negotiation simulator: offers over channels, deadlines, events, threats, side deals"
+    summary: ClassVar[str] = (
+        "negotiation simulator: offers over channels, deadlines, events, threats, side deals"
+    )
 
     def __init__(
         self,
@@ -65,11 +67,11 @@ class AgentsModel(Model):
         for key, value, lo, hi in (("shock_scale", shock_scale, 0, np.inf),
                                    ("side_deal_penalty", side_deal_penalty, 0, 2),
                                    ("harden", harden, 0, 1)):
-            if isinstance(value, bool) or not isinstance(value,
-                                                         (int,
-                                                          float)) or not lo <= value <= hi or (key == "harden" and value == 0):
+            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi
+                    or (key == "harden" and value == 0)):
                 allowed = f"{lo} to {hi}" if np.isfinite(hi) else f"{lo} or more"
-                raise ParameterError(f"{key}: {value!r} is out of range; allowed: {allowed}" + (" (not 0)" if key == "harden" else ""))
+                raise ParameterError(f"{key}: {value!r} is out of range; allowed: {allowed}"
+                                     + (" (not 0)" if key == "harden" else ""))
         check_model_rounds("agents", max_rounds=max_rounds)
         check_magnitude(shock_scale, "agents: shock_scale")
         get_strategy(default_strategy, "default_strategy")
@@ -217,7 +219,8 @@ def _failure(setting: Setting, st: State, rec: Record, cause: int, waits: np.nda
         _, kept, rnd, present = rec.blocks[-1]
         refused = holdouts(setting, present, rnd.agree[kept - 1, 0])
         if refused:
-            return text + "; no zone of agreement: no proposal in the last round was acceptable to " + ", ".join(refused)
+            return (text + "; no zone of agreement: no proposal in the last round was acceptable to "
+                    + ", ".join(refused))
     return text + "; no zone of agreement"
 
 

@@ -127,4 +127,5 @@ def describe(rule: DecisionRule, actors: list[str], required: np.ndarray) -> str
         return f"unanimity of {', '.join(voters)}{veto}"
     extra = f" and {rule.second_threshold:.0%} of them by number" if rule.second_threshold else ""
     block = f", a block needs {rule.blocking_minority}" if rule.blocking_minority else ""
-    return f"qualified majority of {rule.threshold:.1%} of the weight of {len(voters)} voters{extra}{block}{veto}"
+    return (f"qualified majority of {rule.threshold:.1%} of the weight of {len(voters)} voters"
+            f"{extra}{block}{veto}")

@@ -62,7 +62,8 @@ def prepare(
         order=tuple(np.flatnonzero(required).tolist()) if neg and neg.protocol == "alternating" else (),
         breakdown=float(neg.breakdown_risk if neg else 0.0),
         private_width=float(neg.private_width if neg else 0.0),
-        stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)),
+        stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2
+                 else np.isnan(arrays.position).any(axis=0)),
     )
     if (setting.agents.stationary.any() and (not setting.order or len(setting.order) != 2)):
         raise ScenarioError("strategy 'rubinstein' plays the two-party alternating-offers game",
