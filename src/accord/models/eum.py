@@ -11,7 +11,7 @@ and the mean moves less. The defaults are the settings of Scholz's code (docs/mo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,20 @@ from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.limits import check_model_rounds
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .eum_core import CLASS_NAMES, NONE, EUMParams, Trace, simulate
+from .eum_core import (
+    CLASS_NAMES,
+    NONE,
+    Capitulation,
+    Denominator,
+    EUMParams,
+    Exponent,
+    Offer,
+    Stop,
+    Ties,
+    Trace,
+    Votes,
+    simulate,
+)
 from .registry import register
 
 Inputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -78,10 +91,11 @@ class ExpectedUtility(Model):
             raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, "
                                  "...")
         check_model_rounds("eum", rounds=rounds)
+        # the strings are checked against the Literal choices by EUMParams itself (a ParameterError)
         self._params = EUMParams(
-            # type: ignore[arg-type]
-            q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,
-            exponent=exponent, votes=votes, rounds=rounds, stop=stop, ties=ties,  # type: ignore[arg-type]
+            q=q, t=t, denominator=cast(Denominator, denominator), offer=cast(Offer, offer),
+            capitulation=cast(Capitulation, capitulation), exponent=cast(Exponent, exponent),
+            votes=cast(Votes, votes), rounds=rounds, stop=cast(Stop, stop), ties=cast(Ties, ties),
         )
         self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
         self.denominator, self.offer, self.capitulation = denominator, offer, capitulation
