@@ -49,8 +49,9 @@ def outcomes(x: np.ndarray, w: np.ndarray) -> np.ndarray:
         return np.where(w > 0, w * np.nan_to_num(x), 0.0).sum(axis=0) / w.sum(axis=0)
 
 
-def candidates(x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, np.ndarray,
-                                                                                       np.ndarray]:
+def candidates(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Equal-gain size dp and gain of every exchange (i, j, p, q): arrays (n, n, m, m).
 
     x (n, m) unit-scale positions (NaN: no stance), c (n,), s (n, m) fractions, free (n, m) marks

@@ -313,9 +313,9 @@ def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rep, last
 
 
-def win_probabilities(rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray,
-                                                                                                np.ndarray,
-                                                                                                np.ndarray]:
+def win_probabilities(
+    rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per actor, the probability that its position wins (KTAB's pDist over distinct positions).
 
     Returns (per-actor probability, representatives, their probabilities).

@@ -98,8 +98,9 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
                     pair(g, g))
 
 
-def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains) -> tuple[np.ndarray,
-                                                                                              np.ndarray]:
+def bargain_values(
+    view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains
+) -> tuple[np.ndarray, np.ndarray]:
     """Value to every actor of the state after each bargain (n, b), and of the status quo (n,).
 
     Unchanged positions are valued by each actor's own estimate; the two moved ones by its own

@@ -205,8 +205,8 @@ def apply_event(st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: 
             _set_pair(st.direct, a["pair"], mask, a["open"])
     elif ev.kind in ("position_shift", "salience_shift"):
         target = st.ideal if ev.kind == "position_shift" else st.salience
-        lo, hi = (setting.lo[a["issue"]], setting.hi[a["issue"]]) if ev.kind == "position_shift" else (0.0,
-                                                                                                       100.0)
+        lo, hi = ((setting.lo[a["issue"]], setting.hi[a["issue"]]) if ev.kind == "position_shift"
+                  else (0.0, 100.0))
         old = target[:, a["actor"], a["issue"]]
         new = np.clip(a["to"] if a["to"] is not None else old + a["by"], lo, hi)
         target[:, a["actor"], a["issue"]] = np.where(mask, new, old)

@@ -204,8 +204,8 @@ def _failure(setting: Setting, st: State, rec: Record, cause: int, waits: np.nda
     if name == "no channel":
         can = reach(st, setting)[0]
         req = np.flatnonzero(setting.required)
-        cut = [f"{setting.actors[i]}-{setting.actors[j]}" for i in req for j in req if i < j and not can[i,
-                                                                                                         j]]
+        cut = [f"{setting.actors[i]}-{setting.actors[j]}"
+               for i in req for j in req if i < j and not can[i, j]]
         return f"no channel: no open channel between {', '.join(cut)} at the end"
     if name == "spoiler":
         return "spoiler: " + ", ".join(_names(setting,

@@ -160,8 +160,8 @@ def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: 
     size = max(1, BLOCK // (n * N))
     if G <= size:
         return _play(util, exponent, reserved, n_steps)
-    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps) for g in range(0, G,
-                                                                                                         size)]
+    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps)
+             for g in range(0, G, size)]
     return Played(*(np.concatenate([getattr(p, f) for p in parts])
                     for f in ("steps", "agreed", "outcome", "offers", "base", "scale", "qlo")))
 

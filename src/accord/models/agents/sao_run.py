@@ -132,8 +132,9 @@ def _genius_values(scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes,
             values[k][:, a] = np.where(fits[:, None], given, values[k][:, a])
 
 
-def play_scenario(model: Any, scenario: Scenario, arrays: ScenarioArrays) -> tuple[sao.Outcomes, sao.Played,
-                                                                                   np.ndarray]:
+def play_scenario(
+    model: Any, scenario: Scenario, arrays: ScenarioArrays
+) -> tuple[sao.Outcomes, sao.Played, np.ndarray]:
     """The engine: the scenario's outcome space, the games played (one per draw of ``arrays``) and
     the utilities they were played on."""
     agents = _check(scenario, model.default_strategy)

@@ -152,9 +152,8 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
 
 def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
     value = params.get(key, default)
-    if isinstance(value, bool) or not isinstance(value,
-                                                 (int,
-                                                  float)) or (key != "reservation" and math.isnan(value)):
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or (key != "reservation" and math.isnan(value))):
         raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
     return float(value)
 
