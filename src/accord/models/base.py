@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -54,7 +54,8 @@ class Result:
     info: dict[str, Any] = field(default_factory=dict)
 
     def forecast_of(self, issue: str) -> float:
-        return float(self.forecast.set_index("issue").loc[issue, "forecast"])
+        """The forecast for one issue (KeyError when the model did not forecast it)."""
+        return float(cast(float, self.forecast.set_index("issue").loc[issue, "forecast"]))
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,19 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
     if isinstance(rng, np.random.Generator):
         return rng, None
     if rng is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
+        # a fresh SeedSequence's entropy is an int
+        seed = int(cast(int, np.random.SeedSequence().entropy) % (2**63))
         return np.random.default_rng(seed), seed
     seed = check_seed(rng)
     return np.random.default_rng(seed), seed
+
+
+class BatchForecaster(Protocol):
+    """What the ``batch`` tag promises: a vectorised forecast over a leading draw axis."""
+
+    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Per-issue forecasts, shape (draws, issues), for arrays with a leading draw axis."""
+        ...
 
 
 class Model(ABC):
@@ -94,6 +104,7 @@ class Model(ABC):
     summary: ClassVar[str] = ""
 
     def get_params(self) -> dict[str, Any]:
+        """The constructor arguments and their values, so a run can be recorded and repeated."""
         sig = inspect.signature(type(self).__init__)
         return {p: getattr(self, p) for p in sig.parameters if p != "self"}
 
@@ -119,6 +130,7 @@ class Model(ABC):
                 )
 
     def needs_status_quo(self) -> bool:
+        """Whether every issue needs a status quo (models tagged ``needs-status-quo``)."""
         return "needs-status-quo" in self.tags
 
     @abstractmethod
@@ -133,7 +145,8 @@ class Model(ABC):
         Models with richer per-draw outputs (the agents simulator) override this.
         """
         if "batch" in self.tags:
-            return BatchResult(np.asarray(self.forecast_batch(arrays, rng), dtype=float))
+            batch = cast(BatchForecaster, self)  # the tag says the subclass defines forecast_batch
+            return BatchResult(np.asarray(batch.forecast_batch(arrays, rng), dtype=float))
         from ..scenario.arrays import with_arrays
 
         draws = arrays.position.shape[0]
@@ -154,6 +167,7 @@ class Model(ABC):
         tables: dict[str, pd.DataFrame] | None = None,
         info: dict[str, Any] | None = None,
     ) -> Result:
+        """A Result with the metadata every run records (model, parameters, seed, version, scenario hash)."""
         from .. import __version__
 
         _check_finite(self.name, scenario, forecast, history, tables or {})
@@ -205,7 +219,9 @@ def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame
 
 
 def forecast_frame(arrays: ScenarioArrays, values: np.ndarray, **columns: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float), **columns})
+    """One row per issue with its forecast and any further per-issue columns."""
+    return pd.DataFrame({"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float),
+                         **columns})
 
 
 class StaticModel(Model):
@@ -218,11 +234,13 @@ class StaticModel(Model):
         """Per-issue forecasts, shape (..., issues), for arrays with optional leading draw axes."""
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """The forecast on the scenario's own inputs: ``forecast_batch`` on a single draw."""
         self.check_supported(scenario)
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)
         values = self.forecast_batch(arrays, gen)
-        return self.result(scenario, seed, history_frame(arrays, arrays.position[None]), forecast_frame(arrays, values))
+        return self.result(scenario, seed, history_frame(arrays, arrays.position[None]),
+                           forecast_frame(arrays, values))
 
 
 def _jsonable(value: Any) -> Any:

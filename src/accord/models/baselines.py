@@ -67,6 +67,7 @@ class WeightedMean(StaticModel):
         pass
 
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Capability-times-salience weighted mean of the positions, per issue."""
         _require_weight(arrays, self.name)
         return weighted_mean(arrays.position, influence(arrays))
 
@@ -82,6 +83,7 @@ class WeightedMedian(StaticModel):
         pass
 
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Capability-times-salience weighted median of the positions, per issue (the median voter)."""
         _require_weight(arrays, self.name)
         return weighted_median(arrays.position, influence(arrays))
 
@@ -98,6 +100,7 @@ class StatusQuo(StaticModel):
         pass
 
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """The status quo of every issue, unchanged (the no-change baseline)."""
         if np.any(np.isnan(arrays.status_quo)):
             raise UnsupportedScenario(f"model {self.name!r} needs a status quo on every issue")
         shape = arrays.position.shape[:-2] + (arrays.n_issues,)

@@ -11,17 +11,30 @@ and the mean moves less. The defaults are the settings of Scholz's code (docs/mo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
+from ..scenario.limits import check_model_rounds
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .eum_core import CLASS_NAMES, NONE, EUMParams, Trace, simulate
+from .eum_core import (
+    CLASS_NAMES,
+    NONE,
+    Capitulation,
+    Denominator,
+    EUMParams,
+    Exponent,
+    Offer,
+    Stop,
+    Ties,
+    Trace,
+    Votes,
+    simulate,
+)
 from .registry import register
 
 Inputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -37,7 +50,8 @@ def _issue_inputs(arrays: ScenarioArrays, issue: int) -> list[Inputs]:
     n = arrays.n_actors
     pos = arrays.position.reshape(-1, n, arrays.n_issues)[..., issue]
     sal = np.broadcast_to(arrays.salience, arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
-    cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
+    cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(
+        -1, n, arrays.n_issues)[..., issue]
     patterns, which = np.unique(~np.isnan(pos), axis=0, return_inverse=True)
     groups = []
     for p, pattern in enumerate(patterns):
@@ -74,11 +88,14 @@ class ExpectedUtility(Model):
         workers: int = 1,
     ) -> None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ...")
+            raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, "
+                                 "...")
         check_model_rounds("eum", rounds=rounds)
+        # the strings are checked against the Literal choices by EUMParams itself (a ParameterError)
         self._params = EUMParams(
-            q=q, t=t, denominator=denominator, offer=offer, capitulation=capitulation,  # type: ignore[arg-type]
-            exponent=exponent, votes=votes, rounds=rounds, stop=stop, ties=ties,  # type: ignore[arg-type]
+            q=q, t=t, denominator=cast(Denominator, denominator), offer=cast(Offer, offer),
+            capitulation=cast(Capitulation, capitulation), exponent=cast(Exponent, exponent),
+            votes=cast(Votes, votes), rounds=rounds, stop=cast(Stop, stop), ties=cast(Ties, ties),
         )
         self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
         self.denominator, self.offer, self.capitulation = denominator, offer, capitulation
@@ -103,11 +120,12 @@ class ExpectedUtility(Model):
             x, c, s = (np.concatenate([g[k] for g in group]) for k in (2, 3, 4))
             median = simulate(x, c, s, self._params, self.workers).median[-1]
             at = np.cumsum([0] + [len(g[1]) for g in group])
-            for g, start, stop in zip(group, at[:-1], at[1:]):
+            for g, start, stop in zip(group, at[:-1], at[1:], strict=True):
                 out[g[1], g[0]] = median[start:stop]
         return out.reshape(lead + (arrays.n_issues,))
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """One EUM simulation per issue, with the round-by-round trace in the history and tables."""
         self.check_supported(scenario)
         _, seed = as_generator(rng)
         arrays = to_arrays(scenario)
@@ -126,8 +144,10 @@ class ExpectedUtility(Model):
             rounds=np.array([int(t.last_round[0]) for t, _ in traces]),
         )
         tables = {
-            "rounds": pd.concat([_rounds_table(arrays.issues[i], t, last) for i, (t, _) in enumerate(traces)], ignore_index=True),
-            "offers": pd.concat([_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)], ignore_index=True),
+            "rounds": pd.concat([_rounds_table(arrays.issues[i], t, last) for i, (t, _) in enumerate(traces)],
+                                ignore_index=True),
+            "offers": pd.concat([_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)],
+                                ignore_index=True),
         }
         return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables)
 

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
+from ..scenario.limits import check_model_rounds
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
 from .exchange_core import Step, outcomes, simulate
@@ -33,14 +33,17 @@ class ExchangeModel(Model):
 
     def __init__(self, rounds: int = 10, min_gain: float = 1e-9) -> None:
         if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-            raise ParameterError(f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, 2, ...")
+            raise ParameterError(f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, "
+                                 "2, ...")
         if isinstance(min_gain, bool) or not isinstance(min_gain, (int, float)) or not min_gain >= 0:
-            raise ParameterError(f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= 0")
+            raise ParameterError(f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= "
+                                 "0")
         check_model_rounds("exchange", rounds=rounds)
         self.rounds = rounds
         self.min_gain = min_gain
 
     def check_supported(self, scenario: Scenario) -> None:
+        """Also refuse scenarios with fewer than two issues: there is nothing to exchange."""
         super().check_supported(scenario)
         if len(scenario.issues) < 2:
             raise UnsupportedScenario(
@@ -49,6 +52,7 @@ class ExchangeModel(Model):
             )
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """Stokman's Equal Gain exchanges round by round; the forecast is the final compromise outcome."""
         self.check_supported(scenario)
         _, seed = as_generator(rng)
         arrays = to_arrays(scenario)
@@ -58,7 +62,8 @@ class ExchangeModel(Model):
         w = np.where(np.isnan(unit), 0.0, arrays.capability[:, None] * sal)
         if np.any(w.sum(axis=0) <= 0):
             bad = [arrays.issues[d] for d in np.nonzero(w.sum(axis=0) <= 0)[0]]
-            raise UnsupportedScenario(f"model 'exchange': no actor has positive capability x salience on {', '.join(bad)}")
+            raise UnsupportedScenario("model 'exchange': no actor has positive capability x salience on "
+                                      f"{', '.join(bad)}")
         path, steps = simulate(unit, arrays.capability, sal, self.rounds, float(self.min_gain))
         positions = arrays.lo + path * scale
         final = outcomes(positions[-1], w)
@@ -69,7 +74,8 @@ class ExchangeModel(Model):
             {"round": t, "issue": arrays.issues[d], "outcome": float(o)}
             for t in range(len(positions)) for d, o in enumerate(outcomes(positions[t], w))
         ])
-        tables = {"rounds": rounds, "exchanges": _exchanges_table(arrays, steps), "externalities": _externalities_table(arrays, steps)}
+        tables = {"rounds": rounds, "exchanges": _exchanges_table(arrays, steps),
+                  "externalities": _externalities_table(arrays, steps)}
         info = {"exchange_summary": {"rounds_run": len(positions) - 1, "exchanges": len(steps)}}
         return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables, info)
 
@@ -82,8 +88,10 @@ def _exchanges_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
         ex = st.exchange
         rows.append({
             "round": st.round, "order": st.order,
-            "actor_i": arrays.actors[ex.i], "demand_i": arrays.issues[ex.p], "move_i": ex.move_i * scale[ex.q],
-            "actor_j": arrays.actors[ex.j], "demand_j": arrays.issues[ex.q], "move_j": ex.move_j * scale[ex.p],
+            "actor_i": arrays.actors[ex.i], "demand_i": arrays.issues[ex.p],
+            "move_i": ex.move_i * scale[ex.q],
+            "actor_j": arrays.actors[ex.j], "demand_j": arrays.issues[ex.q],
+            "move_j": ex.move_j * scale[ex.p],
             "shift_demand_i": ex.shift_p * scale[ex.p], "shift_demand_j": ex.shift_q * scale[ex.q],
             "gain": ex.gain, "externality_total": float(np.delete(st.utility_change, [ex.i, ex.j]).sum()),
         })
@@ -95,7 +103,8 @@ def _exchanges_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
 def _externalities_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
     """Every actor's utility change from each exchange (the two traders' gains included, flagged)."""
     rows = [
-        {"round": st.round, "order": st.order, "actor": arrays.actors[k], "party": k in (st.exchange.i, st.exchange.j),
+        {"round": st.round, "order": st.order, "actor": arrays.actors[k],
+         "party": k in (st.exchange.i, st.exchange.j),
          "utility_change": float(st.utility_change[k])}
         for st in steps for k in range(arrays.n_actors)
     ]

@@ -49,7 +49,9 @@ def outcomes(x: np.ndarray, w: np.ndarray) -> np.ndarray:
         return np.where(w > 0, w * np.nan_to_num(x), 0.0).sum(axis=0) / w.sum(axis=0)
 
 
-def candidates(x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidates(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Equal-gain size dp and gain of every exchange (i, j, p, q): arrays (n, n, m, m).
 
     x (n, m) unit-scale positions (NaN: no stance), c (n,), s (n, m) fractions, free (n, m) marks
@@ -69,8 +71,10 @@ def candidates(x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray) ->
     si_q, sj_q = s[:, None, None, :], s[None, :, None, :]
     wj_p, wi_q = w[None, :, :, None], w[:, None, None, :]
     valid = (
-        usable[:, None, :, None] & usable[None, :, :, None] & usable[:, None, None, :] & usable[None, :, None, :]
-        & (side[:, None, :, None] != side[None, :, :, None]) & (side[:, None, None, :] != side[None, :, None, :])
+        usable[:, None, :, None] & usable[None, :, :, None] & usable[:, None, None, :] & usable[None, :, None,
+                                                                                                :]
+        & (side[:, None, :, None] != side[None, :, :, None]) & (side[:, None, None, :] != side[None, :, None,
+                                                                                               :])
         & (si_p * sj_q > si_q * sj_p) & (wj_p > 0) & (wi_q > 0)
         & ~np.eye(n, dtype=bool)[:, :, None, None] & ~np.eye(m, dtype=bool)[None, None, :, :]
     )
@@ -87,7 +91,8 @@ def candidates(x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray) ->
     return np.where(valid, dp, 0.0), np.where(valid, gain, -np.inf), valid
 
 
-def best_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray, min_gain: float) -> Exchange | None:
+def best_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray,
+                  min_gain: float) -> Exchange | None:
     """The exchange with the largest gain among the free positions (ties: lowest i, j, p, q)."""
     dp, gain, valid = candidates(x, c, s, free)
     if not valid.any():
@@ -124,7 +129,8 @@ class Step:
     utility_change: np.ndarray  # (n,): gain for i and j, externality for the others (from ideals)
 
 
-def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, rounds: int, min_gain: float) -> tuple[np.ndarray, list[Step]]:
+def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, rounds: int, min_gain: float) -> tuple[np.ndarray,
+                                                                                                 list[Step]]:
     """Rounds of best-first exchanges; returns positions (R+1, n, m) and the executed steps.
 
     Within a round the best exchange is executed, the outcomes recomputed, and the next best

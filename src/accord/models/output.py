@@ -18,6 +18,7 @@ MARKER = "run.json"
 
 
 def write_result(result: Result, folder: str | Path) -> list[Path]:
+    """Write a run's tables and facts as CSV/JSON into ``folder`` atomically; returns the files."""
     folder = Path(folder)
     names: list[str] = []
 

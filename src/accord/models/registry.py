@@ -83,11 +83,13 @@ def _load() -> None:
 
 
 def list_models() -> dict[str, type[Model]]:
+    """Every registered model by name, loading the built-ins first."""
     _load()
     return dict(sorted(_MODELS.items()))
 
 
 def get_model(name: str) -> type[Model]:
+    """The model class of that name, or a ParameterError listing the known ones."""
     if name not in _MODELS and name in BUILTIN:
         importlib.import_module(f"accord.models.{BUILTIN[name]}")
     if name in _MODELS:
@@ -99,6 +101,7 @@ def get_model(name: str) -> type[Model]:
 
 
 def make_model(name: str, **params: Any) -> Model:
+    """An instance of the named model; bad parameters give a ParameterError naming the allowed ones."""
     cls = get_model(name)
     try:
         return cls(**params)

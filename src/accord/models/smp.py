@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
 from ..scenario.errors import ParameterError, UnsupportedScenario
+from ..scenario.limits import check_model_rounds
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
 from .baselines import _require_weight
@@ -36,7 +36,8 @@ CHOICES: dict[str, dict[str, str]] = {
     "pce_model": {"conditional": "Conditional", "markov_incentive": "MarkovIncentive",
                   "markov_uniform": "MarkovUniform"},
     "transitions": {"deterministic": "Deterministic", "stochastic": "Stochastic"},
-    "voting_rule": {"binary": "Binary", "prop_bin": "PropBin", "proportional": "Prop", "prop_cubic": "PropCbc",
+    "voting_rule": {"binary": "Binary", "prop_bin": "PropBin", "proportional": "Prop",
+                    "prop_cubic": "PropCbc",
                     "cubic": "Cubic", "asym_prospect": "ASymProsp"},
     "big_r_adjust": {"none": "None", "one_third": "OneThird", "half": "Half", "two_thirds": "TwoThirds",
                      "full": "Full"},
@@ -64,7 +65,9 @@ class SMP(Model):
 
     name: ClassVar[str] = "smp"
     tags: ClassVar[frozenset[str]] = frozenset({"dynamic", "multi-issue"})
-    summary: ClassVar[str] = "KTAB Spatial Model of Politics: challenges, bargains and Condorcet votes (KAPSARC)"
+    summary: ClassVar[str] = (
+        "KTAB Spatial Model of Politics: challenges, bargains and Condorcet votes (KAPSARC)"
+    )
 
     def __init__(
         self,
@@ -88,16 +91,20 @@ class SMP(Model):
                 raise ParameterError(f"smp: bad {key} {value!r}; allowed: {', '.join(allowed)}")
         self.victory_prob_model, self.pce_model, self.transitions = victory_prob_model, pce_model, transitions
         self.voting_rule, self.big_r_adjust, self.big_r_range = voting_rule, big_r_adjust, big_r_range
-        self.third_party_commit, self.bargain_interp, self.bargain_model = third_party_commit, bargain_interp, bargain_model
+        self.third_party_commit, self.bargain_interp, self.bargain_model = (
+            third_party_commit, bargain_interp, bargain_model)
         for key, value, low in (("max_turns", max_turns, 1), ("min_turns", min_turns, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ParameterError(f"smp: bad {key} {value!r}; allowed: an integer >= {low}")
         check_model_rounds("smp", max_turns=max_turns, min_turns=min_turns)
         if min_turns > max_turns:
-            raise ParameterError(f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: min_turns <= max_turns")
-        if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio, bool) or not 0 <= min_delta_ratio < 1:
+            raise ParameterError(f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: "
+                                 "min_turns <= max_turns")
+        if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio,
+                                                                       bool) or not 0 <= min_delta_ratio < 1:
             raise ParameterError(f"smp: bad min_delta_ratio {min_delta_ratio!r}; allowed: a number in [0, 1)")
-        self.max_turns, self.min_turns, self.min_delta_ratio = int(max_turns), int(min_turns), float(min_delta_ratio)
+        self.max_turns, self.min_turns, self.min_delta_ratio = (
+            int(max_turns), int(min_turns), float(min_delta_ratio))
         self.accommodation = _check_accommodation_shape(accommodation)
 
     @classmethod
@@ -113,34 +120,43 @@ class SMP(Model):
                 by_ktab = {v.lower(): k for k, v in CHOICES[field].items()}
                 if str(value).lower() not in by_ktab:
                     raise ParameterError(
-                        f"smp: bad KTAB setting {key}={value!r}; allowed: {', '.join(CHOICES[field].values())}")
+                        f"smp: bad KTAB setting {key}={value!r}; allowed: "
+                        f"{', '.join(CHOICES[field].values())}")
                 params[field] = by_ktab[str(value).lower()]
-            elif key == "accommodation" or key in CHOICES or key in ("max_turns", "min_turns", "min_delta_ratio"):
+            elif key == "accommodation" or key in CHOICES or key in ("max_turns", "min_turns",
+                                                                     "min_delta_ratio"):
                 params[key] = value
             elif key != "seed":
-                raise ParameterError(f"smp: unknown setting {key!r}; allowed: {', '.join([*KTAB_KEYS, 'seed', 'accommodation'])}")
+                raise ParameterError(f"smp: unknown setting {key!r}; allowed: "
+                                     f"{', '.join([*KTAB_KEYS, 'seed', 'accommodation'])}")
         return params
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], **overrides: Any) -> "SMP":
+    def from_settings(cls, settings: dict[str, Any], **overrides: Any) -> SMP:
+        """A model from a scenario's settings, with explicit overrides winning."""
         return cls(**{**cls.params_from_settings(settings), **overrides})
 
     def rules(self) -> Rules:
+        """The KTAB rule choices, bundled for the core functions."""
         return Rules(
-            victory_prob_model=self.victory_prob_model, pce_model=self.pce_model, voting_rule=self.voting_rule,
+            victory_prob_model=self.victory_prob_model, pce_model=self.pce_model,
+            voting_rule=self.voting_rule,
             big_r_adjust=self.big_r_adjust, big_r_range=self.big_r_range,
             third_party_commit=self.third_party_commit, bargain_interp=self.bargain_interp,
             bargain_model=self.bargain_model,
         )
 
     def check_supported(self, scenario: Scenario) -> None:
+        """Also refuse single actors and issues where nobody has weight (every vote would tie)."""
         super().check_supported(scenario)
         if len(scenario.actors) < 2:
-            raise UnsupportedScenario(f"model 'smp' needs at least two actors; {scenario.name!r} has {len(scenario.actors)}")
+            raise UnsupportedScenario(f"model 'smp' needs at least two actors; {scenario.name!r} has "
+                                      f"{len(scenario.actors)}")
         # With no weight on an issue every vote ties and the first option (actor 0's position) wins.
         _require_weight(to_arrays(scenario), self.name)
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+        """The SMP bargaining rounds until the stop rule holds, with per-turn tables."""
         self.check_supported(scenario)
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)
@@ -155,7 +171,8 @@ class SMP(Model):
         shown = np.where(arrays.present[None], positions, np.nan)
         return self.result(
             scenario, seed, history_frame(arrays, shown), _forecast(arrays, traj, positions[-1], sal, cap),
-            tables=_tables(arrays, traj), info={"turns": len(traj.positions) - 1, "stop_ratio": traj.stop_ratios},
+            tables=_tables(arrays, traj),
+            info={"turns": len(traj.positions) - 1, "stop_ratio": traj.stop_ratios},
         )
 
 
@@ -167,7 +184,8 @@ def unit_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndar
     unit = (arrays.position - arrays.lo) / (arrays.hi - arrays.lo)
     weight = arrays.capability[:, None] * sal
     stated = np.where(arrays.present, unit, 0.0)
-    fill = np.where(weight.sum(axis=0) > 0, (weight * stated).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-300),
+    fill = np.where(weight.sum(axis=0) > 0,
+                    (weight * stated).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-300),
                     np.nanmean(np.where(arrays.present, unit, np.nan), axis=0))
     sq = (arrays.status_quo - arrays.lo) / (arrays.hi - arrays.lo)
     fill = np.where(np.isnan(sq), fill, sq)
@@ -204,19 +222,23 @@ def accommodation_matrix(value: list | None, actors: tuple[str, ...]) -> np.ndar
         for adjusting, reference, weight in value:
             for who in (adjusting, reference):
                 if who not in index:
-                    raise ParameterError(f"smp: accommodation names unknown actor {who!r}; allowed: {', '.join(actors)}")
+                    raise ParameterError(f"smp: accommodation names unknown actor {who!r}; allowed: "
+                                         f"{', '.join(actors)}")
             a[index[adjusting], index[reference]] = weight
     else:
         a = np.array(value, dtype=float)
         if a.shape != (n, n):
-            raise ParameterError(f"smp: accommodation matrix is {a.shape[0]}x{a.shape[1]}; allowed: {n}x{n} (one row per actor)")
+            raise ParameterError(f"smp: accommodation matrix is {a.shape[0]}x{a.shape[1]}; allowed: {n}x{n} "
+                                 "(one row per actor)")
     bad = np.nonzero(a.sum(axis=1) > 1 + 1e-10)[0]
     if bad.size:
-        raise ParameterError(f"smp: accommodation weights of {actors[bad[0]]} sum above 1; allowed: a row sum <= 1")
+        raise ParameterError(f"smp: accommodation weights of {actors[bad[0]]} sum above 1; allowed: a row "
+                             "sum <= 1")
     return None if np.array_equal(a, np.eye(n)) else a
 
 
-def _forecast(arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> pd.DataFrame:
+def _forecast(arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: np.ndarray,
+              cap: np.ndarray) -> pd.DataFrame:
     """The most probable final position cluster per issue, plus the capability x salience mean."""
     reps, probs = traj.classes[-1]
     top = reps[int(np.argmax(probs))]
@@ -236,7 +258,8 @@ def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]
     rounds = len(traj.win_probs)
     actors = np.array(arrays.actors, dtype=object)
     per_actor = lambda values, col: pd.DataFrame({  # noqa: E731
-        "round": np.repeat(np.arange(rounds), n), "actor": np.tile(actors, rounds), col: np.concatenate(values)})
+        "round": np.repeat(np.arange(rounds), n), "actor": np.tile(actors, rounds),
+        col: np.concatenate(values)})
     return {
         "win_probabilities": per_actor(traj.win_probs, "probability"),
         "risk_attitudes": per_actor(traj.risk, "risk"),

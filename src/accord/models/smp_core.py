@@ -91,21 +91,22 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 1 << 
     n_opt = ub.shape[-1]
     shape = ub.shape[1:] + (n_opt,)
     step = max(1, chunk_elems // max(1, math.prod(shape)))
-    c_for = np.full(shape, MIN_COALITION)
+    c_for: np.ndarray = np.full(shape, MIN_COALITION)
     antisym = rule in ANTISYMMETRIC_RULES
-    c_against = None if antisym else c_for.copy()
+    c_against: np.ndarray | None = None if antisym else c_for.copy()
     scratch = np.empty((min(step, ub.shape[0]),) + shape)
     for lo in range(0, ub.shape[0], step):
         part = ub[lo:lo + step]
         du = np.subtract(part[..., :, None], part[..., None, :], out=scratch[:part.shape[0]])
         wk = w[lo:lo + step].reshape((-1,) + (1,) * (part.ndim))
         v = np.multiply(wk, du, out=du) if rule == "proportional" else vote(rule, wk, du)
-        if not antisym:
+        if c_against is not None:  # exactly when not antisym
             c_against = sequential_sum(c_against, np.maximum(-v, 0.0))
         c_for = sequential_sum(c_for, np.maximum(v, 0.0, out=v))
     if antisym:
         c = c_for  # the upper triangle already holds the sums of -v over the lower one
     else:
+        assert c_against is not None
         low = _lower(n_opt)
         c = np.where(low, c_for, 0.0) + _swap(np.where(low, c_against, 0.0))
     diag = np.arange(n_opt)
@@ -155,7 +156,7 @@ def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
         q = np.frompyfunc(math.exp, 1, 1)(logp - logp.max(axis=-1, keepdims=True)).astype(float)
         return q / q.sum(axis=-1, keepdims=True)
     flat_c, flat_p = c.reshape((-1,) + c.shape[-2:]), pv.reshape((-1,) + pv.shape[-2:])
-    out = [_markov(rules.pce_model, fc, fp) for fc, fp in zip(flat_c, flat_p)]
+    out = [_markov(rules.pce_model, fc, fp) for fc, fp in zip(flat_c, flat_p, strict=True)]
     return np.array(out).reshape(pv.shape[:-1])
 
 
@@ -262,6 +263,7 @@ class StateView:
 
 
 def assess(rules: Rules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> StateView:
+    """Distances, risk attitudes and each actor's utilities of the others' positions in one state."""
     dist = distances(ideal, sal, pos)
     r = big_r(pce(rules, cap, util(dist, np.zeros((dist.shape[0], 1)))), rules.big_r_range)
     r_hat = estimated_r(r, rules.big_r_adjust)
@@ -273,7 +275,8 @@ def _round4(x: np.ndarray) -> np.ndarray:
 
 
 def interpolate(
-    how: str, t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarray, s_j: np.ndarray, p_j: np.ndarray
+    how: str, t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarray, s_j: np.ndarray,
+    p_j: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The bargain's new positions (b_i, b_j) per dimension; rows are bargains."""
     p_i, p_j = p_i[:, None], p_j[:, None]
@@ -310,7 +313,9 @@ def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rep, last
 
 
-def win_probabilities(rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def win_probabilities(
+    rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per actor, the probability that its position wins (KTAB's pDist over distinct positions).
 
     Returns (per-actor probability, representatives, their probabilities).

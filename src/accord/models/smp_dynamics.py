@@ -13,7 +13,16 @@ import numpy as np
 
 from .smp_challenge import best_challenges, challenge_probs
 from .smp_core import (
-    STOP_GUARD, Rules, StateView, assess, distances, interpolate, pce, row_sums, sequential_sum, util,
+    STOP_GUARD,
+    Rules,
+    StateView,
+    assess,
+    distances,
+    interpolate,
+    pce,
+    row_sums,
+    sequential_sum,
+    util,
     win_probabilities,
 )
 
@@ -29,7 +38,8 @@ class Trajectory:
     classes: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (representatives, probs)
     risk: list[np.ndarray] = field(default_factory=list)  # per state, (n,)
     stop_ratios: list[float] = field(default_factory=list)  # per turn
-    bargains: list[tuple[int, "Bargains", np.ndarray]] = field(default_factory=list)  # per turn: (round, bargains, chosen)
+    # per turn: (round, bargains, chosen)
+    bargains: list[tuple[int, Bargains, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
@@ -46,11 +56,13 @@ class Turn:
     reps: np.ndarray
     rep_probs: np.ndarray
     risk: np.ndarray
-    moves: tuple["Bargains", np.ndarray, np.ndarray] | None = None
+    moves: tuple[Bargains, np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
 class Bargains:
+    """The bargains proposed in one turn: who proposes to whom, the two new positions, odds and gains."""
+
     init: np.ndarray  # (b,) initiator index, ascending
     rcvr: np.ndarray  # (b,)
     pos_init: np.ndarray  # (b, m)
@@ -78,13 +90,17 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
         # KTAB weighs i's version by c_i S_i and j's by c_i S_j (it reads i's capability twice)
         w_i = (cap[init] * total_sal[init])[:, None]
         w_j = (cap[init] * total_sal[rcvr])[:, None]
-        return Bargains(init, rcvr, (w_i * b_i + w_j * r_i) / (w_i + w_j), (w_i * b_j + w_j * r_j) / (w_i + w_j), p_i, g)
+        return Bargains(init, rcvr, (w_i * b_i + w_j * r_i) / (w_i + w_j),
+                        (w_i * b_j + w_j * r_j) / (w_i + w_j), p_i, g)
     # init_rcvr: both versions, the initiator's first
     pair = lambda a, b: np.stack([a, b], axis=1).reshape((-1,) + a.shape[1:])  # noqa: E731
-    return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r), pair(g, g))
+    return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r),
+                    pair(g, g))
 
 
-def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains) -> tuple[np.ndarray, np.ndarray]:
+def bargain_values(
+    view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Bargains
+) -> tuple[np.ndarray, np.ndarray]:
     """Value to every actor of the state after each bargain (n, b), and of the status quo (n,).
 
     Unchanged positions are valued by each actor's own estimate; the two moved ones by its own
@@ -93,15 +109,16 @@ def bargain_values(view: StateView, ideal: np.ndarray, sal: np.ndarray, b: Barga
     """
     n = ideal.shape[0]
     r = view.r[:, None]
-    acc = (util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)).T  # (b, a)
+    # (b, a)
+    acc = (util(distances(ideal, sal, b.pos_init), r) + util(distances(ideal, sal, b.pos_rcvr), r)).T
     own_t = view.own_util.T  # own_t[x, a]
     x = np.arange(n)[:, None]
     kept = ((b.init[None, :] != x) & (b.rcvr[None, :] != x))[:, :, None]  # (x, b, 1): x not moved by b
     if kept.size * n <= ONE_SUM_ELEMS:  # a few dozen actors: all positions in one call, x by x in order
         acc = sequential_sum(acc, np.where(kept, own_t[:, None, :], 0.0))  # + 0.0 leaves a sum >= 0 as is
     else:
-        for x in range(n):
-            np.add(acc, own_t[x], out=acc, where=kept[x])
+        for k in range(n):
+            np.add(acc, own_t[k], out=acc, where=kept[k])
     sq = row_sums(view.own_util)
     return acc.T / n, sq / n
 
@@ -110,7 +127,7 @@ def resolve(
     rules: Rules, view: StateView, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray,
     b: Bargains, rng: np.random.Generator | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each actor's queue votes (weights = capabilities); returns new positions and chosen bargains (-1 = SQ)."""
+    """Each actor's queue votes (weights = capabilities); returns new positions, chosen bargains (-1 = SQ)."""
     values, sq = bargain_values(view, ideal, sal, b)
     new = pos.copy()
     chosen = np.full(pos.shape[0], -1)

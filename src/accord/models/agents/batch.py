@@ -43,6 +43,8 @@ class Rules:
 
 @dataclass(frozen=True)
 class BatchOutcome:
+    """How each draw of a batch ended: agreement, round, terms and signatories."""
+
     agreement: np.ndarray  # (D,) bool: full agreement, or a side deal where subsets count
     full: np.ndarray  # (D,) bool: all required parties agreed
     round: np.ndarray  # (D,) float, NaN when no agreement
@@ -70,13 +72,15 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
     for start in range(0, draws, chunk):
         part = slice(start, start + chunk)
         sub = st.draws(part)
-        parts.append(_play(setting, sub, events, fire[part], rules, None, None if hazard is None else hazard[part]))
+        parts.append(_play(setting, sub, events, fire[part], rules, None,
+                           None if hazard is None else hazard[part]))
         st.update(part, sub)
-    return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts))))
+    return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts), strict=True)))
 
 
 def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-          record: Record | None, hazard: np.ndarray | None = None, seats: Seats | None = None) -> BatchOutcome:
+          record: Record | None, hazard: np.ndarray | None = None,
+          seats: Seats | None = None) -> BatchOutcome:
     """The engine proper for draws that fit in cache: stretch after stretch until all have agreed.
 
     ``hazard`` (draws, rounds) holds uniform draws: the talks of a draw collapse at the end of round t
@@ -105,7 +109,8 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
             broke_at = np.where(live, first_round((hazard[:, t:end].T < st.breakdown)[:, :, None]), cut)
         if setting.allow_subset:
             side_at = np.where(live & ~st.side_deal, first_round(rnd.side), cut)
-            side_at = np.where((side_at < full_at) & (side_at <= broke_at), side_at, cut)  # a full deal wins ties
+            # a full deal wins ties
+            side_at = np.where((side_at < full_at) & (side_at <= broke_at), side_at, cut)
             cut = min(int(side_at.min()) + 1, cut)  # the state changes after the earliest side deal
         new = live & (full_at < cut) & (full_at <= broke_at)
         if new.any():
@@ -134,7 +139,8 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
         t += cut
     if not setting.allow_subset:  # no side deals: the agreed draws and the no-deal outcome
         forecast = np.where(done[:, None], terms, st.no_deal)
-        return BatchOutcome(done, done, np.where(done, when, np.nan), forecast, parties, settled, st.broken.copy())
+        return BatchOutcome(done, done, np.where(done, when, np.nan), forecast, parties, settled,
+                            st.broken.copy())
     subset = ~done & st.side_deal
     side_terms = np.where(st.side_settled & ~st.fixed, st.side_terms, st.no_deal)
     forecast = np.where(done[:, None], terms, np.where(subset[:, None], side_terms, st.no_deal))
@@ -162,7 +168,7 @@ def _fire(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
 
 def _side_deals(setting: Setting, st: State, rnd: Round, sides: np.ndarray, at: int, t0: int, rules: Rules,
                 record: Record | None) -> None:
-    """Strike the side deals found in round ``at`` of the stretch starting at ``t0`` in the draws ``sides``."""
+    """Strike the side deals found in round ``at`` of the stretch from ``t0``, in the draws ``sides``."""
     draws, n, m = st.ideal.shape
     t = t0 + at
     s = np.flatnonzero(sides)

@@ -10,7 +10,8 @@ want; only a ``position_shift`` moves an ideal. A ``shock`` moves the no-deal ou
 ``size`` (times the model's ``shock_scale``: what happens on the ground is what no deal means), and
 acts on the actor it names (every actor when none is named): its cost of delay, its capability, the
 breakdown risk; with ``probability`` below 1 it recurs every round from its date with that
-probability. An event dated on the deadline fires in the last round; one after it is refused. A ``threat`` lowers each target's reservation by credibility x the utility the target
+probability. An event dated on the deadline fires in the last round; one after it is refused. A ``threat``
+lowers each target's reservation by credibility x the utility the target
 would lose if it got the consequence instead of what it now counts on (its reservation value: the
 no-deal outcome, or the analyst's higher estimate in ``params.reservation``); at ``by_date`` it is carried
 out with probability = credibility (a random event) unless executed or withdrawn before.
@@ -32,6 +33,8 @@ from .state import Setting, State
 
 @dataclass(frozen=True)
 class Compiled:
+    """One scenario event resolved to indices and a round, ready to fire in the engine."""
+
     kind: str
     round: int
     probability: float  # per-round probability from `round` on when recurring, else chance at `round`
@@ -53,6 +56,8 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
     threats: dict[str, int] = {}
     acts_on: list[tuple[int, float, int]] = []
     out: list[Compiled] = []
+    who: tuple[str, ...]
+    args: dict[str, Any]
     last = rounds - 1
     for k, ev in enumerate(scenario.events):
         where = f"events.{k}" + (f" ({ev.id})" if ev.id else "")
@@ -60,13 +65,16 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
         if r > rounds:
             raise ScenarioError("the event falls after the deadline, when the talks are over", location=where,
                                 value=ev.id or str(ev.date or ev.round),
-                                allowed=f"round {rounds} (the deadline{', ' + str(scenario.date_of(rounds)) if scenario.start else ''}) or earlier")
+                                allowed=f"round {rounds} (the deadline"
+                                        f"{', ' + str(scenario.date_of(rounds)) if scenario.start else ''})"
+                                        " or earlier")
         r = min(r, last)  # an event on the deadline fires in the last round
         if ev.type in ("channel_open", "channel_close"):
             args = {"open": ev.type == "channel_open"}
             if ev.channel is not None:
                 args["venue"], who = v_ix[ev.channel], (ev.channel,)
             else:
+                assert ev.between is not None  # the schema requires exactly one of channel and between
                 args["pair"], who = (a_ix[ev.between[0]], a_ix[ev.between[1]]), tuple(ev.between)
                 if ev.between[0] == ev.between[1]:
                     raise ScenarioError("a channel joins two different actors", location=f"{where}.between",
@@ -81,15 +89,18 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
                                 {"actor": a_ix[ev.actor], "issue": i_ix[ev.issue], "to": ev.to, "by": ev.by}))
         elif ev.type == "relation_change":
             out.append(Compiled(ev.type, r, 1.0, False, tuple(ev.between), text,
-                                {"pair": (a_ix[ev.between[0]], a_ix[ev.between[1]]), "to": ev.to, "by": ev.by}))
+                                {"pair": (a_ix[ev.between[0]], a_ix[ev.between[1]]), "to": ev.to,
+                                 "by": ev.by}))
         elif ev.type == "threat":
             out.extend(_threat(scenario, ev, where, r, text, len(threats), a_ix, i_ix, rounds))
             threats[ev.id or f"#{k}"] = len(threats)
+            assert ev.issue is not None and ev.consequence is not None  # _threat raised otherwise
             acts_on.append((i_ix[ev.issue], ev.consequence, a_ix[ev.actor]))
         elif ev.type in ("threat_executed", "threat_withdrawn"):
             if ev.threat not in threats:
                 raise ScenarioError(f"{ev.type} refers to a threat announced later in the list",
-                                    location=f"{where}.threat", value=ev.threat, allowed=", ".join(threats) or "none yet")
+                                    location=f"{where}.threat", value=ev.threat,
+                                    allowed=", ".join(threats) or "none yet")
             out.append(Compiled(ev.type, r, 1.0, False, (ev.threat,), text,
                                 {"threat": threats[ev.threat], "acts_on": acts_on[threats[ev.threat]]}))
         elif ev.type in ("actor_leaves", "actor_returns"):
@@ -100,10 +111,12 @@ def compile_events(scenario: Scenario, rounds: int) -> tuple[list[Compiled], int
                                     f"{ev.actor} returns to the table ({ev.condition or 'random return'})",
                                     {"actor": a_ix[ev.actor], "if_away": True}))
         elif ev.type == "reservation_shift":
-            out.append(Compiled(ev.type, r, 1.0, False, (ev.issue,), text, {"issue": i_ix[ev.issue], "to": ev.to}))
+            out.append(Compiled(ev.type, r, 1.0, False, (ev.issue,), text,
+                                {"issue": i_ix[ev.issue], "to": ev.to}))
         elif ev.type == "shock":
             if ev.issue is None and ev.size != 0:
-                raise ScenarioError("a shock with a size needs the issue it acts on", location=f"{where}.issue",
+                raise ScenarioError("a shock with a size needs the issue it acts on",
+                                    location=f"{where}.issue",
                                     allowed=", ".join(scenario.issue_ids))
             who = (ev.actor,) if ev.actor else ()
             targets = [a_ix[ev.actor]] if ev.actor else list(range(len(a_ix)))
@@ -129,12 +142,14 @@ def _threat(scenario, ev, where, r, text, index, a_ix, i_ix, rounds) -> list[Com
     found = [Compiled("threat", r, 1.0, False, who, text, args)]
     if ev.by_date is not None:
         if scenario.start is None:
-            raise ScenarioError("a threat's by_date needs the scenario's `start` date", location=f"{where}.by_date")
+            raise ScenarioError("a threat's by_date needs the scenario's `start` date",
+                                location=f"{where}.by_date")
         due = max(r, scenario.round_of(ev.by_date))
         if due > rounds:
             raise ScenarioError("the threat's by_date falls after the deadline, when the talks are over",
                                 location=f"{where}.by_date", value=str(ev.by_date),
-                                allowed=f"{scenario.date_of(rounds)} (the deadline, round {rounds}) or earlier")
+                                allowed=f"{scenario.date_of(rounds)} (the deadline, round {rounds}) or "
+                                        "earlier")
         found.append(Compiled("threat_executed", min(due, rounds - 1), ev.credibility, False, who,
                               f"no deal by {ev.by_date}: the threat is carried out",
                               {"threat": index, "acts_on": (args["issue"], args["to"], args["actor"])}))
@@ -175,10 +190,12 @@ def sample_private(setting: Setting, st: State, rng: np.random.Generator) -> Non
 
 
 def is_random(ev: Compiled) -> bool:
+    """Whether the event needs a random draw (it recurs or may not happen at all)."""
     return ev.recurring or ev.probability < 1
 
 
-def apply_event(st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: int, shock_scale: float) -> np.ndarray:
+def apply_event(st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: int,
+                shock_scale: float) -> np.ndarray:
     """Change the draws in ``mask`` (S,) in place; return where the event had an effect (S,)."""
     a = ev.args
     if ev.kind in ("channel_open", "channel_close"):
@@ -188,21 +205,25 @@ def apply_event(st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: 
             _set_pair(st.direct, a["pair"], mask, a["open"])
     elif ev.kind in ("position_shift", "salience_shift"):
         target = st.ideal if ev.kind == "position_shift" else st.salience
-        lo, hi = (setting.lo[a["issue"]], setting.hi[a["issue"]]) if ev.kind == "position_shift" else (0.0, 100.0)
+        lo, hi = ((setting.lo[a["issue"]], setting.hi[a["issue"]]) if ev.kind == "position_shift"
+                  else (0.0, 100.0))
         old = target[:, a["actor"], a["issue"]]
         new = np.clip(a["to"] if a["to"] is not None else old + a["by"], lo, hi)
         target[:, a["actor"], a["issue"]] = np.where(mask, new, old)
     elif ev.kind == "relation_change":
         i, j = a["pair"]
         old = st.alignment[:, i, j]
-        _set_pair(st.alignment, a["pair"], mask, np.clip(a["to"] if a["to"] is not None else old + a["by"], -1, 1))
+        _set_pair(st.alignment, a["pair"], mask,
+                  np.clip(a["to"] if a["to"] is not None else old + a["by"], -1, 1))
     elif ev.kind == "threat":
         moved = st.no_deal.copy()
         moved[:, a["issue"]] = a["to"]
-        loss = np.maximum(st.reservation(setting) - st.no_deal_utility(setting, moved), 0.0) * a["credibility"]
+        loss = np.maximum(st.reservation(setting) - st.no_deal_utility(setting, moved),
+                          0.0) * a["credibility"]
         chosen = np.zeros(len(setting.actors), bool)
         chosen[a["targets"]] = True
-        st.threat_loss[:, a["threat"]] = np.where(mask[:, None] & chosen, loss, st.threat_loss[:, a["threat"]])
+        st.threat_loss[:, a["threat"]] = np.where(mask[:, None] & chosen, loss,
+                                                  st.threat_loss[:, a["threat"]])
         st.threat_live[:, a["threat"]] |= mask
     elif ev.kind in ("threat_executed", "threat_withdrawn"):
         k = a["threat"]
@@ -226,7 +247,8 @@ def apply_event(st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: 
         st.present[:, a["actor"]] |= mask
         st.left_round[:, a["actor"]] = np.where(mask, np.nan, st.left_round[:, a["actor"]])
     elif ev.kind == "reservation_shift":
-        st.no_deal[:, a["issue"]] = np.where(mask & ~st.fixed[:, a["issue"]], a["to"], st.no_deal[:, a["issue"]])
+        st.no_deal[:, a["issue"]] = np.where(mask & ~st.fixed[:, a["issue"]], a["to"],
+                                             st.no_deal[:, a["issue"]])
     elif ev.kind == "shock":
         _shock(st, setting, a, mask, shock_scale)
     return mask
@@ -244,7 +266,8 @@ def _shock(st: State, setting: Setting, a: dict[str, Any], mask: np.ndarray, sho
     who[a["targets"]] = True
     hit = mask[:, None] & who
     if a["delay_cost"]:
-        st.delay_cost = np.where(hit, np.clip(st.delay_cost + a["delay_cost"] * shock_scale, 0.0, 1.0), st.delay_cost)
+        st.delay_cost = np.where(hit, np.clip(st.delay_cost + a["delay_cost"] * shock_scale, 0.0, 1.0),
+                                 st.delay_cost)
     if a["capability"]:
         st.capability = np.where(hit, np.maximum(st.capability * (1.0 + a["capability"] * shock_scale), 0.0),
                                  st.capability)

@@ -15,6 +15,8 @@ constraint, after Fearon 1995's reasons why bargaining fails):
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from .protocol import reach
@@ -25,7 +27,7 @@ GAIN = 1e-9  # a foreseen improvement of the outside option smaller than this is
 
 
 def waiting_pays(setting: Setting, st: State) -> np.ndarray:
-    """(S, n): whose no-deal outcome foreseen at the deadline is worth more than today's (call before play)."""
+    """(S, n): whose no-deal outcome foreseen at the deadline beats today's (call before play)."""
     return st.no_deal_utility(setting, st.no_deal_final) - st.no_deal_utility(setting) > GAIN
 
 
@@ -50,8 +52,8 @@ def coalition(actors: tuple[str, ...] | list[str], required: np.ndarray, parties
     """The name of a deal signed by ``parties`` (n,) bool; "" for none."""
     if not parties.any():
         return ""
-    signed = [a for a, p in zip(actors, parties) if p]
-    left_out = [a for a, r, p in zip(actors, required, parties) if r and not p]
+    signed = [a for a, p in zip(actors, parties, strict=True) if p]
+    left_out = [a for a, r, p in zip(actors, required, parties, strict=True) if r and not p]
     name = " + ".join(signed)
     return f"{name}, without {', '.join(left_out)}" if left_out else f"full agreement ({name})"
 
@@ -61,7 +63,7 @@ def coalition_shares(actors: tuple[str, ...] | list[str], required: np.ndarray, 
     """P(each coalition's deal) over draws, from (draws, n) signatories; "no deal" for draws without one."""
     rows, counts = np.unique(np.asarray(parties, bool), axis=0, return_counts=True)
     out = {}
-    for row, c in zip(rows, counts):
+    for row, c in zip(rows, counts, strict=True):
         out[coalition(actors, required, row) or "no deal"] = float(c / len(parties))
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
@@ -74,5 +76,7 @@ def failure_shares(failure: np.ndarray) -> dict[str, float]:
 
 def holdouts(setting: Setting, present: np.ndarray, agree: np.ndarray) -> list[str]:
     """The required parties at the table who refused every proposal of a round (agree: proposer x party)."""
-    accepted_any = agree.any(axis=0)
-    return [a for a, r, ok, here in zip(setting.actors, setting.required, accepted_any, present) if r and here and not ok]
+    accepted_any = cast(np.ndarray, agree.any(axis=0))
+    return [a for a, r, ok,
+            here in zip(setting.actors, setting.required, accepted_any, present,
+                        strict=True) if r and here and not ok]

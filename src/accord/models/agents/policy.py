@@ -35,6 +35,8 @@ class View:
 
 
 class Policy(Protocol):
+    """A seat player: what it proposes and which offers it accepts, given what it can see."""
+
     def propose(self, view: View) -> np.ndarray:
         """The terms (issues,) this actor proposes this round."""
 
@@ -46,9 +48,11 @@ class StrategyPolicy:
     """The built-in strategy as a policy: its own proposal, and every offer worth its threshold."""
 
     def propose(self, view: View) -> np.ndarray:
+        """The built-in strategy's own proposal, unchanged."""
         return view.proposal
 
     def respond(self, view: View) -> set[str]:
+        """Every offer worth at least the strategy's threshold (1e-12 absorbs rounding)."""
         return {p for p, v in view.value.items() if v >= view.threshold - 1e-12}
 
 
@@ -64,9 +68,11 @@ class Seats:
 
     def view(self, t: int, k: int, res: np.ndarray, target: np.ndarray, proposal: np.ndarray,
              offers: np.ndarray, value: np.ndarray | None, threshold: np.ndarray, can: np.ndarray) -> View:
+        """What actor ``k`` sees in round ``t``: only offers on channels it can hear."""
         heard = [j for j in range(len(self.actors)) if can[j, k]]
         return View(
-            round=t, actor=self.actors[k], issues=self.issues, reservation=float(res[k]), target=float(target[k]),
+            round=t, actor=self.actors[k], issues=self.issues, reservation=float(res[k]),
+            target=float(target[k]),
             proposal=proposal[k].copy(), received={self.actors[j]: offers[j].copy() for j in heard},
             value={} if value is None else {self.actors[j]: float(value[k, j]) for j in heard},
             threshold=float(threshold[k]),

@@ -100,9 +100,11 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str,
         # what a party can still hope for at the deadline is worth only the chance that the talks last that
         # long: with hazard p and R rounds left the aspiration above the reservation shrinks by (1 - p)^R
         left = np.maximum(setting.rounds - rounds, 1)[:, None, None]
-        target = np.where(agents.spoiler, target, res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
+        target = np.where(agents.spoiler, target,
+                          res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
     if setting.private_width > 0:
-        target = np.where(agents.share > 0, np.maximum(target, screening_demand(st, setting, can, res)), target)
+        target = np.where(agents.share > 0, np.maximum(target, screening_demand(st, setting, can, res)),
+                          target)
     if agents.stationary.any():  # Rubinstein: the proposer demands its stationary equilibrium share
         share = stationary_shares(st.discount, setting.pair)
         target = np.where(agents.stationary, res + (1.0 - res) * share, target)
@@ -119,7 +121,8 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str,
     if seats is not None:
         offers = offers.copy()
         for k, policy in seats.policies.items():
-            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], None, threshold[0, 0],
+            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], None,
+                              threshold[0, 0],
                               can[0])
             offers[0, 0, k] = seats.terms(k, policy.propose(view))
     curved = None if agents.curved is None else agents.curved[:, None]

@@ -26,6 +26,8 @@ RELATIVE = 1e-9
 
 @dataclass(frozen=True)
 class Clause:
+    """One clause of a decision rule as arrays (weights, quotas, vetoes) over actors."""
+
     weight: np.ndarray  # (n,) voting weight, 0 for non-voters
     quota: float  # weight the acceptances must reach
     voter: np.ndarray  # (n,) bool
@@ -52,6 +54,8 @@ class Clause:
 
 @dataclass(frozen=True)
 class Rule:
+    """A compiled decision rule: every clause must pass (``all_of`` has several)."""
+
     clauses: tuple[Clause, ...]
     source: DecisionRule
     actors: tuple[str, ...]
@@ -63,6 +67,7 @@ class Rule:
         return describe(self.source, list(self.actors), self.required)
 
     def passes(self, agree: np.ndarray) -> np.ndarray:
+        """(...,) bool: whether the acceptances ``agree`` (..., n) meet every clause."""
         out = self.clauses[0].passes(agree)
         for clause in self.clauses[1:]:
             out &= clause.passes(agree)
@@ -87,9 +92,11 @@ def compile_rule(rule: DecisionRule | None, actors: list[str], required: np.ndar
     return Rule(clauses, rule, tuple(actors), required)
 
 
-def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.ndarray, where: str) -> list[Clause]:
+def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.ndarray,
+             where: str) -> list[Clause]:
     if rule.kind == "all_of":
-        return [c for k, sub in enumerate(rule.rules) for c in _clauses(sub, index, n, required, f"{where}.rules.{k}")]
+        return [c for k,
+                sub in enumerate(rule.rules) for c in _clauses(sub, index, n, required, f"{where}.rules.{k}")]
     voter = np.zeros(n, bool)
     weight = np.zeros(n)
     if rule.voters:
@@ -111,12 +118,14 @@ def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.nda
 
 
 def describe(rule: DecisionRule, actors: list[str], required: np.ndarray) -> str:
+    """The rule in words for reports and explanations (voters default to the required parties)."""
     if rule.kind == "all_of":
         return "all of: " + "; ".join(describe(r, actors, required) for r in rule.rules)
-    voters = list(rule.voters) or [a for a, r in zip(actors, required) if r]
+    voters = list(rule.voters) or [a for a, r in zip(actors, required, strict=True) if r]
     veto = f", veto: {', '.join(rule.veto)}" if rule.veto else ""
     if rule.kind == "unanimity":
         return f"unanimity of {', '.join(voters)}{veto}"
     extra = f" and {rule.second_threshold:.0%} of them by number" if rule.second_threshold else ""
     block = f", a block needs {rule.blocking_minority}" if rule.blocking_minority else ""
-    return f"qualified majority of {rule.threshold:.1%} of the weight of {len(voters)} voters{extra}{block}{veto}"
+    return (f"qualified majority of {rule.threshold:.1%} of the weight of {len(voters)} voters"
+            f"{extra}{block}{veto}")

@@ -71,16 +71,18 @@ class Outcomes:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """Number of levels per issue, the shape of the outcome grid."""
         return tuple(len(v) for v in self.levels)
 
     @property
     def size(self) -> int:
+        """Number of outcomes in the grid."""
         return math.prod(self.shape)
 
     def points(self, index: np.ndarray) -> np.ndarray:
         """(..., issues): the values of outcomes given by their flat index (last issue fastest)."""
         idx = np.unravel_index(np.asarray(index), self.shape)
-        return np.stack([lv[i] for lv, i in zip(self.levels, idx)], axis=-1)
+        return np.stack([lv[i] for lv, i in zip(self.levels, idx, strict=True)], axis=-1)
 
 
 def additive_utilities(values: list[np.ndarray], weights: np.ndarray) -> np.ndarray:
@@ -160,7 +162,8 @@ def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: 
     size = max(1, BLOCK // (n * N))
     if G <= size:
         return _play(util, exponent, reserved, n_steps)
-    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps) for g in range(0, G, size)]
+    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps)
+             for g in range(0, G, size)]
     return Played(*(np.concatenate([getattr(p, f) for p in parts])
                     for f in ("steps", "agreed", "outcome", "offers", "base", "scale", "qlo")))
 
@@ -254,7 +257,8 @@ def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.nd
         q0, q1 = qlo[rows, start:stop].reshape(len(live), 2, -1).transpose(1, 0, 2)
         at = (live * 2 * N)[:, None]
         turns = np.zeros((len(live), stop - start, 2), bool)  # in turn order: (step, party)
-        turns[:, :, 1] = _quantise(flat[at + N + a], base[live, 1:], scale[live, 1:]) >= q1  # 1 takes 0's offer
+        # 1 takes 0's offer
+        turns[:, :, 1] = _quantise(flat[at + N + a], base[live, 1:], scale[live, 1:]) >= q1
         prev = np.concatenate([last_b[live, None], b[:, :-1]], axis=1)  # party 1's offer of the step before
         turns[:, :, 0] = _quantise(flat[at + prev], base[live, :1], scale[live, :1]) >= q0  # 0 takes 1's
         if start == 0:

@@ -8,7 +8,8 @@ utility is the agents model's linear additive utility, models/agents/utility.py)
 read from GENIUS whose stance still agrees with its file, GENIUS's own evaluator (a discrete
 issue's evaluations divided by the largest, GENIUS's ``EvaluatorDiscrete`` normalisation; a linear
 one as written); the weights are the saliences' shares. A GENIUS discount factor is kept as a
-parameter but not applied: NegMAS's time-based negotiators play the undiscounted profiles. The reservation value is the party's ``reservation`` parameter, else its utility of the
+parameter but not applied: NegMAS's time-based negotiators play the undiscounted profiles. The reservation
+value is the party's ``reservation`` parameter, else its utility of the
 no-deal point (as in the default protocol).
 
 SAOP has no channels, events or side deals: every party negotiates with every other in the
@@ -38,6 +39,7 @@ MAX_OUTCOMES = 1_000_000
 
 
 def outcome_space(scenario: Scenario, levels: int) -> sao.Outcomes:
+    """The discrete outcomes SAOP bargains over: a GENIUS domain's levels, else an evenly spaced grid."""
     genius = scenario.models.get(KEY, {}).get("issues", {})
     spec = []
     for iss in scenario.issues:
@@ -75,14 +77,17 @@ def _check(scenario: Scenario, default_strategy: str) -> Any:
         raise UnsupportedScenario(f"protocol 'sao' has no timed events; scenario {scenario.name!r} has "
                                   f"{len(scenario.events)} (use protocol 'accord')")
     if scenario.negotiation and scenario.negotiation.allow_subset:
-        raise UnsupportedScenario("protocol 'sao' needs every party to agree; negotiation.allow_subset is set")
+        raise UnsupportedScenario("protocol 'sao' needs every party to agree; negotiation.allow_subset is "
+                                  "set")
     agents = agent_params({a.id: a.params for a in scenario.actors}, scenario.actor_ids, default_strategy)
-    for a, code, risk in zip(scenario.actor_ids, agents.code, agents.risk):
+    for a, code, risk in zip(scenario.actor_ids, agents.code, agents.risk, strict=True):
         if code != TIME_BASED:
-            raise UnsupportedScenario(f"protocol 'sao' plays time-based parties (boulware, linear, conceder); "
+            raise UnsupportedScenario("protocol 'sao' plays time-based parties (boulware, linear, "
+                                      "conceder); "
                                       f"actors.{a}.params.strategy is not one")
         if risk != 1.0:
-            raise UnsupportedScenario(f"protocol 'sao' needs linear additive utilities; actors.{a}.params.risk "
+            raise UnsupportedScenario("protocol 'sao' needs linear additive utilities; "
+                                      f"actors.{a}.params.risk "
                                       f"is {risk:g} (allowed: 1)")
     return agents
 
@@ -104,7 +109,8 @@ def game(scenario: Scenario, arrays: ScenarioArrays, space: sao.Outcomes) -> tup
     return sao.additive_utilities(values, weights), nd_value
 
 
-def _genius_values(scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes, values: list[np.ndarray]) -> None:
+def _genius_values(scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes,
+                   values: list[np.ndarray]) -> None:
     """Put GENIUS's evaluators in place of accord's where a party's stance still agrees with its
     file: discrete evaluations over the largest (GENIUS's normalisation), linear ones as given."""
     genius = scenario.models.get(KEY)
@@ -126,14 +132,17 @@ def _genius_values(scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes, v
             values[k][:, a] = np.where(fits[:, None], given, values[k][:, a])
 
 
-def play_scenario(model: Any, scenario: Scenario, arrays: ScenarioArrays) -> tuple[sao.Outcomes, sao.Played, np.ndarray]:
+def play_scenario(
+    model: Any, scenario: Scenario, arrays: ScenarioArrays
+) -> tuple[sao.Outcomes, sao.Played, np.ndarray]:
     """The engine: the scenario's outcome space, the games played (one per draw of ``arrays``) and
     the utilities they were played on."""
     agents = _check(scenario, model.default_strategy)
     space = outcome_space(scenario, model.sao_levels)
     util, nd_value = game(scenario, arrays, space)
     reserved = np.where(np.isnan(agents.reservation), nd_value, agents.reservation)
-    exponent = agents.exponent[None] if reserved.shape[0] == 1 else np.broadcast_to(agents.exponent, reserved.shape)
+    exponent = agents.exponent[None] if reserved.shape[0] == 1 else np.broadcast_to(agents.exponent,
+                                                                                    reserved.shape)
     return space, sao.play(util, exponent, reserved, rounds_of(scenario, model.max_rounds)), util
 
 
@@ -149,7 +158,7 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
     if agreed:  # the parties that accepted in the last step hold the agreed terms
         positions[-1, [t[2] for t in turns if t[0] == steps - 1 and t[4]]] = terms
     positions = np.where(~np.isnan(arrays.position), positions, np.nan)
-    values = terms if agreed else no_deal_point(scenario)
+    values = terms if terms is not None else no_deal_point(scenario)  # terms is None exactly when not agreed
     return model.result(
         scenario, seed, history_frame(arrays, positions),
         forecast_frame(arrays, values, agreed=np.full(len(scenario.issues), agreed)),
@@ -159,8 +168,10 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
 
 
 def run_batch(model: Any, scenario: Scenario, arrays: ScenarioArrays) -> BatchResult:
+    """Forecasts for every draw from one batched SAOP play (the no-deal point where no offer was accepted)."""
     space, out, _ = play_scenario(model, scenario, arrays)
-    forecast = np.where(out.agreed[:, None], space.points(np.maximum(out.outcome, 0)), no_deal_point(scenario))
+    forecast = np.where(out.agreed[:, None], space.points(np.maximum(out.outcome, 0)),
+                        no_deal_point(scenario))
     return BatchResult(forecast, {"agreement": out.agreed, "full_agreement": out.agreed,
                                   "agreement_round": np.where(out.agreed, out.steps - 1.0, np.nan)})
 
@@ -190,14 +201,17 @@ def _offers_table(scenario: Scenario, space: sao.Outcomes, turns: list, util: np
     actors = scenario.actor_ids
     rows = [(k, actors[p], actors[i], *space.points(o), float(util[i, o]), "accept" if yes else "counter")
             for k, p, i, o, yes in turns]
-    return pd.DataFrame(rows, columns=["round", "proposer", "receiver", *scenario.issue_ids, "value", "response"])
+    return pd.DataFrame(rows,
+                        columns=["round", "proposer", "receiver", *scenario.issue_ids, "value", "response"])
 
 
 def _outcome(scenario: Scenario, steps: int, agreed: bool, terms: np.ndarray | None) -> dict[str, Any]:
     if not agreed:
         return {"agreement": False, "round": None, "date": None, "parties": [], "terms": {},
                 "reason": f"deadline (round {steps}): no offer was accepted by every party under SAOP"}
+    assert terms is not None  # an agreement has terms
     date = scenario.date_of(steps - 1)
     return {"agreement": True, "round": steps - 1, "date": date.isoformat() if date else None,
-            "parties": scenario.actor_ids, "terms": dict(zip(scenario.issue_ids, map(float, terms))),
+            "parties": scenario.actor_ids,
+            "terms": dict(zip(scenario.issue_ids, map(float, terms), strict=True)),
             "reason": "every party accepted the standing offer (stacked alternating offers)"}

@@ -21,7 +21,8 @@ from .state import Setting, State
 class Record:
     """What a run leaves behind for the tables (draw 0 of the engine's state)."""
 
-    blocks: list[tuple[int, int, Round, np.ndarray]] = field(default_factory=list)  # (first round, kept, block, present)
+    # (first round, kept, block, present)
+    blocks: list[tuple[int, int, Round, np.ndarray]] = field(default_factory=list)
     events: list[tuple[int, Compiled]] = field(default_factory=list)
     side: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     # (round, terms, parties, settled issues) for the side deals and the agreement

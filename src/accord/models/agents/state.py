@@ -47,10 +47,12 @@ class Setting:
 
     @cached_property
     def span(self) -> np.ndarray:
+        """(issues,) width of each issue's scale."""
         return self.hi - self.lo
 
     @cached_property
     def n_required(self) -> int:
+        """Number of parties whose consent a deal needs."""
         return int(self.required.sum())
 
     @cached_property
@@ -61,6 +63,8 @@ class Setting:
 
 @dataclass
 class State:
+    """What changes as the talks go on, per draw (leading axis S): stances, relations, channels."""
+
     ideal: np.ndarray  # (S, n, m) NaN where no stance
     salience: np.ndarray  # (S, n, m) 0..100
     capability: np.ndarray  # (S, n)
@@ -168,7 +172,7 @@ def initial_state(
     n, m = len(setting.actors), len(setting.issues)
 
     def own(value: np.ndarray | float, *shape: int, dtype: type = float) -> np.ndarray:
-        out = np.empty((draws,) + shape, dtype)
+        out: np.ndarray = np.empty((draws,) + shape, dtype)
         out[...] = value
         return out
 

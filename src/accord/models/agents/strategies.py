@@ -16,9 +16,10 @@ at once with vectorised ``np.where`` instead of calling one object per agent.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +31,8 @@ TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER, STATIONARY = 0, 1, 2, 3, 4
 
 @dataclass(frozen=True)
 class Strategy:
+    """A concession strategy as data: its code, tags and parameter defaults and checks."""
+
     name: str
     code: int
     tags: frozenset[str]
@@ -42,6 +45,7 @@ STRATEGIES: dict[str, Strategy] = {}
 
 
 def register_strategy(strategy: Strategy) -> Strategy:
+    """Add a strategy to the table the engine and the validator read."""
     STRATEGIES[strategy.name] = strategy
     return strategy
 
@@ -60,6 +64,7 @@ register_strategy(Strategy("rubinstein", STATIONARY, frozenset({"equilibrium", "
 
 
 def get_strategy(name: Any, where: str = "strategy") -> Strategy:
+    """The strategy of that name, or a ParameterError listing the known ones."""
     if not isinstance(name, str) or name not in STRATEGIES:
         raise ParameterError(f"{where}: unknown strategy {name!r}; allowed: {', '.join(STRATEGIES)}")
     return STRATEGIES[name]
@@ -80,14 +85,17 @@ class AgentParams:
 
     @cached_property
     def tit_for_tat(self) -> np.ndarray:
+        """(agents,) bool: who imitates the others' concessions."""
         return self.code == TIT_FOR_TAT
 
     @cached_property
     def stationary(self) -> np.ndarray:
+        """(agents,) bool: who never moves from its opening offer."""
         return self.code == STATIONARY
 
     @cached_property
     def spoiler(self) -> np.ndarray:
+        """(agents,) bool: who prefers no deal and accepts nothing."""
         return self.code == SPOILER
 
     @cached_property
@@ -96,12 +104,13 @@ class AgentParams:
         return None if (self.risk == 1.0).all() else self.risk
 
 
-def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str) -> AgentParams:
+def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str],
+                 default: str) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
     share = [1.0 if row[0] == TIME_BASED else row[2] if row[0] == HARDLINER else 0.0 for row in rows]
     code, exponent, concession, risk, reservation, cost, discount, share = np.array(
-        [row + (s,) for row, s in zip(rows, share)]).T
+        [row + (s,) for row, s in zip(rows, share, strict=True)]).T
     return AgentParams(code.astype(int), exponent, concession, risk, reservation, cost, discount, share)
 
 
@@ -111,11 +120,13 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
     check_exponent(exponent, "exponent", location=f"{where}.exponent")  # the limit first, then the strategy's rule
     if "exponent" in strategy.defaults and not strategy.exponent_ok(exponent):
         raise ParameterError(
-            f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: {strategy.exponent_rule}"
+            f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: "
+            f"{strategy.exponent_rule}"
         )
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
     if strategy.code in (TIT_FOR_TAT, STATIONARY) and "exponent" in params and exponent != 1.0:
-        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} (it "
+        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} "
+                             "(it "
                              "follows no concession curve); allowed: leave it out, or 1")
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
@@ -128,16 +139,19 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
     cost = _number(params, "delay_cost", 0.0, where)
     if not 0 <= cost <= 1:
-        raise ParameterError(f"{where}.delay_cost: {cost:g} is out of range; allowed: 0 to 1 (utility per round)")
+        raise ParameterError(f"{where}.delay_cost: {cost:g} is out of range; allowed: 0 to 1 (utility per "
+                             "round)")
     discount = _number(params, "discount", 1.0, where)
     if not 0 < discount <= 1:
-        raise ParameterError(f"{where}.discount: {discount:g} is out of range; allowed: greater than 0, at most 1")
+        raise ParameterError(f"{where}.discount: {discount:g} is out of range; allowed: greater than 0, at "
+                             "most 1")
     return strategy.code, exponent, concession, risk, reservation, cost, discount
 
 
 def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
     value = params.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (key != "reservation" and math.isnan(value)):
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or (key != "reservation" and math.isnan(value))):
         raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
     return float(value)
 
