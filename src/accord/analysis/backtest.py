@@ -12,11 +12,12 @@ A case a model cannot run (``UnsupportedScenario``) is skipped and counted, neve
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Callable, ContextManager, Protocol, Sequence
+from typing import ContextManager, Protocol
 
 import numpy as np
 

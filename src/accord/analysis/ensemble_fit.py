@@ -8,8 +8,9 @@ of the other proposals (leave one proposal out), so no case ever sees its own ou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits

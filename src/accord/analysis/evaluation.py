@@ -11,7 +11,8 @@ narrow to be a fair reference). Differences are paired per issue and resampled b
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -17,10 +17,10 @@ they are a starting point to vary, not a finding.
 from __future__ import annotations
 
 import math
-
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,7 @@ class NoiseSpec(BaseModel):
     capability_sd: float = Field(0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)")
 
     @classmethod
-    def parse(cls, items: Sequence[str]) -> "NoiseSpec":
+    def parse(cls, items: Sequence[str]) -> NoiseSpec:
         """From CLI items like ``position=0.1``, ``salience=5,capability=0`` or ``none``."""
         values: dict[str, float] = {}
         for item in items:
@@ -90,7 +90,7 @@ class Shocks:
     salience: np.ndarray  # (draws, actors, issues)
     capability: np.ndarray  # (draws, actors)
 
-    def reindex(self, actors: Sequence[str], issues: Sequence[str]) -> "Shocks":
+    def reindex(self, actors: Sequence[str], issues: Sequence[str]) -> Shocks:
         a = [self.actors.index(x) for x in actors]
         i = [self.issues.index(x) for x in issues]
         return Shocks(tuple(actors), tuple(issues), self.position[:, a][:, :, i], self.salience[:, a][:, :, i],

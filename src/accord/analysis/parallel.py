@@ -8,7 +8,8 @@ That is what makes a serial run, a local cluster and a remote cluster give ident
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..scenario.errors import ParameterError
 
@@ -48,7 +49,7 @@ class Executor:
             return f"local dask cluster, {self.workers} workers"
         return "serial"
 
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         if self.distributed and self._client is None:
             self._client, self._cluster = _connect(self)
         return self

@@ -19,8 +19,8 @@ fewer than two required parties left) is valued at the reference point.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 import numpy as np
 import pandas as pd

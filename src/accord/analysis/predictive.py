@@ -22,7 +22,7 @@ What a model's distribution is depends on what the model can say about uncertain
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -17,9 +17,10 @@ import json
 import math
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -38,12 +39,12 @@ IDENTITY = """\
     accord_version TEXT NOT NULL,
 """
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS sweeps (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     key TEXT NOT NULL,
     created TEXT NOT NULL,
-{identity}    spec TEXT NOT NULL,
+{IDENTITY}    spec TEXT NOT NULL,
     n_tasks INTEGER NOT NULL,
     finished TEXT,
     failed TEXT,
@@ -61,11 +62,11 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created TEXT NOT NULL,
-{identity}    sweep_id INTEGER UNIQUE REFERENCES sweeps (id),
+{IDENTITY}    sweep_id INTEGER UNIQUE REFERENCES sweeps (id),
     results TEXT NOT NULL,
     arrays BLOB
 );
-""".format(identity=IDENTITY)
+"""
 
 
 class StoreError(AccordError):
@@ -84,7 +85,7 @@ def default_path() -> Path:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def to_json(value: Any, sort_keys: bool = False) -> str:
@@ -159,7 +160,7 @@ class RunStore:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "RunStore":
+    def __enter__(self) -> RunStore:
         return self
 
     def __exit__(self, *exc: object) -> None:

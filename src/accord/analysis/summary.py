@@ -10,8 +10,9 @@ the model that scores best out of sample on the DEU III backtest (README, docs/b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd

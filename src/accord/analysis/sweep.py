@@ -11,8 +11,9 @@ same command would only fail again; a crash or a kill leaves it unfinished, to r
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -8,8 +8,9 @@ import json
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,16 +27,16 @@ if TYPE_CHECKING:
 # commands do not pay for it at start-up.
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")]
-ParamOpt = Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")]
+ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")]
 DrawsOpt = Annotated[int, typer.Option(help="Number of Monte Carlo draws.")]
 SeedOpt = Annotated[int, typer.Option(callback=checked_seed, help="Seed: the same seed gives the same numbers, serial or on Dask.")]
-NoiseOpt = Annotated[Optional[list[str]], typer.Option(
+NoiseOpt = Annotated[list[str] | None, typer.Option(
     "--noise", help="Noise sizes, e.g. position=0.05,salience=10,capability=0.2, or none (see docs/analysis.md).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
-SchedulerOpt = Annotated[Optional[str], typer.Option(help="Address of a running dask.distributed scheduler.")]
-WorkersOpt = Annotated[Optional[int], typer.Option(help="Start a local Dask cluster with N worker processes.")]
-StoreOpt = Annotated[Optional[Path], typer.Option(help="Run store file (default: $ACCORD_STORE or ~/.local/share/accord/runs.sqlite).")]
+SchedulerOpt = Annotated[str | None, typer.Option(help="Address of a running dask.distributed scheduler.")]
+WorkersOpt = Annotated[int | None, typer.Option(help="Start a local Dask cluster with N worker processes.")]
+StoreOpt = Annotated[Path | None, typer.Option(help="Run store file (default: $ACCORD_STORE or ~/.local/share/accord/runs.sqlite).")]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the run store.")]
 
 
@@ -220,7 +221,7 @@ def pivotal(
     scenario: ScenarioArg,
     model: ModelOpt = "weighted-mean",
     seed: SeedOpt = 0,
-    method: Annotated[Optional[list[str]], typer.Option(help="remove, shift, shapley (repeatable; default all).")] = None,
+    method: Annotated[list[str] | None, typer.Option(help="remove, shift, shapley (repeatable; default all).")] = None,
     shift: Annotated[float, typer.Option(help="Position shift as a fraction of the issue range.")] = 0.1,
     top: Annotated[int, typer.Option(help="Actors shown per issue.")] = 3,
     param: ParamOpt = None,

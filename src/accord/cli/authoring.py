@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,7 @@ def schema() -> None:
 @fail_on_errors
 def new(
     name: Annotated[str, typer.Argument(help="The scenario's id, e.g. my-talks.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; default: NAME.yaml.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default: NAME.yaml.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented scenario template to start from (valid as written)."""

@@ -5,7 +5,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -45,15 +45,15 @@ def default_models() -> "tuple[list[Model], dict[str, str]]":
 @fail_on_errors
 def backtest(
     file: Annotated[str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")],
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
     capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ", or all (every model under each; the CV combinations mix them).")] = "equal",
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator (stochastic models, input noise, bootstrap).")] = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the models' predictive distributions (0: point scores only, no ensemble).")] = DRAWS,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    out: Annotated[Optional[Path], typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,
-    samples: Annotated[Optional[Path], typer.Option(help="Write every predictor's predictive distribution as a tidy CSV (model, issue, proposal, atom, value, weight).")] = None,
-    jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,
+    samples: Annotated[Path | None, typer.Option(help="Write every predictor's predictive distribution as a tidy CSV (model, issue, proposal, atom, value, weight).")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
 ) -> None:
     """Score models on real decisions: point errors, CRPS, log score, coverage, PIT, bootstrap differences.
 

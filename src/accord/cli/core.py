@@ -3,7 +3,7 @@
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -68,7 +68,7 @@ def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict
 @fail_on_errors
 def forecast(
     scenario: ScenarioArg,
-    model: Annotated[Optional[list[str]], typer.Option(
+    model: Annotated[list[str] | None, typer.Option(
         "--model", "-m", help="Model name (repeatable), or all; default: every baseline, and the agents simulator "
                               "when the scenario has a negotiation.")] = None,
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
@@ -76,7 +76,7 @@ def forecast(
     draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for the deal probabilities, 80% intervals and "
                                                    "pivotal actors (0: point forecasts only, no answer block).")] = 500,
     whatif_draws: Annotated[int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")] = 200,
-    chosen: Annotated[Optional[str], typer.Option(
+    chosen: Annotated[str | None, typer.Option(
         "--pivotal-model", help="Model of the intervals and pivotal actors; default: weighted-mean, the most "
                                 "accurate on the DEU backtest.")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the Monte Carlo runs.")] = False,
@@ -171,7 +171,7 @@ def run(
     model: Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for forecast.csv, history.csv, run.json, ...")],
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")] = None,
 ) -> None:
     """Run one model and write its trajectory, forecast and metadata to a folder."""
     from ..models import parse_params

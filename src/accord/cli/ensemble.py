@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import numpy as np
 import typer
@@ -26,11 +26,11 @@ from .backtest import default_models
 def ensemble_fit(
     file: Annotated[str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")],
     out: Annotated[Path, typer.Option(help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param weights=FILE`.")],
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Component model (repeatable); default: every registered model not itself fitted.")] = None,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Component model (repeatable); default: every registered model not itself fitted.")] = None,
     capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")] = "equal",
     seed: Annotated[int, typer.Option(help="Seed (stochastic models, input noise).")] = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the components.")] = DRAWS,
-    jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")] = None,
 ) -> None:
     """Fit the ensemble's gate on every issue of FILE (penalty chosen by CV grouped by proposal) and write it.
 

@@ -4,7 +4,7 @@
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -63,11 +63,11 @@ def _print_frame(df: "pd.DataFrame", title: str, columns: list[str] | None = Non
 @fail_on_errors
 def ingest(
     sources: Annotated[list[Path], typer.Argument(help="Story files (.txt), folders, or CSV/JSONL tables (date, title, text).")],
-    scenario: Annotated[Optional[str], typer.Option("--scenario", "-s", help="Scenario file or example name whose actors and aliases resolve names.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the events as CSV.")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario file or example name whose actors and aliases resolve names.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the events as CSV.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {n, events: [...]}.")] = False,
     signals: Annotated[bool, typer.Option("--signals", help="Print weekly counts and cooperation-conflict scores per actor pair.")] = False,
-    propose_path: Annotated[Optional[Path], typer.Option("--propose", help="Write proposed scenario events to this patch file (YAML); needs --scenario.")] = None,
+    propose_path: Annotated[Path | None, typer.Option("--propose", help="Write proposed scenario events to this patch file (YAML); needs --scenario.")] = None,
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence (0-1).")] = 0.3,
 ) -> None:
     """Code news stories into PLOVER events (who did what to whom) and propose scenario updates."""

@@ -7,7 +7,7 @@ run in the dashboard or from stored results in a report.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
