@@ -28,7 +28,7 @@ from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from . import crossval, ensemble_fit, evaluation, predictive
 from .distributions import Predictive
-from .montecarlo import NoiseSpec
+from .montecarlo import DEFAULT_NOISE, NoiseSpec
 
 INTERVAL_COLUMNS = ("lo80", "hi80")
 
@@ -129,7 +129,7 @@ def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
 
 def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
                 pool: Executor | None = None, draws: int = 0,
-                noise: NoiseSpec = NoiseSpec()) -> Callable[[], Forecasts]:
+                noise: NoiseSpec = DEFAULT_NOISE) -> Callable[[], Forecasts]:
     """run_model in two steps: the batch part and the hand-over of the case-by-case runs to ``pool``
     now, their collection when the returned function is called (meanwhile this process is free,
     e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model;
@@ -162,7 +162,7 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
                 continue
             if draws and how == "static":
                 samples[idx] = predictive.static_draws(model, arrays, draws, noise, drng)
-    tasks = [(model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)))]
+    tasks = [(model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)), strict=True)]
     mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(tasks) // 64))
     # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
     results = mapper(_run_case, tasks)
@@ -174,7 +174,7 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
     def finish() -> Forecasts:
         has_interval = False
         stated: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for k, (value, bounds, failure, branch) in zip(single, results):
+        for k, (value, bounds, failure, branch) in zip(single, results, strict=True):
             if failure:
                 failures.append(failure)
                 continue
@@ -184,7 +184,7 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
             if bounds is not None:
                 has_interval = True
                 lo[k], hi[k] = bounds
-        for k, row in zip(runnable, stochastic):
+        for k, row in zip(runnable, stochastic, strict=False):
             samples[k] = row
         interval = (lo, hi) if has_interval else (None, None)
         dist = _distribution(model, cases, forecast, samples, stated, draws, noise, drng) if draws else None
@@ -230,7 +230,7 @@ def stack(cases: Sequence[Case], index: Sequence[int]) -> list[tuple[list[int], 
     parts = [to_arrays(c.scenario) for c in cases]
     sets: list[tuple[dict[str, float], list[int]]] = []
     for j, arr in enumerate(parts):
-        caps = dict(zip(arr.actors, arr.capability.tolist()))
+        caps = dict(zip(arr.actors, arr.capability.tolist(), strict=True))
         for known, members in sets:
             if all(known.get(a, v) == v for a, v in caps.items()):
                 known.update(caps)
@@ -298,7 +298,7 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
         pred, lo80, hi80, w = crossval.cross_validate(
             crossval.Combination(name, cols, fits[how]), names, x, y, folds, lo, hi)
         out.append(Forecasts(name, pred, lo80, hi80))
-        weights[name] = {m: round(float(v), 3) for m, v in zip(names, w.mean(axis=0)) if v > 0}
+        weights[name] = {m: round(float(v), 3) for m, v in zip(names, w.mean(axis=0), strict=True) if v > 0}
     return out, weights
 
 

@@ -67,7 +67,7 @@ class Predictive:
         """Ragged atoms per case (e.g. a simulator's branches), padded to one width with zero weights."""
         width = max([len(v) for v in values] + [1])
         vals, ws = np.tile(lo[:, None], (1, width)).astype(float), np.zeros((len(values), width))
-        for i, (v, w) in enumerate(zip(values, weights)):
+        for i, (v, w) in enumerate(zip(values, weights, strict=True)):
             w = np.asarray(w, dtype=float)
             if len(v) and w.sum() > 0:
                 vals[i, :len(v)] = np.clip(v, lo[i], hi[i])

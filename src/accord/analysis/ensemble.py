@@ -283,7 +283,7 @@ def held_out(per_fold: Sequence[Predictive], folds: Sequence[np.ndarray]) -> Pre
     width = max(p.values.shape[1] for p in per_fold)
     values = np.tile(first.lo[:, None], (1, width)).astype(float)
     weights = np.zeros((first.n, width))
-    for part, test in zip(per_fold, folds):
+    for part, test in zip(per_fold, folds, strict=True):
         values[test, :part.values.shape[1]] = part.values[test]
         weights[test, :part.values.shape[1]] = part.weights[test]
     return Predictive(values, weights, first.lo, first.hi)

@@ -64,7 +64,7 @@ class EnsembleRun:
     gates: list[ensemble.Gating]
 
     def mean_weights(self) -> dict[str, float]:
-        return {n: round(float(w), 3) for n, w in zip(self.names, self.weights.mean(axis=0)) if w >= 5e-4}
+        return {n: round(float(w), 3) for n, w in zip(self.names, self.weights.mean(axis=0), strict=True) if w >= 5e-4}
 
     def penalties(self) -> list[float | None]:
         return [g.penalty for g in self.gates]

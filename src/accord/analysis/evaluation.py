@@ -49,7 +49,7 @@ def compare(rows: Sequence[dict[str, Any]], cases: Sequence[dict[str, np.ndarray
     but the reference; returns the median detectable difference per metric over the rows."""
     ref = cases[reference]
     mdes: dict[str, list[float]] = {m: [] for m in COMPARED}
-    for k, (row, per) in enumerate(zip(rows, cases)):
+    for k, (row, per) in enumerate(zip(rows, cases, strict=True)):
         if k == reference:
             continue
         out = {}

@@ -48,9 +48,11 @@ class NoiseSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    position_sd: float = Field(0.05, ge=0, le=1, description="sd of position noise, as a fraction of the issue range")
-    salience_sd: float = Field(10.0, ge=0, le=100, description="sd of salience noise, in points of 0-100")
-    capability_sd: float = Field(0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)")
+    position_sd: float = Field(
+        default=0.05, ge=0, le=1, description="sd of position noise, as a fraction of the issue range")
+    salience_sd: float = Field(default=10.0, ge=0, le=100, description="sd of salience noise, in points of 0-100")
+    capability_sd: float = Field(
+        default=0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)")
 
     @classmethod
     def parse(cls, items: Sequence[str]) -> NoiseSpec:
@@ -74,6 +76,9 @@ class NoiseSpec(BaseModel):
         except ValidationError as exc:
             err = exc.errors()[0]
             raise ParameterError(f"bad --noise {err['loc'][0]}={err['input']}: {err['msg']}") from None
+
+
+DEFAULT_NOISE = NoiseSpec()  # frozen, so one shared instance is a safe default argument
 
 
 @dataclass(frozen=True)
@@ -292,7 +297,7 @@ def monte_carlo(
     model: Model,
     draws: int = 1000,
     seed: int = 0,
-    noise: NoiseSpec = NoiseSpec(),
+    noise: NoiseSpec = DEFAULT_NOISE,
     *,
     executor: Executor = SERIAL,
     store: RunStore | None = None,

@@ -88,7 +88,7 @@ class Executor:
         # The work function (scenarios, model) is sent to each worker once, not with every task.
         shared = self._client.scatter(fn, broadcast=True, hash=False)
         futures = self._client.map(_call, [shared] * len(tasks), [task for _, task in tasks], pure=False)
-        index_of = {f.key: index for f, (index, _) in zip(futures, tasks)}
+        index_of = {f.key: index for f, (index, _) in zip(futures, tasks, strict=True)}
         for future, result in as_completed(futures, with_results=True):
             on_result(index_of[future.key], result)
             if progress:

@@ -55,7 +55,7 @@ class Coalitions:
         """(len(masks), issues) forecasts; issues nobody in a coalition weighs stay at the reference."""
         todo = sorted({int(m) for m in masks} - self._cache.keys())
         if todo and self.vectorised:
-            self._cache.update(zip(todo, self._vectorised(todo)))
+            self._cache.update(zip(todo, self._vectorised(todo), strict=True))
         elif todo:
             advance = self.progress(len(todo), f"pivotal: {label}") if self.progress else None
             for m in todo:  # one model run per coalition: the slow path, so it reports progress
@@ -101,8 +101,8 @@ class Coalitions:
         covered = self._weighed(members[None])[0]
         if not covered.any():
             return out
-        sub = drop(self.scenario, actors=[x for x, m in zip(a.actors, members) if not m],
-                   issues=[i for i, c in zip(a.issues, covered) if not c])
+        sub = drop(self.scenario, actors=[x for x, m in zip(a.actors, members, strict=True) if not m],
+                   issues=[i for i, c in zip(a.issues, covered, strict=True) if not c])
         try:
             forecast = self.model.run(sub, self.seed).forecast.set_index("issue")["forecast"]
         except AccordError:  # e.g. too few required parties left to negotiate: nobody moves the issue

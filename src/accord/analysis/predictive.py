@@ -71,7 +71,7 @@ def static_draws(model: Model, arrays: ScenarioArrays, draws: int, noise: NoiseS
     models = variants(model)
     draws = min(draws, MAX_DRAWS.get(model.name, draws))
     sizes = [draws // len(models) + (k < draws % len(models)) for k in range(len(models))]
-    parts = [m.forecast_batch(perturb(arrays, size, noise, rng), rng) for m, size in zip(models, sizes) if size]
+    parts = [m.forecast_batch(perturb(arrays, size, noise, rng), rng) for m, size in zip(models, sizes, strict=True) if size]
     return np.concatenate([np.asarray(p, dtype=float).reshape(-1, arrays.n_issues) for p in parts], axis=0).T
 
 
@@ -109,4 +109,4 @@ def branches(result: Result, issue: str | None = None) -> tuple[np.ndarray, np.n
 
 def spawn_tasks(model: Model, scenarios: Sequence[Scenario], draws: int, noise: NoiseSpec,
                 rng: np.random.Generator) -> list[tuple[Model, Scenario, int, NoiseSpec, np.random.Generator]]:
-    return [(model, sc, draws, noise, child) for sc, child in zip(scenarios, rng.spawn(len(scenarios)))]
+    return [(model, sc, draws, noise, child) for sc, child in zip(scenarios, rng.spawn(len(scenarios)), strict=True)]

@@ -54,7 +54,7 @@ class Summary:
 
     @property
     def forecasts(self) -> dict[str, dict[str, float]]:
-        return {m: dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]))) for m, r in self.results.items()}
+        return {m: dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]), strict=True)) for m, r in self.results.items()}
 
     def disagreements(self) -> list[dict[str, Any]]:
         return disagreements(self.scenario, self.forecasts)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..models.base import Model
 from ..scenario.schema import Scenario
-from .montecarlo import QUANTILES, NoiseSpec, ProgressFactory, sweep_draws
+from .montecarlo import DEFAULT_NOISE, QUANTILES, NoiseSpec, ProgressFactory, sweep_draws
 from .parallel import SERIAL, Executor
 from .patch import Patch, PatchError, apply_patch, load_patch, shipped_patches
 from .store import RunStore
@@ -88,7 +88,7 @@ def compare(
     model: Model,
     draws: int = 1000,
     seed: int = 0,
-    noise: NoiseSpec = NoiseSpec(),
+    noise: NoiseSpec = DEFAULT_NOISE,
     *,
     executor: Executor = SERIAL,
     store: RunStore | None = None,
@@ -111,9 +111,9 @@ def compare(
         raise PatchError(problems)
     names = ("base", *(p.name for p in patches))
     done = sweep_draws("whatif", [scenario, *variants], model, draws, seed, noise, executor, store, progress,
-                       {"variants": {p.name: sc.content_hash() for p, sc in zip(patches, variants)}})
-    result = Comparison(tuple(scenario.issue_ids), names, {n: f for n, (f, _) in zip(names, done.outputs)},
-                        {n: e for n, (_, e) in zip(names, done.outputs)}, {**done.meta, "variants": list(names[1:])})
+                       {"variants": {p.name: sc.content_hash() for p, sc in zip(patches, variants, strict=True)}})
+    result = Comparison(tuple(scenario.issue_ids), names, {n: f for n, (f, _) in zip(names, done.outputs, strict=True)},
+                        {n: e for n, (_, e) in zip(names, done.outputs, strict=True)}, {**done.meta, "variants": list(names[1:])})
     if store is not None:
         results = result.to_json()
         results["table"] = results.pop("differences")

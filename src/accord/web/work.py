@@ -159,7 +159,7 @@ def run(scenario: dict[str, Any], model: str, seed: int) -> Reply:
 def compare(variants: list[tuple[str, dict[str, Any]]], model: str, seed: int) -> Reply:
     scenarios = [parse_scenario(data, ("body", "variants", k, "scenario")) for k, (_, data) in enumerate(variants)]
     forecasts: dict[str, Any] = {}
-    for (name, _), sc in zip(variants, scenarios):
+    for (name, _), sc in zip(variants, scenarios, strict=True):
         label = name if name not in forecasts else f"{name} ({len(forecasts) + 1})"
         forecasts[label] = build_model(model, sc).run(sc, seed).forecast
     rows = [{"variant": name, "issue": rec["issue"], "forecast": float(rec["forecast"])}
