@@ -64,7 +64,8 @@ class DealAnswer:
 
     @property
     def p_any(self) -> float:
-        return 1.0 - (self.branch("none").p if self.branch("none") else 0.0)
+        none = self.branch("none")
+        return 1.0 - (none.p if none else 0.0)
 
 
 def _when(scenario: Scenario, rounds: np.ndarray) -> dict[str, Any]:
@@ -108,7 +109,7 @@ def deal_answer(scenario: Scenario, mc: MonteCarloResult, seeded: dict[str, Any]
     else:
         masks.append(("full", f"full agreement ({', '.join(required)} all sign)", full))
         partial = "partial deal (not every required party signs)"
-        if seeded_without:
+        if seeded and seeded_without:  # (seeded_without is empty without a seeded run)
             partial += (f"; who signs, in the seeded run: {', '.join(seeded['parties'])}, without "
                         f"{', '.join(seeded_without)} (per-draw signatories are not reported by this engine)")
         masks.append(("partial", partial, agreed & ~full))
@@ -152,10 +153,11 @@ def failure_names(failure: np.ndarray) -> np.ndarray:
     failure = np.asarray(failure)
     if failure.dtype.kind in "iu":
         try:
-            from ..models.agents.explain import CAUSES  # type: ignore[import-not-found]
+            from ..models.agents.explain import CAUSES as known
+            causes: tuple[str, ...] = known
         except ImportError:
-            CAUSES = ()
-        return np.array(["" if k < 0 else (CAUSES[k] if k < len(CAUSES) else f"cause {k}") for k in failure],
+            causes = ()
+        return np.array(["" if k < 0 else (causes[k] if k < len(causes) else f"cause {k}") for k in failure],
                         dtype=object)
     return failure.astype(str).astype(object)
 

@@ -12,12 +12,12 @@ A case a model cannot run (``UnsupportedScenario``) is skipped and counted, neve
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import ContextManager, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -88,7 +88,7 @@ def midpoint(cases: Sequence[Case]) -> Forecasts:
     return Forecasts("always-50", mids, predictive=Predictive.point(mids, *scale(cases)))
 
 
-def workers(jobs: int | None) -> ContextManager[Executor | None]:
+def workers(jobs: int | None) -> AbstractContextManager[Executor | None]:
     """A pool of ``jobs`` worker processes for the case-by-case runs (None or 1: run in this process).
 
     Workers are forked where the platform allows it, so they start without importing accord again.
@@ -156,7 +156,7 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
         single = []
         for idx, arrays in stack([cases[k] for k in runnable], runnable):
             try:
-                forecast[idx] = np.asarray(model.forecast_batch(arrays, rng), dtype=float)
+                forecast[idx] = np.asarray(predictive.batch(model).forecast_batch(arrays, rng), dtype=float)
             except UnsupportedScenario:
                 single.extend(idx)  # find the offending cases one by one
                 continue
@@ -166,7 +166,7 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
     mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(tasks) // 64))
     # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
     results = mapper(_run_case, tasks)
-    stochastic = []
+    stochastic: Iterable[np.ndarray] = []
     if draws and how == "stochastic":
         dtasks = predictive.spawn_tasks(model, [cases[k].scenario for k in runnable], width, noise, drng)
         stochastic = mapper(predictive.stochastic_case, dtasks)
@@ -186,7 +186,7 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
                 lo[k], hi[k] = bounds
         for k, row in zip(runnable, stochastic, strict=False):
             samples[k] = row
-        interval = (lo, hi) if has_interval else (None, None)
+        interval: tuple[np.ndarray | None, np.ndarray | None] = (lo, hi) if has_interval else (None, None)
         dist = _distribution(model, cases, forecast, samples, stated, draws, noise, drng) if draws else None
         return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "",
                          predictive=dist)
@@ -200,7 +200,7 @@ def _distribution(model: Model, cases: Sequence[Case], forecast: np.ndarray, sam
     lo, hi = scale(cases)
     how = predictive.kind(model)
     if how == "static":  # cases that fell out of the stacks: their draws one by one
-        for k in np.nonzero(np.isnan(samples).all(axis=1) & ~np.isnan(forecast))[0]:
+        for k in np.nonzero(np.isnan(samples).all(axis=1) & ~np.isnan(forecast))[0].tolist():
             samples[k] = predictive.static_draws(model, to_arrays(cases[k].scenario), draws, noise, drng)[0]
     if how != "branches":
         samples[np.isnan(forecast)] = np.nan

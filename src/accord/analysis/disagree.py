@@ -68,10 +68,10 @@ def _reason(scenario: Scenario, issue: str, models: list[str], x: float, towards
         if side and other:
             winner = max(side, key=lambda a: caps[a] * _relative_salience(scenario, a, issue))
             giver = min(other, key=lambda a: _relative_salience(scenario, a, issue))
-            w, g = stances[winner], stances[giver]
+            won, g = stances[winner], stances[giver]
             less = ", less than on its other issues" if _relative_salience(scenario, giver, issue) < 1 else ""
             parts.append(f"{', '.join(dyn)} let {giver} (at {g.position:g}, salience {g.salience:g}{less}) give way "
-                         f"to {winner} (at {w.position:g}, salience {w.salience:g})")
+                         f"to {winner} (at {won.position:g}, salience {won.salience:g})")
         else:
             parts.append(f"{', '.join(dyn)} follow the actors' bargaining")
     if "agents" in models:

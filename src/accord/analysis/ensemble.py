@@ -186,7 +186,7 @@ def fit(m: Moments, x: np.ndarray, penalty: float | None, start: Gating | None =
         dz = w * (g - (w * g).sum(axis=1, keepdims=True)) / n
         grad_a = dz.sum(axis=0) + 2 * ALPHA_PENALTY * alpha
         grad_b = dz.T @ xs[:, :p]
-        if p:
+        if p and penalty is not None:  # (p > 0 only with a penalty)
             value += penalty * float((beta**2).sum())
             grad_b = grad_b + 2 * penalty * beta
         return float(value), np.concatenate([grad_a, grad_b.ravel()])

@@ -132,7 +132,7 @@ def apply_patch(scenario: Scenario, patch: Patch | dict[str, Any], check: Check 
         variant = _variant(data, check)
     except AccordError as exc:  # the removals and settings alone make a scenario that does not hold
         raise PatchError([*problems, _relocated(exc, patch)]) from None
-    events, joined = list(data["events"]), {}  # joined: index in the variant -> index in add_events
+    events, joined = list(data["events"]), dict[int, int]()  # joined: index in the variant -> index in add_events
     for j, event in enumerate(patch.add_events):
         try:
             variant = _variant({**data, "events": [*events, event]}, check)

@@ -29,6 +29,7 @@ from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import AccordError, ParameterError
 from ..scenario.schema import Scenario
+from . import predictive
 from .edit import drop
 from .montecarlo import ProgressFactory
 
@@ -51,7 +52,7 @@ class Coalitions:
         self.vectorised = "batch" in model.tags and "stochastic" not in model.tags
         self._cache: dict[int, np.ndarray] = {}
 
-    def values(self, masks: Sequence[int], label: str = "coalitions") -> np.ndarray:
+    def values(self, masks: Sequence[int] | np.ndarray, label: str = "coalitions") -> np.ndarray:
         """(len(masks), issues) forecasts; issues nobody in a coalition weighs stay at the reference."""
         todo = sorted({int(m) for m in masks} - self._cache.keys())
         if todo and self.vectorised:
@@ -71,7 +72,7 @@ class Coalitions:
     def _weighed(self, members: np.ndarray) -> np.ndarray:
         a = self.arrays
         weight = a.present & (a.salience > 0) & (a.capability[:, None] > 0)
-        return (members[:, :, None] & weight[None]).any(axis=1)  # (k, issues)
+        return np.asarray((members[:, :, None] & weight[None]).any(axis=1))  # (k, issues)
 
     def _vectorised(self, masks: list[int]) -> list[np.ndarray]:
         a = self.arrays
@@ -91,7 +92,7 @@ class Coalitions:
                 position=np.where(keep, a.position[None][..., cols], np.nan),
                 salience=np.where(keep, a.salience[None][..., cols], 0.0),
             )
-            out[np.ix_(rows, cols)] = self.model.forecast_batch(sub, np.random.default_rng(self.seed))
+            out[np.ix_(rows, cols)] = predictive.batch(self.model).forecast_batch(sub, np.random.default_rng(self.seed))
         return list(out)
 
     def _one(self, mask: int) -> np.ndarray:

@@ -110,7 +110,8 @@ def jsonable(value: Any) -> Any:
 
 def pack_arrays(arrays: Mapping[str, np.ndarray]) -> bytes:
     buf = io.BytesIO()
-    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+    # numpy's stub types savez's **kwds as bool (allow_pickle's type leaks into them); they are arrays
+    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
     return buf.getvalue()
 
 
@@ -196,6 +197,7 @@ class RunStore:
             )
             if sweep_id is not None:
                 conn.execute("UPDATE sweeps SET finished = ? WHERE id = ?", (now(), sweep_id))
+            assert cur.lastrowid is not None  # set by the INSERT just above
             return int(cur.lastrowid)
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
@@ -231,6 +233,7 @@ class RunStore:
                 "accord_version, spec, n_tasks) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (key, now(), *info.row(), to_json(spec), len(tasks)),
             )
+            assert cur.lastrowid is not None  # set by the INSERT just above
             sweep_id = int(cur.lastrowid)
             conn.executemany(
                 "INSERT INTO tasks (sweep_id, task_index, spec) VALUES (?,?,?)",

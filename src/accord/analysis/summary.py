@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -112,7 +112,7 @@ class Summary:
                 parts.append(f"{name} (P {b.p:.2f}): {iss.with_units(med)} [80% {lo:.1f}-{hi:.1f}]")
             others = [f"{m} {iss.with_units(f[iss.id], short=True)}" for m, f in self.forecasts.items()
                       if not (self.deal and m == self.deal.model)]
-            lead = f"[{self.deal.model}] " if deal_branches else ""
+            lead = f"[{self.deal.model}] " if self.deal and deal_branches else ""
             rest = ("; models: " if parts else "models: ") + ", ".join(others) if others else ""
             lines.append(f"{iss.id}: {lead}" + "; ".join(parts) + rest)
         return "Likely terms per issue (scale position, its meaning in units)", lines
@@ -218,8 +218,9 @@ def interval_notes(scenario: Scenario, model: str, result: Result, mc: MonteCarl
     notes = []
     s = mc.summary.set_index("issue")
     for k, iss in enumerate(scenario.issues):
-        why = point_in_interval(result.forecast_of(iss.id), mc.forecasts[:, k], float(s.loc[iss.id, "p10"]),
-                                float(s.loc[iss.id, "p90"]), iss.max - iss.min)
+        # pandas-stubs type a .loc cell as any scalar; these columns are floats
+        p10, p90 = float(cast(float, s.loc[iss.id, "p10"])), float(cast(float, s.loc[iss.id, "p90"]))
+        why = point_in_interval(result.forecast_of(iss.id), mc.forecasts[:, k], p10, p90, iss.max - iss.min)
         if why:
             notes.append(f"{model}, {iss.id}: {why}")
     return notes

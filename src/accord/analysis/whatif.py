@@ -99,19 +99,19 @@ def compare(
     Every patch is checked in full (by the schema and by the model) before any draw is made, and
     all their problems are reported together: a bad patch never leaves a half-run sweep behind.
     """
-    patches = [p if isinstance(p, Patch) else load_patch(p) for p in patches]
+    loaded = [p if isinstance(p, Patch) else load_patch(p) for p in patches]
     model.check_supported(scenario)  # a base the model refuses is not the patches' fault
     variants, problems = [], []
-    for p in patches:
+    for p in loaded:
         try:
             variants.append(apply_patch(scenario, p, model.check_supported))
         except PatchError as exc:
             problems += exc.problems
     if problems:
         raise PatchError(problems)
-    names = ("base", *(p.name for p in patches))
+    names = ("base", *(p.name for p in loaded))
     done = sweep_draws("whatif", [scenario, *variants], model, draws, seed, noise, executor, store, progress,
-                       {"variants": {p.name: sc.content_hash() for p, sc in zip(patches, variants, strict=True)}})
+                       {"variants": {p.name: sc.content_hash() for p, sc in zip(loaded, variants, strict=True)}})
     result = Comparison(tuple(scenario.issue_ids), names, {n: f for n, (f, _) in zip(names, done.outputs, strict=True)},
                         {n: e for n, (_, e) in zip(names, done.outputs, strict=True)}, {**done.meta, "variants": list(names[1:])})
     if store is not None:
