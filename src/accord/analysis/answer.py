@@ -43,6 +43,7 @@ class Branch:
 
 @dataclass
 class DealAnswer:
+    """What the Monte Carlo draws say about the deal: the branch probabilities and, per branch, its terms."""
     model: str
     draws: int
     required: list[str]
@@ -52,6 +53,8 @@ class DealAnswer:
     failure_causes: dict[str, float] = field(default_factory=dict)  # share of draws without a full agreement
 
     def branch(self, key: str) -> Branch | None:
+        """The branch with this key (full, partial, none or a coalition label); None when no draw ended
+        there."""
         return next((b for b in self.branches if b.key == key), None)
 
     @property
@@ -64,6 +67,7 @@ class DealAnswer:
 
     @property
     def p_any(self) -> float:
+        """P(some agreement, full or partial, by the deadline): one minus the no-deal branch."""
         none = self.branch("none")
         return 1.0 - (none.p if none else 0.0)
 

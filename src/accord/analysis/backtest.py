@@ -34,6 +34,7 @@ INTERVAL_COLUMNS = ("lo80", "hi80")
 
 
 class Case(Protocol):
+    """One historical forecasting case: what a model is run on and the outcome it is scored against."""
     scenario: Scenario
     outcome: float
     proposal: str
@@ -54,10 +55,13 @@ class Forecasts:
 
 
 def outcomes(cases: Sequence[Case]) -> np.ndarray:
+    """The observed outcomes, in case order, as the float array the scores take."""
     return np.array([c.outcome for c in cases], dtype=float)
 
 
 def groups(cases: Sequence[Case]) -> np.ndarray:
+    """Each case's proposal: cases of one proposal are not independent, so folds and bootstraps group by
+    it."""
     return np.array([c.proposal for c in cases], dtype=object)
 
 

@@ -39,6 +39,7 @@ class Predictive:
 
     @property
     def n(self) -> int:
+        """The number of cases (rows)."""
         return self.values.shape[0]
 
     @property
@@ -75,9 +76,11 @@ class Predictive:
         return cls(vals, ws, lo, hi)
 
     def take(self, index: np.ndarray) -> Predictive:
+        """The distributions of the cases at ``index`` (e.g. one cross-validation fold)."""
         return Predictive(self.values[index], self.weights[index], self.lo[index], self.hi[index])
 
     def sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Atoms and weights sorted by value per case (stable, so tied atoms keep their order)."""
         order = np.argsort(self.values, axis=1, kind="stable")
         return np.take_along_axis(self.values, order, axis=1), np.take_along_axis(self.weights, order, axis=1)
 
@@ -90,9 +93,11 @@ class Predictive:
         return np.where(self.available, out, np.nan)
 
     def median(self) -> np.ndarray:
+        """Lower median per case: the quantile that the point scores of a distribution use."""
         return self.quantile(0.5)
 
     def mean(self) -> np.ndarray:
+        """Probability-weighted mean per case (NaN where no forecast)."""
         return np.where(self.available, (self.values * self.weights).sum(axis=1), np.nan)
 
     def cdf(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -108,6 +108,7 @@ class Moments:
     mask: np.ndarray
 
     def take(self, index: np.ndarray) -> Moments:
+        """The moments of the cases at ``index``, for fitting on one fold."""
         return Moments(self.a[index], self.b[index], self.mask[index])
 
 
@@ -141,6 +142,7 @@ def gate(alpha: np.ndarray, beta: np.ndarray, x: np.ndarray, mask: np.ndarray) -
 
 
 def mixture_crps(w: np.ndarray, m: Moments) -> np.ndarray:
+    """Per-case CRPS of the mixture with weights ``w``: w·A - ½ wᵀBw, exact for mixtures of atoms."""
     return np.einsum("nk,nk->n", w, m.a) - 0.5 * np.einsum("nk,nkl,nl->n", w, m.b, w)
 
 
@@ -155,9 +157,11 @@ class Gating:
     penalty: float | None
 
     def standardise(self, x: np.ndarray) -> np.ndarray:
+        """Features scaled by the training mean and sd; missing features count as the mean (0)."""
         return np.nan_to_num((x - self.center) / self.scale, nan=0.0)
 
     def weights(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mixture weights per case for features ``x``; ``mask`` marks the components that forecast it."""
         return gate(self.alpha, self.beta, self.standardise(x), mask)
 
 

@@ -57,6 +57,7 @@ def structural(cases: Sequence[Any], lo: np.ndarray, hi: np.ndarray) -> tuple[li
 
 @dataclass(frozen=True)
 class EnsembleRun:
+    """The held-out ensemble over a backtest: its distributions, the weights it gave, and the fitted gates."""
     names: list[str]
     predictive: Predictive  # held out
     conformal: Predictive  # the compromise model's held-out conformal distribution
@@ -64,9 +65,11 @@ class EnsembleRun:
     gates: list[ensemble.Gating]
 
     def mean_weights(self) -> dict[str, float]:
+        """Average held-out weight per component, rounded, leaving out components that got next to none."""
         return {n: round(float(w), 3) for n, w in zip(self.names, self.weights.mean(axis=0), strict=True) if w >= 5e-4}
 
     def penalties(self) -> list[float | None]:
+        """The penalty each fold's gate chose (None: a constant gate), to report how much gating was used."""
         return [g.penalty for g in self.gates]
 
 

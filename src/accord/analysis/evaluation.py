@@ -23,6 +23,8 @@ COMPARED = ("mae", "crps", "log_score")
 
 
 def per_case(forecast: np.ndarray, dist: Predictive | None, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-case scores of one model (absolute error, and CRPS etc. with a distribution) for paired
+    comparison."""
     out = {"mae": scoring.point_errors(forecast, y)}
     if dist is not None:
         out.update(scoring.case_scores(dist, y))

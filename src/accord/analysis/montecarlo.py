@@ -96,6 +96,7 @@ class Shocks:
     capability: np.ndarray  # (draws, actors)
 
     def reindex(self, actors: Sequence[str], issues: Sequence[str]) -> Shocks:
+        """The same shocks reordered (or subset) to another actor and issue order, so variants share draws."""
         a = [self.actors.index(x) for x in actors]
         i = [self.issues.index(x) for x in issues]
         return Shocks(tuple(actors), tuple(issues), self.position[:, a][:, :, i], self.salience[:, a][:, :, i],
@@ -103,6 +104,7 @@ class Shocks:
 
 
 def draw_shocks(actors: Sequence[str], issues: Sequence[str], draws: int, rng: np.random.Generator) -> Shocks:
+    """Standard-normal shocks for every draw, scaled by the NoiseSpec only when applied."""
     n, m = len(actors), len(issues)
     return Shocks(tuple(actors), tuple(issues), rng.standard_normal((draws, n, m)),
                   rng.standard_normal((draws, n, m)), rng.standard_normal((draws, n)))
@@ -131,12 +133,14 @@ def perturb(arrays: ScenarioArrays, draws: int, noise: NoiseSpec, rng: np.random
 
 
 def chunk_sizes(draws: int) -> list[int]:
+    """Draws split into chunks of at most CHUNK: the unit of parallel work and of resuming."""
     if draws < 1:
         raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
     return [min(CHUNK, draws - start) for start in range(0, draws, CHUNK)]
 
 
 def chunk_rng(seed: int, chunk: int) -> np.random.Generator:
+    """The generator of one chunk: fixed by seed and chunk index, so results do not depend on the workers."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
 
 
@@ -156,6 +160,7 @@ class ChunkRunner:
     shock_issues: tuple[str, ...]
 
     def __call__(self, task: tuple[int, int, int]) -> TaskResult:
+        """Run one (scenario index, chunk index, chunk size) task and return its arrays."""
         which, chunk, size = task
         scenario = self.scenarios[which]
         rng = chunk_rng(self.seed, chunk)
@@ -167,6 +172,7 @@ class ChunkRunner:
 
 
 def join_chunks(results: Sequence[TaskResult]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Chunk results joined in task order into the (draws, issues) forecasts and the extra outputs."""
     forecasts = np.concatenate([r["forecast"] for r in results], axis=0)
     keys = [k for k in results[0] if k.startswith("extra.")]
     extra = {k.removeprefix("extra."): np.concatenate([r[k] for r in results], axis=0) for k in keys}
@@ -190,6 +196,7 @@ def required_mask(scenario: Scenario) -> np.ndarray:
 
 @dataclass
 class MonteCarloResult:
+    """Per-draw forecasts of one Monte Carlo run, with their per-issue summary and the run's metadata."""
     issues: tuple[str, ...]
     forecasts: np.ndarray  # (draws, issues)
     extra: dict[str, np.ndarray]
@@ -238,6 +245,7 @@ class MonteCarloResult:
         return out
 
     def to_json(self, scenario: Scenario | None = None) -> dict[str, Any]:
+        """The JSON the CLI and web API give: metadata, per-issue summary and the agreement statistics."""
         out: dict[str, Any] = {**self.meta, "run_id": self.run_id, "issues": self.summary.to_dict(orient="records")}
         out["p_agreement"] = self.p_agreement
         agreement = self.agreement(scenario)
@@ -247,6 +255,7 @@ class MonteCarloResult:
 
 
 def run_info(kind: str, scenario: Scenario, model: Model, seed: int | None) -> RunInfo:
+    """What identifies a run in the store: kind, scenario (name and hash), model, parameters and seed."""
     return RunInfo(kind, scenario.name, scenario.content_hash(), model.name, jsonable(model.get_params()), seed)
 
 

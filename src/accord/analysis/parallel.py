@@ -35,6 +35,7 @@ class Executor:
 
     @property
     def distributed(self) -> bool:
+        """Whether tasks go to Dask (a scheduler or local workers) rather than run in this process."""
         return bool(self.scheduler or self.workers)
 
     @property
@@ -43,6 +44,7 @@ class Executor:
         return self._cluster.scheduler_address if self._cluster is not None else self.scheduler
 
     def describe(self) -> str:
+        """The executor in words, for the run's metadata."""
         if self.scheduler:
             return f"dask scheduler {self.scheduler}"
         if self.workers:

@@ -41,6 +41,7 @@ _OPEN_DICTS = ("no_deal", "models", "params")  # containers where `set` may add 
 
 
 class Patch(BaseModel):
+    """A what-if patch: changes to a scenario (removals, settings, added events), validated in full."""
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1)
@@ -93,6 +94,7 @@ class PatchError(ScenarioError):
                          allowed=first.allowed)
 
     def render(self) -> str:
+        """Every problem on its own line, so one message reports all that is wrong with a patch."""
         lines = [p.render() for p in self.problems]
         if len(lines) == 1:
             return lines[0]

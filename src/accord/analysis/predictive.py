@@ -126,4 +126,5 @@ def branches(result: Result, issue: str | None = None) -> tuple[np.ndarray, np.n
 
 def spawn_tasks(model: Model, scenarios: Sequence[Scenario], draws: int, noise: NoiseSpec,
                 rng: np.random.Generator) -> list[tuple[Model, Scenario, int, NoiseSpec, np.random.Generator]]:
+    """One task per scenario, each with its own child generator so results do not depend on scheduling."""
     return [(model, sc, draws, noise, child) for sc, child in zip(scenarios, rng.spawn(len(scenarios)), strict=True)]

@@ -68,6 +68,7 @@ def log_score(p: Predictive, y: np.ndarray, bins: int = GRID_BINS, floor: float 
 
 
 def interval(p: Predictive, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` interval per case, from the lower quantiles at its two ends."""
     return p.quantile((1 - level) / 2), p.quantile((1 + level) / 2)
 
 
@@ -94,6 +95,7 @@ def pit_histogram(p: Predictive, y: np.ndarray, bins: int = PIT_BINS) -> np.ndar
 
 
 def point_errors(forecast: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Absolute error per case."""
     return np.abs(forecast - y)
 
 

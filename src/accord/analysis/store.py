@@ -85,6 +85,7 @@ def default_path() -> Path:
 
 
 def now() -> str:
+    """The current UTC time to the second, as stored in the runs table."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
@@ -109,6 +110,7 @@ def jsonable(value: Any) -> Any:
 
 
 def pack_arrays(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """Arrays as an .npz blob for a SQLite BLOB column (no pickle, so loading it is safe)."""
     buf = io.BytesIO()
     # numpy's stub types savez's **kwds as bool (allow_pickle's type leaks into them); they are arrays
     np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
@@ -116,6 +118,7 @@ def pack_arrays(arrays: Mapping[str, np.ndarray]) -> bytes:
 
 
 def unpack_arrays(blob: bytes | None) -> dict[str, np.ndarray]:
+    """The arrays of a blob from pack_arrays (none for a NULL blob); pickled objects are refused."""
     if not blob:
         return {}
     with np.load(io.BytesIO(blob), allow_pickle=False) as data:
@@ -134,6 +137,7 @@ class RunInfo:
     seed: int | None
 
     def row(self) -> tuple:
+        """The values of the columns that the runs and sweeps tables share, in their order."""
         from .. import __version__
 
         return (self.kind, self.scenario, self.scenario_hash, self.model, to_json(self.params), self.seed,
@@ -159,6 +163,7 @@ class RunStore:
                              f"(--store or {ENV_VAR})") from None
 
     def close(self) -> None:
+        """Close the database connection."""
         self._conn.close()
 
     def __enter__(self) -> RunStore:
@@ -201,12 +206,14 @@ class RunStore:
             return int(cur.lastrowid)
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The most recent runs first (without their results), for `accord runs list`."""
         sql = ("SELECT id, created, kind, scenario, scenario_hash, model, params, seed, accord_version, sweep_id "
                "FROM runs ORDER BY id DESC")
         rows = self._conn.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ()).fetchall()
         return [_run_row(r) for r in rows]
 
     def run(self, run_id: int) -> dict[str, Any]:
+        """One run with its results and arrays; a StoreError naming the store for an unknown id."""
         row = self._conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no run with id {run_id}; allowed: an id from `accord runs list`")
@@ -257,12 +264,14 @@ class RunStore:
                          (now(), reason, sweep_id))
 
     def task_results(self, sweep_id: int) -> dict[int, dict[str, np.ndarray]]:
+        """The finished tasks' arrays of a sweep by task index: what a resumed sweep need not run again."""
         rows = self._conn.execute(
             "SELECT task_index, result FROM tasks WHERE sweep_id = ? AND result IS NOT NULL", (sweep_id,)
         ).fetchall()
         return {int(r["task_index"]): unpack_arrays(r["result"]) for r in rows}
 
     def sweep(self, sweep_id: int) -> dict[str, Any]:
+        """One sweep's record and how many of its tasks are done."""
         row = self._conn.execute("SELECT * FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no sweep with id {sweep_id}")
@@ -277,6 +286,7 @@ class RunStore:
         return out
 
     def sweeps(self, unfinished: bool = False) -> list[dict[str, Any]]:
+        """Every sweep (or only the unfinished ones), oldest first."""
         sql = "SELECT id FROM sweeps" + (" WHERE finished IS NULL" if unfinished else "") + " ORDER BY id"
         return [self.sweep(int(r[0])) for r in self._conn.execute(sql).fetchall()]
 

@@ -36,6 +36,8 @@ def negotiation_models(names: list[str]) -> list[str]:
 
 @dataclass
 class Summary:
+    """Everything the summary shows: the models' forecasts and, for the chosen model, its deal and
+    intervals."""
     scenario: Scenario
     results: dict[str, Result]
     chosen: str | None = None  # the model of the intervals and the pivotal actors
@@ -54,12 +56,15 @@ class Summary:
 
     @property
     def forecasts(self) -> dict[str, dict[str, float]]:
+        """Point forecast per model and issue."""
         return {m: dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]), strict=True)) for m, r in self.results.items()}
 
     def disagreements(self) -> list[dict[str, Any]]:
+        """Issues where the models disagree, and why (accord.analysis.disagree)."""
         return disagreements(self.scenario, self.forecasts)
 
     def sections(self) -> list[Section]:
+        """The titled sections of the summary, leaving out the empty ones."""
         out = [self._deal_section(), self._terms_section(), self._pivotal_section(), self._whatif_section(),
                self._disagree_section()]
         notes = list(self.interval_notes) + [f"{m}: not run ({why})" for m, why in self.skipped.items()]
@@ -152,6 +157,7 @@ class Summary:
         return "Where the models disagree, and why", [d["line"] for d in self.disagreements()]
 
     def to_json(self) -> dict[str, Any]:
+        """The summary as JSON: its sections plus the structured deal, disagreements and what-ifs."""
         return {"sections": [{"title": t, "lines": ls} for t, ls in self.sections()],
                 "deal": None if self.deal is None else {
                     "model": self.deal.model, "draws": self.deal.draws, "p_full": self.deal.p_full,

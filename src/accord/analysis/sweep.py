@@ -26,12 +26,14 @@ TaskResult = dict[str, np.ndarray]
 
 @dataclass
 class SweepOutcome:
+    """The task results of a sweep and how much of it an earlier, interrupted call had done."""
     results: list[TaskResult]  # in task order
     sweep_id: int | None  # None when no store was used
     resumed: int  # how many tasks were already done when this call started
 
 
 def sweep_key(info: RunInfo, spec: Mapping[str, Any]) -> str:
+    """A stable key for a sweep's inputs, so an interrupted sweep is found again and resumed."""
     payload = to_json({"info": info.row(), "spec": spec}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 

@@ -59,6 +59,7 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON the CLI and web API give: metadata, per-variant differences and agreement."""
         out = {**self.meta, "run_id": self.run_id, "differences": self.differences.to_dict(orient="records")}
         agreement = self.agreement()
         if agreement is not None:

@@ -51,6 +51,7 @@ class LazyBars:
         self.started = time.monotonic()
 
     def __call__(self, total: int, label: str):
+        """A progress callback for ``total`` steps: returns the function that advances the bar."""
         task = self.progress.add_task(label, total=total)
 
         def advance(n: int) -> None:
@@ -78,6 +79,7 @@ def progress_bars(quiet: bool) -> "Iterator[ProgressFactory | None]":
 
 @contextlib.contextmanager
 def open_store(path: Path | None, no_store: bool) -> "Iterator[RunStore | None]":
+    """The run store to record in, or None with --no-store; closed when the command ends."""
     from ..analysis.store import RunStore
 
     if no_store:

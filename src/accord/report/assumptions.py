@@ -14,6 +14,7 @@ COLUMNS = ["group", "item", "input", "value", "source"]
 
 
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
+    """Every input value the forecast rests on (actor, issue, event), with its source, for the report."""
     rows: list[tuple] = []
     for a in scenario.actors:
         rows.append(("actor", a.name or a.id, "capability", a.capability, a.source))

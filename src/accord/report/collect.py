@@ -46,6 +46,7 @@ class ReportData:
 
 
 def default_models() -> list[str]:
+    """The models a report runs by default: every registered model."""
     return list(list_models())
 
 
@@ -134,6 +135,7 @@ def _agreement_rounds(mc: Any) -> np.ndarray | None:
 
 
 def agreement_rounds(data: ReportData) -> np.ndarray | None:
+    """Per-draw agreement rounds of the agent model, when the report ran its Monte Carlo."""
     agents = data.agents_model
     return _agreement_rounds(data.montecarlo[agents]) if agents in data.montecarlo else None
 

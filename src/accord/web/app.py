@@ -56,25 +56,30 @@ EXAMPLE = load("ec-emissions").model_dump(mode="json", exclude_none=True)
 
 
 class ScenarioBody(BaseModel):
+    """A request that carries a scenario document."""
     scenario: dict[str, Any] = Field(description=SCENARIO_DOC, examples=[EXAMPLE])
 
 
 class RunRequest(ScenarioBody):
+    """Run one model on a scenario."""
     model: str = Field("weighted-mean", max_length=80, description=MODEL_DOC)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
 
 
 class Variant(ScenarioBody):
+    """One named scenario of a comparison."""
     name: str = Field(min_length=1, max_length=80)
 
 
 class CompareRequest(BaseModel):
+    """Run one model on several scenario variants."""
     variants: list[Variant] = Field(min_length=1, max_length=20)
     model: str = Field("weighted-mean", max_length=80, description=MODEL_DOC)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
 
 
 class ReportRequest(ScenarioBody):
+    """Build the HTML report for a scenario."""
     models: list[str] | None = Field(None, max_length=20, description="Models to run; default: every registered model.")
     draws: int = Field(100, ge=0, le=2000)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
@@ -111,6 +116,7 @@ def _reply(reply: Reply) -> Response:
 
 
 def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = ()) -> FastAPI:
+    """The FastAPI app: routes, strict JSON, host guard and body limit, and the worker pool's lifespan."""
     limits = limits or ServerLimits()
     pool = WorkPool(limits)
 

@@ -59,6 +59,7 @@ class BodyLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, or answer 413 once the declared or received body exceeds the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

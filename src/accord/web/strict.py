@@ -114,7 +114,9 @@ def strict_loads(raw: bytes) -> Any:
 
 
 class StrictRequest(Request):
+    """A request whose JSON body is parsed strictly (no NaN, no duplicate keys)."""
     async def json(self) -> Any:
+        """The body parsed by strict_loads, once per request."""
         if not hasattr(self, "_json"):
             self._json = strict_loads(await self.body())
         return self._json
@@ -129,6 +131,7 @@ def declared_types(route: APIRoute) -> frozenset[str] | None:
 
 
 def media_type(header: str | None) -> str | None:
+    """The bare media type of a Content-Type header (parameters dropped, lower case), or None."""
     if not header:
         return None
     message = email.message.Message()
@@ -140,6 +143,7 @@ class StrictRoute(APIRoute):
     """An APIRoute that refuses undeclared content types (415) and parses JSON strictly."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """FastAPI's handler, behind a check of the content type the route declares."""
         handler = super().get_route_handler()
         accepted = declared_types(self)
 

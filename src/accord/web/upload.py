@@ -31,6 +31,7 @@ def display_name(filename: str) -> str:
 
 
 def parse_upload(data: bytes, filename: str) -> Scenario:
+    """A scenario from an uploaded file, read by its suffix; a ScenarioError naming the file otherwise."""
     name = display_name(filename)
     suffix = Path(name).suffix.lower()
     if suffix not in TEXT_READERS and suffix not in FILE_SUFFIXES:
