@@ -1,9 +1,9 @@
 """Backtesting: run models over cases with known outcomes and score them.
 
 A case is a one-issue scenario with the outcome kept aside (e.g. from ``accord.scenario.deu``).
-Models with a batch path (the static ones, eum) see all cases at once: the cases are stacked as the issues of one
-array set over the union of their actors (an absent actor has a NaN position and zero salience, so
-it drops out), one stack per set of compatible capabilities. Every other model runs case by case,
+Models with a batch path (the static ones, eum) see all cases at once: the cases are stacked as the
+issues of one array set over the union of their actors (an absent actor has a NaN position and zero
+salience, so it drops out), one stack per set of compatible capabilities. Every other model runs case by case,
 optionally spread over worker processes: each case gets its own child generator, spawned in case
 order before any runs, so the numbers do not depend on how many processes there are.
 A case a model cannot run (``UnsupportedScenario``) is skipped and counted, never fatal.
@@ -43,7 +43,8 @@ class Case(Protocol):
 
 @dataclass(frozen=True)
 class Forecasts:
-    """One model's forecasts over the cases: NaN where it did not run; bounds where it gives an 80% interval."""
+    """One model's forecasts over the cases: NaN where it did not run; bounds where it gives an 80%
+    interval."""
 
     model: str
     forecast: np.ndarray
@@ -166,7 +167,9 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
                 continue
             if draws and how == "static":
                 samples[idx] = predictive.static_draws(model, arrays, draws, noise, drng)
-    tasks = [(model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)), strict=True)]
+    tasks = [
+        (model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)), strict=True)
+    ]
     mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(tasks) // 64))
     # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
     results = mapper(_run_case, tasks)
@@ -192,8 +195,14 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
             samples[k] = row
         interval: tuple[np.ndarray | None, np.ndarray | None] = (lo, hi) if has_interval else (None, None)
         dist = _distribution(model, cases, forecast, samples, stated, draws, noise, drng) if draws else None
-        return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "",
-                         predictive=dist)
+        return Forecasts(
+            model.name,
+            forecast,
+            *interval,
+            skipped=len(failures),
+            reason=failures[0] if failures else "",
+            predictive=dist,
+        )
     return finish
 
 
@@ -333,8 +342,14 @@ class BacktestResult:
     ensemble_penalties: list[float | None]
 
 
-def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
-             k: int = 10, jobs: int | None = None, draws: int = predictive.DRAWS) -> tuple[list[dict], dict[str, dict[str, float]]]:
+def backtest(
+    models: Sequence[Model],
+    variants: dict[str, Sequence[Case]],
+    rng: np.random.Generator,
+    k: int = 10,
+    jobs: int | None = None,
+    draws: int = predictive.DRAWS,
+) -> tuple[list[dict], dict[str, dict[str, float]]]:
     """Score every model, the always-50 baseline, the CV combinations and the distributional ensemble:
     one row per predictor (see :func:`backtest_full`)."""
     result = backtest_full(models, variants, rng, k, jobs, draws)
@@ -363,7 +378,12 @@ def backtest_full(models: Sequence[Model], variants: dict[str, Sequence[Case]], 
         kinds += [(f, "cv") for f in extra]
     rows, per = [], []
     for f, kind in kinds:
-        row = {"model": f.model, "kind": kind, **evaluation.score_row(f.forecast, f.predictive, y), "skipped": f.skipped}
+        row = {
+            "model": f.model,
+            "kind": kind,
+            **evaluation.score_row(f.forecast, f.predictive, y),
+            "skipped": f.skipped,
+        }
         if f.predictive is None:
             row["coverage80"] = None if f.lo80 is None else score(f.forecast, y, f.lo80, f.hi80)["coverage80"]
             if row["coverage80"] is None:
@@ -398,7 +418,8 @@ def _distributional(base: list[Forecasts], cases: Sequence[Case], k: int,
 def run_record(file: str, digest: str, capability: str, k: int, seed: int, rows: list[dict],
                weights: dict[str, dict[str, float]], skipped_rows: dict[str, int],
                detectable: dict[str, float | None] | None = None, draws: int = 0) -> dict:
-    """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run store)."""
+    """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run
+    store)."""
     from .. import __version__
 
     return {

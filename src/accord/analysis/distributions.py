@@ -35,7 +35,9 @@ class Predictive:
 
     def __post_init__(self) -> None:
         if self.values.shape != self.weights.shape or self.values.ndim != 2:
-            raise ValueError(f"values {self.values.shape} and weights {self.weights.shape} must be equal (n, K)")
+            raise ValueError(
+                f"values {self.values.shape} and weights {self.weights.shape} must be equal (n, K)"
+            )
 
     @property
     def n(self) -> int:

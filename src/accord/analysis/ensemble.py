@@ -20,7 +20,8 @@ known. a and b minimise the mean CRPS over the training cases plus lam·|b|² (r
 CRPS is exact and quadratic in the weights, w·A - w'Bw/2 with A_k = E|X_k - y| and B_kl =
 E|X_k - X_l| (Gneiting & Raftery 2007, JASA 102:359, section 4.2), so fitting needs only A and B
 per case; the CRPS of a mixture is convex in its weights (E|X - X'| is a negative-definite
-kernel; the softmax makes the fit itself not convex), and L-BFGS from zero is deterministic. lam is chosen by an inner cross-validation grouped by proposal among
+kernel; the softmax makes the fit itself not convex), and L-BFGS from zero is deterministic. lam
+is chosen by an inner cross-validation grouped by proposal among
 ``PENALTIES`` (``None`` = constant weights, no features); on a tie within 1e-9 of the score the
 more regularised choice wins.
 """
@@ -225,7 +226,9 @@ def choose(m: Moments, x: np.ndarray, groups: np.ndarray) -> Gating:
     return fit(m, x, PENALTIES[pick])
 
 
-def with_component(m: Moments, parts: Sequence[Predictive], extra: Predictive, y: np.ndarray, at: int) -> Moments:
+def with_component(
+    m: Moments, parts: Sequence[Predictive], extra: Predictive, y: np.ndarray, at: int
+) -> Moments:
     """``m`` (the moments of ``parts``) with one more component inserted at index ``at``.
 
     Its A entry and B row come from its sorted atoms c (weights w): for any point v,
@@ -261,8 +264,15 @@ def with_component(m: Moments, parts: Sequence[Predictive], extra: Predictive, y
     return Moments(a, b, np.insert(m.mask, at, ok, axis=1))
 
 
-def cross_validated(parts: Sequence[Predictive], per_fold: Sequence[Predictive], at: int, y: np.ndarray,
-                    x: np.ndarray, groups: np.ndarray, folds: Sequence[np.ndarray]) -> tuple[np.ndarray, list[Gating]]:
+def cross_validated(
+    parts: Sequence[Predictive],
+    per_fold: Sequence[Predictive],
+    at: int,
+    y: np.ndarray,
+    x: np.ndarray,
+    groups: np.ndarray,
+    folds: Sequence[np.ndarray],
+) -> tuple[np.ndarray, list[Gating]]:
     """Held-out weights (n, K): for each outer fold, the gate chosen and fitted on its training cases.
 
     ``parts`` are the components that do not depend on the fold; ``per_fold[f]`` is the one that

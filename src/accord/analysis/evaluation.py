@@ -59,7 +59,9 @@ def compare(rows: Sequence[dict[str, Any]], cases: Sequence[dict[str, np.ndarray
             if metric in per and metric in ref:
                 result = scoring.paired_bootstrap(per[metric] - ref[metric], groups, rng)
                 if result is not None:
-                    out[metric] = {key: round(v, 4) if isinstance(v, float) else v for key, v in result.items()}
+                    out[metric] = {
+                        key: round(v, 4) if isinstance(v, float) else v for key, v in result.items()
+                    }
                     mdes[metric].append(result["mde"])
         if out:
             row["vs_reference"] = out

@@ -50,7 +50,9 @@ class NoiseSpec(BaseModel):
 
     position_sd: float = Field(
         default=0.05, ge=0, le=1, description="sd of position noise, as a fraction of the issue range")
-    salience_sd: float = Field(default=10.0, ge=0, le=100, description="sd of salience noise, in points of 0-100")
+    salience_sd: float = Field(
+        default=10.0, ge=0, le=100, description="sd of salience noise, in points of 0-100"
+    )
     capability_sd: float = Field(
         default=0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)")
 
@@ -66,11 +68,15 @@ class NoiseSpec(BaseModel):
                 key, sep, value = part.partition("=")
                 name = key.strip().removesuffix("_sd") + "_sd"
                 if not sep or name not in cls.model_fields:
-                    raise ParameterError(f"bad --noise {part!r}; allowed: position=F, salience=F, capability=F, none")
+                    raise ParameterError(
+                        f"bad --noise {part!r}; allowed: position=F, salience=F, capability=F, none"
+                    )
                 try:
                     values[name] = float(value)
                 except ValueError:
-                    raise ParameterError(f"bad --noise {part!r}: {value!r} is not a number; allowed: a number >= 0") from None
+                    raise ParameterError(
+                        f"bad --noise {part!r}: {value!r} is not a number; allowed: a number >= 0"
+                    ) from None
         try:
             return cls(**values)
         except ValidationError as exc:
@@ -99,8 +105,13 @@ class Shocks:
         """The same shocks reordered (or subset) to another actor and issue order, so variants share draws."""
         a = [self.actors.index(x) for x in actors]
         i = [self.issues.index(x) for x in issues]
-        return Shocks(tuple(actors), tuple(issues), self.position[:, a][:, :, i], self.salience[:, a][:, :, i],
-                      self.capability[:, a])
+        return Shocks(
+            tuple(actors),
+            tuple(issues),
+            self.position[:, a][:, :, i],
+            self.salience[:, a][:, :, i],
+            self.capability[:, a],
+        )
 
 
 def draw_shocks(actors: Sequence[str], issues: Sequence[str], draws: int, rng: np.random.Generator) -> Shocks:
@@ -121,8 +132,9 @@ def apply_shocks(arrays: ScenarioArrays, shocks: Shocks, noise: NoiseSpec) -> Sc
     s = shocks.reindex(arrays.actors, arrays.issues)
     span = arrays.hi - arrays.lo
     position = np.clip(arrays.position + noise.position_sd * span * s.position, arrays.lo, arrays.hi)
-    salience = np.where(arrays.present, np.clip(arrays.salience + noise.salience_sd * s.salience, MIN_SALIENCE, 100.0),
-                        0.0)
+    salience = np.where(
+        arrays.present, np.clip(arrays.salience + noise.salience_sd * s.salience, MIN_SALIENCE, 100.0), 0.0
+    )
     capability = arrays.capability * _exp(noise.capability_sd * s.capability)
     return arrays.with_values(position=position, salience=salience, capability=capability)
 
@@ -220,7 +232,11 @@ class MonteCarloResult:
     @property
     def agreement_rounds(self) -> np.ndarray | None:
         """Round of agreement per draw, NaN where none (models that say so)."""
-        return np.asarray(self.extra["agreement_round"], dtype=float) if "agreement_round" in self.extra else None
+        return (
+            np.asarray(self.extra["agreement_round"], dtype=float)
+            if "agreement_round" in self.extra
+            else None
+        )
 
     def agreement(self, scenario: Scenario | None = None) -> dict[str, Any] | None:
         """P(agreement) and the spread of its round (and date, given the scenario) among agreeing draws."""
@@ -230,7 +246,9 @@ class MonteCarloResult:
         if self.p_full_agreement is not None:
             out["p_full_agreement"] = self.p_full_agreement
         if "signed" in self.extra and scenario is not None:
-            out["coalitions"] = coalition_shares(scenario.actor_ids, required_mask(scenario), self.extra["signed"])
+            out["coalitions"] = coalition_shares(
+                scenario.actor_ids, required_mask(scenario), self.extra["signed"]
+            )
         if "failure" in self.extra:
             out["failure_causes"] = failure_shares(self.extra["failure"])
         rounds = self.agreement_rounds
@@ -246,7 +264,11 @@ class MonteCarloResult:
 
     def to_json(self, scenario: Scenario | None = None) -> dict[str, Any]:
         """The JSON the CLI and web API give: metadata, per-issue summary and the agreement statistics."""
-        out: dict[str, Any] = {**self.meta, "run_id": self.run_id, "issues": self.summary.to_dict(orient="records")}
+        out: dict[str, Any] = {
+            **self.meta,
+            "run_id": self.run_id,
+            "issues": self.summary.to_dict(orient="records"),
+        }
         out["p_agreement"] = self.p_agreement
         agreement = self.agreement(scenario)
         if agreement:
@@ -256,7 +278,9 @@ class MonteCarloResult:
 
 def run_info(kind: str, scenario: Scenario, model: Model, seed: int | None) -> RunInfo:
     """What identifies a run in the store: kind, scenario (name and hash), model, parameters and seed."""
-    return RunInfo(kind, scenario.name, scenario.content_hash(), model.name, jsonable(model.get_params()), seed)
+    return RunInfo(
+        kind, scenario.name, scenario.content_hash(), model.name, jsonable(model.get_params()), seed
+    )
 
 
 @dataclass

@@ -117,7 +117,9 @@ def _connect(executor: Executor) -> tuple[Any, Any]:
                 f"cannot reach the dask scheduler at {executor.scheduler!r} ({exc}); "
                 "allowed: the address a running `dask scheduler` prints, e.g. tcp://host:8786"
             ) from None
-    cluster = LocalCluster(n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = LocalCluster(
+        n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
     return Client(cluster), cluster
 
 

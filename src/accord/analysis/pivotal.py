@@ -46,7 +46,9 @@ def reference_point(arrays: ScenarioArrays) -> np.ndarray:
 class Coalitions:
     """Forecasts for sub-groups of actors, cached by bit mask (bit k = actor k present)."""
 
-    def __init__(self, scenario: Scenario, model: Model, seed: int, progress: ProgressFactory | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, model: Model, seed: int, progress: ProgressFactory | None = None
+    ) -> None:
         self.scenario, self.model, self.seed, self.progress = scenario, model, seed, progress
         self.arrays = to_arrays(scenario)
         self.vectorised = "batch" in model.tags and "stochastic" not in model.tags
@@ -92,7 +94,9 @@ class Coalitions:
                 position=np.where(keep, a.position[None][..., cols], np.nan),
                 salience=np.where(keep, a.salience[None][..., cols], 0.0),
             )
-            out[np.ix_(rows, cols)] = predictive.batch(self.model).forecast_batch(sub, np.random.default_rng(self.seed))
+            out[np.ix_(rows, cols)] = predictive.batch(self.model).forecast_batch(
+                sub, np.random.default_rng(self.seed)
+            )
         return list(out)
 
     def _one(self, mask: int) -> np.ndarray:

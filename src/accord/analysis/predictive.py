@@ -67,7 +67,8 @@ def kind(model: Model) -> str:
 
 
 def draws_rng(rng: np.random.Generator, stream: int = DRAW_STREAM) -> np.random.Generator:
-    """A generator for the draws (or the bootstrap) that leaves ``rng``'s own stream and children untouched."""
+    """A generator for the draws (or the bootstrap) that leaves ``rng``'s own stream and children
+    untouched."""
     # numpy types seed_seq as the ISeedSequence interface; default_rng always makes a SeedSequence
     seq = cast(np.random.SeedSequence, rng.bit_generator.seed_seq)
     return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, stream)))
@@ -124,7 +125,11 @@ def branches(result: Result, issue: str | None = None) -> tuple[np.ndarray, np.n
     return (values, weights) if weights.sum() > 0 else None
 
 
-def spawn_tasks(model: Model, scenarios: Sequence[Scenario], draws: int, noise: NoiseSpec,
-                rng: np.random.Generator) -> list[tuple[Model, Scenario, int, NoiseSpec, np.random.Generator]]:
+def spawn_tasks(
+    model: Model, scenarios: Sequence[Scenario], draws: int, noise: NoiseSpec, rng: np.random.Generator
+) -> list[tuple[Model, Scenario, int, NoiseSpec, np.random.Generator]]:
     """One task per scenario, each with its own child generator so results do not depend on scheduling."""
-    return [(model, sc, draws, noise, child) for sc, child in zip(scenarios, rng.spawn(len(scenarios)), strict=True)]
+    return [
+        (model, sc, draws, noise, child)
+        for sc, child in zip(scenarios, rng.spawn(len(scenarios)), strict=True)
+    ]

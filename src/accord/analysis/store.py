@@ -196,7 +196,8 @@ class RunStore:
                 if row is not None:
                     return int(row["id"])
             cur = conn.execute(
-                "INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, seed, accord_version, "
+                "INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, seed, "
+                "accord_version, "
                 "sweep_id, results, arrays) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (now(), *info.row(), sweep_id, to_json(results), pack_arrays(arrays) if arrays else None),
             )
@@ -207,8 +208,11 @@ class RunStore:
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The most recent runs first (without their results), for `accord runs list`."""
-        sql = ("SELECT id, created, kind, scenario, scenario_hash, model, params, seed, accord_version, sweep_id "
-               "FROM runs ORDER BY id DESC")
+        sql = (
+            "SELECT id, created, kind, scenario, scenario_hash, model, params, seed, accord_version, "
+            "sweep_id "
+            "FROM runs ORDER BY id DESC"
+        )
         rows = self._conn.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ()).fetchall()
         return [_run_row(r) for r in rows]
 
@@ -252,7 +256,8 @@ class RunStore:
         """Store one task's result; False when it was already there (a task is never stored twice)."""
         with self._tx() as conn:
             cur = conn.execute(
-                "UPDATE tasks SET result = ?, finished = ? WHERE sweep_id = ? AND task_index = ? AND result IS NULL",
+                "UPDATE tasks SET result = ?, finished = ? WHERE sweep_id = ? AND task_index = ? AND result "
+                "IS NULL",
                 (pack_arrays(result), now(), sweep_id, index),
             )
             return cur.rowcount == 1
@@ -279,7 +284,11 @@ class RunStore:
             "SELECT COUNT(*) FROM tasks WHERE sweep_id = ? AND result IS NOT NULL", (sweep_id,)
         ).fetchone()[0]
         out = {k: row[k] for k in row.keys()}
-        out["params"], out["spec"], out["done"] = json.loads(row["params"]), json.loads(row["spec"]), int(done)
+        out["params"], out["spec"], out["done"] = (
+            json.loads(row["params"]),
+            json.loads(row["spec"]),
+            int(done),
+        )
         out["status"] = "finished" if row["finished"] else "failed" if row["failed"] else "unfinished"
         run = self._conn.execute("SELECT id FROM runs WHERE sweep_id = ?", (sweep_id,)).fetchone()
         out["run_id"] = None if run is None else int(run["id"])

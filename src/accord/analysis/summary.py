@@ -57,7 +57,10 @@ class Summary:
     @property
     def forecasts(self) -> dict[str, dict[str, float]]:
         """Point forecast per model and issue."""
-        return {m: dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]), strict=True)) for m, r in self.results.items()}
+        return {
+            m: dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]), strict=True))
+            for m, r in self.results.items()
+        }
 
     def disagreements(self) -> list[dict[str, Any]]:
         """Issues where the models disagree, and why (accord.analysis.disagree)."""
@@ -79,8 +82,9 @@ class Summary:
         if d is None:
             return "no deadline"
         r = self.scenario.deadline_round()
-        return ", ".join(x for x in (d.date.isoformat() if d.date else None, f"round {r}" if r is not None else None)
-                         if x)
+        return ", ".join(
+            x for x in (d.date.isoformat() if d.date else None, f"round {r}" if r is not None else None) if x
+        )
 
     def _deal_section(self) -> Section:
         title = f"Deal by the deadline ({self._deadline()})"
@@ -130,13 +134,18 @@ class Summary:
         weight = sh.assign(share=sh["effect"].abs() / sh["issue"].map(span))
         total = weight.groupby("actor")["share"].sum().sort_values(ascending=False)
         firsts = sh[sh["rank"] == 1].groupby("actor")["issue"].apply(list).to_dict()
-        lines = [f"[{self.chosen}: Shapley share of the move from the status quo to the forecast, in issue points; "
-                 "+ towards the scale's max end]"]
+        lines = [
+            f"[{self.chosen}: Shapley share of the move from the status quo to the forecast, in issue "
+            "points; "
+            "+ towards the scale's max end]"
+        ]
         for actor in total.index[:3]:
             rows = sh[sh["actor"] == actor].sort_values("effect", key=np.abs, ascending=False).head(3)
             moves = ", ".join(f"{r.issue} {r.effect:+.1f}" for r in rows.itertuples())
             first = firsts.get(actor, [])
-            where = f"most pivotal on {len(first)} of {len(span)} issues ({', '.join(first)})" if first else ""
+            where = (
+                f"most pivotal on {len(first)} of {len(span)} issues ({', '.join(first)})" if first else ""
+            )
             lines.append(f"{actor}: {moves}" + (f"; {where}" if where else ""))
         return "Most pivotal actors", lines
 
@@ -145,8 +154,11 @@ class Summary:
             return "What-ifs that move the answer most", []
         lines = [f"[{self.whatif_model}, {self.whatif_draws} draws per variant on the base's draws]"]
         for w in self.whatifs[:3]:
-            line = (f"{w['variant']}: P(full agreement) {w['base_full']:.2f} -> {w['p_full']:.2f} ({w['d_full']:+.2f}), "
-                    f"P(any deal) {w['base_any']:.2f} -> {w['p_any']:.2f} ({w['d_any']:+.2f})")
+            line = (
+                f"{w['variant']}: P(full agreement) {w['base_full']:.2f} -> {w['p_full']:.2f} "
+                f"({w['d_full']:+.2f}), "
+                f"P(any deal) {w['base_any']:.2f} -> {w['p_any']:.2f} ({w['d_any']:+.2f})"
+            )
             moved = _largest_term_shift(self.scenario, w["terms"])
             if moved:
                 line += "; " + moved
@@ -178,12 +190,20 @@ def _largest_term_shift(scenario: Scenario, terms: dict[str, dict[str, tuple]]) 
     if best is None or best[0] < 0.02:
         return ""
     _, iss, branch, before, after = best
-    return f"{iss.id} in a {branch} deal {iss.with_units(before, short=True)} -> {iss.with_units(after, short=True)}"
+    return (f"{iss.id} in a {branch} deal {iss.with_units(before, short=True)} -> "
+            f"{iss.with_units(after, short=True)}")
 
 
-def build_summary(scenario: Scenario, names: list[str], seed: int = 0, draws: int = 500, whatif_draws: int = 200,
-                  chosen: str | None = None, mc_kwargs: dict[str, Any] | None = None,
-                  pivotal: Callable[..., pd.DataFrame] | None = None) -> Summary:
+def build_summary(
+    scenario: Scenario,
+    names: list[str],
+    seed: int = 0,
+    draws: int = 500,
+    whatif_draws: int = 200,
+    chosen: str | None = None,
+    mc_kwargs: dict[str, Any] | None = None,
+    pivotal: Callable[..., pd.DataFrame] | None = None,
+) -> Summary:
     """Run everything the answer block needs (see the module docstring); ``draws`` 0 runs models only."""
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}

@@ -23,8 +23,20 @@ from .parallel import SERIAL, Executor
 from .patch import Patch, PatchError, apply_patch, load_patch, shipped_patches
 from .store import RunStore
 
-DIFF_COLUMNS = ["variant", "issue", "base_median", "median", "diff_median", "diff_p2_5", "diff_p10", "diff_p25",
-                "diff_p75", "diff_p90", "diff_p97_5", "diff_mean"]
+DIFF_COLUMNS = [
+    "variant",
+    "issue",
+    "base_median",
+    "median",
+    "diff_median",
+    "diff_p2_5",
+    "diff_p10",
+    "diff_p25",
+    "diff_p75",
+    "diff_p90",
+    "diff_p97_5",
+    "diff_mean",
+]
 
 __all__ = ["Comparison", "Patch", "apply_patch", "compare", "load_patch", "shipped_patches"]
 
@@ -111,10 +123,25 @@ def compare(
     if problems:
         raise PatchError(problems)
     names = ("base", *(p.name for p in loaded))
-    done = sweep_draws("whatif", [scenario, *variants], model, draws, seed, noise, executor, store, progress,
-                       {"variants": {p.name: sc.content_hash() for p, sc in zip(loaded, variants, strict=True)}})
-    result = Comparison(tuple(scenario.issue_ids), names, {n: f for n, (f, _) in zip(names, done.outputs, strict=True)},
-                        {n: e for n, (_, e) in zip(names, done.outputs, strict=True)}, {**done.meta, "variants": list(names[1:])})
+    done = sweep_draws(
+        "whatif",
+        [scenario, *variants],
+        model,
+        draws,
+        seed,
+        noise,
+        executor,
+        store,
+        progress,
+        {"variants": {p.name: sc.content_hash() for p, sc in zip(loaded, variants, strict=True)}},
+    )
+    result = Comparison(
+        tuple(scenario.issue_ids),
+        names,
+        {n: f for n, (f, _) in zip(names, done.outputs, strict=True)},
+        {n: e for n, (_, e) in zip(names, done.outputs, strict=True)},
+        {**done.meta, "variants": list(names[1:])},
+    )
     if store is not None:
         results = result.to_json()
         results["table"] = results.pop("differences")

@@ -24,18 +24,37 @@ from .backtest import default_models
 @app.command("ensemble-fit")
 @fail_on_errors
 def ensemble_fit(
-    file: Annotated[str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")],
-    out: Annotated[Path, typer.Option(help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param weights=FILE`.")],
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Component model (repeatable); default: every registered model not itself fitted.")] = None,
-    capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")] = "equal",
+    file: Annotated[
+        str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param "
+                 "weights=FILE`."
+        ),
+    ],
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Component model (repeatable); default: every registered model not itself fitted.",
+        ),
+    ] = None,
+    capability: Annotated[
+        str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")
+    ] = "equal",
     seed: Annotated[int, typer.Option(help="Seed (stochastic models, input noise).")] = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the components.")] = DRAWS,
-    jobs: Annotated[int | None, typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")
+    ] = None,
 ) -> None:
     """Fit the ensemble's gate on every issue of FILE (penalty chosen by CV grouped by proposal) and write it.
 
-    The `ensemble` model reads the result with `accord run ... --param weights=FILE`; the shipped weights come from
-    this command on the DEU III development split."""
+    The `ensemble` model reads the result with `accord run ... --param weights=FILE`; the shipped
+    weights come from this command on the DEU III development split."""
     if draws < 1:
         raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
     data = read_deu(file, capability)

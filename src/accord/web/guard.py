@@ -92,7 +92,10 @@ class HostGuard:
             return None
         site = headers.get("sec-fetch-site")
         if site in ("cross-site", "same-site"):
-            return 403, f"a {site} request may not {method} here; allowed: requests from this dashboard's own pages"
+            return (
+                403,
+                f"a {site} request may not {method} here; allowed: requests from this dashboard's own pages",
+            )
         origin = headers.get("origin")
         if origin is not None and _authority(origin) != host.lower():
             return 403, (f"a request from origin {origin[:80]!r} may not {method} here; "

@@ -64,8 +64,11 @@ class WorkPool:
                                     "was stopped; make the run smaller (fewer draws, rounds or actors) or "
                                     "raise the limit with `accord serve --time-limit`")
         except ProcessExpired:
-            return error_reply(503, "the worker running the request stopped, most likely at the memory limit of "
-                                    f"{limits.memory_limit} MiB (`accord serve --memory-limit`)")
+            return error_reply(
+                503,
+                "the worker running the request stopped, most likely at the memory limit of "
+                f"{limits.memory_limit} MiB (`accord serve --memory-limit`)",
+            )
         finally:
             self._active -= 1
 

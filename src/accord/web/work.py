@@ -102,9 +102,13 @@ def execute(job: str, *args: Any) -> Reply:
     except ScenarioError as exc:
         return scenario_error(exc)
     except AccordError as exc:
-        return error_reply(422, str(exc), [{"loc": ["body"], "msg": clip(str(exc)), "type": type(exc).__name__}])
+        return error_reply(
+            422, str(exc), [{"loc": ["body"], "msg": clip(str(exc)), "type": type(exc).__name__}]
+        )
     except RecursionError:
-        return error_reply(422, "the input is nested too deeply to process; allowed: a scenario as documented")
+        return error_reply(
+            422, "the input is nested too deeply to process; allowed: a scenario as documented"
+        )
     except MemoryError:
         return error_reply(503, "the request needed more memory than a request may use here "
                                 "(`accord serve --memory-limit`); make the scenario or the run smaller")
@@ -156,7 +160,9 @@ def upload(data: bytes, filename: str) -> Reply:
 def to_yaml(scenario: dict[str, Any]) -> Reply:
     """The scenario as a YAML download."""
     sc = parse_scenario(scenario)
-    return Reply(200, "application/x-yaml", dumps_yaml(sc).encode(), _attachment(_safe_filename(sc.name, ".yaml")))
+    return Reply(
+        200, "application/x-yaml", dumps_yaml(sc).encode(), _attachment(_safe_filename(sc.name, ".yaml"))
+    )
 
 
 def run(scenario: dict[str, Any], model: str, seed: int) -> Reply:
@@ -167,21 +173,27 @@ def run(scenario: dict[str, Any], model: str, seed: int) -> Reply:
 
 def compare(variants: list[tuple[str, dict[str, Any]]], model: str, seed: int) -> Reply:
     """One model's forecasts for several variants, keyed by variant name (repeated names numbered)."""
-    scenarios = [parse_scenario(data, ("body", "variants", k, "scenario")) for k, (_, data) in enumerate(variants)]
+    scenarios = [
+        parse_scenario(data, ("body", "variants", k, "scenario")) for k, (_, data) in enumerate(variants)
+    ]
     forecasts: dict[str, Any] = {}
     for (name, _), sc in zip(variants, scenarios, strict=True):
         label = name if name not in forecasts else f"{name} ({len(forecasts) + 1})"
         forecasts[label] = build_model(model, sc).run(sc, seed).forecast
     rows = [{"variant": name, "issue": rec["issue"], "forecast": float(rec["forecast"])}
             for name, table in forecasts.items() for rec in table.to_dict("records")]
-    return json_reply({"model": model, "rows": rows, "figure": _figure(figures.compare_figure(scenarios[0], forecasts))})
+    return json_reply(
+        {"model": model, "rows": rows, "figure": _figure(figures.compare_figure(scenarios[0], forecasts))}
+    )
 
 
 def report(scenario: dict[str, Any], models: list[str] | None, draws: int, seed: int) -> Reply:
     """The HTML report of a scenario as a download."""
     sc = parse_scenario(scenario)
     html = report_html(sc, models, draws=draws, seed=seed)
-    return Reply(200, "text/html; charset=utf-8", html.encode(), _attachment(_safe_filename(sc.name, "-report.html")))
+    return Reply(
+        200, "text/html; charset=utf-8", html.encode(), _attachment(_safe_filename(sc.name, "-report.html"))
+    )
 
 
 def ping() -> Reply:
