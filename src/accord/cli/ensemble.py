@@ -7,18 +7,15 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 
-from ..analysis.backtest import groups, outcomes, run_models, scale
-from ..analysis.ensemble_fit import fit_all
-from ..analysis.predictive import DRAWS
-from ..files import atomic_write_text
-from ..models import make_model
-from ..scenario.deu import CAPABILITIES, read_deu
 from ..scenario.errors import AccordError, ParameterError
+from ..scenario.eu_council import CAPABILITIES
 from .app import app, console, fail_on_errors
-from .backtest import default_models
+from .backtest import DRAWS, default_models
+
+# NumPy and the analysis stack are imported inside the command, so `accord --help` stays fast
+# (tests/test_startup.py).
 
 
 @app.command("ensemble-fit")
@@ -57,6 +54,14 @@ def ensemble_fit(
     weights come from this command on the DEU III development split."""
     if draws < 1:
         raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
+    import numpy as np
+
+    from ..analysis.backtest import groups, outcomes, run_models, scale
+    from ..analysis.ensemble_fit import fit_all
+    from ..files import atomic_write_text
+    from ..models import make_model
+    from ..scenario.deu import read_deu
+
     data = read_deu(file, capability)
     if len(data.cases) < 10:
         raise AccordError(f"{file}: {len(data.cases)} scorable issues; allowed: at least 10 to fit weights")
