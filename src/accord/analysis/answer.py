@@ -15,8 +15,9 @@ the answer lists the causes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,7 @@ class Branch:
 
 @dataclass
 class DealAnswer:
+    """What the Monte Carlo draws say about the deal: the branch probabilities and, per branch, its terms."""
     model: str
     draws: int
     required: list[str]
@@ -51,6 +53,8 @@ class DealAnswer:
     failure_causes: dict[str, float] = field(default_factory=dict)  # share of draws without a full agreement
 
     def branch(self, key: str) -> Branch | None:
+        """The branch with this key (full, partial, none or a coalition label); None when no draw ended
+        there."""
         return next((b for b in self.branches if b.key == key), None)
 
     @property
@@ -59,11 +63,15 @@ class DealAnswer:
         if not self.by_coalition:
             b = self.branch("full")
             return b.p if b else 0.0
-        return sum(x.p for x in self.branches if x.key != "none" and set(self.required) <= set(x.key.split("+")))
+        return sum(
+            x.p for x in self.branches if x.key != "none" and set(self.required) <= set(x.key.split("+"))
+        )
 
     @property
     def p_any(self) -> float:
-        return 1.0 - (self.branch("none").p if self.branch("none") else 0.0)
+        """P(some agreement, full or partial, by the deadline): one minus the no-deal branch."""
+        none = self.branch("none")
+        return 1.0 - (none.p if none else 0.0)
 
 
 def _when(scenario: Scenario, rounds: np.ndarray) -> dict[str, Any]:
@@ -85,7 +93,9 @@ def _terms(issues: Sequence[str], forecasts: np.ndarray) -> dict[str, tuple[floa
     return {iss: (float(q[0, k]), float(q[1, k]), float(q[2, k])) for k, iss in enumerate(issues)}
 
 
-def deal_answer(scenario: Scenario, mc: MonteCarloResult, seeded: dict[str, Any] | None = None) -> DealAnswer | None:
+def deal_answer(
+    scenario: Scenario, mc: MonteCarloResult, seeded: dict[str, Any] | None = None
+) -> DealAnswer | None:
     """Branches of a negotiation model's Monte Carlo, or None for a model without agreement outputs."""
     if "agreement" not in mc.extra:
         return None
@@ -95,19 +105,23 @@ def deal_answer(scenario: Scenario, mc: MonteCarloResult, seeded: dict[str, Any]
     rounds = np.asarray(mc.extra.get("agreement_round", np.full(n, np.nan)), dtype=float)
     neg = scenario.negotiation
     required = list(neg.required) if neg and neg.required else scenario.actor_ids
-    seeded_without = [a for a in required if seeded and seeded.get("agreement") and a not in seeded.get("parties", [])]
+    seeded_without = [
+        a for a in required if seeded and seeded.get("agreement") and a not in seeded.get("parties", [])
+    ]
     masks: list[tuple[str, str, np.ndarray]] = []
     labels = coalition_labels(scenario, mc.extra)
     if labels is not None:
         for label, _ in Counter(labels[agreed]).most_common():
             members = label.split("+")
             missing = [a for a in required if a not in members]
-            text = f"{', '.join(members)} sign" + (f" without {', '.join(missing)}" if missing else " (all required)")
+            text = f"{', '.join(members)} sign" + (
+                f" without {', '.join(missing)}" if missing else " (all required)"
+            )
             masks.append((label, text, agreed & (labels == label)))
     else:
         masks.append(("full", f"full agreement ({', '.join(required)} all sign)", full))
         partial = "partial deal (not every required party signs)"
-        if seeded_without:
+        if seeded and seeded_without:  # (seeded_without is empty without a seeded run)
             partial += (f"; who signs, in the seeded run: {', '.join(seeded['parties'])}, without "
                         f"{', '.join(seeded_without)} (per-draw signatories are not reported by this engine)")
         masks.append(("partial", partial, agreed & ~full))
@@ -151,10 +165,11 @@ def failure_names(failure: np.ndarray) -> np.ndarray:
     failure = np.asarray(failure)
     if failure.dtype.kind in "iu":
         try:
-            from ..models.agents.explain import CAUSES  # type: ignore[import-not-found]
+            from ..models.agents.explain import CAUSES as known
+            causes: tuple[str, ...] = known
         except ImportError:
-            CAUSES = ()
-        return np.array(["" if k < 0 else (CAUSES[k] if k < len(CAUSES) else f"cause {k}") for k in failure],
+            causes = ()
+        return np.array(["" if k < 0 else (causes[k] if k < len(causes) else f"cause {k}") for k in failure],
                         dtype=object)
     return failure.astype(str).astype(object)
 
@@ -167,11 +182,18 @@ def point_in_interval(point: float, draws: np.ndarray, lo: float, hi: float, spa
     near = float(np.mean(np.abs(draws - point) <= NEAR_POINT * span)) if draws.size else 0.0
     side = "below" if point < lo else "above"
     if near < 0.1:
-        return (f"the point forecast {point:.1f} lies {side} its 80% interval {lo:.1f}-{hi:.1f}: only {near:.0%} of the "
-                f"{draws.size} perturbed draws land near it, so the model's outcome jumps under small changes of the "
-                "inputs and the unperturbed run is one branch of several")
-    return (f"the point forecast {point:.1f} lies {side} its 80% interval {lo:.1f}-{hi:.1f} although {near:.0%} of the "
-            f"{draws.size} draws land near it: the noise pushes the outcome one way more often than the other")
+        return (
+            f"the point forecast {point:.1f} lies {side} its 80% interval {lo:.1f}-{hi:.1f}: only "
+            f"{near:.0%} of the "
+            f"{draws.size} perturbed draws land near it, so the model's outcome jumps under small changes "
+            "of the "
+            "inputs and the unperturbed run is one branch of several"
+        )
+    return (
+        f"the point forecast {point:.1f} lies {side} its 80% interval {lo:.1f}-{hi:.1f} although {near:.0%} "
+        "of the "
+        f"{draws.size} draws land near it: the noise pushes the outcome one way more often than the other"
+    )
 
 
 def scenario_variants(scenario: Scenario) -> list[str]:
@@ -198,11 +220,23 @@ def whatif_effects(comparison: Any, scenario: Scenario) -> list[dict[str, Any]]:
             for label, m, m0 in (("full", v_full, b_full), ("partial", v_any & ~v_full, b_any & ~b_full),
                                  ("none", ~v_any, ~b_any)):
                 if m.any():
-                    per[label] = (float(np.median(f0[m0, k])) if m0.any() else None, float(np.median(f[m, k])))
+                    per[label] = (
+                        float(np.median(f0[m0, k])) if m0.any() else None,
+                        float(np.median(f[m, k])),
+                    )
             shifts[iss] = per
         moved = float(np.mean(np.abs(np.median(f, axis=0) - np.median(f0, axis=0)) / span))
-        rows.append({"variant": name, "p_full": float(v_full.mean()), "p_any": float(v_any.mean()),
-                     "d_full": float(v_full.mean() - b_full.mean()), "d_any": float(v_any.mean() - b_any.mean()),
-                     "terms": shifts, "score": abs(v_full.mean() - b_full.mean()) + abs(v_any.mean() - b_any.mean())
-                     + moved, "base_full": float(b_full.mean()), "base_any": float(b_any.mean())})
+        rows.append(
+            {
+                "variant": name,
+                "p_full": float(v_full.mean()),
+                "p_any": float(v_any.mean()),
+                "d_full": float(v_full.mean() - b_full.mean()),
+                "d_any": float(v_any.mean() - b_any.mean()),
+                "terms": shifts,
+                "score": abs(v_full.mean() - b_full.mean()) + abs(v_any.mean() - b_any.mean()) + moved,
+                "base_full": float(b_full.mean()),
+                "base_any": float(b_any.mean()),
+            }
+        )
     return sorted(rows, key=lambda r: -r["score"])

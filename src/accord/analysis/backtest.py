@@ -1,9 +1,9 @@
 """Backtesting: run models over cases with known outcomes and score them.
 
 A case is a one-issue scenario with the outcome kept aside (e.g. from ``accord.scenario.deu``).
-Models with a batch path (the static ones, eum) see all cases at once: the cases are stacked as the issues of one
-array set over the union of their actors (an absent actor has a NaN position and zero salience, so
-it drops out), one stack per set of compatible capabilities. Every other model runs case by case,
+Models with a batch path (the static ones, eum) see all cases at once: the cases are stacked as the
+issues of one array set over the union of their actors (an absent actor has a NaN position and zero
+salience, so it drops out), one stack per set of compatible capabilities. Every other model runs case by case,
 optionally spread over worker processes: each case gets its own child generator, spawned in case
 order before any runs, so the numbers do not depend on how many processes there are.
 A case a model cannot run (``UnsupportedScenario``) is skipped and counted, never fatal.
@@ -12,11 +12,12 @@ A case a model cannot run (``UnsupportedScenario``) is skipped and counted, neve
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Callable, ContextManager, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -27,12 +28,13 @@ from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from . import crossval, ensemble_fit, evaluation, predictive
 from .distributions import Predictive
-from .montecarlo import NoiseSpec
+from .montecarlo import DEFAULT_NOISE, NoiseSpec
 
 INTERVAL_COLUMNS = ("lo80", "hi80")
 
 
 class Case(Protocol):
+    """One historical forecasting case: what a model is run on and the outcome it is scored against."""
     scenario: Scenario
     outcome: float
     proposal: str
@@ -41,7 +43,8 @@ class Case(Protocol):
 
 @dataclass(frozen=True)
 class Forecasts:
-    """One model's forecasts over the cases: NaN where it did not run; bounds where it gives an 80% interval."""
+    """One model's forecasts over the cases: NaN where it did not run; bounds where it gives an 80%
+    interval."""
 
     model: str
     forecast: np.ndarray
@@ -53,10 +56,13 @@ class Forecasts:
 
 
 def outcomes(cases: Sequence[Case]) -> np.ndarray:
+    """The observed outcomes, in case order, as the float array the scores take."""
     return np.array([c.outcome for c in cases], dtype=float)
 
 
 def groups(cases: Sequence[Case]) -> np.ndarray:
+    """Each case's proposal: cases of one proposal are not independent, so folds and bootstraps group by
+    it."""
     return np.array([c.proposal for c in cases], dtype=object)
 
 
@@ -87,7 +93,7 @@ def midpoint(cases: Sequence[Case]) -> Forecasts:
     return Forecasts("always-50", mids, predictive=Predictive.point(mids, *scale(cases)))
 
 
-def workers(jobs: int | None) -> ContextManager[Executor | None]:
+def workers(jobs: int | None) -> AbstractContextManager[Executor | None]:
     """A pool of ``jobs`` worker processes for the case-by-case runs (None or 1: run in this process).
 
     Workers are forked where the platform allows it, so they start without importing accord again.
@@ -128,7 +134,7 @@ def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
 
 def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
                 pool: Executor | None = None, draws: int = 0,
-                noise: NoiseSpec = NoiseSpec()) -> Callable[[], Forecasts]:
+                noise: NoiseSpec = DEFAULT_NOISE) -> Callable[[], Forecasts]:
     """run_model in two steps: the batch part and the hand-over of the case-by-case runs to ``pool``
     now, their collection when the returned function is called (meanwhile this process is free,
     e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model;
@@ -155,17 +161,19 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
         single = []
         for idx, arrays in stack([cases[k] for k in runnable], runnable):
             try:
-                forecast[idx] = np.asarray(model.forecast_batch(arrays, rng), dtype=float)
+                forecast[idx] = np.asarray(predictive.batch(model).forecast_batch(arrays, rng), dtype=float)
             except UnsupportedScenario:
                 single.extend(idx)  # find the offending cases one by one
                 continue
             if draws and how == "static":
                 samples[idx] = predictive.static_draws(model, arrays, draws, noise, drng)
-    tasks = [(model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)))]
+    tasks = [
+        (model, cases[k].scenario, child) for k, child in zip(single, rng.spawn(len(single)), strict=True)
+    ]
     mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(tasks) // 64))
     # small chunks: runs differ a lot in length (SMP cycles to its turn cap on some issues)
     results = mapper(_run_case, tasks)
-    stochastic = []
+    stochastic: Iterable[np.ndarray] = []
     if draws and how == "stochastic":
         dtasks = predictive.spawn_tasks(model, [cases[k].scenario for k in runnable], width, noise, drng)
         stochastic = mapper(predictive.stochastic_case, dtasks)
@@ -173,7 +181,7 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
     def finish() -> Forecasts:
         has_interval = False
         stated: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for k, (value, bounds, failure, branch) in zip(single, results):
+        for k, (value, bounds, failure, branch) in zip(single, results, strict=True):
             if failure:
                 failures.append(failure)
                 continue
@@ -183,12 +191,18 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
             if bounds is not None:
                 has_interval = True
                 lo[k], hi[k] = bounds
-        for k, row in zip(runnable, stochastic):
+        for k, row in zip(runnable, stochastic, strict=False):
             samples[k] = row
-        interval = (lo, hi) if has_interval else (None, None)
+        interval: tuple[np.ndarray | None, np.ndarray | None] = (lo, hi) if has_interval else (None, None)
         dist = _distribution(model, cases, forecast, samples, stated, draws, noise, drng) if draws else None
-        return Forecasts(model.name, forecast, *interval, skipped=len(failures), reason=failures[0] if failures else "",
-                         predictive=dist)
+        return Forecasts(
+            model.name,
+            forecast,
+            *interval,
+            skipped=len(failures),
+            reason=failures[0] if failures else "",
+            predictive=dist,
+        )
     return finish
 
 
@@ -199,7 +213,7 @@ def _distribution(model: Model, cases: Sequence[Case], forecast: np.ndarray, sam
     lo, hi = scale(cases)
     how = predictive.kind(model)
     if how == "static":  # cases that fell out of the stacks: their draws one by one
-        for k in np.nonzero(np.isnan(samples).all(axis=1) & ~np.isnan(forecast))[0]:
+        for k in np.nonzero(np.isnan(samples).all(axis=1) & ~np.isnan(forecast))[0].tolist():
             samples[k] = predictive.static_draws(model, to_arrays(cases[k].scenario), draws, noise, drng)[0]
     if how != "branches":
         samples[np.isnan(forecast)] = np.nan
@@ -229,7 +243,7 @@ def stack(cases: Sequence[Case], index: Sequence[int]) -> list[tuple[list[int], 
     parts = [to_arrays(c.scenario) for c in cases]
     sets: list[tuple[dict[str, float], list[int]]] = []
     for j, arr in enumerate(parts):
-        caps = dict(zip(arr.actors, arr.capability.tolist()))
+        caps = dict(zip(arr.actors, arr.capability.tolist(), strict=True))
         for known, members in sets:
             if all(known.get(a, v) == v for a, v in caps.items()):
                 known.update(caps)
@@ -297,7 +311,7 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
         pred, lo80, hi80, w = crossval.cross_validate(
             crossval.Combination(name, cols, fits[how]), names, x, y, folds, lo, hi)
         out.append(Forecasts(name, pred, lo80, hi80))
-        weights[name] = {m: round(float(v), 3) for m, v in zip(names, w.mean(axis=0)) if v > 0}
+        weights[name] = {m: round(float(v), 3) for m, v in zip(names, w.mean(axis=0), strict=True) if v > 0}
     return out, weights
 
 
@@ -328,8 +342,14 @@ class BacktestResult:
     ensemble_penalties: list[float | None]
 
 
-def backtest(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
-             k: int = 10, jobs: int | None = None, draws: int = predictive.DRAWS) -> tuple[list[dict], dict[str, dict[str, float]]]:
+def backtest(
+    models: Sequence[Model],
+    variants: dict[str, Sequence[Case]],
+    rng: np.random.Generator,
+    k: int = 10,
+    jobs: int | None = None,
+    draws: int = predictive.DRAWS,
+) -> tuple[list[dict], dict[str, dict[str, float]]]:
     """Score every model, the always-50 baseline, the CV combinations and the distributional ensemble:
     one row per predictor (see :func:`backtest_full`)."""
     result = backtest_full(models, variants, rng, k, jobs, draws)
@@ -358,7 +378,12 @@ def backtest_full(models: Sequence[Model], variants: dict[str, Sequence[Case]], 
         kinds += [(f, "cv") for f in extra]
     rows, per = [], []
     for f, kind in kinds:
-        row = {"model": f.model, "kind": kind, **evaluation.score_row(f.forecast, f.predictive, y), "skipped": f.skipped}
+        row = {
+            "model": f.model,
+            "kind": kind,
+            **evaluation.score_row(f.forecast, f.predictive, y),
+            "skipped": f.skipped,
+        }
         if f.predictive is None:
             row["coverage80"] = None if f.lo80 is None else score(f.forecast, y, f.lo80, f.hi80)["coverage80"]
             if row["coverage80"] is None:
@@ -393,7 +418,8 @@ def _distributional(base: list[Forecasts], cases: Sequence[Case], k: int,
 def run_record(file: str, digest: str, capability: str, k: int, seed: int, rows: list[dict],
                weights: dict[str, dict[str, float]], skipped_rows: dict[str, int],
                detectable: dict[str, float | None] | None = None, draws: int = 0) -> dict:
-    """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run store)."""
+    """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run
+    store)."""
     from .. import __version__
 
     return {

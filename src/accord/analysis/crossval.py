@@ -11,8 +11,8 @@ percentiles of the training residuals, added to the held-out forecast and clippe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.optimize import linprog

@@ -44,38 +44,52 @@ def _reason(scenario: Scenario, issue: str, models: list[str], x: float, towards
         if sq is not None and "nash" in models and abs(x - sq) <= 1e-6 * (iss.max - iss.min) + 1e-9:
             caps = {a.id: a.capability for a in scenario.actors}
             w = np.array([caps[a] * st.salience for a, st in stances.items()])
-            mean = float(np.average([st.position for st in stances.values()], weights=w)) if w.sum() > 0 else sq
+            mean = (
+                float(np.average([st.position for st in stances.values()], weights=w)) if w.sum() > 0 else sq
+            )
             blockers = [a for a, st in stances.items() if abs(st.position - sq) <= 0.05 * (iss.max - iss.min)
                         or (st.position - sq) * (mean - sq) < 0]
             verb = "stands" if len(blockers) == 1 else "stand"
             who = f" ({', '.join(blockers)} {verb} at or beyond it)" if blockers else ""
-            parts.append(f"nash stays at the status quo {sq:g}: no outcome leaves every party better off{who}")
+            parts.append(
+                f"nash stays at the status quo {sq:g}: no outcome leaves every party better off{who}"
+            )
         if "status-quo" in models and sq is not None:
             parts.append(f"status-quo keeps {sq:g}")
     if "weighted-median" in models:
         at = [a for a, st in stances.items() if abs(st.position - x) < 1e-6]
-        parts.append("weighted-median sits at " + (f"{', '.join(at)}'s position" if at else "the median weight"))
+        parts.append(
+            "weighted-median sits at " + (f"{', '.join(at)}'s position" if at else "the median weight")
+        )
     if "weighted-mean" in models:
         caps = {a.id: a.capability for a in scenario.actors}
         pulling = [a for a in stances if (stances[a].position > x) == towards_max] or list(stances)
         far = max(pulling, key=lambda a: caps[a] * stances[a].salience * abs(stances[a].position - x))
-        parts.append(f"weighted-mean splits the differences ({far} at {stances[far].position:g} pulls it most)")
+        parts.append(
+            f"weighted-mean splits the differences ({far} at {stances[far].position:g} pulls it most)"
+        )
     dyn = [m for m in models if m in DYNAMIC]
     if dyn:
-        side = [a for a, st in stances.items() if (st.position > x) == towards_max or abs(st.position - x) < 1e-9]
+        side = [
+            a for a, st in stances.items() if (st.position > x) == towards_max or abs(st.position - x) < 1e-9
+        ]
         other = [a for a in stances if a not in side]
         caps = {a.id: a.capability for a in scenario.actors}
         if side and other:
             winner = max(side, key=lambda a: caps[a] * _relative_salience(scenario, a, issue))
             giver = min(other, key=lambda a: _relative_salience(scenario, a, issue))
-            w, g = stances[winner], stances[giver]
+            won, g = stances[winner], stances[giver]
             less = ", less than on its other issues" if _relative_salience(scenario, giver, issue) < 1 else ""
-            parts.append(f"{', '.join(dyn)} let {giver} (at {g.position:g}, salience {g.salience:g}{less}) give way "
-                         f"to {winner} (at {w.position:g}, salience {w.salience:g})")
+            parts.append(
+                f"{', '.join(dyn)} let {giver} (at {g.position:g}, salience {g.salience:g}{less}) give way "
+                f"to {winner} (at {won.position:g}, salience {won.salience:g})"
+            )
         else:
             parts.append(f"{', '.join(dyn)} follow the actors' bargaining")
     if "agents" in models:
-        parts.append("agents returns the terms of the deal the simulated parties strike (or the no-deal outcome)")
+        parts.append(
+            "agents returns the terms of the deal the simulated parties strike (or the no-deal outcome)"
+        )
     return "; ".join(parts)
 
 
@@ -103,14 +117,26 @@ def disagreements(scenario: Scenario, forecasts: dict[str, dict[str, float]], th
         # The smaller group is the one that departs from the rest; its reason is the line's "why"
         # (with groups of equal size, both reasons).
         small, rest, x, up = (high, low, hi_x, True) if len(high) < len(low) else (low, high, lo_x, False)
-        rng = {k: (min(values[m] for m in g), max(values[m] for m in g)) for k, g in (("small", small), ("rest", rest))}
+        rng = {
+            k: (min(values[m] for m in g), max(values[m] for m in g))
+            for k, g in (("small", small), ("rest", rest))
+        }
         why = _reason(scenario, iss.id, small, x, towards_max=up)
         if len(high) == len(low):
-            why += "; whereas " + _reason(scenario, iss.id, rest, hi_x if rest is high else lo_x, rest is high)
-        out.append({
-            "issue": iss.id, "spread": spread, "models": small, "range": rng["small"], "others": rest,
-            "others_range": rng["rest"], "why": why,
-            "line": f"{iss.id}: {', '.join(small)} {_span(*rng['small'])} vs the other models {_span(*rng['rest'])}: "
-                    + why,
-        })
+            why += "; whereas " + _reason(
+                scenario, iss.id, rest, hi_x if rest is high else lo_x, rest is high
+            )
+        out.append(
+            {
+                "issue": iss.id,
+                "spread": spread,
+                "models": small,
+                "range": rng["small"],
+                "others": rest,
+                "others_range": rng["rest"],
+                "why": why,
+                "line": f"{iss.id}: {', '.join(small)} {_span(*rng['small'])} "
+                f"vs the other models {_span(*rng['rest'])}: " + why,
+            }
+        )
     return sorted(out, key=lambda d: -d["spread"])

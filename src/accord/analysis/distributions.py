@@ -15,8 +15,8 @@ last bit of a float.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,10 +35,13 @@ class Predictive:
 
     def __post_init__(self) -> None:
         if self.values.shape != self.weights.shape or self.values.ndim != 2:
-            raise ValueError(f"values {self.values.shape} and weights {self.weights.shape} must be equal (n, K)")
+            raise ValueError(
+                f"values {self.values.shape} and weights {self.weights.shape} must be equal (n, K)"
+            )
 
     @property
     def n(self) -> int:
+        """The number of cases (rows)."""
         return self.values.shape[0]
 
     @property
@@ -67,7 +70,7 @@ class Predictive:
         """Ragged atoms per case (e.g. a simulator's branches), padded to one width with zero weights."""
         width = max([len(v) for v in values] + [1])
         vals, ws = np.tile(lo[:, None], (1, width)).astype(float), np.zeros((len(values), width))
-        for i, (v, w) in enumerate(zip(values, weights)):
+        for i, (v, w) in enumerate(zip(values, weights, strict=True)):
             w = np.asarray(w, dtype=float)
             if len(v) and w.sum() > 0:
                 vals[i, :len(v)] = np.clip(v, lo[i], hi[i])
@@ -75,9 +78,11 @@ class Predictive:
         return cls(vals, ws, lo, hi)
 
     def take(self, index: np.ndarray) -> Predictive:
+        """The distributions of the cases at ``index`` (e.g. one cross-validation fold)."""
         return Predictive(self.values[index], self.weights[index], self.lo[index], self.hi[index])
 
     def sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Atoms and weights sorted by value per case (stable, so tied atoms keep their order)."""
         order = np.argsort(self.values, axis=1, kind="stable")
         return np.take_along_axis(self.values, order, axis=1), np.take_along_axis(self.weights, order, axis=1)
 
@@ -90,9 +95,11 @@ class Predictive:
         return np.where(self.available, out, np.nan)
 
     def median(self) -> np.ndarray:
+        """Lower median per case: the quantile that the point scores of a distribution use."""
         return self.quantile(0.5)
 
     def mean(self) -> np.ndarray:
+        """Probability-weighted mean per case (NaN where no forecast)."""
         return np.where(self.available, (self.values * self.weights).sum(axis=1), np.nan)
 
     def cdf(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,8 @@ validates. Pivotal-actor analysis and what-if patches (``remove_actors``) share 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 

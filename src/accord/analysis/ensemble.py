@@ -20,15 +20,16 @@ known. a and b minimise the mean CRPS over the training cases plus lam·|b|² (r
 CRPS is exact and quadratic in the weights, w·A - w'Bw/2 with A_k = E|X_k - y| and B_kl =
 E|X_k - X_l| (Gneiting & Raftery 2007, JASA 102:359, section 4.2), so fitting needs only A and B
 per case; the CRPS of a mixture is convex in its weights (E|X - X'| is a negative-definite
-kernel; the softmax makes the fit itself not convex), and L-BFGS from zero is deterministic. lam is chosen by an inner cross-validation grouped by proposal among
+kernel; the softmax makes the fit itself not convex), and L-BFGS from zero is deterministic. lam
+is chosen by an inner cross-validation grouped by proposal among
 ``PENALTIES`` (``None`` = constant weights, no features); on a tie within 1e-9 of the score the
 more regularised choice wins.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from scipy.optimize import minimize
@@ -108,6 +109,7 @@ class Moments:
     mask: np.ndarray
 
     def take(self, index: np.ndarray) -> Moments:
+        """The moments of the cases at ``index``, for fitting on one fold."""
         return Moments(self.a[index], self.b[index], self.mask[index])
 
 
@@ -141,6 +143,7 @@ def gate(alpha: np.ndarray, beta: np.ndarray, x: np.ndarray, mask: np.ndarray) -
 
 
 def mixture_crps(w: np.ndarray, m: Moments) -> np.ndarray:
+    """Per-case CRPS of the mixture with weights ``w``: w·A - ½ wᵀBw, exact for mixtures of atoms."""
     return np.einsum("nk,nk->n", w, m.a) - 0.5 * np.einsum("nk,nkl,nl->n", w, m.b, w)
 
 
@@ -155,9 +158,11 @@ class Gating:
     penalty: float | None
 
     def standardise(self, x: np.ndarray) -> np.ndarray:
+        """Features scaled by the training mean and sd; missing features count as the mean (0)."""
         return np.nan_to_num((x - self.center) / self.scale, nan=0.0)
 
     def weights(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mixture weights per case for features ``x``; ``mask`` marks the components that forecast it."""
         return gate(self.alpha, self.beta, self.standardise(x), mask)
 
 
@@ -186,7 +191,7 @@ def fit(m: Moments, x: np.ndarray, penalty: float | None, start: Gating | None =
         dz = w * (g - (w * g).sum(axis=1, keepdims=True)) / n
         grad_a = dz.sum(axis=0) + 2 * ALPHA_PENALTY * alpha
         grad_b = dz.T @ xs[:, :p]
-        if p:
+        if p and penalty is not None:  # (p > 0 only with a penalty)
             value += penalty * float((beta**2).sum())
             grad_b = grad_b + 2 * penalty * beta
         return float(value), np.concatenate([grad_a, grad_b.ravel()])
@@ -221,7 +226,9 @@ def choose(m: Moments, x: np.ndarray, groups: np.ndarray) -> Gating:
     return fit(m, x, PENALTIES[pick])
 
 
-def with_component(m: Moments, parts: Sequence[Predictive], extra: Predictive, y: np.ndarray, at: int) -> Moments:
+def with_component(
+    m: Moments, parts: Sequence[Predictive], extra: Predictive, y: np.ndarray, at: int
+) -> Moments:
     """``m`` (the moments of ``parts``) with one more component inserted at index ``at``.
 
     Its A entry and B row come from its sorted atoms c (weights w): for any point v,
@@ -257,8 +264,15 @@ def with_component(m: Moments, parts: Sequence[Predictive], extra: Predictive, y
     return Moments(a, b, np.insert(m.mask, at, ok, axis=1))
 
 
-def cross_validated(parts: Sequence[Predictive], per_fold: Sequence[Predictive], at: int, y: np.ndarray,
-                    x: np.ndarray, groups: np.ndarray, folds: Sequence[np.ndarray]) -> tuple[np.ndarray, list[Gating]]:
+def cross_validated(
+    parts: Sequence[Predictive],
+    per_fold: Sequence[Predictive],
+    at: int,
+    y: np.ndarray,
+    x: np.ndarray,
+    groups: np.ndarray,
+    folds: Sequence[np.ndarray],
+) -> tuple[np.ndarray, list[Gating]]:
     """Held-out weights (n, K): for each outer fold, the gate chosen and fitted on its training cases.
 
     ``parts`` are the components that do not depend on the fold; ``per_fold[f]`` is the one that
@@ -283,7 +297,7 @@ def held_out(per_fold: Sequence[Predictive], folds: Sequence[np.ndarray]) -> Pre
     width = max(p.values.shape[1] for p in per_fold)
     values = np.tile(first.lo[:, None], (1, width)).astype(float)
     weights = np.zeros((first.n, width))
-    for part, test in zip(per_fold, folds):
+    for part, test in zip(per_fold, folds, strict=True):
         values[test, :part.values.shape[1]] = part.values[test]
         weights[test, :part.values.shape[1]] = part.weights[test]
     return Predictive(values, weights, first.lo, first.hi)

@@ -8,8 +8,9 @@ of the other proposals (leave one proposal out), so no case ever sees its own ou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -23,7 +24,8 @@ CONFORMAL = "weighted-mean+conformal"
 
 def conformal_for(point: np.ndarray, y: np.ndarray, groups: np.ndarray, train: np.ndarray, lo: np.ndarray,
                   hi: np.ndarray) -> Predictive:
-    """Conformal distributions of ``point`` for every case from the residuals of ``train`` (own proposal left out)."""
+    """Conformal distributions of ``point`` for every case from the residuals of ``train`` (own proposal
+    left out)."""
     span = hi - lo
     unit = (y - point) / span
     r_all, g_all = unit[train], groups[train].astype(str)
@@ -56,6 +58,7 @@ def structural(cases: Sequence[Any], lo: np.ndarray, hi: np.ndarray) -> tuple[li
 
 @dataclass(frozen=True)
 class EnsembleRun:
+    """The held-out ensemble over a backtest: its distributions, the weights it gave, and the fitted gates."""
     names: list[str]
     predictive: Predictive  # held out
     conformal: Predictive  # the compromise model's held-out conformal distribution
@@ -63,22 +66,37 @@ class EnsembleRun:
     gates: list[ensemble.Gating]
 
     def mean_weights(self) -> dict[str, float]:
-        return {n: round(float(w), 3) for n, w in zip(self.names, self.weights.mean(axis=0)) if w >= 5e-4}
+        """Average held-out weight per component, rounded, leaving out components that got next to none."""
+        return {
+            n: round(float(w), 3)
+            for n, w in zip(self.names, self.weights.mean(axis=0), strict=True)
+            if w >= 5e-4
+        }
 
     def penalties(self) -> list[float | None]:
+        """The penalty each fold's gate chose (None: a constant gate), to report how much gating was used."""
         return [g.penalty for g in self.gates]
 
 
-def cross_validate(models: dict[str, Predictive], point: np.ndarray, cases: Sequence[Any], y: np.ndarray,
-                   groups: np.ndarray, folds: Sequence[np.ndarray], lo: np.ndarray, hi: np.ndarray) -> EnsembleRun:
+def cross_validate(
+    models: dict[str, Predictive],
+    point: np.ndarray,
+    cases: Sequence[Any],
+    y: np.ndarray,
+    groups: np.ndarray,
+    folds: Sequence[np.ndarray],
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> EnsembleRun:
     """The ensemble's held-out predictive distributions over the cases (``point``: the compromise model)."""
     anchor_parts, x = structural(cases, lo, hi)
     names = [*models, CONFORMAL, *ensemble.ANCHORS]
     n = len(y)
     per_fold = [conformal_for(point, y, groups, np.setdiff1d(np.arange(n), test), lo, hi) for test in folds]
     with threadpool_limits(1):  # tiny BLAS calls: threads only contend (markedly so on a busy machine)
-        weights, gates = ensemble.cross_validated([*models.values(), *anchor_parts], per_fold, len(models), y, x,
-                                                  groups, folds)
+        weights, gates = ensemble.cross_validated(
+            [*models.values(), *anchor_parts], per_fold, len(models), y, x, groups, folds
+        )
     conformal = ensemble.held_out(per_fold, folds)
     parts = [*models.values(), conformal, *anchor_parts]
     return EnsembleRun(names, mixture(parts, weights), conformal, weights, gates)

@@ -11,7 +11,8 @@ narrow to be a fair reference). Differences are paired per issue and resampled b
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +23,8 @@ COMPARED = ("mae", "crps", "log_score")
 
 
 def per_case(forecast: np.ndarray, dist: Predictive | None, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-case scores of one model (absolute error, and CRPS etc. with a distribution) for paired
+    comparison."""
     out = {"mae": scoring.point_errors(forecast, y)}
     if dist is not None:
         out.update(scoring.case_scores(dist, y))
@@ -48,7 +51,7 @@ def compare(rows: Sequence[dict[str, Any]], cases: Sequence[dict[str, np.ndarray
     but the reference; returns the median detectable difference per metric over the rows."""
     ref = cases[reference]
     mdes: dict[str, list[float]] = {m: [] for m in COMPARED}
-    for k, (row, per) in enumerate(zip(rows, cases)):
+    for k, (row, per) in enumerate(zip(rows, cases, strict=True)):
         if k == reference:
             continue
         out = {}
@@ -56,7 +59,9 @@ def compare(rows: Sequence[dict[str, Any]], cases: Sequence[dict[str, np.ndarray
             if metric in per and metric in ref:
                 result = scoring.paired_bootstrap(per[metric] - ref[metric], groups, rng)
                 if result is not None:
-                    out[metric] = {key: round(v, 4) if isinstance(v, float) else v for key, v in result.items()}
+                    out[metric] = {
+                        key: round(v, 4) if isinstance(v, float) else v for key, v in result.items()
+                    }
                     mdes[metric].append(result["mde"])
         if out:
             row["vs_reference"] = out

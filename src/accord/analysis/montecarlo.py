@@ -17,10 +17,10 @@ they are a starting point to vary, not a finding.
 from __future__ import annotations
 
 import math
-
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,12 +48,16 @@ class NoiseSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    position_sd: float = Field(0.05, ge=0, le=1, description="sd of position noise, as a fraction of the issue range")
-    salience_sd: float = Field(10.0, ge=0, le=100, description="sd of salience noise, in points of 0-100")
-    capability_sd: float = Field(0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)")
+    position_sd: float = Field(
+        default=0.05, ge=0, le=1, description="sd of position noise, as a fraction of the issue range")
+    salience_sd: float = Field(
+        default=10.0, ge=0, le=100, description="sd of salience noise, in points of 0-100"
+    )
+    capability_sd: float = Field(
+        default=0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)")
 
     @classmethod
-    def parse(cls, items: Sequence[str]) -> "NoiseSpec":
+    def parse(cls, items: Sequence[str]) -> NoiseSpec:
         """From CLI items like ``position=0.1``, ``salience=5,capability=0`` or ``none``."""
         values: dict[str, float] = {}
         for item in items:
@@ -64,16 +68,23 @@ class NoiseSpec(BaseModel):
                 key, sep, value = part.partition("=")
                 name = key.strip().removesuffix("_sd") + "_sd"
                 if not sep or name not in cls.model_fields:
-                    raise ParameterError(f"bad --noise {part!r}; allowed: position=F, salience=F, capability=F, none")
+                    raise ParameterError(
+                        f"bad --noise {part!r}; allowed: position=F, salience=F, capability=F, none"
+                    )
                 try:
                     values[name] = float(value)
                 except ValueError:
-                    raise ParameterError(f"bad --noise {part!r}: {value!r} is not a number; allowed: a number >= 0") from None
+                    raise ParameterError(
+                        f"bad --noise {part!r}: {value!r} is not a number; allowed: a number >= 0"
+                    ) from None
         try:
             return cls(**values)
         except ValidationError as exc:
             err = exc.errors()[0]
             raise ParameterError(f"bad --noise {err['loc'][0]}={err['input']}: {err['msg']}") from None
+
+
+DEFAULT_NOISE = NoiseSpec()  # frozen, so one shared instance is a safe default argument
 
 
 @dataclass(frozen=True)
@@ -90,14 +101,21 @@ class Shocks:
     salience: np.ndarray  # (draws, actors, issues)
     capability: np.ndarray  # (draws, actors)
 
-    def reindex(self, actors: Sequence[str], issues: Sequence[str]) -> "Shocks":
+    def reindex(self, actors: Sequence[str], issues: Sequence[str]) -> Shocks:
+        """The same shocks reordered (or subset) to another actor and issue order, so variants share draws."""
         a = [self.actors.index(x) for x in actors]
         i = [self.issues.index(x) for x in issues]
-        return Shocks(tuple(actors), tuple(issues), self.position[:, a][:, :, i], self.salience[:, a][:, :, i],
-                      self.capability[:, a])
+        return Shocks(
+            tuple(actors),
+            tuple(issues),
+            self.position[:, a][:, :, i],
+            self.salience[:, a][:, :, i],
+            self.capability[:, a],
+        )
 
 
 def draw_shocks(actors: Sequence[str], issues: Sequence[str], draws: int, rng: np.random.Generator) -> Shocks:
+    """Standard-normal shocks for every draw, scaled by the NoiseSpec only when applied."""
     n, m = len(actors), len(issues)
     return Shocks(tuple(actors), tuple(issues), rng.standard_normal((draws, n, m)),
                   rng.standard_normal((draws, n, m)), rng.standard_normal((draws, n)))
@@ -114,8 +132,9 @@ def apply_shocks(arrays: ScenarioArrays, shocks: Shocks, noise: NoiseSpec) -> Sc
     s = shocks.reindex(arrays.actors, arrays.issues)
     span = arrays.hi - arrays.lo
     position = np.clip(arrays.position + noise.position_sd * span * s.position, arrays.lo, arrays.hi)
-    salience = np.where(arrays.present, np.clip(arrays.salience + noise.salience_sd * s.salience, MIN_SALIENCE, 100.0),
-                        0.0)
+    salience = np.where(
+        arrays.present, np.clip(arrays.salience + noise.salience_sd * s.salience, MIN_SALIENCE, 100.0), 0.0
+    )
     capability = arrays.capability * _exp(noise.capability_sd * s.capability)
     return arrays.with_values(position=position, salience=salience, capability=capability)
 
@@ -126,12 +145,14 @@ def perturb(arrays: ScenarioArrays, draws: int, noise: NoiseSpec, rng: np.random
 
 
 def chunk_sizes(draws: int) -> list[int]:
+    """Draws split into chunks of at most CHUNK: the unit of parallel work and of resuming."""
     if draws < 1:
         raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
     return [min(CHUNK, draws - start) for start in range(0, draws, CHUNK)]
 
 
 def chunk_rng(seed: int, chunk: int) -> np.random.Generator:
+    """The generator of one chunk: fixed by seed and chunk index, so results do not depend on the workers."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
 
 
@@ -151,6 +172,7 @@ class ChunkRunner:
     shock_issues: tuple[str, ...]
 
     def __call__(self, task: tuple[int, int, int]) -> TaskResult:
+        """Run one (scenario index, chunk index, chunk size) task and return its arrays."""
         which, chunk, size = task
         scenario = self.scenarios[which]
         rng = chunk_rng(self.seed, chunk)
@@ -162,6 +184,7 @@ class ChunkRunner:
 
 
 def join_chunks(results: Sequence[TaskResult]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Chunk results joined in task order into the (draws, issues) forecasts and the extra outputs."""
     forecasts = np.concatenate([r["forecast"] for r in results], axis=0)
     keys = [k for k in results[0] if k.startswith("extra.")]
     extra = {k.removeprefix("extra."): np.concatenate([r[k] for r in results], axis=0) for k in keys}
@@ -185,6 +208,7 @@ def required_mask(scenario: Scenario) -> np.ndarray:
 
 @dataclass
 class MonteCarloResult:
+    """Per-draw forecasts of one Monte Carlo run, with their per-issue summary and the run's metadata."""
     issues: tuple[str, ...]
     forecasts: np.ndarray  # (draws, issues)
     extra: dict[str, np.ndarray]
@@ -208,7 +232,11 @@ class MonteCarloResult:
     @property
     def agreement_rounds(self) -> np.ndarray | None:
         """Round of agreement per draw, NaN where none (models that say so)."""
-        return np.asarray(self.extra["agreement_round"], dtype=float) if "agreement_round" in self.extra else None
+        return (
+            np.asarray(self.extra["agreement_round"], dtype=float)
+            if "agreement_round" in self.extra
+            else None
+        )
 
     def agreement(self, scenario: Scenario | None = None) -> dict[str, Any] | None:
         """P(agreement) and the spread of its round (and date, given the scenario) among agreeing draws."""
@@ -218,7 +246,9 @@ class MonteCarloResult:
         if self.p_full_agreement is not None:
             out["p_full_agreement"] = self.p_full_agreement
         if "signed" in self.extra and scenario is not None:
-            out["coalitions"] = coalition_shares(scenario.actor_ids, required_mask(scenario), self.extra["signed"])
+            out["coalitions"] = coalition_shares(
+                scenario.actor_ids, required_mask(scenario), self.extra["signed"]
+            )
         if "failure" in self.extra:
             out["failure_causes"] = failure_shares(self.extra["failure"])
         rounds = self.agreement_rounds
@@ -233,7 +263,12 @@ class MonteCarloResult:
         return out
 
     def to_json(self, scenario: Scenario | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {**self.meta, "run_id": self.run_id, "issues": self.summary.to_dict(orient="records")}
+        """The JSON the CLI and web API give: metadata, per-issue summary and the agreement statistics."""
+        out: dict[str, Any] = {
+            **self.meta,
+            "run_id": self.run_id,
+            "issues": self.summary.to_dict(orient="records"),
+        }
         out["p_agreement"] = self.p_agreement
         agreement = self.agreement(scenario)
         if agreement:
@@ -242,7 +277,10 @@ class MonteCarloResult:
 
 
 def run_info(kind: str, scenario: Scenario, model: Model, seed: int | None) -> RunInfo:
-    return RunInfo(kind, scenario.name, scenario.content_hash(), model.name, jsonable(model.get_params()), seed)
+    """What identifies a run in the store: kind, scenario (name and hash), model, parameters and seed."""
+    return RunInfo(
+        kind, scenario.name, scenario.content_hash(), model.name, jsonable(model.get_params()), seed
+    )
 
 
 @dataclass
@@ -292,7 +330,7 @@ def monte_carlo(
     model: Model,
     draws: int = 1000,
     seed: int = 0,
-    noise: NoiseSpec = NoiseSpec(),
+    noise: NoiseSpec = DEFAULT_NOISE,
     *,
     executor: Executor = SERIAL,
     store: RunStore | None = None,

@@ -8,7 +8,8 @@ That is what makes a serial run, a local cluster and a remote cluster give ident
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..scenario.errors import ParameterError
 
@@ -34,6 +35,7 @@ class Executor:
 
     @property
     def distributed(self) -> bool:
+        """Whether tasks go to Dask (a scheduler or local workers) rather than run in this process."""
         return bool(self.scheduler or self.workers)
 
     @property
@@ -42,13 +44,14 @@ class Executor:
         return self._cluster.scheduler_address if self._cluster is not None else self.scheduler
 
     def describe(self) -> str:
+        """The executor in words, for the run's metadata."""
         if self.scheduler:
             return f"dask scheduler {self.scheduler}"
         if self.workers:
             return f"local dask cluster, {self.workers} workers"
         return "serial"
 
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         if self.distributed and self._client is None:
             self._client, self._cluster = _connect(self)
         return self
@@ -87,7 +90,7 @@ class Executor:
         # The work function (scenarios, model) is sent to each worker once, not with every task.
         shared = self._client.scatter(fn, broadcast=True, hash=False)
         futures = self._client.map(_call, [shared] * len(tasks), [task for _, task in tasks], pure=False)
-        index_of = {f.key: index for f, (index, _) in zip(futures, tasks)}
+        index_of = {f.key: index for f, (index, _) in zip(futures, tasks, strict=True)}
         for future, result in as_completed(futures, with_results=True):
             on_result(index_of[future.key], result)
             if progress:
@@ -114,7 +117,9 @@ def _connect(executor: Executor) -> tuple[Any, Any]:
                 f"cannot reach the dask scheduler at {executor.scheduler!r} ({exc}); "
                 "allowed: the address a running `dask scheduler` prints, e.g. tcp://host:8786"
             ) from None
-    cluster = LocalCluster(n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = LocalCluster(
+        n_workers=executor.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
     return Client(cluster), cluster
 
 

@@ -41,6 +41,7 @@ _OPEN_DICTS = ("no_deal", "models", "params")  # containers where `set` may add 
 
 
 class Patch(BaseModel):
+    """A what-if patch: changes to a scenario (removals, settings, added events), validated in full."""
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1)
@@ -74,7 +75,9 @@ def load_patch(ref: str | Path) -> Patch:
         raise ScenarioError(f"cannot read the patch: {exc}", file=str(path)) from None
     data = parse_yaml(text, str(path))  # the scenario's limits and YAML checks apply to patches too
     if not isinstance(data, dict):
-        raise ScenarioError("a patch is a mapping with name, description, set, add_events, ...", file=str(path))
+        raise ScenarioError(
+            "a patch is a mapping with name, description, set, add_events, ...", file=str(path)
+        )
     try:
         return Patch(**data, file=str(path))
     except ValidationError as exc:
@@ -93,6 +96,7 @@ class PatchError(ScenarioError):
                          allowed=first.allowed)
 
     def render(self) -> str:
+        """Every problem on its own line, so one message reports all that is wrong with a patch."""
         lines = [p.render() for p in self.problems]
         if len(lines) == 1:
             return lines[0]
@@ -121,7 +125,9 @@ def apply_patch(scenario: Scenario, patch: Patch | dict[str, Any], check: Check 
     known_events = [e.get("id") for e in data["events"] if e.get("id")]
     for k, event_id in enumerate(patch.remove_events):
         if event_id not in known_events:
-            problems.append(_error(patch, f"remove_events.{k}", "unknown event id", event_id, ", ".join(known_events)))
+            problems.append(
+                _error(patch, f"remove_events.{k}", "unknown event id", event_id, ", ".join(known_events))
+            )
     data["events"] = [e for e in data["events"] if e.get("id") not in set(patch.remove_events)]
     for path, value in patch.set.items():
         try:
@@ -132,7 +138,10 @@ def apply_patch(scenario: Scenario, patch: Patch | dict[str, Any], check: Check 
         variant = _variant(data, check)
     except AccordError as exc:  # the removals and settings alone make a scenario that does not hold
         raise PatchError([*problems, _relocated(exc, patch)]) from None
-    events, joined = list(data["events"]), {}  # joined: index in the variant -> index in add_events
+    events, joined = (
+        list(data["events"]),
+        dict[int, int](),
+    )  # joined: index in the variant -> index in add_events
     for j, event in enumerate(patch.add_events):
         try:
             variant = _variant({**data, "events": [*events, event]}, check)
@@ -197,7 +206,9 @@ def _relocated(exc: AccordError, patch: Patch, joined: dict[int, int] | None = N
 
 
 def _renamed(message: str, joined: dict[int, int]) -> str:
-    return _EVENT_IN_TEXT.sub(lambda m: f"add_events.{joined[int(m[1])]}" if int(m[1]) in joined else m[0], message)
+    return _EVENT_IN_TEXT.sub(
+        lambda m: f"add_events.{joined[int(m[1])]}" if int(m[1]) in joined else m[0], message
+    )
 
 
 def _set(data: dict[str, Any], path: str, value: Any, patch: Patch) -> None:
@@ -243,6 +254,8 @@ def _child(node: Any, part: str, parent: str, patch: Patch, where: str, value: A
     raise _error(patch, where, f"cannot address {part!r} inside {parent!r}", value, None)
 
 
-def _error(patch: Patch, location: str | None, message: str, value: Any, allowed: str | None) -> ScenarioError:
+def _error(
+    patch: Patch, location: str | None, message: str, value: Any, allowed: str | None
+) -> ScenarioError:
     return ScenarioError(message, file=patch.file or f"patch {patch.name}", location=location, value=value,
                          allowed=allowed)

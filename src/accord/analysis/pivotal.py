@@ -19,8 +19,8 @@ fewer than two required parties left) is valued at the reference point.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.errors import AccordError, ParameterError
 from ..scenario.schema import Scenario
+from . import predictive
 from .edit import drop
 from .montecarlo import ProgressFactory
 
@@ -45,17 +46,19 @@ def reference_point(arrays: ScenarioArrays) -> np.ndarray:
 class Coalitions:
     """Forecasts for sub-groups of actors, cached by bit mask (bit k = actor k present)."""
 
-    def __init__(self, scenario: Scenario, model: Model, seed: int, progress: ProgressFactory | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, model: Model, seed: int, progress: ProgressFactory | None = None
+    ) -> None:
         self.scenario, self.model, self.seed, self.progress = scenario, model, seed, progress
         self.arrays = to_arrays(scenario)
         self.vectorised = "batch" in model.tags and "stochastic" not in model.tags
         self._cache: dict[int, np.ndarray] = {}
 
-    def values(self, masks: Sequence[int], label: str = "coalitions") -> np.ndarray:
+    def values(self, masks: Sequence[int] | np.ndarray, label: str = "coalitions") -> np.ndarray:
         """(len(masks), issues) forecasts; issues nobody in a coalition weighs stay at the reference."""
         todo = sorted({int(m) for m in masks} - self._cache.keys())
         if todo and self.vectorised:
-            self._cache.update(zip(todo, self._vectorised(todo)))
+            self._cache.update(zip(todo, self._vectorised(todo), strict=True))
         elif todo:
             advance = self.progress(len(todo), f"pivotal: {label}") if self.progress else None
             for m in todo:  # one model run per coalition: the slow path, so it reports progress
@@ -71,7 +74,7 @@ class Coalitions:
     def _weighed(self, members: np.ndarray) -> np.ndarray:
         a = self.arrays
         weight = a.present & (a.salience > 0) & (a.capability[:, None] > 0)
-        return (members[:, :, None] & weight[None]).any(axis=1)  # (k, issues)
+        return np.asarray((members[:, :, None] & weight[None]).any(axis=1))  # (k, issues)
 
     def _vectorised(self, masks: list[int]) -> list[np.ndarray]:
         a = self.arrays
@@ -91,7 +94,9 @@ class Coalitions:
                 position=np.where(keep, a.position[None][..., cols], np.nan),
                 salience=np.where(keep, a.salience[None][..., cols], 0.0),
             )
-            out[np.ix_(rows, cols)] = self.model.forecast_batch(sub, np.random.default_rng(self.seed))
+            out[np.ix_(rows, cols)] = predictive.batch(self.model).forecast_batch(
+                sub, np.random.default_rng(self.seed)
+            )
         return list(out)
 
     def _one(self, mask: int) -> np.ndarray:
@@ -101,8 +106,8 @@ class Coalitions:
         covered = self._weighed(members[None])[0]
         if not covered.any():
             return out
-        sub = drop(self.scenario, actors=[x for x, m in zip(a.actors, members) if not m],
-                   issues=[i for i, c in zip(a.issues, covered) if not c])
+        sub = drop(self.scenario, actors=[x for x, m in zip(a.actors, members, strict=True) if not m],
+                   issues=[i for i, c in zip(a.issues, covered, strict=True) if not c])
         try:
             forecast = self.model.run(sub, self.seed).forecast.set_index("issue")["forecast"]
         except AccordError:  # e.g. too few required parties left to negotiate: nobody moves the issue

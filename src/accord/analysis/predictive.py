@@ -22,7 +22,8 @@ What a model's distribution is depends on what the model can say about uncertain
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -38,6 +39,20 @@ STOCHASTIC_DRAWS = 16
 PARAMETER_SETS: dict[str, tuple[dict[str, float], ...]] = {"nash": ({"kappa": 1.0}, {"kappa": 2.0})}
 # Batch paths that loop in Python per draw and issue (nash: one root finding each) get fewer draws.
 MAX_DRAWS = {"nash": 16}
+
+
+class BatchModel(Protocol):
+    """What a model with the ``batch`` tag adds to ``Model`` (accord.models.base): the tag is checked at
+    run time, this type lets the checker see the method behind it."""
+
+    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """(draws, issues) forecasts for stacked draws of one scenario's arrays."""
+        ...
+
+
+def batch(model: Model) -> BatchModel:
+    """``model`` seen as a batch model; only for models whose tags include ``batch``."""
+    return cast(BatchModel, model)
 DRAW_STREAM = 7_919  # spawn key of the draws' random stream, apart from the point runs' children
 BOOTSTRAP_STREAM = 7_927
 
@@ -52,8 +67,10 @@ def kind(model: Model) -> str:
 
 
 def draws_rng(rng: np.random.Generator, stream: int = DRAW_STREAM) -> np.random.Generator:
-    """A generator for the draws (or the bootstrap) that leaves ``rng``'s own stream and children untouched."""
-    seq = rng.bit_generator.seed_seq
+    """A generator for the draws (or the bootstrap) that leaves ``rng``'s own stream and children
+    untouched."""
+    # numpy types seed_seq as the ISeedSequence interface; default_rng always makes a SeedSequence
+    seq = cast(np.random.SeedSequence, rng.bit_generator.seed_seq)
     return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, stream)))
 
 
@@ -71,7 +88,8 @@ def static_draws(model: Model, arrays: ScenarioArrays, draws: int, noise: NoiseS
     models = variants(model)
     draws = min(draws, MAX_DRAWS.get(model.name, draws))
     sizes = [draws // len(models) + (k < draws % len(models)) for k in range(len(models))]
-    parts = [m.forecast_batch(perturb(arrays, size, noise, rng), rng) for m, size in zip(models, sizes) if size]
+    parts = [batch(m).forecast_batch(perturb(arrays, size, noise, rng), rng)
+             for m, size in zip(models, sizes, strict=True) if size]
     return np.concatenate([np.asarray(p, dtype=float).reshape(-1, arrays.n_issues) for p in parts], axis=0).T
 
 
@@ -107,6 +125,11 @@ def branches(result: Result, issue: str | None = None) -> tuple[np.ndarray, np.n
     return (values, weights) if weights.sum() > 0 else None
 
 
-def spawn_tasks(model: Model, scenarios: Sequence[Scenario], draws: int, noise: NoiseSpec,
-                rng: np.random.Generator) -> list[tuple[Model, Scenario, int, NoiseSpec, np.random.Generator]]:
-    return [(model, sc, draws, noise, child) for sc, child in zip(scenarios, rng.spawn(len(scenarios)))]
+def spawn_tasks(
+    model: Model, scenarios: Sequence[Scenario], draws: int, noise: NoiseSpec, rng: np.random.Generator
+) -> list[tuple[Model, Scenario, int, NoiseSpec, np.random.Generator]]:
+    """One task per scenario, each with its own child generator so results do not depend on scheduling."""
+    return [
+        (model, sc, draws, noise, child)
+        for sc, child in zip(scenarios, rng.spawn(len(scenarios)), strict=True)
+    ]

@@ -68,6 +68,7 @@ def log_score(p: Predictive, y: np.ndarray, bins: int = GRID_BINS, floor: float 
 
 
 def interval(p: Predictive, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` interval per case, from the lower quantiles at its two ends."""
     return p.quantile((1 - level) / 2), p.quantile((1 + level) / 2)
 
 
@@ -80,7 +81,8 @@ def covered(p: Predictive, y: np.ndarray, level: float) -> np.ndarray:
 
 
 def pit_histogram(p: Predictive, y: np.ndarray, bins: int = PIT_BINS) -> np.ndarray:
-    """Share of PIT mass per bin of [0, 1]: the mean over cases of the PIT's uniform spread on [F(y-), F(y)]."""
+    """Share of PIT mass per bin of [0, 1]: the mean over cases of the PIT's uniform spread on
+    [F(y-), F(y)]."""
     ok = p.available
     below, upto = p.cdf(y)
     a, b = below[ok][:, None], upto[ok][:, None]
@@ -94,6 +96,7 @@ def pit_histogram(p: Predictive, y: np.ndarray, bins: int = PIT_BINS) -> np.ndar
 
 
 def point_errors(forecast: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Absolute error per case."""
     return np.abs(forecast - y)
 
 
@@ -141,8 +144,13 @@ def resampled_means(sums: np.ndarray, counts: np.ndarray, draws: np.ndarray) -> 
     return (draws @ sums) / (draws @ counts)
 
 
-def paired_bootstrap(diff: np.ndarray, groups: np.ndarray, rng: np.random.Generator, resamples: int = BOOTSTRAP,
-                     level: float = 0.95) -> dict[str, float] | None:
+def paired_bootstrap(
+    diff: np.ndarray,
+    groups: np.ndarray,
+    rng: np.random.Generator,
+    resamples: int = BOOTSTRAP,
+    level: float = 0.95,
+) -> dict[str, float] | None:
     """Mean paired difference, its percentile bootstrap interval and the smallest detectable difference.
 
     Proposals are resampled with replacement (a cluster bootstrap: Cameron, Gelbach & Miller 2008,

@@ -17,9 +17,10 @@ import json
 import math
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -38,12 +39,12 @@ IDENTITY = """\
     accord_version TEXT NOT NULL,
 """
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS sweeps (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     key TEXT NOT NULL,
     created TEXT NOT NULL,
-{identity}    spec TEXT NOT NULL,
+{IDENTITY}    spec TEXT NOT NULL,
     n_tasks INTEGER NOT NULL,
     finished TEXT,
     failed TEXT,
@@ -61,11 +62,11 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created TEXT NOT NULL,
-{identity}    sweep_id INTEGER UNIQUE REFERENCES sweeps (id),
+{IDENTITY}    sweep_id INTEGER UNIQUE REFERENCES sweeps (id),
     results TEXT NOT NULL,
     arrays BLOB
 );
-""".format(identity=IDENTITY)
+"""
 
 
 class StoreError(AccordError):
@@ -84,7 +85,8 @@ def default_path() -> Path:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    """The current UTC time to the second, as stored in the runs table."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def to_json(value: Any, sort_keys: bool = False) -> str:
@@ -108,12 +110,15 @@ def jsonable(value: Any) -> Any:
 
 
 def pack_arrays(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """Arrays as an .npz blob for a SQLite BLOB column (no pickle, so loading it is safe)."""
     buf = io.BytesIO()
-    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+    # numpy's stub types savez's **kwds as bool (allow_pickle's type leaks into them); they are arrays
+    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
     return buf.getvalue()
 
 
 def unpack_arrays(blob: bytes | None) -> dict[str, np.ndarray]:
+    """The arrays of a blob from pack_arrays (none for a NULL blob); pickled objects are refused."""
     if not blob:
         return {}
     with np.load(io.BytesIO(blob), allow_pickle=False) as data:
@@ -132,6 +137,7 @@ class RunInfo:
     seed: int | None
 
     def row(self) -> tuple:
+        """The values of the columns that the runs and sweeps tables share, in their order."""
         from .. import __version__
 
         return (self.kind, self.scenario, self.scenario_hash, self.model, to_json(self.params), self.seed,
@@ -157,9 +163,10 @@ class RunStore:
                              f"(--store or {ENV_VAR})") from None
 
     def close(self) -> None:
+        """Close the database connection."""
         self._conn.close()
 
-    def __enter__(self) -> "RunStore":
+    def __enter__(self) -> RunStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -189,21 +196,28 @@ class RunStore:
                 if row is not None:
                     return int(row["id"])
             cur = conn.execute(
-                "INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, seed, accord_version, "
+                "INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, seed, "
+                "accord_version, "
                 "sweep_id, results, arrays) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (now(), *info.row(), sweep_id, to_json(results), pack_arrays(arrays) if arrays else None),
             )
             if sweep_id is not None:
                 conn.execute("UPDATE sweeps SET finished = ? WHERE id = ?", (now(), sweep_id))
+            assert cur.lastrowid is not None  # set by the INSERT just above
             return int(cur.lastrowid)
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
-        sql = ("SELECT id, created, kind, scenario, scenario_hash, model, params, seed, accord_version, sweep_id "
-               "FROM runs ORDER BY id DESC")
+        """The most recent runs first (without their results), for `accord runs list`."""
+        sql = (
+            "SELECT id, created, kind, scenario, scenario_hash, model, params, seed, accord_version, "
+            "sweep_id "
+            "FROM runs ORDER BY id DESC"
+        )
         rows = self._conn.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ()).fetchall()
         return [_run_row(r) for r in rows]
 
     def run(self, run_id: int) -> dict[str, Any]:
+        """One run with its results and arrays; a StoreError naming the store for an unknown id."""
         row = self._conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no run with id {run_id}; allowed: an id from `accord runs list`")
@@ -230,6 +244,7 @@ class RunStore:
                 "accord_version, spec, n_tasks) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (key, now(), *info.row(), to_json(spec), len(tasks)),
             )
+            assert cur.lastrowid is not None  # set by the INSERT just above
             sweep_id = int(cur.lastrowid)
             conn.executemany(
                 "INSERT INTO tasks (sweep_id, task_index, spec) VALUES (?,?,?)",
@@ -241,7 +256,8 @@ class RunStore:
         """Store one task's result; False when it was already there (a task is never stored twice)."""
         with self._tx() as conn:
             cur = conn.execute(
-                "UPDATE tasks SET result = ?, finished = ? WHERE sweep_id = ? AND task_index = ? AND result IS NULL",
+                "UPDATE tasks SET result = ?, finished = ? WHERE sweep_id = ? AND task_index = ? AND result "
+                "IS NULL",
                 (pack_arrays(result), now(), sweep_id, index),
             )
             return cur.rowcount == 1
@@ -253,12 +269,14 @@ class RunStore:
                          (now(), reason, sweep_id))
 
     def task_results(self, sweep_id: int) -> dict[int, dict[str, np.ndarray]]:
+        """The finished tasks' arrays of a sweep by task index: what a resumed sweep need not run again."""
         rows = self._conn.execute(
             "SELECT task_index, result FROM tasks WHERE sweep_id = ? AND result IS NOT NULL", (sweep_id,)
         ).fetchall()
         return {int(r["task_index"]): unpack_arrays(r["result"]) for r in rows}
 
     def sweep(self, sweep_id: int) -> dict[str, Any]:
+        """One sweep's record and how many of its tasks are done."""
         row = self._conn.execute("SELECT * FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no sweep with id {sweep_id}")
@@ -266,13 +284,18 @@ class RunStore:
             "SELECT COUNT(*) FROM tasks WHERE sweep_id = ? AND result IS NOT NULL", (sweep_id,)
         ).fetchone()[0]
         out = {k: row[k] for k in row.keys()}
-        out["params"], out["spec"], out["done"] = json.loads(row["params"]), json.loads(row["spec"]), int(done)
+        out["params"], out["spec"], out["done"] = (
+            json.loads(row["params"]),
+            json.loads(row["spec"]),
+            int(done),
+        )
         out["status"] = "finished" if row["finished"] else "failed" if row["failed"] else "unfinished"
         run = self._conn.execute("SELECT id FROM runs WHERE sweep_id = ?", (sweep_id,)).fetchone()
         out["run_id"] = None if run is None else int(run["id"])
         return out
 
     def sweeps(self, unfinished: bool = False) -> list[dict[str, Any]]:
+        """Every sweep (or only the unfinished ones), oldest first."""
         sql = "SELECT id FROM sweeps" + (" WHERE finished IS NULL" if unfinished else "") + " ORDER BY id"
         return [self.sweep(int(r[0])) for r in self._conn.execute(sql).fetchall()]
 

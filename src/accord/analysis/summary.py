@@ -10,8 +10,9 @@ the model that scores best out of sample on the DEU III backtest (README, docs/b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,8 @@ def negotiation_models(names: list[str]) -> list[str]:
 
 @dataclass
 class Summary:
+    """Everything the summary shows: the models' forecasts and, for the chosen model, its deal and
+    intervals."""
     scenario: Scenario
     results: dict[str, Result]
     chosen: str | None = None  # the model of the intervals and the pivotal actors
@@ -53,12 +56,18 @@ class Summary:
 
     @property
     def forecasts(self) -> dict[str, dict[str, float]]:
-        return {m: dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]))) for m, r in self.results.items()}
+        """Point forecast per model and issue."""
+        return {
+            m: dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]), strict=True))
+            for m, r in self.results.items()
+        }
 
     def disagreements(self) -> list[dict[str, Any]]:
+        """Issues where the models disagree, and why (accord.analysis.disagree)."""
         return disagreements(self.scenario, self.forecasts)
 
     def sections(self) -> list[Section]:
+        """The titled sections of the summary, leaving out the empty ones."""
         out = [self._deal_section(), self._terms_section(), self._pivotal_section(), self._whatif_section(),
                self._disagree_section()]
         notes = list(self.interval_notes) + [f"{m}: not run ({why})" for m, why in self.skipped.items()]
@@ -73,8 +82,9 @@ class Summary:
         if d is None:
             return "no deadline"
         r = self.scenario.deadline_round()
-        return ", ".join(x for x in (d.date.isoformat() if d.date else None, f"round {r}" if r is not None else None)
-                         if x)
+        return ", ".join(
+            x for x in (d.date.isoformat() if d.date else None, f"round {r}" if r is not None else None) if x
+        )
 
     def _deal_section(self) -> Section:
         title = f"Deal by the deadline ({self._deadline()})"
@@ -111,7 +121,7 @@ class Summary:
                 parts.append(f"{name} (P {b.p:.2f}): {iss.with_units(med)} [80% {lo:.1f}-{hi:.1f}]")
             others = [f"{m} {iss.with_units(f[iss.id], short=True)}" for m, f in self.forecasts.items()
                       if not (self.deal and m == self.deal.model)]
-            lead = f"[{self.deal.model}] " if deal_branches else ""
+            lead = f"[{self.deal.model}] " if self.deal and deal_branches else ""
             rest = ("; models: " if parts else "models: ") + ", ".join(others) if others else ""
             lines.append(f"{iss.id}: {lead}" + "; ".join(parts) + rest)
         return "Likely terms per issue (scale position, its meaning in units)", lines
@@ -124,13 +134,18 @@ class Summary:
         weight = sh.assign(share=sh["effect"].abs() / sh["issue"].map(span))
         total = weight.groupby("actor")["share"].sum().sort_values(ascending=False)
         firsts = sh[sh["rank"] == 1].groupby("actor")["issue"].apply(list).to_dict()
-        lines = [f"[{self.chosen}: Shapley share of the move from the status quo to the forecast, in issue points; "
-                 "+ towards the scale's max end]"]
+        lines = [
+            f"[{self.chosen}: Shapley share of the move from the status quo to the forecast, in issue "
+            "points; "
+            "+ towards the scale's max end]"
+        ]
         for actor in total.index[:3]:
             rows = sh[sh["actor"] == actor].sort_values("effect", key=np.abs, ascending=False).head(3)
             moves = ", ".join(f"{r.issue} {r.effect:+.1f}" for r in rows.itertuples())
             first = firsts.get(actor, [])
-            where = f"most pivotal on {len(first)} of {len(span)} issues ({', '.join(first)})" if first else ""
+            where = (
+                f"most pivotal on {len(first)} of {len(span)} issues ({', '.join(first)})" if first else ""
+            )
             lines.append(f"{actor}: {moves}" + (f"; {where}" if where else ""))
         return "Most pivotal actors", lines
 
@@ -139,8 +154,11 @@ class Summary:
             return "What-ifs that move the answer most", []
         lines = [f"[{self.whatif_model}, {self.whatif_draws} draws per variant on the base's draws]"]
         for w in self.whatifs[:3]:
-            line = (f"{w['variant']}: P(full agreement) {w['base_full']:.2f} -> {w['p_full']:.2f} ({w['d_full']:+.2f}), "
-                    f"P(any deal) {w['base_any']:.2f} -> {w['p_any']:.2f} ({w['d_any']:+.2f})")
+            line = (
+                f"{w['variant']}: P(full agreement) {w['base_full']:.2f} -> {w['p_full']:.2f} "
+                f"({w['d_full']:+.2f}), "
+                f"P(any deal) {w['base_any']:.2f} -> {w['p_any']:.2f} ({w['d_any']:+.2f})"
+            )
             moved = _largest_term_shift(self.scenario, w["terms"])
             if moved:
                 line += "; " + moved
@@ -151,6 +169,7 @@ class Summary:
         return "Where the models disagree, and why", [d["line"] for d in self.disagreements()]
 
     def to_json(self) -> dict[str, Any]:
+        """The summary as JSON: its sections plus the structured deal, disagreements and what-ifs."""
         return {"sections": [{"title": t, "lines": ls} for t, ls in self.sections()],
                 "deal": None if self.deal is None else {
                     "model": self.deal.model, "draws": self.deal.draws, "p_full": self.deal.p_full,
@@ -171,12 +190,20 @@ def _largest_term_shift(scenario: Scenario, terms: dict[str, dict[str, tuple]]) 
     if best is None or best[0] < 0.02:
         return ""
     _, iss, branch, before, after = best
-    return f"{iss.id} in a {branch} deal {iss.with_units(before, short=True)} -> {iss.with_units(after, short=True)}"
+    return (f"{iss.id} in a {branch} deal {iss.with_units(before, short=True)} -> "
+            f"{iss.with_units(after, short=True)}")
 
 
-def build_summary(scenario: Scenario, names: list[str], seed: int = 0, draws: int = 500, whatif_draws: int = 200,
-                  chosen: str | None = None, mc_kwargs: dict[str, Any] | None = None,
-                  pivotal: Callable[..., pd.DataFrame] | None = None) -> Summary:
+def build_summary(
+    scenario: Scenario,
+    names: list[str],
+    seed: int = 0,
+    draws: int = 500,
+    whatif_draws: int = 200,
+    chosen: str | None = None,
+    mc_kwargs: dict[str, Any] | None = None,
+    pivotal: Callable[..., pd.DataFrame] | None = None,
+) -> Summary:
     """Run everything the answer block needs (see the module docstring); ``draws`` 0 runs models only."""
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
@@ -217,8 +244,9 @@ def interval_notes(scenario: Scenario, model: str, result: Result, mc: MonteCarl
     notes = []
     s = mc.summary.set_index("issue")
     for k, iss in enumerate(scenario.issues):
-        why = point_in_interval(result.forecast_of(iss.id), mc.forecasts[:, k], float(s.loc[iss.id, "p10"]),
-                                float(s.loc[iss.id, "p90"]), iss.max - iss.min)
+        # pandas-stubs type a .loc cell as any scalar; these columns are floats
+        p10, p90 = float(cast(float, s.loc[iss.id, "p10"])), float(cast(float, s.loc[iss.id, "p90"]))
+        why = point_in_interval(result.forecast_of(iss.id), mc.forecasts[:, k], p10, p90, iss.max - iss.min)
         if why:
             notes.append(f"{model}, {iss.id}: {why}")
     return notes

@@ -11,8 +11,9 @@ same command would only fail again; a crash or a kill leaves it unfinished, to r
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -25,12 +26,14 @@ TaskResult = dict[str, np.ndarray]
 
 @dataclass
 class SweepOutcome:
+    """The task results of a sweep and how much of it an earlier, interrupted call had done."""
     results: list[TaskResult]  # in task order
     sweep_id: int | None  # None when no store was used
     resumed: int  # how many tasks were already done when this call started
 
 
 def sweep_key(info: RunInfo, spec: Mapping[str, Any]) -> str:
+    """A stable key for a sweep's inputs, so an interrupted sweep is found again and resumed."""
     payload = to_json({"info": info.row(), "spec": spec}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 

@@ -9,21 +9,34 @@ difference of two independent intervals.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..models.base import Model
 from ..scenario.schema import Scenario
-from .montecarlo import QUANTILES, NoiseSpec, ProgressFactory, sweep_draws
+from .montecarlo import DEFAULT_NOISE, QUANTILES, NoiseSpec, ProgressFactory, sweep_draws
 from .parallel import SERIAL, Executor
 from .patch import Patch, PatchError, apply_patch, load_patch, shipped_patches
 from .store import RunStore
 
-DIFF_COLUMNS = ["variant", "issue", "base_median", "median", "diff_median", "diff_p2_5", "diff_p10", "diff_p25",
-                "diff_p75", "diff_p90", "diff_p97_5", "diff_mean"]
+DIFF_COLUMNS = [
+    "variant",
+    "issue",
+    "base_median",
+    "median",
+    "diff_median",
+    "diff_p2_5",
+    "diff_p10",
+    "diff_p25",
+    "diff_p75",
+    "diff_p90",
+    "diff_p97_5",
+    "diff_mean",
+]
 
 __all__ = ["Comparison", "Patch", "apply_patch", "compare", "load_patch", "shipped_patches"]
 
@@ -58,6 +71,7 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON the CLI and web API give: metadata, per-variant differences and agreement."""
         out = {**self.meta, "run_id": self.run_id, "differences": self.differences.to_dict(orient="records")}
         agreement = self.agreement()
         if agreement is not None:
@@ -87,7 +101,7 @@ def compare(
     model: Model,
     draws: int = 1000,
     seed: int = 0,
-    noise: NoiseSpec = NoiseSpec(),
+    noise: NoiseSpec = DEFAULT_NOISE,
     *,
     executor: Executor = SERIAL,
     store: RunStore | None = None,
@@ -98,21 +112,36 @@ def compare(
     Every patch is checked in full (by the schema and by the model) before any draw is made, and
     all their problems are reported together: a bad patch never leaves a half-run sweep behind.
     """
-    patches = [p if isinstance(p, Patch) else load_patch(p) for p in patches]
+    loaded = [p if isinstance(p, Patch) else load_patch(p) for p in patches]
     model.check_supported(scenario)  # a base the model refuses is not the patches' fault
     variants, problems = [], []
-    for p in patches:
+    for p in loaded:
         try:
             variants.append(apply_patch(scenario, p, model.check_supported))
         except PatchError as exc:
             problems += exc.problems
     if problems:
         raise PatchError(problems)
-    names = ("base", *(p.name for p in patches))
-    done = sweep_draws("whatif", [scenario, *variants], model, draws, seed, noise, executor, store, progress,
-                       {"variants": {p.name: sc.content_hash() for p, sc in zip(patches, variants)}})
-    result = Comparison(tuple(scenario.issue_ids), names, {n: f for n, (f, _) in zip(names, done.outputs)},
-                        {n: e for n, (_, e) in zip(names, done.outputs)}, {**done.meta, "variants": list(names[1:])})
+    names = ("base", *(p.name for p in loaded))
+    done = sweep_draws(
+        "whatif",
+        [scenario, *variants],
+        model,
+        draws,
+        seed,
+        noise,
+        executor,
+        store,
+        progress,
+        {"variants": {p.name: sc.content_hash() for p, sc in zip(loaded, variants, strict=True)}},
+    )
+    result = Comparison(
+        tuple(scenario.issue_ids),
+        names,
+        {n: f for n, (f, _) in zip(names, done.outputs, strict=True)},
+        {n: e for n, (_, e) in zip(names, done.outputs, strict=True)},
+        {**done.meta, "variants": list(names[1:])},
+    )
     if store is not None:
         results = result.to_json()
         results["table"] = results.pop("differences")

@@ -25,6 +25,7 @@ _load_commands()
 
 
 def main() -> None:
+    """Entry point of the ``accord`` console script."""
     app()
 
 

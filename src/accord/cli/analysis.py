@@ -8,8 +8,9 @@ import json
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,16 +27,31 @@ if TYPE_CHECKING:
 # commands do not pay for it at start-up.
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")]
-ParamOpt = Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")]
+ParamOpt = Annotated[
+    list[str] | None, typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")
+]
 DrawsOpt = Annotated[int, typer.Option(help="Number of Monte Carlo draws.")]
-SeedOpt = Annotated[int, typer.Option(callback=checked_seed, help="Seed: the same seed gives the same numbers, serial or on Dask.")]
-NoiseOpt = Annotated[Optional[list[str]], typer.Option(
-    "--noise", help="Noise sizes, e.g. position=0.05,salience=10,capability=0.2, or none (see docs/analysis.md).")]
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        callback=checked_seed, help="Seed: the same seed gives the same numbers, serial or on Dask."
+    ),
+]
+NoiseOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--noise",
+        help="Noise sizes, e.g. position=0.05,salience=10,capability=0.2, or none (see docs/analysis.md).",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
-SchedulerOpt = Annotated[Optional[str], typer.Option(help="Address of a running dask.distributed scheduler.")]
-WorkersOpt = Annotated[Optional[int], typer.Option(help="Start a local Dask cluster with N worker processes.")]
-StoreOpt = Annotated[Optional[Path], typer.Option(help="Run store file (default: $ACCORD_STORE or ~/.local/share/accord/runs.sqlite).")]
+SchedulerOpt = Annotated[str | None, typer.Option(help="Address of a running dask.distributed scheduler.")]
+WorkersOpt = Annotated[int | None, typer.Option(help="Start a local Dask cluster with N worker processes.")]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(help="Run store file (default: $ACCORD_STORE or ~/.local/share/accord/runs.sqlite)."),
+]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the run store.")]
 
 
@@ -50,6 +66,7 @@ class LazyBars:
         self.started = time.monotonic()
 
     def __call__(self, total: int, label: str):
+        """A progress callback for ``total`` steps: returns the function that advances the bar."""
         task = self.progress.add_task(label, total=total)
 
         def advance(n: int) -> None:
@@ -77,6 +94,7 @@ def progress_bars(quiet: bool) -> "Iterator[ProgressFactory | None]":
 
 @contextlib.contextmanager
 def open_store(path: Path | None, no_store: bool) -> "Iterator[RunStore | None]":
+    """The run store to record in, or None with --no-store; closed when the command ends."""
     from ..analysis.store import RunStore
 
     if no_store:
@@ -169,7 +187,9 @@ def montecarlo(
 @fail_on_errors
 def whatif(
     scenario: ScenarioArg,
-    patch: Annotated[list[str], typer.Argument(help="Patch files or shipped variant names (see docs/analysis.md).")],
+    patch: Annotated[
+        list[str], typer.Argument(help="Patch files or shipped variant names (see docs/analysis.md).")
+    ],
     model: ModelOpt = "weighted-mean",
     draws: DrawsOpt = 1000,
     seed: SeedOpt = 0,
@@ -206,8 +226,11 @@ def whatif(
                          for d in (diffs.loc[(name, issue)] for issue in result.issues)]
     show_columns(f"{sc.title or sc.name}: what-if, {model}, {draws} draws (median difference from the base "
                  "and its 80% interval, paired draws)", "issue", [i.label() for i in sc.issues], columns)
-    console.print(f"[dim]point: the unperturbed scenario's forecast (seed {seed}); base median: the median of the "
-                  f"base's {draws} perturbed draws, from which the differences are taken.[/]", highlight=False)
+    console.print(
+        f"[dim]point: the unperturbed scenario's forecast (seed {seed}); base median: the median of the "
+        f"base's {draws} perturbed draws, from which the differences are taken.[/]",
+        highlight=False,
+    )
     print_issue_legend(sc)
     if "agreement" in result.extra["base"]:
         _print_branches(sc, result)
@@ -220,7 +243,9 @@ def pivotal(
     scenario: ScenarioArg,
     model: ModelOpt = "weighted-mean",
     seed: SeedOpt = 0,
-    method: Annotated[Optional[list[str]], typer.Option(help="remove, shift, shapley (repeatable; default all).")] = None,
+    method: Annotated[
+        list[str] | None, typer.Option(help="remove, shift, shapley (repeatable; default all).")
+    ] = None,
     shift: Annotated[float, typer.Option(help="Position shift as a fraction of the issue range.")] = 0.1,
     top: Annotated[int, typer.Option(help="Actors shown per issue.")] = 3,
     param: ParamOpt = None,
@@ -237,7 +262,9 @@ def pivotal(
     sc = load(scenario)
     mdl = _model(model, sc, param)
     with progress_bars(quiet) as bars:
-        frame = pivotal_actors(sc, mdl, seed=seed, method=tuple(method or METHODS), shift=shift, progress=bars)
+        frame = pivotal_actors(
+            sc, mdl, seed=seed, method=tuple(method or METHODS), shift=shift, progress=bars
+        )
     run_id = None
     with open_store(store, no_store) as st:
         if st is not None:
@@ -285,7 +312,9 @@ def _print_branches(sc, result) -> None:
             columns["P"].append(f"{mask.mean():.2f}")
             for k, iss in enumerate(sc.issues):
                 columns[iss.id].append(f"{np.median(result.forecasts[variant][mask, k]):.1f}")
-    show_columns("per branch: probability and median terms within the branch", "variant: branch", keys, columns)
+    show_columns(
+        "per branch: probability and median terms within the branch", "variant: branch", keys, columns
+    )
 
 
 def _stored(run_id: int | None) -> None:
@@ -324,16 +353,22 @@ def runs_list(
                       r["scenario_hash"])
     show(table, title)
     for sw in pending:
-        what = f"({sw['kind']} {sw['scenario']} {sw['model']} seed {sw['seed']}): {sw['done']}/{sw['n_tasks']} tasks done"
+        what = (f"({sw['kind']} {sw['scenario']} {sw['model']} seed {sw['seed']}): "
+                f"{sw['done']}/{sw['n_tasks']} tasks done")
         if sw["status"] == "failed":
             console.print(f"[red]failed sweep s{sw['id']}[/] {escape(what)}: {escape(sw['error'] or '')}",
                           soft_wrap=True)
         else:
-            console.print(f"[yellow]unfinished sweep s{sw['id']}[/] {escape(what)}; run the same command again to resume",
-                          soft_wrap=True)
+            console.print(
+                f"[yellow]unfinished sweep s{sw['id']}[/] {escape(what)}; run the same command again to "
+                "resume",
+                soft_wrap=True,
+            )
 
 
-RunRef = Annotated[str, typer.Argument(help="Run id (r12, or 12) or sweep id (s3), as `accord runs list` shows.")]
+RunRef = Annotated[
+    str, typer.Argument(help="Run id (r12, or 12) or sweep id (s3), as `accord runs list` shows.")
+]
 
 
 def _ref(ref: str, sweeps: bool = True) -> tuple[str, int]:

@@ -26,7 +26,9 @@ def print_uncertainty(summary: Any) -> None:
              "share, issue points)")
     table = new_table()
     for col in ("issue", "median", "80% interval", "pivotal actors"):
-        table.add_column(col, justify="right" if col in ("median", "80% interval") else "left", overflow="fold")
+        table.add_column(
+            col, justify="right" if col in ("median", "80% interval") else "left", overflow="fold"
+        )
     s = summary.intervals.set_index("issue")
     piv = summary.pivotal
     for iss in sc.issues:

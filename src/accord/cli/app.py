@@ -8,7 +8,8 @@ and the Rich consoles are created on first output, so `accord --help` loads neit
 
 import functools
 import sys
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -50,7 +51,7 @@ class _LazyConsole:
 
     def __init__(self, **options: Any) -> None:
         self._options = options
-        self._console: "Console | None" = None
+        self._console: Console | None = None
 
     def real(self) -> "Console":
         """The Rich console itself (for Rich objects that need one, e.g. progress bars)."""

@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,9 @@ def schema() -> None:
 @fail_on_errors
 def new(
     name: Annotated[str, typer.Argument(help="The scenario's id, e.g. my-talks.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; default: NAME.yaml.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default: NAME.yaml.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented scenario template to start from (valid as written)."""
@@ -32,8 +34,12 @@ def new(
 
     target = output or Path(f"{name}.yaml")
     if target.exists() and not force:
-        raise ParameterError(f"{target}: the file exists; allowed: another --output, or --force to overwrite it")
+        raise ParameterError(
+            f"{target}: the file exists; allowed: another --output, or --force to overwrite it"
+        )
     text = template(name)
     loads_yaml(text, str(target))  # a bad NAME (say, with spaces) fails here with the schema's message
     atomic_write_text(target, text)
-    console.print(f"wrote {target}; edit it, then `accord validate {target}`", highlight=False, soft_wrap=True)
+    console.print(
+        f"wrote {target}; edit it, then `accord validate {target}`", highlight=False, soft_wrap=True
+    )

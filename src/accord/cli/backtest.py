@@ -5,7 +5,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -32,7 +32,9 @@ def default_models() -> "tuple[list[Model], dict[str, str]]":
     models, left_out = [], {}
     for name, cls in list_models().items():
         if "fitted" in cls.tags:
-            left_out[name] = "shipped weights fitted on data; the row 'ensemble' is refitted fold by fold instead"
+            left_out[name] = (
+                "shipped weights fitted on data; the row 'ensemble' is refitted fold by fold instead"
+            )
             continue
         try:
             models.append(make_model(name))
@@ -44,16 +46,55 @@ def default_models() -> "tuple[list[Model], dict[str, str]]":
 @app.command()
 @fail_on_errors
 def backtest(
-    file: Annotated[str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")],
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model.")] = None,
-    capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ", or all (every model under each; the CV combinations mix them).")] = "equal",
+    file: Annotated[
+        str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")
+    ],
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model."),
+    ] = None,
+    capability: Annotated[
+        str,
+        typer.Option(
+            help="Actor capability: "
+            + ", ".join(CAPABILITIES)
+            + ", or all (every model under each; the CV combinations mix them)."
+        ),
+    ] = "equal",
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
-    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator (stochastic models, input noise, bootstrap).")] = 0,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the models' predictive distributions (0: point scores only, no ensemble).")] = DRAWS,
+    seed: Annotated[
+        int,
+        typer.Option(
+            callback=checked_seed,
+            help="Seed of the random generator (stochastic models, input noise, bootstrap).",
+        ),
+    ] = 0,
+    draws: Annotated[
+        int,
+        typer.Option(
+            help="Monte Carlo draws per issue for the models' predictive distributions (0: point scores "
+                 "only, no ensemble)."
+        ),
+    ] = DRAWS,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    out: Annotated[Optional[Path], typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here.")] = None,
-    samples: Annotated[Optional[Path], typer.Option(help="Write every predictor's predictive distribution as a tidy CSV (model, issue, proposal, atom, value, weight).")] = None,
-    jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores do not depend on it.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here."),
+    ] = None,
+    samples: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write every predictor's predictive distribution as a tidy CSV (model, issue, proposal, "
+                 "atom, value, weight)."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores "
+                 "do not depend on it."
+        ),
+    ] = None,
 ) -> None:
     """Score models on real decisions: point errors, CRPS, log score, coverage, PIT, bootstrap differences.
 
@@ -79,12 +120,20 @@ def backtest(
         models, left_out = [make_model(m) for m in model], {}
     else:
         models, left_out = default_models()
-    result = backtest_full(models, {c: d.cases for c, d in variants.items()}, np.random.default_rng(seed), folds,
-                           os.cpu_count() if jobs is None else jobs, draws)
+    result = backtest_full(
+        models,
+        {c: d.cases for c, d in variants.items()},
+        np.random.default_rng(seed),
+        folds,
+        os.cpu_count() if jobs is None else jobs,
+        draws,
+    )
     rows, weights = result.rows, result.weights
     if out is not None:
         digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
-        record = run_record(file, digest, capability, folds, seed, rows, weights, data.skipped, result.detectable, draws)
+        record = run_record(
+            file, digest, capability, folds, seed, rows, weights, data.skipped, result.detectable, draws
+        )
         atomic_write_text(out, json.dumps(record, indent=2))
     if samples is not None:
         import pandas as pd
@@ -101,10 +150,13 @@ def backtest(
     _print_table(file, capability, len(data.cases), skipped, rows)
     det = result.detectable
     if det:
-        console.print("Differences are to the compromise model (weighted mean; its conformal distribution for CRPS), "
-                      "paired by issue, 95% bootstrap intervals resampling proposals; negative = better. "
-                      "Smallest difference this data can detect (5% two-sided, 80% power; median over models): "
-                      + ", ".join(f"{m} {v:.2f}" for m, v in det.items() if v is not None), highlight=False)
+        console.print(
+            "Differences are to the compromise model (weighted mean; its conformal distribution for CRPS), "
+            "paired by issue, 95% bootstrap intervals resampling proposals; negative = better. "
+            "Smallest difference this data can detect (5% two-sided, 80% power; median over models): "
+            + ", ".join(f"{m} {v:.2f}" for m, v in det.items() if v is not None),
+            highlight=False,
+        )
     for r in rows:
         vs = r.get("vs_reference", {})
         if r["kind"] == "cv" and "crps" in vs:
@@ -130,16 +182,31 @@ def _print_table(file: str, capability: str, n: int, skipped: str, rows: list[di
     point_title = f"Backtest of {file} ({capability} capability): {n} issues; rows skipped: {skipped}"
     point = _table(("model", "n", "MAE", "MedAE", "within 5", "within 10", "ΔMAE [95% CI]", "skipped"))
     for r in rows:
-        point.add_row(r["model"], str(r["n"]), _num(r["mae"]), _num(r["medae"]), _pct(r["within5"]),
-                      _pct(r["within10"]), _diff(r.get("vs_reference", {}).get("mae")), str(r["skipped"] or ""))
+        point.add_row(
+            r["model"],
+            str(r["n"]),
+            _num(r["mae"]),
+            _num(r["medae"]),
+            _pct(r["within5"]),
+            _pct(r["within10"]),
+            _diff(r.get("vs_reference", {}).get("mae")),
+            str(r["skipped"] or ""),
+        )
     show(point, point_title)
     dist = _table(("model", "CRPS", "log", "50%", "80%", "95%", "ΔCRPS [95% CI]", "Δlog [95% CI]"))
     for r in rows:
         vs = r.get("vs_reference", {})
         if r.get("crps") is not None or r.get("coverage80") is not None:
-            dist.add_row(r["model"], _num(r.get("crps")), _num(r.get("log_score")), _pct(r.get("coverage50"), 0),
-                         _pct(r.get("coverage80"), 0), _pct(r.get("coverage95"), 0), _diff(vs.get("crps")),
-                         _diff(vs.get("log_score")))
+            dist.add_row(
+                r["model"],
+                _num(r.get("crps")),
+                _num(r.get("log_score")),
+                _pct(r.get("coverage50"), 0),
+                _pct(r.get("coverage80"), 0),
+                _pct(r.get("coverage95"), 0),
+                _diff(vs.get("crps")),
+                _diff(vs.get("log_score")),
+            )
     show(dist, "Predictive distributions (CRPS in points, log score in nats; lower is better)")
 
 

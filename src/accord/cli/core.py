@@ -3,7 +3,7 @@
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 # Imports of the model and scenario stack happen inside the commands: `accord --help` and
 # `accord validate` must not pay for NumPy, pandas or SciPy (see benchmarks/bench_cli.py).
 
-ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")]
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A scenario file (" + READ_FORMATS + ") or a shipped example name.")
+]
 BASELINES = ("weighted-mean", "weighted-median", "nash", "status-quo")
 
 
@@ -52,7 +54,9 @@ def model_names(requested: list[str] | None, default: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict[str, Result], dict[str, str]]":
+def run_models(
+    scenario: "Scenario", names: list[str], seed: int
+) -> "tuple[dict[str, Result], dict[str, str]]":
     """Run each model; a model that cannot run this scenario is reported, not fatal."""
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
@@ -68,17 +72,36 @@ def run_models(scenario: "Scenario", names: list[str], seed: int) -> "tuple[dict
 @fail_on_errors
 def forecast(
     scenario: ScenarioArg,
-    model: Annotated[Optional[list[str]], typer.Option(
-        "--model", "-m", help="Model name (repeatable), or all; default: every baseline, and the agents simulator "
-                              "when the scenario has a negotiation.")] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model name (repeatable), or all; default: every baseline, and the agents simulator "
+            "when the scenario has a negotiation.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for the deal probabilities, 80% intervals and "
-                                                   "pivotal actors (0: point forecasts only, no answer block).")] = 500,
-    whatif_draws: Annotated[int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")] = 200,
-    chosen: Annotated[Optional[str], typer.Option(
-        "--pivotal-model", help="Model of the intervals and pivotal actors; default: weighted-mean, the most "
-                                "accurate on the DEU backtest.")] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Monte Carlo draws for the deal probabilities, 80% intervals and "
+            "pivotal actors (0: point forecasts only, no answer block).",
+        ),
+    ] = 500,
+    whatif_draws: Annotated[
+        int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")
+    ] = 200,
+    chosen: Annotated[
+        str | None,
+        typer.Option(
+            "--pivotal-model",
+            help="Model of the intervals and pivotal actors; default: weighted-mean, the most "
+            "accurate on the DEU backtest.",
+        ),
+    ] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the Monte Carlo runs.")] = False,
 ) -> None:
     """The answer first: deal or no deal, when, on what terms, who is pivotal, what changes it."""
@@ -100,9 +123,18 @@ def forecast(
         issues = []
         for iss in sc.issues:
             by_model = {m: r.forecast_of(iss.id) for m, r in results.items()}
-            issues.append({"issue": iss.id, "name": iss.name, "forecast": by_model[first], "by_model": by_model,
-                           "min": iss.min, "max": iss.max, "status_quo": iss.status_quo,
-                           **_units_json(iss, by_model)})
+            issues.append(
+                {
+                    "issue": iss.id,
+                    "name": iss.name,
+                    "forecast": by_model[first],
+                    "by_model": by_model,
+                    "min": iss.min,
+                    "max": iss.max,
+                    "status_quo": iss.status_quo,
+                    **_units_json(iss, by_model),
+                }
+            )
         extra = _uncertainty_json(summary) if draws else {}
         print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
                           "issues": issues, "skipped": skipped, **extra}, indent=2, default=str))
@@ -169,9 +201,13 @@ def _units_json(issue, by_model: dict[str, float]) -> dict[str, Any]:
 def run(
     scenario: ScenarioArg,
     model: Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for forecast.csv, history.csv, run.json, ...")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for forecast.csv, history.csv, run.json, ...")
+    ],
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")
+    ] = None,
 ) -> None:
     """Run one model and write its trajectory, forecast and metadata to a folder."""
     from ..models import parse_params
@@ -188,8 +224,10 @@ def run(
 def validate(file: Annotated[str, typer.Argument(help="A scenario file or example name.")]) -> None:
     """Check a scenario file; print a summary or one clear error (exit code 2)."""
     sc = load(file)
-    console.print(f"[green]ok[/] {file}: scenario {sc.name!r}, {len(sc.actors)} actors, {len(sc.issues)} issues, "
-                  f"{len(sc.events)} events")
+    console.print(
+        f"[green]ok[/] {file}: scenario {sc.name!r}, {len(sc.actors)} actors, {len(sc.issues)} issues, "
+        f"{len(sc.events)} events"
+    )
 
 
 @app.command()
@@ -207,9 +245,12 @@ def convert(
     console.print(f"wrote {target}")
     lost = lost_in(sc, target)
     if lost:
-        err_console.print(f"[yellow]warning:[/] {target.suffix} is a long table (actors, issues, stances); it does not "
-                          f"keep {', '.join(lost)}; keep YAML or JSON as the master copy", highlight=False,
-                          soft_wrap=True)
+        err_console.print(
+            f"[yellow]warning:[/] {target.suffix} is a long table (actors, issues, stances); it does not "
+            f"keep {', '.join(lost)}; keep YAML or JSON as the master copy",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("models")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,24 +14,46 @@ from ..scenario.eu_council import CAPABILITIES
 from .app import app, checked_seed, console, fail_on_errors
 from .backtest import DRAWS, default_models
 
-# The analysis stack is imported inside the command, so that other commands do not pay for it.
+# NumPy and the analysis stack are imported inside the command, so `accord --help` stays fast
+# (tests/test_startup.py).
 
 
 @app.command("ensemble-fit")
 @fail_on_errors
 def ensemble_fit(
-    file: Annotated[str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")],
-    out: Annotated[Path, typer.Option(help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param weights=FILE`.")],
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Component model (repeatable); default: every registered model not itself fitted.")] = None,
-    capability: Annotated[str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")] = "equal",
+    file: Annotated[
+        str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param "
+                 "weights=FILE`."
+        ),
+    ],
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Component model (repeatable); default: every registered model not itself fitted.",
+        ),
+    ] = None,
+    capability: Annotated[
+        str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")
+    ] = "equal",
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed (stochastic models, input noise).")] = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the components.")] = DRAWS,
-    jobs: Annotated[Optional[int], typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")
+    ] = None,
 ) -> None:
     """Fit the ensemble's gate on every issue of FILE (penalty chosen by CV grouped by proposal) and write it.
 
-    The `ensemble` model reads the result with `accord run ... --param weights=FILE`; the shipped weights come from
-    this command on the DEU III development split."""
+    The `ensemble` model reads the result with `accord run ... --param weights=FILE`; the shipped
+    weights come from this command on the DEU III development split."""
+    if draws < 1:
+        raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
     import numpy as np
 
     from ..analysis.backtest import groups, outcomes, run_models, scale
@@ -40,8 +62,6 @@ def ensemble_fit(
     from ..models import make_model
     from ..scenario.deu import read_deu
 
-    if draws < 1:
-        raise ParameterError(f"--draws must be at least 1 (got {draws}); allowed: 1, 2, ...")
     data = read_deu(file, capability)
     if len(data.cases) < 10:
         raise AccordError(f"{file}: {len(data.cases)} scorable issues; allowed: at least 10 to fit weights")

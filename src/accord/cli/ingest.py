@@ -4,7 +4,7 @@
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,7 +41,8 @@ def _print_events(df: "pd.DataFrame", title: str) -> None:
     for r in df.itertuples(index=False):
         flags = [f for f, on in (("negated", r.negated), ("hypothetical", r.hypothetical)) if on is True]
         event = text(r.type) + "".join(f"\n({f})" for f in flags)
-        who = f"{text(r.source) or text(r.source_text) or '?'} -> {text(r.target) or text(r.target_text) or '-'}"
+        who = (f"{text(r.source) or text(r.source_text) or '?'} -> "
+               f"{text(r.target) or text(r.target_text) or '-'}")
         table.add_row(f"{text(r.story)[:8]}:{text(r.sentence_index)}", event, who, f"{r.confidence:.2f}",
                       text(r.span))
     show(table, title + " (a wider terminal shows every column; --json or --out give all fields)")
@@ -62,12 +63,28 @@ def _print_frame(df: "pd.DataFrame", title: str, columns: list[str] | None = Non
 @app.command()
 @fail_on_errors
 def ingest(
-    sources: Annotated[list[Path], typer.Argument(help="Story files (.txt), folders, or CSV/JSONL tables (date, title, text).")],
-    scenario: Annotated[Optional[str], typer.Option("--scenario", "-s", help="Scenario file or example name whose actors and aliases resolve names.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the events as CSV.")] = None,
+    sources: Annotated[
+        list[Path],
+        typer.Argument(help="Story files (.txt), folders, or CSV/JSONL tables (date, title, text)."),
+    ],
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Scenario file or example name whose actors and aliases resolve names."
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the events as CSV.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {n, events: [...]}.")] = False,
-    signals: Annotated[bool, typer.Option("--signals", help="Print weekly counts and cooperation-conflict scores per actor pair.")] = False,
-    propose_path: Annotated[Optional[Path], typer.Option("--propose", help="Write proposed scenario events to this patch file (YAML); needs --scenario.")] = None,
+    signals: Annotated[
+        bool,
+        typer.Option("--signals", help="Print weekly counts and cooperation-conflict scores per actor pair."),
+    ] = False,
+    propose_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--propose", help="Write proposed scenario events to this patch file (YAML); needs --scenario."
+        ),
+    ] = None,
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence (0-1).")] = 0.3,
 ) -> None:
     """Code news stories into PLOVER events (who did what to whom) and propose scenario updates."""
@@ -93,11 +110,15 @@ def ingest(
     elif not signals:
         _print_events(frame, f"{len(frame)} events")
     if signals:
-        _print_frame(weekly_signals(events), "weekly signals per actor pair (score: -1 conflict .. +1 cooperation)")
+        _print_frame(
+            weekly_signals(events), "weekly signals per actor pair (score: -1 conflict .. +1 cooperation)"
+        )
     if propose_path is not None and sc is not None:
         patch = propose(sc, events)
         write_patch(propose_path, patch)
-        note(f"proposed {len(patch['add_events'])} scenario events in {propose_path} (review before applying)")
+        note(
+            f"proposed {len(patch['add_events'])} scenario events in {propose_path} (review before applying)"
+        )
     if out is not None:
         note(f"wrote {len(frame)} events to {out}")
 
@@ -105,8 +126,12 @@ def ingest(
 @app.command("ingest-eval")
 @fail_on_errors
 def ingest_eval(
-    file: Annotated[Path, typer.Argument(help="A PLOVER gold-standard JSON file or a PETRARCH2 validation XML file.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (n, event_accuracy, source_accuracy, per_class).")] = False,
+    file: Annotated[
+        Path, typer.Argument(help="A PLOVER gold-standard JSON file or a PETRARCH2 validation XML file.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (n, event_accuracy, source_accuracy, per_class).")
+    ] = False,
 ) -> None:
     """Score the event coder on gold-standard sentences: top-1 type accuracy, source accuracy, per class."""
     from ..ingest import evaluate

@@ -2,7 +2,7 @@
 
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,15 +14,38 @@ from .core import ScenarioArg, model_names
 @fail_on_errors
 def report(
     scenario: ScenarioArg,
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model name (repeatable), or all; default: every registered model.")] = None,
-    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")] = 100,
-    answer_draws: Annotated[int, typer.Option(min=0, help="Draws of the chosen and the negotiation model for the "
-                                                          "answer block (deal probabilities, their intervals).")] = 500,
-    whatif_draws: Annotated[int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")] = 200,
-    chosen: Annotated[Optional[str], typer.Option(
-        "--pivotal-model", help="Model of the answer's intervals and pivotal actors; default: weighted-mean.")] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model", "-m", help="Model name (repeatable), or all; default: every registered model."
+        ),
+    ] = None,
+    draws: Annotated[
+        int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")
+    ] = 100,
+    answer_draws: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Draws of the chosen and the negotiation model for the "
+            "answer block (deal probabilities, their intervals).",
+        ),
+    ] = 500,
+    whatif_draws: Annotated[
+        int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")
+    ] = 200,
+    chosen: Annotated[
+        str | None,
+        typer.Option(
+            "--pivotal-model",
+            help="Model of the answer's intervals and pivotal actors; default: weighted-mean.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html."),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline) with forecasts, charts and assumptions."""
     from ..files import atomic_write_text
@@ -37,7 +60,16 @@ def report(
     for name in [*names, *([chosen] if chosen else [])]:
         get_model(name)  # an unknown name fails here, before any work
     target = output or Path(f"{sc.name}-report.html")
-    html = render(collect(sc, names or None, draws=draws, seed=seed, answer_draws=answer_draws if draws else 0,
-                          whatif_draws=whatif_draws, chosen=chosen))
+    html = render(
+        collect(
+            sc,
+            names or None,
+            draws=draws,
+            seed=seed,
+            answer_draws=answer_draws if draws else 0,
+            whatif_draws=whatif_draws,
+            chosen=chosen,
+        )
+    )
     atomic_write_text(target, html)
     console.print(f"report written to {target.resolve()}", highlight=False, soft_wrap=True)

@@ -78,11 +78,13 @@ def issue_legend(scenario) -> list[str]:
 
 
 def print_issue_legend(scenario) -> None:
+    """Print the issue legend (id, name, scale) dimmed, before a table that uses the ids."""
     for line in issue_legend(scenario):
         console.print(f"[dim]{line}[/]", highlight=False)
 
 
 def narrow() -> bool:
+    """Whether the terminal is too narrow for the wide tables, so the compact layout is used."""
     return console.width < 100
 
 

@@ -14,6 +14,7 @@ COLUMNS = ["group", "item", "input", "value", "source"]
 
 
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
+    """Every input value the forecast rests on (actor, issue, event), with its source, for the report."""
     rows: list[tuple] = []
     for a in scenario.actors:
         rows.append(("actor", a.name or a.id, "capability", a.capability, a.source))
@@ -47,8 +48,11 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
             rows.append(("negotiation", issue, "no-deal outcome", value, n.source))
     for k, ev in enumerate(scenario.events):
         when = ev.date.isoformat() if ev.date is not None else f"round {ev.round}"
-        numbers = {f: getattr(ev, f) for f in ("to", "by", "size", "probability", "credibility", "consequence")
-                   if getattr(ev, f, None) is not None}
+        numbers = {
+            f: getattr(ev, f)
+            for f in ("to", "by", "size", "probability", "credibility", "consequence")
+            if getattr(ev, f, None) is not None
+        }
         value = ", ".join(f"{f}={v:g}" for f, v in numbers.items()) or ev.description
         rows.append(("event", ev.id or f"events.{k}", f"{ev.type} ({when})", value, ev.source))
     for model, settings in scenario.models.items():

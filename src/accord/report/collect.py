@@ -46,6 +46,7 @@ class ReportData:
 
 
 def default_models() -> list[str]:
+    """The models a report runs by default: every registered model."""
     return list(list_models())
 
 
@@ -57,8 +58,15 @@ def _analysis(module: str, function: str):
         return None
 
 
-def collect(scenario: Scenario, models: list[str] | None = None, draws: int = 100, seed: int = 0,
-            answer_draws: int | None = None, whatif_draws: int = 200, chosen: str | None = None) -> ReportData:
+def collect(
+    scenario: Scenario,
+    models: list[str] | None = None,
+    draws: int = 100,
+    seed: int = 0,
+    answer_draws: int | None = None,
+    whatif_draws: int = 200,
+    chosen: str | None = None,
+) -> ReportData:
     """Run each model once and build the answer block (``answer_draws`` draws of the chosen model and
     of the negotiation model, the shipped what-ifs); then Monte Carlo per model (``draws``) and the
     pivotal actors of the chosen model (default weighted-mean; see accord.analysis.summary)."""
@@ -117,7 +125,9 @@ def _add_montecarlo(data: ReportData) -> None:
             data.intervals[name] = reuse[name].summary
             continue
         try:
-            mc = monte_carlo(data.scenario, build_model(name, data.scenario), draws=data.draws, seed=data.seed)
+            mc = monte_carlo(
+                data.scenario, build_model(name, data.scenario), draws=data.draws, seed=data.seed
+            )
         except AccordError as exc:
             data.skipped[f"{name} (Monte Carlo)"] = str(exc)
             continue
@@ -134,6 +144,7 @@ def _agreement_rounds(mc: Any) -> np.ndarray | None:
 
 
 def agreement_rounds(data: ReportData) -> np.ndarray | None:
+    """Per-draw agreement rounds of the agent model, when the report ran its Monte Carlo."""
     agents = data.agents_model
     return _agreement_rounds(data.montecarlo[agents]) if agents in data.montecarlo else None
 

@@ -7,7 +7,7 @@ run in the dashboard or from stored results in a report.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,9 @@ PALETTE = (
 )
 # A light style set directly: assigning a named plotly template costs ~0.1 s per figure, which a
 # dashboard drawing three figures per run cannot afford.
-LAYOUT = dict(plot_bgcolor="#fff", paper_bgcolor="#fff", margin=dict(l=60, r=20, t=80, b=40), font=dict(size=12))
+LAYOUT = dict(
+    plot_bgcolor="#fff", paper_bgcolor="#fff", margin=dict(l=60, r=20, t=80, b=40), font=dict(size=12)
+)
 GRID = dict(gridcolor="#e8e8e8", zeroline=False, linecolor="#999")
 
 
@@ -248,4 +250,3 @@ def compare_figure(scenario: Scenario, forecasts: Mapping[str, pd.DataFrame]) ->
     fig = forecast_figure(scenario, forecasts)
     fig.update_layout(title="What-if variants compared")
     return fig
-

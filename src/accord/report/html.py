@@ -245,8 +245,12 @@ def _deal_curves(data: ReportData, rounds: np.ndarray) -> dict[str, np.ndarray]:
     agreed = np.asarray(extra["agreement"], dtype=bool)
     labels = coalition_labels(data.scenario, extra)
     if labels is not None:
-        return {f"P({label.replace('+', ', ')} sign by then)": np.where(agreed & (labels == label), rounds, np.nan)
-                for label in dict.fromkeys(labels[agreed])}
+        return {
+            f"P({label.replace('+', ', ')} sign by then)": np.where(
+                agreed & (labels == label), rounds, np.nan
+            )
+            for label in dict.fromkeys(labels[agreed])
+        }
     full = np.asarray(extra.get("full_agreement", agreed), dtype=bool) & agreed
     return {"P(full agreement by then)": np.where(full, rounds, np.nan),
             "P(partial deal by then)": np.where(agreed & ~full, rounds, np.nan)}
@@ -256,8 +260,10 @@ def _outcome(outcome: dict) -> str:
     if outcome.get("agreement") and outcome.get("full_agreement", True):
         text = f"In the seeded run the parties agree in round {outcome.get('round')} ({outcome.get('date')})."
     elif outcome.get("agreement"):  # a deal that leaves out required parties is named by who is excluded
-        text = (f"In the seeded run there is no full agreement; the deal of {outcome.get('deal')} is struck in "
-                f"round {outcome.get('round')} ({outcome.get('date')}): {outcome.get('reason', '')}.")
+        text = (
+            f"In the seeded run there is no full agreement; the deal of {outcome.get('deal')} is struck in "
+            f"round {outcome.get('round')} ({outcome.get('date')}): {outcome.get('reason', '')}."
+        )
     else:
         text = f"In the seeded run there is no agreement ({outcome.get('reason', 'no reason given')})."
     terms = outcome.get("terms") or {}

@@ -56,26 +56,33 @@ EXAMPLE = load("ec-emissions").model_dump(mode="json", exclude_none=True)
 
 
 class ScenarioBody(BaseModel):
+    """A request that carries a scenario document."""
     scenario: dict[str, Any] = Field(description=SCENARIO_DOC, examples=[EXAMPLE])
 
 
 class RunRequest(ScenarioBody):
+    """Run one model on a scenario."""
     model: str = Field("weighted-mean", max_length=80, description=MODEL_DOC)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
 
 
 class Variant(ScenarioBody):
+    """One named scenario of a comparison."""
     name: str = Field(min_length=1, max_length=80)
 
 
 class CompareRequest(BaseModel):
+    """Run one model on several scenario variants."""
     variants: list[Variant] = Field(min_length=1, max_length=20)
     model: str = Field("weighted-mean", max_length=80, description=MODEL_DOC)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
 
 
 class ReportRequest(ScenarioBody):
-    models: list[str] | None = Field(None, max_length=20, description="Models to run; default: every registered model.")
+    """Build the HTML report for a scenario."""
+    models: list[str] | None = Field(
+        None, max_length=20, description="Models to run; default: every registered model."
+    )
     draws: int = Field(100, ge=0, le=2000)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
 
@@ -96,7 +103,11 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
     detail = []
     for err in exc.errors():
         value = err.get("input")
-        value = clip(value, 200) if isinstance(value, str) else value if isinstance(value, (int, float, bool)) else None
+        value = (
+            clip(value, 200)
+            if isinstance(value, str)
+            else value if isinstance(value, (int, float, bool)) else None
+        )
         detail.append({"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"], "input": value})
     message = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in detail[:5])
     return _message(422, message, detail)
@@ -111,6 +122,7 @@ def _reply(reply: Reply) -> Response:
 
 
 def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = ()) -> FastAPI:
+    """The FastAPI app: routes, strict JSON, host guard and body limit, and the worker pool's lifespan."""
     limits = limits or ServerLimits()
     pool = WorkPool(limits)
 
@@ -122,8 +134,12 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
         finally:
             pool.close()
 
-    app = FastAPIOffline(title="accord", version=__version__, lifespan=lifespan,
-                         description="Forecast multi-party negotiations: examples, upload, run, compare, report.")
+    app = FastAPIOffline(
+        title="accord",
+        version=__version__,
+        lifespan=lifespan,
+        description="Forecast multi-party negotiations: examples, upload, run, compare, report.",
+    )
     app.router.route_class = StrictRoute
     app.state.pool = pool
     # Import every model now: the registry's lazy first load is not thread-safe, and the first
@@ -152,18 +168,28 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
     @app.get("/api/examples/{name}", summary="One shipped example, by name")
     def example(name: str) -> dict[str, Any]:
         if name not in example_names():
-            raise HTTPException(404, f"no shipped example {name[:80]!r}; allowed: {', '.join(example_names())}")
+            raise HTTPException(
+                404, f"no shipped example {name[:80]!r}; allowed: {', '.join(example_names())}"
+            )
         return {"scenario": load(name).model_dump(mode="json", exclude_none=True)}
 
     @app.get("/api/models", summary="The registered models and their tags")
     def models() -> list[dict[str, Any]]:
         return [{"name": n, "tags": sorted(c.tags), "summary": c.summary} for n, c in list_models().items()]
 
-    @app.get("/api/status", summary="The server's per-request limits and how many requests are running or waiting")
+    @app.get(
+        "/api/status", summary="The server's per-request limits and how many requests are running or waiting"
+    )
     def status() -> dict[str, Any]:
-        return {"version": __version__, "active": pool.active, "workers": limits.workers, "queue": limits.queue,
-                "time_limit_s": limits.time_limit, "memory_limit_mib": limits.memory_limit,
-                "body_limit_kib": limits.body // 1024}
+        return {
+            "version": __version__,
+            "active": pool.active,
+            "workers": limits.workers,
+            "queue": limits.queue,
+            "time_limit_s": limits.time_limit,
+            "memory_limit_mib": limits.memory_limit,
+            "body_limit_kib": limits.body // 1024,
+        }
 
     @app.post("/api/scenario/validate", summary="Validate a scenario document", responses=LIMITS_DOC)
     async def validate(body: ScenarioBody) -> Response:

@@ -50,6 +50,7 @@ def _authority(origin: str) -> str | None:
 
 
 def shown(names: Iterable[str]) -> str:
+    """Host names as shown in messages (IPv6 addresses in brackets)."""
     return ", ".join(f"[{n}]" if ":" in n else n for n in names)
 
 
@@ -62,6 +63,7 @@ class HostGuard:
         self.allowed = tuple(dict.fromkeys([*LOOPBACK_NAMES, *extra]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, or answer it with the status and message from ``problem``."""
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
@@ -80,6 +82,8 @@ class HostGuard:
         await send({"type": "http.response.body", "body": body})
 
     def problem(self, method: str, headers: Headers) -> tuple[int, str] | None:
+        """Why a request is refused (status, message), or None: an unknown Host, or a cross-site unsafe
+        request."""
         host = headers.get("host", "")
         if host_name(host) not in self.allowed:
             return 400, (f"host {host[:80]!r} is not served here; allowed: {shown(self.allowed)} "
@@ -88,7 +92,10 @@ class HostGuard:
             return None
         site = headers.get("sec-fetch-site")
         if site in ("cross-site", "same-site"):
-            return 403, f"a {site} request may not {method} here; allowed: requests from this dashboard's own pages"
+            return (
+                403,
+                f"a {site} request may not {method} here; allowed: requests from this dashboard's own pages",
+            )
         origin = headers.get("origin")
         if origin is not None and _authority(origin) != host.lower():
             return 403, (f"a request from origin {origin[:80]!r} may not {method} here; "

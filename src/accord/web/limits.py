@@ -17,7 +17,9 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 MAX_BODY = 2 * 1024 * 1024  # bytes
-MAX_DEPTH = 32  # nesting of a JSON body; a scenario needs about 10 (compare > variant > scenario > stances ...)
+MAX_DEPTH = (
+    32  # nesting of a JSON body; a scenario needs about 10 (compare > variant > scenario > stances ...)
+)
 MAX_INT_DIGITS = 30  # a seed or a count never needs more; Python refuses to parse past 4,300 anyway
 SEED_MAX = 2**63 - 1  # the range accord draws its own seeds from (models/base.py)
 
@@ -59,6 +61,7 @@ class BodyLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, or answer 413 once the declared or received body exceeds the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -92,8 +95,13 @@ class BodyLimit:
 
 async def _refuse(send: Send, limit: int) -> None:
     body = json.dumps({"detail": _message(limit)}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

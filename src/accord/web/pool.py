@@ -41,6 +41,7 @@ class WorkPool:
 
     @property
     def active(self) -> int:
+        """Requests running or waiting, which the queue limit is checked against."""
         return self._active
 
     def start(self) -> None:
@@ -49,6 +50,7 @@ class WorkPool:
             self._get().schedule(execute, args=("ping",))
 
     async def run(self, job: str, *args: Any) -> Reply:
+        """Run a job in a worker, or answer 503 at once when the workers and the queue are full."""
         limits = self.limits
         if self._active >= limits.workers + limits.queue:
             return error_reply(503, f"the server is busy: {self._active} requests are running or waiting; "
@@ -62,12 +64,16 @@ class WorkPool:
                                     "was stopped; make the run smaller (fewer draws, rounds or actors) or "
                                     "raise the limit with `accord serve --time-limit`")
         except ProcessExpired:
-            return error_reply(503, "the worker running the request stopped, most likely at the memory limit of "
-                                    f"{limits.memory_limit} MiB (`accord serve --memory-limit`)")
+            return error_reply(
+                503,
+                "the worker running the request stopped, most likely at the memory limit of "
+                f"{limits.memory_limit} MiB (`accord serve --memory-limit`)",
+            )
         finally:
             self._active -= 1
 
     def close(self) -> None:
+        """Stop the workers (when the app shuts down)."""
         if self._pool is not None:
             self._pool.stop()
             self._pool.join()

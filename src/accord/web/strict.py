@@ -78,7 +78,9 @@ def _check_tree(data: Any) -> None:
         if not isinstance(node, (dict, list)):
             continue
         if depth > MAX_DEPTH:
-            raise BadBody(f"the body is nested more than {MAX_DEPTH} levels deep; allowed: at most {MAX_DEPTH}")
+            raise BadBody(
+                f"the body is nested more than {MAX_DEPTH} levels deep; allowed: at most {MAX_DEPTH}"
+            )
         if isinstance(node, dict):
             for key, value in node.items():
                 _check_text(key)
@@ -92,8 +94,10 @@ def _check_text(text: str) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise BadBody(f"the body has a lone UTF-16 surrogate (\\u{ord(text[exc.start]):04x}) in a string; "
-                          "allowed: Unicode text") from None
+            raise BadBody(
+                f"the body has a lone UTF-16 surrogate (\\u{ord(text[exc.start]):04x}) in a string; "
+                "allowed: Unicode text"
+            ) from None
 
 
 def strict_loads(raw: bytes) -> Any:
@@ -106,15 +110,21 @@ def strict_loads(raw: bytes) -> Any:
         data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
                           object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
-        raise BadBody(f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise BadBody(
+            f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     except RecursionError:
-        raise BadBody(f"the body is nested more than {MAX_DEPTH} levels deep; allowed: at most {MAX_DEPTH}") from None
+        raise BadBody(
+            f"the body is nested more than {MAX_DEPTH} levels deep; allowed: at most {MAX_DEPTH}"
+        ) from None
     _check_tree(data)
     return data
 
 
 class StrictRequest(Request):
+    """A request whose JSON body is parsed strictly (no NaN, no duplicate keys)."""
     async def json(self) -> Any:
+        """The body parsed by strict_loads, once per request."""
         if not hasattr(self, "_json"):
             self._json = strict_loads(await self.body())
         return self._json
@@ -129,6 +139,7 @@ def declared_types(route: APIRoute) -> frozenset[str] | None:
 
 
 def media_type(header: str | None) -> str | None:
+    """The bare media type of a Content-Type header (parameters dropped, lower case), or None."""
     if not header:
         return None
     message = email.message.Message()
@@ -140,6 +151,7 @@ class StrictRoute(APIRoute):
     """An APIRoute that refuses undeclared content types (415) and parses JSON strictly."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """FastAPI's handler, behind a check of the content type the route declares."""
         handler = super().get_route_handler()
         accepted = declared_types(self)
 

@@ -31,6 +31,7 @@ def display_name(filename: str) -> str:
 
 
 def parse_upload(data: bytes, filename: str) -> Scenario:
+    """A scenario from an uploaded file, read by its suffix; a ScenarioError naming the file otherwise."""
     name = display_name(filename)
     suffix = Path(name).suffix.lower()
     if suffix not in TEXT_READERS and suffix not in FILE_SUFFIXES:
@@ -42,8 +43,11 @@ def parse_upload(data: bytes, filename: str) -> Scenario:
     except Exception as exc:  # noqa: BLE001  (a reader tripping over a malformed file: the file's fault)
         reason = re.sub(re.escape(tempfile.gettempdir()) + r"\S*", name, f"{type(exc).__name__}: {exc}")[:200]
         log.warning("upload %r: the %s reader failed: %s", name, suffix, reason)
-        raise ScenarioError(f"the file could not be read ({reason})", file=name,
-                            allowed=f"a scenario file in one of {ALLOWED}, as `accord convert` writes") from None
+        raise ScenarioError(
+            f"the file could not be read ({reason})",
+            file=name,
+            allowed=f"a scenario file in one of {ALLOWED}, as `accord convert` writes",
+        ) from None
 
 
 def _read(data: bytes, name: str, suffix: str) -> Scenario:
@@ -68,8 +72,13 @@ def _scrubbed_error(exc: ScenarioError, path: str, name: str) -> ScenarioError:
     def fix(text: str | None) -> str | None:
         return text.replace(path, name) if isinstance(text, str) else text
 
-    return ScenarioError(fix(exc.message) or "", file=name, location=fix(exc.location),
-                         value=fix(exc.value) if isinstance(exc.value, str) else exc.value, allowed=fix(exc.allowed))
+    return ScenarioError(
+        fix(exc.message) or "",
+        file=name,
+        location=fix(exc.location),
+        value=fix(exc.value) if isinstance(exc.value, str) else exc.value,
+        allowed=fix(exc.allowed),
+    )
 
 
 def _scrubbed(scenario: Scenario, path: str, name: str) -> Scenario:

@@ -34,6 +34,7 @@ MAX_MESSAGE = 1000  # characters of an error message; longer ones are cut, sayin
 
 
 class Reply(NamedTuple):
+    """A worker's answer to a job, in a form that pickles back to the app process."""
     status: int
     media_type: str
     body: bytes
@@ -52,16 +53,19 @@ def init_worker(memory_mib: int) -> None:
 
 
 def json_reply(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
+    """A JSON reply, with strict JSON (NaN is refused) so browsers can parse it."""
     body = json.dumps(content, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
     return Reply(status, "application/json", body, headers or {})
 
 
 def error_reply(status: int, message: str, detail: list[dict[str, Any]] | None = None) -> Reply:
+    """An error reply in FastAPI's shape (``detail``) plus a one-line ``message``."""
     message = clip(message)
     return json_reply({"detail": detail or message, "message": message}, status)
 
 
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, so a huge bad value cannot bloat an error reply."""
     return text if len(text) <= limit else f"{text[:limit]}... (cut: {len(text)} characters in all)"
 
 
@@ -82,6 +86,7 @@ def field_path(location: str | None) -> list[str | int]:
 
 
 def scenario_error(exc: ScenarioError) -> Reply:
+    """A 422 reply for a scenario error, naming where in the request it is."""
     where = list(getattr(exc, "where", ("body",)))
     value = exc.value if isinstance(exc.value, (str, int, float, bool)) else None
     detail = {"loc": where + field_path(exc.location), "msg": clip(exc.message), "type": "scenario_error",
@@ -97,9 +102,13 @@ def execute(job: str, *args: Any) -> Reply:
     except ScenarioError as exc:
         return scenario_error(exc)
     except AccordError as exc:
-        return error_reply(422, str(exc), [{"loc": ["body"], "msg": clip(str(exc)), "type": type(exc).__name__}])
+        return error_reply(
+            422, str(exc), [{"loc": ["body"], "msg": clip(str(exc)), "type": type(exc).__name__}]
+        )
     except RecursionError:
-        return error_reply(422, "the input is nested too deeply to process; allowed: a scenario as documented")
+        return error_reply(
+            422, "the input is nested too deeply to process; allowed: a scenario as documented"
+        )
     except MemoryError:
         return error_reply(503, "the request needed more memory than a request may use here "
                                 "(`accord serve --memory-limit`); make the scenario or the run smaller")
@@ -134,10 +143,12 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 def validate(scenario: dict[str, Any]) -> Reply:
+    """The validated scenario with defaults filled in."""
     return json_reply({"scenario": parse_scenario(scenario).model_dump(mode="json", exclude_none=True)})
 
 
 def upload(data: bytes, filename: str) -> Reply:
+    """A scenario from an uploaded file, as JSON; errors point at the file field."""
     try:
         scenario = parse_upload(data, filename)
     except ScenarioError as exc:
@@ -147,33 +158,46 @@ def upload(data: bytes, filename: str) -> Reply:
 
 
 def to_yaml(scenario: dict[str, Any]) -> Reply:
+    """The scenario as a YAML download."""
     sc = parse_scenario(scenario)
-    return Reply(200, "application/x-yaml", dumps_yaml(sc).encode(), _attachment(_safe_filename(sc.name, ".yaml")))
+    return Reply(
+        200, "application/x-yaml", dumps_yaml(sc).encode(), _attachment(_safe_filename(sc.name, ".yaml"))
+    )
 
 
 def run(scenario: dict[str, Any], model: str, seed: int) -> Reply:
+    """One model's forecast for a scenario."""
     sc = parse_scenario(scenario)
     return json_reply(_run_payload(sc, model, build_model(model, sc).run(sc, seed)))
 
 
 def compare(variants: list[tuple[str, dict[str, Any]]], model: str, seed: int) -> Reply:
-    scenarios = [parse_scenario(data, ("body", "variants", k, "scenario")) for k, (_, data) in enumerate(variants)]
+    """One model's forecasts for several variants, keyed by variant name (repeated names numbered)."""
+    scenarios = [
+        parse_scenario(data, ("body", "variants", k, "scenario")) for k, (_, data) in enumerate(variants)
+    ]
     forecasts: dict[str, Any] = {}
-    for (name, _), sc in zip(variants, scenarios):
+    for (name, _), sc in zip(variants, scenarios, strict=True):
         label = name if name not in forecasts else f"{name} ({len(forecasts) + 1})"
         forecasts[label] = build_model(model, sc).run(sc, seed).forecast
     rows = [{"variant": name, "issue": rec["issue"], "forecast": float(rec["forecast"])}
             for name, table in forecasts.items() for rec in table.to_dict("records")]
-    return json_reply({"model": model, "rows": rows, "figure": _figure(figures.compare_figure(scenarios[0], forecasts))})
+    return json_reply(
+        {"model": model, "rows": rows, "figure": _figure(figures.compare_figure(scenarios[0], forecasts))}
+    )
 
 
 def report(scenario: dict[str, Any], models: list[str] | None, draws: int, seed: int) -> Reply:
+    """The HTML report of a scenario as a download."""
     sc = parse_scenario(scenario)
     html = report_html(sc, models, draws=draws, seed=seed)
-    return Reply(200, "text/html; charset=utf-8", html.encode(), _attachment(_safe_filename(sc.name, "-report.html")))
+    return Reply(
+        200, "text/html; charset=utf-8", html.encode(), _attachment(_safe_filename(sc.name, "-report.html"))
+    )
 
 
 def ping() -> Reply:
+    """A no-op job: the workers answer once they have imported accord."""
     return json_reply("ready")
 
 
