@@ -15,8 +15,8 @@ CARRIERS = frozenset({
     "insist", "confirm", "believe", "think", "know", "describe", "remark", "stress", "indicate",
     "reveal", "disclose", "write", "quote", "hope", "expect", "seem", "appear", "make", "be", "have",
     "do", "go", "get", "try", "continue", "begin", "start", "decide", "come", "want", "seek", "need",
-    "prepare", "mean", "use", "move", "attempt", "manage", "keep", "accord", "describe", "conclude",
-    "inform", "add", "suggest", "argue", "predict", "warn_that",
+    "prepare", "mean", "use", "move", "attempt", "manage", "keep", "accord", "conclude",
+    "inform", "suggest", "argue", "predict", "warn_that",
 })
 # Verbs whose own type governs the complement they introduce.
 GOVERNORS = {

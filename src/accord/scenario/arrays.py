@@ -38,7 +38,7 @@ class ScenarioArrays:
     def n_issues(self) -> int:
         return len(self.issues)
 
-    def with_values(self, **changes: np.ndarray) -> "ScenarioArrays":
+    def with_values(self, **changes: np.ndarray) -> ScenarioArrays:
         return replace(self, **changes)
 
 

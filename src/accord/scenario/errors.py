@@ -78,7 +78,7 @@ class ScenarioError(AccordError):
             text += f"; allowed: {self.allowed}"
         return text
 
-    def with_file(self, file: str) -> "ScenarioError":
+    def with_file(self, file: str) -> ScenarioError:
         """Attach the file name once it is known (readers of in-memory text do not know it)."""
         return ScenarioError(
             self.message, file=file, location=self.location, value=self.value, allowed=self.allowed

@@ -7,7 +7,7 @@ only checks that they are well formed and refer to known actors, issues, venues 
 
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -132,16 +132,14 @@ class ShockEvent(_EventBase):
 
 
 Event = Annotated[
-    Union[
-        ChannelEvent,
-        ShiftEvent,
-        RelationEvent,
-        ThreatEvent,
-        ThreatOutcomeEvent,
-        ActorEvent,
-        ReservationEvent,
-        ShockEvent,
-    ],
+    ChannelEvent
+    | ShiftEvent
+    | RelationEvent
+    | ThreatEvent
+    | ThreatOutcomeEvent
+    | ActorEvent
+    | ReservationEvent
+    | ShockEvent,
     Field(discriminator="type"),
 ]
 

@@ -11,7 +11,8 @@ import csv
 import io
 import itertools
 import xml.etree.ElementTree as ET
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .errors import ScenarioError
 from .limits import LimitError, check_count, current
@@ -31,7 +32,7 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
 
 
-def read_csv_text(text: str, file: str) -> "Any":
+def read_csv_text(text: str, file: str) -> Any:
     """A scenario from KTAB's CSV: line 1 names the scenario and counts actors and dimensions,
     line 2 is the header, then one line per actor (blank lines after line 2 are skipped)."""
     reader = _csv_rows(text)
@@ -82,7 +83,7 @@ def read_csv_text(text: str, file: str) -> "Any":
     return _build(head[0], head[1], dims, actors, {}, file)
 
 
-def read_xml_text(text: str, file: str) -> "Any":
+def read_xml_text(text: str, file: str) -> Any:
     try:
         root = ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:

@@ -22,8 +22,9 @@ import contextlib
 import contextvars
 import dataclasses
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .errors import ScenarioError
 
@@ -83,11 +84,11 @@ class Limits:
                 allowed=f"at most {DEPTH_CEILING}",
             )
 
-    def replace(self, **changes: Any) -> "Limits":
+    def replace(self, **changes: Any) -> Limits:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Limits":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults, with any ``ACCORD_LIMIT_<NAME>`` variables applied."""
         environ = os.environ if environ is None else environ
         changes: dict[str, Any] = {}
