@@ -113,7 +113,7 @@ def _swap_in(tmp: Path, path: Path) -> None:
 def clean_stale(path: str | os.PathLike[str]) -> list[Path]:
     """Remove temporaries of ``path`` left by writers that died (pid gone, or older than a day)."""
     path = Path(path)
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = [Path(p) for p in glob.glob(glob.escape(f".{path.name}{TMP_TAG}") + "*", root_dir=path.parent)]
     except OSError:

@@ -9,6 +9,7 @@ Monte Carlo: shape (draws, actors, issues).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class ScenarioArrays:
     def n_issues(self) -> int:
         return len(self.issues)
 
-    def with_values(self, **changes: np.ndarray) -> ScenarioArrays:
+    def with_values(self, **changes: Any) -> ScenarioArrays:
         return replace(self, **changes)
 
 

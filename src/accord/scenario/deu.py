@@ -149,7 +149,10 @@ class _Rows:
             issues=[Issue(id=issue, status_quo=status_quo, source="DEU reference point (rp)")],
             stances={a: {issue: st} for a, st in stances.items()},
             models=self.features(row),
-            negotiation=Negotiation(rule=rule, protocol="single_text", source=DEU_NEGOTIATION),
+            # the rule is data (a mapping) that validation turns into a DecisionRule
+            negotiation=Negotiation.model_validate(
+                {"rule": rule, "protocol": "single_text", "source": DEU_NEGOTIATION}
+            ),
         )
         return DeuCase(scenario=scenario, outcome=outcome, proposal=proposal, issue=issue), regime
 
@@ -184,12 +187,12 @@ class _Rows:
                                     location=f"row 2, column p{actor}", value=text or None,
                                     allowed="a GDP row (row 2, no proposal number) with a number >= 0 per actor")
             return value
-        value = council_weight(actor, regime or "nice")
-        if value is None:
+        weight = council_weight(actor, regime or "nice")
+        if weight is None:
             raise ScenarioError("no Council voting weight for this actor", file=self.file,
                                 location=f"row {r}, column p{actor}", value=actor,
                                 allowed=", ".join(sorted(set(NAMES) & (set(REGIMES[regime or 'nice']) | {'com', 'ep'}))))
-        return value
+        return weight
 
     def source(self, regime: str | None) -> str:
         if self.capability == "gdp":

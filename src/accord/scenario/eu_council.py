@@ -26,11 +26,11 @@ NAMES = {
 }
 INSTITUTIONS = ("com", "ep")
 
-PRE_NICE = {
+PRE_NICE: dict[str, float] = {
     "de": 10, "fr": 10, "it": 10, "uk": 10, "es": 8, "be": 5, "el": 5, "nl": 5, "pt": 5,
     "at": 4, "se": 4, "dk": 3, "ie": 3, "fi": 3, "lu": 2,
 }
-NICE = {
+NICE: dict[str, float] = {
     "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13,
     "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10,
     "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4, "mt": 3,
@@ -44,7 +44,7 @@ POPULATION_2015 = {
 _TOTAL_POPULATION = sum(POPULATION_2015.values())
 LISBON = {k: round(100 * v / _TOTAL_POPULATION, 3) for k, v in POPULATION_2015.items()}
 
-REGIMES = {"pre-nice": PRE_NICE, "nice": NICE, "lisbon": LISBON}
+REGIMES: dict[str, dict[str, float]] = {"pre-nice": PRE_NICE, "nice": NICE, "lisbon": LISBON}
 NICE_START = dt.date(2004, 11, 1)
 LISBON_START = dt.date(2014, 11, 1)
 ALIASES = {"bg": "bu", "hr": "cr", "gr": "el", "gb": "uk", "cs": "cz", "eu": "com", "pe": "ep"}
@@ -98,7 +98,7 @@ def council_rule(regime: str, members: list[str], procedure: str = "", voting: s
     if len(states) < 2 or voting.strip().lower().startswith("un"):
         voters = {m: 1.0 for m in states} if len(states) >= 2 else {m: 1.0 for m in members}
         return {"kind": "unanimity", "voters": voters, "veto": veto, "source": source}
-    weights = {m: float(council_weight(m, regime)) for m in states}
+    weights = {m: w for m in states if (w := council_weight(m, regime)) is not None}
     if regime == "lisbon":
         return {"kind": "qualified_majority", "voters": weights, "threshold": QUOTAS["lisbon"],
                 "second_threshold": 0.55, "blocking_minority": min(4, len(states)), "veto": veto, "source": source}

@@ -47,22 +47,34 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
         )
     fmt = format_of(str(path))
     with applied(limits):
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-        if size > current().max_file_bytes:
-            raise LimitError("max_file_bytes", size, "the file size in bytes", file=str(path))
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        data = read_bytes(path)
         if fmt == "xml":  # a GENIUS domain or profile is read with the files beside it
             check_text_size(data, str(path))
             root = genius.parse_xml(decode(data, str(path)), str(path))
             if genius.is_genius(root):
                 return genius.read_folder(path.parent, path if root.tag == "negotiation_template" else None)
         return load_bytes(data, fmt, file=str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, refused by its size before it is read if the current limits do not allow it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    if size > current().max_file_bytes:
+        raise LimitError("max_file_bytes", size, "the file size in bytes", file=str(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+
+
+def read_text(path: Path) -> str:
+    """A file's UTF-8 text within the current limits (GENIUS folders are read file by file this way)."""
+    data = read_bytes(path)
+    check_text_size(data, str(path))
+    return decode(data, str(path))
 
 
 def format_of(name: str) -> str:

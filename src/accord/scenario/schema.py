@@ -16,6 +16,7 @@ validate` about a seventh of a second (benchmarks/bench_cli.py).
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
@@ -241,9 +242,9 @@ class Scenario(_Strict):
         threats = {e.id for e in self.events if e.type == "threat" and e.id}
         for k, ev in enumerate(self.events):
             for field in ("actor", "target"):
-                v = getattr(ev, field, None)
-                if v is not None:
-                    _known(v, actors, f"events.{k}.{field}")
+                named: str | None = getattr(ev, field, None)
+                if named is not None:
+                    _known(named, actors, f"events.{k}.{field}")
             for pair_field in ("between",):
                 pair = getattr(ev, pair_field, None)
                 if pair is not None:
@@ -252,8 +253,9 @@ class Scenario(_Strict):
             issue = getattr(ev, "issue", None)
             if issue is not None:
                 _known(issue, issues, f"events.{k}.issue")
-            if getattr(ev, "channel", None) is not None:
-                _known(ev.channel, venues, f"events.{k}.channel")
+            channel: str | None = getattr(ev, "channel", None)
+            if channel is not None:
+                _known(channel, venues, f"events.{k}.channel")
             if ev.type in ("threat_executed", "threat_withdrawn"):
                 _known(ev.threat, threats, f"events.{k}.threat")
             if ev.date is not None and self.start is None:
@@ -327,7 +329,7 @@ def _zero_signs(value: Any) -> Any:
     return value
 
 
-def _unique(ids: list[str | None], where: str) -> None:
+def _unique(ids: Sequence[str | None], where: str) -> None:
     """Ids name things other fields refer to, so two alike would make a reference ambiguous.
     Events may go without an id (nothing can refer to them then); None is not an id."""
     seen: dict[str, int] = {}

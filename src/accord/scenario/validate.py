@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import ScenarioError
 from .limits import LimitError, current
@@ -67,7 +68,7 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
     return ScenarioError(msg, file=file, location=path, value=value, allowed=_expected_form(err, value))
 
 
-def _expected_form(err: dict[str, Any], value: Any) -> str | None:
+def _expected_form(err: ErrorDetails, value: Any) -> str | None:
     """For a value of the wrong shape, the shape expected (issue 13: ``deadline: 2020-07-15`` is a
     bare date where a mapping such as ``{date: 2020-07-15}`` belongs)."""
     from .forms import FORMS
@@ -99,7 +100,7 @@ def _is_union_tag(part: Any) -> bool:
 def _allowed_fields(loc: list[str]) -> str | None:
     from . import schema
 
-    names = {
+    names: dict[str, type[BaseModel]] = {
         "actors": schema.Actor, "issues": schema.Issue, "relations": schema.Relation,
         "channels": schema.Channel, "deadline": schema.Deadline, "negotiation": schema.Negotiation,
     }
