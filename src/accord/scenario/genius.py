@@ -175,9 +175,9 @@ def read_profile(root: ET.Element, domain: list[dict[str, Any]], file: str) -> d
     profile: dict[str, Any] = {"weights": weights, "evaluators": evaluators}
     space = root if root.tag == "utility_space" else root.find("utility_space")
     for tag, key in (("reservation", "reservation"), ("discount_factor", "discount")):
-        el = space.find(tag) if space is not None else None
-        if el is not None:
-            value = _number(el, "value", file, tag)
+        found = space.find(tag) if space is not None else None
+        if found is not None:
+            value = _number(found, "value", file, tag)
             if not 0 <= value <= 1:
                 raise ScenarioError("out of range", file=file, location=f"{tag}@value", value=value, allowed="0 to 1")
             profile[key] = value
@@ -190,7 +190,7 @@ def _evaluator(el: ET.Element, issue: dict[str, Any], file: str, where: str) -> 
         given: dict[str, float] = {}
         for item in el.findall("item"):
             value = item.get("value")
-            if value not in issue["values"]:
+            if value is None or value not in issue["values"]:
                 raise ScenarioError("an item the domain does not list", file=file, location=where, value=value,
                                     allowed=", ".join(issue["values"]))
             given[value] = _number(item, "evaluation", file, f"{where} item {value!r}")

@@ -192,7 +192,7 @@ def profile_xml(plan: list[dict[str, Any]], prof: dict[str, Any]) -> str:
                 lo, hi = linear_ends(p, ev)
                 slope = (hi - lo) / (p["max"] - p["min"])
                 ev = {"parameter0": lo - slope * p["min"], "parameter1": slope}
-            ET.SubElement(el, "evaluator", ftype="linear", **{a: _fmt(v) for a, v in ev.items()})
+            ET.SubElement(el, "evaluator", {"ftype": "linear", **{a: _fmt(v) for a, v in ev.items()}})
     for k, p in enumerate(plan, start=1):
         ET.SubElement(obj, "weight", index=str(k), value=_fmt(prof["weights"][p["name"]]))
     if "discount" in prof:

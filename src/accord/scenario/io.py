@@ -23,7 +23,7 @@ from .examples import example_path, is_example
 from .formats import READ_FORMATS, WRITE_FORMATS
 from .limits import LimitError, Limits, applied, current
 from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_events, check_yaml_graph, clean
-from .schema import Scenario
+from .schema import Actor, Issue, Scenario
 from .validate import scenario_from_data
 
 __all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in", "save"]
@@ -167,7 +167,8 @@ def lost_in(scenario: Scenario, target: str | os.PathLike[str]) -> list[str]:
                     ("aliases", sum(1 for a in scenario.actors if a.aliases))):
         if n:
             lost.append(f"the {what} of {n} actor" + ("" if n == 1 else "s"))
-    described = sum(1 for x in [*scenario.actors, *scenario.issues] if x.description or x.source)
+    parts: list[Actor | Issue] = [*scenario.actors, *scenario.issues]
+    described = sum(1 for x in parts if x.description or x.source)
     if described:
         lost.append(f"the descriptions and sources of {described} actors and issues")
     return lost

@@ -11,12 +11,14 @@ import csv
 import io
 import itertools
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ScenarioError
 from .limits import LimitError, check_count, current
 from .validate import scenario_from_data
+
+if TYPE_CHECKING:
+    import _csv  # the reader type, whose line_num reports where a CSV error lies
 
 
 def looks_like_ktab_csv(text: str) -> bool:
@@ -27,7 +29,7 @@ def looks_like_ktab_csv(text: str) -> bool:
     return len(rows) == 2 and len(rows[0]) >= 4 and rows[1][:1] == ["Actor"]
 
 
-def _csv_rows(text: str) -> Iterator[list[str]]:
+def _csv_rows(text: str) -> _csv.Reader:
     # newline="" lets the csv module see \r, \n and \r\n as the line ends they are
     return csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
 
