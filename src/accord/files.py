@@ -115,7 +115,8 @@ def clean_stale(path: str | os.PathLike[str]) -> list[Path]:
     path = Path(path)
     removed: list[Path] = []
     try:
-        candidates = [Path(p) for p in glob.glob(glob.escape(f".{path.name}{TMP_TAG}") + "*", root_dir=path.parent)]
+        candidates = [Path(p) for p in glob.glob(glob.escape(f".{path.name}{TMP_TAG}") + "*",
+                                                 root_dir=path.parent)]
     except OSError:
         return removed
     for tmp in (path.parent / c for c in candidates):

@@ -89,7 +89,8 @@ class _Candidate:
 class EventCoder:
     """Codes sentences; holds the dictionaries and a resolver (one per scenario)."""
 
-    def __init__(self, resolver: ActorResolver | None = None, dictionaries: Dictionaries | None = None) -> None:
+    def __init__(self, resolver: ActorResolver | None = None,
+                 dictionaries: Dictionaries | None = None) -> None:
         self.dicts = dictionaries or load_dictionaries()
         self.resolver = resolver or ActorResolver(None, self.dicts)
 
@@ -185,7 +186,8 @@ class EventCoder:
         elif modal and _unless(tok) and kind not in ("REQUEST", "AGREE"):
             kind, rule = "THREATEN", "conditional"
         # Intent: a promised cooperative act is AGREE; a promised hostile act is a threat.
-        elif modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE", "REJECT"):
+        elif modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE",
+                                                                           "REJECT"):
             kind, rule = ("AGREE", "intent") if kind in COOPERATIVE else ("THREATEN", "intent")
         if comp is not None and _governs(cand):
             inner = plover_type(cands[comp.i].cameo)
@@ -210,7 +212,8 @@ class EventCoder:
     def _participants(self, tok, sent, previous) -> tuple[Resolved | None, Resolved | None]:
         subj = _subject(tok)
         passive = next((c for c in tok.children if c.dep_ in PASSIVE_SUBJECTS), None)
-        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
+                     None)
         src_tok = agent if passive is not None and agent is not None else subj
         source = self._resolve(src_tok, previous) if src_tok is not None else None
         target = None
@@ -229,7 +232,8 @@ class EventCoder:
                 return previous
             return None
         words = [t.lower_ for t in _phrase(tok)]
-        res = self.resolver.resolve(words, head=tok.lemma_.lower(), text=" ".join(t.text for t in _phrase(tok)))
+        res = self.resolver.resolve(words, head=tok.lemma_.lower(),
+                                    text=" ".join(t.text for t in _phrase(tok)))
         return res
 
 
@@ -318,7 +322,8 @@ def _objects(tok, passive) -> list:
     for c in tok.children:
         if c.dep_ == "prt":
             found += [g for g in c.children if g.dep_ == "dobj"]
-        if c.dep_ == "prep" and c.lower_ in ("to", "with", "against", "on", "at", "from", "for", "of", "into", "in", "over"):
+        if c.dep_ == "prep" and c.lower_ in ("to", "with", "against", "on", "at", "from", "for", "of", "into",
+                                             "in", "over"):
             found += [g for g in c.children if g.dep_ == "pobj"]
     if passive is not None:
         found.insert(0, passive)
@@ -373,12 +378,14 @@ def _governor(tok):
 
 def _governs(cand: _Candidate) -> bool:
     lemma = cand.token.lemma_.lower()
-    return lemma in GOVERNORS or (cand.how in ("pattern", "verb") and not cand.cameo.startswith(STATEMENT_PREFIX)
+    return lemma in GOVERNORS or (cand.how in ("pattern", "verb")
+                                   and not cand.cameo.startswith(STATEMENT_PREFIX)
                                    and lemma not in CARRIERS)
 
 
 def _negated(tok) -> bool:
-    return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "det")) for c in tok.children)
+    return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "det"))
+               for c in tok.children)
 
 
 def _modal(tok) -> set[str]:
@@ -389,7 +396,8 @@ def _modal(tok) -> set[str]:
 
 
 def _unless(tok) -> bool:
-    return any(c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
+    return any(c.dep_ == "advcl"
+               and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
                for c in tok.children)
 
 
@@ -431,7 +439,8 @@ def _confidence(cand: _Candidate, tok, governor, src, tgt) -> float:
     return max(0.05, min(0.99, base))
 
 
-def code_texts(texts: Iterable[str], coder: EventCoder | None = None, batch_size: int = 64) -> list[list[CodedEvent]]:
+def code_texts(texts: Iterable[str], coder: EventCoder | None = None,
+               batch_size: int = 64) -> list[list[CodedEvent]]:
     """Code single sentences or short texts (the evaluator's entry point): events per text, best first."""
     from .nlp import nlp
 

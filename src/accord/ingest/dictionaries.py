@@ -106,7 +106,8 @@ def load_dictionaries() -> Dictionaries:
     raw = json.loads(gzip.decompress(blob))
     blocks = [
         (b["code"], tuple(
-            Pattern(tuple(map(tuple, pre)), tuple(map(tuple, post)), code) for pre, post, code in b["patterns"]
+            Pattern(tuple(map(tuple, pre)), tuple(map(tuple, post)), code)
+            for pre, post, code in b["patterns"]
         ))
         for b in raw["verbs"]["blocks"]
     ]

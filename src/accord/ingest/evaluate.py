@@ -98,7 +98,8 @@ def _read_xml(raw: str, path: Path) -> list[GoldSentence]:
         elif text is not None:
             clean = re.sub(r"\s+", " ", text).strip()
             if current["types"] and clean:
-                out.append(GoldSentence(current["id"], clean, tuple(current["types"]), tuple(current["sources"])))
+                out.append(GoldSentence(current["id"], clean, tuple(current["types"]),
+                                        tuple(current["sources"])))
             current = None
     if not out:
         raise ScenarioError("no coded sentences in the gold XML file", file=str(path))
@@ -132,7 +133,7 @@ def score(gold: Sequence[GoldSentence], predicted: Sequence[tuple[str | None, st
     gold_count: Counter = Counter()
     pred_count: Counter = Counter()
     correct: Counter = Counter()
-    for g, (kind, code) in zip(gold, predicted):
+    for g, (kind, code) in zip(gold, predicted, strict=True):
         ok = kind in g.types
         hits += ok
         gold_count[g.types[0] if not ok else kind] += 1

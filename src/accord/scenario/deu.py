@@ -159,7 +159,8 @@ class _Rows:
     def features(self, row: list[str]) -> dict[str, dict[str, dict[str, str]]]:
         """Procedure (``proc``: COD/CNS) and Council voting rule (``counvte``: QMV/Unan), known before
         the decision, for the distributional ensemble (accord.analysis.ensemble) to read."""
-        known = {key: _cell(row, self.col[name]) for key, name in (("procedure", "proc"), ("voting_rule", "counvte"))
+        known = {key: _cell(row, self.col[name])
+                 for key, name in (("procedure", "proc"), ("voting_rule", "counvte"))
                  if name in self.col and _cell(row, self.col[name])}
         return {"ensemble": {"features": known}} if known else {}
 

@@ -82,7 +82,8 @@ def council_weight(code: str, regime: str) -> float | None:
 # 255 of 345 (EU-27, from 1 January 2007), 260 of 352 (EU-28, from 1 July 2013), each with a majority of
 # the member states (Nice protocol on enlargement, art. 3); Lisbon 55% of the members holding 65% of the
 # population, a blocking minority needing at least four members (TEU art. 16(4)).
-QUOTAS = {"pre-nice": 62 / 87, "nice-25": 232 / 321, "nice-27": 255 / 345, "nice-28": 260 / 352, "lisbon": 0.65}
+QUOTAS = {"pre-nice": 62 / 87, "nice-25": 232 / 321, "nice-27": 255 / 345, "nice-28": 260 / 352,
+          "lisbon": 0.65}
 
 
 def council_rule(regime: str, members: list[str], procedure: str = "", voting: str = "QMV") -> dict:
@@ -92,7 +93,8 @@ def council_rule(regime: str, members: list[str], procedure: str = "", voting: s
 
     Members without a recorded position are left out of the count: the DEU codes them as taking no
     part in the issue, and they are taken to go with the majority."""
-    states = [m for m in members if canonical(m) not in INSTITUTIONS and council_weight(m, regime) is not None]
+    states = [m for m in members
+              if canonical(m) not in INSTITUTIONS and council_weight(m, regime) is not None]
     veto = [m for m in members if canonical(m) == "ep"] if procedure.strip().upper() == "COD" else []
     source = f"Council voting rule, {regime} regime (accord.scenario.eu_council)"
     if len(states) < 2 or voting.strip().lower().startswith("un"):

@@ -101,7 +101,8 @@ def _objective(root: ET.Element, file: str) -> ET.Element:
 def _kind(el: ET.Element, file: str, where: str) -> str:
     kind = (el.get("etype") or el.get("type") or "").lower()
     if kind not in KINDS:
-        raise ScenarioError("unsupported issue type", file=file, location=f"{where}@etype", value=kind or None,
+        raise ScenarioError("unsupported issue type", file=file, location=f"{where}@etype",
+                            value=kind or None,
                             allowed=", ".join(KINDS))
     return kind
 
@@ -137,9 +138,11 @@ def read_domain(root: ET.Element, file: str) -> list[dict[str, Any]]:
             issue["min"], issue["max"] = lo, hi
         issues.append(issue)
     if not issues:
-        raise ScenarioError("the domain has no issues", file=file, location="objective", allowed="one or more <issue>")
+        raise ScenarioError("the domain has no issues", file=file, location="objective",
+                            allowed="one or more <issue>")
     if len({i["name"] for i in issues}) < len(issues):
-        raise ScenarioError("repeated issue name", file=file, location="objective", allowed="distinct issue names")
+        raise ScenarioError("repeated issue name", file=file, location="objective",
+                            allowed="distinct issue names")
     return issues
 
 
@@ -171,7 +174,8 @@ def read_profile(root: ET.Element, domain: list[dict[str, Any]], file: str) -> d
         raise ScenarioError("issues without a weight or an evaluator", file=file, location="objective",
                             value=missing, allowed="a <weight> and an <issue> evaluator for every issue")
     if sum(weights.values()) <= 0:
-        raise ScenarioError("every weight is 0", file=file, location="weight", allowed="weights summing to more than 0")
+        raise ScenarioError("every weight is 0", file=file, location="weight",
+                            allowed="weights summing to more than 0")
     profile: dict[str, Any] = {"weights": weights, "evaluators": evaluators}
     space = root if root.tag == "utility_space" else root.find("utility_space")
     for tag, key in (("reservation", "reservation"), ("discount_factor", "discount")):
@@ -179,7 +183,8 @@ def read_profile(root: ET.Element, domain: list[dict[str, Any]], file: str) -> d
         if found is not None:
             value = _number(found, "value", file, tag)
             if not 0 <= value <= 1:
-                raise ScenarioError("out of range", file=file, location=f"{tag}@value", value=value, allowed="0 to 1")
+                raise ScenarioError("out of range", file=file, location=f"{tag}@value", value=value,
+                                    allowed="0 to 1")
             profile[key] = value
     return profile
 
@@ -191,7 +196,8 @@ def _evaluator(el: ET.Element, issue: dict[str, Any], file: str, where: str) -> 
         for item in el.findall("item"):
             value = item.get("value")
             if value is None or value not in issue["values"]:
-                raise ScenarioError("an item the domain does not list", file=file, location=where, value=value,
+                raise ScenarioError("an item the domain does not list", file=file, location=where,
+                                    value=value,
                                     allowed=", ".join(issue["values"]))
             given[value] = _number(item, "evaluation", file, f"{where} item {value!r}")
             if given[value] < 0:
@@ -202,11 +208,13 @@ def _evaluator(el: ET.Element, issue: dict[str, Any], file: str, where: str) -> 
             raise ScenarioError("items without an evaluation", file=file, location=where, value=missing,
                                 allowed="an evaluation for every item")
         if max(given.values()) <= 0:
-            raise ScenarioError("every evaluation is 0", file=file, location=where, allowed="some evaluation above 0")
+            raise ScenarioError("every evaluation is 0", file=file, location=where,
+                                allowed="some evaluation above 0")
         return [given[v] for v in issue["values"]]
     ev = el.find("evaluator")
     if ev is None:
-        raise ScenarioError("no evaluator", file=file, location=where, allowed='<evaluator ftype="linear" ...>')
+        raise ScenarioError("no evaluator", file=file, location=where,
+                            allowed='<evaluator ftype="linear" ...>')
     ftype = ev.get("ftype", "linear")
     if ftype != "linear":
         raise ScenarioError(f"the nonlinear evaluator function {ftype!r} is not supported", file=file,
@@ -269,7 +277,8 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
         root = parse_xml(read_text(p), str(p))
         if is_genius(root):
             roots[p] = root
-    domains = [domain_file] if domain_file else [p for p, r in roots.items() if r.tag == "negotiation_template"]
+    domains = ([domain_file] if domain_file
+               else [p for p, r in roots.items() if r.tag == "negotiation_template"])
     if len(domains) != 1:
         raise ScenarioError("a GENIUS folder needs exactly one domain file", file=str(folder),
                             value=[p.name for p in domains], allowed="one <negotiation_template> file and its profiles")
@@ -282,7 +291,8 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
     return to_scenario(dpath.stem, issues, {p.stem: prof for p, prof in profiles.items()}, str(dpath))
 
 
-def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]], file: str) -> Scenario:
+def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]],
+                file: str) -> Scenario:
     taken: set[str] = set()
     issue_ids: set[str] = set()
     ids = {i["name"]: _actor_id(i["name"], issue_ids) for i in issues}
@@ -290,7 +300,8 @@ def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dic
     for stem, prof in profiles.items():
         aid = _actor_id(stem, taken)
         params = {k: prof[k] for k in ("reservation", "discount") if k in prof}
-        actors.append({"id": aid, "capability": 1.0, "params": params, "source": f"GENIUS profile {stem}.xml"})
+        actors.append({"id": aid, "capability": 1.0, "params": params,
+                       "source": f"GENIUS profile {stem}.xml"})
         total = sum(prof["weights"].values())
         stances[aid] = {ids[i["name"]]: {"position": best_level(i, prof["evaluators"][i["name"]]),
                                          "salience": 100.0 * prof["weights"][i["name"]] / total}

@@ -26,7 +26,8 @@ from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_e
 from .schema import Actor, Issue, Scenario
 from .validate import scenario_from_data
 
-__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in", "save"]
+__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in",
+           "save"]
 
 
 def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenario:
@@ -134,7 +135,8 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
         frame = table.to_frame(scenario)
         atomic_write(path, lambda tmp: table.write_frame(frame, tmp, suffix))
     else:
-        raise ScenarioError("unsupported output type", file=str(path), value=path.suffix, allowed=WRITE_FORMATS)
+        raise ScenarioError("unsupported output type", file=str(path), value=path.suffix,
+                            allowed=WRITE_FORMATS)
     return path
 
 

@@ -56,7 +56,8 @@ def read_csv_text(text: str, file: str) -> Any:
     n_dims = _int(head[3], file, "line 1, field 4 (number of dimensions)")
     for count, where in ((n_actors, "line 1, field 3"), (n_dims, "line 1, field 4")):
         if count < 1:
-            raise ScenarioError("must be at least 1", file=file, location=where, value=count, allowed="1 or more")
+            raise ScenarioError("must be at least 1", file=file, location=where, value=count,
+                                allowed="1 or more")
     check_count("max_actors", n_actors, "the number of actors", file=file, location="line 1, field 3")
     check_count("max_issues", n_dims, "the number of dimensions", file=file, location="line 1, field 4")
     headers = _strip_trailing([c.strip() for c in rows[1]])
@@ -95,11 +96,14 @@ def read_xml_text(text: str, file: str) -> Any:
             f"not well-formed XML ({reason})", file=file, location=f"line {line}, column {col + 1}"
         ) from None
     if root.tag != "Scenario":
-        raise ScenarioError("not a KTAB scenario", file=file, location="root element", value=root.tag, allowed="Scenario")
+        raise ScenarioError("not a KTAB scenario", file=file, location="root element", value=root.tag,
+                            allowed="Scenario")
     dims = [(d.text or "").strip() for d in root.findall("./Dimensions/dName")]
     if not dims:
-        raise ScenarioError("no dimensions", file=file, location="Scenario.Dimensions", allowed="one or more dName")
-    check_count("max_issues", len(dims), "the number of dimensions", file=file, location="Scenario.Dimensions")
+        raise ScenarioError("no dimensions", file=file, location="Scenario.Dimensions",
+                            allowed="one or more dName")
+    check_count("max_issues", len(dims), "the number of dimensions", file=file,
+                location="Scenario.Dimensions")
     elements = root.findall("./Actors/Actor")
     check_count("max_actors", len(elements), "the number of actors", file=file, location="Scenario.Actors")
     actors = []
@@ -122,7 +126,8 @@ def read_xml_text(text: str, file: str) -> Any:
     seed = (root.findtext("prngSeed") or "").strip()
     if seed:
         if not (seed.isascii() and seed.isdigit()):
-            raise ScenarioError("not a whole number", file=file, location="Scenario.prngSeed", value=seed, allowed="a non-negative integer")
+            raise ScenarioError("not a whole number", file=file, location="Scenario.prngSeed", value=seed,
+                                allowed="a non-negative integer")
         smp["seed"] = _int(seed, file, "Scenario.prngSeed")
     params = root.find("ModelParameters")
     if params is not None:
@@ -146,16 +151,18 @@ def _build(name: str, desc: str, dims: list[str], actors: list, smp: dict[str, A
         if sum(sal) > 100 + 1e-9:
             raise ScenarioError(
                 f"the saliences of actor {a_name} sum to more than 100", file=file, location=where,
-                value=round(sum(sal), 6), allowed="a total of at most 100 (a salience is a share of attention)",
+                value=round(sum(sal), 6),
+                allowed="a total of at most 100 (a salience is a share of attention)",
             )
     data = {
         "name": name or "ktab",
         "description": desc,
         "source": f"imported from KTAB file {file}",
         "actors": [{"id": a[0], "name": a[0], "description": a[1], "capability": a[2]} for a in actors],
-        "issues": [{"id": i, "name": d, "min": 0, "max": 100} for i, d in zip(ids, dims)],
+        "issues": [{"id": i, "name": d, "min": 0, "max": 100} for i, d in zip(ids, dims, strict=True)],
         "stances": {
-            a[0]: {i: {"position": p, "salience": s} for i, p, s in zip(ids, a[3], a[4])} for a in actors
+            a[0]: {i: {"position": p, "salience": s} for i, p, s in zip(ids, a[3], a[4], strict=True)}
+            for a in actors
         },
         "models": {"smp": smp} if smp else {},
     }
@@ -180,18 +187,22 @@ def _dim_id(name: str, k: int) -> str:
 def _int(text: str, file: str, where: str) -> int:
     digits = sum(c.isdigit() for c in text)
     if digits > current().max_int_digits:
-        raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file, location=where)
+        raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file,
+                         location=where)
     try:
         return int(text)
     except ValueError:
-        raise ScenarioError("not a whole number", file=file, location=where, value=text, allowed="an integer") from None
+        raise ScenarioError("not a whole number", file=file, location=where, value=text,
+                            allowed="an integer") from None
 
 
 def _float(text: str, file: str, where: str, empty: str = "empty value") -> float:
     text = text.strip().strip('"')
     if not text:
-        raise ScenarioError(empty, file=file, location=where, value=text, allowed="a number (0 to 100 for positions and saliences)")
+        raise ScenarioError(empty, file=file, location=where, value=text,
+                            allowed="a number (0 to 100 for positions and saliences)")
     try:
         return float(text)
     except ValueError:
-        raise ScenarioError("not a number", file=file, location=where, value=text, allowed="a number") from None
+        raise ScenarioError("not a number", file=file, location=where, value=text,
+                            allowed="a number") from None

@@ -68,7 +68,8 @@ def check_yaml_events(text: str, loader: type, file: str | None) -> None:
 
 
 SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
-COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                                               yaml.MappingNode: "tag:yaml.org,2002:map"}
 ALLOWED_TAGS = "!!str, !!int, !!float, !!bool, !!null on text; !!seq on lists; !!map on mappings"
 
 

@@ -27,11 +27,15 @@ class DecisionRule(_Strict):
     voters: dict[Id, float] = Field(
         default_factory=dict, description="Voter -> voting weight (unanimity: the weights are not used)."
     )
-    threshold: float | None = Field(default=None, gt=0, le=1, description="Share of the voters' total weight.")
-    second_threshold: float | None = Field(default=None, gt=0, le=1, description="Share of the voters by number.")
+    threshold: float | None = Field(default=None, gt=0, le=1,
+                                    description="Share of the voters' total weight.")
+    second_threshold: float | None = Field(default=None, gt=0, le=1,
+                                           description="Share of the voters by number.")
     blocking_minority: int | None = Field(default=None, ge=1, description="Fewest voters a block needs.")
-    veto: list[Id] = Field(default_factory=list, description="Parties whose acceptance is needed in any case.")
-    rules: list[DecisionRule] = Field(default_factory=list, description="For all_of: the rules that must all pass.")
+    veto: list[Id] = Field(default_factory=list,
+                           description="Parties whose acceptance is needed in any case.")
+    rules: list[DecisionRule] = Field(default_factory=list,
+                                      description="For all_of: the rules that must all pass.")
     source: Source = None
 
     @model_validator(mode="after")

@@ -24,7 +24,8 @@ from .schema import Scenario
 from .validate import scenario_from_data
 
 REQUIRED = ("actor", "issue", "position", "salience", "capability")
-OPTIONAL = ("actor_name", "issue_name", "min", "max", "min_label", "max_label", "status_quo", "source", "scenario")
+OPTIONAL = ("actor_name", "issue_name", "min", "max", "min_label", "max_label", "status_quo", "source",
+            "scenario")
 NUMERIC = ("position", "salience", "capability", "min", "max", "status_quo")
 
 
@@ -88,7 +89,8 @@ def read_table(path: Path) -> Scenario:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError("the file is not UTF-8 text", file=str(path), location=f"byte {exc.start}") from None
+        raise ScenarioError("the file is not UTF-8 text", file=str(path),
+                            location=f"byte {exc.start}") from None
     return read_csv_text(text, str(path))
 
 
@@ -127,7 +129,8 @@ def _from_frame(read: Callable[[], pd.DataFrame], file: str) -> Scenario:
             allowed="an .xlsx workbook whose first sheet has the columns " + ", ".join(REQUIRED),
         ) from None
     except pd.errors.EmptyDataError:
-        raise ScenarioError("the file is empty", file=file, allowed="a header row " + ",".join(REQUIRED)) from None
+        raise ScenarioError("the file is empty", file=file,
+                            allowed="a header row " + ",".join(REQUIRED)) from None
     except (ValueError, TypeError, OSError, pd.errors.ParserError) as exc:
         raise ScenarioError(f"cannot read the table: {str(exc).splitlines()[0]}", file=file) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
@@ -172,12 +175,16 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
         vals = {c: _cell(rec.get(c), c, row, file) for c in frame.columns if c in REQUIRED + OPTIONAL}
         for col in ("actor", "issue"):
             if vals.get(col) in (None, ""):
-                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}", allowed=f"an {col} id")
+                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}",
+                                    allowed=f"an {col} id")
         aid, iid = str(vals["actor"]).strip(), str(vals["issue"]).strip()
         for col in ("position", "salience", "capability"):
             if vals.get(col) is None:
-                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}", allowed="a number")
-        actor = actors.setdefault(aid, {"id": aid, "name": vals.get("actor_name") or "", "capability": vals["capability"]})
+                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}",
+                                    allowed="a number")
+        actor = actors.setdefault(aid,
+                                  {"id": aid, "name": vals.get("actor_name") or "",
+                                   "capability": vals["capability"]})
         if actor["capability"] != vals["capability"]:
             raise ScenarioError(
                 f"actor {aid!r} has two capabilities", file=file, location=f"{row}, column capability",
@@ -198,7 +205,8 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
             stances[aid][iid]["source"] = str(vals["source"])
         if vals.get("scenario"):
             name = str(vals["scenario"])
-    return {"name": name, "actors": list(actors.values()), "issues": list(issues.values()), "stances": stances}
+    return {"name": name, "actors": list(actors.values()), "issues": list(issues.values()),
+            "stances": stances}
 
 
 def _cell(value: Any, col: str, row: str, file: str) -> Any:
@@ -208,8 +216,10 @@ def _cell(value: Any, col: str, row: str, file: str) -> Any:
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise ScenarioError("not a number", file=file, location=f"{row}, column {col}", value=value, allowed="a number") from None
+            raise ScenarioError("not a number", file=file, location=f"{row}, column {col}", value=value,
+                                allowed="a number") from None
         if not math.isfinite(number):
-            raise ScenarioError("not a finite number", file=file, location=f"{row}, column {col}", value=value, allowed="a finite number")
+            raise ScenarioError("not a finite number", file=file, location=f"{row}, column {col}",
+                                value=value, allowed="a finite number")
         return number
     return str(value)

@@ -15,7 +15,8 @@ from .schema import EVENT_TYPES, Scenario
 
 def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
     if data is None:
-        raise ScenarioError("the file is empty", file=file, allowed="a scenario: name, actors, issues, stances, ...")
+        raise ScenarioError("the file is empty", file=file,
+                            allowed="a scenario: name, actors, issues, stances, ...")
     if not isinstance(data, dict):
         raise ScenarioError(
             "the top level must be a mapping of scenario fields",
