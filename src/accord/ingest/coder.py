@@ -177,7 +177,8 @@ class EventCoder:
         negated = _negated(tok)
         modal = _modal(tok)
         hypothetical = bool(modal & {"would", "could", "might", "may", "should"}) or _conditional(tok)
-        if gov_cand is not None and tok.dep_ in COMPLEMENTS and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS:
+        if (gov_cand is not None and tok.dep_ in COMPLEMENTS
+                and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS):
             hypothetical = True
         # "X must / should do Y": a demand on X (CAMEO's convention for reported obligations).
         if modal & {"must", "should"} and not negated and kind not in ("THREATEN", "ACCUSE"):
@@ -244,7 +245,8 @@ def _phrase(tok) -> list:
     """The noun phrase of a token, without the clauses hanging off it."""
     out = [tok]
     for child in tok.children:
-        if child.dep_ not in CUT_DEPS and child.dep_ not in ("prep",) or (child.dep_ == "prep" and child.lower_ == "of"):
+        if (child.dep_ not in CUT_DEPS and child.dep_ not in ("prep",)
+                or (child.dep_ == "prep" and child.lower_ == "of")):
             out.extend(_phrase(child))
         elif child.dep_ == "conj" and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
             out.extend(_phrase(child))
@@ -294,7 +296,8 @@ def _match(pat: Pattern, before: set[str], after: set[str]) -> int:
 def _noun_object_rule(tok, lemma: str) -> str | None:
     """Readings from the verb's object noun: closing a venue, halting talks, (not) stopping attacks."""
     objects = [t.lemma_.lower() for t in _objects(tok, None)]
-    objects += [g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    objects += [g.lemma_.lower() for c in tok.children if c.dep_ == "prep"
+                for g in c.children if g.dep_ == "pobj"]
     particle = {c.lower_ for c in tok.children if c.dep_ == "prt"}
     obj = set(objects)
     if lemma in CLOSING_VERBS and obj & VENUE_NOUNS:
@@ -390,7 +393,8 @@ def _negated(tok) -> bool:
 
 def _modal(tok) -> set[str]:
     mods = {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
-    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go" and any(c.lower_ == "to" for c in tok.children):
+    if (tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go"
+            and any(c.lower_ == "to" for c in tok.children)):
         mods.add("will")
     return mods & MODALS
 

@@ -39,7 +39,8 @@ def iter_stories(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Story]:
         any_source = True
         path = Path(src)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES)
+            files = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES)
             if not files:
                 raise ScenarioError(
                     "folder holds no story files", file=str(path),

@@ -69,7 +69,8 @@ def read_deu(path: str | Path, capability: str = "equal") -> DeuData:
     missing = [c for c in REQUIRED if c not in col]
     if missing:
         raise ScenarioError("missing column(s) " + ", ".join(missing), file=file, location="row 1",
-                            allowed="a DEU header with " + ", ".join(REQUIRED) + " and p<actor>/s<actor> pairs")
+                            allowed="a DEU header with " + ", ".join(REQUIRED)
+                            + " and p<actor>/s<actor> pairs")
     actors = [name[1:] for name in header if name.startswith("p") and "s" + name[1:] in col]
     if not actors:
         raise ScenarioError("no actor columns", file=file, location="row 1",
@@ -145,7 +146,8 @@ class _Rows:
             title=f"{_cell(row, self.col['prname'])} ({issue})" if "prname" in self.col else issue,
             note="DEU III issue; positions and saliences from expert interviews (Arregui & Perarnaud 2021).",
             actors=[Actor(id=a, name=NAMES.get(a, a), capability=self.weight(a, r, regime),
-                          params={"reservation": 0.0}, source=self.source(regime) + ADOPTED) for a in stances],
+                          params={"reservation": 0.0}, source=self.source(regime) + ADOPTED)
+                    for a in stances],
             issues=[Issue(id=issue, status_quo=status_quo, source="DEU reference point (rp)")],
             stances={a: {issue: st} for a, st in stances.items()},
             models=self.features(row),
@@ -186,13 +188,15 @@ class _Rows:
             if not value >= 0:
                 raise ScenarioError("no GDP for an actor taking part", file=self.file,
                                     location=f"row 2, column p{actor}", value=text or None,
-                                    allowed="a GDP row (row 2, no proposal number) with a number >= 0 per actor")
+                                    allowed="a GDP row (row 2, no proposal number) "
+                                    "with a number >= 0 per actor")
             return value
         weight = council_weight(actor, regime or "nice")
         if weight is None:
             raise ScenarioError("no Council voting weight for this actor", file=self.file,
                                 location=f"row {r}, column p{actor}", value=actor,
-                                allowed=", ".join(sorted(set(NAMES) & (set(REGIMES[regime or 'nice']) | {'com', 'ep'}))))
+                                allowed=", ".join(sorted(
+                                    set(NAMES) & (set(REGIMES[regime or 'nice']) | {'com', 'ep'}))))
         return weight
 
     def source(self, regime: str | None) -> str:

@@ -33,7 +33,8 @@ PRE_NICE: dict[str, float] = {
 NICE: dict[str, float] = {
     "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13,
     "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10,
-    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4, "mt": 3,
+    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4,
+    "mt": 3,
 }
 POPULATION_2015 = {
     "de": 81.20, "fr": 66.42, "uk": 64.88, "it": 60.80, "es": 46.45, "pl": 38.01, "ro": 19.87, "nl": 16.90,
@@ -103,7 +104,8 @@ def council_rule(regime: str, members: list[str], procedure: str = "", voting: s
     weights = {m: w for m in states if (w := council_weight(m, regime)) is not None}
     if regime == "lisbon":
         return {"kind": "qualified_majority", "voters": weights, "threshold": QUOTAS["lisbon"],
-                "second_threshold": 0.55, "blocking_minority": min(4, len(states)), "veto": veto, "source": source}
+                "second_threshold": 0.55, "blocking_minority": min(4, len(states)), "veto": veto,
+                "source": source}
     codes = set(map(canonical, members))
     if regime == "nice":
         regime = "nice-28" if "cr" in codes else "nice-27" if codes & {"bu", "ro"} else "nice-25"

@@ -101,7 +101,8 @@ class ActorEvent(_EventBase):
     condition: str = ""
     return_probability: float = Field(
         default=0.0, ge=0, le=1,
-        description="For actor_leaves: per-round probability of coming back in each later round (agents model).",
+        description="For actor_leaves: per-round probability of coming back in each later round "
+        "(agents model).",
     )
 
 

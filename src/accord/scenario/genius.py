@@ -19,9 +19,9 @@ spaces, nested objectives, non-linear evaluator functions) is refused with a mes
 construct: accord's utilities are linear additive (see models/agents/utility.py).
 
 In accord each profile becomes an actor (capability 1) whose stance on an issue is its best value
-(the first of equally good ones) and whose salience is its weight's share x 100 (an issue of weight 0 is one it takes no stance on); a discrete issue
-whose values are increasing numbers keeps them as its scale (so an exported accord scale comes
-back as it was), any other becomes the levels 0 .. k-1 labelled by its values; ``reservation`` and
+(the first of equally good ones) and whose salience is its weight's share x 100 (an issue of
+weight 0 is one it takes no stance on); a discrete issue whose values are increasing numbers
+keeps them as its scale (so an exported accord scale comes back as it was), any other becomes the levels 0 .. k-1 labelled by its values; ``reservation`` and
 ``discount`` become agent parameters.
 The exact values, weights and evaluators are kept under ``scenario.models["genius"]`` so that a
 round trip GENIUS -> accord -> GENIUS gives back every weight and evaluation (reading: read_folder;
@@ -124,7 +124,8 @@ def read_domain(root: ET.Element, file: str) -> list[dict[str, Any]]:
                                     location=where, value=len(values), allowed="<item value=...> x 2 or more")
             if len(set(values)) < len(values):
                 raise ScenarioError("repeated item value", file=file, location=where,
-                                    value=next(v for v in values if values.count(v) > 1), allowed="distinct values")
+                                    value=next(v for v in values if values.count(v) > 1),
+                                    allowed="distinct values")
             issue["values"] = values
         else:
             bounds = el if kind == "integer" else el.find("range")
@@ -281,7 +282,8 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
                else [p for p, r in roots.items() if r.tag == "negotiation_template"])
     if len(domains) != 1:
         raise ScenarioError("a GENIUS folder needs exactly one domain file", file=str(folder),
-                            value=[p.name for p in domains], allowed="one <negotiation_template> file and its profiles")
+                            value=[p.name for p in domains],
+                            allowed="one <negotiation_template> file and its profiles")
     dpath = domains[0]
     issues = read_domain(roots[dpath], str(dpath))
     profiles = {p: read_profile(r, issues, str(p)) for p, r in roots.items() if r.tag == "utility_space"}

@@ -90,7 +90,8 @@ def _profile(scenario: Scenario, actor: Any, plan: list[dict[str, Any]]) -> dict
     """Weights, evaluators, reservation and discount of one party, as written."""
     if actor.params.get("risk", 1.0) != 1.0:
         raise ScenarioError("a party that is not risk-neutral has no linear additive profile",
-                            location=f"actors.{actor.id}.params.risk", value=actor.params["risk"], allowed="1")
+                            location=f"actors.{actor.id}.params.risk", value=actor.params["risk"],
+                            allowed="1")
     row = scenario.stances.get(actor.id, {})
     kept = scenario.models.get(KEY, {}).get("profiles", {}).get(actor.id, {})
     total = sum(st.salience for st in row.values())
@@ -114,7 +115,8 @@ def _profile(scenario: Scenario, actor: Any, plan: list[dict[str, Any]]) -> dict
         elif p["type"] == "discrete":
             ideal = st.position if st else p["points"][0]
             span = iss.max - iss.min
-            evaluators[p["name"]] = [1.0 - abs(x - ideal) / span for x in p["points"]] if st else [1.0] * len(p["points"])
+            evaluators[p["name"]] = ([1.0 - abs(x - ideal) / span for x in p["points"]] if st
+                                     else [1.0] * len(p["points"]))
         else:
             up = st is not None and st.position == iss.max
             evaluators[p["name"]] = {"utilityLowestValue": 0.0 if up else 1.0,
@@ -133,7 +135,8 @@ def _fits(p: dict[str, Any], ev: Any, position: float) -> bool:
     """Whether a kept evaluator still has the party's stance as its best value."""
     if p["type"] == "discrete":
         return isinstance(ev, list) and len(ev) == len(p["values"]) and best_level(p, ev) == position
-    return isinstance(ev, dict) and best_level(p, ev) == position and linear_ends(p, ev)[0] != linear_ends(p, ev)[1]
+    return (isinstance(ev, dict) and best_level(p, ev) == position
+            and linear_ends(p, ev)[0] != linear_ends(p, ev)[1])
 
 
 def _no_deal_utility(scenario: Scenario, aid: str, weights: dict[str, float],

@@ -64,7 +64,8 @@ def read_csv_text(text: str, file: str) -> Any:
     if len(headers) < 3 + 2 * n_dims:
         raise ScenarioError(
             "too few header fields for the declared dimensions", file=file, location="line 2",
-            value=len(headers), allowed=f"{3 + 2 * n_dims} (Actor, Description, Power, then position/salience per dimension)",
+            value=len(headers),
+            allowed=f"{3 + 2 * n_dims} (Actor, Description, Power, then position/salience per dimension)",
         )
     dims = [_dim_name(headers[3 + 2 * k], k) for k in range(n_dims)]
     body = rows[2:]
@@ -140,7 +141,8 @@ def read_xml_text(text: str, file: str) -> Any:
             for k, p in enumerate(pairs, start=1)
         ]
     return _build(
-        (root.findtext("name") or "ktab").strip(), (root.findtext("desc") or "").strip(), dims, actors, smp, file
+        (root.findtext("name") or "ktab").strip(), (root.findtext("desc") or "").strip(),
+        dims, actors, smp, file,
     )
 
 

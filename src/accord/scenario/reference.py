@@ -30,8 +30,10 @@ NOTES: dict[str, str] = {
     "Scenario.deadline": "When the negotiation must end (a `Deadline`).",
     "Scenario.actors": "The parties (at least one `Actor`).",
     "Scenario.issues": "What is at stake (at least one `Issue`); each is a numeric scale.",
-    "Scenario.relations": "Pairs of actors (`Relation`); a pair not listed has a direct channel and alignment 0.",
-    "Scenario.channels": "Venues and mediators (`Channel`) through which members who do not talk directly meet.",
+    "Scenario.relations": "Pairs of actors (`Relation`); a pair not listed has a direct channel "
+    "and alignment 0.",
+    "Scenario.channels": "Venues and mediators (`Channel`) through which members who do not talk "
+    "directly meet.",
     "Scenario.negotiation": "What counts as an agreement and what happens without one (`Negotiation`).",
     "Scenario.events": "Timed events (see Events below), each with a `date` or a `round`.",
     "Actor.id": "Short unique id (e.g. USA), used everywhere else in the file.",
@@ -45,7 +47,8 @@ NOTES: dict[str, str] = {
     "Issue.max": "High end of the scale (greater than min).",
     "Issue.min_label": "What the low end means.",
     "Issue.max_label": "What the high end means.",
-    "Issue.status_quo": "Where the issue stands today (within the range); the Nash and status-quo models need it.",
+    "Issue.status_quo": "Where the issue stands today (within the range); the Nash and status-quo "
+    "models need it.",
     "Stance.position": "The actor's ideal point on the issue's scale (within min..max).",
     "Stance.salience": "How much the actor cares about the issue, 0-100.",
     "Relation.actors": "The two actors (undirected; the order does not matter).",

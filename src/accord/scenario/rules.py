@@ -41,14 +41,20 @@ class DecisionRule(_Strict):
     @model_validator(mode="after")
     def _form(self) -> DecisionRule:
         if self.kind == "qualified_majority" and (not self.voters or self.threshold is None):
-            raise ValueError("a qualified_majority rule needs `voters` (id: weight) and a `threshold` (0 to 1)")
+            raise ValueError(
+                "a qualified_majority rule needs `voters` (id: weight) and a `threshold` (0 to 1)"
+            )
         if self.kind == "all_of" and not self.rules:
             raise ValueError("an all_of rule needs the `rules` that must all pass")
         if self.kind != "all_of" and self.rules:
             raise ValueError(f"`rules` belongs to an all_of rule, not to {self.kind}")
-        if self.kind != "qualified_majority" and (self.threshold is not None or self.second_threshold is not None
-                                                   or self.blocking_minority is not None):
-            raise ValueError("threshold, second_threshold and blocking_minority belong to a qualified_majority rule")
+        if self.kind != "qualified_majority" and (
+            self.threshold is not None or self.second_threshold is not None
+            or self.blocking_minority is not None
+        ):
+            raise ValueError(
+                "threshold, second_threshold and blocking_minority belong to a qualified_majority rule"
+            )
         for voter, weight in self.voters.items():
             if not weight >= 0 or weight == float("inf"):
                 raise ValueError(f"voters.{voter}: weight {weight!r}; allowed: a finite number >= 0")

@@ -62,7 +62,8 @@ class Issue(_Strict):
     max_label: str = ""
     status_quo: float | None = Field(default=None, allow_inf_nan=False)
     controlled_by: list[Id] = Field(
-        default_factory=list, description="Who can deliver the issue: a deal settles it only if they all sign."
+        default_factory=list,
+        description="Who can deliver the issue: a deal settles it only if they all sign.",
     )
     unit: Unit | None = Field(
         default=None, description="What a scale position means: {name, per_point} and/or labelled levels."
@@ -155,13 +156,15 @@ class Negotiation(_Strict):
     )
     rule: DecisionRule | None = Field(default=None, description="How a proposal passes (default: unanimity).")
     protocol: Literal["offers", "single_text", "alternating"] = Field(
-        default="offers", description="offers: every party proposes to all it reaches; single_text: a chair's "
-        "compromise text (capability x salience weighted mean) is the one proposal; alternating: the required "
-        "parties propose in turn, in their listed order (agents model)."
+        default="offers",
+        description="offers: every party proposes to all it reaches; single_text: a chair's "
+        "compromise text (capability x salience weighted mean) is the one proposal; alternating: "
+        "the required parties propose in turn, in their listed order (agents model).",
     )
     private_width: float = Field(
-        default=0.0, ge=0, le=0.5, description="Reservations are private: each lies up to this far (utility) from "
-        "its public value, and the others' beliefs start that wide (agents model)."
+        default=0.0, ge=0, le=0.5,
+        description="Reservations are private: each lies up to this far (utility) from "
+        "its public value, and the others' beliefs start that wide (agents model).",
     )
     breakdown_risk: float = Field(
         default=0.0, ge=0, lt=1, description="Per-round probability that the talks collapse (agents model)."
@@ -268,7 +271,8 @@ class Scenario(_Strict):
             )
         if self.deadline and self.deadline.date and self.start and self.deadline.date < self.start:
             raise ValueError(
-                f"deadline.date: {self.deadline.date} lies before the start date; allowed: {self.start} or later"
+                f"deadline.date: {self.deadline.date} lies before the start date; "
+                f"allowed: {self.start} or later"
             )
         return self
 

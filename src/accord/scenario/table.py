@@ -188,7 +188,8 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
         if actor["capability"] != vals["capability"]:
             raise ScenarioError(
                 f"actor {aid!r} has two capabilities", file=file, location=f"{row}, column capability",
-                value=vals["capability"], allowed=f"the same value on every row of the actor ({actor['capability']})",
+                value=vals["capability"],
+                allowed=f"the same value on every row of the actor ({actor['capability']})",
             )
         issue = issues.setdefault(iid, {"id": iid, "name": vals.get("issue_name") or ""})
         for col in ("min", "max", "min_label", "max_label", "status_quo"):
