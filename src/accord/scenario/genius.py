@@ -21,8 +21,8 @@ construct: accord's utilities are linear additive (see models/agents/utility.py)
 In accord each profile becomes an actor (capability 1) whose stance on an issue is its best value
 (the first of equally good ones) and whose salience is its weight's share x 100 (an issue of
 weight 0 is one it takes no stance on); a discrete issue whose values are increasing numbers
-keeps them as its scale (so an exported accord scale comes back as it was), any other becomes the levels 0 .. k-1 labelled by its values; ``reservation`` and
-``discount`` become agent parameters.
+keeps them as its scale (so an exported accord scale comes back as it was), any other becomes the
+levels 0 .. k-1 labelled by its values; ``reservation`` and ``discount`` become agent parameters.
 The exact values, weights and evaluators are kept under ``scenario.models["genius"]`` so that a
 round trip GENIUS -> accord -> GENIUS gives back every weight and evaluation (reading: read_folder;
 writing: export.py).
