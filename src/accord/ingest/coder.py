@@ -50,6 +50,8 @@ HOSTILE = {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "C
 
 @dataclass
 class CodedEvent:
+    """One event coded from a sentence: PLOVER type and CAMEO code, who acted on whom, and the
+    evidence (verb, span, rule, confidence) a reader needs to check it."""
     story: str
     sentence_index: int
     sentence: str
@@ -72,6 +74,7 @@ class CodedEvent:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_row(self) -> dict[str, Any]:
+        """The event as a flat table row (date as ISO text; the free-form ``extra`` left out)."""
         row = asdict(self)
         row.pop("extra")
         row["date"] = self.date.isoformat() if self.date else None
@@ -111,6 +114,8 @@ class EventCoder:
         self, sent: Any, story: str = "", index: int = 0, date: dt.date | None = None,
         previous: Resolved | None = None,
     ) -> list[CodedEvent]:
+        """Events of one parsed sentence, best first; ``previous``, the last sentence's source,
+        resolves pronouns."""
         cands = {t.i: c for t in sent if (c := self._code_token(t)) is not None}
         events: list[CodedEvent] = []
         for cand in cands.values():

@@ -23,6 +23,7 @@ from .dictionaries import PLOVER_TYPES, normalise_type, plover_type
 
 @dataclass(frozen=True)
 class GoldSentence:
+    """A hand-coded sentence: the event types and source actors a correct coder may give."""
     id: str
     text: str
     types: tuple[str, ...]  # acceptable PLOVER types (XML records may code several events)
@@ -108,6 +109,7 @@ def _read_xml(raw: str, path: Path) -> list[GoldSentence]:
 
 @dataclass(frozen=True)
 class Score:
+    """Top-1 accuracy of a coder against gold sentences, overall and per event class."""
     n: int
     event_accuracy: float
     source_accuracy: float
@@ -115,6 +117,7 @@ class Score:
     per_class: pd.DataFrame  # class, gold, predicted, correct, precision, recall
 
     def as_json(self) -> dict:
+        """The score as JSON-ready data (rounded; NaN precision/recall of empty classes as null)."""
         return {
             "n": self.n, "event_accuracy": round(self.event_accuracy, 4),
             "source_accuracy": round(self.source_accuracy, 4), "coded": self.coded,

@@ -25,6 +25,7 @@ csv.field_size_limit(2**31 - 1)
 
 @dataclass(frozen=True)
 class Story:
+    """One news story to code: its text and what is known of it (title, date, where it came from)."""
     id: str
     text: str
     title: str = ""

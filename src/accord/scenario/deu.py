@@ -47,6 +47,7 @@ class DeuCase:
 
 @dataclass(frozen=True)
 class DeuData:
+    """The cases read from a DEU file, with the rows skipped (by reason) and the voting regimes met."""
     file: str
     capability: str
     cases: list[DeuCase]

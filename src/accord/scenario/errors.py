@@ -70,6 +70,7 @@ class ScenarioError(AccordError):
         super().__init__(self.render())
 
     def render(self) -> str:
+        """The one-line message: file and location, what is wrong, the value given and what is allowed."""
         where = ": ".join(p for p in (self.file, self.location) if p)
         text = f"{where}: {self.message}" if where else self.message
         if self.value is not None:

@@ -52,6 +52,7 @@ ALIASES = {"bg": "bu", "hr": "cr", "gr": "el", "gb": "uk", "cs": "cz", "eu": "co
 
 
 def canonical(code: str) -> str:
+    """A member-state code as the weight tables spell it (lower case; variants such as gb, gr, bg mapped)."""
     code = code.strip().lower()
     return ALIASES.get(code, code)
 

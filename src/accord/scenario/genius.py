@@ -48,6 +48,7 @@ REAL_FORM = ("parameter0", "parameter1")
 
 
 def parse_xml(text: str, file: str) -> ET.Element:
+    """The root of an XML text; malformed XML gives one ScenarioError naming the line and column."""
     try:
         return ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:
@@ -57,6 +58,7 @@ def parse_xml(text: str, file: str) -> ET.Element:
 
 
 def is_genius(root: ET.Element) -> bool:
+    """Whether an XML root is a GENIUS domain or profile (not, say, a KTAB scenario)."""
     return root.tag in ("negotiation_template", "utility_space")
 
 
@@ -295,6 +297,8 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
 
 def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]],
                 file: str) -> Scenario:
+    """The accord scenario of a GENIUS domain and its profiles; the exact GENIUS values, weights and
+    evaluators are kept under ``models["genius"]`` for the way back."""
     taken: set[str] = set()
     issue_ids: set[str] = set()
     ids = {i["name"]: _actor_id(i["name"], issue_ids) for i in issues}

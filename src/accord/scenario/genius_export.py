@@ -169,6 +169,7 @@ def _issue_el(parent: ET.Element, p: dict[str, Any], k: int) -> ET.Element:
 
 
 def domain_xml(plan: list[dict[str, Any]]) -> str:
+    """The GENIUS domain file (the issues and their values or bounds) of an issue plan."""
     root = ET.Element("negotiation_template")
     space = ET.SubElement(root, "utility_space", number_of_issues=str(len(plan)))
     obj = _objective(space)
@@ -183,6 +184,7 @@ def domain_xml(plan: list[dict[str, Any]]) -> str:
 
 
 def profile_xml(plan: list[dict[str, Any]], prof: dict[str, Any]) -> str:
+    """One party's GENIUS utility profile file: weights, evaluators, reservation and discount."""
     root = ET.Element("utility_space")
     obj = _objective(root)
     for k, p in enumerate(plan, start=1):

@@ -121,6 +121,7 @@ def load_text(text: str, fmt: str, limits: Limits | None = None, file: str | Non
 
 
 def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
+    """Write a scenario atomically in the format its suffix names (a folder or no suffix: GENIUS)."""
     path = Path(target)
     suffix = path.suffix.lower()
     if path.is_dir() or not suffix:
@@ -205,6 +206,7 @@ def dumps_json(scenario: Scenario) -> str:
 
 
 def dumps_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML with only the fields that differ from their defaults, name first."""
     data = scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data = {"name": scenario.name, **data}
     return yaml.dump(data, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
@@ -278,6 +280,7 @@ def parse_yaml(text: str, file: str | None = None) -> Any:
 
 
 def loads_yaml(text: str, file: str | None = None, limits: Limits | None = None) -> Scenario:
+    """A scenario from YAML text, within ``limits``."""
     with applied(limits):
         return scenario_from_data(parse_yaml(text, file), file)
 
@@ -326,6 +329,7 @@ def _json_key_line(text: str, key: str) -> str | None:
 
 
 def loads_json(text: str, file: str | None = None, limits: Limits | None = None) -> Scenario:
+    """A scenario from JSON text, within ``limits``."""
     with applied(limits):
         return scenario_from_data(parse_json(text, file), file)
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 def looks_like_ktab_csv(text: str) -> bool:
+    """Whether a CSV text is in KTAB's layout (a scenario line, then a header starting "Actor"),
+    not accord's long table."""
     try:
         rows = list(itertools.islice(_csv_rows(text), 2))
     except csv.Error:
@@ -88,6 +90,8 @@ def read_csv_text(text: str, file: str) -> Any:
 
 
 def read_xml_text(text: str, file: str) -> Any:
+    """A scenario from KTAB's XML, its SMP parameters, seed and accommodation matrix kept under
+    ``models["smp"]``."""
     try:
         root = ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:

@@ -85,6 +85,7 @@ class Limits:
             )
 
     def replace(self, **changes: Any) -> Limits:
+        """A copy with some limits changed (checked again like the defaults)."""
         return dataclasses.replace(self, **changes)
 
     @classmethod
@@ -109,6 +110,7 @@ class Limits:
 
 
 def env_name(limit: str) -> str:
+    """The environment variable that sets a limit, e.g. ``ACCORD_LIMIT_MAX_ACTORS``."""
     return ENV_PREFIX + limit.upper()
 
 
@@ -165,6 +167,7 @@ def check_count(limit: str, count: int, what: str, **where: Any) -> None:
 
 
 def check_magnitude(value: float, what: str, **where: Any) -> None:
+    """Refuse a number larger in size than ``max_magnitude`` (so sums and products stay far from overflow)."""
     if abs(value) > current().max_magnitude:
         raise LimitError("max_magnitude", value, f"the size of {what}", **where)
 

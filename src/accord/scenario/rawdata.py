@@ -23,6 +23,7 @@ _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 
 
 def check_text_size(text: str | bytes, file: str | None) -> None:
+    """Refuse a text longer (in UTF-8 bytes) than ``max_file_bytes`` before it is parsed."""
     size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
     if size > current().max_file_bytes:
         raise LimitError("max_file_bytes", size, "the file size in bytes", file=file)

@@ -116,6 +116,7 @@ def type_name(annotation: Any) -> str:
 
 
 def describe(owner: str, name: str, field: Any) -> str:
+    """A field's meaning for the reference table: its description, else a note; Markdown-escaped."""
     text = field.description or NOTES.get(f"{owner}.{name}") or NOTES.get(f"event.{name}") or ""
     return text.replace("|", "\\|")
 
@@ -129,6 +130,7 @@ def _default(field: Any) -> str:
 
 
 def field_rows(owner: str, cls: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:
+    """The Markdown table of a model's fields (type, default, meaning), leaving out ``skip``."""
     rows = ["| field | type | default | meaning |", "|---|---|---|---|"]
     for name, field in cls.model_fields.items():
         if name in skip:
@@ -150,6 +152,8 @@ def undocumented() -> list[str]:
 
 
 def reference_markdown() -> str:
+    """The whole scenario reference (docs/scenario-reference.md), generated from the schema so that
+    it cannot drift."""
     out = [
         "# Scenario reference",
         "",

@@ -23,6 +23,7 @@ RULE_KINDS = ("unanimity", "qualified_majority", "all_of")
 
 
 class DecisionRule(_Strict):
+    """How a proposal passes: unanimity, a weighted qualified majority, or all of several rules."""
     kind: Literal["unanimity", "qualified_majority", "all_of"] = "unanimity"
     voters: dict[Id, float] = Field(
         default_factory=dict, description="Voter -> voting weight (unanimity: the weights are not used)."

@@ -41,6 +41,7 @@ from .units import Unit
 
 
 class Actor(_Strict):
+    """A party to the negotiation, with its capability (relative power) and model parameters."""
     id: Id
     name: str = ""
     description: str = ""
@@ -53,6 +54,7 @@ class Actor(_Strict):
 
 
 class Issue(_Strict):
+    """A question to settle, as a scale from min to max (optionally with a unit and a status quo)."""
     id: Id
     name: str = ""
     description: str = ""
@@ -135,6 +137,7 @@ class Channel(_Strict):
 
 
 class Deadline(_Strict):
+    """When the talks must end: a date, a number of rounds, or both (the earlier counts)."""
     date: dt.date | None = None
     rounds: int | None = Field(default=None, ge=1)
     source: Source = None
@@ -176,6 +179,7 @@ class Negotiation(_Strict):
 
 
 class Scenario(_Strict):
+    """A negotiation: actors, issues, their stances, and what is known of relations, venues and events."""
     name: Id
     title: str = ""
     description: str = ""
@@ -287,10 +291,12 @@ class Scenario(_Strict):
 
     @property
     def actor_ids(self) -> list[str]:
+        """The actor ids in file order."""
         return [a.id for a in self.actors]
 
     @property
     def issue_ids(self) -> list[str]:
+        """The issue ids in file order."""
         return [i.id for i in self.issues]
 
     def round_of(self, date: dt.date) -> int:
@@ -309,6 +315,7 @@ class Scenario(_Strict):
             return None
 
     def deadline_round(self) -> int | None:
+        """The round the deadline falls in (the earlier of its rounds and its date), or None."""
         if self.deadline is None:
             return None
         rounds = [r for r in (self.deadline.rounds,) if r is not None]

@@ -30,6 +30,7 @@ NUMERIC = ("position", "salience", "capability", "min", "max", "status_quo")
 
 
 def to_frame(scenario: Scenario) -> pd.DataFrame:
+    """The scenario as accord's long table: one row per stance, actor and issue details repeated."""
     actors = {a.id: a for a in scenario.actors}
     rows = []
     for iss in scenario.issues:
@@ -95,6 +96,7 @@ def read_table(path: Path) -> Scenario:
 
 
 def read_csv_text(text: str, file: str) -> Scenario:
+    """A scenario from accord's long CSV table (one row per actor and issue)."""
     return _from_frame(lambda: pd.read_csv(io.StringIO(text, newline=""), dtype=object, keep_default_na=False,
                                            na_values=[""]), file)
 

@@ -14,6 +14,7 @@ from .schema import EVENT_TYPES, Scenario
 
 
 def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
+    """Validate parsed data as a Scenario; any problem becomes one ScenarioError naming the field."""
     if data is None:
         raise ScenarioError("the file is empty", file=file,
                             allowed="a scenario: name, actors, issues, stances, ...")
