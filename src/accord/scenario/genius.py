@@ -65,7 +65,7 @@ def is_genius(root: ET.Element) -> bool:
 def _number(el: ET.Element, attr: str, file: str, where: str) -> float:
     raw = el.get(attr)
     try:
-        value = float(raw)  # type: ignore[arg-type]
+        value = float("" if raw is None else raw)  # a missing attribute is not a number either
     except (TypeError, ValueError):
         raise ScenarioError("not a number", file=file, location=f"{where}@{attr}", value=raw,
                             allowed="a finite number") from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -214,10 +214,13 @@ def dumps_yaml(scenario: Scenario) -> str:
 
 # libyaml's parser where PyYAML was built with it: the pure-Python parser takes about a quarter
 # of a second on the Afghanistan scenario, which `accord validate` would pay on every start.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader  # what the checker sees: CSafeLoader offers the same interface
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _ScenarioLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+class _ScenarioLoader(_SafeLoader):
     """Safe YAML that refuses duplicate keys and leaves dates as text.
 
     A repeated key would silently drop a stance; and PyYAML's own date parsing raises a bare
