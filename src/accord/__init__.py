@@ -21,7 +21,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
 }, globals())
 
 
-def forecast(scenario: Scenario | str, model: str = "weighted-mean", seed: int | None = 0, **params: Any) -> Result:
+def forecast(scenario: Scenario | str, model: str = "weighted-mean", seed: int | None = 0,
+             **params: Any) -> Result:
     """Run one model on a scenario (a Scenario, a path or an example name) and return its Result."""
     from .models import make_model
     from .scenario import Scenario, load

@@ -1,3 +1,5 @@
+"""``python -m accord``: the same command line as the ``accord`` script."""
+
 from accord.cli import main
 
 main()

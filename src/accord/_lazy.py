@@ -9,7 +9,8 @@ and the value cached in the package's namespace, so later look-ups are plain att
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def lazy_attributes(package: str, names: dict[str, str], namespace: dict[str, Any]

@@ -55,6 +55,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 text atomically: readers see the old file or the new one, never a half-written one."""
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
@@ -113,9 +114,10 @@ def _swap_in(tmp: Path, path: Path) -> None:
 def clean_stale(path: str | os.PathLike[str]) -> list[Path]:
     """Remove temporaries of ``path`` left by writers that died (pid gone, or older than a day)."""
     path = Path(path)
-    removed = []
+    removed: list[Path] = []
     try:
-        candidates = [Path(p) for p in glob.glob(glob.escape(f".{path.name}{TMP_TAG}") + "*", root_dir=path.parent)]
+        candidates = [Path(p) for p in glob.glob(glob.escape(f".{path.name}{TMP_TAG}") + "*",
+                                                 root_dir=path.parent)]
     except OSError:
         return removed
     for tmp in (path.parent / c for c in candidates):

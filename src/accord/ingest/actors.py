@@ -29,6 +29,7 @@ def words_of(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Resolved:
+    """A noun phrase resolved to a scenario actor and/or an actor code (either may be None), with its text."""
     actor: str | None  # scenario actor id
     code: str | None  # Phoenix/CAMEO actor code (country or group + sector)
     text: str

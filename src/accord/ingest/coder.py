@@ -19,9 +19,24 @@ from typing import Any
 from .actors import ActorResolver, Resolved
 from .dictionaries import COOPERATIVE, Dictionaries, Pattern, load_dictionaries, plover_mode, plover_type
 from .rules import (
-    CARRIERS, CLOSING_VERBS, CONDITIONAL_MARKS, CONTINUING_VERBS, FALLBACK, GOVERNORS,
-    HYPOTHETICAL_GOVERNORS, MODALS, NEGATORS, PROTEST_NOUNS, STAGING_VERBS, STATEMENT_PREFIX, STRIKE_NOUNS, STOPPING_VERBS, TALK_NOUNS, TIE_NOUNS,
-    VENUE_NOUNS, VIOLENCE_NOUNS,
+    CARRIERS,
+    CLOSING_VERBS,
+    CONDITIONAL_MARKS,
+    CONTINUING_VERBS,
+    FALLBACK,
+    GOVERNORS,
+    HYPOTHETICAL_GOVERNORS,
+    MODALS,
+    NEGATORS,
+    PROTEST_NOUNS,
+    STAGING_VERBS,
+    STATEMENT_PREFIX,
+    STOPPING_VERBS,
+    STRIKE_NOUNS,
+    TALK_NOUNS,
+    TIE_NOUNS,
+    VENUE_NOUNS,
+    VIOLENCE_NOUNS,
 )
 
 SUBJECTS = {"nsubj", "csubj"}
@@ -35,6 +50,8 @@ HOSTILE = {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "C
 
 @dataclass
 class CodedEvent:
+    """One event coded from a sentence: PLOVER type and CAMEO code, who acted on whom, and the
+    evidence (verb, span, rule, confidence) a reader needs to check it."""
     story: str
     sentence_index: int
     sentence: str
@@ -57,6 +74,7 @@ class CodedEvent:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_row(self) -> dict[str, Any]:
+        """The event as a flat table row (date as ISO text; the free-form ``extra`` left out)."""
         row = asdict(self)
         row.pop("extra")
         row["date"] = self.date.isoformat() if self.date else None
@@ -74,7 +92,8 @@ class _Candidate:
 class EventCoder:
     """Codes sentences; holds the dictionaries and a resolver (one per scenario)."""
 
-    def __init__(self, resolver: ActorResolver | None = None, dictionaries: Dictionaries | None = None) -> None:
+    def __init__(self, resolver: ActorResolver | None = None,
+                 dictionaries: Dictionaries | None = None) -> None:
         self.dicts = dictionaries or load_dictionaries()
         self.resolver = resolver or ActorResolver(None, self.dicts)
 
@@ -95,6 +114,8 @@ class EventCoder:
         self, sent: Any, story: str = "", index: int = 0, date: dt.date | None = None,
         previous: Resolved | None = None,
     ) -> list[CodedEvent]:
+        """Events of one parsed sentence, best first; ``previous``, the last sentence's source,
+        resolves pronouns."""
         cands = {t.i: c for t in sent if (c := self._code_token(t)) is not None}
         events: list[CodedEvent] = []
         for cand in cands.values():
@@ -161,7 +182,8 @@ class EventCoder:
         negated = _negated(tok)
         modal = _modal(tok)
         hypothetical = bool(modal & {"would", "could", "might", "may", "should"}) or _conditional(tok)
-        if gov_cand is not None and tok.dep_ in COMPLEMENTS and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS:
+        if (gov_cand is not None and tok.dep_ in COMPLEMENTS
+                and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS):
             hypothetical = True
         # "X must / should do Y": a demand on X (CAMEO's convention for reported obligations).
         if modal & {"must", "should"} and not negated and kind not in ("THREATEN", "ACCUSE"):
@@ -170,7 +192,8 @@ class EventCoder:
         elif modal and _unless(tok) and kind not in ("REQUEST", "AGREE"):
             kind, rule = "THREATEN", "conditional"
         # Intent: a promised cooperative act is AGREE; a promised hostile act is a threat.
-        elif modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE", "REJECT"):
+        elif modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE",
+                                                                           "REJECT"):
             kind, rule = ("AGREE", "intent") if kind in COOPERATIVE else ("THREATEN", "intent")
         if comp is not None and _governs(cand):
             inner = plover_type(cands[comp.i].cameo)
@@ -195,7 +218,8 @@ class EventCoder:
     def _participants(self, tok, sent, previous) -> tuple[Resolved | None, Resolved | None]:
         subj = _subject(tok)
         passive = next((c for c in tok.children if c.dep_ in PASSIVE_SUBJECTS), None)
-        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
+                     None)
         src_tok = agent if passive is not None and agent is not None else subj
         source = self._resolve(src_tok, previous) if src_tok is not None else None
         target = None
@@ -214,7 +238,8 @@ class EventCoder:
                 return previous
             return None
         words = [t.lower_ for t in _phrase(tok)]
-        res = self.resolver.resolve(words, head=tok.lemma_.lower(), text=" ".join(t.text for t in _phrase(tok)))
+        res = self.resolver.resolve(words, head=tok.lemma_.lower(),
+                                    text=" ".join(t.text for t in _phrase(tok)))
         return res
 
 
@@ -225,7 +250,8 @@ def _phrase(tok) -> list:
     """The noun phrase of a token, without the clauses hanging off it."""
     out = [tok]
     for child in tok.children:
-        if child.dep_ not in CUT_DEPS and child.dep_ not in ("prep",) or (child.dep_ == "prep" and child.lower_ == "of"):
+        if (child.dep_ not in CUT_DEPS and child.dep_ not in ("prep",)
+                or (child.dep_ == "prep" and child.lower_ == "of")):
             out.extend(_phrase(child))
         elif child.dep_ == "conj" and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
             out.extend(_phrase(child))
@@ -275,7 +301,8 @@ def _match(pat: Pattern, before: set[str], after: set[str]) -> int:
 def _noun_object_rule(tok, lemma: str) -> str | None:
     """Readings from the verb's object noun: closing a venue, halting talks, (not) stopping attacks."""
     objects = [t.lemma_.lower() for t in _objects(tok, None)]
-    objects += [g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    objects += [g.lemma_.lower() for c in tok.children if c.dep_ == "prep"
+                for g in c.children if g.dep_ == "pobj"]
     particle = {c.lower_ for c in tok.children if c.dep_ == "prt"}
     obj = set(objects)
     if lemma in CLOSING_VERBS and obj & VENUE_NOUNS:
@@ -303,7 +330,8 @@ def _objects(tok, passive) -> list:
     for c in tok.children:
         if c.dep_ == "prt":
             found += [g for g in c.children if g.dep_ == "dobj"]
-        if c.dep_ == "prep" and c.lower_ in ("to", "with", "against", "on", "at", "from", "for", "of", "into", "in", "over"):
+        if c.dep_ == "prep" and c.lower_ in ("to", "with", "against", "on", "at", "from", "for", "of", "into",
+                                             "in", "over"):
             found += [g for g in c.children if g.dep_ == "pobj"]
     if passive is not None:
         found.insert(0, passive)
@@ -358,23 +386,27 @@ def _governor(tok):
 
 def _governs(cand: _Candidate) -> bool:
     lemma = cand.token.lemma_.lower()
-    return lemma in GOVERNORS or (cand.how in ("pattern", "verb") and not cand.cameo.startswith(STATEMENT_PREFIX)
+    return lemma in GOVERNORS or (cand.how in ("pattern", "verb")
+                                   and not cand.cameo.startswith(STATEMENT_PREFIX)
                                    and lemma not in CARRIERS)
 
 
 def _negated(tok) -> bool:
-    return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "det")) for c in tok.children)
+    return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "det"))
+               for c in tok.children)
 
 
 def _modal(tok) -> set[str]:
     mods = {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
-    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go" and any(c.lower_ == "to" for c in tok.children):
+    if (tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go"
+            and any(c.lower_ == "to" for c in tok.children)):
         mods.add("will")
     return mods & MODALS
 
 
 def _unless(tok) -> bool:
-    return any(c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
+    return any(c.dep_ == "advcl"
+               and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
                for c in tok.children)
 
 
@@ -416,7 +448,8 @@ def _confidence(cand: _Candidate, tok, governor, src, tgt) -> float:
     return max(0.05, min(0.99, base))
 
 
-def code_texts(texts: Iterable[str], coder: EventCoder | None = None, batch_size: int = 64) -> list[list[CodedEvent]]:
+def code_texts(texts: Iterable[str], coder: EventCoder | None = None,
+               batch_size: int = 64) -> list[list[CodedEvent]]:
     """Code single sentences or short texts (the evaluator's entry point): events per text, best first."""
     from .nlp import nlp
 

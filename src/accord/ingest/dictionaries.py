@@ -63,6 +63,7 @@ def plover_type(cameo: str) -> str | None:
 
 
 def plover_mode(cameo: str) -> str:
+    """The PLOVER mode of a CAMEO code (the most specific 4- or 3-digit prefix listed), or "" if none."""
     for n in (4, 3):
         if cameo[:n] in _MODES:
             return _MODES[cameo[:n]]
@@ -80,6 +81,7 @@ Words = list[list[str]]  # each position: alternatives
 
 @dataclass(frozen=True)
 class Pattern:
+    """A verb pattern: the words required before and after the verb (alternatives per slot) and its code."""
     before: tuple[tuple[str, ...], ...]
     after: tuple[tuple[str, ...], ...]
     code: str
@@ -87,12 +89,14 @@ class Pattern:
 
 @dataclass(frozen=True)
 class VerbEntry:
+    """What a verb lemma codes to on its own, and the patterns that can code it more specifically."""
     code: str  # the verb's own code or its block's; '' when only patterns code it
     patterns: tuple[Pattern, ...]
 
 
 @dataclass(frozen=True)
 class Dictionaries:
+    """The compiled verb, actor and agent tables; ``longest_actor`` bounds the phrase length to look up."""
     verbs: dict[str, tuple[VerbEntry, ...]]
     actors: dict[str, str]
     agents: dict[str, str]
@@ -106,7 +110,8 @@ def load_dictionaries() -> Dictionaries:
     raw = json.loads(gzip.decompress(blob))
     blocks = [
         (b["code"], tuple(
-            Pattern(tuple(map(tuple, pre)), tuple(map(tuple, post)), code) for pre, post, code in b["patterns"]
+            Pattern(tuple(map(tuple, pre)), tuple(map(tuple, post)), code)
+            for pre, post, code in b["patterns"]
         ))
         for b in raw["verbs"]["blocks"]
     ]

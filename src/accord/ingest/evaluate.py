@@ -23,6 +23,7 @@ from .dictionaries import PLOVER_TYPES, normalise_type, plover_type
 
 @dataclass(frozen=True)
 class GoldSentence:
+    """A hand-coded sentence: the event types and source actors a correct coder may give."""
     id: str
     text: str
     types: tuple[str, ...]  # acceptable PLOVER types (XML records may code several events)
@@ -98,7 +99,8 @@ def _read_xml(raw: str, path: Path) -> list[GoldSentence]:
         elif text is not None:
             clean = re.sub(r"\s+", " ", text).strip()
             if current["types"] and clean:
-                out.append(GoldSentence(current["id"], clean, tuple(current["types"]), tuple(current["sources"])))
+                out.append(GoldSentence(current["id"], clean, tuple(current["types"]),
+                                        tuple(current["sources"])))
             current = None
     if not out:
         raise ScenarioError("no coded sentences in the gold XML file", file=str(path))
@@ -107,6 +109,7 @@ def _read_xml(raw: str, path: Path) -> list[GoldSentence]:
 
 @dataclass(frozen=True)
 class Score:
+    """Top-1 accuracy of a coder against gold sentences, overall and per event class."""
     n: int
     event_accuracy: float
     source_accuracy: float
@@ -114,6 +117,7 @@ class Score:
     per_class: pd.DataFrame  # class, gold, predicted, correct, precision, recall
 
     def as_json(self) -> dict:
+        """The score as JSON-ready data (rounded; NaN precision/recall of empty classes as null)."""
         return {
             "n": self.n, "event_accuracy": round(self.event_accuracy, 4),
             "source_accuracy": round(self.source_accuracy, 4), "coded": self.coded,
@@ -132,7 +136,7 @@ def score(gold: Sequence[GoldSentence], predicted: Sequence[tuple[str | None, st
     gold_count: Counter = Counter()
     pred_count: Counter = Counter()
     correct: Counter = Counter()
-    for g, (kind, code) in zip(gold, predicted):
+    for g, (kind, code) in zip(gold, predicted, strict=True):
         ok = kind in g.types
         hits += ok
         gold_count[g.types[0] if not ok else kind] += 1

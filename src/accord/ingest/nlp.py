@@ -25,7 +25,9 @@ def nlp() -> Any:
     try:
         import spacy  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingDependency(f"news ingestion needs spaCy, which is not installed; {INSTALL_HINT}") from exc
+        raise MissingDependency(
+            f"news ingestion needs spaCy, which is not installed; {INSTALL_HINT}"
+        ) from exc
     try:
         module = __import__(MODEL)
     except ImportError as exc:  # pragma: no cover - depends on the environment

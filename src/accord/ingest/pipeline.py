@@ -34,8 +34,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def code_stories(
-    stories: Iterable[Story], scenario: Scenario | None = None, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-    batch_size: int = 32,
+    stories: Iterable[Story], scenario: Scenario | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE, batch_size: int = 32,
 ) -> Iterator[CodedEvent]:
     """Events of every story in order; streams (one batch of paragraphs in memory at a time)."""
     from .nlp import nlp

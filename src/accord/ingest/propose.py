@@ -109,7 +109,8 @@ def check_patch(scenario: Scenario, patch: dict[str, Any]) -> None:
     try:
         Scenario.model_validate(data)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise ScenarioError(f"a proposed event does not fit the scenario: {exc}", location="add_events") from None
+        raise ScenarioError(f"a proposed event does not fit the scenario: {exc}",
+                            location="add_events") from None
 
 
 def write_patch(path: str | os.PathLike[str], patch: dict[str, Any]) -> None:

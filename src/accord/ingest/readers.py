@@ -25,6 +25,7 @@ csv.field_size_limit(2**31 - 1)
 
 @dataclass(frozen=True)
 class Story:
+    """One news story to code: its text and what is known of it (title, date, where it came from)."""
     id: str
     text: str
     title: str = ""
@@ -39,7 +40,8 @@ def iter_stories(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Story]:
         any_source = True
         path = Path(src)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES)
+            files = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES)
             if not files:
                 raise ScenarioError(
                     "folder holds no story files", file=str(path),

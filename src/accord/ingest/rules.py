@@ -15,8 +15,8 @@ CARRIERS = frozenset({
     "insist", "confirm", "believe", "think", "know", "describe", "remark", "stress", "indicate",
     "reveal", "disclose", "write", "quote", "hope", "expect", "seem", "appear", "make", "be", "have",
     "do", "go", "get", "try", "continue", "begin", "start", "decide", "come", "want", "seek", "need",
-    "prepare", "mean", "use", "move", "attempt", "manage", "keep", "accord", "describe", "conclude",
-    "inform", "add", "suggest", "argue", "predict", "warn_that",
+    "prepare", "mean", "use", "move", "attempt", "manage", "keep", "accord", "conclude",
+    "inform", "suggest", "argue", "predict", "warn_that",
 })
 # Verbs whose own type governs the complement they introduce.
 GOVERNORS = {
@@ -55,16 +55,21 @@ FALLBACK = {
 }
 # CAMEO codes of public statements (01x): no PLOVER event, so the clause defers to its complement.
 STATEMENT_PREFIX = "01"
-VENUE_NOUNS = frozenset({"office", "outpost", "embassy", "consulate", "mission", "bureau", "liaison", "venue", "channel"})
-TALK_NOUNS = frozenset({"talk", "talks", "meeting", "negotiation", "dialogue", "contact", "discussion", "process", "conference"})
+VENUE_NOUNS = frozenset({"office", "outpost", "embassy", "consulate", "mission", "bureau", "liaison", "venue",
+                         "channel"})
+TALK_NOUNS = frozenset({"talk", "talks", "meeting", "negotiation", "dialogue", "contact", "discussion",
+                        "process", "conference"})
 TIE_NOUNS = frozenset({"relation", "tie", "link"})
 VIOLENCE_NOUNS = frozenset({
     "attack", "offensive", "violence", "fighting", "bombing", "raid", "assault", "insurgency", "campaign",
     "strike", "war", "hostility", "shelling", "killing",
 })
-STOPPING_VERBS = frozenset({"stop", "cease", "halt", "end", "suspend", "abandon", "let", "give", "call", "scale"})
-CONTINUING_VERBS = frozenset({"continue", "keep", "step", "escalate", "intensify", "launch", "carry", "resume", "stage", "mount"})
-CLOSING_VERBS = frozenset({"shut", "close", "cut", "suspend", "halt", "end", "break", "freeze", "sever", "call", "pull"})
+STOPPING_VERBS = frozenset({"stop", "cease", "halt", "end", "suspend", "abandon", "let", "give", "call",
+                            "scale"})
+CONTINUING_VERBS = frozenset({"continue", "keep", "step", "escalate", "intensify", "launch", "carry",
+                              "resume", "stage", "mount"})
+CLOSING_VERBS = frozenset({"shut", "close", "cut", "suspend", "halt", "end", "break", "freeze", "sever",
+                           "call", "pull"})
 HYPOTHETICAL_GOVERNORS = frozenset({
     "threaten", "plan", "consider", "contemplate", "propose", "want", "hope", "seek", "intend", "may",
     "might", "could", "would", "offer", "suggest", "weigh", "mull",
@@ -72,6 +77,7 @@ HYPOTHETICAL_GOVERNORS = frozenset({
 MODALS = frozenset({"would", "could", "might", "may", "should", "will", "'ll", "shall", "wo", "ca", "must"})
 PROTEST_NOUNS = frozenset({"rally", "demonstration", "protest", "march", "sit-in", "vigil"})
 STRIKE_NOUNS = frozenset({"strike", "boycott", "walkout"})
-STAGING_VERBS = frozenset({"stage", "hold", "organize", "organise", "call", "begin", "launch", "join", "start", "go", "lead", "mount", "converge"})
+STAGING_VERBS = frozenset({"stage", "hold", "organize", "organise", "call", "begin", "launch", "join",
+                           "start", "go", "lead", "mount", "converge"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})

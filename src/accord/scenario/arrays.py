@@ -9,6 +9,7 @@ Monte Carlo: shape (draws, actors, issues).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from .schema import Scenario
 
 @dataclass(frozen=True)
 class ScenarioArrays:
+    """A scenario as NumPy arrays (actors x issues), the form every model computes on; see the module."""
     actors: tuple[str, ...]
     issues: tuple[str, ...]
     capability: np.ndarray  # (..., actors)
@@ -28,21 +30,26 @@ class ScenarioArrays:
 
     @property
     def present(self) -> np.ndarray:
+        """Where an actor takes a stance (its position is not NaN)."""
         return ~np.isnan(self.position)
 
     @property
     def n_actors(self) -> int:
+        """The number of actors."""
         return len(self.actors)
 
     @property
     def n_issues(self) -> int:
+        """The number of issues."""
         return len(self.issues)
 
-    def with_values(self, **changes: np.ndarray) -> "ScenarioArrays":
+    def with_values(self, **changes: Any) -> ScenarioArrays:
+        """A copy with some arrays replaced (e.g. drawn positions for a Monte Carlo run)."""
         return replace(self, **changes)
 
 
 def to_arrays(scenario: Scenario) -> ScenarioArrays:
+    """The numeric view of a scenario: NaN position and salience 0 where an actor takes no stance."""
     actors = tuple(scenario.actor_ids)
     issues = tuple(scenario.issue_ids)
     pos = np.full((len(actors), len(issues)), np.nan)

@@ -15,6 +15,7 @@ from .limits import LimitError, Limits, check_count
 
 
 def check_scenario(sc: Any, limits: Limits) -> None:
+    """Refuse a validated scenario whose sizes or numbers exceed ``limits``, before any model works on it."""
     check_count("max_actors", len(sc.actors), "the number of actors", location="actors", limits=limits)
     check_count("max_issues", len(sc.issues), "the number of issues", location="issues", limits=limits)
     check_count("max_events", len(sc.events), "the number of events", location="events", limits=limits)

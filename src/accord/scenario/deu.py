@@ -47,6 +47,7 @@ class DeuCase:
 
 @dataclass(frozen=True)
 class DeuData:
+    """The cases read from a DEU file, with the rows skipped (by reason) and the voting regimes met."""
     file: str
     capability: str
     cases: list[DeuCase]
@@ -69,7 +70,8 @@ def read_deu(path: str | Path, capability: str = "equal") -> DeuData:
     missing = [c for c in REQUIRED if c not in col]
     if missing:
         raise ScenarioError("missing column(s) " + ", ".join(missing), file=file, location="row 1",
-                            allowed="a DEU header with " + ", ".join(REQUIRED) + " and p<actor>/s<actor> pairs")
+                            allowed="a DEU header with " + ", ".join(REQUIRED)
+                            + " and p<actor>/s<actor> pairs")
     actors = [name[1:] for name in header if name.startswith("p") and "s" + name[1:] in col]
     if not actors:
         raise ScenarioError("no actor columns", file=file, location="row 1",
@@ -145,18 +147,23 @@ class _Rows:
             title=f"{_cell(row, self.col['prname'])} ({issue})" if "prname" in self.col else issue,
             note="DEU III issue; positions and saliences from expert interviews (Arregui & Perarnaud 2021).",
             actors=[Actor(id=a, name=NAMES.get(a, a), capability=self.weight(a, r, regime),
-                          params={"reservation": 0.0}, source=self.source(regime) + ADOPTED) for a in stances],
+                          params={"reservation": 0.0}, source=self.source(regime) + ADOPTED)
+                    for a in stances],
             issues=[Issue(id=issue, status_quo=status_quo, source="DEU reference point (rp)")],
             stances={a: {issue: st} for a, st in stances.items()},
             models=self.features(row),
-            negotiation=Negotiation(rule=rule, protocol="single_text", source=DEU_NEGOTIATION),
+            # the rule is data (a mapping) that validation turns into a DecisionRule
+            negotiation=Negotiation.model_validate(
+                {"rule": rule, "protocol": "single_text", "source": DEU_NEGOTIATION}
+            ),
         )
         return DeuCase(scenario=scenario, outcome=outcome, proposal=proposal, issue=issue), regime
 
     def features(self, row: list[str]) -> dict[str, dict[str, dict[str, str]]]:
         """Procedure (``proc``: COD/CNS) and Council voting rule (``counvte``: QMV/Unan), known before
         the decision, for the distributional ensemble (accord.analysis.ensemble) to read."""
-        known = {key: _cell(row, self.col[name]) for key, name in (("procedure", "proc"), ("voting_rule", "counvte"))
+        known = {key: _cell(row, self.col[name])
+                 for key, name in (("procedure", "proc"), ("voting_rule", "counvte"))
                  if name in self.col and _cell(row, self.col[name])}
         return {"ensemble": {"features": known}} if known else {}
 
@@ -182,14 +189,16 @@ class _Rows:
             if not value >= 0:
                 raise ScenarioError("no GDP for an actor taking part", file=self.file,
                                     location=f"row 2, column p{actor}", value=text or None,
-                                    allowed="a GDP row (row 2, no proposal number) with a number >= 0 per actor")
+                                    allowed="a GDP row (row 2, no proposal number) "
+                                    "with a number >= 0 per actor")
             return value
-        value = council_weight(actor, regime or "nice")
-        if value is None:
+        weight = council_weight(actor, regime or "nice")
+        if weight is None:
             raise ScenarioError("no Council voting weight for this actor", file=self.file,
                                 location=f"row {r}, column p{actor}", value=actor,
-                                allowed=", ".join(sorted(set(NAMES) & (set(REGIMES[regime or 'nice']) | {'com', 'ep'}))))
-        return value
+                                allowed=", ".join(sorted(
+                                    set(NAMES) & (set(REGIMES[regime or 'nice']) | {'com', 'ep'}))))
+        return weight
 
     def source(self, regime: str | None) -> str:
         if self.capability == "gdp":

@@ -70,6 +70,7 @@ class ScenarioError(AccordError):
         super().__init__(self.render())
 
     def render(self) -> str:
+        """The one-line message: file and location, what is wrong, the value given and what is allowed."""
         where = ": ".join(p for p in (self.file, self.location) if p)
         text = f"{where}: {self.message}" if where else self.message
         if self.value is not None:
@@ -78,7 +79,7 @@ class ScenarioError(AccordError):
             text += f"; allowed: {self.allowed}"
         return text
 
-    def with_file(self, file: str) -> "ScenarioError":
+    def with_file(self, file: str) -> ScenarioError:
         """Attach the file name once it is known (readers of in-memory text do not know it)."""
         return ScenarioError(
             self.message, file=file, location=self.location, value=self.value, allowed=self.allowed

@@ -26,14 +26,15 @@ NAMES = {
 }
 INSTITUTIONS = ("com", "ep")
 
-PRE_NICE = {
+PRE_NICE: dict[str, float] = {
     "de": 10, "fr": 10, "it": 10, "uk": 10, "es": 8, "be": 5, "el": 5, "nl": 5, "pt": 5,
     "at": 4, "se": 4, "dk": 3, "ie": 3, "fi": 3, "lu": 2,
 }
-NICE = {
+NICE: dict[str, float] = {
     "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13,
     "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10,
-    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4, "mt": 3,
+    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4,
+    "mt": 3,
 }
 POPULATION_2015 = {
     "de": 81.20, "fr": 66.42, "uk": 64.88, "it": 60.80, "es": 46.45, "pl": 38.01, "ro": 19.87, "nl": 16.90,
@@ -44,13 +45,14 @@ POPULATION_2015 = {
 _TOTAL_POPULATION = sum(POPULATION_2015.values())
 LISBON = {k: round(100 * v / _TOTAL_POPULATION, 3) for k, v in POPULATION_2015.items()}
 
-REGIMES = {"pre-nice": PRE_NICE, "nice": NICE, "lisbon": LISBON}
+REGIMES: dict[str, dict[str, float]] = {"pre-nice": PRE_NICE, "nice": NICE, "lisbon": LISBON}
 NICE_START = dt.date(2004, 11, 1)
 LISBON_START = dt.date(2014, 11, 1)
 ALIASES = {"bg": "bu", "hr": "cr", "gr": "el", "gb": "uk", "cs": "cz", "eu": "com", "pe": "ep"}
 
 
 def canonical(code: str) -> str:
+    """A member-state code as the weight tables spell it (lower case; variants such as gb, gr, bg mapped)."""
     code = code.strip().lower()
     return ALIASES.get(code, code)
 
@@ -82,7 +84,8 @@ def council_weight(code: str, regime: str) -> float | None:
 # 255 of 345 (EU-27, from 1 January 2007), 260 of 352 (EU-28, from 1 July 2013), each with a majority of
 # the member states (Nice protocol on enlargement, art. 3); Lisbon 55% of the members holding 65% of the
 # population, a blocking minority needing at least four members (TEU art. 16(4)).
-QUOTAS = {"pre-nice": 62 / 87, "nice-25": 232 / 321, "nice-27": 255 / 345, "nice-28": 260 / 352, "lisbon": 0.65}
+QUOTAS = {"pre-nice": 62 / 87, "nice-25": 232 / 321, "nice-27": 255 / 345, "nice-28": 260 / 352,
+          "lisbon": 0.65}
 
 
 def council_rule(regime: str, members: list[str], procedure: str = "", voting: str = "QMV") -> dict:
@@ -92,16 +95,18 @@ def council_rule(regime: str, members: list[str], procedure: str = "", voting: s
 
     Members without a recorded position are left out of the count: the DEU codes them as taking no
     part in the issue, and they are taken to go with the majority."""
-    states = [m for m in members if canonical(m) not in INSTITUTIONS and council_weight(m, regime) is not None]
+    states = [m for m in members
+              if canonical(m) not in INSTITUTIONS and council_weight(m, regime) is not None]
     veto = [m for m in members if canonical(m) == "ep"] if procedure.strip().upper() == "COD" else []
     source = f"Council voting rule, {regime} regime (accord.scenario.eu_council)"
     if len(states) < 2 or voting.strip().lower().startswith("un"):
         voters = {m: 1.0 for m in states} if len(states) >= 2 else {m: 1.0 for m in members}
         return {"kind": "unanimity", "voters": voters, "veto": veto, "source": source}
-    weights = {m: float(council_weight(m, regime)) for m in states}
+    weights = {m: w for m in states if (w := council_weight(m, regime)) is not None}
     if regime == "lisbon":
         return {"kind": "qualified_majority", "voters": weights, "threshold": QUOTAS["lisbon"],
-                "second_threshold": 0.55, "blocking_minority": min(4, len(states)), "veto": veto, "source": source}
+                "second_threshold": 0.55, "blocking_minority": min(4, len(states)), "veto": veto,
+                "source": source}
     codes = set(map(canonical, members))
     if regime == "nice":
         regime = "nice-28" if "cr" in codes else "nice-27" if codes & {"bu", "ro"} else "nice-25"

@@ -19,10 +19,10 @@ spaces, nested objectives, non-linear evaluator functions) is refused with a mes
 construct: accord's utilities are linear additive (see models/agents/utility.py).
 
 In accord each profile becomes an actor (capability 1) whose stance on an issue is its best value
-(the first of equally good ones) and whose salience is its weight's share x 100 (an issue of weight 0 is one it takes no stance on); a discrete issue
-whose values are increasing numbers keeps them as its scale (so an exported accord scale comes
-back as it was), any other becomes the levels 0 .. k-1 labelled by its values; ``reservation`` and
-``discount`` become agent parameters.
+(the first of equally good ones) and whose salience is its weight's share x 100 (an issue of
+weight 0 is one it takes no stance on); a discrete issue whose values are increasing numbers
+keeps them as its scale (so an exported accord scale comes back as it was), any other becomes the
+levels 0 .. k-1 labelled by its values; ``reservation`` and ``discount`` become agent parameters.
 The exact values, weights and evaluators are kept under ``scenario.models["genius"]`` so that a
 round trip GENIUS -> accord -> GENIUS gives back every weight and evaluation (reading: read_folder;
 writing: export.py).
@@ -48,6 +48,7 @@ REAL_FORM = ("parameter0", "parameter1")
 
 
 def parse_xml(text: str, file: str) -> ET.Element:
+    """The root of an XML text; malformed XML gives one ScenarioError naming the line and column."""
     try:
         return ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:
@@ -57,13 +58,14 @@ def parse_xml(text: str, file: str) -> ET.Element:
 
 
 def is_genius(root: ET.Element) -> bool:
+    """Whether an XML root is a GENIUS domain or profile (not, say, a KTAB scenario)."""
     return root.tag in ("negotiation_template", "utility_space")
 
 
 def _number(el: ET.Element, attr: str, file: str, where: str) -> float:
     raw = el.get(attr)
     try:
-        value = float(raw)  # type: ignore[arg-type]
+        value = float("" if raw is None else raw)  # a missing attribute is not a number either
     except (TypeError, ValueError):
         raise ScenarioError("not a number", file=file, location=f"{where}@{attr}", value=raw,
                             allowed="a finite number") from None
@@ -101,7 +103,8 @@ def _objective(root: ET.Element, file: str) -> ET.Element:
 def _kind(el: ET.Element, file: str, where: str) -> str:
     kind = (el.get("etype") or el.get("type") or "").lower()
     if kind not in KINDS:
-        raise ScenarioError("unsupported issue type", file=file, location=f"{where}@etype", value=kind or None,
+        raise ScenarioError("unsupported issue type", file=file, location=f"{where}@etype",
+                            value=kind or None,
                             allowed=", ".join(KINDS))
     return kind
 
@@ -123,7 +126,8 @@ def read_domain(root: ET.Element, file: str) -> list[dict[str, Any]]:
                                     location=where, value=len(values), allowed="<item value=...> x 2 or more")
             if len(set(values)) < len(values):
                 raise ScenarioError("repeated item value", file=file, location=where,
-                                    value=next(v for v in values if values.count(v) > 1), allowed="distinct values")
+                                    value=next(v for v in values if values.count(v) > 1),
+                                    allowed="distinct values")
             issue["values"] = values
         else:
             bounds = el if kind == "integer" else el.find("range")
@@ -137,9 +141,11 @@ def read_domain(root: ET.Element, file: str) -> list[dict[str, Any]]:
             issue["min"], issue["max"] = lo, hi
         issues.append(issue)
     if not issues:
-        raise ScenarioError("the domain has no issues", file=file, location="objective", allowed="one or more <issue>")
+        raise ScenarioError("the domain has no issues", file=file, location="objective",
+                            allowed="one or more <issue>")
     if len({i["name"] for i in issues}) < len(issues):
-        raise ScenarioError("repeated issue name", file=file, location="objective", allowed="distinct issue names")
+        raise ScenarioError("repeated issue name", file=file, location="objective",
+                            allowed="distinct issue names")
     return issues
 
 
@@ -171,15 +177,17 @@ def read_profile(root: ET.Element, domain: list[dict[str, Any]], file: str) -> d
         raise ScenarioError("issues without a weight or an evaluator", file=file, location="objective",
                             value=missing, allowed="a <weight> and an <issue> evaluator for every issue")
     if sum(weights.values()) <= 0:
-        raise ScenarioError("every weight is 0", file=file, location="weight", allowed="weights summing to more than 0")
+        raise ScenarioError("every weight is 0", file=file, location="weight",
+                            allowed="weights summing to more than 0")
     profile: dict[str, Any] = {"weights": weights, "evaluators": evaluators}
     space = root if root.tag == "utility_space" else root.find("utility_space")
     for tag, key in (("reservation", "reservation"), ("discount_factor", "discount")):
-        el = space.find(tag) if space is not None else None
-        if el is not None:
-            value = _number(el, "value", file, tag)
+        found = space.find(tag) if space is not None else None
+        if found is not None:
+            value = _number(found, "value", file, tag)
             if not 0 <= value <= 1:
-                raise ScenarioError("out of range", file=file, location=f"{tag}@value", value=value, allowed="0 to 1")
+                raise ScenarioError("out of range", file=file, location=f"{tag}@value", value=value,
+                                    allowed="0 to 1")
             profile[key] = value
     return profile
 
@@ -190,8 +198,9 @@ def _evaluator(el: ET.Element, issue: dict[str, Any], file: str, where: str) -> 
         given: dict[str, float] = {}
         for item in el.findall("item"):
             value = item.get("value")
-            if value not in issue["values"]:
-                raise ScenarioError("an item the domain does not list", file=file, location=where, value=value,
+            if value is None or value not in issue["values"]:
+                raise ScenarioError("an item the domain does not list", file=file, location=where,
+                                    value=value,
                                     allowed=", ".join(issue["values"]))
             given[value] = _number(item, "evaluation", file, f"{where} item {value!r}")
             if given[value] < 0:
@@ -202,11 +211,13 @@ def _evaluator(el: ET.Element, issue: dict[str, Any], file: str, where: str) -> 
             raise ScenarioError("items without an evaluation", file=file, location=where, value=missing,
                                 allowed="an evaluation for every item")
         if max(given.values()) <= 0:
-            raise ScenarioError("every evaluation is 0", file=file, location=where, allowed="some evaluation above 0")
+            raise ScenarioError("every evaluation is 0", file=file, location=where,
+                                allowed="some evaluation above 0")
         return [given[v] for v in issue["values"]]
     ev = el.find("evaluator")
     if ev is None:
-        raise ScenarioError("no evaluator", file=file, location=where, allowed='<evaluator ftype="linear" ...>')
+        raise ScenarioError("no evaluator", file=file, location=where,
+                            allowed='<evaluator ftype="linear" ...>')
     ftype = ev.get("ftype", "linear")
     if ftype != "linear":
         raise ScenarioError(f"the nonlinear evaluator function {ftype!r} is not supported", file=file,
@@ -269,10 +280,12 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
         root = parse_xml(read_text(p), str(p))
         if is_genius(root):
             roots[p] = root
-    domains = [domain_file] if domain_file else [p for p, r in roots.items() if r.tag == "negotiation_template"]
+    domains = ([domain_file] if domain_file
+               else [p for p, r in roots.items() if r.tag == "negotiation_template"])
     if len(domains) != 1:
         raise ScenarioError("a GENIUS folder needs exactly one domain file", file=str(folder),
-                            value=[p.name for p in domains], allowed="one <negotiation_template> file and its profiles")
+                            value=[p.name for p in domains],
+                            allowed="one <negotiation_template> file and its profiles")
     dpath = domains[0]
     issues = read_domain(roots[dpath], str(dpath))
     profiles = {p: read_profile(r, issues, str(p)) for p, r in roots.items() if r.tag == "utility_space"}
@@ -282,7 +295,10 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
     return to_scenario(dpath.stem, issues, {p.stem: prof for p, prof in profiles.items()}, str(dpath))
 
 
-def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]], file: str) -> Scenario:
+def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]],
+                file: str) -> Scenario:
+    """The accord scenario of a GENIUS domain and its profiles; the exact GENIUS values, weights and
+    evaluators are kept under ``models["genius"]`` for the way back."""
     taken: set[str] = set()
     issue_ids: set[str] = set()
     ids = {i["name"]: _actor_id(i["name"], issue_ids) for i in issues}
@@ -290,7 +306,8 @@ def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dic
     for stem, prof in profiles.items():
         aid = _actor_id(stem, taken)
         params = {k: prof[k] for k in ("reservation", "discount") if k in prof}
-        actors.append({"id": aid, "capability": 1.0, "params": params, "source": f"GENIUS profile {stem}.xml"})
+        actors.append({"id": aid, "capability": 1.0, "params": params,
+                       "source": f"GENIUS profile {stem}.xml"})
         total = sum(prof["weights"].values())
         stances[aid] = {ids[i["name"]]: {"position": best_level(i, prof["evaluators"][i["name"]]),
                                          "salience": 100.0 * prof["weights"][i["name"]] / total}

@@ -90,17 +90,19 @@ def _profile(scenario: Scenario, actor: Any, plan: list[dict[str, Any]]) -> dict
     """Weights, evaluators, reservation and discount of one party, as written."""
     if actor.params.get("risk", 1.0) != 1.0:
         raise ScenarioError("a party that is not risk-neutral has no linear additive profile",
-                            location=f"actors.{actor.id}.params.risk", value=actor.params["risk"], allowed="1")
+                            location=f"actors.{actor.id}.params.risk", value=actor.params["risk"],
+                            allowed="1")
     row = scenario.stances.get(actor.id, {})
     kept = scenario.models.get(KEY, {}).get("profiles", {}).get(actor.id, {})
     total = sum(st.salience for st in row.values())
     if total <= 0:
-        raise ScenarioError("a party with no salience on any issue has no profile", location=f"stances.{actor.id}",
+        raise ScenarioError("a party with no salience on any issue has no profile",
+                            location=f"stances.{actor.id}",
                             allowed="a salience above 0 on some issue")
     weights, evaluators = {}, {}
     kw = kept.get("weights", {})
     kw_total = sum(kw.values())
-    for p, iss in zip(plan, scenario.issues):
+    for p, iss in zip(plan, scenario.issues, strict=True):  # one plan entry per issue
         st = row.get(iss.id)
         w = st.salience / total if st else 0.0
         g_name = scenario.models.get(KEY, {}).get("issues", {}).get(iss.id, {}).get("name")
@@ -113,10 +115,12 @@ def _profile(scenario: Scenario, actor: Any, plan: list[dict[str, Any]]) -> dict
         elif p["type"] == "discrete":
             ideal = st.position if st else p["points"][0]
             span = iss.max - iss.min
-            evaluators[p["name"]] = [1.0 - abs(x - ideal) / span for x in p["points"]] if st else [1.0] * len(p["points"])
+            evaluators[p["name"]] = ([1.0 - abs(x - ideal) / span for x in p["points"]] if st
+                                     else [1.0] * len(p["points"]))
         else:
             up = st is not None and st.position == iss.max
-            evaluators[p["name"]] = {"utilityLowestValue": 0.0 if up else 1.0, "utilityHighestValue": 1.0 if up else 0.0}
+            evaluators[p["name"]] = {"utilityLowestValue": 0.0 if up else 1.0,
+                                     "utilityHighestValue": 1.0 if up else 0.0}
     out: dict[str, Any] = {"weights": weights, "evaluators": evaluators}
     for key in ("reservation", "discount"):
         value = actor.params.get(key)
@@ -131,17 +135,19 @@ def _fits(p: dict[str, Any], ev: Any, position: float) -> bool:
     """Whether a kept evaluator still has the party's stance as its best value."""
     if p["type"] == "discrete":
         return isinstance(ev, list) and len(ev) == len(p["values"]) and best_level(p, ev) == position
-    return isinstance(ev, dict) and best_level(p, ev) == position and linear_ends(p, ev)[0] != linear_ends(p, ev)[1]
+    return (isinstance(ev, dict) and best_level(p, ev) == position
+            and linear_ends(p, ev)[0] != linear_ends(p, ev)[1])
 
 
-def _no_deal_utility(scenario: Scenario, aid: str, weights: dict[str, float], plan: list[dict[str, Any]]) -> float:
+def _no_deal_utility(scenario: Scenario, aid: str, weights: dict[str, float],
+                     plan: list[dict[str, Any]]) -> float:
     """What no agreement is worth to the party in accord's terms: its utility of the no-deal point."""
     from ..models.agents.setup import no_deal_point  # models import the scenario package, not the reverse
 
     point = no_deal_point(scenario)
     total = sum(weights.values())
     u = 0.0
-    for p, iss, x in zip(plan, scenario.issues, point):
+    for p, iss, x in zip(plan, scenario.issues, point, strict=True):
         st = scenario.stances[aid].get(iss.id)
         if st is not None:
             u += weights[p["name"]] / total * (1.0 - abs(x - st.position) / (iss.max - iss.min))
@@ -163,6 +169,7 @@ def _issue_el(parent: ET.Element, p: dict[str, Any], k: int) -> ET.Element:
 
 
 def domain_xml(plan: list[dict[str, Any]]) -> str:
+    """The GENIUS domain file (the issues and their values or bounds) of an issue plan."""
     root = ET.Element("negotiation_template")
     space = ET.SubElement(root, "utility_space", number_of_issues=str(len(plan)))
     obj = _objective(space)
@@ -177,13 +184,15 @@ def domain_xml(plan: list[dict[str, Any]]) -> str:
 
 
 def profile_xml(plan: list[dict[str, Any]], prof: dict[str, Any]) -> str:
+    """One party's GENIUS utility profile file: weights, evaluators, reservation and discount."""
     root = ET.Element("utility_space")
     obj = _objective(root)
     for k, p in enumerate(plan, start=1):
         el = _issue_el(obj, p, k)
         ev = prof["evaluators"][p["name"]]
         if p["type"] == "discrete":
-            for j, (v, e) in enumerate(zip(p["values"], ev), start=1):
+            # a kept evaluator of a party without a stance is not length-checked (_profile): zip as before
+            for j, (v, e) in enumerate(zip(p["values"], ev, strict=False), start=1):
                 ET.SubElement(el, "item", index=str(j), value=v, evaluation=_fmt(e))
         else:
             if p["type"] == "real":
@@ -192,7 +201,7 @@ def profile_xml(plan: list[dict[str, Any]], prof: dict[str, Any]) -> str:
                 lo, hi = linear_ends(p, ev)
                 slope = (hi - lo) / (p["max"] - p["min"])
                 ev = {"parameter0": lo - slope * p["min"], "parameter1": slope}
-            ET.SubElement(el, "evaluator", ftype="linear", **{a: _fmt(v) for a, v in ev.items()})
+            ET.SubElement(el, "evaluator", {"ftype": "linear", **{a: _fmt(v) for a, v in ev.items()}})
     for k, p in enumerate(plan, start=1):
         ET.SubElement(obj, "weight", index=str(k), value=_fmt(prof["weights"][p["name"]]))
     if "discount" in prof:

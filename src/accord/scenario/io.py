@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -23,10 +23,11 @@ from .examples import example_path, is_example
 from .formats import READ_FORMATS, WRITE_FORMATS
 from .limits import LimitError, Limits, applied, current
 from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_events, check_yaml_graph, clean
-from .schema import Scenario
+from .schema import Actor, Issue, Scenario
 from .validate import scenario_from_data
 
-__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in", "save"]
+__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in",
+           "save"]
 
 
 def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenario:
@@ -49,16 +50,7 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
         )
     fmt = format_of(str(path))
     with applied(limits):
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-        if size > current().max_file_bytes:
-            raise LimitError("max_file_bytes", size, "the file size in bytes", file=str(path))
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        data = read_bytes(path)
         if fmt == "xml":  # a GENIUS domain or profile is read with the files beside it
             from . import genius
 
@@ -67,6 +59,27 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
             if genius.is_genius(root):
                 return genius.read_folder(path.parent, path if root.tag == "negotiation_template" else None)
         return load_bytes(data, fmt, file=str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, refused by its size before it is read if the current limits do not allow it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    if size > current().max_file_bytes:
+        raise LimitError("max_file_bytes", size, "the file size in bytes", file=str(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+
+
+def read_text(path: Path) -> str:
+    """A file's UTF-8 text within the current limits (GENIUS folders are read file by file this way)."""
+    data = read_bytes(path)
+    check_text_size(data, str(path))
+    return decode(data, str(path))
 
 
 def format_of(name: str) -> str:
@@ -112,6 +125,7 @@ def load_text(text: str, fmt: str, limits: Limits | None = None, file: str | Non
 
 
 def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
+    """Write a scenario atomically in the format its suffix names (a folder or no suffix: GENIUS)."""
     path = Path(target)
     suffix = path.suffix.lower()
     if path.is_dir() or not suffix:
@@ -128,7 +142,8 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
         frame = table.to_frame(scenario)
         atomic_write(path, lambda tmp: table.write_frame(frame, tmp, suffix))
     else:
-        raise ScenarioError("unsupported output type", file=str(path), value=path.suffix, allowed=WRITE_FORMATS)
+        raise ScenarioError("unsupported output type", file=str(path), value=path.suffix,
+                            allowed=WRITE_FORMATS)
     return path
 
 
@@ -161,7 +176,8 @@ def lost_in(scenario: Scenario, target: str | os.PathLike[str]) -> list[str]:
                     ("aliases", sum(1 for a in scenario.actors if a.aliases))):
         if n:
             lost.append(f"the {what} of {n} actor" + ("" if n == 1 else "s"))
-    described = sum(1 for x in [*scenario.actors, *scenario.issues] if x.description or x.source)
+    parts: list[Actor | Issue] = [*scenario.actors, *scenario.issues]
+    described = sum(1 for x in parts if x.description or x.source)
     if described:
         lost.append(f"the descriptions and sources of {described} actors and issues")
     return lost
@@ -196,6 +212,7 @@ def dumps_json(scenario: Scenario) -> str:
 
 
 def dumps_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML with only the fields that differ from their defaults, name first."""
     data = scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data = {"name": scenario.name, **data}
     return yaml.dump(data, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
@@ -203,10 +220,13 @@ def dumps_yaml(scenario: Scenario) -> str:
 
 # libyaml's parser where PyYAML was built with it: the pure-Python parser takes about a quarter
 # of a second on the Afghanistan scenario, which `accord validate` would pay on every start.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader  # what the checker sees: CSafeLoader offers the same interface
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _ScenarioLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+class _ScenarioLoader(_SafeLoader):
     """Safe YAML that refuses duplicate keys and leaves dates as text.
 
     A repeated key would silently drop a stance; and PyYAML's own date parsing raises a bare
@@ -269,6 +289,7 @@ def parse_yaml(text: str, file: str | None = None) -> Any:
 
 
 def loads_yaml(text: str, file: str | None = None, limits: Limits | None = None) -> Scenario:
+    """A scenario from YAML text, within ``limits``."""
     with applied(limits):
         return scenario_from_data(parse_yaml(text, file), file)
 
@@ -317,6 +338,7 @@ def _json_key_line(text: str, key: str) -> str | None:
 
 
 def loads_json(text: str, file: str | None = None, limits: Limits | None = None) -> Scenario:
+    """A scenario from JSON text, within ``limits``."""
     with applied(limits):
         return scenario_from_data(parse_json(text, file), file)
 

@@ -11,14 +11,19 @@ import csv
 import io
 import itertools
 import xml.etree.ElementTree as ET
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import ScenarioError
 from .limits import LimitError, check_count, current
 from .validate import scenario_from_data
 
+if TYPE_CHECKING:
+    import _csv  # the reader type, whose line_num reports where a CSV error lies
+
 
 def looks_like_ktab_csv(text: str) -> bool:
+    """Whether a CSV text is in KTAB's layout (a scenario line, then a header starting "Actor"),
+    not accord's long table."""
     try:
         rows = list(itertools.islice(_csv_rows(text), 2))
     except csv.Error:
@@ -26,12 +31,12 @@ def looks_like_ktab_csv(text: str) -> bool:
     return len(rows) == 2 and len(rows[0]) >= 4 and rows[1][:1] == ["Actor"]
 
 
-def _csv_rows(text: str) -> Iterator[list[str]]:
+def _csv_rows(text: str) -> _csv.Reader:
     # newline="" lets the csv module see \r, \n and \r\n as the line ends they are
     return csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
 
 
-def read_csv_text(text: str, file: str) -> "Any":
+def read_csv_text(text: str, file: str) -> Any:
     """A scenario from KTAB's CSV: line 1 names the scenario and counts actors and dimensions,
     line 2 is the header, then one line per actor (blank lines after line 2 are skipped)."""
     reader = _csv_rows(text)
@@ -53,14 +58,16 @@ def read_csv_text(text: str, file: str) -> "Any":
     n_dims = _int(head[3], file, "line 1, field 4 (number of dimensions)")
     for count, where in ((n_actors, "line 1, field 3"), (n_dims, "line 1, field 4")):
         if count < 1:
-            raise ScenarioError("must be at least 1", file=file, location=where, value=count, allowed="1 or more")
+            raise ScenarioError("must be at least 1", file=file, location=where, value=count,
+                                allowed="1 or more")
     check_count("max_actors", n_actors, "the number of actors", file=file, location="line 1, field 3")
     check_count("max_issues", n_dims, "the number of dimensions", file=file, location="line 1, field 4")
     headers = _strip_trailing([c.strip() for c in rows[1]])
     if len(headers) < 3 + 2 * n_dims:
         raise ScenarioError(
             "too few header fields for the declared dimensions", file=file, location="line 2",
-            value=len(headers), allowed=f"{3 + 2 * n_dims} (Actor, Description, Power, then position/salience per dimension)",
+            value=len(headers),
+            allowed=f"{3 + 2 * n_dims} (Actor, Description, Power, then position/salience per dimension)",
         )
     dims = [_dim_name(headers[3 + 2 * k], k) for k in range(n_dims)]
     body = rows[2:]
@@ -82,7 +89,9 @@ def read_csv_text(text: str, file: str) -> "Any":
     return _build(head[0], head[1], dims, actors, {}, file)
 
 
-def read_xml_text(text: str, file: str) -> "Any":
+def read_xml_text(text: str, file: str) -> Any:
+    """A scenario from KTAB's XML, its SMP parameters, seed and accommodation matrix kept under
+    ``models["smp"]``."""
     try:
         root = ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:
@@ -92,11 +101,14 @@ def read_xml_text(text: str, file: str) -> "Any":
             f"not well-formed XML ({reason})", file=file, location=f"line {line}, column {col + 1}"
         ) from None
     if root.tag != "Scenario":
-        raise ScenarioError("not a KTAB scenario", file=file, location="root element", value=root.tag, allowed="Scenario")
+        raise ScenarioError("not a KTAB scenario", file=file, location="root element", value=root.tag,
+                            allowed="Scenario")
     dims = [(d.text or "").strip() for d in root.findall("./Dimensions/dName")]
     if not dims:
-        raise ScenarioError("no dimensions", file=file, location="Scenario.Dimensions", allowed="one or more dName")
-    check_count("max_issues", len(dims), "the number of dimensions", file=file, location="Scenario.Dimensions")
+        raise ScenarioError("no dimensions", file=file, location="Scenario.Dimensions",
+                            allowed="one or more dName")
+    check_count("max_issues", len(dims), "the number of dimensions", file=file,
+                location="Scenario.Dimensions")
     elements = root.findall("./Actors/Actor")
     check_count("max_actors", len(elements), "the number of actors", file=file, location="Scenario.Actors")
     actors = []
@@ -119,7 +131,8 @@ def read_xml_text(text: str, file: str) -> "Any":
     seed = (root.findtext("prngSeed") or "").strip()
     if seed:
         if not (seed.isascii() and seed.isdigit()):
-            raise ScenarioError("not a whole number", file=file, location="Scenario.prngSeed", value=seed, allowed="a non-negative integer")
+            raise ScenarioError("not a whole number", file=file, location="Scenario.prngSeed", value=seed,
+                                allowed="a non-negative integer")
         smp["seed"] = _int(seed, file, "Scenario.prngSeed")
     params = root.find("ModelParameters")
     if params is not None:
@@ -132,7 +145,8 @@ def read_xml_text(text: str, file: str) -> "Any":
             for k, p in enumerate(pairs, start=1)
         ]
     return _build(
-        (root.findtext("name") or "ktab").strip(), (root.findtext("desc") or "").strip(), dims, actors, smp, file
+        (root.findtext("name") or "ktab").strip(), (root.findtext("desc") or "").strip(),
+        dims, actors, smp, file,
     )
 
 
@@ -143,16 +157,18 @@ def _build(name: str, desc: str, dims: list[str], actors: list, smp: dict[str, A
         if sum(sal) > 100 + 1e-9:
             raise ScenarioError(
                 f"the saliences of actor {a_name} sum to more than 100", file=file, location=where,
-                value=round(sum(sal), 6), allowed="a total of at most 100 (a salience is a share of attention)",
+                value=round(sum(sal), 6),
+                allowed="a total of at most 100 (a salience is a share of attention)",
             )
     data = {
         "name": name or "ktab",
         "description": desc,
         "source": f"imported from KTAB file {file}",
         "actors": [{"id": a[0], "name": a[0], "description": a[1], "capability": a[2]} for a in actors],
-        "issues": [{"id": i, "name": d, "min": 0, "max": 100} for i, d in zip(ids, dims)],
+        "issues": [{"id": i, "name": d, "min": 0, "max": 100} for i, d in zip(ids, dims, strict=True)],
         "stances": {
-            a[0]: {i: {"position": p, "salience": s} for i, p, s in zip(ids, a[3], a[4])} for a in actors
+            a[0]: {i: {"position": p, "salience": s} for i, p, s in zip(ids, a[3], a[4], strict=True)}
+            for a in actors
         },
         "models": {"smp": smp} if smp else {},
     }
@@ -177,18 +193,22 @@ def _dim_id(name: str, k: int) -> str:
 def _int(text: str, file: str, where: str) -> int:
     digits = sum(c.isdigit() for c in text)
     if digits > current().max_int_digits:
-        raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file, location=where)
+        raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file,
+                         location=where)
     try:
         return int(text)
     except ValueError:
-        raise ScenarioError("not a whole number", file=file, location=where, value=text, allowed="an integer") from None
+        raise ScenarioError("not a whole number", file=file, location=where, value=text,
+                            allowed="an integer") from None
 
 
 def _float(text: str, file: str, where: str, empty: str = "empty value") -> float:
     text = text.strip().strip('"')
     if not text:
-        raise ScenarioError(empty, file=file, location=where, value=text, allowed="a number (0 to 100 for positions and saliences)")
+        raise ScenarioError(empty, file=file, location=where, value=text,
+                            allowed="a number (0 to 100 for positions and saliences)")
     try:
         return float(text)
     except ValueError:
-        raise ScenarioError("not a number", file=file, location=where, value=text, allowed="a number") from None
+        raise ScenarioError("not a number", file=file, location=where, value=text,
+                            allowed="a number") from None

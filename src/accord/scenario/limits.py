@@ -22,8 +22,9 @@ import contextlib
 import contextvars
 import dataclasses
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .errors import ScenarioError
 
@@ -83,11 +84,12 @@ class Limits:
                 allowed=f"at most {DEPTH_CEILING}",
             )
 
-    def replace(self, **changes: Any) -> "Limits":
+    def replace(self, **changes: Any) -> Limits:
+        """A copy with some limits changed (checked again like the defaults)."""
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Limits":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults, with any ``ACCORD_LIMIT_<NAME>`` variables applied."""
         environ = os.environ if environ is None else environ
         changes: dict[str, Any] = {}
@@ -108,6 +110,7 @@ class Limits:
 
 
 def env_name(limit: str) -> str:
+    """The environment variable that sets a limit, e.g. ``ACCORD_LIMIT_MAX_ACTORS``."""
     return ENV_PREFIX + limit.upper()
 
 
@@ -164,6 +167,7 @@ def check_count(limit: str, count: int, what: str, **where: Any) -> None:
 
 
 def check_magnitude(value: float, what: str, **where: Any) -> None:
+    """Refuse a number larger in size than ``max_magnitude`` (so sums and products stay far from overflow)."""
     if abs(value) > current().max_magnitude:
         raise LimitError("max_magnitude", value, f"the size of {what}", **where)
 

@@ -23,6 +23,7 @@ _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 
 
 def check_text_size(text: str | bytes, file: str | None) -> None:
+    """Refuse a text longer (in UTF-8 bytes) than ``max_file_bytes`` before it is parsed."""
     size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
     if size > current().max_file_bytes:
         raise LimitError("max_file_bytes", size, "the file size in bytes", file=file)
@@ -68,7 +69,8 @@ def check_yaml_events(text: str, loader: type, file: str | None) -> None:
 
 
 SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
-COLLECTION_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                                               yaml.MappingNode: "tag:yaml.org,2002:map"}
 ALLOWED_TAGS = "!!str, !!int, !!float, !!bool, !!null on text; !!seq on lists; !!map on mappings"
 
 

@@ -30,8 +30,10 @@ NOTES: dict[str, str] = {
     "Scenario.deadline": "When the negotiation must end (a `Deadline`).",
     "Scenario.actors": "The parties (at least one `Actor`).",
     "Scenario.issues": "What is at stake (at least one `Issue`); each is a numeric scale.",
-    "Scenario.relations": "Pairs of actors (`Relation`); a pair not listed has a direct channel and alignment 0.",
-    "Scenario.channels": "Venues and mediators (`Channel`) through which members who do not talk directly meet.",
+    "Scenario.relations": "Pairs of actors (`Relation`); a pair not listed has a direct channel "
+    "and alignment 0.",
+    "Scenario.channels": "Venues and mediators (`Channel`) through which members who do not talk "
+    "directly meet.",
     "Scenario.negotiation": "What counts as an agreement and what happens without one (`Negotiation`).",
     "Scenario.events": "Timed events (see Events below), each with a `date` or a `round`.",
     "Actor.id": "Short unique id (e.g. USA), used everywhere else in the file.",
@@ -45,7 +47,8 @@ NOTES: dict[str, str] = {
     "Issue.max": "High end of the scale (greater than min).",
     "Issue.min_label": "What the low end means.",
     "Issue.max_label": "What the high end means.",
-    "Issue.status_quo": "Where the issue stands today (within the range); the Nash and status-quo models need it.",
+    "Issue.status_quo": "Where the issue stands today (within the range); the Nash and status-quo "
+    "models need it.",
     "Stance.position": "The actor's ideal point on the issue's scale (within min..max).",
     "Stance.salience": "How much the actor cares about the issue, 0-100.",
     "Relation.actors": "The two actors (undirected; the order does not matter).",
@@ -113,6 +116,7 @@ def type_name(annotation: Any) -> str:
 
 
 def describe(owner: str, name: str, field: Any) -> str:
+    """A field's meaning for the reference table: its description, else a note; Markdown-escaped."""
     text = field.description or NOTES.get(f"{owner}.{name}") or NOTES.get(f"event.{name}") or ""
     return text.replace("|", "\\|")
 
@@ -126,6 +130,7 @@ def _default(field: Any) -> str:
 
 
 def field_rows(owner: str, cls: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:
+    """The Markdown table of a model's fields (type, default, meaning), leaving out ``skip``."""
     rows = ["| field | type | default | meaning |", "|---|---|---|---|"]
     for name, field in cls.model_fields.items():
         if name in skip:
@@ -138,13 +143,17 @@ def field_rows(owner: str, cls: type[BaseModel], skip: tuple[str, ...] = ()) -> 
 
 def undocumented() -> list[str]:
     """Fields with neither a schema description nor a note (the reference test wants none)."""
-    missing = [f"{o}.{n}" for o, cls, _ in OBJECTS for n, f in cls.model_fields.items() if not describe(o, n, f)]
+    missing = [f"{o}.{n}" for o, cls, _ in OBJECTS
+               for n, f in cls.model_fields.items() if not describe(o, n, f)]
     for cls in EVENT_CLASSES:
-        missing += [f"{cls.__name__}.{n}" for n, f in cls.model_fields.items() if not describe(cls.__name__, n, f)]
+        missing += [f"{cls.__name__}.{n}"
+                    for n, f in cls.model_fields.items() if not describe(cls.__name__, n, f)]
     return missing
 
 
 def reference_markdown() -> str:
+    """The whole scenario reference (docs/scenario-reference.md), generated from the schema so that
+    it cannot drift."""
     out = [
         "# Scenario reference",
         "",
@@ -160,7 +169,8 @@ def reference_markdown() -> str:
     for title, cls, where in OBJECTS:
         out += [f"## {title}", "", f"{where[0].upper() + where[1:]}. Form: `{FORMS[title]}`", ""]
         out += field_rows(title, cls) + [""]
-    out += ["## Events", "", "Each item of `events` has a `type` (one of the types below), a `date` or a `round`, and",
+    out += ["## Events", "",
+            "Each item of `events` has a `type` (one of the types below), a `date` or a `round`, and",
             "the fields of its type. Fields every event may carry:", ""]
     out += field_rows("event", ev._EventBase) + [""]
     for cls in EVENT_CLASSES:

@@ -16,6 +16,7 @@ validate` about a seventh of a second (benchmarks/bench_cli.py).
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
@@ -40,6 +41,7 @@ from .units import Unit
 
 
 class Actor(_Strict):
+    """A party to the negotiation, with its capability (relative power) and model parameters."""
     id: Id
     name: str = ""
     description: str = ""
@@ -52,6 +54,7 @@ class Actor(_Strict):
 
 
 class Issue(_Strict):
+    """A question to settle, as a scale from min to max (optionally with a unit and a status quo)."""
     id: Id
     name: str = ""
     description: str = ""
@@ -61,7 +64,8 @@ class Issue(_Strict):
     max_label: str = ""
     status_quo: float | None = Field(default=None, allow_inf_nan=False)
     controlled_by: list[Id] = Field(
-        default_factory=list, description="Who can deliver the issue: a deal settles it only if they all sign."
+        default_factory=list,
+        description="Who can deliver the issue: a deal settles it only if they all sign.",
     )
     unit: Unit | None = Field(
         default=None, description="What a scale position means: {name, per_point} and/or labelled levels."
@@ -133,6 +137,7 @@ class Channel(_Strict):
 
 
 class Deadline(_Strict):
+    """When the talks must end: a date, a number of rounds, or both (the earlier counts)."""
     date: dt.date | None = None
     rounds: int | None = Field(default=None, ge=1)
     source: Source = None
@@ -154,13 +159,15 @@ class Negotiation(_Strict):
     )
     rule: DecisionRule | None = Field(default=None, description="How a proposal passes (default: unanimity).")
     protocol: Literal["offers", "single_text", "alternating"] = Field(
-        default="offers", description="offers: every party proposes to all it reaches; single_text: a chair's "
-        "compromise text (capability x salience weighted mean) is the one proposal; alternating: the required "
-        "parties propose in turn, in their listed order (agents model)."
+        default="offers",
+        description="offers: every party proposes to all it reaches; single_text: a chair's "
+        "compromise text (capability x salience weighted mean) is the one proposal; alternating: "
+        "the required parties propose in turn, in their listed order (agents model).",
     )
     private_width: float = Field(
-        default=0.0, ge=0, le=0.5, description="Reservations are private: each lies up to this far (utility) from "
-        "its public value, and the others' beliefs start that wide (agents model)."
+        default=0.0, ge=0, le=0.5,
+        description="Reservations are private: each lies up to this far (utility) from "
+        "its public value, and the others' beliefs start that wide (agents model).",
     )
     breakdown_risk: float = Field(
         default=0.0, ge=0, lt=1, description="Per-round probability that the talks collapse (agents model)."
@@ -172,6 +179,7 @@ class Negotiation(_Strict):
 
 
 class Scenario(_Strict):
+    """A negotiation: actors, issues, their stances, and what is known of relations, venues and events."""
     name: Id
     title: str = ""
     description: str = ""
@@ -241,9 +249,9 @@ class Scenario(_Strict):
         threats = {e.id for e in self.events if e.type == "threat" and e.id}
         for k, ev in enumerate(self.events):
             for field in ("actor", "target"):
-                v = getattr(ev, field, None)
-                if v is not None:
-                    _known(v, actors, f"events.{k}.{field}")
+                named: str | None = getattr(ev, field, None)
+                if named is not None:
+                    _known(named, actors, f"events.{k}.{field}")
             for pair_field in ("between",):
                 pair = getattr(ev, pair_field, None)
                 if pair is not None:
@@ -252,8 +260,9 @@ class Scenario(_Strict):
             issue = getattr(ev, "issue", None)
             if issue is not None:
                 _known(issue, issues, f"events.{k}.issue")
-            if getattr(ev, "channel", None) is not None:
-                _known(ev.channel, venues, f"events.{k}.channel")
+            channel: str | None = getattr(ev, "channel", None)
+            if channel is not None:
+                _known(channel, venues, f"events.{k}.channel")
             if ev.type in ("threat_executed", "threat_withdrawn"):
                 _known(ev.threat, threats, f"events.{k}.threat")
             if ev.date is not None and self.start is None:
@@ -266,7 +275,8 @@ class Scenario(_Strict):
             )
         if self.deadline and self.deadline.date and self.start and self.deadline.date < self.start:
             raise ValueError(
-                f"deadline.date: {self.deadline.date} lies before the start date; allowed: {self.start} or later"
+                f"deadline.date: {self.deadline.date} lies before the start date; "
+                f"allowed: {self.start} or later"
             )
         return self
 
@@ -281,10 +291,12 @@ class Scenario(_Strict):
 
     @property
     def actor_ids(self) -> list[str]:
+        """The actor ids in file order."""
         return [a.id for a in self.actors]
 
     @property
     def issue_ids(self) -> list[str]:
+        """The issue ids in file order."""
         return [i.id for i in self.issues]
 
     def round_of(self, date: dt.date) -> int:
@@ -303,6 +315,7 @@ class Scenario(_Strict):
             return None
 
     def deadline_round(self) -> int | None:
+        """The round the deadline falls in (the earlier of its rounds and its date), or None."""
         if self.deadline is None:
             return None
         rounds = [r for r in (self.deadline.rounds,) if r is not None]
@@ -327,7 +340,7 @@ def _zero_signs(value: Any) -> Any:
     return value
 
 
-def _unique(ids: list[str | None], where: str) -> None:
+def _unique(ids: Sequence[str | None], where: str) -> None:
     """Ids name things other fields refer to, so two alike would make a reference ambiguous.
     Events may go without an id (nothing can refer to them then); None is not an id."""
     seen: dict[str, int] = {}

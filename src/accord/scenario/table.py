@@ -12,8 +12,9 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -23,11 +24,13 @@ from .schema import Scenario
 from .validate import scenario_from_data
 
 REQUIRED = ("actor", "issue", "position", "salience", "capability")
-OPTIONAL = ("actor_name", "issue_name", "min", "max", "min_label", "max_label", "status_quo", "source", "scenario")
+OPTIONAL = ("actor_name", "issue_name", "min", "max", "min_label", "max_label", "status_quo", "source",
+            "scenario")
 NUMERIC = ("position", "salience", "capability", "min", "max", "status_quo")
 
 
 def to_frame(scenario: Scenario) -> pd.DataFrame:
+    """The scenario as accord's long table: one row per stance, actor and issue details repeated."""
     actors = {a.id: a for a in scenario.actors}
     rows = []
     for iss in scenario.issues:
@@ -87,11 +90,13 @@ def read_table(path: Path) -> Scenario:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError("the file is not UTF-8 text", file=str(path), location=f"byte {exc.start}") from None
+        raise ScenarioError("the file is not UTF-8 text", file=str(path),
+                            location=f"byte {exc.start}") from None
     return read_csv_text(text, str(path))
 
 
 def read_csv_text(text: str, file: str) -> Scenario:
+    """A scenario from accord's long CSV table (one row per actor and issue)."""
     return _from_frame(lambda: pd.read_csv(io.StringIO(text, newline=""), dtype=object, keep_default_na=False,
                                            na_values=[""]), file)
 
@@ -126,7 +131,8 @@ def _from_frame(read: Callable[[], pd.DataFrame], file: str) -> Scenario:
             allowed="an .xlsx workbook whose first sheet has the columns " + ", ".join(REQUIRED),
         ) from None
     except pd.errors.EmptyDataError:
-        raise ScenarioError("the file is empty", file=file, allowed="a header row " + ",".join(REQUIRED)) from None
+        raise ScenarioError("the file is empty", file=file,
+                            allowed="a header row " + ",".join(REQUIRED)) from None
     except (ValueError, TypeError, OSError, pd.errors.ParserError) as exc:
         raise ScenarioError(f"cannot read the table: {str(exc).splitlines()[0]}", file=file) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
@@ -171,16 +177,21 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
         vals = {c: _cell(rec.get(c), c, row, file) for c in frame.columns if c in REQUIRED + OPTIONAL}
         for col in ("actor", "issue"):
             if vals.get(col) in (None, ""):
-                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}", allowed=f"an {col} id")
+                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}",
+                                    allowed=f"an {col} id")
         aid, iid = str(vals["actor"]).strip(), str(vals["issue"]).strip()
         for col in ("position", "salience", "capability"):
             if vals.get(col) is None:
-                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}", allowed="a number")
-        actor = actors.setdefault(aid, {"id": aid, "name": vals.get("actor_name") or "", "capability": vals["capability"]})
+                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}",
+                                    allowed="a number")
+        actor = actors.setdefault(aid,
+                                  {"id": aid, "name": vals.get("actor_name") or "",
+                                   "capability": vals["capability"]})
         if actor["capability"] != vals["capability"]:
             raise ScenarioError(
                 f"actor {aid!r} has two capabilities", file=file, location=f"{row}, column capability",
-                value=vals["capability"], allowed=f"the same value on every row of the actor ({actor['capability']})",
+                value=vals["capability"],
+                allowed=f"the same value on every row of the actor ({actor['capability']})",
             )
         issue = issues.setdefault(iid, {"id": iid, "name": vals.get("issue_name") or ""})
         for col in ("min", "max", "min_label", "max_label", "status_quo"):
@@ -197,7 +208,8 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
             stances[aid][iid]["source"] = str(vals["source"])
         if vals.get("scenario"):
             name = str(vals["scenario"])
-    return {"name": name, "actors": list(actors.values()), "issues": list(issues.values()), "stances": stances}
+    return {"name": name, "actors": list(actors.values()), "issues": list(issues.values()),
+            "stances": stances}
 
 
 def _cell(value: Any, col: str, row: str, file: str) -> Any:
@@ -207,8 +219,10 @@ def _cell(value: Any, col: str, row: str, file: str) -> Any:
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise ScenarioError("not a number", file=file, location=f"{row}, column {col}", value=value, allowed="a number") from None
+            raise ScenarioError("not a number", file=file, location=f"{row}, column {col}", value=value,
+                                allowed="a number") from None
         if not math.isfinite(number):
-            raise ScenarioError("not a finite number", file=file, location=f"{row}, column {col}", value=value, allowed="a finite number")
+            raise ScenarioError("not a finite number", file=file, location=f"{row}, column {col}",
+                                value=value, allowed="a finite number")
         return number
     return str(value)

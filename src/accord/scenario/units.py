@@ -25,11 +25,13 @@ class Unit(_Strict):
 
     name: str = Field(default="", description="What the linear mapping counts, e.g. 'US troops'.")
     per_point: float | None = Field(
-        default=None, allow_inf_nan=False, description="Units per scale point: value = offset + per_point * position."
+        default=None, allow_inf_nan=False,
+        description="Units per scale point: value = offset + per_point * position.",
     )
     offset: float = Field(default=0.0, allow_inf_nan=False, description="The value at position 0.")
     levels: dict[float, str] = Field(
-        default_factory=dict, description="Labelled positions on the scale, e.g. {0: no office, 30: talks-only address}."
+        default_factory=dict,
+        description="Labelled positions on the scale, e.g. {0: no office, 30: talks-only address}.",
     )
     source: Source = None
 
@@ -85,7 +87,8 @@ class Unit(_Strict):
         """One line saying what the scale's numbers mean, for legends."""
         parts = []
         if self.per_point is not None:
-            zero = f"{format_amount(self.offset, abs(self.per_point))} {self.name} at 0, " if self.offset else ""
+            zero = (f"{format_amount(self.offset, abs(self.per_point))} {self.name} at 0, "
+                    if self.offset else "")
             parts.append(f"{zero}1 point = {self.per_point:g} {self.name}")
         if self.levels:
             parts.append(", ".join(f"{k:g} = {v}" for k, v in sorted(self.levels.items())))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import ScenarioError
 from .limits import LimitError, current
@@ -13,8 +14,10 @@ from .schema import EVENT_TYPES, Scenario
 
 
 def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
+    """Validate parsed data as a Scenario; any problem becomes one ScenarioError naming the field."""
     if data is None:
-        raise ScenarioError("the file is empty", file=file, allowed="a scenario: name, actors, issues, stances, ...")
+        raise ScenarioError("the file is empty", file=file,
+                            allowed="a scenario: name, actors, issues, stances, ...")
     if not isinstance(data, dict):
         raise ScenarioError(
             "the top level must be a mapping of scenario fields",
@@ -67,7 +70,7 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
     return ScenarioError(msg, file=file, location=path, value=value, allowed=_expected_form(err, value))
 
 
-def _expected_form(err: dict[str, Any], value: Any) -> str | None:
+def _expected_form(err: ErrorDetails, value: Any) -> str | None:
     """For a value of the wrong shape, the shape expected (issue 13: ``deadline: 2020-07-15`` is a
     bare date where a mapping such as ``{date: 2020-07-15}`` belongs)."""
     from .forms import FORMS
@@ -99,7 +102,7 @@ def _is_union_tag(part: Any) -> bool:
 def _allowed_fields(loc: list[str]) -> str | None:
     from . import schema
 
-    names = {
+    names: dict[str, type[BaseModel]] = {
         "actors": schema.Actor, "issues": schema.Issue, "relations": schema.Relation,
         "channels": schema.Channel, "deadline": schema.Deadline, "negotiation": schema.Negotiation,
     }
