@@ -343,16 +343,6 @@ def loads_json(text: str, file: str | None = None, limits: Limits | None = None)
         return scenario_from_data(parse_json(text, file), file)
 
 
-def read_text(path: Path) -> str:
-    """A file's UTF-8 text within the size limit (for readers of formats that span several files)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-    check_text_size(data, str(path))
-    return decode(data, str(path))
-
-
 def decode(data: bytes, file: str | None) -> str:
     try:
         return data.decode("utf-8-sig")
