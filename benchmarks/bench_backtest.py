@@ -76,9 +76,11 @@ def serial_breakdown(path: Path, models: list, capability: str) -> None:
     evaluation.compare(rows, per, len(base), g, np.random.default_rng(1))
     scores = clock.lap()
     models_s = ", ".join(f"{k} {v}" for k, v in per_model.items())
-    print(f"  serial {capability:6s} {len(cases)} issues: total {start.lap()} s\n    read {read}, cv combinations {cv}, "
-          f"conformal + ensemble CV {ens}, scores + bootstrap {scores}\n    models (point run + distribution): "
-          f"{models_s}")
+    print(
+        f"  serial {capability:6s} {len(cases)} issues: total {start.lap()} s\n    read {read}, cv combinations {cv}, "
+        f"conformal + ensemble CV {ens}, scores + bootstrap {scores}\n    models (point run + distribution): "
+        f"{models_s}"
+    )
 
 
 def main(path: Path, every_option: bool) -> None:
@@ -87,8 +89,10 @@ def main(path: Path, every_option: bool) -> None:
         print(f"  (not run: {name}: {why})")
     jobs = os.cpu_count() or 1
     elapsed = default_run(path, models, jobs)
-    print(f"default backtest (equal capability, {len(models)} models, {jobs} jobs): {elapsed:.2f} s "
-          f"({elapsed / TARGET_S:.2f} of the {TARGET_S:.0f} s target; load {os.getloadavg()[0]:.1f})")
+    print(
+        f"default backtest (equal capability, {len(models)} models, {jobs} jobs): {elapsed:.2f} s "
+        f"({elapsed / TARGET_S:.2f} of the {TARGET_S:.0f} s target; load {os.getloadavg()[0]:.1f})"
+    )
     serial = default_run(path, models, 1)
     print(f"same with 1 job: {serial:.2f} s ({serial / TARGET_S:.2f} of the target)")
     for capability in CAPABILITIES if every_option else ("equal",):

@@ -63,22 +63,36 @@ def main() -> None:
             ("import accord", [sys.executable, "-c", "import accord"], None),
             ("accord --help", [sys.executable, "-c", CLI, "--help"], 0.2),
             (f"accord validate {small.name}", [sys.executable, "-c", CLI, "validate", str(small)], 0.3),
-            ("accord validate afghanistan-2013",
-             [sys.executable, "-c", CLI, "validate", "afghanistan-2013"], 0.3),
-            ("accord run dummyData-a080.csv -m smp",
-             [sys.executable, "-c", CLI, "run", str(KTAB / "dummyData-a080.csv"), "-m", "smp", "-o", out], None),
+            (
+                "accord validate afghanistan-2013",
+                [sys.executable, "-c", CLI, "validate", "afghanistan-2013"],
+                0.3,
+            ),
+            (
+                "accord run dummyData-a080.csv -m smp",
+                [sys.executable, "-c", CLI, "run", str(KTAB / "dummyData-a080.csv"), "-m", "smp", "-o", out],
+                None,
+            ),
         ]
         load = os.getloadavg()[0]
-        print(f"{args.repeat} runs each, fresh interpreter per run; load average {load:.1f} on {os.cpu_count()} CPUs")
+        print(
+            f"{args.repeat} runs each, fresh interpreter per run; load average {load:.1f} on {os.cpu_count()} CPUs"
+        )
         print(f"{'command':42s} {'best s':>7s} {'median s':>9s} {'best CPU s':>11s}  target")
         for label, argv, target in cases:
             best, median, cpu = timed(argv, args.repeat, env)
-            mark = "" if target is None else f"<= {target} s: {'met' if best <= target else 'NOT met'} (best wall)"
+            mark = (
+                ""
+                if target is None
+                else f"<= {target} s: {'met' if best <= target else 'NOT met'} (best wall)"
+            )
             print(f"{label:42s} {best:7.3f} {median:9.3f} {cpu:11.3f}  {mark}")
             if label.startswith("accord run"):
-                print(f"{'':42s} KTAB smpc on the same file {KTAB_A080_SECONDS} s: "
-                      f"{KTAB_A080_SECONDS / best:.0f}x (best wall), {KTAB_A080_SECONDS / median:.0f}x (median); "
-                      "target 100x")
+                print(
+                    f"{'':42s} KTAB smpc on the same file {KTAB_A080_SECONDS} s: "
+                    f"{KTAB_A080_SECONDS / best:.0f}x (best wall), {KTAB_A080_SECONDS / median:.0f}x (median); "
+                    "target 100x"
+                )
 
 
 if __name__ == "__main__":

@@ -52,24 +52,30 @@ def main(draws: int = 10_000, repeats: int = 3, loop_draws: int = 100) -> None:
     x, c, s = arrays.position[..., 0], arrays.capability, arrays.salience[..., 0] / 100
     loop_wall, _ = timed(lambda: [simulate(x[d], c[d], s[d], EUMParams()) for d in range(loop_draws)], 1)
     per_draw = loop_wall / loop_draws
-    print(f"EUM batch: {draws} draws x 10 actors x 10 rounds; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} CPUs; minima over {repeats} repeats")
+    print(
+        f"EUM batch: {draws} draws x 10 actors x 10 rounds; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs; minima over {repeats} repeats"
+    )
     print(f"  one-draw loop: {per_draw * 1e3:.1f} ms per draw ({per_draw * draws:.0f} s for the batch)")
     forecast = None
     for workers in (1, 2):
         model = make_model("eum", workers=workers)
         model.forecast_batch(perturbed(10))  # warm-up (imports, first-call overheads)
-        wall, cpu = timed(lambda: model.forecast_batch(arrays), repeats)
+        wall, cpu = timed(lambda: model.forecast_batch(arrays), repeats)  # noqa: B023  (called at once, in this iteration)
         tracemalloc.start()
         forecast = model.forecast_batch(arrays)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        print(f"  workers={workers}: wall {wall:.3f} s, CPU {cpu:.3f} s, peak traced memory {peak:.0f} MB, "
-              f"{draws / wall:,.0f} draws/s, {per_draw * draws / wall:.0f}x the one-draw loop, "
-              f"wall / target {wall / TARGET_S:.2f}")
+        print(
+            f"  workers={workers}: wall {wall:.3f} s, CPU {cpu:.3f} s, peak traced memory {peak:.0f} MB, "
+            f"{draws / wall:,.0f} draws/s, {per_draw * draws / wall:.0f}x the one-draw loop, "
+            f"wall / target {wall / TARGET_S:.2f}"
+        )
     assert forecast is not None
-    print(f"  forecast: median of final medians {np.median(forecast):.3f}, share at 7.0 +- 0.5: "
-          f"{np.mean(np.abs(forecast - 7) < 0.5):.2f}")
+    print(
+        f"  forecast: median of final medians {np.median(forecast):.3f}, share at 7.0 +- 0.5: "
+        f"{np.mean(np.abs(forecast - 7) < 0.5):.2f}"
+    )
 
 
 if __name__ == "__main__":

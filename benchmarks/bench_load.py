@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import accord
 from accord.scenario import to_arrays
@@ -35,7 +35,9 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=DATA)
     args = parser.parse_args()
 
-    steps: list[tuple[str, Callable[[], object]]] = [("load (KTAB CSV -> Scenario)", lambda: accord.load(args.file))]
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("load (KTAB CSV -> Scenario)", lambda: accord.load(args.file))
+    ]
     scen = accord.load(args.file)
     steps.append(("to_arrays", lambda: to_arrays(scen)))
     for label, model, params in [
@@ -57,7 +59,9 @@ def main() -> None:
             forecast = ", ".join(f"{r.issue}={r.forecast:.3f}" for r in out.forecast.itertuples())
         print(f"{label:34s} {best * 1e3:10.3f} {median * 1e3:10.3f}  {forecast}")
     print(f"{'total (medians)':34s} {'':10s} {total * 1e3:10.3f}")
-    print(f"KTAB C++ SMP on the same file: {KTAB_SMP_SECONDS:.0f} s (a different, dynamic model; for scale only)")
+    print(
+        f"KTAB C++ SMP on the same file: {KTAB_SMP_SECONDS:.0f} s (a different, dynamic model; for scale only)"
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from accord.scenario.errors import AccordError
 TARGET = 3.0  # seconds of serial work per model
 
 
-def timed(scenario, model, draws, executor=Executor()):
+def timed(scenario, model, draws, executor=Executor()):  # noqa: B008  (one shared serial executor is the point)
     start = time.perf_counter()
     result = monte_carlo(scenario, model, draws=draws, seed=1, executor=executor)
     return time.perf_counter() - start, result.forecasts
@@ -49,13 +49,17 @@ def main(names: list[str]) -> None:
             draws = int(np.clip(TARGET / probe * CHUNK // CHUNK, 2, 400)) * CHUNK
             serial, a = timed(scenario, model, draws)
             spread, b = timed(scenario, model, draws, dask)
-            print(f"{name:<16}{draws:>9}{draws / serial:>12.0f}{draws / spread:>13.0f}{serial / spread:>8.2f}"
-                  f"  {np.array_equal(a, b)}")
+            print(
+                f"{name:<16}{draws:>9}{draws / serial:>12.0f}{draws / spread:>13.0f}{serial / spread:>8.2f}"
+                f"  {np.array_equal(a, b)}"
+            )
     # `--workers 2`: a cluster started for one run, so its start-up is part of the cost.
     model = make_model("weighted-mean")
     cold, a = timed(scenario, model, CHUNK * 4, Executor(workers=2))
     _, b = timed(scenario, model, CHUNK * 4)
-    print(f"--workers 2 (own cluster, cold): {CHUNK * 4} weighted-mean draws in {cold:.1f} s; same: {np.array_equal(a, b)}")
+    print(
+        f"--workers 2 (own cluster, cold): {CHUNK * 4} weighted-mean draws in {cold:.1f} s; same: {np.array_equal(a, b)}"
+    )
 
 
 if __name__ == "__main__":

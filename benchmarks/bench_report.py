@@ -29,8 +29,10 @@ def open_time(path: Path, repeat: int = 3) -> tuple[float, int]:
             t0 = time.perf_counter()
             page.goto(path.resolve().as_uri(), timeout=180_000)
             expected = page.locator("div.plotly-graph-div").count()
-            page.wait_for_function(f"document.querySelectorAll('div.plotly-graph-div .main-svg').length >= {expected}",
-                                   timeout=180_000)
+            page.wait_for_function(
+                f"document.querySelectorAll('div.plotly-graph-div .main-svg').length >= {expected}",
+                timeout=180_000,
+            )
             best = min(best, time.perf_counter() - t0)
             figures = expected
             page.close()
@@ -51,8 +53,10 @@ def main() -> None:
         print(f"wrote {path} in {time.perf_counter() - t0:.1f} s")
     size = path.stat().st_size
     seconds, figures = open_time(path)
-    print(f"{path.name}: {size / 1e6:.2f} MB (target <= 1.5 MB); {figures} figures drawn in {seconds:.2f} s "
-          "(best of 3, offline chromium; target about 1 s)")
+    print(
+        f"{path.name}: {size / 1e6:.2f} MB (target <= 1.5 MB); {figures} figures drawn in {seconds:.2f} s "
+        "(best of 3, offline chromium; target about 1 s)"
+    )
 
 
 if __name__ == "__main__":

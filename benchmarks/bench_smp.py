@@ -21,8 +21,15 @@ from accord.scenario import load
 
 KTAB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ktab"
 # KTAB smpc --logmin wall seconds (2 cores, 2026), from ../shared/data/README.md
-KTAB_SECONDS = {"dummyData-a040": 4.1, "dummyData-a080": 48.6, "dummyData-a160": 496.0,
-                "SOE-Pol-Comp": 0.28, "SOE-Policy": 1.0, "dummyData_6Dim": 2.1, "dummyData_3Dim": 0.04}
+KTAB_SECONDS = {
+    "dummyData-a040": 4.1,
+    "dummyData-a080": 48.6,
+    "dummyData-a160": 496.0,
+    "SOE-Pol-Comp": 0.28,
+    "SOE-Policy": 1.0,
+    "dummyData_6Dim": 2.1,
+    "dummyData_3Dim": 0.04,
+}
 KTAB_PEAK_MB = {"dummyData-a160": 493.0}
 
 
@@ -44,9 +51,11 @@ def bench(name: str, repeat: int) -> None:
     ref = KTAB_SECONDS.get(name)
     ratio = f"{ref / clean:7.0f}x" if ref else "      -"
     mem = f"(KTAB {KTAB_PEAK_MB[name]:.0f} MB)" if name in KTAB_PEAK_MB else ""
-    print(f"{name:16s} {len(scenario.actors):4d}x{len(scenario.issues)} turns {result.info['turns']:3d}  "
-          f"wall {clean:7.3f} s  cpu {cpu:7.3f} s  peak {peak:6.1f} MB {mem:16s} KTAB {ref or float('nan'):6.2f} s  "
-          f"speed-up {ratio}  (load {os.getloadavg()[0]:.1f})")
+    print(
+        f"{name:16s} {len(scenario.actors):4d}x{len(scenario.issues)} turns {result.info['turns']:3d}  "
+        f"wall {clean:7.3f} s  cpu {cpu:7.3f} s  peak {peak:6.1f} MB {mem:16s} KTAB {ref or float('nan'):6.2f} s  "
+        f"speed-up {ratio}  (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 def main() -> None:

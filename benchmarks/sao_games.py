@@ -34,8 +34,12 @@ TABLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "negmas_sao_
 STEPS, ISSUES, VALUES = 100, 3, 10
 TYPES = {"boulware": 0.25, "conceder": 4.0}  # NegMAS aspiration type -> accord exponent (1 / NegMAS's)
 SPACE = sao.Outcomes(tuple(np.arange(float(VALUES)) for _ in range(ISSUES)))
-COLUMNS = ["seed", *(f"{p}_{f}" for p in "AB" for f in ("type", "reservation", "ideal", "salience")),
-           "steps", "agreement"]
+COLUMNS = [
+    "seed",
+    *(f"{p}_{f}" for p in "AB" for f in ("type", "reservation", "ideal", "salience")),
+    "steps",
+    "agreement",
+]
 
 
 def draw(seed: int) -> dict[str, Any]:
@@ -51,15 +55,32 @@ def draw(seed: int) -> dict[str, Any]:
 
 def scenario(game: dict[str, Any]) -> Scenario:
     strategy = {"boulware": "boulware", "conceder": "conceder"}
-    return Scenario.model_validate({
-        "name": f"sao-game-{game['seed']}", "deadline": {"rounds": STEPS},
-        "actors": [{"id": p, "capability": 1, "params": {
-            "strategy": strategy[game[f"{p}_type"]], "exponent": TYPES[game[f"{p}_type"]],
-            "reservation": game[f"{p}_reservation"]}} for p in "AB"],
-        "issues": [{"id": f"i{k}", "min": 0, "max": VALUES - 1} for k in range(ISSUES)],
-        "stances": {p: {f"i{k}": {"position": game[f"{p}_ideal"][k], "salience": game[f"{p}_salience"][k]}
-                        for k in range(ISSUES)} for p in "AB"},
-    })
+    return Scenario.model_validate(
+        {
+            "name": f"sao-game-{game['seed']}",
+            "deadline": {"rounds": STEPS},
+            "actors": [
+                {
+                    "id": p,
+                    "capability": 1,
+                    "params": {
+                        "strategy": strategy[game[f"{p}_type"]],
+                        "exponent": TYPES[game[f"{p}_type"]],
+                        "reservation": game[f"{p}_reservation"],
+                    },
+                }
+                for p in "AB"
+            ],
+            "issues": [{"id": f"i{k}", "min": 0, "max": VALUES - 1} for k in range(ISSUES)],
+            "stances": {
+                p: {
+                    f"i{k}": {"position": game[f"{p}_ideal"][k], "salience": game[f"{p}_salience"][k]}
+                    for k in range(ISSUES)
+                }
+                for p in "AB"
+            },
+        }
+    )
 
 
 def batch_inputs(games: list[dict[str, Any]]) -> tuple[Any, np.ndarray, np.ndarray]:
@@ -68,7 +89,8 @@ def batch_inputs(games: list[dict[str, Any]]) -> tuple[Any, np.ndarray, np.ndarr
     arrays = arrays.with_values(
         position=np.array([[g[f"{p}_ideal"] for p in "AB"] for g in games]),
         salience=np.array([[g[f"{p}_salience"] for p in "AB"] for g in games]),
-        capability=np.ones((len(games), 2)))
+        capability=np.ones((len(games), 2)),
+    )
     exponent = np.array([[TYPES[g[f"{p}_type"]] for p in "AB"] for g in games])
     reserved = np.array([[g[f"{p}_reservation"] for p in "AB"] for g in games])
     return arrays, exponent, reserved
@@ -102,10 +124,18 @@ def negmas_player(path: str | None) -> Callable[[dict[str, Any]], tuple[int, str
         for p in "AB":
             sal = np.array(game[f"{p}_salience"])
             w = sal / sal.sum(axis=-1, keepdims=True)
-            values = {f"i{k}": {v: float(1.0 - abs(v - game[f"{p}_ideal"][k]) / (VALUES - 1)) for v in range(VALUES)}
-                      for k in range(ISSUES)}
-            ufun = LUF(values=values, weights={f"i{k}": float(w[k]) for k in range(ISSUES)}, issues=issues,
-                       reserved_value=game[f"{p}_reservation"])
+            values = {
+                f"i{k}": {
+                    v: float(1.0 - abs(v - game[f"{p}_ideal"][k]) / (VALUES - 1)) for v in range(VALUES)
+                }
+                for k in range(ISSUES)
+            }
+            ufun = LUF(
+                values=values,
+                weights={f"i{k}": float(w[k]) for k in range(ISSUES)},
+                issues=issues,
+                reserved_value=game[f"{p}_reservation"],
+            )
             mech.add(AspirationNegotiator(aspiration_type=game[f"{p}_type"], name=p), preferences=ufun)
         state = mech.run()
         return int(state.step), "" if state.agreement is None else " ".join(map(str, state.agreement))
@@ -113,15 +143,19 @@ def negmas_player(path: str | None) -> Callable[[dict[str, Any]], tuple[int, str
     return play
 
 
-def write_table(path: Path, games: list[dict[str, Any]], results: list[tuple[int, str]], version: str) -> None:
+def write_table(
+    path: Path, games: list[dict[str, Any]], results: list[tuple[int, str]], version: str
+) -> None:
     with path.open("w", newline="") as fh:
-        fh.write(f"# NegMAS {version} SAOMechanism results on the seeded benchmark games, written by\n"
-                 "# `python benchmarks/bench_protocol.py --protocol sao --negmas DIR --write-table THIS_FILE`\n"
-                 "# (benchmarks/sao_games.py draws the games; steps = NegMAS's final state.step;\n"
-                 "# agreement = the agreed outcome as issue values i0 i1 i2, empty when none)\n")
+        fh.write(
+            f"# NegMAS {version} SAOMechanism results on the seeded benchmark games, written by\n"
+            "# `python benchmarks/bench_protocol.py --protocol sao --negmas DIR --write-table THIS_FILE`\n"
+            "# (benchmarks/sao_games.py draws the games; steps = NegMAS's final state.step;\n"
+            "# agreement = the agreed outcome as issue values i0 i1 i2, empty when none)\n"
+        )
         out = csv.writer(fh)
         out.writerow(COLUMNS)
-        for g, (steps, agreement) in zip(games, results):
+        for g, (steps, agreement) in zip(games, results, strict=False):
             out.writerow([g["seed"], *(_cell(g[c]) for c in COLUMNS[1:-2]), steps, agreement])
 
 
@@ -169,22 +203,34 @@ def main(args: Any) -> None:
     sw, sc_ = _best(accord_single, args.repeat)
     bw, bc = _best(lambda: batch.append(play_batch(scenarios[0], arrays, exponent, reserved)), args.repeat)
     single = [(int(p.steps[0]), outcome_text(int(p.outcome[0]))) for p in played]
-    batched = [(int(s), outcome_text(int(o))) for s, o in zip(batch[-1].steps, batch[-1].outcome)]
+    batched = [
+        (int(s), outcome_text(int(o))) for s, o in zip(batch[-1].steps, batch[-1].outcome, strict=False)
+    ]
     n = len(games)
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {n:,} seeded SAOP games "
-          f"({ISSUES} issues x {VALUES} values, {STEPS} steps); minima over {args.repeat} repeats, wall / CPU")
-    print(f"accord single-run (setup from the scenario + play, one game at a time): {sw / n * 1e3:.3f} / "
-          f"{sc_ / n * 1e3:.3f} ms per negotiation")
-    print(f"accord batched (all {n:,} games at once): {n / bw:,.0f} / {n / bc:,.0f} negotiations per second "
-          f"(target {TARGET_PER_S:,})")
-    print(f"single-run and batched outcomes agree in {sum(a == b for a, b in zip(single, batched)):,} / {n:,} games")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {n:,} seeded SAOP games "
+        f"({ISSUES} issues x {VALUES} values, {STEPS} steps); minima over {args.repeat} repeats, wall / CPU"
+    )
+    print(
+        f"accord single-run (setup from the scenario + play, one game at a time): {sw / n * 1e3:.3f} / "
+        f"{sc_ / n * 1e3:.3f} ms per negotiation"
+    )
+    print(
+        f"accord batched (all {n:,} games at once): {n / bw:,.0f} / {n / bc:,.0f} negotiations per second "
+        f"(target {TARGET_PER_S:,})"
+    )
+    print(
+        f"single-run and batched outcomes agree in {sum(a == b for a, b in zip(single, batched, strict=False)):,} / {n:,} games"
+    )
     player = negmas_player(args.negmas)
     if player is None:
         stored = read_table(TABLE)
         same = [s for s, g in enumerate(games) if s in stored and stored[s][0] == g]
         agree = sum(single[s] == stored[s][1:] for s in same)
-        print(f"negmas is not importable: against the stored NegMAS table ({TABLE.name}), "
-              f"{agree:,} / {len(same):,} games have the same round count and agreement")
+        print(
+            f"negmas is not importable: against the stored NegMAS table ({TABLE.name}), "
+            f"{agree:,} / {len(same):,} games have the same round count and agreement"
+        )
         return
     import negmas
 
@@ -194,15 +240,19 @@ def main(args: Any) -> None:
         results.append(player(g))
         wall.append(time.perf_counter() - w0)
         cpu.append(time.process_time() - c0)
-    agree = sum(a == b for a, b in zip(single, results))
+    agree = sum(a == b for a, b in zip(single, results, strict=False))
     nw, nc = float(np.median(wall)), float(np.median(cpu))
-    print(f"NegMAS {negmas.__version__} in this process: {agree:,} / {n:,} games with the same round count and "
-          f"agreement; {nw * 1e3:.2f} / {nc * 1e3:.2f} ms per negotiation (median over the games)")
-    for s, (a, b) in enumerate(zip(single, results)):
+    print(
+        f"NegMAS {negmas.__version__} in this process: {agree:,} / {n:,} games with the same round count and "
+        f"agreement; {nw * 1e3:.2f} / {nc * 1e3:.2f} ms per negotiation (median over the games)"
+    )
+    for s, (a, b) in enumerate(zip(single, results, strict=False)):
         if a != b:
             print(f"  game {s}: accord {a}, NegMAS {b}")
-    print(f"  accord single-run is {nw / (sw / n):.0f}x / {nc / (sc_ / n):.0f}x NegMAS per negotiation "
-          f"(target {TARGET_RATIO}x); batched {nw * n / bw:,.0f}x / {nc * n / bc:,.0f}x its negotiations per second")
+    print(
+        f"  accord single-run is {nw / (sw / n):.0f}x / {nc / (sc_ / n):.0f}x NegMAS per negotiation "
+        f"(target {TARGET_RATIO}x); batched {nw * n / bw:,.0f}x / {nc * n / bc:,.0f}x its negotiations per second"
+    )
     if args.write_table:
         write_table(Path(args.write_table), games, results, negmas.__version__)
         print(f"wrote {args.write_table}")

@@ -79,10 +79,10 @@ def _pattern_words(text: str, synsets: dict[str, list[str]]) -> list[list[str]]:
 def read_verbs(path: Path) -> dict:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     synsets = read_synsets(lines)
-    start = next(i for i, l in enumerate(lines) if l.startswith("####### VERB PATTERNS"))
+    start = next(i for i, l in enumerate(lines) if l.startswith("####### VERB PATTERNS"))  # noqa: E741
     blocks: list[dict] = []
     verbs: dict[str, list[list]] = {}  # lemma -> [[block index, own code], ...]
-    for raw in lines[start + 1:]:
+    for raw in lines[start + 1 :]:
         if raw.startswith("######## TRANSFORMATIONS"):
             break
         line = raw.split("#", 1)[0].rstrip()
@@ -98,9 +98,7 @@ def read_verbs(path: Path) -> dict:
             if "*" not in body:
                 continue
             pre, post = body.split("*", 1)
-            blocks[-1]["patterns"].append(
-                [_pattern_words(pre, synsets), _pattern_words(post, synsets), code]
-            )
+            blocks[-1]["patterns"].append([_pattern_words(pre, synsets), _pattern_words(post, synsets), code])
         else:
             head = re.sub(r"\{[^}]*\}", " ", line)
             own = _code(head)
@@ -126,9 +124,9 @@ def read_actors(paths: list[Path]) -> dict[str, str]:
         code = ""
 
         def flush() -> None:
-            if code:
-                for phrase in group:
-                    table.setdefault(phrase, code)
+            if code:  # noqa: B023  (reads the current group on purpose)
+                for phrase in group:  # noqa: B023
+                    table.setdefault(phrase, code)  # noqa: B023
 
         for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
             line = raw.split("#", 1)[0].rstrip()
@@ -183,14 +181,18 @@ def read_agents(path: Path) -> dict[str, str]:
 def main(source: Path = DEFAULT_SOURCE) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     verbs = read_verbs(source / "CAMEO.2.0.txt")
-    actors = read_actors([source / f"Phoenix.{n}.actors.txt" for n in ("Countries", "International", "MilNonState")])
+    actors = read_actors(
+        [source / f"Phoenix.{n}.actors.txt" for n in ("Countries", "International", "MilNonState")]
+    )
     agents = read_agents(source / "Phoenix.agents.txt")
     payload = {"verbs": verbs, "actors": actors, "agents": agents}
     data = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
     with gzip.GzipFile(OUT / "dictionaries.json.gz", "wb", mtime=0) as fh:
         fh.write(data)
-    print(f"{len(verbs['verbs'])} verbs in {len(verbs['blocks'])} blocks, {len(actors)} actor phrases, "
-          f"{len(agents)} agent phrases -> {OUT / 'dictionaries.json.gz'}")
+    print(
+        f"{len(verbs['verbs'])} verbs in {len(verbs['blocks'])} blocks, {len(actors)} actor phrases, "
+        f"{len(agents)} agent phrases -> {OUT / 'dictionaries.json.gz'}"
+    )
 
 
 if __name__ == "__main__":

@@ -40,28 +40,48 @@ class CoinAgreement(Model):
         draws = arrays.position.shape[0]
         agreed = rng.random(draws) < 0.3
         rounds = np.where(agreed, rng.integers(0, 10, draws), np.nan)
-        return BatchResult(np.zeros((draws, arrays.n_issues)), {"agreement": agreed, "agreement_round": rounds})
+        return BatchResult(
+            np.zeros((draws, arrays.n_issues)), {"agreement": agreed, "agreement_round": rounds}
+        )
 
 
 def three_actors(status_quo: float = 50.0) -> Scenario:
     """One issue, weights c x s: A 2x50=100 at 20, B 1x100=100 at 100, C 1x50=50 at 40 (mean 56)."""
-    return Scenario.model_validate({
-        "name": "three", "start": "2020-01-06", "round_days": 7,
-        "actors": [{"id": "A", "capability": 2}, {"id": "B", "capability": 1}, {"id": "C", "capability": 1}],
-        "issues": [{"id": "x", "min": 0, "max": 100, "status_quo": status_quo}],
-        "stances": {"A": {"x": {"position": 20, "salience": 50}}, "B": {"x": {"position": 100, "salience": 100}},
-                    "C": {"x": {"position": 40, "salience": 50}}},
-        "relations": [{"actors": ["A", "B"], "alignment": 0.2}],
-        "channels": [{"id": "venue", "members": ["A", "B", "C"], "host": "C"}],
-        "events": [{"id": "e1", "round": 2, "type": "position_shift", "actor": "C", "issue": "x", "by": 5}],
-    })
+    return Scenario.model_validate(
+        {
+            "name": "three",
+            "start": "2020-01-06",
+            "round_days": 7,
+            "actors": [
+                {"id": "A", "capability": 2},
+                {"id": "B", "capability": 1},
+                {"id": "C", "capability": 1},
+            ],
+            "issues": [{"id": "x", "min": 0, "max": 100, "status_quo": status_quo}],
+            "stances": {
+                "A": {"x": {"position": 20, "salience": 50}},
+                "B": {"x": {"position": 100, "salience": 100}},
+                "C": {"x": {"position": 40, "salience": 50}},
+            },
+            "relations": [{"actors": ["A", "B"], "alignment": 0.2}],
+            "channels": [{"id": "venue", "members": ["A", "B", "C"], "host": "C"}],
+            "events": [
+                {"id": "e1", "round": 2, "type": "position_shift", "actor": "C", "issue": "x", "by": 5}
+            ],
+        }
+    )
 
 
 def two_at_middle() -> Scenario:
     """Two equal actors at 40 and 60 on 0-100: the weighted mean is their average, 50."""
-    return Scenario.model_validate({
-        "name": "two",
-        "actors": [{"id": "A", "capability": 1}, {"id": "B", "capability": 1}],
-        "issues": [{"id": "x", "min": 0, "max": 100}],
-        "stances": {"A": {"x": {"position": 40, "salience": 50}}, "B": {"x": {"position": 60, "salience": 50}}},
-    })
+    return Scenario.model_validate(
+        {
+            "name": "two",
+            "actors": [{"id": "A", "capability": 1}, {"id": "B", "capability": 1}],
+            "issues": [{"id": "x", "min": 0, "max": 100}],
+            "stances": {
+                "A": {"x": {"position": 40, "salience": 50}},
+                "B": {"x": {"position": 60, "salience": 50}},
+            },
+        }
+    )

@@ -18,9 +18,17 @@ class Forker:
         self.log = log
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         self._err = open(log, "w")  # noqa: SIM115  (closed in close())
-        self.proc = subprocess.Popen([sys.executable, str(TESTS / "crash_workers.py")], env=env, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err)
-        assert self.proc.stdout and self.proc.stdout.readline() == "ready\n", f"no fork server: {self.errors()}"
+        self.proc = subprocess.Popen(
+            [sys.executable, str(TESTS / "crash_workers.py")],
+            env=env,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._err,
+        )
+        assert self.proc.stdout and self.proc.stdout.readline() == "ready\n", (
+            f"no fork server: {self.errors()}"
+        )
 
     def _ask(self, cmd: list) -> int:
         assert self.proc.stdin and self.proc.stdout

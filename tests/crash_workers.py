@@ -43,8 +43,10 @@ def write_loop(folder: str) -> None:
     i = 0
     while True:
         sc = base.model_copy(update={"name": f"kill-{i}"})
-        write_result(Result(result.history, result.forecast, {**result.meta, "seed": i}, result.tables,
-                            {"round": i}), os.path.join(folder, "run"))
+        write_result(
+            Result(result.history, result.forecast, {**result.meta, "seed": i}, result.tables, {"round": i}),
+            os.path.join(folder, "run"),
+        )
         for fmt in FORMATS:
             save(sc, os.path.join(folder, f"scenario.{fmt}"))
         atomic_write_text(os.path.join(folder, "report.html"), text + f"<!-- {i} -->\n</html>\n")

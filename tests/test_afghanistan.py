@@ -8,11 +8,10 @@ import re
 import numpy as np
 import pytest
 import yaml
+from conftest import SHARED
 
 import accord
 from accord.scenario import example_path
-
-from conftest import SHARED
 
 D = dt.date
 
@@ -45,8 +44,13 @@ def test_actors_with_aliases(scen):
 def test_seed_story_names_resolve_to_actors(scen):
     """The names the news story uses for the parties are aliases of some actor."""
     story = " ".join(p.read_text(encoding="utf-8") for p in sorted((SHARED / "seed").glob("*.txt")))
-    for name, aid in [("Karzai's government", "AFG"), ("Obama", "USA"), ("Taliban", "TAL"),
-                      ("Qatar", "QAT"), ("U.S.", "USA")]:
+    for name, aid in [
+        ("Karzai's government", "AFG"),
+        ("Obama", "USA"),
+        ("Taliban", "TAL"),
+        ("Qatar", "QAT"),
+        ("U.S.", "USA"),
+    ]:
         assert name in story
         assert name in next(a for a in scen.actors if a.id == aid).aliases
 
@@ -93,12 +97,20 @@ def test_timeline_in_order_with_story_dates(scen):
     assert ev["separate-peace-charge"].type == "relation_change" and ev["separate-peace-charge"].by < 0
     assert ev["video-call-ends-badly"].date == D(2013, 6, 27)
     zero = ev["zero-option"]
-    assert (zero.type, zero.actor, zero.target, zero.issue, zero.consequence) == ("threat", "USA", "AFG", "troops", 0)
+    assert (zero.type, zero.actor, zero.target, zero.issue, zero.consequence) == (
+        "threat",
+        "USA",
+        "AFG",
+        "troops",
+        0,
+    )
     assert zero.date in (D(2013, 7, 8), D(2013, 7, 9)) and zero.by_date == D(2014, 12, 31)
     assert 0 < zero.credibility < 1
     closes = ev["office-closes"]
     assert (closes.type, closes.channel, closes.date) == ("channel_close", "doha-office", D(2013, 7, 9))
-    shocks = [e for e in scen.events if e.type == "shock" and e.issue is not None]  # attacks (not the drawdown)
+    shocks = [
+        e for e in scen.events if e.type == "shock" and e.issue is not None
+    ]  # attacks (not the drawdown)
     assert len(shocks) >= 4 and all(e.actor == "TAL" and e.issue == "violence" for e in shocks)
     assert any(e.probability < 1 and e.date >= D(2013, 7, 10) for e in shocks)  # Ramadan, random
     assert scen.events[-1].date == scen.deadline.date == D(2014, 12, 31)
@@ -122,8 +134,12 @@ def test_weighted_mean_between_extreme_positions(scen, raw):
     result = accord.forecast("afghanistan-2013", "weighted-mean")
     cap = {a["id"]: a["capability"] for a in raw["actors"]}
     for iss in scen.issues:
-        stances = [(cap[a], st["position"], st["salience"]) for a, row in raw["stances"].items()
-                   for i, st in row.items() if i == iss.id]
+        stances = [
+            (cap[a], st["position"], st["salience"])
+            for a, row in raw["stances"].items()
+            for i, st in row.items()
+            if i == iss.id
+        ]
         pos = [p for _, p, _ in stances]
         expected = sum(c * s * p for c, p, s in stances) / sum(c * s for c, _, s in stances)
         got = result.forecast_of(iss.id)
@@ -131,8 +147,16 @@ def test_weighted_mean_between_extreme_positions(scen, raw):
         assert got == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize("model,params", [("weighted-mean", {}), ("weighted-median", {}), ("nash", {}),
-                                          ("nash", {"disagreement": "worst"}), ("status-quo", {})])
+@pytest.mark.parametrize(
+    "model,params",
+    [
+        ("weighted-mean", {}),
+        ("weighted-median", {}),
+        ("nash", {}),
+        ("nash", {"disagreement": "worst"}),
+        ("status-quo", {}),
+    ],
+)
 def test_every_baseline_runs(scen, model, params):
     result = accord.forecast(scen, model, **params)
     values = result.forecast.set_index("issue")["forecast"]

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_agents_mechanisms import talks
 
 from accord.models.agents import AgentsModel, batch
 from accord.models.agents.utility import distance, offer_toward, total, unit_weights, utility
 from accord.scenario import to_arrays
-
-from test_agents_mechanisms import talks
 
 DRAWS = 120
 
@@ -22,19 +21,39 @@ def jittered(scenario, seed=3):
     arrays = to_arrays(scenario)
     jitter = np.random.default_rng(seed).uniform(-20, 20, (DRAWS,) + arrays.position.shape)
     position = np.clip(arrays.position + jitter, 0, 100)
-    return arrays.with_values(capability=np.broadcast_to(arrays.capability, (DRAWS, arrays.n_actors)),
-                              position=position, salience=np.broadcast_to(arrays.salience, position.shape))
+    return arrays.with_values(
+        capability=np.broadcast_to(arrays.capability, (DRAWS, arrays.n_actors)),
+        position=position,
+        salience=np.broadcast_to(arrays.salience, position.shape),
+    )
 
 
 SCENARIOS = {
     "plain": talks(),
-    "events": talks([{"type": "channel_close", "channel": "doha", "round": 9},
-                     {"type": "channel_open", "channel": "doha", "round": 14},
-                     {"type": "threat", "actor": "USA", "target": "AFG", "issue": "troops", "consequence": 0,
-                      "credibility": 0.7, "round": 4, "by_date": "2013-08-15"},
-                     {"type": "shock", "issue": "role", "size": 3, "probability": 0.2, "round": 20}]),
-    "side deals": talks(negotiation={"required": ["USA", "AFG", "TAL"], "allow_subset": True,
-                                     "no_deal": {"troops": 0, "role": 0}}),
+    "events": talks(
+        [
+            {"type": "channel_close", "channel": "doha", "round": 9},
+            {"type": "channel_open", "channel": "doha", "round": 14},
+            {
+                "type": "threat",
+                "actor": "USA",
+                "target": "AFG",
+                "issue": "troops",
+                "consequence": 0,
+                "credibility": 0.7,
+                "round": 4,
+                "by_date": "2013-08-15",
+            },
+            {"type": "shock", "issue": "role", "size": 3, "probability": 0.2, "round": 20},
+        ]
+    ),
+    "side deals": talks(
+        negotiation={
+            "required": ["USA", "AFG", "TAL"],
+            "allow_subset": True,
+            "no_deal": {"troops": 0, "role": 0},
+        }
+    ),
 }
 
 
@@ -55,7 +74,9 @@ def test_large_batches_played_in_chunks_of_draws_give_the_same_outcome(monkeypat
     scenario, model = SCENARIOS["events"], AgentsModel()
     many = jittered(scenario)
     whole = model.run_batch(scenario, many, np.random.default_rng(5))
-    monkeypatch.setattr(batch, "BLOCK", batch.STRETCH * 3 * 3 * 2 * 50)  # chunks of 50 draws (3 actors, 2 issues)
+    monkeypatch.setattr(
+        batch, "BLOCK", batch.STRETCH * 3 * 3 * 2 * 50
+    )  # chunks of 50 draws (3 actors, 2 issues)
     chunked = model.run_batch(scenario, many, np.random.default_rng(5))
     np.testing.assert_array_equal(whole.extra["agreement_round"], chunked.extra["agreement_round"])
     np.testing.assert_allclose(whole.forecast, chunked.forecast, rtol=0, atol=1e-12)
@@ -66,8 +87,11 @@ def test_a_batch_is_its_draws_played_one_by_one():
     many = jittered(scenario)
     together = model.run_batch(scenario, many, np.random.default_rng(0))
     for d in range(0, DRAWS, 7):
-        one = many.with_values(capability=many.capability[d:d + 1], position=many.position[d:d + 1],
-                               salience=many.salience[d:d + 1])
+        one = many.with_values(
+            capability=many.capability[d : d + 1],
+            position=many.position[d : d + 1],
+            salience=many.salience[d : d + 1],
+        )
         alone = model.run_batch(scenario, one, np.random.default_rng(0))
         assert alone.extra["agreement"][0] == together.extra["agreement"][d]
         np.testing.assert_allclose(alone.forecast[0], together.forecast[d], rtol=0, atol=1e-12)

@@ -18,11 +18,22 @@ DRAWS = 1000
 def talks(events=(), **extra) -> Scenario:
     """US, Afghan government and Taliban over troops (0-100) and the Taliban's role (0-100)."""
     data = {
-        "name": "talks", "start": "2013-06-01", "round_days": 7, "deadline": {"rounds": 40},
+        "name": "talks",
+        "start": "2013-06-01",
+        "round_days": 7,
+        "deadline": {"rounds": 40},
         "actors": [
             {"id": "USA", "capability": 100, "params": {"strategy": "linear", "reservation": 0.3}},
-            {"id": "AFG", "capability": 45, "params": {"strategy": "boulware", "exponent": 0.5, "reservation": 0.8}},
-            {"id": "TAL", "capability": 50, "params": {"strategy": "conceder", "exponent": 2.0, "reservation": 0.6}},
+            {
+                "id": "AFG",
+                "capability": 45,
+                "params": {"strategy": "boulware", "exponent": 0.5, "reservation": 0.8},
+            },
+            {
+                "id": "TAL",
+                "capability": 50,
+                "params": {"strategy": "conceder", "exponent": 2.0, "reservation": 0.6},
+            },
         ],
         "issues": [{"id": "troops", "status_quo": 0}, {"id": "role", "status_quo": 0}],
         "stances": {
@@ -44,8 +55,11 @@ def agreement_rate(scenario: Scenario, seed: int = 7) -> np.ndarray:
     arrays = to_arrays(scenario)
     jitter = np.random.default_rng(seed).uniform(-15, 15, (DRAWS,) + arrays.position.shape)
     position = np.clip(arrays.position + jitter, 0, 100)
-    many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (DRAWS, arrays.n_actors)),
-                              position=position, salience=np.broadcast_to(arrays.salience, position.shape))
+    many = arrays.with_values(
+        capability=np.broadcast_to(arrays.capability, (DRAWS, arrays.n_actors)),
+        position=position,
+        salience=np.broadcast_to(arrays.salience, position.shape),
+    )
     out = AgentsModel().run_batch(scenario, many, np.random.default_rng(seed))
     assert out.forecast.shape == (DRAWS, 2) and out.extra["agreement_round"].shape == (DRAWS,)
     return out.extra["agreement"]
@@ -70,16 +84,23 @@ def test_closing_the_only_channel_between_required_parties_lowers_agreement():
 
 
 def test_credible_zero_option_threat_moves_the_afghan_government():
-    threat = {"type": "threat", "actor": "USA", "target": "AFG", "issue": "troops", "consequence": 0,
-              "credibility": 0.9, "round": 2}
+    threat = {
+        "type": "threat",
+        "actor": "USA",
+        "target": "AFG",
+        "issue": "troops",
+        "consequence": 0,
+        "credibility": 0.9,
+        "round": 2,
+    }
     with_threat = agreement_rate(talks([threat]))
     without = agreement_rate(talks())
     assert clearly_lower(without, with_threat)
     # In one run the threatened government concedes further on troops once the threat is made.
-    hist = lambda sc: AgentsModel().run(sc, 0).history.query("actor == 'AFG' and issue == 'troops'")
+    hist = lambda sc: AgentsModel().run(sc, 0).history.query("actor == 'AFG' and issue == 'troops'")  # noqa: E731
     before, after = hist(talks()), hist(talks([threat]))
     common = min(before["round"].max(), after["round"].max())
-    late = lambda h: h.loc[h["round"] == common, "position"].item()
+    late = lambda h: h.loc[h["round"] == common, "position"].item()  # noqa: E731
     assert late(after) < late(before)
     # A threat believed not at all changes nothing.
     idle = dict(threat, credibility=0.0)
@@ -105,9 +126,15 @@ def test_separate_peace_stands_when_subsets_count_and_angers_the_excluded():
     out = res.info["outcome"]
     # named by who is excluded (issue 12: not "agreement", not a "separate peace" whatever the coalition)
     assert out["agreement"] and not out["full_agreement"] and out["parties"] == ["USA", "TAL"]
-    assert out["excluded"] == ["AFG"] and out["deal"] == "USA + TAL, without AFG" and "without AFG" in out["reason"]
+    assert (
+        out["excluded"] == ["AFG"]
+        and out["deal"] == "USA + TAL, without AFG"
+        and "without AFG" in out["reason"]
+    )
     side = res.tables["events"].query("type == 'side_deal'")
-    assert len(side) == 1 and side["actors"].item() == "USA TAL" and "without AFG" in side["description"].item()
+    assert (
+        len(side) == 1 and side["actors"].item() == "USA TAL" and "without AFG" in side["description"].item()
+    )
     assert res.forecast["agreed"].all()
 
 
@@ -117,5 +144,18 @@ def test_afghanistan_timeline_plays():
     fired = res.tables["events"]
     assert {"channel_open", "channel_close", "threat"} <= set(fired["type"])
     assert fired["round"].is_monotonic_increasing and len(res.tables["offers"])
-    assert {"agreement", "full_agreement", "round", "date", "parties", "excluded", "deal", "terms", "settles",
-            "unsettled", "rule", "cause", "reason"} == set(res.info["outcome"])
+    assert {
+        "agreement",
+        "full_agreement",
+        "round",
+        "date",
+        "parties",
+        "excluded",
+        "deal",
+        "terms",
+        "settles",
+        "unsettled",
+        "rule",
+        "cause",
+        "reason",
+    } == set(res.info["outcome"])

@@ -44,36 +44,71 @@ def test_a_veto_blocks():
     assert AgentsModel().run(council(QMV, spoiler), 0).info["outcome"]["full_agreement"]  # outvoted
     vetoed = AgentsModel().run(council(dict(QMV, veto=["E"]), spoiler), 0).info["outcome"]
     assert not vetoed["agreement"] and vetoed["cause"] == "spoiler"
-    assert AgentsModel().run(council(dict(QMV, veto=["E"])), 0).info["outcome"]["round"] > 0  # E must be won over
+    assert (
+        AgentsModel().run(council(dict(QMV, veto=["E"])), 0).info["outcome"]["round"] > 0
+    )  # E must be won over
 
 
 def test_weighted_votes_second_threshold_and_blocking_minority_by_hand():
     actors = ["DE", "FR", "NL", "LU"]
-    rule = compile_rule(DecisionRule(kind="qualified_majority", voters={"DE": 60, "FR": 20, "NL": 10, "LU": 10},
-                                     threshold=0.65, blocking_minority=2), actors, np.ones(4, bool))
-    agree = np.array([[True, True, False, False],   # 80 of 100: passes
-                      [False, True, True, True],    # 40, but only DE refuses (< 2): cannot block
-                      [False, False, True, True],   # 20 and two refuse: fails
-                      [True, False, True, False]])  # 70: passes
+    rule = compile_rule(
+        DecisionRule(
+            kind="qualified_majority",
+            voters={"DE": 60, "FR": 20, "NL": 10, "LU": 10},
+            threshold=0.65,
+            blocking_minority=2,
+        ),
+        actors,
+        np.ones(4, bool),
+    )
+    agree = np.array(
+        [
+            [True, True, False, False],  # 80 of 100: passes
+            [False, True, True, True],  # 40, but only DE refuses (< 2): cannot block
+            [False, False, True, True],  # 20 and two refuse: fails
+            [True, False, True, False],
+        ]
+    )  # 70: passes
     np.testing.assert_array_equal(rule.passes(agree), [True, True, False, True])
-    counted = compile_rule(DecisionRule(kind="qualified_majority", voters={"DE": 60, "FR": 20, "NL": 10, "LU": 10},
-                                        threshold=0.6, second_threshold=0.5), actors, np.ones(4, bool))
-    np.testing.assert_array_equal(counted.passes(np.array([[True, False, False, False], [True, True, False, False]])),
-                                  [False, True])  # 60% of the weight but one member of four is not a majority
-    both = compile_rule(DecisionRule(kind="all_of", rules=[
-        DecisionRule(kind="qualified_majority", voters={"DE": 60, "FR": 20, "NL": 10}, threshold=0.7),
-        DecisionRule(kind="unanimity", voters={"LU": 1})]), actors, np.ones(4, bool))
-    np.testing.assert_array_equal(both.passes(np.array([[True, True, False, False], [True, True, False, True]])),
-                                  [False, True])
+    counted = compile_rule(
+        DecisionRule(
+            kind="qualified_majority",
+            voters={"DE": 60, "FR": 20, "NL": 10, "LU": 10},
+            threshold=0.6,
+            second_threshold=0.5,
+        ),
+        actors,
+        np.ones(4, bool),
+    )
+    np.testing.assert_array_equal(
+        counted.passes(np.array([[True, False, False, False], [True, True, False, False]])), [False, True]
+    )  # 60% of the weight but one member of four is not a majority
+    both = compile_rule(
+        DecisionRule(
+            kind="all_of",
+            rules=[
+                DecisionRule(kind="qualified_majority", voters={"DE": 60, "FR": 20, "NL": 10}, threshold=0.7),
+                DecisionRule(kind="unanimity", voters={"LU": 1}),
+            ],
+        ),
+        actors,
+        np.ones(4, bool),
+    )
+    np.testing.assert_array_equal(
+        both.passes(np.array([[True, True, False, False], [True, True, False, True]])), [False, True]
+    )
 
 
-@pytest.mark.parametrize("rule, needle", [
-    ({"kind": "qualified_majority", "voters": {"A": 1}}, "needs `voters`"),
-    ({"kind": "qualified_majority", "voters": {"Z": 1}, "threshold": 0.5}, "unknown id 'Z'"),
-    ({"kind": "all_of"}, "needs the `rules`"),
-    ({"kind": "unanimity", "threshold": 0.5}, "belong to a qualified_majority"),
-    ({"kind": "qualified_majority", "voters": {"A": 1}, "threshold": 1.5}, "less than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    "rule, needle",
+    [
+        ({"kind": "qualified_majority", "voters": {"A": 1}}, "needs `voters`"),
+        ({"kind": "qualified_majority", "voters": {"Z": 1}, "threshold": 0.5}, "unknown id 'Z'"),
+        ({"kind": "all_of"}, "needs the `rules`"),
+        ({"kind": "unanimity", "threshold": 0.5}, "belong to a qualified_majority"),
+        ({"kind": "qualified_majority", "voters": {"A": 1}, "threshold": 1.5}, "less than or equal to 1"),
+    ],
+)
 def test_bad_rules_are_named(rule, needle):
     with pytest.raises(Exception, match="rule|threshold|voters") as err:
         council(rule)
@@ -83,13 +118,19 @@ def test_bad_rules_are_named(rule, needle):
 def two_issues(**extra) -> Scenario:
     """A and B agree on both issues; C controls x and prefers no deal; a deal without C is allowed."""
     data = {
-        "name": "control", "deadline": {"rounds": 11},
-        "actors": [{"id": "A", "capability": 1, "params": {"reservation": 0.0}},
-                   {"id": "B", "capability": 1, "params": {"reservation": 0.0}},
-                   {"id": "C", "capability": 1, "params": {"strategy": "spoiler"}}],
+        "name": "control",
+        "deadline": {"rounds": 11},
+        "actors": [
+            {"id": "A", "capability": 1, "params": {"reservation": 0.0}},
+            {"id": "B", "capability": 1, "params": {"reservation": 0.0}},
+            {"id": "C", "capability": 1, "params": {"strategy": "spoiler"}},
+        ],
         "issues": [{"id": "x", "status_quo": 10, "controlled_by": ["C"]}, {"id": "y", "status_quo": 10}],
-        "stances": {a: {"x": {"position": 80, "salience": 50}, "y": {"position": 70, "salience": 50}}
-                    for a in ("A", "B")} | {"C": {"x": {"position": 0, "salience": 50}}},
+        "stances": {
+            a: {"x": {"position": 80, "salience": 50}, "y": {"position": 70, "salience": 50}}
+            for a in ("A", "B")
+        }
+        | {"C": {"x": {"position": 0, "salience": 50}}},
         "negotiation": {"required": ["A", "B", "C"], "allow_subset": True},
     }
     data.update(extra)
@@ -121,10 +162,23 @@ def test_executing_the_zero_option_puts_troops_at_zero():
 
 
 def test_events_act_on_the_state_not_on_preferences():
-    sc = one_issue({"A": (20, {}), "B": (80, {})}, rounds=10, bystanders=("C",),
-                   negotiation={"no_deal": {"x": 50}},
-                   events=[{"type": "shock", "actor": "B", "issue": "x", "size": 5, "delay_cost": 0.01,
-                            "capability": -0.5, "round": 1}])
+    sc = one_issue(
+        {"A": (20, {}), "B": (80, {})},
+        rounds=10,
+        bystanders=("C",),
+        negotiation={"no_deal": {"x": 50}},
+        events=[
+            {
+                "type": "shock",
+                "actor": "B",
+                "issue": "x",
+                "size": 5,
+                "delay_cost": 0.01,
+                "capability": -0.5,
+                "round": 1,
+            }
+        ],
+    )
     setting, st, events = prepare(sc, to_arrays(sc), "linear", 52)
     ideal = st.ideal.copy()
     apply_event(st, setting, events[0], np.ones(1, bool), 1, 1.0)
@@ -136,8 +190,9 @@ def test_events_act_on_the_state_not_on_preferences():
 
 def test_an_event_on_the_deadline_fires_in_the_last_round_and_one_after_it_is_refused():
     ev = {"id": "late-news", "type": "channel_close", "between": ["A", "B"], "round": 8}
-    sc = one_issue({"A": (0, {"strategy": "boulware"}), "B": (100, {"strategy": "boulware"})}, rounds=8,
-                   events=[ev])
+    sc = one_issue(
+        {"A": (0, {"strategy": "boulware"}), "B": (100, {"strategy": "boulware"})}, rounds=8, events=[ev]
+    )
     fired = AgentsModel().run(sc, 0).tables["events"]
     assert fired["round"].tolist() == [7] and fired["type"].tolist() == ["channel_close"]
     late = one_issue({"A": (0, {}), "B": (100, {})}, rounds=8, events=[dict(ev, round=9)])
@@ -150,19 +205,24 @@ def test_afghanistan_deadline_events_fire():
     res = AgentsModel().run(load("afghanistan-2013"), 1)
     fired = res.tables["events"]
     last = fired[fired["round"] == 81]
-    assert "end-2014" in " ".join(last["description"]) or "every US soldier leaves" in " ".join(last["description"])
+    assert "end-2014" in " ".join(last["description"]) or "every US soldier leaves" in " ".join(
+        last["description"]
+    )
 
 
-@pytest.mark.parametrize("params, needle", [
-    ({"strategy": "spoiler", "exponent": -1}, "0.001 to 1000"),
-    ({"strategy": "tit-for-tat", "exponent": -1}, "0.001 to 1000"),
-    ({"strategy": "tit-for-tat", "exponent": 2}, "tit-for-tat"),
-    ({"strategy": "hardliner", "exponent": 1e9}, "0.001 to 1000"),
-    ({"delay_cost": 2}, "delay_cost"),
-    ({"discount": 0}, "discount"),
-    ({"risk": 1e6}, "0.001 to 1000"),  # the max_exponent limit (scenario/limits.py) is checked first
-    ({"risk": 500}, "at most 100"),
-])
+@pytest.mark.parametrize(
+    "params, needle",
+    [
+        ({"strategy": "spoiler", "exponent": -1}, "0.001 to 1000"),
+        ({"strategy": "tit-for-tat", "exponent": -1}, "0.001 to 1000"),
+        ({"strategy": "tit-for-tat", "exponent": 2}, "tit-for-tat"),
+        ({"strategy": "hardliner", "exponent": 1e9}, "0.001 to 1000"),
+        ({"delay_cost": 2}, "delay_cost"),
+        ({"discount": 0}, "discount"),
+        ({"risk": 1e6}, "0.001 to 1000"),  # the max_exponent limit (scenario/limits.py) is checked first
+        ({"risk": 500}, "at most 100"),
+    ],
+)
 def test_strategy_parameters_are_checked(params, needle):
     sc = one_issue({"A": (0, params), "B": (100, {})}, rounds=5)
     with pytest.raises((ParameterError, ScenarioError), match="actors.A.params") as err:
@@ -175,9 +235,11 @@ def test_monte_carlo_reports_coalitions_and_failure_causes():
     arrays = to_arrays(sc)
     draws = 40
     jitter = np.random.default_rng(0).uniform(-10, 10, (draws,) + arrays.position.shape)
-    many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (draws, 3)),
-                              position=np.clip(arrays.position + jitter, 0, 100),
-                              salience=np.broadcast_to(arrays.salience, (draws,) + arrays.salience.shape))
+    many = arrays.with_values(
+        capability=np.broadcast_to(arrays.capability, (draws, 3)),
+        position=np.clip(arrays.position + jitter, 0, 100),
+        salience=np.broadcast_to(arrays.salience, (draws,) + arrays.salience.shape),
+    )
     out = AgentsModel().run_batch(sc, many, np.random.default_rng(0))
     mc = MonteCarloResult(tuple(arrays.issues), out.forecast, out.extra, {})
     agreement = mc.to_json(sc)["agreement"]
@@ -195,7 +257,13 @@ def test_deu_cases_carry_the_council_rule_of_their_period():
     assert kinds == {"qualified_majority", "unanimity"}
     qmv = [c for c in cases if c.scenario.negotiation.rule.kind == "qualified_majority"]
     thresholds = {round(c.scenario.negotiation.rule.threshold, 4) for c in qmv}
-    assert thresholds <= {round(62 / 87, 4), round(232 / 321, 4), round(255 / 345, 4), round(260 / 352, 4), 0.65}
+    assert thresholds <= {
+        round(62 / 87, 4),
+        round(232 / 321, 4),
+        round(255 / 345, 4),
+        round(260 / 352, 4),
+        0.65,
+    }
     assert any(c.scenario.negotiation.rule.veto == ["ep"] for c in cases)  # co-decision: the Parliament
 
 
@@ -213,13 +281,20 @@ def test_deu_dev_split_within_one_point_of_the_weighted_mean():
 def test_a_policy_takes_an_actors_seat():
     from accord.models.agents.policy import StrategyPolicy
 
-    sc = one_issue({"A": (0, {"strategy": "linear", "reservation": 0.2}),
-                    "B": (100, {"strategy": "linear", "reservation": 0.4})}, rounds=11)
+    sc = one_issue(
+        {
+            "A": (0, {"strategy": "linear", "reservation": 0.2}),
+            "B": (100, {"strategy": "linear", "reservation": 0.4}),
+        },
+        rounds=11,
+    )
     model = AgentsModel()
     own = model.run(sc, 0)
     seated = model.play(sc, 0, {"A": StrategyPolicy(), "B": StrategyPolicy()})  # the built-in choices
     assert seated.info["outcome"] == own.info["outcome"]
-    np.testing.assert_array_equal(seated.tables["offers"][["x", "value"]], own.tables["offers"][["x", "value"]])
+    np.testing.assert_array_equal(
+        seated.tables["offers"][["x", "value"]], own.tables["offers"][["x", "value"]]
+    )
 
     class Stubborn(StrategyPolicy):  # proposes its ideal and accepts nothing
         def propose(self, view):
@@ -244,10 +319,23 @@ def test_a_policy_takes_an_actors_seat():
 def test_removing_an_actor_removes_it_from_rules_and_controls():
     from accord.analysis.edit import drop
 
-    sc = two_issues(negotiation={"required": ["A", "B", "C"], "rule": {
-        "kind": "all_of", "rules": [{"kind": "qualified_majority", "voters": {"A": 2, "B": 1, "C": 1},
-                                     "threshold": 0.6, "blocking_minority": 3},
-                                    {"kind": "unanimity", "voters": {"C": 1}}]}})
+    sc = two_issues(
+        negotiation={
+            "required": ["A", "B", "C"],
+            "rule": {
+                "kind": "all_of",
+                "rules": [
+                    {
+                        "kind": "qualified_majority",
+                        "voters": {"A": 2, "B": 1, "C": 1},
+                        "threshold": 0.6,
+                        "blocking_minority": 3,
+                    },
+                    {"kind": "unanimity", "voters": {"C": 1}},
+                ],
+            },
+        }
+    )
     left = drop(sc, actors=["C"])
     assert left.issues[0].controlled_by == [] and len(left.negotiation.rule.rules) == 1
     qmv = left.negotiation.rule.rules[0]

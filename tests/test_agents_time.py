@@ -21,8 +21,11 @@ def batch(sc: Scenario, seed: int = 7):
     arrays = to_arrays(sc)
     jitter = np.random.default_rng(seed).uniform(-15, 15, (DRAWS,) + arrays.position.shape)
     position = np.clip(arrays.position + jitter, 0, 100)
-    many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (DRAWS, arrays.n_actors)),
-                              position=position, salience=np.broadcast_to(arrays.salience, position.shape))
+    many = arrays.with_values(
+        capability=np.broadcast_to(arrays.capability, (DRAWS, arrays.n_actors)),
+        position=position,
+        salience=np.broadcast_to(arrays.salience, position.shape),
+    )
     return AgentsModel().run_batch(sc, many, np.random.default_rng(seed)), many
 
 
@@ -80,8 +83,13 @@ def test_the_party_that_bears_the_cost_gets_the_softer_deal():
     from test_agents import one_issue
 
     def deal(cost):
-        sc = one_issue({"A": (0, {"strategy": "linear", "reservation": 0.2, "delay_cost": cost}),
-                        "B": (100, {"strategy": "linear", "reservation": 0.2})}, rounds=11)
+        sc = one_issue(
+            {
+                "A": (0, {"strategy": "linear", "reservation": 0.2, "delay_cost": cost}),
+                "B": (100, {"strategy": "linear", "reservation": 0.2}),
+            },
+            rounds=11,
+        )
         out = AgentsModel().run(sc, 0).info["outcome"]
         return out["round"], out["terms"]["x"]
 
@@ -123,7 +131,7 @@ def test_an_actor_whose_outside_option_improves_with_time_delays():
     shift = {"type": "reservation_shift", "issue": "role", "to": 70, "round": 30}
     base, _ = batch(talks())
     waits, _ = batch(talks([shift]))
-    before = lambda out: (out.extra["agreement_round"] < 30).astype(float)
+    before = lambda out: (out.extra["agreement_round"] < 30).astype(float)  # noqa: E731
     assert clearly(before(waits), before(base))
     failed = ~waits.extra["full_agreement"]
     assert (waits.extra["failure"][failed] == 4).mean() > 0.5  # CAUSES[4] == "waiting"
@@ -152,9 +160,15 @@ def test_the_last_round_no_longer_alone_decides():
 def rubinstein(da: float, db: float, **extra):
     from test_agents import one_issue
 
-    sc = one_issue({"A": (0, {"strategy": "rubinstein", "reservation": 0.0, "discount": da}),
-                    "B": (100, {"strategy": "rubinstein", "reservation": 0.0, "discount": db})}, rounds=20,
-                   negotiation={"protocol": "alternating"}, **extra)
+    sc = one_issue(
+        {
+            "A": (0, {"strategy": "rubinstein", "reservation": 0.0, "discount": da}),
+            "B": (100, {"strategy": "rubinstein", "reservation": 0.0, "discount": db}),
+        },
+        rounds=20,
+        negotiation={"protocol": "alternating"},
+        **extra,
+    )
     return AgentsModel().run(sc, 0).info["outcome"]
 
 
@@ -193,13 +207,20 @@ def test_private_reservations_miss_deals_that_exist_less_often_with_more_rounds(
     draws, width = 2000, 0.25
     missed = []
     for rounds in (3, 10, 40):
-        sc = one_issue({"A": (0, {"strategy": "linear", "reservation": 0.35}),
-                        "B": (100, {"strategy": "linear", "reservation": 0.35})}, rounds=rounds,
-                       negotiation={"private_width": width})
+        sc = one_issue(
+            {
+                "A": (0, {"strategy": "linear", "reservation": 0.35}),
+                "B": (100, {"strategy": "linear", "reservation": 0.35}),
+            },
+            rounds=rounds,
+            negotiation={"private_width": width},
+        )
         arrays = to_arrays(sc)
-        many = arrays.with_values(capability=np.broadcast_to(arrays.capability, (draws, 2)),
-                                  position=np.broadcast_to(arrays.position, (draws,) + arrays.position.shape).copy(),
-                                  salience=np.broadcast_to(arrays.salience, (draws,) + arrays.salience.shape))
+        many = arrays.with_values(
+            capability=np.broadcast_to(arrays.capability, (draws, 2)),
+            position=np.broadcast_to(arrays.position, (draws,) + arrays.position.shape).copy(),
+            salience=np.broadcast_to(arrays.salience, (draws,) + arrays.salience.shape),
+        )
         agreed = AgentsModel().run_batch(sc, many, np.random.default_rng(1)).extra["agreement"]
         private = 0.35 + np.random.default_rng(1).uniform(-width, width, (draws, 2))  # the same draws
         zone = private.sum(axis=1) <= 1

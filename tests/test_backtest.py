@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import DEU
 from typer.testing import CliRunner
 
 from accord.analysis.backtest import backtest, groups, midpoint, outcomes, run_model, score, workers
@@ -16,7 +17,6 @@ from accord.cli import app
 from accord.models import make_model
 from accord.scenario.deu import read_deu
 from accord.scenario.errors import ScenarioError
-from conftest import DEU
 
 DEV = DEU / "deu3-dev.tsv"
 runner = CliRunner()
@@ -133,8 +133,10 @@ def test_cv_combinations_are_scored_out_of_sample_with_calibrated_bands():
     conformal = by["weighted-mean+conformal"]
     assert 0.75 <= conformal["coverage80"] <= 0.85 and conformal["mae"] == by["weighted-mean"]["mae"]
     assert {"crps", "log_score", "coverage50", "coverage95", "pit", "vs_reference"} <= set(by["ensemble"])
-    point_only = {r["model"]: r for r in backtest(models, {"equal": data.cases}, np.random.default_rng(0), k=10,
-                                                   draws=0)[0]}
+    point_only = {
+        r["model"]: r
+        for r in backtest(models, {"equal": data.cases}, np.random.default_rng(0), k=10, draws=0)[0]
+    }
     assert "coverage80" not in point_only["weighted-mean"] and "ensemble" not in point_only
 
 
@@ -164,21 +166,39 @@ def test_bad_files_name_file_row_column_value_and_what_is_allowed(tmp_path):
 
 
 def test_rows_without_outcome_or_salience_are_skipped_and_counted(tmp_path):
-    text = HEADER + "\t\t4.1\t4.1\t\t\t\t\n" + "1\ta1\t10\t20\t50\t\t0\t\n" + "1\ta2\t10\t20\t0\t\t0\t30\n" \
+    text = (
+        HEADER
+        + "\t\t4.1\t4.1\t\t\t\t\n"
+        + "1\ta1\t10\t20\t50\t\t0\t\n"
+        + "1\ta2\t10\t20\t0\t\t0\t30\n"
         + "2\tb1\t10\t40\t\t60\t\t30\n"
+    )
     data = read_deu(write(tmp_path, text), "gdp")
     assert data.skipped == {"no outcome": 1, "no salience": 1}
     (case,) = data.cases
     assert case.issue == "b1" and case.scenario.issues[0].status_quo is None
-    assert {a.id: (a.capability, case.scenario.stances[a.id]["b1"].salience) for a in case.scenario.actors} \
-        == {"com": (4.1, 0.0), "de": (4.1, 60.0)}  # a position without salience takes part with salience 0
+    assert {
+        a.id: (a.capability, case.scenario.stances[a.id]["b1"].salience) for a in case.scenario.actors
+    } == {"com": (4.1, 0.0), "de": (4.1, 60.0)}  # a position without salience takes part with salience 0
 
 
 def test_cli_json_lists_every_model_with_scores(tmp_path):
     # The baselines by name: the default (every registered model) includes the slow dynamic ones.
     names = [a for m in ("weighted-mean", "weighted-median", "status-quo", "nash") for a in ("--model", m)]
-    res = runner.invoke(app, ["backtest", str(DEV), *names, "--json", "--out", str(tmp_path / "r.json"),
-                              "--samples", str(tmp_path / "s.csv")], catch_exceptions=False)
+    res = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(DEV),
+            *names,
+            "--json",
+            "--out",
+            str(tmp_path / "r.json"),
+            "--samples",
+            str(tmp_path / "s.csv"),
+        ],
+        catch_exceptions=False,
+    )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     by = {r["model"]: r for r in rows}
@@ -189,14 +209,28 @@ def test_cli_json_lists_every_model_with_scores(tmp_path):
     assert round(by["always-50"]["mae"], 2) == 26.69
     assert "coverage80" in by["cv-stack"]
     for name in ("weighted-mean", "nash", "weighted-mean+conformal", "ensemble"):
-        assert {"medae", "within5", "crps", "log_score", "coverage50", "coverage80", "coverage95", "pit"} <= set(by[name])
+        assert {
+            "medae",
+            "within5",
+            "crps",
+            "log_score",
+            "coverage50",
+            "coverage80",
+            "coverage95",
+            "pit",
+        } <= set(by[name])
         assert len(by[name]["pit"]) == 10 and sum(by[name]["pit"]) == pytest.approx(1, abs=1e-3)
     vs = by["ensemble"]["vs_reference"]
-    assert {"mae", "crps", "log_score"} <= set(vs) and vs["crps"]["lo"] <= vs["crps"]["diff"] <= vs["crps"]["hi"]
+    assert {"mae", "crps", "log_score"} <= set(vs) and vs["crps"]["lo"] <= vs["crps"]["diff"] <= vs["crps"][
+        "hi"
+    ]
     assert vs["mae"]["mde"] > 0 and "vs_reference" not in by["weighted-mean+conformal"]
     record = json.loads((tmp_path / "r.json").read_text())
     assert record["scores"] == rows and record["rows_skipped"] == {"no outcome": 4, "no salience": 0}
-    assert set(record["detectable_difference"]) == {"mae", "crps", "log_score"} and "ensemble" in record["cv_weights"]
+    assert (
+        set(record["detectable_difference"]) == {"mae", "crps", "log_score"}
+        and "ensemble" in record["cv_weights"]
+    )
     import pandas as pd
 
     tidy = pd.read_csv(tmp_path / "s.csv")
@@ -252,12 +286,20 @@ def test_cli_table_prints_distribution_scores_bootstrap_and_detectable_differenc
     from accord.cli.app import console
 
     monkeypatch.setattr(console, "width", 250)
-    res = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--model", "weighted-median",
-                              "--draws", "8"], catch_exceptions=False)
+    res = runner.invoke(
+        app,
+        ["backtest", str(DEV), "--model", "weighted-mean", "--model", "weighted-median", "--draws", "8"],
+        catch_exceptions=False,
+    )
     assert res.exit_code == 0, res.output
-    for text in ("CRPS", "ΔCRPS [95% CI]", "weighted-mean+conformal", "ensemble vs the compromise model: mae",
-                 "Smallest difference this data can detect",
-                 "PIT ensemble"):
+    for text in (
+        "CRPS",
+        "ΔCRPS [95% CI]",
+        "weighted-mean+conformal",
+        "ensemble vs the compromise model: mae",
+        "Smallest difference this data can detect",
+        "PIT ensemble",
+    ):
         assert text in res.output, text
     bad = runner.invoke(app, ["backtest", str(DEV), "--model", "weighted-mean", "--draws", "-1"])
     assert bad.exit_code == 2 and "--draws must be at least 0" in bad.output

@@ -14,8 +14,18 @@ from accord.scenario.errors import ParameterError, UnsupportedScenario
 from accord.testing import check_model
 
 # EC car-emissions table as printed in shared/docs/models.md §4 (capability, position, salience).
-EC = [(0.08, 4, 80), (0.08, 7, 40), (0.03, 4, 20), (0.16, 4, 80), (0.16, 10, 60),
-      (0.16, 10, 60), (0.16, 10, 90), (0.05, 7, 10), (0.05, 4, 100), (0.08, 7, 70)]
+EC = [
+    (0.08, 4, 80),
+    (0.08, 7, 40),
+    (0.03, 4, 20),
+    (0.16, 4, 80),
+    (0.16, 10, 60),
+    (0.16, 10, 60),
+    (0.16, 10, 90),
+    (0.05, 7, 10),
+    (0.05, 4, 100),
+    (0.08, 7, 70),
+]
 
 
 def test_ec_weighted_mean_matches_published_7_39():
@@ -118,10 +128,16 @@ def test_nash_parameter_errors_name_allowed_values():
         make_model("no-such-model")
 
 
-@pytest.mark.parametrize("name,params", [
-    ("weighted-mean", {}), ("weighted-median", {}), ("status-quo", {}),
-    ("nash", {}), ("nash", {"disagreement": "worst", "kappa": 1.0}),
-])
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("weighted-mean", {}),
+        ("weighted-median", {}),
+        ("status-quo", {}),
+        ("nash", {}),
+        ("nash", {"disagreement": "worst", "kappa": 1.0}),
+    ],
+)
 def test_baselines_pass_check_model(name, params):
     check_model(make_model(name, **params))
 
@@ -140,10 +156,16 @@ def test_check_model_catches_a_broken_model():
 
 
 def test_zero_weight_issue_is_unsupported():
-    sc = Scenario.model_validate({
-        "name": "z", "actors": [{"id": "A", "capability": 1}, {"id": "B", "capability": 1}],
-        "issues": [{"id": "i"}],
-        "stances": {"A": {"i": {"position": 10, "salience": 0}}, "B": {"i": {"position": 20, "salience": 0}}},
-    })
+    sc = Scenario.model_validate(
+        {
+            "name": "z",
+            "actors": [{"id": "A", "capability": 1}, {"id": "B", "capability": 1}],
+            "issues": [{"id": "i"}],
+            "stances": {
+                "A": {"i": {"position": 10, "salience": 0}},
+                "B": {"i": {"position": 20, "salience": 0}},
+            },
+        }
+    )
     with pytest.raises(UnsupportedScenario, match="no actor"):
         make_model("weighted-mean").run(sc)

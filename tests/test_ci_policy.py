@@ -12,7 +12,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 
-CASES = '''
+CASES = """
 import pytest
 
 missing = pytest.importorskip  # bound here so the module itself imports
@@ -27,24 +27,41 @@ def test_inside():
 @pytest.mark.xfail(strict=True, reason="fixed elsewhere")
 def test_expected_failure():
     assert False
-'''
+"""
 
 
 MODULE_SKIP = "import pytest\npytest.importorskip('no_such_module_for_accord')\n\ndef test_x():\n    pass\n"
 
 
 def _run(folder: Path, ci: str | None) -> tuple[int, str]:
-    (folder / "conftest.py").write_text(f"import sys\nsys.path.insert(0, {str(TESTS)!r})\n"
-                                        "from ci_policy import pytest_make_collect_report, pytest_runtest_makereport\n")
+    (folder / "conftest.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(TESTS)!r})\n"
+        "from ci_policy import pytest_make_collect_report, pytest_runtest_makereport\n"
+    )
     (folder / "test_cases.py").write_text(CASES)
     (folder / "test_module.py").write_text(MODULE_SKIP)
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only what this check needs: a faster start
     if ci is not None:
         env["CI"] = ci
-    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "--continue-on-collection-errors", str(folder)],
-                         cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--continue-on-collection-errors",
+            str(folder),
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     return res.returncode, res.stdout
 
 

@@ -6,10 +6,10 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import KTAB
 from typer.testing import CliRunner
 
 from accord.cli import app
-from conftest import KTAB
 
 runner = CliRunner()
 
@@ -52,14 +52,17 @@ def test_run_on_a_ktab_csv_by_path(tmp_path):
     assert set(pd.read_csv(tmp_path / "forecast.csv")["issue"]) == {"Policy", "Competitive"}
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("forecast", "no-such-scenario"), "no such file or shipped example"),
-    (("run", "ec-emissions", "-m", "nope", "-o", "x"), "unknown model 'nope'"),
-    (("run", "ec-emissions", "-m", "nash", "-p", "kappa=0", "-o", "x"), "kappa must be >= 1"),
-    (("run", "ec-emissions", "-m", "weighted-mean", "-p", "novalue", "-o", "x"), "key=value"),
-    (("validate", str(KTAB / "smpExample.xml")), "dCoord[1]"),
-    (("forecast", "ec-emissions", "-m", "nash"), "needs a status quo"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("forecast", "no-such-scenario"), "no such file or shipped example"),
+        (("run", "ec-emissions", "-m", "nope", "-o", "x"), "unknown model 'nope'"),
+        (("run", "ec-emissions", "-m", "nash", "-p", "kappa=0", "-o", "x"), "kappa must be >= 1"),
+        (("run", "ec-emissions", "-m", "weighted-mean", "-p", "novalue", "-o", "x"), "key=value"),
+        (("validate", str(KTAB / "smpExample.xml")), "dCoord[1]"),
+        (("forecast", "ec-emissions", "-m", "nash"), "needs a status quo"),
+    ],
+)
 def test_bad_input_exits_2_with_one_clear_line(args, needle):
     res = invoke(*args)
     assert res.exit_code == 2

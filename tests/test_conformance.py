@@ -27,7 +27,17 @@ from accord.testing import (
     parametrize_with_checks,
 )
 
-PROJECT_MODELS = {"weighted-mean", "weighted-median", "nash", "status-quo", "eum", "smp", "exchange", "agents", "ensemble"}
+PROJECT_MODELS = {
+    "weighted-mean",
+    "weighted-median",
+    "nash",
+    "status-quo",
+    "eum",
+    "smp",
+    "exchange",
+    "agents",
+    "ensemble",
+}
 
 # Known failures, strict: when the fix lands the test passes, strict xfail fails it, and the mark goes.
 EXPECTED_FAILURES: dict[tuple[str, str], str] = {}
@@ -44,14 +54,18 @@ def test_the_registry_holds_every_model_of_the_project():
 
 def test_the_flagship_is_in_the_suite_of_every_model():
     assert FLAGSHIP in [sc.name for sc in conformance_scenarios()]
-    assert {"check_declares_support", "check_monte_carlo", "check_pivotal"} <= set(model_checks(make_model("smp")))
+    assert {"check_declares_support", "check_monte_carlo", "check_pivotal"} <= set(
+        model_checks(make_model("smp"))
+    )
 
 
 def test_a_second_model_under_an_existing_name_is_refused():
     class Impostor(WeightedMean):
         name: ClassVar[str] = "eum"
 
-    with pytest.raises(RegistryError, match="'eum' is already registered by accord.models.eum.ExpectedUtility"):
+    with pytest.raises(
+        RegistryError, match="'eum' is already registered by accord.models.eum.ExpectedUtility"
+    ):
         register(Impostor)
     assert list_models()["eum"].__module__ == "accord.models.eum"
     register(list_models()["eum"])  # the same class again is not a second model
@@ -138,15 +152,19 @@ class _PivotalBreaks(_Mean):
         return super().forecast_batch(arrays, rng)
 
 
-@pytest.mark.parametrize("broken,check,needle", [
-    (_Unpicklable(), "check_pickle_round_trip", "does not pickle"),
-    (_MutatesScenario(), "check_run_leaves_inputs_unchanged", "changed ec-emissions"),
-    (_CachesInSelf(), "check_run_leaves_inputs_unchanged", "attributes ['last']"),
-    (_IgnoresSeed(), "check_seed_dependence", "tagged stochastic but seeds 1 and 2 give the same"),
-    (_SeedDependent(), "check_seed_dependence", "not tagged stochastic"),
-    (_NoBatchPath(), "check_monte_carlo", "shape"),
-    (_PivotalBreaks(), "check_pivotal", "pivotal actors failed"),
-], ids=lambda v: v if isinstance(v, str) and v.startswith("check_") else None)
+@pytest.mark.parametrize(
+    "broken,check,needle",
+    [
+        (_Unpicklable(), "check_pickle_round_trip", "does not pickle"),
+        (_MutatesScenario(), "check_run_leaves_inputs_unchanged", "changed ec-emissions"),
+        (_CachesInSelf(), "check_run_leaves_inputs_unchanged", "attributes ['last']"),
+        (_IgnoresSeed(), "check_seed_dependence", "tagged stochastic but seeds 1 and 2 give the same"),
+        (_SeedDependent(), "check_seed_dependence", "not tagged stochastic"),
+        (_NoBatchPath(), "check_monte_carlo", "shape"),
+        (_PivotalBreaks(), "check_pivotal", "pivotal actors failed"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and v.startswith("check_") else None,
+)
 def test_each_check_catches_its_defect(broken, check, needle):
     assert check in model_checks(broken)
     with pytest.raises(AssertionError, match=needle.replace("[", r"\[").replace("]", r"\]")):

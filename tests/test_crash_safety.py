@@ -48,7 +48,9 @@ def _assert_whole(folder: Path) -> None:
     if run.exists():
         assert {p.name for p in run.iterdir()} == RUN_FILES, f"partial run folder: {sorted(os.listdir(run))}"
         meta = json.loads((run / "run.json").read_text())
-        assert meta["seed"] == json.loads((run / "round.json").read_text()), "run folder mixed from two rounds"
+        assert meta["seed"] == json.loads((run / "round.json").read_text()), (
+            "run folder mixed from two rounds"
+        )
         assert len(pd.read_csv(run / "forecast.csv")) == 6 and len(pd.read_csv(run / "history.csv"))
     for fmt in ("yaml", "json", "csv", "xlsx"):
         path = folder / f"scenario.{fmt}"

@@ -26,18 +26,45 @@ def test_deu_reader_carries_procedure_and_voting_rule_for_the_ensemble():
 
 def test_refit_on_a_deu_file_and_forecast_with_the_weights(tmp_path):
     out = tmp_path / "w.json"
-    res = runner.invoke(app, ["ensemble-fit", str(DEV), "--out", str(out), "--model", "weighted-mean",
-                              "--model", "weighted-median", "--draws", "8"], catch_exceptions=False)
+    res = runner.invoke(
+        app,
+        [
+            "ensemble-fit",
+            str(DEV),
+            "--out",
+            str(out),
+            "--model",
+            "weighted-mean",
+            "--model",
+            "weighted-median",
+            "--draws",
+            "8",
+        ],
+        catch_exceptions=False,
+    )
     assert res.exit_code == 0, res.output
     spec = json.loads(out.read_text())
-    assert spec["components"] == ["weighted-mean", "weighted-median", "always-50", "weighted-mean+conformal",
-                                  *ANCHORS]
+    assert spec["components"] == [
+        "weighted-mean",
+        "weighted-median",
+        "always-50",
+        "weighted-mean+conformal",
+        *ANCHORS,
+    ]
     assert spec["cases"] == 237 and len(spec["residuals"]) == 237 and spec["fitted_on"] == "deu3-dev.tsv"
     model = make_model("ensemble", weights=str(out), draws=8)
     case = read_deu(DEV).cases[0]
     result = model.run(case.scenario, 0)
     row = result.forecast.iloc[0]
-    assert row["lo95"] <= row["lo80"] <= row["lo50"] <= row["forecast"] <= row["hi50"] <= row["hi80"] <= row["hi95"]
+    assert (
+        row["lo95"]
+        <= row["lo80"]
+        <= row["lo50"]
+        <= row["forecast"]
+        <= row["hi50"]
+        <= row["hi80"]
+        <= row["hi95"]
+    )
     w = result.tables["weights"]
     assert w["weight"].sum() == pytest.approx(1.0)
     assert "reference" in set(w["component"])  # d00032i1 has a reference point (0)

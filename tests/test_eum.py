@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import KTAB
 
 import accord.scenario as sc
 from accord.models import make_model
 from accord.models.eum_core import COMPROMISE, CONFRONTATION, EUMParams, eum_round, simulate
 from accord.scenario.errors import ParameterError, UnsupportedScenario
-from accord.testing import model_id, parametrize_with_checks
-from conftest import KTAB
+from accord.testing import parametrize_with_checks
 
 # models.md §4, input table (jmckib's labelling): NL BE LU DE FR IT UK IE DK GR.
 NAMES = ["NL", "BE", "LU", "DE", "FR", "IT", "UK", "IE", "DK", "GR"]
@@ -56,8 +56,18 @@ def test_round_one_checkpoints() -> None:
 
 def test_accepted_offers() -> None:
     # models.md §2.1 "Accepted offers": Belgium's partner and new x, Luxembourg's and Ireland's new x.
-    be = [("FR", 8.416), ("FR", 9.611), ("FR", 9.962), ("NL", 4.801), ("FR", 5.524),
-          ("FR", 7.472), ("FR", 8.825), ("FR", 9.671), ("NL", 4.145), ("FR", 4.292)]
+    be = [
+        ("FR", 8.416),
+        ("FR", 9.611),
+        ("FR", 9.962),
+        ("NL", 4.801),
+        ("FR", 5.524),
+        ("FR", 7.472),
+        ("FR", 8.825),
+        ("FR", 9.671),
+        ("NL", 4.145),
+        ("FR", 4.292),
+    ]
     lu = [7.0, 8.416, 9.611, 9.962, 4.801, 5.524, 7.472, 8.825, 9.671, 4.145]
     ie = [4.0, 7.0, 8.416, 9.611, 9.962, 5.524, 7.472, 8.825, 9.671, 4.145]
     trace = simulate(POS, CAP, SAL, EUMParams())
@@ -102,7 +112,9 @@ def test_pair_denominator() -> None:
     assert (trace.positions[1, 0] != POS).sum() == 8
     np.testing.assert_allclose(trace.median[:4, 0], 7.0)
     det = eum_round(POS[None], CAP[None], SAL[None], np.array([6.0]), EUMParams(denominator="pair"))
-    np.testing.assert_allclose(det.p[0] + det.p[0].T, np.where(POS[:, None] != POS[None, :], 1.0, 0.0), atol=1e-12)
+    np.testing.assert_allclose(
+        det.p[0] + det.p[0].T, np.where(POS[:, None] != POS[None, :], 1.0, 0.0), atol=1e-12
+    )
 
 
 def test_scale_invariances_and_salience_scale() -> None:
@@ -123,12 +135,16 @@ def test_batch_matches_single_draws() -> None:
 def test_stable_stop_when_nobody_moves() -> None:
     # Two camps of equal weight and salience: by symmetry each expects the same from a challenge,
     # so no strict inequality holds, nobody moves, and round 1 repeats round 0.
-    trace = simulate(np.array([0.0, 1.0]), np.array([1.0, 1.0]), np.array([0.5, 0.5]), EUMParams(stop="stable", rounds=20))
+    trace = simulate(
+        np.array([0.0, 1.0]), np.array([1.0, 1.0]), np.array([0.5, 0.5]), EUMParams(stop="stable", rounds=20)
+    )
     assert trace.last_round[0] == 1
     np.testing.assert_array_equal(trace.positions[-1, 0], [0.0, 1.0])
 
 
-@pytest.mark.parametrize("bad", [{"offer": "x"}, {"q": 2}, {"rounds": 0}, {"denominator": "y"}, {"stop": "never"}])
+@pytest.mark.parametrize(
+    "bad", [{"offer": "x"}, {"q": 2}, {"rounds": 0}, {"denominator": "y"}, {"stop": "never"}]
+)
 def test_bad_parameters(bad: dict[str, object]) -> None:
     with pytest.raises(ParameterError, match="allowed"):
         make_model("eum", **bad)
@@ -171,7 +187,9 @@ def test_actor_without_stance_is_left_out() -> None:
     result = make_model("eum").run(sc.Scenario.model_validate(data), 0)
     other = result.history[result.history["issue"] == "other"]
     assert set(other["actor"]) == {"NL", "BE"}
-    np.testing.assert_allclose(result.tables["rounds"].query("issue == 'emissions'")["median"], EC_MEDIAN, atol=5e-4)
+    np.testing.assert_allclose(
+        result.tables["rounds"].query("issue == 'emissions'")["median"], EC_MEDIAN, atol=5e-4
+    )
 
 
 def test_issue_without_weight_is_unsupported() -> None:
@@ -191,10 +209,17 @@ def test_runs_on_ktab_samples(name: str) -> None:
     # Moves go to other actors' positions or between two of them: never outside the initial hull.
     for i, issue in enumerate(arrays.issues):
         pos = result.history.loc[result.history["issue"] == issue, "position"]
-        assert np.nanmin(arrays.position[:, i]) - 1e-9 <= pos.min() <= pos.max() <= np.nanmax(arrays.position[:, i]) + 1e-9
+        assert (
+            np.nanmin(arrays.position[:, i]) - 1e-9
+            <= pos.min()
+            <= pos.max()
+            <= np.nanmax(arrays.position[:, i]) + 1e-9
+        )
 
 
-VARIANT = make_model("eum", offer="nearest", stop="stable", rounds=30)  # the default is in test_conformance.py
+VARIANT = make_model(
+    "eum", offer="nearest", stop="stable", rounds=30
+)  # the default is in test_conformance.py
 
 
 @parametrize_with_checks([VARIANT])
@@ -229,9 +254,10 @@ def test_threads_and_chunks_do_not_change_results(monkeypatch: pytest.MonkeyPatc
 def test_forecast_batch_over_issues_of_different_sizes_equals_issue_by_issue() -> None:
     """Issues are grouped by member count and run as one batch each; every forecast is bit for bit
     that of running its issue alone (DEU cases stacked as issues of one array set)."""
+    from conftest import DEU
+
     from accord.analysis.backtest import stack
     from accord.scenario.deu import read_deu
-    from conftest import DEU
 
     cases = read_deu(DEU / "deu3-dev.tsv").cases[:40]
     ((index, arrays),) = stack(cases, range(len(cases)))

@@ -5,25 +5,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import KTAB
 
 import accord.scenario as sc
 from accord.models import make_model
 from accord.models.exchange_core import best_exchange, outcomes, simulate
 from accord.scenario.errors import ParameterError, UnsupportedScenario
 from accord.testing import check_model
-from conftest import KTAB
 
 
 def two_actor_scenario() -> sc.Scenario:
-    return sc.Scenario.model_validate({
-        "name": "swap",
-        "actors": [{"id": "A", "capability": 1}, {"id": "B", "capability": 2}],
-        "issues": [{"id": "p", "min": 0, "max": 100}, {"id": "q", "min": 0, "max": 100}],
-        "stances": {
-            "A": {"p": {"position": 0, "salience": 60}, "q": {"position": 0, "salience": 20}},
-            "B": {"p": {"position": 100, "salience": 20}, "q": {"position": 100, "salience": 50}},
-        },
-    })
+    return sc.Scenario.model_validate(
+        {
+            "name": "swap",
+            "actors": [{"id": "A", "capability": 1}, {"id": "B", "capability": 2}],
+            "issues": [{"id": "p", "min": 0, "max": 100}, {"id": "q", "min": 0, "max": 100}],
+            "stances": {
+                "A": {"p": {"position": 0, "salience": 60}, "q": {"position": 0, "salience": 20}},
+                "B": {"p": {"position": 100, "salience": 20}, "q": {"position": 100, "salience": 50}},
+            },
+        }
+    )
 
 
 def test_hand_worked_equal_gain_exchange() -> None:
@@ -51,10 +53,15 @@ def test_hand_worked_equal_gain_exchange() -> None:
     np.testing.assert_allclose(ext["utility_change"], [13 / 240, 13 / 240])
     assert result.forecast_of("p") == pytest.approx(100 * (0.4 - 7 / 48))
     assert result.forecast_of("q") == pytest.approx(100.0)
-    final = result.history[result.history["round"] == result.history["round"].max()].set_index(["actor", "issue"])["position"]
+    final = result.history[result.history["round"] == result.history["round"].max()].set_index(
+        ["actor", "issue"]
+    )["position"]
     assert final[("B", "p")] == pytest.approx(100 * 61 / 96)
     assert final[("A", "q")] == pytest.approx(100.0)
-    assert result.info["exchange_summary"] == {"rounds_run": 1, "exchanges": 1}  # afterwards A and B agree on q: nothing left to trade
+    assert result.info["exchange_summary"] == {
+        "rounds_run": 1,
+        "exchanges": 1,
+    }  # afterwards A and B agree on q: nothing left to trade
 
 
 def test_no_exchange_when_relative_saliences_agree() -> None:
@@ -116,7 +123,13 @@ def test_each_position_used_once_per_round() -> None:
     x0, c, s = random_case(1)
     _, steps = simulate(x0, c, s, rounds=3, min_gain=1e-12)
     for t in {st.round for st in steps}:
-        used = [(a, d) for st in steps if st.round == t for a in (st.exchange.i, st.exchange.j) for d in (st.exchange.p, st.exchange.q)]
+        used = [
+            (a, d)
+            for st in steps
+            if st.round == t
+            for a in (st.exchange.i, st.exchange.j)
+            for d in (st.exchange.p, st.exchange.q)
+        ]
         assert len(used) == len(set(used))
 
 
@@ -140,7 +153,9 @@ def test_runs_on_multi_issue_ktab_samples(name: str) -> None:
     assert result.info["exchange_summary"]["exchanges"] == len(result.tables["exchanges"]) > 0
     assert (result.tables["exchanges"]["gain"] > 0).all()
     # Voting positions stay within the issue's scale.
-    h = result.history.merge(pd.DataFrame({"issue": arrays.issues, "lo": arrays.lo, "hi": arrays.hi}), on="issue")
+    h = result.history.merge(
+        pd.DataFrame({"issue": arrays.issues, "lo": arrays.lo, "hi": arrays.hi}), on="issue"
+    )
     assert ((h["position"] >= h["lo"] - 1e-9) & (h["position"] <= h["hi"] + 1e-9)).all()
 
 
@@ -155,5 +170,8 @@ def test_runs_on_afghanistan() -> None:
     ex = result.tables["exchanges"]
     assert len(ex) > 0 and (ex["gain"] > 0).all()
     # Every exchange moves two voting positions: the history shows them moving.
-    first, last = (result.history[result.history["round"] == r].set_index(["actor", "issue"])["position"] for r in (0, result.history["round"].max()))
+    first, last = (
+        result.history[result.history["round"] == r].set_index(["actor", "issue"])["position"]
+        for r in (0, result.history["round"].max())
+    )
     assert (first != last).sum() >= 2

@@ -12,7 +12,6 @@ ACCORD_HYPOTHESIS_EXPLORE=1 search further by hand.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import re
@@ -223,6 +222,6 @@ def test_mutated_scenarios_load_run_and_round_trip_or_raise_accord_errors(source
             else:
                 assert _table_view(back) == _table_view(scenario), suffix
             assert (
-                "Infinity" not in io.open(Path(folder) / f"s{suffix}", "rb").read().decode("utf-8", "replace")
+                "Infinity" not in open(Path(folder) / f"s{suffix}", "rb").read().decode("utf-8", "replace")
                 or suffix != ".json"
             )

@@ -26,10 +26,15 @@ HOLIDAY = Path(__file__).parent / "data" / "genius" / "holiday"
 
 def parsed(folder: Path) -> tuple[list, dict]:
     """The domain's issues and every profile as read from the files (not through a scenario)."""
-    domain = next(p for p in folder.glob("*.xml") if parse_xml(p.read_text(), str(p)).tag == "negotiation_template")
+    domain = next(
+        p for p in folder.glob("*.xml") if parse_xml(p.read_text(), str(p)).tag == "negotiation_template"
+    )
     issues = read_domain(parse_xml(domain.read_text(), str(domain)), str(domain))
-    profiles = {p.name: read_profile(parse_xml(p.read_text(), str(p)), issues, str(p))
-                for p in sorted(folder.glob("*.xml")) if p != domain}
+    profiles = {
+        p.name: read_profile(parse_xml(p.read_text(), str(p)), issues, str(p))
+        for p in sorted(folder.glob("*.xml"))
+        if p != domain
+    }
     return issues, profiles
 
 
@@ -74,8 +79,9 @@ def test_edited_stance_is_written_from_accord(tmp_path):
     save(Scenario.model_validate(data), tmp_path / "edited")
     _, profiles = parsed(tmp_path / "edited")
     assert profiles["bob.xml"]["evaluators"]["Destination"] == [0.0, 0.5, 1.0]
-    assert profiles["bob.xml"]["weights"] == pytest.approx({"Destination": 40 / 120, "Days": 20 / 120,
-                                                             "Budget": 60 / 120})
+    assert profiles["bob.xml"]["weights"] == pytest.approx(
+        {"Destination": 40 / 120, "Days": 20 / 120, "Budget": 60 / 120}
+    )
     assert profiles["alice.xml"] == parsed(HOLIDAY)[1]["alice.xml"]
 
 
@@ -90,8 +96,9 @@ def test_export_afghanistan_one_profile_per_party(tmp_path):
     a0, a1 = to_arrays(sc), to_arrays(back)
     a1 = a1.with_values(position=a1.position[order], salience=a1.salience[order])
     np.testing.assert_array_equal(a1.position, a0.position)  # every ideal is one of the levels
-    np.testing.assert_allclose(unit_weights(a1.salience, a1.hi - a1.lo), unit_weights(a0.salience, a0.hi - a0.lo),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        unit_weights(a1.salience, a1.hi - a1.lo), unit_weights(a0.salience, a0.hi - a0.lo), rtol=1e-12
+    )
     # on the levels the profiles give every party accord's own utility
     issues, profiles = parsed(tmp_path / "afg")
     k = 3
@@ -114,7 +121,9 @@ def test_sao_plays_a_genius_domain():
     bob = offers[offers["receiver"] == "bob"].iloc[0]
     alice_first = (0.0, 14.0, 500.0)  # her best outcome, on the levels of each issue
     assert (bob["Destination"], bob["Days"], bob["Budget"]) == alice_first
-    assert bob["value"] == pytest.approx(0.2 * (1 / 3) + 0.2 * (1.1 - 0.05 * 14) + 0.6 * (0.0005 * 500), abs=1e-12)
+    assert bob["value"] == pytest.approx(
+        0.2 * (1 / 3) + 0.2 * (1.1 - 0.05 * 14) + 0.6 * (0.0005 * 500), abs=1e-12
+    )
 
 
 def bad(tmp_path: Path, name: str, old: str, new: str) -> Path:
@@ -127,19 +136,22 @@ def bad(tmp_path: Path, name: str, old: str, new: str) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("name, old, new, message", [
-    ("alice.xml", 'ftype="linear" parameter0', 'ftype="triangular" parameter0', "'triangular'"),
-    ("alice.xml", "<utility_space>", '<utility_space type="nonlinear">', "nonlinear utility space"),
-    ("alice.xml", '<weight index="1" value="0.5"/>', '<hyperRectangle utility="1"/>', "<hyperRectangle>"),
-    ("alice.xml", '<weight index="1" value="0.5"/>', "", "without a weight"),
-    ("alice.xml", 'value="Beach" evaluation="8"', 'value="Lake" evaluation="8"', "does not list"),
-    ("alice.xml", 'evaluation="4"', 'evaluation="four"', "not a number"),
-    ("alice.xml", '<reservation value="0.25"/>', '<reservation value="1.5"/>', "out of range"),
-    ("holiday.xml", 'etype="integer" type="integer"', 'etype="set" type="set"', "unsupported issue type"),
-    ("holiday.xml", 'lowerbound="3" upperbound="14"', 'lowerbound="14" upperbound="3"', "upperbound"),
-    ("holiday.xml", "</objective>", "<objective name='sub'/></objective>", "nested objectives"),
-    ("bob.xml", "</utility_space>", "", "not well-formed XML"),
-])
+@pytest.mark.parametrize(
+    "name, old, new, message",
+    [
+        ("alice.xml", 'ftype="linear" parameter0', 'ftype="triangular" parameter0', "'triangular'"),
+        ("alice.xml", "<utility_space>", '<utility_space type="nonlinear">', "nonlinear utility space"),
+        ("alice.xml", '<weight index="1" value="0.5"/>', '<hyperRectangle utility="1"/>', "<hyperRectangle>"),
+        ("alice.xml", '<weight index="1" value="0.5"/>', "", "without a weight"),
+        ("alice.xml", 'value="Beach" evaluation="8"', 'value="Lake" evaluation="8"', "does not list"),
+        ("alice.xml", 'evaluation="4"', 'evaluation="four"', "not a number"),
+        ("alice.xml", '<reservation value="0.25"/>', '<reservation value="1.5"/>', "out of range"),
+        ("holiday.xml", 'etype="integer" type="integer"', 'etype="set" type="set"', "unsupported issue type"),
+        ("holiday.xml", 'lowerbound="3" upperbound="14"', 'lowerbound="14" upperbound="3"', "upperbound"),
+        ("holiday.xml", "</objective>", "<objective name='sub'/></objective>", "nested objectives"),
+        ("bob.xml", "</utility_space>", "", "not well-formed XML"),
+    ],
+)
 def test_bad_files_get_one_clear_error(tmp_path, name, old, new, message):
     with pytest.raises(ScenarioError, match=message.replace("(", r"\(")) as err:
         load(bad(tmp_path, name, old, new))
@@ -157,7 +169,9 @@ def test_risk_averse_party_is_not_exported(tmp_path):
 
 def test_cli_convert_both_ways(tmp_path):
     def accord(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "accord", *args], capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "accord", *args], capture_output=True, text=True, check=False
+        )
 
     out = accord("convert", str(HOLIDAY), str(tmp_path / "h.yaml"))
     assert out.returncode == 0, out.stderr

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import EVENTS, SHARED
 
 pytest.importorskip("spacy")
@@ -32,7 +31,9 @@ def seed_events(shared):
 
 
 def _find(events, kind, source, words):
-    return [e for e in events if e.type == kind and e.source == source and all(w in e.sentence for w in words)]
+    return [
+        e for e in events if e.type == kind and e.source == source and all(w in e.sentence for w in words)
+    ]
 
 
 def test_seed_finds_the_four_events(seed_events):
@@ -57,10 +58,14 @@ def test_seed_patch_proposes_matching_scenario_events(seed_events, tmp_path):
     for ev in patch["add_events"]:
         by_type.setdefault(ev["type"], []).append(ev)
         assert ev["source"] in seed_text  # each proposal quotes the sentence it came from
-    assert any(e.get("channel") == "doha" and "Qatar outpost" in e["source"] for e in by_type["channel_close"])
+    assert any(
+        e.get("channel") == "doha" and "Qatar outpost" in e["source"] for e in by_type["channel_close"]
+    )
     assert any(e["actor"] == "us" and "threatening" in e["source"] for e in by_type["threat"])
-    assert any(set(e["between"]) == {"afg_gov", "us"} and e["by"] < 0 and "accused" in e["source"]
-               for e in by_type["relation_change"])
+    assert any(
+        set(e["between"]) == {"afg_gov", "us"} and e["by"] < 0 and "accused" in e["source"]
+        for e in by_type["relation_change"]
+    )
     assert any(e["actor"] == "taliban" and "attacks" in e["source"] for e in by_type["shock"])
     # The patch applies cleanly: the scenario with the events added still validates.
     data = scenario.model_dump(mode="json", exclude_none=True)
@@ -131,8 +136,9 @@ def test_seed_with_the_shipped_afghanistan_scenario_via_the_cli(shared, tmp_path
 
     patch_file = tmp_path / "proposed.yaml"
     seeds = [str(p) for p in sorted((SHARED / "seed").glob("*.txt"))]
-    res = CliRunner().invoke(app, ["ingest", *seeds, "--scenario", "afghanistan-2013", "--json",
-                                   "--propose", str(patch_file)])
+    res = CliRunner().invoke(
+        app, ["ingest", *seeds, "--scenario", "afghanistan-2013", "--json", "--propose", str(patch_file)]
+    )
     assert res.exit_code == 0, res.output
     events = json.loads(res.stdout)["events"]
 
@@ -147,5 +153,8 @@ def test_seed_with_the_shipped_afghanistan_scenario_via_the_cli(shared, tmp_path
     kinds = {(e["type"], e.get("channel"), e.get("actor")) for e in proposed}
     assert ("channel_close", "doha-office", None) in kinds
     assert ("threat", None, "USA") in kinds
-    assert any(e["type"] == "relation_change" and set(e["between"]) == {"AFG", "USA"} and e["by"] < 0 for e in proposed)
+    assert any(
+        e["type"] == "relation_change" and set(e["between"]) == {"AFG", "USA"} and e["by"] < 0
+        for e in proposed
+    )
     assert any(e["type"] == "shock" and e.get("actor") == "TAL" for e in proposed)

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EVENTS, SHARED
 from typer.testing import CliRunner
 
-from conftest import EVENTS, SHARED
 from accord.ingest.coder import CodedEvent
 from accord.ingest.readers import CHUNK_CHARS, iter_stories
 from accord.ingest.signals import weekly_signals
@@ -18,15 +18,38 @@ from accord.scenario.errors import ScenarioError
 runner = CliRunner()
 
 
-def _event(kind: str, when: dt.date | None, conf: float = 1.0, source: str = "a", target: str = "b", hyp=False):
-    return CodedEvent(story="s", sentence_index=0, sentence="x", type=kind, cameo="", mode="", source=source,
-                      source_text=source, source_code=None, target=target, target_text=target, target_code=None,
-                      negated=False, hypothetical=hyp, verb="v", span="v", confidence=conf, date=when)
+def _event(
+    kind: str, when: dt.date | None, conf: float = 1.0, source: str = "a", target: str = "b", hyp=False
+):
+    return CodedEvent(
+        story="s",
+        sentence_index=0,
+        sentence="x",
+        type=kind,
+        cameo="",
+        mode="",
+        source=source,
+        source_text=source,
+        source_code=None,
+        target=target,
+        target_text=target,
+        target_code=None,
+        negated=False,
+        hypothetical=hyp,
+        verb="v",
+        span="v",
+        confidence=conf,
+        date=when,
+    )
 
 
 def test_csv_and_jsonl_tables(tmp_path):
-    (tmp_path / "s.csv").write_text('date,title,text\n2013-07-09,T1,"The Taliban closed the office."\n,,Kabul spoke.\n')
-    (tmp_path / "s.jsonl").write_text(json.dumps({"date": "2013-07-10", "title": "T2", "text": "Obama warned."}) + "\n\n")
+    (tmp_path / "s.csv").write_text(
+        'date,title,text\n2013-07-09,T1,"The Taliban closed the office."\n,,Kabul spoke.\n'
+    )
+    (tmp_path / "s.jsonl").write_text(
+        json.dumps({"date": "2013-07-10", "title": "T2", "text": "Obama warned."}) + "\n\n"
+    )
     stories = list(iter_stories([tmp_path]))
     assert [s.text for s in stories] == ["The Taliban closed the office.", "Kabul spoke.", "Obama warned."]
     assert stories[0].date == dt.date(2013, 7, 9) and stories[1].date is None and stories[2].title == "T2"
@@ -73,9 +96,11 @@ def test_huge_text_streams_in_chunks(tmp_path):
 def test_weekly_signals_hand_worked():
     monday = dt.date(2013, 7, 8)  # ISO week 2013-W28
     events = [
-        _event("ASSAULT", monday), _event("AID", monday + dt.timedelta(days=6)),
+        _event("ASSAULT", monday),
+        _event("AID", monday + dt.timedelta(days=6)),
         _event("THREATEN", monday, conf=0.5, hyp=True),
-        _event("ACCUSE", monday + dt.timedelta(days=7)), _event("AGREE", None, source="c"),
+        _event("ACCUSE", monday + dt.timedelta(days=7)),
+        _event("AGREE", None, source="c"),
     ]
     table = weekly_signals(events)
     w28 = table[(table.week == "2013-W28") & (table.source == "a")].iloc[0]
@@ -116,7 +141,9 @@ def test_cli_ingest_and_eval(tmp_path, shared):
     mini = str(Path(__file__).parent / "data" / "afghanistan-mini.yaml")
     seed = str(next((SHARED / "seed").glob("*.txt")))
     out, patch = tmp_path / "events.csv", tmp_path / "patch.yaml"
-    result = runner.invoke(app, ["ingest", seed, "--scenario", mini, "--out", str(out), "--propose", str(patch), "--signals"])
+    result = runner.invoke(
+        app, ["ingest", seed, "--scenario", mini, "--out", str(out), "--propose", str(patch), "--signals"]
+    )
     assert result.exit_code == 0, result.output
     assert "taliban" in out.read_text() and "channel_close" in patch.read_text()
     result = runner.invoke(app, ["ingest-eval", str(EVENTS / "PETR2_GSR_validation.xml"), "--json"])

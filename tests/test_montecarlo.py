@@ -87,7 +87,8 @@ def test_noise_spec_parsing():
     assert NoiseSpec.parse([]) == NoiseSpec()
     assert NoiseSpec.parse(["none"]) == NONE
     assert NoiseSpec.parse(["position=0.1,salience=5", "capability=0"]) == NoiseSpec(
-        position_sd=0.1, salience_sd=5, capability_sd=0)
+        position_sd=0.1, salience_sd=5, capability_sd=0
+    )
     for bad in (["position=x"], ["colour=1"], ["position=-1"], ["salience"]):
         with pytest.raises(ParameterError):
             NoiseSpec.parse(bad)
@@ -95,8 +96,10 @@ def test_noise_spec_parsing():
 
 def test_cli_montecarlo_json(tmp_path):
     store = tmp_path / "runs.sqlite"
-    res = CliRunner().invoke(app, ["montecarlo", "afghanistan-2013", "--draws", "300", "--seed", "4", "--json",
-                                   "--store", str(store)])
+    res = CliRunner().invoke(
+        app,
+        ["montecarlo", "afghanistan-2013", "--draws", "300", "--seed", "4", "--json", "--store", str(store)],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert [r["issue"] for r in data["issues"]] == load("afghanistan-2013").issue_ids
@@ -120,7 +123,9 @@ def test_cli_forecast_with_draws_adds_intervals_and_pivotal_actors(tmp_path):
     table = CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--draws", "100", "--no-store"])
     assert table.exit_code == 0 and "80% interval" in table.output and "pivotal" in table.output
     # --draws defaults to 500 since issue 13 (the answer block); --draws 0 gives point forecasts only
-    plain = json.loads(CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--json", "--draws", "0"]).stdout)
+    plain = json.loads(
+        CliRunner().invoke(app, ["forecast", "afghanistan-2013", "--json", "--draws", "0"]).stdout
+    )
     assert "intervals" not in plain
 
 

@@ -18,12 +18,21 @@ from accord.scenario.errors import ParameterError
 # Hand-worked on three_actors(): weights A 100 at 20, B 100 at 100, C 50 at 40.
 # v(ABC) = (2000 + 10000 + 2000) / 250 = 56; without A: 12000/150 = 80; without B: 4000/150 = 26.667;
 # without C: 12000/200 = 60.
-COALITION = {"": 50.0, "A": 20.0, "B": 100.0, "C": 40.0, "AB": 60.0, "AC": 4000 / 150, "BC": 80.0, "ABC": 56.0}
+COALITION = {
+    "": 50.0,
+    "A": 20.0,
+    "B": 100.0,
+    "C": 40.0,
+    "AB": 60.0,
+    "AC": 4000 / 150,
+    "BC": 80.0,
+    "ABC": 56.0,
+}
 
 
 def effects(frame: pd.DataFrame, method: str, issue: str = "x") -> dict[str, float]:
     sub = frame[(frame.method == method) & (frame.issue == issue)]
-    return dict(zip(sub.actor, sub.effect))
+    return dict(zip(sub.actor, sub.effect, strict=False))
 
 
 def test_remove_effects_match_the_hand_worked_means():
@@ -34,15 +43,19 @@ def test_remove_effects_match_the_hand_worked_means():
 def test_shift_effect_is_weight_share_times_shift_and_halves_when_clipped():
     # d = 0.1 x 100 = 10; unclipped response w/W x d: A 100/250 x 10 = 4, C 50/250 x 10 = 2;
     # B sits at the top, so only the downward move counts: (0 + 4) / 2 = 2.
-    got = effects(pivotal_actors(three_actors(), make_model("weighted-mean"), method=("shift",), shift=0.1), "shift")
+    got = effects(
+        pivotal_actors(three_actors(), make_model("weighted-mean"), method=("shift",), shift=0.1), "shift"
+    )
     assert got == pytest.approx({"A": 4.0, "B": 2.0, "C": 2.0})
 
 
 def test_exact_shapley_equals_the_hand_sum_and_adds_up_to_the_full_move():
     v = COALITION
     phi_a = (v["A"] - v[""]) / 3 + (v["AB"] - v["B"]) / 6 + (v["AC"] - v["C"]) / 6 + (v["ABC"] - v["BC"]) / 3
-    got = effects(pivotal_actors(three_actors(status_quo=50), make_model("weighted-mean"), method=("shapley",)),
-                  "shapley")
+    got = effects(
+        pivotal_actors(three_actors(status_quo=50), make_model("weighted-mean"), method=("shapley",)),
+        "shapley",
+    )
     assert got["A"] == pytest.approx(phi_a)
     assert sum(got.values()) == pytest.approx(v["ABC"] - v[""])  # efficiency: from the status quo to 56
 
@@ -92,14 +105,25 @@ def _brute_shapley(caps, sals, pos, sq):
 def test_sampled_shapley_for_many_actors_is_close_and_still_adds_up():
     rng = np.random.default_rng(0)
     n = 10
-    caps, sals, pos = rng.uniform(5, 50, n).round(), rng.uniform(10, 100, n).round(), rng.uniform(0, 100, n).round()
-    sc = Scenario.model_validate({
-        "name": "ten", "actors": [{"id": f"a{k}", "capability": float(caps[k])} for k in range(n)],
-        "issues": [{"id": "x", "status_quo": 30}],
-        "stances": {f"a{k}": {"x": {"position": float(pos[k]), "salience": float(sals[k])}} for k in range(n)},
-    })
+    caps, sals, pos = (
+        rng.uniform(5, 50, n).round(),
+        rng.uniform(10, 100, n).round(),
+        rng.uniform(0, 100, n).round(),
+    )
+    sc = Scenario.model_validate(
+        {
+            "name": "ten",
+            "actors": [{"id": f"a{k}", "capability": float(caps[k])} for k in range(n)],
+            "issues": [{"id": "x", "status_quo": 30}],
+            "stances": {
+                f"a{k}": {"x": {"position": float(pos[k]), "salience": float(sals[k])}} for k in range(n)
+            },
+        }
+    )
     exact = _brute_shapley(caps, sals, pos, 30.0)
-    got = effects(pivotal_actors(sc, make_model("weighted-mean"), method=("shapley",), permutations=3000), "shapley")
+    got = effects(
+        pivotal_actors(sc, make_model("weighted-mean"), method=("shapley",), permutations=3000), "shapley"
+    )
     sampled = np.array([got[f"a{k}"] for k in range(n)])
     assert sampled.sum() == pytest.approx(exact.sum())  # every permutation adds up exactly
     assert np.max(np.abs(sampled - exact)) < 1.0

@@ -68,10 +68,13 @@ def test_a_bare_date_as_deadline_shows_the_expected_form():
     assert "{date: 2020-07-15}" in str(exc.value) and "deadline" in str(exc.value)
 
 
-@pytest.mark.parametrize("old,new,needle", [
-    ("allow_subset: true", "allow_subset: maybe", "allowed: true or false"),
-    ("start: '2013-06-01'", "start: 1 June 2013", "YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "old,new,needle",
+    [
+        ("allow_subset: true", "allow_subset: maybe", "allowed: true or false"),
+        ("start: '2013-06-01'", "start: 1 June 2013", "YYYY-MM-DD"),
+    ],
+)
 def test_wrong_forms_name_what_is_expected(old, new, needle):
     with pytest.raises(ScenarioError, match=re.escape(needle)):
         loads_yaml(_afghanistan_yaml().replace(old, new))
@@ -90,7 +93,14 @@ def test_converting_to_a_table_warns_and_names_what_it_drops(tmp_path):
     res = runner.invoke(app, ["convert", "afghanistan-2013", str(tmp_path / "a.csv")])
     assert res.exit_code == 0
     events = len(accord.load("afghanistan-2013").events)
-    for lost in (f"{events} events", "16 relations", "2 channels", "the deadline", "the negotiation", "4 issue units"):
+    for lost in (
+        f"{events} events",
+        "16 relations",
+        "2 channels",
+        "the deadline",
+        "the negotiation",
+        "4 issue units",
+    ):
         assert lost in res.output
     quiet = runner.invoke(app, ["convert", "afghanistan-2013", str(tmp_path / "a.json")])
     assert "warning" not in quiet.output

@@ -81,7 +81,10 @@ def test_vectorised_remove_effects_equal_one_run_per_dropped_actor(name, example
         for issue in scenario.issue_ids:
             if (actor, issue) in frame.index:
                 expected = full[issue] - without[issue]
-                assert frame.loc[(actor, issue), "effect"] == pytest.approx(expected, abs=1e-9), (actor, issue)
+                assert frame.loc[(actor, issue), "effect"] == pytest.approx(expected, abs=1e-9), (
+                    actor,
+                    issue,
+                )
                 checked += 1
     assert checked > 0
 
@@ -105,10 +108,18 @@ def test_forecast_batch_of_stacked_memberships_equals_each_draw_alone(name):
     )
     together = model.forecast_batch(stacked, np.random.default_rng(0))
     for d in range(n + 1):
-        alone = a.with_values(capability=stacked.capability[d:d + 1], position=stacked.position[d:d + 1],
-                              salience=stacked.salience[d:d + 1])
-        np.testing.assert_allclose(together[d], model.forecast_batch(alone, np.random.default_rng(0))[0],
-                                   rtol=0, atol=1e-12, err_msg=f"draw {d}")
+        alone = a.with_values(
+            capability=stacked.capability[d : d + 1],
+            position=stacked.position[d : d + 1],
+            salience=stacked.salience[d : d + 1],
+        )
+        np.testing.assert_allclose(
+            together[d],
+            model.forecast_batch(alone, np.random.default_rng(0))[0],
+            rtol=0,
+            atol=1e-12,
+            err_msg=f"draw {d}",
+        )
 
 
 def test_cli_forecast_with_draws_runs_the_eum_with_its_pivotal_actors():
@@ -119,7 +130,9 @@ def test_cli_forecast_with_draws_runs_the_eum_with_its_pivotal_actors():
 
     from accord.cli import app
 
-    res = CliRunner().invoke(app, ["forecast", "ec-emissions", "-m", "eum", "--draws", "50", "--no-store", "--json"])
+    res = CliRunner().invoke(
+        app, ["forecast", "ec-emissions", "-m", "eum", "--draws", "50", "--no-store", "--json"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert {p["actor"] for p in data["pivotal"]} <= set(load("ec-emissions").actor_ids) and data["pivotal"]

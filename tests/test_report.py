@@ -41,7 +41,9 @@ def small():
 def test_forecast_figure_puts_each_model_at_its_forecast_with_its_interval(small):
     forecast = pd.DataFrame({"issue": ["tax"], "forecast": [42.0]})
     summary = pd.DataFrame({"issue": ["tax"], "p2_5": [30.0], "p10": [35.0], "p90": [50.0], "p97_5": [55.0]})
-    fig = figures.forecast_figure(small, {"m1": forecast, "m2": forecast.assign(forecast=20.0)}, {"m1": summary})
+    fig = figures.forecast_figure(
+        small, {"m1": forecast, "m2": forecast.assign(forecast=20.0)}, {"m1": summary}
+    )
     markers = {t.name: t for t in fig.data if t.mode == "markers"}
     assert markers["m1"].x == (42.0,) and markers["m2"].x == (20.0,)
     assert markers["m1"].error_x.array == (13.0,) and markers["m1"].error_x.arrayminus == (12.0,)
@@ -72,12 +74,19 @@ def test_agreement_curve_is_the_cumulative_share_of_draws_by_round(small):
 
 
 def test_trajectory_and_pivotal_figures_carry_the_data(small):
-    history = pd.DataFrame({"round": [0, 1, 0, 1], "actor": ["A", "A", "B", "B"], "issue": "tax",
-                            "position": [10.0, 30.0, 60.0, 50.0]})
+    history = pd.DataFrame(
+        {
+            "round": [0, 1, 0, 1],
+            "actor": ["A", "A", "B", "B"],
+            "issue": "tax",
+            "position": [10.0, 30.0, 60.0, 50.0],
+        }
+    )
     fig = figures.trajectory_figure(small, history)
     assert {t.name: list(t.y) for t in fig.data} == {"A": [10.0, 30.0], "B": [60.0, 50.0]}
-    pivotal = pd.DataFrame({"actor": ["A", "B"], "issue": "tax", "method": "remove", "effect": [-3.0, 8.0],
-                            "rank": [2, 1]})
+    pivotal = pd.DataFrame(
+        {"actor": ["A", "B"], "issue": "tax", "method": "remove", "effect": [-3.0, 8.0], "rank": [2, 1]}
+    )
     bars = figures.pivotal_figure(pivotal).data[0]
     assert list(bars.x) == ["B", "A"] and list(bars.y) == [8.0, 3.0]
 
@@ -113,7 +122,9 @@ def test_a_model_that_cannot_run_is_noted_not_fatal():
 
 def test_cli_report_writes_the_file_and_prints_its_path(tmp_path):
     target = tmp_path / "out" / "ec.html"
-    res = CliRunner().invoke(app, ["report", "ec-emissions", "-m", "weighted-mean", "--draws", "0", "-o", str(target)])
+    res = CliRunner().invoke(
+        app, ["report", "ec-emissions", "-m", "weighted-mean", "--draws", "0", "-o", str(target)]
+    )
     assert res.exit_code == 0, res.output
     assert str(target.resolve()) in res.output.replace("\n", "")
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -131,7 +142,14 @@ def test_monte_carlo_intervals_and_pivotal_actors_are_wired_in():
     data = collect(sc, ["weighted-mean"], draws=40, seed=3)
     summary = data.intervals["weighted-mean"].set_index("issue").loc["emissions"]
     forecast = data.results["weighted-mean"].forecast_of("emissions")
-    assert sc.issues[0].min <= summary["p2_5"] <= summary["p10"] <= summary["p90"] <= summary["p97_5"] <= sc.issues[0].max
+    assert (
+        sc.issues[0].min
+        <= summary["p2_5"]
+        <= summary["p10"]
+        <= summary["p90"]
+        <= summary["p97_5"]
+        <= sc.issues[0].max
+    )
     assert summary["p2_5"] <= forecast <= summary["p97_5"]
     assert set(data.pivotal["actor"]) == set(sc.actor_ids) and data.pivotal_model == "weighted-mean"
     # By hand from ec-emissions.yaml: weights capability x salience sum to 67.7 and pull 500.3 points; Denmark
@@ -141,7 +159,9 @@ def test_monte_carlo_intervals_and_pivotal_actors_are_wired_in():
     assert removed["DK"] == pytest.approx(500.3 / 67.7 - 480.3 / 62.7, abs=1e-9)  # -0.270
     assert removed["DK"] < 0 and removed["UK"] > 0  # the 4-year camp pulls down, the 10-year camp up
     html = render(data)
-    assert "(80%: " in html and "Not available: intervals" not in html and "Not available: pivotal" not in html
+    assert (
+        "(80%: " in html and "Not available: intervals" not in html and "Not available: pivotal" not in html
+    )
 
 
 def test_agents_model_gives_the_agreement_curve(small):

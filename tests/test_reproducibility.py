@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_eum import CAP, EC_MEDIAN, NEAREST, POS, SAL
 
 import accord.models.eum_core as eum_core
 from accord.models.eum_core import EUMParams, simulate
 from accord.models.eum_ties import TIE
-from test_eum import CAP, EC_MEDIAN, NEAREST, POS, SAL
 
 HERE = Path(__file__).parent
 
@@ -99,16 +99,22 @@ def test_knife_edge_both_branches() -> None:
 
 def test_exact_recomputation_agrees_with_float_away_from_ties() -> None:
     """The 60-digit EU of eum_ties and the float EU of eum_core are two codings of one formula."""
-    from accord.models.eum_ties import RoundInputs, _ExactRound
-
     import mpmath
 
-    for params in (EUMParams(), EUMParams(q=0.5, t=0.3), EUMParams(exponent="challenger", denominator="distinct"),
-                   EUMParams(votes="one", denominator="pair")):
+    from accord.models.eum_ties import RoundInputs, _ExactRound
+
+    for params in (
+        EUMParams(),
+        EUMParams(q=0.5, t=0.3),
+        EUMParams(exponent="challenger", denominator="distinct"),
+        EUMParams(votes="one", denominator="pair"),
+    ):
         det = eum_core.eum_round(POS[None], CAP[None], SAL[None], np.array([6.0]), params)
         mu = eum_core.median_and_mean(POS[None], (CAP * SAL)[None])[0] if params.q < 1 else None
         with mpmath.workdps(60):
-            exact = _ExactRound(RoundInputs(POS[None], (CAP * SAL)[None], SAL[None], np.array([6.0]), det.r, mu), 0, params)
+            exact = _ExactRound(
+                RoundInputs(POS[None], (CAP * SAL)[None], SAL[None], np.array([6.0]), det.r, mu), 0, params
+            )
             for i in range(10):
                 for j in range(10):
                     if i != j:
@@ -145,7 +151,9 @@ def test_deu_forecasts_same_with_numpy_dispatch_lowered(tmp_path: Path) -> None:
     dispatches on this CPU, and with every dispatch target disabled (on an AVX-512 machine this
     swaps NumPy's pow/exp/log kernels for libm's). Paths must agree; values to 1e-9 points."""
     lowered = _lowered_dispatch()
-    runs = _forecasts(tmp_path, {"normal": {}, "lowered": {"NPY_DISABLE_CPU_FEATURES": lowered} if lowered else {}})
+    runs = _forecasts(
+        tmp_path, {"normal": {}, "lowered": {"NPY_DISABLE_CPU_FEATURES": lowered} if lowered else {}}
+    )
     normal, low = runs["normal"], runs["lowered"]
     assert normal.keys() == low.keys() and len(normal) >= 6
     for model, values in normal.items():

@@ -47,9 +47,14 @@ def _counts(store: Path) -> tuple[int, int, int]:
         return 0, 0, 0
     conn = sqlite3.connect(store, timeout=30)
     try:
-        return tuple(conn.execute(q).fetchone()[0] for q in (
-            "SELECT COUNT(*) FROM sweeps", "SELECT COUNT(*) FROM tasks WHERE result IS NOT NULL",
-            "SELECT COUNT(*) FROM runs"))
+        return tuple(
+            conn.execute(q).fetchone()[0]
+            for q in (
+                "SELECT COUNT(*) FROM sweeps",
+                "SELECT COUNT(*) FROM tasks WHERE result IS NOT NULL",
+                "SELECT COUNT(*) FROM runs",
+            )
+        )
     except sqlite3.OperationalError:  # killed before the tables were made
         return 0, 0, 0
     finally:
@@ -92,8 +97,12 @@ def _stored_arrays(store: Path) -> dict[str, np.ndarray]:
 def _assert_one_whole_run(store: Path, n_tasks: int, reference: dict[str, np.ndarray], note: str) -> None:
     conn = sqlite3.connect(store)
     try:
-        assert conn.execute("SELECT COUNT(*) FROM sweeps").fetchone()[0] == 1, f"{note}: resumed, not restarted"
-        tasks = conn.execute("SELECT COUNT(*), COUNT(DISTINCT task_index), COUNT(result) FROM tasks").fetchone()
+        assert conn.execute("SELECT COUNT(*) FROM sweeps").fetchone()[0] == 1, (
+            f"{note}: resumed, not restarted"
+        )
+        tasks = conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT task_index), COUNT(result) FROM tasks"
+        ).fetchone()
         assert tasks == (n_tasks, n_tasks, n_tasks), f"{note}: every task once"
         assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1, f"{note}: exactly one run"
     finally:
@@ -107,8 +116,9 @@ def _assert_one_whole_run(store: Path, n_tasks: int, reference: dict[str, np.nda
 @pytest.mark.parametrize("name", list(SWEEPS))
 def test_sigkill_mid_sweep_then_resume_gives_every_task_once_and_the_same_numbers(forker, tmp_path, name):
     n_tasks = SWEEPS[name][2]
-    reference, opened, closed = _reference(forker, _args(name, tmp_path, tmp_path / "reference.sqlite"),
-                                           tmp_path / "reference.sqlite")
+    reference, opened, closed = _reference(
+        forker, _args(name, tmp_path, tmp_path / "reference.sqlite"), tmp_path / "reference.sqlite"
+    )
     rng = random.Random()
     mid, delays = 0, []
     for trial in range(6):  # until two kills landed mid-sweep
@@ -125,14 +135,17 @@ def test_sigkill_mid_sweep_then_resume_gives_every_task_once_and_the_same_number
         _assert_one_whole_run(store, n_tasks, reference, note)
         if mid == 2:
             break
-    assert mid, f"{name}: no kill landed mid-sweep (delays {delays}; the sweep ran from {opened:.2f}s to {closed:.2f}s)"
+    assert mid, (
+        f"{name}: no kill landed mid-sweep (delays {delays}; the sweep ran from {opened:.2f}s to {closed:.2f}s)"
+    )
 
 
 def test_two_processes_resuming_one_killed_sweep_make_exactly_one_run(forker, tmp_path):
     name = "montecarlo-weighted-mean"
     n_tasks = SWEEPS[name][2]
-    reference, opened, closed = _reference(forker, _args(name, tmp_path, tmp_path / "reference.sqlite"),
-                                           tmp_path / "reference.sqlite")
+    reference, opened, closed = _reference(
+        forker, _args(name, tmp_path, tmp_path / "reference.sqlite"), tmp_path / "reference.sqlite"
+    )
     rng = random.Random()
     for trial in range(6):
         store = tmp_path / f"killed-{trial}.sqlite"

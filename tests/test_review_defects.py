@@ -51,7 +51,9 @@ def test_two_channels_with_the_same_id_are_refused():
     data = flagship()
     data["channels"].append(copy.deepcopy(data["channels"][0]))
     last = len(data["channels"]) - 1
-    with pytest.raises(ScenarioError, match=rf"channels\.{last}\.id: duplicate id {data['channels'][0]['id']!r}"):
+    with pytest.raises(
+        ScenarioError, match=rf"channels\.{last}\.id: duplicate id {data['channels'][0]['id']!r}"
+    ):
         scenario_from_data(data)
 
 
@@ -117,15 +119,24 @@ def test_a_patch_with_one_problem_gives_one_line(tmp_path):
 def test_every_bad_set_and_removal_is_reported(tmp_path):
     from accord.analysis.patch import apply_patch, load_patch
 
-    path = _write(tmp_path, "sets.yaml", (
-        "name: sets\nremove_events: [nope]\n"
-        "set:\n  actors.USA.strength: 5\n  stances.TAL.troops.salience: 150\n  channels.nowhere.open: true\n"))
+    path = _write(
+        tmp_path,
+        "sets.yaml",
+        (
+            "name: sets\nremove_events: [nope]\n"
+            "set:\n  actors.USA.strength: 5\n  stances.TAL.troops.salience: 150\n  channels.nowhere.open: true\n"
+        ),
+    )
     with pytest.raises(ScenarioError) as info:
         apply_patch(load("afghanistan-2013"), load_patch(path))
     message = str(info.value)
     assert "4 problems" in message
-    for fragment in ("remove_events.0: unknown event id", "set.actors.USA.strength: no field 'strength'",
-                     "set.stances.TAL.troops.salience: ", "set.channels.nowhere.open: no channel with id"):
+    for fragment in (
+        "remove_events.0: unknown event id",
+        "set.actors.USA.strength: no field 'strength'",
+        "set.stances.TAL.troops.salience: ",
+        "set.channels.nowhere.open: no channel with id",
+    ):
         assert f"{path}: {fragment}" in message, (fragment, message)
 
 
@@ -179,7 +190,9 @@ def test_run_ids_and_sweep_ids_are_told_apart(tmp_path):
     assert "recorded as run r1" in res.output
     run = runner.invoke(app, ["runs", "show", "r1", "--store", store])
     assert run.exit_code == 0 and '"kind": "montecarlo"' in run.output and '"sweep": "s1"' in run.output
-    assert runner.invoke(app, ["runs", "show", "1", "--store", store]).output == run.output  # bare number: a run
+    assert (
+        runner.invoke(app, ["runs", "show", "1", "--store", store]).output == run.output
+    )  # bare number: a run
     sweep = runner.invoke(app, ["runs", "show", "s1", "--store", store])
     assert sweep.exit_code == 0 and '"status": "finished"' in sweep.output and '"run": "r1"' in sweep.output
     bad = runner.invoke(app, ["runs", "show", "x1", "--store", store])
@@ -192,22 +205,28 @@ BAD_SEEDS = ["-1", str(2**63), str(-(2**63) - 1)]
 
 
 @pytest.mark.parametrize("seed", BAD_SEEDS)
-@pytest.mark.parametrize("command", [
-    ["run", "ec-emissions", "-m", "weighted-mean", "--out", "OUT"],
-    ["forecast", "ec-emissions"],
-    ["montecarlo", "ec-emissions", "--draws", "5", "--no-store"],
-    ["pivotal", "ec-emissions", "--no-store"],
-    ["whatif", "afghanistan-2013", "zero-option-executed", "--draws", "5", "--no-store"],
-    ["backtest", "DEU"],
-    ["report", "ec-emissions", "--output", "OUT.html"],
-], ids=lambda c: c[0] if isinstance(c, list) else c)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "ec-emissions", "-m", "weighted-mean", "--out", "OUT"],
+        ["forecast", "ec-emissions"],
+        ["montecarlo", "ec-emissions", "--draws", "5", "--no-store"],
+        ["pivotal", "ec-emissions", "--no-store"],
+        ["whatif", "afghanistan-2013", "zero-option-executed", "--draws", "5", "--no-store"],
+        ["backtest", "DEU"],
+        ["report", "ec-emissions", "--output", "OUT.html"],
+    ],
+    ids=lambda c: c[0] if isinstance(c, list) else c,
+)
 def test_a_seed_outside_numpys_range_is_refused_with_a_message(command, seed, tmp_path):
     from conftest import DEU
     from typer.testing import CliRunner
 
     from accord.cli import app
 
-    args = [a.replace("OUT", str(tmp_path / "out")).replace("DEU", str(DEU / "deu3-dev.tsv")) for a in command]
+    args = [
+        a.replace("OUT", str(tmp_path / "out")).replace("DEU", str(DEU / "deu3-dev.tsv")) for a in command
+    ]
     res = CliRunner().invoke(app, [*args, "--seed", seed])
     assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output
@@ -223,8 +242,11 @@ def test_library_calls_refuse_a_negative_seed_too():
     from accord.scenario.errors import ParameterError
 
     sc, model = load("ec-emissions"), make_model("weighted-mean")
-    for call in (lambda: model.run(sc, -1), lambda: monte_carlo(sc, model, draws=2, seed=-1),
-                 lambda: pivotal_actors(sc, model, seed=-1)):
+    for call in (
+        lambda: model.run(sc, -1),
+        lambda: monte_carlo(sc, model, draws=2, seed=-1),
+        lambda: pivotal_actors(sc, model, seed=-1),
+    ):
         with pytest.raises(ParameterError, match="seed -1"):
             call()
     assert model.run(sc, 2**63 - 1).meta["seed"] == 2**63 - 1  # the largest seed the store can keep
@@ -261,7 +283,9 @@ def test_a_markov_pce_that_does_not_converge_is_an_accord_error_naming_the_setti
     u[0, 0] = u[1, 1] = 0.1
     with pytest.raises(AccordError) as info:
         pce(Rules(pce_model=pce_model), np.array([1.0, 1.3]), u)
-    assert f"pce_model {pce_model!r}" in str(info.value) and "allowed: pce_model 'conditional'" in str(info.value)
+    assert f"pce_model {pce_model!r}" in str(info.value) and "allowed: pce_model 'conditional'" in str(
+        info.value
+    )
 
 
 def test_no_raise_of_a_builtin_exception_is_left_in_the_package():
@@ -275,15 +299,21 @@ def test_no_raise_of_a_builtin_exception_is_left_in_the_package():
     import accord
 
     allowed = {
-        ("scenario/schema.py", "ValueError"), ("scenario/events.py", "ValueError"),  # pydantic validators
+        ("scenario/schema.py", "ValueError"),
+        ("scenario/events.py", "ValueError"),  # pydantic validators
         ("models/registry.py", "TypeError"),  # a model class without a name: a programming error
         ("ingest/evaluate.py", "ValueError"),  # callers pass one prediction per gold sentence
-        ("scenario/rules.py", "ValueError"), ("scenario/units.py", "ValueError"),  # pydantic validators
-        ("testing/__init__.py", "ValueError"), ("testing/analysis.py", "AssertionError"),  # the checker's own use
+        ("scenario/rules.py", "ValueError"),
+        ("scenario/units.py", "ValueError"),  # pydantic validators
+        ("testing/__init__.py", "ValueError"),
+        ("testing/analysis.py", "AssertionError"),  # the checker's own use
         ("testing/checks.py", "AssertionError"),
         ("_lazy.py", "AttributeError"),  # a module __getattr__ must raise AttributeError (PEP 562)
         ("analysis/distributions.py", "ValueError"),  # arrays of mismatched shapes: a programming error
-        ("report/html.py", "ValueError"),  # a figure type outside the shipped plotly bundle: a programming error
+        (
+            "report/html.py",
+            "ValueError",
+        ),  # a figure type outside the shipped plotly bundle: a programming error
     }
     builtin = {n for n in vars(builtins) if n.endswith(("Error", "Exception"))}
     root = Path(accord.__file__).parent
@@ -304,7 +334,9 @@ def test_a_deadline_date_without_a_start_date_is_refused():
     with pytest.raises(ScenarioError) as info:
         scenario_from_data(data, "x.yaml")
     message = str(info.value)
-    assert message.startswith("x.yaml: deadline.date: ") and "`start`" in message and "rounds" in message, message
+    assert message.startswith("x.yaml: deadline.date: ") and "`start`" in message and "rounds" in message, (
+        message
+    )
     data["deadline"] = {"rounds": 12}  # rounds alone need no calendar
     assert scenario_from_data(data).deadline_round() == 12
 

@@ -24,8 +24,13 @@ TABLE = Path(__file__).parent / "data" / "negmas_sao_games.csv"
 BOULWARE, CONCEDER = 0.25, 4.0  # accord exponents of NegMAS's "boulware" (t**4) and "conceder" (t**0.25)
 
 
-def one_issue(values_a: list[float], values_b: list[float], steps: int, exponents=(BOULWARE, CONCEDER),
-              reserved=(0.0, 0.0)) -> sao.Played:
+def one_issue(
+    values_a: list[float],
+    values_b: list[float],
+    steps: int,
+    exponents=(BOULWARE, CONCEDER),
+    reserved=(0.0, 0.0),
+) -> sao.Played:
     util = np.array([[values_a, values_b]], float)
     return sao.play(util, np.array([exponents]), np.array([reserved]), steps)
 
@@ -34,8 +39,8 @@ def test_aspiration_is_faratin_with_negmas_time():
     # t = 1/4, 2/4, 3/4 with three steps; Boulware e = 1/4 concedes t**4, Conceder e = 4 t**(1/4)
     asp = sao.aspiration(3, np.array([BOULWARE, CONCEDER]))
     t = np.array([0.25, 0.5, 0.75])
-    np.testing.assert_allclose(asp[0], 1 - t ** 4, rtol=0, atol=1e-15)
-    np.testing.assert_allclose(asp[1], 1 - t ** 0.25, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(asp[0], 1 - t**4, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(asp[1], 1 - t**0.25, rtol=0, atol=1e-15)
 
 
 def test_hand_worked_bilateral_trace():
@@ -64,7 +69,7 @@ def test_hand_worked_no_agreement():
 def test_offer_just_below_threshold_when_nearer():
     """One step: t = 1/2, A's threshold 1 - 1/16 - .001 = .9365. An outcome 5e-7 below it is
     nearer than the next one above and within NegMAS's 1e-6 band, so it is offered; 2e-6 below is not."""
-    lo = 1 - 0.5 ** 4 - 0.001
+    lo = 1 - 0.5**4 - 0.001
     near = one_issue([0.0, lo - 5e-7, 1.0], [1.0, 0.5, 0.0], 1)
     far = one_issue([0.0, lo - 2e-6, 1.0], [1.0, 0.5, 0.0], 1)
     assert near.offers[0, 0, 0] == 1 and far.offers[0, 0, 0] == 2
@@ -105,17 +110,35 @@ def read_table() -> list[dict[str, str]]:
 def game_scenario(row: dict[str, str]) -> Scenario:
     """The benchmark game of one stored row, as an accord scenario."""
     exponent = {"boulware": BOULWARE, "conceder": CONCEDER}
-    return Scenario.model_validate({
-        "name": f"game-{row['seed']}", "deadline": {"rounds": 100},
-        "actors": [{"id": p, "capability": 1, "params": {"strategy": row[f"{p}_type"],
-                                                         "exponent": exponent[row[f"{p}_type"]],
-                                                         "reservation": float(row[f"{p}_reservation"])}}
-                   for p in "AB"],
-        "issues": [{"id": f"i{k}", "min": 0, "max": 9} for k in range(3)],
-        "stances": {p: {f"i{k}": {"position": float(row[f"{p}_ideal"].split()[k]),
-                                  "salience": float(row[f"{p}_salience"].split()[k])} for k in range(3)}
-                    for p in "AB"},
-    })
+    return Scenario.model_validate(
+        {
+            "name": f"game-{row['seed']}",
+            "deadline": {"rounds": 100},
+            "actors": [
+                {
+                    "id": p,
+                    "capability": 1,
+                    "params": {
+                        "strategy": row[f"{p}_type"],
+                        "exponent": exponent[row[f"{p}_type"]],
+                        "reservation": float(row[f"{p}_reservation"]),
+                    },
+                }
+                for p in "AB"
+            ],
+            "issues": [{"id": f"i{k}", "min": 0, "max": 9} for k in range(3)],
+            "stances": {
+                p: {
+                    f"i{k}": {
+                        "position": float(row[f"{p}_ideal"].split()[k]),
+                        "salience": float(row[f"{p}_salience"].split()[k]),
+                    }
+                    for k in range(3)
+                }
+                for p in "AB"
+            },
+        }
+    )
 
 
 def test_negmas_table_reproduced_game_by_game():
@@ -125,15 +148,20 @@ def test_negmas_table_reproduced_game_by_game():
     scenarios = [game_scenario(r) for r in rows]
     arrays = to_arrays(scenarios[0]).with_values(
         position=np.stack([to_arrays(s).position for s in scenarios]),
-        salience=np.stack([to_arrays(s).salience for s in scenarios]), capability=np.ones((len(rows), 2)))
+        salience=np.stack([to_arrays(s).salience for s in scenarios]),
+        capability=np.ones((len(rows), 2)),
+    )
     exponent = np.array([[a.params["exponent"] for a in s.actors] for s in scenarios])
     reserved = np.array([[a.params["reservation"] for a in s.actors] for s in scenarios])
     space = sao_run.outcome_space(scenarios[0], 11)
     util, _ = sao_run.game(scenarios[0], arrays, space)
     out = sao.play(util, exponent, reserved, 100)
     agreement = [" ".join(str(int(x)) for x in space.points(o)) if o >= 0 else "" for o in out.outcome]
-    mismatched = [(r["seed"], r["steps"], r["agreement"], int(s), a)
-                  for r, s, a in zip(rows, out.steps, agreement) if (int(r["steps"]), r["agreement"]) != (s, a)]
+    mismatched = [
+        (r["seed"], r["steps"], r["agreement"], int(s), a)
+        for r, s, a in zip(rows, out.steps, agreement, strict=False)
+        if (int(r["steps"]), r["agreement"]) != (s, a)
+    ]
     assert mismatched == []
     assert 0 < sum(r["agreement"] == "" for r in rows) < len(rows)  # the table covers deals and deadlines
 
@@ -151,8 +179,9 @@ def test_model_run_and_batch_agree_with_the_table(k):
     offers = res.tables["offers"]
     assert offers["response"].iloc[-1] == ("accept" if outcome["agreement"] else "counter")
     assert offers["round"].max() == int(row["steps"]) - 1
-    many = to_arrays(sc).with_values(position=np.stack([to_arrays(sc).position] * 3),
-                                     salience=np.stack([to_arrays(sc).salience] * 3))
+    many = to_arrays(sc).with_values(
+        position=np.stack([to_arrays(sc).position] * 3), salience=np.stack([to_arrays(sc).salience] * 3)
+    )
     batch = model.run_batch(sc, many, np.random.default_rng(0))
     assert batch.extra["agreement"].tolist() == [outcome["agreement"]] * 3
     if outcome["agreement"]:
@@ -175,11 +204,16 @@ def test_sao_refuses_what_it_cannot_play():
 
 
 def _continuous() -> Scenario:
-    return Scenario.model_validate({
-        "name": "wide", "actors": [{"id": a, "capability": 1} for a in "AB"],
-        "issues": [{"id": f"i{k}", "min": 0, "max": 1.5} for k in range(3)],
-        "stances": {a: {f"i{k}": {"position": 1.5 * (a == "A"), "salience": 10} for k in range(3)} for a in "AB"},
-    })
+    return Scenario.model_validate(
+        {
+            "name": "wide",
+            "actors": [{"id": a, "capability": 1} for a in "AB"],
+            "issues": [{"id": f"i{k}", "min": 0, "max": 1.5} for k in range(3)],
+            "stances": {
+                a: {f"i{k}": {"position": 1.5 * (a == "A"), "salience": 10} for k in range(3)} for a in "AB"
+            },
+        }
+    )
 
 
 def reference(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, steps: int) -> tuple[int, int]:
@@ -189,7 +223,9 @@ def reference(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, step
 
     def lo(i: int, k: int) -> float:
         t = (k + 1) / (steps + 1)
-        return min(max((umax[i] - umin[i]) * (1 - t ** (1 / exponent[i])) + umin[i] - 0.001, umin[i]), umax[i])
+        return min(
+            max((umax[i] - umin[i]) * (1 - t ** (1 / exponent[i])) + umin[i] - 0.001, umin[i]), umax[i]
+        )
 
     def offer(i: int, k: int) -> int:
         order = sorted(range(N), key=lambda o: (util[i, o], o))
@@ -223,5 +259,5 @@ def test_engine_walks_the_rules_for_any_number_of_parties(parties):
     reserved = np.where(rng.random((games, parties)) < 0.5, 0.0, rng.uniform(0, 0.5, (games, parties)))
     out = sao.play(util, exponent, reserved, steps)
     expected = [reference(util[g], exponent[g], reserved[g], steps) for g in range(games)]
-    assert list(zip(out.steps.tolist(), out.outcome.tolist())) == expected
+    assert list(zip(out.steps.tolist(), out.outcome.tolist(), strict=False)) == expected
     assert len({e[0] for e in expected}) > 5  # games end at many different steps

@@ -9,21 +9,21 @@ import json
 import os
 
 import yaml
+from conftest import KTAB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.scenario import ScenarioError, dumps_yaml, loads_json, loads_yaml
-from accord.scenario import ktab
+from accord.scenario import ScenarioError, dumps_yaml, ktab, loads_json, loads_yaml
 from accord.scenario.validate import scenario_from_data
-
-from conftest import KTAB
 
 # ACCORD_HYPOTHESIS_EXAMPLES=500 searches harder (run by hand; 300 passed when this was written)
 # Derandomised by default so CI runs the same examples every time; set ACCORD_HYPOTHESIS_EXPLORE=1
 # (and raise ACCORD_HYPOTHESIS_EXAMPLES) to search new ones.
 SETTINGS = settings(
-    max_examples=int(os.environ.get("ACCORD_HYPOTHESIS_EXAMPLES", 40)), deadline=None,
-    suppress_health_check=[HealthCheck.too_slow], derandomize=not os.environ.get("ACCORD_HYPOTHESIS_EXPLORE"),
+    max_examples=int(os.environ.get("ACCORD_HYPOTHESIS_EXAMPLES", 40)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=not os.environ.get("ACCORD_HYPOTHESIS_EXPLORE"),
 )
 
 # ids YAML would read as something else unless quoted, plus ordinary ones
@@ -44,8 +44,14 @@ def _num(lo: float, hi: float):
 def issue_specs(draw, iid: str) -> dict:
     lo = draw(_num(-1e4, 1e4))
     hi = lo + draw(_num(1e-3, 1e4))
-    spec = {"id": iid, "name": draw(texts), "min": lo, "max": hi,
-            "min_label": draw(texts), "max_label": draw(texts)}
+    spec = {
+        "id": iid,
+        "name": draw(texts),
+        "min": lo,
+        "max": hi,
+        "min_label": draw(texts),
+        "max_label": draw(texts),
+    }
     if draw(st.booleans()):
         spec["status_quo"] = draw(_num(lo, hi))
     return spec
@@ -63,15 +69,27 @@ def scenarios(draw) -> dict:
         takers = draw(st.lists(st.sampled_from(actor_ids), min_size=1, unique=True))
         for a in takers:
             stances.setdefault(a, {})[iss["id"]] = {
-                "position": draw(_num(iss["min"], iss["max"])), "salience": draw(_num(0, 100)),
+                "position": draw(_num(iss["min"], iss["max"])),
+                "salience": draw(_num(0, 100)),
                 "source": draw(st.none() | texts),
             }
     data = {
-        "name": draw(ids), "title": draw(texts), "note": draw(texts),
-        "start": START.isoformat(), "round_days": draw(st.integers(1, 30)),
-        "actors": [{"id": a, "name": draw(texts), "capability": draw(_num(0, 1e6)),
-                    "aliases": draw(st.lists(texts, max_size=2))} for a in actor_ids],
-        "issues": issues, "stances": stances,
+        "name": draw(ids),
+        "title": draw(texts),
+        "note": draw(texts),
+        "start": START.isoformat(),
+        "round_days": draw(st.integers(1, 30)),
+        "actors": [
+            {
+                "id": a,
+                "name": draw(texts),
+                "capability": draw(_num(0, 1e6)),
+                "aliases": draw(st.lists(texts, max_size=2)),
+            }
+            for a in actor_ids
+        ],
+        "issues": issues,
+        "stances": stances,
     }
     if draw(st.booleans()):
         data["deadline"] = {"rounds": draw(st.integers(1, 200))}
@@ -81,10 +99,17 @@ def scenarios(draw) -> dict:
             {"actors": list(p), "alignment": draw(_num(-1, 1)), "channel": draw(st.booleans())}
             for p in draw(st.lists(st.sampled_from(pairs), max_size=4, unique=True))
         ]
-        data["channels"] = [{"id": "venue", "members": list(draw(st.sampled_from(pairs))),
-                             "host": draw(st.sampled_from(actor_ids)), "open": draw(st.booleans())}]
+        data["channels"] = [
+            {
+                "id": "venue",
+                "members": list(draw(st.sampled_from(pairs))),
+                "host": draw(st.sampled_from(actor_ids)),
+                "open": draw(st.booleans()),
+            }
+        ]
         data["negotiation"] = {
-            "required": list(draw(st.sampled_from(pairs))), "allow_subset": draw(st.booleans()),
+            "required": list(draw(st.sampled_from(pairs))),
+            "allow_subset": draw(st.booleans()),
             "no_deal": {i["id"]: draw(_num(i["min"], i["max"])) for i in issues},
         }
     data["events"] = draw(st.lists(events(actor_ids, by_issue, bool(pairs)), max_size=6))
@@ -102,8 +127,11 @@ def events(draw, actor_ids: list[str], by_issue: dict, has_pairs: bool) -> dict:
     kinds = ["position_shift", "salience_shift", "threat", "actor_leaves", "reservation_shift", "shock"]
     kinds += ["channel_open", "relation_change"] if has_pairs else []
     kind = draw(st.sampled_from(kinds))
-    when = ({"date": (START + dt.timedelta(days=draw(st.integers(0, 600)))).isoformat()}
-            if draw(st.booleans()) else {"round": draw(st.integers(0, 100))})
+    when = (
+        {"date": (START + dt.timedelta(days=draw(st.integers(0, 600)))).isoformat()}
+        if draw(st.booleans())
+        else {"round": draw(st.integers(0, 100))}
+    )
     actor = draw(st.sampled_from(actor_ids))
     iss = by_issue[draw(st.sampled_from(sorted(by_issue)))]
     on_scale = _num(iss["min"], iss["max"])
@@ -113,13 +141,23 @@ def events(draw, actor_ids: list[str], by_issue: dict, has_pairs: bool) -> dict:
     body = {
         "position_shift": lambda: {"actor": actor, "issue": iss["id"], "to": draw(on_scale)},
         "salience_shift": lambda: {"actor": actor, "issue": iss["id"], "by": draw(_num(-50, 50))},
-        "threat": lambda: {"id": "t", "actor": actor, "target": pair and pair[1],
-                           "issue": iss["id"], "consequence": draw(on_scale), "credibility": draw(_num(0, 1)),
-                           "by_date": "2014-12-31"},
+        "threat": lambda: {
+            "id": "t",
+            "actor": actor,
+            "target": pair and pair[1],
+            "issue": iss["id"],
+            "consequence": draw(on_scale),
+            "credibility": draw(_num(0, 1)),
+            "by_date": "2014-12-31",
+        },
         "actor_leaves": lambda: {"actor": actor, "condition": draw(texts)},
         "reservation_shift": lambda: {"issue": iss["id"], "to": draw(on_scale)},
-        "shock": lambda: {"actor": actor, "issue": iss["id"], "size": draw(_num(-10, 10)),
-                          "probability": draw(_num(0, 1))},
+        "shock": lambda: {
+            "actor": actor,
+            "issue": iss["id"],
+            "size": draw(_num(-10, 10)),
+            "probability": draw(_num(0, 1)),
+        },
         "channel_open": lambda: draw(st.sampled_from([{"channel": "venue"}, {"between": pair}])),
         "relation_change": lambda: {"between": pair, "to": draw(_num(-1, 1))},
     }[kind]()
@@ -151,6 +189,7 @@ def _mutations(data: dict) -> dict:
             d = copy.deepcopy(data)
             fn(d, extra)
             return d
+
         return apply
 
     def stance(d):
@@ -164,12 +203,16 @@ def _mutations(data: dict) -> dict:
         "negative capability": edit(lambda d, x: d["actors"][0].update(capability=-0.1 - x)),
         "nan position": edit(lambda d, x: stance(d).update(position=float("nan"))),
         "infinite capability": edit(lambda d, x: d["actors"][0].update(capability=float("inf"))),
-        "unknown actor in stances": edit(lambda d, x: d["stances"].update({"nobody?": {i0["id"]: stance(d)}})),
+        "unknown actor in stances": edit(
+            lambda d, x: d["stances"].update({"nobody?": {i0["id"]: stance(d)}})
+        ),
         "unknown issue in stances": edit(lambda d, x: d["stances"][taker].update({"no-issue?": stance(d)})),
-        "unknown actor in event": edit(lambda d, x: d["events"].append(
-            {"type": "actor_leaves", "round": 1, "actor": "nobody?"})),
-        "unknown issue in event": edit(lambda d, x: d["events"].append(
-            {"type": "shock", "round": 1, "issue": "no-issue?"})),
+        "unknown actor in event": edit(
+            lambda d, x: d["events"].append({"type": "actor_leaves", "round": 1, "actor": "nobody?"})
+        ),
+        "unknown issue in event": edit(
+            lambda d, x: d["events"].append({"type": "shock", "round": 1, "issue": "no-issue?"})
+        ),
         "unknown event type": edit(lambda d, x: d["events"].append({"type": "coup", "round": 1})),
         "event without time": edit(lambda d, x: d["events"].append({"type": "actor_returns", "actor": a0})),
         "duplicate actor": edit(lambda d, x: d["actors"].append(copy.deepcopy(d["actors"][0]))),
@@ -188,8 +231,11 @@ def _mutations(data: dict) -> dict:
     }
 
 
-MUTATIONS = sorted(_mutations({"actors": [{"id": "a"}], "issues": [{"id": "i", "min": 0, "max": 1}],
-                               "stances": {"a": {"i": {}}}}))
+MUTATIONS = sorted(
+    _mutations(
+        {"actors": [{"id": "a"}], "issues": [{"id": "i", "min": 0, "max": 1}], "stances": {"a": {"i": {}}}}
+    )
+)
 
 
 @SETTINGS
@@ -226,7 +272,7 @@ KTAB_TEXT = (KTAB / "dummyData_3Dim.csv").read_text(encoding="utf-8")
 @given(st.integers(0, len(KTAB_TEXT) - 1), st.integers(0, 40), st.text(max_size=6))
 def test_mangled_ktab_csv_gives_scenario_error(start, length, insert):
     """Cut a stretch of the real file and put random text in its place: it loads or is refused."""
-    text = KTAB_TEXT[:start] + insert + KTAB_TEXT[start + length:]
+    text = KTAB_TEXT[:start] + insert + KTAB_TEXT[start + length :]
     if not ktab.looks_like_ktab_csv(text):
         return
     try:

@@ -6,11 +6,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import KTAB
 
 import accord
 from accord.scenario import ScenarioError, dumps_yaml, load, loads_json, loads_yaml, save
-
-from conftest import KTAB
 
 KTAB_CSVS = sorted(p.name for p in KTAB.glob("*.csv"))
 EXAMPLES = ["afghanistan-2013", "ec-emissions"]
@@ -41,8 +40,10 @@ def _table_view(scen: accord.Scenario) -> dict:
     return {
         "actors": [(a.id, a.name, a.capability) for a in scen.actors],
         "issues": [(i.id, i.name, i.min, i.max, i.min_label, i.max_label, i.status_quo) for i in scen.issues],
-        "stances": {a: {i: (s.position, s.salience, s.source) for i, s in row.items()}
-                    for a, row in scen.stances.items()},
+        "stances": {
+            a: {i: (s.position, s.salience, s.source) for i, s in row.items()}
+            for a, row in scen.stances.items()
+        },
     }
 
 
@@ -91,7 +92,7 @@ def test_ktab_csv_values_match_raw_lines(name):
     scen = load(path)
     assert len(scen.actors) == n_actors == len(rows)
     assert len(scen.issues) == n_dims
-    for actor, cells in zip(scen.actors, rows):
+    for actor, cells in zip(scen.actors, rows, strict=False):
         assert actor.id == cells[0] and actor.description == cells[1]
         assert actor.capability == float(cells[2])
         for k, issue in enumerate(scen.issue_ids):
@@ -119,7 +120,7 @@ def test_ktab_xml_values_match_raw_file():
     scen = load(path)
     raw_actors = root.findall("./Actors/Actor")
     assert [a.id for a in scen.actors] == [el.findtext("name") for el in raw_actors]
-    for actor, el in zip(scen.actors, raw_actors):
+    for actor, el in zip(scen.actors, raw_actors, strict=False):
         assert actor.capability == float(el.findtext("capability"))
         pos = [float(c.text) for c in el.findall("./Position/dCoord")]
         sal = [float(c.text) for c in el.findall("./Salience/dSal")]

@@ -29,7 +29,9 @@ def test_crps_of_a_normal_matches_the_closed_form():
         z = (y - mu) / s
         exact = s * (z * (2 * norm.cdf(z) - 1) + 2 * norm.pdf(z) - 1 / np.sqrt(np.pi))
         assert scoring.crps(atoms(q), np.array([y]))[0] == pytest.approx(exact, rel=2e-4)
-    assert 8.0 * (2 * norm.pdf(0) - 1 / np.sqrt(np.pi)) == pytest.approx(8.0 * (np.sqrt(2) - 1) / np.sqrt(np.pi))  # 1.8696
+    assert 8.0 * (2 * norm.pdf(0) - 1 / np.sqrt(np.pi)) == pytest.approx(
+        8.0 * (np.sqrt(2) - 1) / np.sqrt(np.pi)
+    )  # 1.8696
 
 
 def test_crps_of_point_masses_and_a_two_point_mixture_by_hand():
@@ -48,7 +50,9 @@ def test_log_score_on_the_grid_coverage_and_pit_by_hand():
     assert scoring.log_score(at50, np.array([50.0]))[0] == pytest.approx(-np.log(0.9905))
     assert scoring.log_score(at50, np.array([54.9]))[0] == pytest.approx(-np.log(0.9905))
     assert scoring.log_score(at50, np.array([49.9]))[0] == pytest.approx(-np.log(0.0005))  # 7.6009
-    assert scoring.log_score(atoms([100.0]), np.array([100.0]))[0] == pytest.approx(-np.log(0.9905))  # top edge
+    assert scoring.log_score(atoms([100.0]), np.array([100.0]))[0] == pytest.approx(
+        -np.log(0.9905)
+    )  # top edge
     grid = atoms(np.arange(101.0))  # F(k) = (k+1)/101: q10 = 10, q90 = 90, q25 = 25, q75 = 75
     assert scoring.interval(grid, 0.8) == (pytest.approx([10.0]), pytest.approx([90.0]))
     assert scoring.covered(grid, np.array([90.0]), 0.8)[0] == 1.0
@@ -63,7 +67,9 @@ def test_log_score_on_the_grid_coverage_and_pit_by_hand():
 
 
 def test_point_scores_by_hand():
-    s = scoring.point_scores(np.array([10.0, 20.0, 30.0, 40.0, np.nan]), np.array([15.0, 30.0, 30.0, 100.0, 0.0]))
+    s = scoring.point_scores(
+        np.array([10.0, 20.0, 30.0, 40.0, np.nan]), np.array([15.0, 30.0, 30.0, 100.0, 0.0])
+    )
     assert (s["n"], s["mae"], s["medae"]) == (4, pytest.approx(75 / 4), pytest.approx(7.5))
     assert (s["within5"], s["within10"]) == (pytest.approx(0.5), pytest.approx(0.75))
 
@@ -74,26 +80,34 @@ def test_proposal_bootstrap_on_a_hand_worked_case():
     resamples 1/3, their sd sqrt(2 + 2/9 - 1/9) = 1.453, and the observed difference 2/3."""
     diff, groups = np.array([1.0, 3.0, -2.0]), np.array(["A", "A", "B"])
     sums, counts = scoring.cluster_sums(diff, groups)
-    assert scoring.resampled_means(sums, counts, np.array([[2, 0], [0, 2], [1, 1]], dtype=float)) \
-        == pytest.approx([2.0, -2.0, 2 / 3])
+    assert scoring.resampled_means(
+        sums, counts, np.array([[2, 0], [0, 2], [1, 1]], dtype=float)
+    ) == pytest.approx([2.0, -2.0, 2 / 3])
     out = scoring.paired_bootstrap(diff, groups, np.random.default_rng(0), resamples=20_000)
     assert out["diff"] == pytest.approx(2 / 3)
     assert (out["lo"], out["hi"]) == (pytest.approx(-2.0), pytest.approx(2.0))
     sd = np.sqrt(2 + 2 / 9 - 1 / 9)
     assert out["se"] == pytest.approx(sd, rel=0.02)
     assert out["mde"] == pytest.approx((norm.ppf(0.975) + norm.ppf(0.8)) * out["se"])  # 2.80 SE (Bloom 1995)
-    assert scoring.paired_bootstrap(np.array([1.0, np.nan, 2.0]), np.array(["A", "B", "A"]),
-                                    np.random.default_rng(0)) is None  # one proposal: nothing to resample
+    assert (
+        scoring.paired_bootstrap(
+            np.array([1.0, np.nan, 2.0]), np.array(["A", "B", "A"]), np.random.default_rng(0)
+        )
+        is None
+    )  # one proposal: nothing to resample
 
 
 def test_mixture_crps_from_moments_equals_scoringrules_on_the_mixture():
     rng = np.random.default_rng(2)
     n = 12
     lo, hi = np.zeros(n), np.full(n, 100.0)
-    parts = [Predictive.from_draws(rng.uniform(0, 100, (n, 7)), lo, hi),
-             Predictive.point(np.where(np.arange(n) % 3 == 0, np.nan, rng.uniform(0, 100, n)), lo, hi),
-             Predictive.atoms([rng.uniform(0, 100, 3) for _ in range(n)], [rng.uniform(0.1, 1, 3) for _ in range(n)],
-                              lo, hi)]
+    parts = [
+        Predictive.from_draws(rng.uniform(0, 100, (n, 7)), lo, hi),
+        Predictive.point(np.where(np.arange(n) % 3 == 0, np.nan, rng.uniform(0, 100, n)), lo, hi),
+        Predictive.atoms(
+            [rng.uniform(0, 100, 3) for _ in range(n)], [rng.uniform(0.1, 1, 3) for _ in range(n)], lo, hi
+        ),
+    ]
     y = rng.choice([0.0, 50.0, 100.0], n)
     m = ensemble.moments(parts, y)
     w = rng.uniform(0.1, 1, (n, 3))
@@ -101,7 +115,9 @@ def test_mixture_crps_from_moments_equals_scoringrules_on_the_mixture():
     w /= w.sum(axis=1, keepdims=True)
     assert ensemble.mixture_crps(w, m) == pytest.approx(scoring.crps(mixture(parts, w), y), abs=1e-9)
     # inserting a component later gives the same moments as computing them all at once
-    late = ensemble.with_component(ensemble.moments(parts[:1] + parts[2:], y), parts[:1] + parts[2:], parts[1], y, 1)
+    late = ensemble.with_component(
+        ensemble.moments(parts[:1] + parts[2:], y), parts[:1] + parts[2:], parts[1], y, 1
+    )
     assert late.a == pytest.approx(m.a) and late.b == pytest.approx(m.b) and (late.mask == m.mask).all()
 
 
@@ -148,7 +164,9 @@ def test_grouped_cv_never_lets_a_fold_see_its_own_outcomes():
     folds = group_kfold(groups, 5)
 
     def weights_for(outcome: np.ndarray) -> np.ndarray:
-        per_fold = [conformal_for(point, outcome, groups, np.setdiff1d(np.arange(n), t), lo, hi) for t in folds]
+        per_fold = [
+            conformal_for(point, outcome, groups, np.setdiff1d(np.arange(n), t), lo, hi) for t in folds
+        ]
         return ensemble.cross_validated(parts, per_fold, 1, outcome, x, groups, folds)[0]
 
     before = weights_for(y)
@@ -169,7 +187,9 @@ def test_camps_rank_by_weight_then_lower_position():
     assert ensemble.camps(pos, w, 100.0) == [50.0, 0.0]  # 50 weighs 3.0; 0 and 100 tie at 2.5: the lower wins
     w[2] = 1.6
     assert ensemble.camps(pos, w, 100.0) == [50.0, 100.0]  # 100 now weighs 2.6
-    assert ensemble.camps(np.array([10.0, 10.0 + 1e-12]), np.ones(2), 100.0) == [10.0]  # one camp within tolerance
+    assert ensemble.camps(np.array([10.0, 10.0 + 1e-12]), np.ones(2), 100.0) == [
+        10.0
+    ]  # one camp within tolerance
 
 
 def test_ensemble_fit_degenerate_inputs_fall_back_to_equal_or_constant_weights():

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import KTAB
 
 from accord.models import get_model, make_model
 from accord.models.smp import SMP
@@ -13,8 +14,6 @@ from accord.models.smp_core import Rules, interpolate, pce, victory_probs
 from accord.scenario import load
 from accord.scenario.errors import ParameterError
 from accord.testing import check_model
-
-from conftest import KTAB
 
 REFERENCE = KTAB / "20170530_ref-dummyData_3Dim.txt"
 
@@ -25,12 +24,12 @@ def parse_reference(path):
     start = lines.index("History of actor positions over time: ")
     probs_at = lines.index("History of actors' winning probabilities: ")
     positions = {}
-    for line in lines[start + 1:probs_at]:
+    for line in lines[start + 1 : probs_at]:
         head, values = line.split(":", 1)
         actor, dim = (s.strip() for s in head.split(","))
         positions[(actor, dim)] = values.split()
     probs = {}
-    for line in lines[probs_at + 1:]:
+    for line in lines[probs_at + 1 :]:
         if ", prob :" not in line:
             break
         actor, values = line.split(", prob :")
@@ -53,7 +52,7 @@ def test_reproduces_kapsarc_position_history(reference_run):
     assert len(positions) == 21
     for (actor, dim), expected in positions.items():
         rows = hist[(hist["actor"] == actor) & (hist["issue"] == dim)].sort_values("round")
-        assert ["%5.1f" % x for x in rows["position"]] == ["%5.1f" % float(v) for v in expected], (actor, dim)
+        assert ["%5.1f" % x for x in rows["position"]] == ["%5.1f" % float(v) for v in expected], (actor, dim)  # noqa: UP031  (KAPSARC's log format)
 
 
 def test_reproduces_kapsarc_winning_probabilities(reference_run):
@@ -62,12 +61,12 @@ def test_reproduces_kapsarc_winning_probabilities(reference_run):
     assert len(probs) == 7
     for actor, expected in probs.items():
         got = table[table["actor"] == actor].sort_values("round")["probability"]
-        assert ["%.4f" % p for p in got] == expected, actor
+        assert ["%.4f" % p for p in got] == expected, actor  # noqa: UP031
 
 
 def test_reproduces_kapsarc_stopping_ratios(reference_run):
     _, _, ratios, _ = parse_reference(REFERENCE)
-    assert ["%.4f" % r for r in reference_run.info["stop_ratio"]] == ratios
+    assert ["%.4f" % r for r in reference_run.info["stop_ratio"]] == ratios  # noqa: UP031
     assert float(ratios[-1]) < 0.02 <= min(float(r) for r in ratios[:-1])
 
 
@@ -94,8 +93,15 @@ def test_conditional_pce_by_hand():
 
 def test_s2p2_bargain_is_rounded_to_four_decimals():
     # W_i = 0.5² 0.6² = 0.09, W_j = 0.5² 0.4² = 0.04: (0.09+1e-6)*0.2 + 0.04*0.8 over 0.130001
-    b_i, b_j = interpolate("S2P2", np.array([[0.2]]), np.array([[0.5]]), np.array([0.6]),
-                           np.array([[0.8]]), np.array([[0.5]]), np.array([0.4]))
+    b_i, b_j = interpolate(
+        "S2P2",
+        np.array([[0.2]]),
+        np.array([[0.5]]),
+        np.array([0.6]),
+        np.array([[0.8]]),
+        np.array([[0.5]]),
+        np.array([0.4]),
+    )
     assert b_i[0, 0] == 0.3846 and b_j[0, 0] == 0.3846  # (0.018+0.032)/0.13 = 0.384615...
 
 
@@ -109,13 +115,25 @@ def test_stochastic_runs_repeat_from_their_seed():
     assert len(runs) > 1  # the generator does drive the transitions
 
 
-@pytest.mark.parametrize("bad", [
-    {"victory_prob_model": "cubic"}, {"pce_model": "markov"}, {"transitions": "random"},
-    {"voting_rule": "Prop"}, {"big_r_adjust": "third"}, {"big_r_range": "wide"},
-    {"third_party_commit": "semi_commit"}, {"bargain_interp": "s2p2"}, {"bargain_model": "both"},
-    {"max_turns": 0}, {"min_turns": 5, "max_turns": 3}, {"min_delta_ratio": 1.5},
-    {"accommodation": [[1.2, 0], [0, 1]]}, {"accommodation": "identity"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"victory_prob_model": "cubic"},
+        {"pce_model": "markov"},
+        {"transitions": "random"},
+        {"voting_rule": "Prop"},
+        {"big_r_adjust": "third"},
+        {"big_r_range": "wide"},
+        {"third_party_commit": "semi_commit"},
+        {"bargain_interp": "s2p2"},
+        {"bargain_model": "both"},
+        {"max_turns": 0},
+        {"min_turns": 5, "max_turns": 3},
+        {"min_delta_ratio": 1.5},
+        {"accommodation": [[1.2, 0], [0, 1]]},
+        {"accommodation": "identity"},
+    ],
+)
 def test_bad_parameters_name_allowed_values(bad):
     with pytest.raises(ParameterError, match="allowed"):
         SMP(**bad)
@@ -139,30 +157,61 @@ def test_accommodation_identity_equals_default_and_partial_memory_differs(refere
 
 
 def test_settings_from_ktab_xml_names():
-    params = SMP.params_from_settings({
-        "seed": 1, "VictoryProbModel": "Quartic", "PCEModel": "MarkovIncentive", "StateTransitions": "Stochastic",
-        "VotingRule": "PropCbc", "BigRAdjust": "Half", "BigRRange": "Max", "ThirdPartyCommit": "FullCommit",
-        "InterVecBrgn": "S1P1", "BargnModel": "PWCompInterp",
-    })
+    params = SMP.params_from_settings(
+        {
+            "seed": 1,
+            "VictoryProbModel": "Quartic",
+            "PCEModel": "MarkovIncentive",
+            "StateTransitions": "Stochastic",
+            "VotingRule": "PropCbc",
+            "BigRAdjust": "Half",
+            "BigRRange": "Max",
+            "ThirdPartyCommit": "FullCommit",
+            "InterVecBrgn": "S1P1",
+            "BargnModel": "PWCompInterp",
+        }
+    )
     assert params == {
-        "victory_prob_model": "quartic", "pce_model": "markov_incentive", "transitions": "stochastic",
-        "voting_rule": "prop_cubic", "big_r_adjust": "half", "big_r_range": "max", "third_party_commit": "full",
-        "bargain_interp": "S1P1", "bargain_model": "pw_compromise",
+        "victory_prob_model": "quartic",
+        "pce_model": "markov_incentive",
+        "transitions": "stochastic",
+        "voting_rule": "prop_cubic",
+        "big_r_adjust": "half",
+        "big_r_range": "max",
+        "third_party_commit": "full",
+        "bargain_interp": "S1P1",
+        "bargain_model": "pw_compromise",
     }
     assert SMP.from_settings({"VictoryProbModel": "Square"}).victory_prob_model == "square"
     with pytest.raises(ParameterError, match="allowed"):
         SMP.params_from_settings({"VotingRule": "Majority"})
 
 
-@pytest.mark.parametrize("option", [
-    ("victory_prob_model", v) for v in ("square", "quartic", "octic", "binary")] + [
-    ("pce_model", "markov_uniform"), ("pce_model", "markov_incentive"), ("voting_rule", "binary"),
-    ("voting_rule", "prop_bin"), ("voting_rule", "prop_cubic"), ("voting_rule", "cubic"),
-    ("voting_rule", "asym_prospect"), ("big_r_adjust", "none"), ("big_r_adjust", "half"),
-    ("big_r_adjust", "two_thirds"), ("big_r_adjust", "full"), ("big_r_range", "min"), ("big_r_range", "max"),
-    ("third_party_commit", "none"), ("third_party_commit", "full"), ("bargain_interp", "S1P1"),
-    ("bargain_interp", "S2PMax"), ("bargain_model", "init_rcvr"), ("bargain_model", "pw_compromise"),
-])
+@pytest.mark.parametrize(
+    "option",
+    [("victory_prob_model", v) for v in ("square", "quartic", "octic", "binary")]
+    + [
+        ("pce_model", "markov_uniform"),
+        ("pce_model", "markov_incentive"),
+        ("voting_rule", "binary"),
+        ("voting_rule", "prop_bin"),
+        ("voting_rule", "prop_cubic"),
+        ("voting_rule", "cubic"),
+        ("voting_rule", "asym_prospect"),
+        ("big_r_adjust", "none"),
+        ("big_r_adjust", "half"),
+        ("big_r_adjust", "two_thirds"),
+        ("big_r_adjust", "full"),
+        ("big_r_range", "min"),
+        ("big_r_range", "max"),
+        ("third_party_commit", "none"),
+        ("third_party_commit", "full"),
+        ("bargain_interp", "S1P1"),
+        ("bargain_interp", "S2PMax"),
+        ("bargain_model", "init_rcvr"),
+        ("bargain_model", "pw_compromise"),
+    ],
+)
 def test_every_option_runs_and_stays_on_the_scale(option):
     sc = load(KTAB / "dummyData_3Dim.csv")
     res = SMP(**{option[0]: option[1]}, max_turns=8).run(sc, 0)
@@ -172,9 +221,18 @@ def test_every_option_runs_and_stays_on_the_scale(option):
     assert 1 <= res.info["turns"] <= 8
 
 
-@pytest.mark.parametrize("name", ["SOE-Policy.csv", "SOE-Competitive.csv", "SOE-Pol-Comp.csv",
-                                  "dummyData_6Dim.csv", "dummyData-a040.csv", "dummyData_3Dim-no-final-comma.csv",
-                                  "dummyData_3Dim.xml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "SOE-Policy.csv",
+        "SOE-Competitive.csv",
+        "SOE-Pol-Comp.csv",
+        "dummyData_6Dim.csv",
+        "dummyData-a040.csv",
+        "dummyData_3Dim-no-final-comma.csv",
+        "dummyData_3Dim.xml",
+    ],
+)
 def test_runs_on_every_ktab_sample(name):
     sc = load(KTAB / name)
     res = make_model("smp", **SMP.params_from_settings(sc.models.get("smp", {}))).run(sc, 0)
@@ -199,7 +257,10 @@ def test_runs_on_shipped_examples_and_rescales_saliences():
     base = load(KTAB / "SOE-Pol-Comp.csv").model_dump()
 
     def at_total(total: float) -> Scenario:
-        data = {**base, "stances": {a: {i: dict(st) for i, st in row.items()} for a, row in base["stances"].items()}}
+        data = {
+            **base,
+            "stances": {a: {i: dict(st) for i, st in row.items()} for a, row in base["stances"].items()},
+        }
         for row in data["stances"].values():
             whole = sum(st["salience"] for st in row.values())
             for st in row.values():
@@ -221,18 +282,21 @@ def test_registered_and_passes_conformance():
 def test_a_cycling_deu_issue_replays_turns_equal_to_fresh_ones():
     """DEU d98325i2 falls into a two-state cycle at turn 5 and runs to the cap; the turns replayed
     from the recurring states equal a fresh computation from the same state."""
-    from accord.models.smp_dynamics import simulate
+    from conftest import DEU
+
     from accord.models.smp import unit_inputs
+    from accord.models.smp_dynamics import simulate
     from accord.scenario import to_arrays
     from accord.scenario.deu import read_deu
-    from conftest import DEU
 
     (case,) = [c for c in read_deu(DEU / "deu3-dev.tsv").cases if c.issue == "d98325i2"]
     pos, sal, cap = unit_inputs(to_arrays(case.scenario))
     model = SMP()
     traj = simulate(model.rules(), pos, sal, cap, None, None)
     assert len(traj.positions) == 101  # to the 100-turn cap
-    assert np.array_equal(traj.positions[7], traj.positions[5]) and not np.array_equal(traj.positions[6], traj.positions[5])
+    assert np.array_equal(traj.positions[7], traj.positions[5]) and not np.array_equal(
+        traj.positions[6], traj.positions[5]
+    )
     fresh = simulate(model.rules(), traj.positions[6], sal, cap, None, None, max_turns=2, min_turns=2)
     for k in range(2):  # turns 98, 99 of the long run are states 6, 7 replayed
         assert np.array_equal(fresh.positions[k], traj.positions[98 + k])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import KTAB
 
 from accord.models.smp import SMP, unit_inputs
 from accord.models.smp_challenge import best_challenges, best_targets, challenge_probs
 from accord.models.smp_core import Rules, assess, coalitions, row_sums, sequential_sum
 from accord.scenario import load, to_arrays
 from accord.testing import check_model
-
-from conftest import KTAB
 
 
 def scalar_challenge(view, weight, total_sal, i, j, commit="semi"):
@@ -38,9 +37,19 @@ def scalar_challenge(view, weight, total_sal, i, j, commit="semi"):
         p_in = (c_i0 + max(v, 0.0)) / ((c_i0 + max(v, 0.0)) + (c_j0 + max(-v, 0.0)))
         p_jn = 1.0 - p_in
         if commit == "semi":
-            a, b, c, e = (u_ni + u_ni) + u_nn, (u_nj + u_nj) + u_nj, (u_ni + u_ni) + u_ni, (u_nj + u_nj) + u_nn
+            a, b, c, e = (
+                (u_ni + u_ni) + u_nn,
+                (u_nj + u_nj) + u_nj,
+                (u_ni + u_ni) + u_ni,
+                (u_nj + u_nj) + u_nn,
+            )
         else:  # none
-            a, b, c, e = (u_ni + u_ni) + u_nn, (u_nj + u_nj) + u_nn, (u_ni + u_ni) + u_nn, (u_nj + u_nj) + u_nn
+            a, b, c, e = (
+                (u_ni + u_ni) + u_nn,
+                (u_nj + u_nj) + u_nn,
+                (u_ni + u_ni) + u_nn,
+                (u_nj + u_nj) + u_nn,
+            )
         v3 = w[n] * ((p_in * a + p_jn * b) - (p_in * c + p_jn * e))
         if v3 > 0:
             c_i += v3
@@ -54,22 +63,24 @@ def scalar_challenge(view, weight, total_sal, i, j, commit="semi"):
     return p_ij, eu_chlg - (u_ii + u_ij)
 
 
-def initial_state(name, rules=Rules()):
+def initial_state(name, rules=Rules()):  # noqa: B008  (Rules is a frozen dataclass)
     pos, sal, cap = unit_inputs(to_arrays(load(KTAB / name)))
     total_sal = row_sums(sal)
     return assess(rules, pos, pos, sal, cap), total_sal * cap, total_sal
 
 
-@pytest.mark.parametrize("name,commit", [("dummyData_3Dim.csv", "semi"), ("SOE-Pol-Comp.csv", "semi"),
-                                         ("dummyData_6Dim.csv", "none")])
+@pytest.mark.parametrize(
+    "name,commit",
+    [("dummyData_3Dim.csv", "semi"), ("SOE-Pol-Comp.csv", "semi"), ("dummyData_6Dim.csv", "none")],
+)
 def test_block_estimates_equal_the_scalar_loop_bit_for_bit(name, commit):
     rules = Rules(third_party_commit=commit)
     view, weight, total_sal = initial_state(name, rules)
     n = weight.size
     rows, cols = np.nonzero(~np.eye(n, dtype=bool))
-    rows, cols = rows[: 60], cols[: 60]
+    rows, cols = rows[:60], cols[:60]
     prob, gain = challenge_probs(rules, view, weight, total_sal, rows, rows, cols, block_elems=3 * n)
-    for k, (i, j) in enumerate(zip(rows, cols)):
+    for k, (i, j) in enumerate(zip(rows, cols, strict=False)):
         assert (prob[k], gain[k]) == scalar_challenge(view, weight, total_sal, int(i), int(j), commit)
 
 

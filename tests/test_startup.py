@@ -19,8 +19,21 @@ import accord
 from accord.models.registry import BUILTIN, list_models
 
 SRC = Path(accord.__file__).resolve().parents[1]
-HEAVY = ("numpy", "pandas", "scipy", "plotly", "fastapi", "uvicorn", "starlette", "dask", "spacy",
-         "accord.report", "accord.web", "accord.analysis", "accord.models")
+HEAVY = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "plotly",
+    "fastapi",
+    "uvicorn",
+    "starlette",
+    "dask",
+    "spacy",
+    "accord.report",
+    "accord.web",
+    "accord.analysis",
+    "accord.models",
+)
 PROBE = """
 import atexit, json, sys
 atexit.register(lambda: sys.stderr.write("MODULES=" + json.dumps(sorted(sys.modules)) + "\\n"))
@@ -31,8 +44,9 @@ CLI = "from accord.cli import main; sys.argv = ['accord'] + {args!r}; main()"
 
 def loaded(body: str) -> tuple[set[str], subprocess.CompletedProcess]:
     env = {**os.environ, "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    done = subprocess.run([sys.executable, "-c", PROBE.format(body=body)], capture_output=True, text=True, env=env,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(body=body)], capture_output=True, text=True, env=env, timeout=120
+    )
     line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES="))
     return set(json.loads(line.removeprefix("MODULES="))), done
 
@@ -74,12 +88,28 @@ def test_running_one_model_imports_that_model_only(tmp_path, shared):
     args = ["run", str(shared / "data" / "ktab" / "dummyData_3Dim.csv"), "-m", "smp", "-o", str(tmp_path)]
     modules, done = loaded(CLI.format(args=args))
     assert done.returncode == 0, done.stderr
-    assert heavy(modules, ("scipy", "plotly", "fastapi", "accord.report", "accord.web", "accord.models.nash",
-                           "accord.models.eum", "accord.models.agents")) == []
+    assert (
+        heavy(
+            modules,
+            (
+                "scipy",
+                "plotly",
+                "fastapi",
+                "accord.report",
+                "accord.web",
+                "accord.models.nash",
+                "accord.models.eum",
+                "accord.models.agents",
+            ),
+        )
+        == []
+    )
 
 
 def test_the_builtin_index_matches_the_registered_models():
-    builtin = {name: cls for name, cls in list_models().items() if cls.__module__.startswith("accord.models.")}
+    builtin = {
+        name: cls for name, cls in list_models().items() if cls.__module__.startswith("accord.models.")
+    }
     assert set(BUILTIN) == set(builtin)
     for name, module in BUILTIN.items():
         assert builtin[name].__module__.startswith(f"accord.models.{module}"), name

@@ -22,8 +22,11 @@ INFO = RunInfo("montecarlo", "sc", "abc123", "weighted-mean", {"k": 1}, 7)
 def test_runs_round_trip_with_arrays_in_wal_mode(tmp_path):
     path = tmp_path / "runs.sqlite"
     with RunStore(path) as store:
-        run_id = store.record_run(INFO, {"table": [{"issue": "x", "median": 1.5}], "p": float("nan")},
-                                  {"forecasts": np.arange(6.0).reshape(3, 2)})
+        run_id = store.record_run(
+            INFO,
+            {"table": [{"issue": "x", "median": 1.5}], "p": float("nan")},
+            {"forecasts": np.arange(6.0).reshape(3, 2)},
+        )
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
@@ -43,16 +46,22 @@ def test_a_task_result_is_stored_once_and_the_constraint_holds(tmp_path):
         assert not store.put_task(sweep, 0, {"forecast": np.zeros(2)})
         assert np.array_equal(store.task_results(sweep)[0]["forecast"], np.ones(2))
         with pytest.raises(sqlite3.IntegrityError):
-            store._conn.execute("INSERT INTO tasks (sweep_id, task_index, spec) VALUES (?, 0, '{}')", (sweep,))
+            store._conn.execute(
+                "INSERT INTO tasks (sweep_id, task_index, spec) VALUES (?, 0, '{}')", (sweep,)
+            )
         first = store.record_run(INFO, {}, sweep_id=sweep)
         assert store.record_run(INFO, {}, sweep_id=sweep) == first  # a sweep closes into exactly one run
         assert len(store.runs()) == 1
         with pytest.raises(sqlite3.IntegrityError):
-            store._conn.execute("INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, "
-                                "accord_version, sweep_id, results) VALUES ('', '', '', '', '', '', '', ?, '')",
-                                (sweep,))
+            store._conn.execute(
+                "INSERT INTO runs (created, kind, scenario, scenario_hash, model, params, "
+                "accord_version, sweep_id, results) VALUES ('', '', '', '', '', '', '', ?, '')",
+                (sweep,),
+            )
         assert store.sweep(sweep)["finished"] is not None
-        assert store.open_sweep("key", INFO, {"draws": 3}, [{"t": 0}, {"t": 1}]) != sweep  # finished: a new one
+        assert (
+            store.open_sweep("key", INFO, {"draws": 3}, [{"t": 0}, {"t": 1}]) != sweep
+        )  # finished: a new one
 
 
 def test_a_crashed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
@@ -69,6 +78,7 @@ def test_a_crashed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
             calls.append(n)
             if len(calls) == 3:
                 raise Crash
+
         return advance
 
     with RunStore(tmp_path / "s.sqlite") as store:

@@ -44,13 +44,16 @@ def test_labelled_levels_name_the_level_a_position_sits_at_or_between():
     assert iss.with_units(32, short=True) == "32.0"  # table cells: the legend lists the levels
 
 
-@pytest.mark.parametrize("unit,needle", [
-    ("{per_point: 200}", "needs a `name`"),
-    ("{name: troops}", "needs `per_point`"),
-    ("{levels: {150: too far}}", "level 150 lies outside the issue range"),
-    ("{name: troops, per_point: 0}", "per_point: 0"),
-    ("{name: troops, per_point: 2, colour: red}", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "unit,needle",
+    [
+        ("{per_point: 200}", "needs a `name`"),
+        ("{name: troops}", "needs `per_point`"),
+        ("{levels: {150: too far}}", "level 150 lies outside the issue range"),
+        ("{name: troops, per_point: 0}", "per_point: 0"),
+        ("{name: troops, per_point: 2, colour: red}", "unknown field"),
+    ],
+)
 def test_bad_units_are_one_clear_error(unit, needle):
     with pytest.raises(ScenarioError, match="issues") as exc:
         scenario(unit)
@@ -71,7 +74,9 @@ def test_cli_tables_and_json_show_values_in_units():
     assert res.exit_code == 0, res.output
     assert "troops (US troops)" in res.output and "45.0 (9,000)" in res.output
     assert "unit: 1 point = 200 US troops" in res.output
-    data = json.loads(runner.invoke(app, ["forecast", "afghanistan-2013", "-m", "weighted-median", "--json"]).output)
+    data = json.loads(
+        runner.invoke(app, ["forecast", "afghanistan-2013", "-m", "weighted-median", "--json"]).output
+    )
     troops = next(i for i in data["issues"] if i["issue"] == "troops")
     assert troops["value_in_units"]["weighted-median"] == 9000
     assert troops["in_units"]["weighted-median"] == "9,000 US troops"

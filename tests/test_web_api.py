@@ -18,8 +18,16 @@ from accord.web import create_app
 
 # The EC emission example, typed from BDM 1994 p. 78: capability, salience, position per member.
 EC = {
-    "NL": (0.08, 80, 4), "BE": (0.08, 40, 7), "LU": (0.03, 20, 4), "DE": (0.16, 80, 4), "FR": (0.16, 60, 10),
-    "IT": (0.16, 60, 10), "UK": (0.16, 90, 10), "IE": (0.05, 10, 7), "DK": (0.05, 100, 4), "GR": (0.08, 70, 7),
+    "NL": (0.08, 80, 4),
+    "BE": (0.08, 40, 7),
+    "LU": (0.03, 20, 4),
+    "DE": (0.16, 80, 4),
+    "FR": (0.16, 60, 10),
+    "IT": (0.16, 60, 10),
+    "UK": (0.16, 90, 10),
+    "IE": (0.05, 10, 7),
+    "DK": (0.05, 100, 4),
+    "GR": (0.08, 70, 7),
 }
 
 
@@ -37,8 +45,12 @@ def client() -> Iterator[TestClient]:
 
 def upload(client: TestClient, filename: str, content) -> httpx.Response:
     """POST a file as the dashboard does: raw bytes, declared application/octet-stream."""
-    return client.post("/api/scenario/upload", params={"filename": filename}, content=content,
-                       headers={"content-type": "application/octet-stream"})
+    return client.post(
+        "/api/scenario/upload",
+        params={"filename": filename},
+        content=content,
+        headers={"content-type": "application/octet-stream"},
+    )
 
 
 @pytest.fixture()
@@ -82,12 +94,21 @@ def test_an_edited_scenario_moves_the_forecast(client, ec):
     assert res.json()["forecast"][0]["forecast"] == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("edit, path", [
-    (lambda s: s["actors"][0].update(capability=-5), ["actors", 0, "capability"]),
-    (lambda s: s["stances"]["DK"]["emissions"].update(salience="lots"), ["stances", "DK", "emissions", "salience"]),
-    (lambda s: s["stances"]["DK"]["emissions"].update(position=40), ["stances", "DK", "emissions", "position"]),
-    (lambda s: s["issues"][0].update(colour="red"), ["issues", 0, "colour"]),
-])
+@pytest.mark.parametrize(
+    "edit, path",
+    [
+        (lambda s: s["actors"][0].update(capability=-5), ["actors", 0, "capability"]),
+        (
+            lambda s: s["stances"]["DK"]["emissions"].update(salience="lots"),
+            ["stances", "DK", "emissions", "salience"],
+        ),
+        (
+            lambda s: s["stances"]["DK"]["emissions"].update(position=40),
+            ["stances", "DK", "emissions", "position"],
+        ),
+        (lambda s: s["issues"][0].update(colour="red"), ["issues", 0, "colour"]),
+    ],
+)
 def test_a_bad_scenario_is_422_with_the_field_path(client, ec, edit, path):
     edit(ec)
     res = client.post("/api/run", json={"scenario": ec, "model": "weighted-mean"})
@@ -119,13 +140,17 @@ def test_upload_ktab_csv_from_the_reference_data(client):
     data = (KTAB / "SOE-Pol-Comp.csv").read_bytes()
     res = upload(client, "SOE-Pol-Comp.csv", data)
     assert res.status_code == 200, res.text
-    header_actors = len([line for line in data.decode("utf-8-sig").splitlines()[2:] if line.strip()])  # after the scenario and column lines
+    header_actors = len(
+        [line for line in data.decode("utf-8-sig").splitlines()[2:] if line.strip()]
+    )  # after the scenario and column lines
     assert len(res.json()["scenario"]["actors"]) == header_actors
 
 
 def test_a_broken_upload_is_422_naming_the_field_and_the_file(client):
-    text = ("name: broken\nactors:\n- {id: A, capability: 1}\n- {id: B, capability: -3}\nissues: [{id: i}]\n"
-            "stances: {A: {i: {position: 10, salience: 50}}, B: {i: {position: 90, salience: 50}}}\n")
+    text = (
+        "name: broken\nactors:\n- {id: A, capability: 1}\n- {id: B, capability: -3}\nissues: [{id: i}]\n"
+        "stances: {A: {i: {position: 10, salience: 50}}, B: {i: {position: 90, salience: 50}}}\n"
+    )
     res = upload(client, "broken.yaml", text.encode())
     assert res.status_code == 422
     assert res.json()["detail"][0]["loc"] == ["file", "actors", 1, "capability"]
@@ -141,7 +166,7 @@ def test_oversize_bodies_are_413_declared_or_streamed(client):
 
     def chunks():  # no Content-Length: the limit must hold while streaming
         for k in range(0, len(big), 64 * 1024):
-            yield big[k:k + 64 * 1024]
+            yield big[k : k + 64 * 1024]
 
     res = upload(client, "big.yaml", chunks())
     assert res.status_code == 413
@@ -149,10 +174,17 @@ def test_oversize_bodies_are_413_declared_or_streamed(client):
     assert res.status_code == 413
 
 
-@pytest.mark.parametrize("name", [
-    "../../pyproject.toml", "..%2F..%2Fpyproject.toml", "%2e%2e%2f%2e%2e%2fpyproject.toml",
-    quote(str(example_path("ec-emissions")), safe=""), quote("/etc/passwd", safe=""), "ec-emissions.yaml",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../pyproject.toml",
+        "..%2F..%2Fpyproject.toml",
+        "%2e%2e%2f%2e%2e%2fpyproject.toml",
+        quote(str(example_path("ec-emissions")), safe=""),
+        quote("/etc/passwd", safe=""),
+        "ec-emissions.yaml",
+    ],
+)
 def test_examples_are_addressed_only_by_name(client, name):
     res = client.get(f"/api/examples/{name}")
     assert res.status_code == 404
@@ -162,8 +194,15 @@ def test_examples_are_addressed_only_by_name(client, name):
         assert leak not in res.text, leak
 
 
-@pytest.mark.parametrize("path", ["/static/../pyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml",
-                                  "/static/..%2f..%2fapp.py", "/static//etc/passwd"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../pyproject.toml",
+        "/static/%2e%2e/%2e%2e/pyproject.toml",
+        "/static/..%2f..%2fapp.py",
+        "/static//etc/passwd",
+    ],
+)
 def test_static_files_do_not_escape_their_folder(client, path):
     res = client.get(path)
     assert res.status_code == 404
@@ -191,15 +230,22 @@ def test_yaml_download_round_trips_the_edited_scenario(client, ec):
 
 def test_compare_runs_each_variant(client, ec):
     moved = {**ec, "stances": {**ec["stances"], "DK": {"emissions": {"position": 10, "salience": 100}}}}
-    res = client.post("/api/compare", json={"model": "weighted-mean", "variants": [
-        {"name": "base", "scenario": ec}, {"name": "DK moves", "scenario": moved}]})
+    res = client.post(
+        "/api/compare",
+        json={
+            "model": "weighted-mean",
+            "variants": [{"name": "base", "scenario": ec}, {"name": "DK moves", "scenario": moved}],
+        },
+    )
     assert res.status_code == 200, res.text
     rows = {r["variant"]: r["forecast"] for r in res.json()["rows"]}
     assert rows["base"] == pytest.approx(weighted_mean(EC))
     assert rows["DK moves"] == pytest.approx(weighted_mean({**EC, "DK": (0.05, 100, 10)}))
     bad = {**ec, "actors": ec["actors"][:1] + [{"id": "BE", "capability": "x"}] + ec["actors"][2:]}
-    res = client.post("/api/compare", json={"variants": [{"name": "base", "scenario": ec},
-                                                          {"name": "bad", "scenario": bad}]})
+    res = client.post(
+        "/api/compare",
+        json={"variants": [{"name": "base", "scenario": ec}, {"name": "bad", "scenario": bad}]},
+    )
     assert res.status_code == 422
     assert res.json()["detail"][0]["loc"] == ["body", "variants", 1, "scenario", "actors", 1, "capability"]
 
@@ -214,16 +260,26 @@ def test_report_download_is_self_contained_html(client, ec):
 
 def test_openapi_documents_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/examples", "/api/examples/{name}", "/api/run", "/api/compare", "/api/report",
-            "/api/scenario/upload", "/api/scenario/validate", "/api/scenario/yaml"} <= set(paths)
+    assert {
+        "/api/examples",
+        "/api/examples/{name}",
+        "/api/run",
+        "/api/compare",
+        "/api/report",
+        "/api/scenario/upload",
+        "/api/scenario/validate",
+        "/api/scenario/yaml",
+    } <= set(paths)
     assert client.get("/docs").status_code == 200
 
 
 def test_fifty_concurrent_requests_on_a_real_server():
     scenario = loads_yaml(example_path("ec-emissions").read_text(encoding="utf-8")).model_dump(mode="json")
     expected = weighted_mean(EC)
-    with running_server() as base, httpx.Client(base_url=base, timeout=60,
-                                                limits=httpx.Limits(max_connections=50)) as http:
+    with (
+        running_server() as base,
+        httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=50)) as http,
+    ):
 
         def one(k: int) -> float | str:
             """A mix of cheap and model-running requests: examples, validation, runs."""

@@ -16,15 +16,38 @@ from accord.report import report_html
 from accord.scenario import load, loads_yaml
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
-                                "(apt-get install -y chromium); .ci/run installs it")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed at /usr/bin/chromium "
+    "(apt-get install -y chromium); .ci/run installs it",
+)
 
 # EC emissions (BDM 1994 p. 78): capability x salience weights and positions, typed by hand.
-WEIGHT = np.array([0.08 * 80, 0.08 * 40, 0.03 * 20, 0.16 * 80, 0.16 * 60, 0.16 * 60, 0.16 * 90, 0.05 * 10,
-                   0.05 * 100, 0.08 * 70])
+WEIGHT = np.array(
+    [
+        0.08 * 80,
+        0.08 * 40,
+        0.03 * 20,
+        0.16 * 80,
+        0.16 * 60,
+        0.16 * 60,
+        0.16 * 90,
+        0.05 * 10,
+        0.05 * 100,
+        0.08 * 70,
+    ]
+)
 POSITION = np.array([4, 7, 4, 4, 10, 10, 10, 7, 4, 7], dtype=float)
 
 
@@ -81,7 +104,9 @@ def test_edit_a_position_run_and_the_forecast_changes(page, tmp_path):
     page.fill(cell, "10")
     page.press(cell, "Tab")
     page.click("#run")
-    page.wait_for_function(f"document.querySelector(\"#forecast-table td.forecast-value\").textContent != '{before:.2f}'")
+    page.wait_for_function(
+        f"document.querySelector(\"#forecast-table td.forecast-value\").textContent != '{before:.2f}'"
+    )
     moved = POSITION.copy()
     moved[8] = 10  # Denmark
     assert forecast_shown(page) == pytest.approx((WEIGHT * moved).sum() / WEIGHT.sum(), abs=0.005)
@@ -101,10 +126,14 @@ def test_a_non_number_in_the_table_is_reported_with_its_field(page):
 
 
 def test_upload_a_broken_file_and_the_error_names_the_field(page, tmp_path):
-    broken = ("name: broken\nactors:\n- {id: A, capability: 10}\n- {id: B, capability: -4}\nissues: [{id: tax}]\n"
-              "stances: {A: {tax: {position: 20, salience: 50}}, B: {tax: {position: 80, salience: 50}}}\n")
-    page.set_input_files("#upload", files=[{"name": "broken.yaml", "mimeType": "application/x-yaml",
-                                            "buffer": broken.encode()}])
+    broken = (
+        "name: broken\nactors:\n- {id: A, capability: 10}\n- {id: B, capability: -4}\nissues: [{id: tax}]\n"
+        "stances: {A: {tax: {position: 20, salience: 50}}, B: {tax: {position: 80, salience: 50}}}\n"
+    )
+    page.set_input_files(
+        "#upload",
+        files=[{"name": "broken.yaml", "mimeType": "application/x-yaml", "buffer": broken.encode()}],
+    )
     page.locator("#error").filter(has_text="broken.yaml").wait_for()
     message = page.inner_text("#error")
     assert "actors.1.capability" in message and "broken.yaml" in message
@@ -112,10 +141,13 @@ def test_upload_a_broken_file_and_the_error_names_the_field(page, tmp_path):
 
 
 def test_upload_a_good_file_fills_the_table(page):
-    good = ("name: small\nactors:\n- {id: A, capability: 10}\n- {id: B, capability: 30}\nissues: [{id: tax}]\n"
-            "stances: {A: {tax: {position: 20, salience: 50}}, B: {tax: {position: 80, salience: 50}}}\n")
-    page.set_input_files("#upload", files=[{"name": "small.yaml", "mimeType": "application/x-yaml",
-                                            "buffer": good.encode()}])
+    good = (
+        "name: small\nactors:\n- {id: A, capability: 10}\n- {id: B, capability: 30}\nissues: [{id: tax}]\n"
+        "stances: {A: {tax: {position: 20, salience: 50}}, B: {tax: {position: 80, salience: 50}}}\n"
+    )
+    page.set_input_files(
+        "#upload", files=[{"name": "small.yaml", "mimeType": "application/x-yaml", "buffer": good.encode()}]
+    )
     page.wait_for_selector("#stance-table input[data-actor='B'][data-kind='capability']")
     page.click("#run")
     page.wait_for_selector("#forecast-table td.forecast-value[data-issue='tax']")
@@ -149,8 +181,9 @@ def test_variants_are_compared_side_by_side_and_downloads_work(page, tmp_path):
 
 def test_the_report_opens_offline_and_renders_its_charts(browser, tmp_path):
     path = tmp_path / "report.html"
-    path.write_text(report_html(load("ec-emissions"), ["weighted-mean", "weighted-median"], draws=50),
-                    encoding="utf-8")
+    path.write_text(
+        report_html(load("ec-emissions"), ["weighted-mean", "weighted-median"], draws=50), encoding="utf-8"
+    )
     context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
     requested: list[str] = []
     context.on("request", lambda req: requested.append(req.url))
@@ -193,9 +226,15 @@ def test_a_page_on_another_site_cannot_post_to_the_dashboard(browser, server):
     (A no-cors fetch to loopback is not observable here; tests/test_web_hostile.py sends its headers.)"""
     context = browser.new_context()
     evil = "http://evil.test/"
-    context.route(evil, lambda route: route.fulfill(content_type="text/html", body=f"""
+    context.route(
+        evil,
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f"""
         <form id=f method=post enctype=text/plain action="{server}/api/scenario/upload?filename=a.yaml">
-        <input name="name: forged&#10;x" value="y"></form>"""))
+        <input name="name: forged&#10;x" value="y"></form>""",
+        ),
+    )
     page = context.new_page()
     page.goto(evil)
     target = f"{server}/api/scenario/upload"

@@ -26,7 +26,9 @@ from accord.scenario import example_path, loads_yaml
 from accord.web import create_app
 from accord.web.limits import MAX_DEPTH, SEED_MAX
 
-EC = loads_yaml(example_path("ec-emissions").read_text(encoding="utf-8")).model_dump(mode="json", exclude_none=True)
+EC = loads_yaml(example_path("ec-emissions").read_text(encoding="utf-8")).model_dump(
+    mode="json", exclude_none=True
+)
 TIME_LIMIT = 10  # seconds, for the real server below
 MEMORY_LIMIT = 1024  # MiB per worker
 SERVER_PATHS = (tempfile.gettempdir() + "/", str(ROOT), "site-packages", "accord-upload-")
@@ -43,8 +45,12 @@ def run_body(**fields) -> str:
 
 
 def upload(http, name: str, data: bytes, **headers: str) -> httpx.Response:
-    return http.post("/api/scenario/upload", params={"filename": name}, content=data,
-                     headers={"content-type": "application/octet-stream", **headers})
+    return http.post(
+        "/api/scenario/upload",
+        params={"filename": name},
+        content=data,
+        headers={"content-type": "application/octet-stream", **headers},
+    )
 
 
 def assert_clean_client_error(res: httpx.Response, *statuses: int) -> str:
@@ -59,6 +65,7 @@ def assert_clean_client_error(res: httpx.Response, *statuses: int) -> str:
 
 # ---- Host allow-list (DNS rebinding) ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("host", ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST"])
 def test_loopback_names_are_served(client, host):
     assert client.get("/api/models", headers={"host": host}).status_code == 200
@@ -68,7 +75,9 @@ def test_loopback_names_are_served(client, host):
 def test_other_host_names_are_refused(client, host):
     res = client.get("/api/models", headers={"host": host})
     assert "--allow-host" in assert_clean_client_error(res, 400)
-    res = client.post("/api/run", content=run_body(), headers={"host": host, "content-type": "application/json"})
+    res = client.post(
+        "/api/run", content=run_body(), headers={"host": host, "content-type": "application/json"}
+    )
     assert res.status_code == 400
 
 
@@ -81,23 +90,38 @@ def test_a_configured_name_is_served():
 
 # ---- POSTs a cross-site page cannot forge -------------------------------------------------------
 
+
 def test_a_cross_site_text_plain_upload_is_refused(client):
     text = example_path("ec-emissions").read_bytes()
     # What a <form enctype="text/plain"> or a no-preflight fetch() from another site sends:
-    res = client.post("/api/scenario/upload", params={"filename": "ec.yaml"}, content=text,
-                      headers={"content-type": "text/plain", "origin": "http://evil.example"})
+    res = client.post(
+        "/api/scenario/upload",
+        params={"filename": "ec.yaml"},
+        content=text,
+        headers={"content-type": "text/plain", "origin": "http://evil.example"},
+    )
     assert res.status_code == 403 and "scenario" not in res.json()
-    res = client.post("/api/scenario/upload", params={"filename": "ec.yaml"}, content=text,
-                      headers={"content-type": "text/plain"})
+    res = client.post(
+        "/api/scenario/upload",
+        params={"filename": "ec.yaml"},
+        content=text,
+        headers={"content-type": "text/plain"},
+    )
     assert "application/octet-stream" in assert_clean_client_error(res, 415)
     res = client.post("/api/scenario/upload", params={"filename": "ec.yaml"}, content=text)  # no type
     assert res.status_code == 415
 
 
-@pytest.mark.parametrize("headers", [
-    {"origin": "http://evil.example"}, {"origin": "null"}, {"origin": "http://localhost:9999"},
-    {"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"origin": "http://localhost:9999"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+    ],
+)
 def test_posts_from_another_origin_are_refused(client, headers):
     res = upload(client, "ec.yaml", example_path("ec-emissions").read_bytes(), **headers)
     assert_clean_client_error(res, 403)
@@ -112,8 +136,9 @@ def test_posts_from_the_dashboard_itself_are_served(client):
     assert res.status_code == 200
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
-                                          None])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None]
+)
 def test_json_endpoints_take_only_json(client, content_type):
     headers = {"content-type": content_type} if content_type else {}
     res = client.post("/api/run", content=run_body(), headers=headers)
@@ -122,6 +147,7 @@ def test_json_endpoints_take_only_json(client, content_type):
 
 # ---- malformed bodies ---------------------------------------------------------------------------
 
+
 def nested(depth: int) -> dict:
     node: dict = {}
     for _ in range(depth):
@@ -129,20 +155,35 @@ def nested(depth: int) -> dict:
     return node
 
 
-@pytest.mark.parametrize("body, words", [
-    (run_body().replace('"seed": 0', '"seed": NaN'), "NaN"),
-    (run_body().replace('"seed": 0', '"seed": -Infinity'), "-Infinity"),
-    (run_body().replace('"seed": 0', '"seed": 1e400'), "too large"),
-    (run_body().replace('"seed": 0', '"seed": ' + "9" * 5000), "5000 digits"),
-    (run_body().replace('"ec-emissions"', '"\\ud800"', 1), "surrogate"),
-    (run_body().replace('"name"', '"\\udc00"', 1), "surrogate"),
-    (run_body().replace('"seed": 0', '"seed": 0, "seed": 1'), "twice"),
-    (json.dumps({"scenario": {**EC, "actors": [{**EC["actors"][0], "params": nested(900)}]}}), "nested"),
-    ("[" * 100_000 + "]" * 100_000, "nested"),
-    ('{"scenario": ', "not valid JSON"),
-    (b"\xff\xfe{}", "UTF-8"),
-], ids=["nan", "infinity", "1e400", "5000-digits", "surrogate-value", "surrogate-key", "duplicate-key",
-        "params-900-deep", "100000-brackets", "truncated", "not-utf8"])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (run_body().replace('"seed": 0', '"seed": NaN'), "NaN"),
+        (run_body().replace('"seed": 0', '"seed": -Infinity'), "-Infinity"),
+        (run_body().replace('"seed": 0', '"seed": 1e400'), "too large"),
+        (run_body().replace('"seed": 0', '"seed": ' + "9" * 5000), "5000 digits"),
+        (run_body().replace('"ec-emissions"', '"\\ud800"', 1), "surrogate"),
+        (run_body().replace('"name"', '"\\udc00"', 1), "surrogate"),
+        (run_body().replace('"seed": 0', '"seed": 0, "seed": 1'), "twice"),
+        (json.dumps({"scenario": {**EC, "actors": [{**EC["actors"][0], "params": nested(900)}]}}), "nested"),
+        ("[" * 100_000 + "]" * 100_000, "nested"),
+        ('{"scenario": ', "not valid JSON"),
+        (b"\xff\xfe{}", "UTF-8"),
+    ],
+    ids=[
+        "nan",
+        "infinity",
+        "1e400",
+        "5000-digits",
+        "surrogate-value",
+        "surrogate-key",
+        "duplicate-key",
+        "params-900-deep",
+        "100000-brackets",
+        "truncated",
+        "not-utf8",
+    ],
+)
 def test_malformed_json_is_422_with_the_reason(client, body, words):
     res = client.post("/api/run", content=body, headers={"content-type": "application/json"})
     assert words in assert_clean_client_error(res, 422)
@@ -174,9 +215,13 @@ def test_a_huge_bad_value_gives_a_short_message(client):
 
 # ---- hostile files ------------------------------------------------------------------------------
 
-ALIAS_BOMB = ("name: bomb\nactors:\n- id: A\n  capability: 1\n  params:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-              + "".join(f"    {c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
-              + "issues: [{id: i}]\nstances: {A: {i: {position: 1, salience: 1}}}\n").encode()
+ALIAS_BOMB = (
+    "name: bomb\nactors:\n- id: A\n  capability: 1\n  params:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(
+        f"    {c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=False)
+    )
+    + "issues: [{id: i}]\nstances: {A: {i: {position: 1, salience: 1}}}\n"
+).encode()
 
 HOSTILE_FILES = {
     "int-tag.yaml": b"name: x\nround_days: !!int abc\n",
@@ -217,6 +262,7 @@ def test_a_ktab_upload_names_the_file_not_the_server_path(client):
 
 # ---- /docs offline ------------------------------------------------------------------------------
 
+
 def test_the_api_docs_load_nothing_from_the_network(client):
     page = client.get("/docs").text
     assert "https://" not in page and "cdn" not in page
@@ -227,16 +273,27 @@ def test_the_api_docs_load_nothing_from_the_network(client):
 
 # ---- the real server: limits, a bounded pool, a clean log ---------------------------------------
 
+
 def _slow_scenario() -> dict:
     """Within every input limit (scenario/limits.py), yet minutes of SMP work: 200 actors (the SMP's
     actor limit) on three issues for 1,000 turns (the rounds limit); a turn at this size takes seconds."""
     rng = np.random.default_rng(0)
     actors = [{"id": f"A{k}", "capability": float(rng.uniform(1, 100))} for k in range(200)]
     issues = [{"id": f"i{k}"} for k in range(3)]
-    stances = {a["id"]: {i["id"]: {"position": float(rng.uniform(0, 100)), "salience": float(rng.uniform(1, 100))}
-                         for i in issues} for a in actors}
-    return {"name": "slow", "actors": actors, "issues": issues, "stances": stances,
-            "models": {"smp": {"min_turns": 1000, "max_turns": 1000}}}
+    stances = {
+        a["id"]: {
+            i["id"]: {"position": float(rng.uniform(0, 100)), "salience": float(rng.uniform(1, 100))}
+            for i in issues
+        }
+        for a in actors
+    }
+    return {
+        "name": "slow",
+        "actors": actors,
+        "issues": issues,
+        "stances": stances,
+        "models": {"smp": {"min_turns": 1000, "max_turns": 1000}},
+    }
 
 
 SLOW = _slow_scenario()
@@ -245,8 +302,17 @@ SLOW = _slow_scenario()
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with running_server("--workers", "2", "--queue", "0", "--time-limit", str(TIME_LIMIT),
-                        "--memory-limit", str(MEMORY_LIMIT), log=log) as base:
+    with running_server(
+        "--workers",
+        "2",
+        "--queue",
+        "0",
+        "--time-limit",
+        str(TIME_LIMIT),
+        "--memory-limit",
+        str(MEMORY_LIMIT),
+        log=log,
+    ) as base:
         with httpx.Client(base_url=base, timeout=120) as http:  # wait for the workers to start
             assert http.post("/api/run", json={"scenario": EC}).status_code == 200
         yield base, log
@@ -306,12 +372,18 @@ def test_a_memory_bomb_is_refused_and_the_server_stays_small(server):
 
 def test_hostile_requests_leave_no_traceback_in_the_log(server):
     base, log = server
-    bodies = [run_body().replace('"seed": 0', '"seed": NaN'), run_body().replace('"seed": 0', '"seed": -1'),
-              run_body().replace('"ec-emissions"', '"\\ud800"', 1), run_body().replace('"seed": 0', '"seed": 1e400'),
-              json.dumps({"scenario": {**EC, "actors": [{**EC["actors"][0], "params": nested(900)}]}})]
+    bodies = [
+        run_body().replace('"seed": 0', '"seed": NaN'),
+        run_body().replace('"seed": 0', '"seed": -1'),
+        run_body().replace('"ec-emissions"', '"\\ud800"', 1),
+        run_body().replace('"seed": 0', '"seed": 1e400'),
+        json.dumps({"scenario": {**EC, "actors": [{**EC["actors"][0], "params": nested(900)}]}}),
+    ]
     with httpx.Client(base_url=base, timeout=120) as http:
         for body in bodies:
-            assert_clean_client_error(http.post("/api/run", content=body, headers={"content-type": "application/json"}))
+            assert_clean_client_error(
+                http.post("/api/run", content=body, headers={"content-type": "application/json"})
+            )
         for name, data in HOSTILE_FILES.items():
             assert_clean_client_error(upload(http, name, data))
     text = log.read_text()

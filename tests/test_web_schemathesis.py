@@ -63,7 +63,9 @@ SEEN: list[tuple[str, int]] = []
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_never_fails_on_what_its_schema_allows_or_forbids(case, served):
     base, _ = served
-    response = case.call_and_validate(base_url=base, timeout=60, checks=[not_a_5xx_but_a_limit, no_server_path])
+    response = case.call_and_validate(
+        base_url=base, timeout=60, checks=[not_a_5xx_but_a_limit, no_server_path]
+    )
     SEEN.append((f"{case.method} {case.path}", response.status_code))
 
 

@@ -31,7 +31,9 @@ def _get(sc, path):
     node = data
     for part in path.split("."):
         if isinstance(node, list):
-            node = next(x for x in node if x.get("id") == part or set(x.get("actors", ())) == set(part.split(",")))
+            node = next(
+                x for x in node if x.get("id") == part or set(x.get("actors", ())) == set(part.split(","))
+            )
         else:
             node = node[part]
     return node
@@ -39,7 +41,12 @@ def _get(sc, path):
 
 def test_shipped_variants_apply_and_set_what_they_say(afg):
     shipped = shipped_patches()
-    assert {"taliban-walk-out", "zero-option-executed", "pakistan-presses-taliban", "doha-office-reopens"} <= set(shipped)
+    assert {
+        "taliban-walk-out",
+        "zero-option-executed",
+        "pakistan-presses-taliban",
+        "doha-office-reopens",
+    } <= set(shipped)
     for name, path in shipped.items():
         raw = yaml.safe_load(path.read_text())
         variant = apply_patch(afg, load_patch(name))
@@ -59,13 +66,22 @@ def test_errors_name_the_file_path_value_and_allowed(afg, tmp_path):
         for needle in (str(f), *needles):
             assert needle in str(err.value)
 
-    fails({"name": "p", "set": {"stances.XYZ.troops.position": 5}}, "set.stances.XYZ.troops.position",
-          "no stances for 'XYZ'", "allowed: USA, AFG")
+    fails(
+        {"name": "p", "set": {"stances.XYZ.troops.position": 5}},
+        "set.stances.XYZ.troops.position",
+        "no stances for 'XYZ'",
+        "allowed: USA, AFG",
+    )
     fails({"name": "p", "set": {"actors.USA.strength": 5}}, "no field 'strength'", "capability")
-    fails({"name": "p", "set": {"channels.nowhere.open": True}}, "no channel with id 'nowhere'", "doha-office")
+    fails(
+        {"name": "p", "set": {"channels.nowhere.open": True}}, "no channel with id 'nowhere'", "doha-office"
+    )
     fails({"name": "p", "set": {"relations.USA,QQQ.alignment": 0}}, "no relation between 'USA,QQQ'")
-    fails({"name": "p", "set": {"stances.TAL.troops.salience": 150}}, "stances.TAL.troops.salience",
-          "less than or equal to 100")
+    fails(
+        {"name": "p", "set": {"stances.TAL.troops.salience": 150}},
+        "stances.TAL.troops.salience",
+        "less than or equal to 100",
+    )
     fails({"name": "p", "remove_events": ["no-such-event"]}, "remove_events.0", "office-opens")
     fails({"name": "p", "add_events": [{"type": "shock", "actor": "TAL"}]}, "add_events.0", "date or a round")
     fails({"name": "p", "colour": "red"}, "colour", "add_events")
@@ -75,17 +91,37 @@ def test_errors_name_the_file_path_value_and_allowed(afg, tmp_path):
 
 def test_set_reaches_unset_fields_and_adds_stances(afg):
     assert afg.deadline.rounds is None and "troops" not in afg.stances["PAK"]
-    variant = apply_patch(afg, Patch(name="p", set={"deadline.rounds": 60, "actors.USA.params.strategy": "conceder",
-                                                    "stances.PAK.troops": {"position": 20, "salience": 30}}))
+    variant = apply_patch(
+        afg,
+        Patch(
+            name="p",
+            set={
+                "deadline.rounds": 60,
+                "actors.USA.params.strategy": "conceder",
+                "stances.PAK.troops": {"position": 20, "salience": 30},
+            },
+        ),
+    )
     assert variant.deadline.rounds == 60 and variant.deadline_round() == 60
     assert variant.actors[0].params["strategy"] == "conceder"
     assert variant.stances["PAK"]["troops"].position == 20
 
 
 def test_ingest_style_patch_with_sourced_events_applies(afg):
-    patch = {"name": "ingest-afghanistan-2013", "description": "from news",
-             "add_events": [{"id": "ingest-1", "type": "channel_close", "channel": "doha-office",
-                             "date": "2013-07-09", "description": "x", "source": "The office was closed."}]}
+    patch = {
+        "name": "ingest-afghanistan-2013",
+        "description": "from news",
+        "add_events": [
+            {
+                "id": "ingest-1",
+                "type": "channel_close",
+                "channel": "doha-office",
+                "date": "2013-07-09",
+                "description": "x",
+                "source": "The office was closed.",
+            }
+        ],
+    }
     variant = apply_patch(afg, patch)
     assert variant.events[-1].source == "The office was closed." and variant.events[-1].id == "ingest-1"
 
@@ -102,7 +138,9 @@ def test_remove_actors_takes_their_references_along(afg):
 def test_paired_differences_are_exact_without_noise_and_zero_for_an_empty_patch():
     # Moving C from 40 to 60 moves the weighted mean by its weight share 50/250 x 20 = 4.
     sc, model = three_actors(), make_model("weighted-mean")
-    res = compare(sc, [Patch(name="c-moves", set={"stances.C.x.position": 60})], model, draws=20, seed=1, noise=NONE)
+    res = compare(
+        sc, [Patch(name="c-moves", set={"stances.C.x.position": 60})], model, draws=20, seed=1, noise=NONE
+    )
     row = res.differences.iloc[0]
     assert row["diff_p2_5"] == pytest.approx(4) and row["diff_p97_5"] == pytest.approx(4)
     same = compare(sc, [Patch(name="nothing")], model, draws=300, seed=1)
@@ -119,8 +157,19 @@ def test_common_random_numbers_make_intervals_narrower_than_unpaired():
 
 def test_cli_whatif_on_three_shipped_variants(tmp_path):
     names = ["zero-option-executed", "pakistan-presses-taliban", "doha-office-reopens"]
-    res = CliRunner().invoke(app, ["whatif", "afghanistan-2013", *names, "--draws", "256", "--json",
-                                   "--store", str(tmp_path / "s.sqlite")])
+    res = CliRunner().invoke(
+        app,
+        [
+            "whatif",
+            "afghanistan-2013",
+            *names,
+            "--draws",
+            "256",
+            "--json",
+            "--store",
+            str(tmp_path / "s.sqlite"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["variants"] == names
@@ -129,14 +178,34 @@ def test_cli_whatif_on_three_shipped_variants(tmp_path):
     assert diff[("zero-option-executed", "troops")]["diff_p97_5"] < 0
     assert diff[("zero-option-executed", "constitution")]["diff_median"] == 0
     assert diff[("doha-office-reopens", "office")]["diff_median"] < 0
-    table = CliRunner().invoke(app, ["whatif", "afghanistan-2013", "taliban-walk-out", "--draws", "100", "--no-store"])
+    table = CliRunner().invoke(
+        app, ["whatif", "afghanistan-2013", "taliban-walk-out", "--draws", "100", "--no-store"]
+    )
     assert table.exit_code == 0 and "taliban-walk-out" in table.output
     patch = tmp_path / "news.yaml"
-    patch.write_text(yaml.safe_dump({"name": "from-news", "description": "ingested", "add_events": [
-        {"id": "ingest-1", "type": "position_shift", "actor": "TAL", "issue": "talks", "to": 50, "round": 0,
-         "source": "a sentence"}]}))
-    by_path = CliRunner().invoke(app, ["whatif", "afghanistan-2013", str(patch), "-m", "agents", "--draws", "20",
-                                       "--json", "--no-store"])
+    patch.write_text(
+        yaml.safe_dump(
+            {
+                "name": "from-news",
+                "description": "ingested",
+                "add_events": [
+                    {
+                        "id": "ingest-1",
+                        "type": "position_shift",
+                        "actor": "TAL",
+                        "issue": "talks",
+                        "to": 50,
+                        "round": 0,
+                        "source": "a sentence",
+                    }
+                ],
+            }
+        )
+    )
+    by_path = CliRunner().invoke(
+        app,
+        ["whatif", "afghanistan-2013", str(patch), "-m", "agents", "--draws", "20", "--json", "--no-store"],
+    )
     assert by_path.exit_code == 0, by_path.output
     assert json.loads(by_path.stdout)["variants"] == ["from-news"]
     bad = CliRunner().invoke(app, ["whatif", "afghanistan-2013", "nope", "--no-store"])

@@ -36,12 +36,20 @@ def running_server(*options: str, timeout: float = 60.0, log: Path | None = None
     The server's output goes to ``log`` (a file, so a chatty server never blocks on a full pipe)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
-    with tempfile.TemporaryDirectory(prefix="accord-serve-") as folder, \
-            (log or Path(folder) / "serve.log").open("w") as out:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="accord-serve-") as folder,
+        (log or Path(folder) / "serve.log").open("w") as out,
+    ):
         proc = subprocess.Popen(
             [sys.executable, "-m", "accord", "serve", "--host", "127.0.0.1", "--port", str(port), *options],
-            env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         _PIDS[base] = proc.pid
         try:

@@ -14,15 +14,25 @@ if TYPE_CHECKING:
     from .models import Result, get_model, list_models, make_model
     from .scenario import Scenario, load, save
 
-__getattr__, __dir__ = lazy_attributes(__name__, {
-    "Scenario": ".scenario", "load": ".scenario", "save": ".scenario",
-    "Result": ".models", "get_model": ".models", "list_models": ".models", "make_model": ".models",
-    "__version__": "._version",
-}, globals())
+__getattr__, __dir__ = lazy_attributes(
+    __name__,
+    {
+        "Scenario": ".scenario",
+        "load": ".scenario",
+        "save": ".scenario",
+        "Result": ".models",
+        "get_model": ".models",
+        "list_models": ".models",
+        "make_model": ".models",
+        "__version__": "._version",
+    },
+    globals(),
+)
 
 
-def forecast(scenario: Scenario | str, model: str = "weighted-mean", seed: int | None = 0,
-             **params: Any) -> Result:
+def forecast(
+    scenario: Scenario | str, model: str = "weighted-mean", seed: int | None = 0, **params: Any
+) -> Result:
     """Run one model on a scenario (a Scenario, a path or an example name) and return its Result."""
     from .models import make_model
     from .scenario import Scenario, load
@@ -33,5 +43,13 @@ def forecast(scenario: Scenario | str, model: str = "weighted-mean", seed: int |
 
 
 __all__ = [
-    "Result", "Scenario", "__version__", "forecast", "get_model", "list_models", "load", "make_model", "save",
+    "Result",
+    "Scenario",
+    "__version__",
+    "forecast",
+    "get_model",
+    "list_models",
+    "load",
+    "make_model",
+    "save",
 ]

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 
-def lazy_attributes(package: str, names: dict[str, str], namespace: dict[str, Any]
-                    ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+def lazy_attributes(
+    package: str, names: dict[str, str], namespace: dict[str, Any]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for ``package``; ``names`` maps a public name to its submodule
     (relative, e.g. ``".io"``)."""
 

@@ -59,8 +59,9 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def atomic_folder(path: str | os.PathLike[str], fill: Callable[[Path], object],
-                  replaceable: Callable[[Path], bool]) -> Path:
+def atomic_folder(
+    path: str | os.PathLike[str], fill: Callable[[Path], object], replaceable: Callable[[Path], bool]
+) -> Path:
     """Call ``fill`` on a temporary folder beside ``path``, then rename it to ``path``.
 
     An existing ``path`` is replaced only when it is empty or ``replaceable(path)`` says it is an
@@ -74,11 +75,15 @@ def atomic_folder(path: str | os.PathLike[str], fill: Callable[[Path], object],
         raise OutputError(f"{path}: is a file; allowed: a new or empty folder, or an earlier run folder")
     here = Path.cwd().resolve()
     if path.resolve() in (here, *here.parents, Path.home().resolve()):
-        raise OutputError(f"{path}: is the current folder, one above it or the home folder; allowed: a new "
-                          f"or empty folder elsewhere, e.g. {path / 'run'}")
+        raise OutputError(
+            f"{path}: is the current folder, one above it or the home folder; allowed: a new "
+            f"or empty folder elsewhere, e.g. {path / 'run'}"
+        )
     if path.is_dir() and any(path.iterdir()) and not replaceable(path):
-        raise OutputError(f"{path}: folder exists and holds other files; allowed: a new or empty folder, "
-                          "or an earlier run folder (with run.json)")
+        raise OutputError(
+            f"{path}: folder exists and holds other files; allowed: a new or empty folder, "
+            "or an earlier run folder (with run.json)"
+        )
     clean_stale(path)
     tmp = Path(tempfile.mkdtemp(prefix=_prefix(path), dir=path.parent))
     try:
@@ -116,8 +121,9 @@ def clean_stale(path: str | os.PathLike[str]) -> list[Path]:
     path = Path(path)
     removed: list[Path] = []
     try:
-        candidates = [Path(p) for p in glob.glob(glob.escape(f".{path.name}{TMP_TAG}") + "*",
-                                                 root_dir=path.parent)]
+        candidates = [
+            Path(p) for p in glob.glob(glob.escape(f".{path.name}{TMP_TAG}") + "*", root_dir=path.parent)
+        ]
     except OSError:
         return removed
     for tmp in (path.parent / c for c in candidates):

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 _NAMES = {
     **dict.fromkeys(("MonteCarloResult", "NoiseSpec", "monte_carlo", "perturb"), ".montecarlo"),
-    "Executor": ".parallel", "pivotal_actors": ".pivotal", "RunStore": ".store",
+    "Executor": ".parallel",
+    "pivotal_actors": ".pivotal",
+    "RunStore": ".store",
 }
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, globals())
 __all__ = [

@@ -44,6 +44,7 @@ class Branch:
 @dataclass
 class DealAnswer:
     """What the Monte Carlo draws say about the deal: the branch probabilities and, per branch, its terms."""
+
     model: str
     draws: int
     required: list[str]
@@ -122,8 +123,10 @@ def deal_answer(
         masks.append(("full", f"full agreement ({', '.join(required)} all sign)", full))
         partial = "partial deal (not every required party signs)"
         if seeded and seeded_without:  # (seeded_without is empty without a seeded run)
-            partial += (f"; who signs, in the seeded run: {', '.join(seeded['parties'])}, without "
-                        f"{', '.join(seeded_without)} (per-draw signatories are not reported by this engine)")
+            partial += (
+                f"; who signs, in the seeded run: {', '.join(seeded['parties'])}, without "
+                f"{', '.join(seeded_without)} (per-draw signatories are not reported by this engine)"
+            )
         masks.append(("partial", partial, agreed & ~full))
     masks.append(("none", "no deal by the deadline", ~agreed))
     branches = []
@@ -166,11 +169,13 @@ def failure_names(failure: np.ndarray) -> np.ndarray:
     if failure.dtype.kind in "iu":
         try:
             from ..models.agents.explain import CAUSES as known
+
             causes: tuple[str, ...] = known
         except ImportError:
             causes = ()
-        return np.array(["" if k < 0 else (causes[k] if k < len(causes) else f"cause {k}") for k in failure],
-                        dtype=object)
+        return np.array(
+            ["" if k < 0 else (causes[k] if k < len(causes) else f"cause {k}") for k in failure], dtype=object
+        )
     return failure.astype(str).astype(object)
 
 
@@ -217,8 +222,11 @@ def whatif_effects(comparison: Any, scenario: Scenario) -> list[dict[str, Any]]:
         shifts = {}
         for k, iss in enumerate(comparison.issues):
             per = {}
-            for label, m, m0 in (("full", v_full, b_full), ("partial", v_any & ~v_full, b_any & ~b_full),
-                                 ("none", ~v_any, ~b_any)):
+            for label, m, m0 in (
+                ("full", v_full, b_full),
+                ("partial", v_any & ~v_full, b_any & ~b_full),
+                ("none", ~v_any, ~b_any),
+            ):
                 if m.any():
                     per[label] = (
                         float(np.median(f0[m0, k])) if m0.any() else None,

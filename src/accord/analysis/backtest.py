@@ -35,6 +35,7 @@ INTERVAL_COLUMNS = ("lo80", "hi80")
 
 class Case(Protocol):
     """One historical forecasting case: what a model is run on and the outcome it is scored against."""
+
     scenario: Scenario
     outcome: float
     proposal: str
@@ -66,8 +67,9 @@ def groups(cases: Sequence[Case]) -> np.ndarray:
     return np.array([c.proposal for c in cases], dtype=object)
 
 
-def score(forecast: np.ndarray, outcome: np.ndarray, lo80: np.ndarray | None = None,
-          hi80: np.ndarray | None = None) -> dict[str, float | int | None]:
+def score(
+    forecast: np.ndarray, outcome: np.ndarray, lo80: np.ndarray | None = None, hi80: np.ndarray | None = None
+) -> dict[str, float | int | None]:
     """n, MAE, RMSE, share within 10 points and, given bounds, the share of outcomes inside them."""
     ok = ~np.isnan(forecast)
     err = forecast[ok] - outcome[ok]
@@ -125,16 +127,26 @@ def _run_case(task: tuple[Model, Scenario, np.random.Generator]) -> CaseRun:
     return float(table["forecast"].iloc[0]), bounds, "", predictive.branches(result)
 
 
-def run_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
-              pool: Executor | None = None, draws: int = 0) -> Forecasts:
+def run_model(
+    model: Model,
+    cases: Sequence[Case],
+    rng: np.random.Generator,
+    pool: Executor | None = None,
+    draws: int = 0,
+) -> Forecasts:
     """One model over every case, batched where the model allows it, else case by case (on ``pool``);
     with ``draws``, also its predictive distribution (accord.analysis.predictive)."""
     return start_model(model, cases, rng, pool, draws)()
 
 
-def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
-                pool: Executor | None = None, draws: int = 0,
-                noise: NoiseSpec = DEFAULT_NOISE) -> Callable[[], Forecasts]:
+def start_model(
+    model: Model,
+    cases: Sequence[Case],
+    rng: np.random.Generator,
+    pool: Executor | None = None,
+    draws: int = 0,
+    noise: NoiseSpec = DEFAULT_NOISE,
+) -> Callable[[], Forecasts]:
     """run_model in two steps: the batch part and the hand-over of the case-by-case runs to ``pool``
     now, their collection when the returned function is called (meanwhile this process is free,
     e.g. for the next model's batch part). Draws from ``rng`` happen now, in the same order as run_model;
@@ -203,12 +215,20 @@ def start_model(model: Model, cases: Sequence[Case], rng: np.random.Generator,
             reason=failures[0] if failures else "",
             predictive=dist,
         )
+
     return finish
 
 
-def _distribution(model: Model, cases: Sequence[Case], forecast: np.ndarray, samples: np.ndarray,
-                  stated: dict[int, tuple[np.ndarray, np.ndarray]], draws: int, noise: NoiseSpec,
-                  drng: np.random.Generator) -> Predictive:
+def _distribution(
+    model: Model,
+    cases: Sequence[Case],
+    forecast: np.ndarray,
+    samples: np.ndarray,
+    stated: dict[int, tuple[np.ndarray, np.ndarray]],
+    draws: int,
+    noise: NoiseSpec,
+    drng: np.random.Generator,
+) -> Predictive:
     """The model's predictive distribution per case from its draws, its stated branches, or its forecast."""
     lo, hi = scale(cases)
     how = predictive.kind(model)
@@ -220,7 +240,7 @@ def _distribution(model: Model, cases: Sequence[Case], forecast: np.ndarray, sam
         return Predictive.from_draws(samples, lo, hi)
     values, weights = [], []
     for k in range(len(cases)):
-        v, w = stated.get(k, (forecast[k:k + 1], np.ones(1)))
+        v, w = stated.get(k, (forecast[k : k + 1], np.ones(1)))
         ok = ~np.isnan(v)
         values.append(v[ok])
         weights.append(w[ok] if not np.isnan(forecast[k]) else np.zeros(int(ok.sum())))
@@ -229,8 +249,10 @@ def _distribution(model: Model, cases: Sequence[Case], forecast: np.ndarray, sam
 
 def scale(cases: Sequence[Case]) -> tuple[np.ndarray, np.ndarray]:
     """Each case's issue range (low, high)."""
-    return (np.array([c.scenario.issues[0].min for c in cases], dtype=float),
-            np.array([c.scenario.issues[0].max for c in cases], dtype=float))
+    return (
+        np.array([c.scenario.issues[0].min for c in cases], dtype=float),
+        np.array([c.scenario.issues[0].max for c in cases], dtype=float),
+    )
 
 
 def stack(cases: Sequence[Case], index: Sequence[int]) -> list[tuple[list[int], ScenarioArrays]]:
@@ -283,12 +305,13 @@ COMBINATIONS = (
 
 
 def base_name(label: str) -> str:
-    """"weighted-mean/gdp" -> "weighted-mean": a model's name without its capability variant."""
+    """ "weighted-mean/gdp" -> "weighted-mean": a model's name without its capability variant."""
     return label.split("/")[0]
 
 
-def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
-                 fallback: str = "weighted-mean") -> tuple[list[Forecasts], dict[str, dict[str, float]]]:
+def combinations(
+    base: list[Forecasts], cases: Sequence[Case], k: int = 10, fallback: str = "weighted-mean"
+) -> tuple[list[Forecasts], dict[str, dict[str, float]]]:
     """The CV-fitted predictors over the base models' forecasts, scored only on held-out folds.
 
     ``cv-select`` picks the model with the best training MAE; ``cv-shrink`` is the MAE-optimal
@@ -309,20 +332,29 @@ def combinations(base: list[Forecasts], cases: Sequence[Case], k: int = 10,
     for name, columns, how in COMBINATIONS:
         cols = [c for c in names if columns is None or base_name(c) in columns]
         pred, lo80, hi80, w = crossval.cross_validate(
-            crossval.Combination(name, cols, fits[how]), names, x, y, folds, lo, hi)
+            crossval.Combination(name, cols, fits[how]), names, x, y, folds, lo, hi
+        )
         out.append(Forecasts(name, pred, lo80, hi80))
         weights[name] = {m: round(float(v), 3) for m, v in zip(names, w.mean(axis=0), strict=True) if v > 0}
     return out, weights
 
 
-def run_models(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
-               jobs: int | None = None, draws: int = 0) -> list[Forecasts]:
+def run_models(
+    models: Sequence[Model],
+    variants: dict[str, Sequence[Case]],
+    rng: np.random.Generator,
+    jobs: int | None = None,
+    draws: int = 0,
+) -> list[Forecasts]:
     """Every model on every variant ("model/label" when there are several), then the always-50 baseline."""
     first = next(iter(variants.values()))
     base = []
     with workers(jobs) as pool:
-        started = [(m, label, start_model(m, cases, rng, pool, draws)) for label, cases in variants.items()
-                   for m in models]
+        started = [
+            (m, label, start_model(m, cases, rng, pool, draws))
+            for label, cases in variants.items()
+            for m in models
+        ]
         for m, label, finish in started:
             f = finish()
             base.append(replace(f, model=f"{m.name}/{label}") if len(variants) > 1 else f)
@@ -356,8 +388,14 @@ def backtest(
     return result.rows, result.weights
 
 
-def backtest_full(models: Sequence[Model], variants: dict[str, Sequence[Case]], rng: np.random.Generator,
-                  k: int = 10, jobs: int | None = None, draws: int = predictive.DRAWS) -> BacktestResult:
+def backtest_full(
+    models: Sequence[Model],
+    variants: dict[str, Sequence[Case]],
+    rng: np.random.Generator,
+    k: int = 10,
+    jobs: int | None = None,
+    draws: int = predictive.DRAWS,
+) -> BacktestResult:
     """Every model, the always-50 baseline, the CV combinations, the compromise model's conformal
     distribution and the distributional ensemble, scored; each compared with the compromise model.
 
@@ -395,13 +433,19 @@ def backtest_full(models: Sequence[Model], variants: dict[str, Sequence[Case]], 
     names = [r["model"] for r in rows]
     detectable: dict[str, float | None] = {}
     if ensemble_fit.CONFORMAL in names:
-        detectable = evaluation.compare(rows, per, names.index(ensemble_fit.CONFORMAL), groups(first),
-                                        predictive.draws_rng(rng, predictive.BOOTSTRAP_STREAM))
+        detectable = evaluation.compare(
+            rows,
+            per,
+            names.index(ensemble_fit.CONFORMAL),
+            groups(first),
+            predictive.draws_rng(rng, predictive.BOOTSTRAP_STREAM),
+        )
     return BacktestResult(rows, weights, detectable, [f for f, _ in kinds], penalties)
 
 
-def _distributional(base: list[Forecasts], cases: Sequence[Case], k: int,
-                    rng: np.random.Generator) -> tuple[list[Forecasts], dict[str, float], list[float | None]]:
+def _distributional(
+    base: list[Forecasts], cases: Sequence[Case], k: int, rng: np.random.Generator
+) -> tuple[list[Forecasts], dict[str, float], list[float | None]]:
     """The compromise model's conformal distribution and the ensemble, both cross-validated by proposal."""
     y, g = outcomes(cases), groups(cases)
     lo, hi = scale(cases)
@@ -410,20 +454,43 @@ def _distributional(base: list[Forecasts], cases: Sequence[Case], k: int,
         point = run_model(make_model("weighted-mean"), cases, rng).forecast
     dists = {f.model: f.predictive for f in base if f.predictive is not None and f.predictive.available.any()}
     run = ensemble_fit.cross_validate(dists, point, cases, y, g, crossval.group_kfold(g, k), lo, hi)
-    return ([Forecasts(ensemble_fit.CONFORMAL, point, predictive=run.conformal),
-             Forecasts("ensemble", run.predictive.median(), predictive=run.predictive)],
-            run.mean_weights(), run.penalties())
+    return (
+        [
+            Forecasts(ensemble_fit.CONFORMAL, point, predictive=run.conformal),
+            Forecasts("ensemble", run.predictive.median(), predictive=run.predictive),
+        ],
+        run.mean_weights(),
+        run.penalties(),
+    )
 
 
-def run_record(file: str, digest: str, capability: str, k: int, seed: int, rows: list[dict],
-               weights: dict[str, dict[str, float]], skipped_rows: dict[str, int],
-               detectable: dict[str, float | None] | None = None, draws: int = 0) -> dict:
+def run_record(
+    file: str,
+    digest: str,
+    capability: str,
+    k: int,
+    seed: int,
+    rows: list[dict],
+    weights: dict[str, dict[str, float]],
+    skipped_rows: dict[str, int],
+    detectable: dict[str, float | None] | None = None,
+    draws: int = 0,
+) -> dict:
     """One backtest as a JSON-able record: what was scored, how, and the scores (for --out and the run
     store)."""
     from .. import __version__
 
     return {
-        "kind": "backtest", "file": file, "sha256": digest, "capability": capability, "folds": k,
-        "seed": seed, "accord_version": __version__, "rows_skipped": skipped_rows, "scores": rows,
-        "cv_weights": weights, "draws": draws, "detectable_difference": detectable or {},
+        "kind": "backtest",
+        "file": file,
+        "sha256": digest,
+        "capability": capability,
+        "folds": k,
+        "seed": seed,
+        "accord_version": __version__,
+        "rows_skipped": skipped_rows,
+        "scores": rows,
+        "cv_weights": weights,
+        "draws": draws,
+        "detectable_difference": detectable or {},
     }

@@ -78,8 +78,13 @@ def feature_matrix(base: dict[str, np.ndarray], fallback: str) -> tuple[list[str
 
 
 def cross_validate(
-    combo: Combination, names: list[str], x: np.ndarray, y: np.ndarray, folds: list[np.ndarray],
-    lo: np.ndarray, hi: np.ndarray,
+    combo: Combination,
+    names: list[str],
+    x: np.ndarray,
+    y: np.ndarray,
+    folds: list[np.ndarray],
+    lo: np.ndarray,
+    hi: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Held-out forecasts, 80% band (low, high), and the weights per fold (folds x columns)."""
     cols = [names.index(c) for c in combo.columns if c in names]

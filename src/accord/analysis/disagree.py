@@ -47,8 +47,11 @@ def _reason(scenario: Scenario, issue: str, models: list[str], x: float, towards
             mean = (
                 float(np.average([st.position for st in stances.values()], weights=w)) if w.sum() > 0 else sq
             )
-            blockers = [a for a, st in stances.items() if abs(st.position - sq) <= 0.05 * (iss.max - iss.min)
-                        or (st.position - sq) * (mean - sq) < 0]
+            blockers = [
+                a
+                for a, st in stances.items()
+                if abs(st.position - sq) <= 0.05 * (iss.max - iss.min) or (st.position - sq) * (mean - sq) < 0
+            ]
             verb = "stands" if len(blockers) == 1 else "stand"
             who = f" ({', '.join(blockers)} {verb} at or beyond it)" if blockers else ""
             parts.append(
@@ -97,8 +100,9 @@ def _span(lo: float, hi: float) -> str:
     return f"{lo:.0f}" if round(lo) == round(hi) else f"{lo:.0f}-{hi:.0f}"
 
 
-def disagreements(scenario: Scenario, forecasts: dict[str, dict[str, float]], threshold: float = THRESHOLD
-                  ) -> list[dict[str, Any]]:
+def disagreements(
+    scenario: Scenario, forecasts: dict[str, dict[str, float]], threshold: float = THRESHOLD
+) -> list[dict[str, Any]]:
     """Issues on which the models' forecasts spread over ``threshold`` of the range: the two groups
     of models either side of the largest gap, their ranges, and why (the inputs behind each)."""
     out = []

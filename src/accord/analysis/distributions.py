@@ -65,16 +65,17 @@ class Predictive:
         return cls.from_draws(np.asarray(x, dtype=float)[:, None], lo, hi)
 
     @classmethod
-    def atoms(cls, values: Sequence[np.ndarray], weights: Sequence[np.ndarray], lo: np.ndarray,
-              hi: np.ndarray) -> Predictive:
+    def atoms(
+        cls, values: Sequence[np.ndarray], weights: Sequence[np.ndarray], lo: np.ndarray, hi: np.ndarray
+    ) -> Predictive:
         """Ragged atoms per case (e.g. a simulator's branches), padded to one width with zero weights."""
         width = max([len(v) for v in values] + [1])
         vals, ws = np.tile(lo[:, None], (1, width)).astype(float), np.zeros((len(values), width))
         for i, (v, w) in enumerate(zip(values, weights, strict=True)):
             w = np.asarray(w, dtype=float)
             if len(v) and w.sum() > 0:
-                vals[i, :len(v)] = np.clip(v, lo[i], hi[i])
-                ws[i, :len(v)] = w / w.sum()
+                vals[i, : len(v)] = np.clip(v, lo[i], hi[i])
+                ws[i, : len(v)] = w / w.sum()
         return cls(vals, ws, lo, hi)
 
     def take(self, index: np.ndarray) -> Predictive:
@@ -112,11 +113,16 @@ class Predictive:
     def to_frame(self, model: str, issues: Sequence[str], proposals: Sequence[str]) -> pd.DataFrame:
         """The tidy long table: one row per (model, issue, atom) with positive weight."""
         i, k = np.nonzero(self.weights > 0)
-        return pd.DataFrame({
-            "model": model, "issue": np.asarray(issues, dtype=object)[i],
-            "proposal": np.asarray(proposals, dtype=object)[i], "atom": k,
-            "value": self.values[i, k], "weight": self.weights[i, k],
-        })
+        return pd.DataFrame(
+            {
+                "model": model,
+                "issue": np.asarray(issues, dtype=object)[i],
+                "proposal": np.asarray(proposals, dtype=object)[i],
+                "atom": k,
+                "value": self.values[i, k],
+                "weight": self.weights[i, k],
+            }
+        )
 
 
 def mixture(parts: Sequence[Predictive], weights: np.ndarray) -> Predictive:
@@ -132,8 +138,9 @@ def mixture(parts: Sequence[Predictive], weights: np.ndarray) -> Predictive:
     return Predictive(values, atom_w, first.lo, first.hi)
 
 
-def conformal(point: np.ndarray, y: np.ndarray, folds: Sequence[np.ndarray], lo: np.ndarray,
-              hi: np.ndarray) -> Predictive:
+def conformal(
+    point: np.ndarray, y: np.ndarray, folds: Sequence[np.ndarray], lo: np.ndarray, hi: np.ndarray
+) -> Predictive:
     """Split-conformal predictive distributions of a point forecaster that fits nothing.
 
     For the cases of each held-out fold: the forecast plus every training-fold residual y - f
@@ -153,6 +160,6 @@ def conformal(point: np.ndarray, y: np.ndarray, folds: Sequence[np.ndarray], lo:
         for i in test:
             if np.isnan(point[i]) or r.size == 0:
                 continue
-            values[i, :r.size] = np.clip(point[i] + r * span[i], lo[i], hi[i])
-            weights[i, :r.size] = 1.0 / r.size
+            values[i, : r.size] = np.clip(point[i] + r * span[i], lo[i], hi[i])
+            weights[i, : r.size] = 1.0 / r.size
     return Predictive(values, weights, lo, hi)

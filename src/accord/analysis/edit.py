@@ -31,7 +31,8 @@ def drop(scenario: Scenario, actors: Iterable[str] = (), issues: Iterable[str] =
             issue["controlled_by"] = [a for a in issue["controlled_by"] if a not in gone_a]
     data["stances"] = {
         a: {i: st for i, st in row.items() if i not in gone_i}
-        for a, row in data["stances"].items() if a not in gone_a
+        for a, row in data["stances"].items()
+        if a not in gone_a
     }
     data["stances"] = {a: row for a, row in data["stances"].items() if row}
     data["relations"] = [r for r in data["relations"] if not gone_a & set(r["actors"])]
@@ -61,8 +62,11 @@ def _rule(rule: dict[str, Any], gone: set[str]) -> dict[str, Any] | None:
     """A decision rule without the removed voters and veto players (None when no voter is left: the
     default rule, unanimity of the required parties, applies)."""
     listed = bool(rule.get("voters"))
-    rule = dict(rule, voters={a: w for a, w in rule.get("voters", {}).items() if a not in gone},
-                veto=[a for a in rule.get("veto", []) if a not in gone])
+    rule = dict(
+        rule,
+        voters={a: w for a, w in rule.get("voters", {}).items() if a not in gone},
+        veto=[a for a in rule.get("veto", []) if a not in gone],
+    )
     if rule.get("kind") == "all_of":
         rule["rules"] = [r for r in (_rule(sub, gone) for sub in rule.get("rules", [])) if r is not None]
         return rule if rule["rules"] else None

@@ -75,7 +75,7 @@ def anchors(arrays: ScenarioArrays, issue: int, actors: Sequence[str] = AGENDA_A
         out.append(np.array([pos[k]]) if k >= 0 and not np.isnan(pos[k]) else np.array([]))
     weight = arrays.capability * np.where(np.isnan(pos), 0.0, arrays.salience[:, issue])
     found = camps(pos, weight, hi - lo)
-    out += [np.array(found[j:j + 1]) for j in range(2)]
+    out += [np.array(found[j : j + 1]) for j in range(2)]
     out.append(np.linspace(lo, hi, UNIFORM_POINTS))
     return out
 
@@ -91,13 +91,15 @@ def features(scenario: Scenario, arrays: ScenarioArrays, issue: int) -> np.ndarr
     span = float(arrays.hi[issue] - arrays.lo[issue])
     mean = float(np.average(pos[ok], weights=w)) if w.sum() > 0 else float(np.mean(pos[ok]))
     spread = float(np.sqrt(np.average((pos[ok] - mean) ** 2, weights=w))) / span if w.sum() > 0 else 0.0
-    return np.array([
-        {"COD": 1.0, "CNS": 0.0}.get(proc, np.nan),
-        {"UNAN": 1.0, "UNANIMITY": 1.0, "QMV": 0.0}.get(vote, np.nan),
-        np.log(max(int(ok.sum()), 1)),
-        spread,
-        0.0 if np.isnan(arrays.status_quo[issue]) else 1.0,
-    ])
+    return np.array(
+        [
+            {"COD": 1.0, "CNS": 0.0}.get(proc, np.nan),
+            {"UNAN": 1.0, "UNANIMITY": 1.0, "QMV": 0.0}.get(vote, np.nan),
+            np.log(max(int(ok.sum()), 1)),
+            spread,
+            0.0 if np.isnan(arrays.status_quo[issue]) else 1.0,
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,6 @@ def held_out(per_fold: Sequence[Predictive], folds: Sequence[np.ndarray]) -> Pre
     values = np.tile(first.lo[:, None], (1, width)).astype(float)
     weights = np.zeros((first.n, width))
     for part, test in zip(per_fold, folds, strict=True):
-        values[test, :part.values.shape[1]] = part.values[test]
-        weights[test, :part.values.shape[1]] = part.weights[test]
+        values[test, : part.values.shape[1]] = part.values[test]
+        weights[test, : part.values.shape[1]] = part.weights[test]
     return Predictive(values, weights, first.lo, first.hi)

@@ -22,8 +22,9 @@ from .distributions import Predictive, mixture
 CONFORMAL = "weighted-mean+conformal"
 
 
-def conformal_for(point: np.ndarray, y: np.ndarray, groups: np.ndarray, train: np.ndarray, lo: np.ndarray,
-                  hi: np.ndarray) -> Predictive:
+def conformal_for(
+    point: np.ndarray, y: np.ndarray, groups: np.ndarray, train: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> Predictive:
     """Conformal distributions of ``point`` for every case from the residuals of ``train`` (own proposal
     left out)."""
     span = hi - lo
@@ -37,8 +38,8 @@ def conformal_for(point: np.ndarray, y: np.ndarray, groups: np.ndarray, train: n
         r = r_all[g_all != str(groups[i])]
         if np.isnan(point[i]) or r.size == 0:
             continue
-        values[i, :r.size] = np.clip(point[i] + r * span[i], lo[i], hi[i])
-        weights[i, :r.size] = 1.0 / r.size
+        values[i, : r.size] = np.clip(point[i] + r * span[i], lo[i], hi[i])
+        weights[i, : r.size] = 1.0 / r.size
     return Predictive(values, weights, lo, hi)
 
 
@@ -59,6 +60,7 @@ def structural(cases: Sequence[Any], lo: np.ndarray, hi: np.ndarray) -> tuple[li
 @dataclass(frozen=True)
 class EnsembleRun:
     """The held-out ensemble over a backtest: its distributions, the weights it gave, and the fitted gates."""
+
     names: list[str]
     predictive: Predictive  # held out
     conformal: Predictive  # the compromise model's held-out conformal distribution
@@ -102,8 +104,15 @@ def cross_validate(
     return EnsembleRun(names, mixture(parts, weights), conformal, weights, gates)
 
 
-def fit_all(models: dict[str, Predictive], point: np.ndarray, cases: Sequence[Any], y: np.ndarray,
-            groups: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dict[str, Any]:
+def fit_all(
+    models: dict[str, Predictive],
+    point: np.ndarray,
+    cases: Sequence[Any],
+    y: np.ndarray,
+    groups: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> dict[str, Any]:
     """The gate fitted on every case (penalty by grouped CV), as the JSON the ``ensemble`` model reads."""
     anchor_parts, x = structural(cases, lo, hi)
     n = len(y)
@@ -115,8 +124,12 @@ def fit_all(models: dict[str, Predictive], point: np.ndarray, cases: Sequence[An
     return {
         "components": [*models, CONFORMAL, *ensemble.ANCHORS],
         "features": list(ensemble.FEATURES),
-        "alpha": gate.alpha.round(6).tolist(), "beta": gate.beta.round(6).tolist(),
-        "center": gate.center.round(6).tolist(), "scale": gate.scale.round(6).tolist(),
-        "penalty": gate.penalty, "residuals": np.sort(residuals[~np.isnan(residuals)]).round(6).tolist(),
-        "cases": n, "proposals": len(set(groups.astype(str))),
+        "alpha": gate.alpha.round(6).tolist(),
+        "beta": gate.beta.round(6).tolist(),
+        "center": gate.center.round(6).tolist(),
+        "scale": gate.scale.round(6).tolist(),
+        "penalty": gate.penalty,
+        "residuals": np.sort(residuals[~np.isnan(residuals)]).round(6).tolist(),
+        "cases": n,
+        "proposals": len(set(groups.astype(str))),
     }

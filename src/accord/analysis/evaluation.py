@@ -45,8 +45,13 @@ def score_row(forecast: np.ndarray, dist: Predictive | None, y: np.ndarray) -> d
     return row
 
 
-def compare(rows: Sequence[dict[str, Any]], cases: Sequence[dict[str, np.ndarray]], reference: int,
-            groups: np.ndarray, rng: np.random.Generator) -> dict[str, float | None]:
+def compare(
+    rows: Sequence[dict[str, Any]],
+    cases: Sequence[dict[str, np.ndarray]],
+    reference: int,
+    groups: np.ndarray,
+    rng: np.random.Generator,
+) -> dict[str, float | None]:
     """Add ``vs_reference`` (per metric: diff, 95% interval, se, detectable difference) to every row
     but the reference; returns the median detectable difference per metric over the rows."""
     ref = cases[reference]

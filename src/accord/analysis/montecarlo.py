@@ -49,12 +49,14 @@ class NoiseSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     position_sd: float = Field(
-        default=0.05, ge=0, le=1, description="sd of position noise, as a fraction of the issue range")
+        default=0.05, ge=0, le=1, description="sd of position noise, as a fraction of the issue range"
+    )
     salience_sd: float = Field(
         default=10.0, ge=0, le=100, description="sd of salience noise, in points of 0-100"
     )
     capability_sd: float = Field(
-        default=0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)")
+        default=0.2, ge=0, le=3, description="sd of log-capability (log-normal, median kept)"
+    )
 
     @classmethod
     def parse(cls, items: Sequence[str]) -> NoiseSpec:
@@ -117,8 +119,13 @@ class Shocks:
 def draw_shocks(actors: Sequence[str], issues: Sequence[str], draws: int, rng: np.random.Generator) -> Shocks:
     """Standard-normal shocks for every draw, scaled by the NoiseSpec only when applied."""
     n, m = len(actors), len(issues)
-    return Shocks(tuple(actors), tuple(issues), rng.standard_normal((draws, n, m)),
-                  rng.standard_normal((draws, n, m)), rng.standard_normal((draws, n)))
+    return Shocks(
+        tuple(actors),
+        tuple(issues),
+        rng.standard_normal((draws, n, m)),
+        rng.standard_normal((draws, n, m)),
+        rng.standard_normal((draws, n)),
+    )
 
 
 def _exp(x: np.ndarray) -> np.ndarray:
@@ -194,8 +201,13 @@ def join_chunks(results: Sequence[TaskResult]) -> tuple[np.ndarray, dict[str, np
 def summarize(issues: Sequence[str], forecasts: np.ndarray) -> pd.DataFrame:
     """Per-issue median, mean and the 50/80/95% central intervals of the draws."""
     q = np.quantile(forecasts, list(QUANTILES.values()), axis=0)
-    frame = pd.DataFrame({"issue": list(issues), **{name: q[k] for k, name in enumerate(QUANTILES)},
-                          "mean": forecasts.mean(axis=0)})
+    frame = pd.DataFrame(
+        {
+            "issue": list(issues),
+            **{name: q[k] for k, name in enumerate(QUANTILES)},
+            "mean": forecasts.mean(axis=0),
+        }
+    )
     return frame[SUMMARY_COLUMNS]
 
 
@@ -209,6 +221,7 @@ def required_mask(scenario: Scenario) -> np.ndarray:
 @dataclass
 class MonteCarloResult:
     """Per-draw forecasts of one Monte Carlo run, with their per-issue summary and the run's metadata."""
+
     issues: tuple[str, ...]
     forecasts: np.ndarray  # (draws, issues)
     extra: dict[str, np.ndarray]
@@ -315,13 +328,28 @@ def sweep_draws(
     tasks = [(v, c, size) for v in range(len(scenarios)) for c, size in enumerate(sizes)]
     info = run_info(kind, scenarios[0], model, int(seed))
     spec = {"draws": draws, "chunk": CHUNK, "noise": noise.model_dump(), **(spec or {})}
-    outcome = run_sweep(runner, tasks, info, spec, store=store, executor=executor,
-                        progress=progress(len(tasks), kind) if progress else None)
+    outcome = run_sweep(
+        runner,
+        tasks,
+        info,
+        spec,
+        store=store,
+        executor=executor,
+        progress=progress(len(tasks), kind) if progress else None,
+    )
     n = len(sizes)
-    outputs = [join_chunks(outcome.results[v * n:(v + 1) * n]) for v in range(len(scenarios))]
-    meta = {"kind": kind, "scenario": info.scenario, "scenario_hash": info.scenario_hash, "model": model.name,
-            "params": info.params, "seed": int(seed), "draws": draws, "noise": noise.model_dump(),
-            "executor": executor.describe()}
+    outputs = [join_chunks(outcome.results[v * n : (v + 1) * n]) for v in range(len(scenarios))]
+    meta = {
+        "kind": kind,
+        "scenario": info.scenario,
+        "scenario_hash": info.scenario_hash,
+        "model": model.name,
+        "params": info.params,
+        "seed": int(seed),
+        "draws": draws,
+        "noise": noise.model_dump(),
+        "executor": executor.describe(),
+    }
     return Draws(outputs, info, meta, outcome.sweep_id)
 
 
@@ -338,7 +366,7 @@ def monte_carlo(
 ) -> MonteCarloResult:
     """Run ``model`` on ``draws`` perturbed copies of ``scenario``; resumable when a store is given."""
     done = sweep_draws("montecarlo", [scenario], model, draws, seed, noise, executor, store, progress)
-    (forecasts, extra), = done.outputs
+    ((forecasts, extra),) = done.outputs
     result = MonteCarloResult(tuple(scenario.issue_ids), forecasts, extra, done.meta)
     if store is not None:
         results = result.to_json(scenario)

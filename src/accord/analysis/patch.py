@@ -42,6 +42,7 @@ _OPEN_DICTS = ("no_deal", "models", "params")  # containers where `set` may add 
 
 class Patch(BaseModel):
     """A what-if patch: changes to a scenario (removals, settings, added events), validated in full."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1)
@@ -66,8 +67,11 @@ def load_patch(ref: str | Path) -> Patch:
     if not path.is_file():
         shipped = shipped_patches()
         if str(ref) not in shipped:
-            raise ScenarioError("no such patch file or shipped variant", value=str(ref),
-                                allowed="a YAML file path or one of " + ", ".join(shipped))
+            raise ScenarioError(
+                "no such patch file or shipped variant",
+                value=str(ref),
+                allowed="a YAML file path or one of " + ", ".join(shipped),
+            )
         path = shipped[str(ref)]
     try:
         text = path.read_text(encoding="utf-8")
@@ -82,8 +86,12 @@ def load_patch(ref: str | Path) -> Patch:
         return Patch(**data, file=str(path))
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ScenarioError(err["msg"], file=str(path), location=".".join(map(str, err["loc"])),
-                            allowed=", ".join(f for f in Patch.model_fields if f != "file")) from None
+        raise ScenarioError(
+            err["msg"],
+            file=str(path),
+            location=".".join(map(str, err["loc"])),
+            allowed=", ".join(f for f in Patch.model_fields if f != "file"),
+        ) from None
 
 
 class PatchError(ScenarioError):
@@ -92,8 +100,9 @@ class PatchError(ScenarioError):
     def __init__(self, problems: list[ScenarioError]) -> None:
         self.problems = problems
         first = problems[0]
-        super().__init__(first.message, file=first.file, location=first.location, value=first.value,
-                         allowed=first.allowed)
+        super().__init__(
+            first.message, file=first.file, location=first.location, value=first.value, allowed=first.allowed
+        )
 
     def render(self) -> str:
         """Every problem on its own line, so one message reports all that is wrong with a patch."""
@@ -180,8 +189,12 @@ _EVENT_AT = re.compile(r"^events\.(\d+)(?: \([^)]*\))?(?=\.|$)")
 _EVENT_IN_TEXT = re.compile(r"(?<![\w.])events\.(\d+)\b")
 
 
-def _relocated(exc: AccordError, patch: Patch, joined: dict[int, int] | None = None, new: int | None = None,
-               ) -> ScenarioError:
+def _relocated(
+    exc: AccordError,
+    patch: Patch,
+    joined: dict[int, int] | None = None,
+    new: int | None = None,
+) -> ScenarioError:
     """The error at the patch's own path, with the patch file named.
 
     ``joined`` maps the variant's event indices of added events to their ``add_events`` index and
@@ -196,7 +209,7 @@ def _relocated(exc: AccordError, patch: Patch, joined: dict[int, int] | None = N
     location = exc.location or ""
     match = _EVENT_AT.match(location)
     if here and match and int(match[1]) == new:
-        location = here + location[match.end():]
+        location = here + location[match.end() :]
     elif here:
         location = here + (f" ({location})" if location else "")
     else:
@@ -257,5 +270,6 @@ def _child(node: Any, part: str, parent: str, patch: Patch, where: str, value: A
 def _error(
     patch: Patch, location: str | None, message: str, value: Any, allowed: str | None
 ) -> ScenarioError:
-    return ScenarioError(message, file=patch.file or f"patch {patch.name}", location=location, value=value,
-                         allowed=allowed)
+    return ScenarioError(
+        message, file=patch.file or f"patch {patch.name}", location=location, value=value, allowed=allowed
+    )

@@ -88,7 +88,10 @@ class Coalitions:
             cols = np.nonzero(pattern)[0]
             keep = members[rows][:, :, None]
             sub = replace(
-                a, issues=tuple(a.issues[c] for c in cols), lo=a.lo[cols], hi=a.hi[cols],
+                a,
+                issues=tuple(a.issues[c] for c in cols),
+                lo=a.lo[cols],
+                hi=a.hi[cols],
                 status_quo=a.status_quo[cols],
                 capability=np.broadcast_to(a.capability, (len(rows), a.n_actors)).copy(),
                 position=np.where(keep, a.position[None][..., cols], np.nan),
@@ -106,8 +109,11 @@ class Coalitions:
         covered = self._weighed(members[None])[0]
         if not covered.any():
             return out
-        sub = drop(self.scenario, actors=[x for x, m in zip(a.actors, members, strict=True) if not m],
-                   issues=[i for i, c in zip(a.issues, covered, strict=True) if not c])
+        sub = drop(
+            self.scenario,
+            actors=[x for x, m in zip(a.actors, members, strict=True) if not m],
+            issues=[i for i, c in zip(a.issues, covered, strict=True) if not c],
+        )
         try:
             forecast = self.model.run(sub, self.seed).forecast.set_index("issue")["forecast"]
         except AccordError:  # e.g. too few required parties left to negotiate: nobody moves the issue
@@ -143,8 +149,14 @@ def shapley(coalitions: Coalitions, permutations: int, rng: np.random.Generator)
     return phi / permutations
 
 
-def shift_effects(scenario: Scenario, model: Model, arrays: ScenarioArrays, shift: float, seed: int,
-                  progress: ProgressFactory | None = None) -> np.ndarray:
+def shift_effects(
+    scenario: Scenario,
+    model: Model,
+    arrays: ScenarioArrays,
+    shift: float,
+    seed: int,
+    progress: ProgressFactory | None = None,
+) -> np.ndarray:
     """(actors, issues) central-difference response of the forecast to each actor's positions."""
     n = arrays.n_actors
     delta = shift * (arrays.hi - arrays.lo)
@@ -153,7 +165,8 @@ def shift_effects(scenario: Scenario, model: Model, arrays: ScenarioArrays, shif
         pos[2 * k, k] = np.clip(pos[2 * k, k] + delta, arrays.lo, arrays.hi)
         pos[2 * k + 1, k] = np.clip(pos[2 * k + 1, k] - delta, arrays.lo, arrays.hi)
     variants = arrays.with_values(
-        position=pos, salience=np.repeat(arrays.salience[None], 2 * n, axis=0),
+        position=pos,
+        salience=np.repeat(arrays.salience[None], 2 * n, axis=0),
         capability=np.repeat(arrays.capability[None], 2 * n, axis=0),
     )
     if "batch" in model.tags and "stochastic" not in model.tags:
@@ -171,8 +184,11 @@ def shift_effects(scenario: Scenario, model: Model, arrays: ScenarioArrays, shif
 
 
 def _take(arrays: ScenarioArrays, d: int) -> ScenarioArrays:
-    return arrays.with_values(position=arrays.position[d:d + 1], salience=arrays.salience[d:d + 1],
-                              capability=arrays.capability[d:d + 1])
+    return arrays.with_values(
+        position=arrays.position[d : d + 1],
+        salience=arrays.salience[d : d + 1],
+        capability=arrays.capability[d : d + 1],
+    )
 
 
 def pivotal_actors(
@@ -206,15 +222,22 @@ def pivotal_actors(
         effects["shapley"] = shapley(coalitions, permutations, np.random.default_rng(seed))
     frames = []
     for name, eff in effects.items():
-        frame = pd.DataFrame({
-            "actor": np.repeat(np.array(arrays.actors, dtype=object), arrays.n_issues),
-            "issue": np.tile(np.array(arrays.issues, dtype=object), n),
-            "method": name, "effect": eff.reshape(-1),
-        }).dropna(subset=["effect"])
+        frame = pd.DataFrame(
+            {
+                "actor": np.repeat(np.array(arrays.actors, dtype=object), arrays.n_issues),
+                "issue": np.tile(np.array(arrays.issues, dtype=object), n),
+                "method": name,
+                "effect": eff.reshape(-1),
+            }
+        ).dropna(subset=["effect"])
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
-    out["rank"] = (out.assign(size=out["effect"].abs())
-                   .groupby(["method", "issue"])["size"].rank(method="min", ascending=False).astype(int))
+    out["rank"] = (
+        out.assign(size=out["effect"].abs())
+        .groupby(["method", "issue"])["size"]
+        .rank(method="min", ascending=False)
+        .astype(int)
+    )
     return out.sort_values(["method", "issue", "rank", "actor"], ignore_index=True)[COLUMNS]
 
 

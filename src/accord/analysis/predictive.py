@@ -53,6 +53,8 @@ class BatchModel(Protocol):
 def batch(model: Model) -> BatchModel:
     """``model`` seen as a batch model; only for models whose tags include ``batch``."""
     return cast(BatchModel, model)
+
+
 DRAW_STREAM = 7_919  # spawn key of the draws' random stream, apart from the point runs' children
 BOOTSTRAP_STREAM = 7_927
 
@@ -82,14 +84,18 @@ def variants(model: Model) -> list[Model]:
     return [make_model(model.name, **{**model.get_params(), **s}) for s in sets]
 
 
-def static_draws(model: Model, arrays: ScenarioArrays, draws: int, noise: NoiseSpec,
-                 rng: np.random.Generator) -> np.ndarray:
+def static_draws(
+    model: Model, arrays: ScenarioArrays, draws: int, noise: NoiseSpec, rng: np.random.Generator
+) -> np.ndarray:
     """(issues, draws) forecasts of a batch model on perturbed copies of ``arrays``."""
     models = variants(model)
     draws = min(draws, MAX_DRAWS.get(model.name, draws))
     sizes = [draws // len(models) + (k < draws % len(models)) for k in range(len(models))]
-    parts = [batch(m).forecast_batch(perturb(arrays, size, noise, rng), rng)
-             for m, size in zip(models, sizes, strict=True) if size]
+    parts = [
+        batch(m).forecast_batch(perturb(arrays, size, noise, rng), rng)
+        for m, size in zip(models, sizes, strict=True)
+        if size
+    ]
     return np.concatenate([np.asarray(p, dtype=float).reshape(-1, arrays.n_issues) for p in parts], axis=0).T
 
 
@@ -98,8 +104,9 @@ def stochastic_case(task: tuple[Model, Scenario, int, NoiseSpec, np.random.Gener
     model, scenario, draws, noise, rng = task
     try:
         arrays = to_arrays(scenario)
-        return np.asarray(model.run_batch(scenario, perturb(arrays, draws, noise, rng), rng).forecast,
-                          dtype=float)[:, 0]
+        return np.asarray(
+            model.run_batch(scenario, perturb(arrays, draws, noise, rng), rng).forecast, dtype=float
+        )[:, 0]
     except UnsupportedScenario:
         return np.full(draws, np.nan)
 

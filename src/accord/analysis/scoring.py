@@ -106,9 +106,14 @@ def point_scores(forecast: np.ndarray, y: np.ndarray) -> dict[str, float | int |
     err = err[~np.isnan(err)]
     if err.size == 0:
         return {"n": 0, "mae": None, "medae": None, "rmse": None, "within5": None, "within10": None}
-    return {"n": int(err.size), "mae": float(err.mean()), "medae": float(np.median(err)),
-            "rmse": float(np.sqrt(np.mean(err**2))), "within5": float(np.mean(err <= 5 + 1e-9)),
-            "within10": float(np.mean(err <= 10 + 1e-9))}
+    return {
+        "n": int(err.size),
+        "mae": float(err.mean()),
+        "medae": float(np.median(err)),
+        "rmse": float(np.sqrt(np.mean(err**2))),
+        "within5": float(np.mean(err <= 5 + 1e-9)),
+        "within10": float(np.mean(err <= 10 + 1e-9)),
+    }
 
 
 def case_scores(p: Predictive, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -168,5 +173,11 @@ def paired_bootstrap(
     se = float(stats.std(ddof=1))
     tail = (1 - level) / 2
     lo, hi = np.quantile(stats, [tail, 1 - tail])
-    return {"diff": float(sums.sum() / counts.sum()), "lo": float(lo), "hi": float(hi), "se": se,
-            "mde": float((norm.ppf(1 - ALPHA / 2) + norm.ppf(POWER)) * se), "groups": int(g)}
+    return {
+        "diff": float(sums.sum() / counts.sum()),
+        "lo": float(lo),
+        "hi": float(hi),
+        "se": se,
+        "mde": float((norm.ppf(1 - ALPHA / 2) + norm.ppf(POWER)) * se),
+        "groups": int(g),
+    }

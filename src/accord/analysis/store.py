@@ -140,8 +140,15 @@ class RunInfo:
         """The values of the columns that the runs and sweeps tables share, in their order."""
         from .. import __version__
 
-        return (self.kind, self.scenario, self.scenario_hash, self.model, to_json(self.params), self.seed,
-                __version__)
+        return (
+            self.kind,
+            self.scenario,
+            self.scenario_hash,
+            self.model,
+            to_json(self.params),
+            self.seed,
+            __version__,
+        )
 
 
 class RunStore:
@@ -159,8 +166,10 @@ class RunStore:
             self._conn.executescript(SCHEMA)
             _add_missing_columns(self._conn)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot open the run store ({exc}); allowed: a writable file path "
-                             f"(--store or {ENV_VAR})") from None
+            raise StoreError(
+                f"{self.path}: cannot open the run store ({exc}); allowed: a writable file path "
+                f"(--store or {ENV_VAR})"
+            ) from None
 
     def close(self) -> None:
         """Close the database connection."""
@@ -265,8 +274,10 @@ class RunStore:
     def fail_sweep(self, sweep_id: int, reason: str) -> None:
         """Mark a sweep failed with the reason (bad input): rerunning it unchanged would fail the same way."""
         with self._tx() as conn:
-            conn.execute("UPDATE sweeps SET failed = ?, error = ? WHERE id = ? AND finished IS NULL",
-                         (now(), reason, sweep_id))
+            conn.execute(
+                "UPDATE sweeps SET failed = ?, error = ? WHERE id = ? AND finished IS NULL",
+                (now(), reason, sweep_id),
+            )
 
     def task_results(self, sweep_id: int) -> dict[int, dict[str, np.ndarray]]:
         """The finished tasks' arrays of a sweep by task index: what a resumed sweep need not run again."""
@@ -321,7 +332,19 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 
 
 def _run_row(row: sqlite3.Row) -> dict[str, Any]:
-    out = {k: row[k] for k in ("id", "created", "kind", "scenario", "scenario_hash", "model", "seed",
-                               "accord_version", "sweep_id")}
+    out = {
+        k: row[k]
+        for k in (
+            "id",
+            "created",
+            "kind",
+            "scenario",
+            "scenario_hash",
+            "model",
+            "seed",
+            "accord_version",
+            "sweep_id",
+        )
+    }
     out["params"] = json.loads(row["params"])
     return out

@@ -38,6 +38,7 @@ def negotiation_models(names: list[str]) -> list[str]:
 class Summary:
     """Everything the summary shows: the models' forecasts and, for the chosen model, its deal and
     intervals."""
+
     scenario: Scenario
     results: dict[str, Result]
     chosen: str | None = None  # the model of the intervals and the pivotal actors
@@ -68,8 +69,13 @@ class Summary:
 
     def sections(self) -> list[Section]:
         """The titled sections of the summary, leaving out the empty ones."""
-        out = [self._deal_section(), self._terms_section(), self._pivotal_section(), self._whatif_section(),
-               self._disagree_section()]
+        out = [
+            self._deal_section(),
+            self._terms_section(),
+            self._pivotal_section(),
+            self._whatif_section(),
+            self._disagree_section(),
+        ]
         notes = list(self.interval_notes) + [f"{m}: not run ({why})" for m, why in self.skipped.items()]
         if notes:
             out.append(("Notes", notes))
@@ -89,8 +95,11 @@ class Summary:
     def _deal_section(self) -> Section:
         title = f"Deal by the deadline ({self._deadline()})"
         if self.deal is None:
-            why = ("the scenario has no `negotiation`" if self.scenario.negotiation is None
-                   else "no negotiation model was run (add -m agents)")
+            why = (
+                "the scenario has no `negotiation`"
+                if self.scenario.negotiation is None
+                else "no negotiation model was run (add -m agents)"
+            )
             return title, [f"Not forecast: {why}; the terms below are where each issue ends up per model."]
         d = self.deal
         lines = [f"[{d.model}, {d.draws} draws]"]
@@ -103,8 +112,10 @@ class Summary:
                 line += f"; likely {med} (80%: {lo} to {hi})"
             lines.append(line)
         if d.failure_causes:
-            lines.append("no full agreement because: " + ", ".join(f"{c} (P {p:.2f})" for c, p in
-                                                                  d.failure_causes.items()))
+            lines.append(
+                "no full agreement because: "
+                + ", ".join(f"{c} (P {p:.2f})" for c, p in d.failure_causes.items())
+            )
         seeded = d.seeded or {}
         if seeded.get("reason"):
             lines.append(f"seeded run (seed {self.seed}): {seeded['reason']}")
@@ -119,8 +130,11 @@ class Summary:
                 lo, med, hi = b.terms[iss.id]
                 name = {"full": "full deal", "partial": "partial deal", "none": "no deal"}.get(b.key, b.key)
                 parts.append(f"{name} (P {b.p:.2f}): {iss.with_units(med)} [80% {lo:.1f}-{hi:.1f}]")
-            others = [f"{m} {iss.with_units(f[iss.id], short=True)}" for m, f in self.forecasts.items()
-                      if not (self.deal and m == self.deal.model)]
+            others = [
+                f"{m} {iss.with_units(f[iss.id], short=True)}"
+                for m, f in self.forecasts.items()
+                if not (self.deal and m == self.deal.model)
+            ]
             lead = f"[{self.deal.model}] " if self.deal and deal_branches else ""
             rest = ("; models: " if parts else "models: ") + ", ".join(others) if others else ""
             lines.append(f"{iss.id}: {lead}" + "; ".join(parts) + rest)
@@ -170,11 +184,21 @@ class Summary:
 
     def to_json(self) -> dict[str, Any]:
         """The summary as JSON: its sections plus the structured deal, disagreements and what-ifs."""
-        return {"sections": [{"title": t, "lines": ls} for t, ls in self.sections()],
-                "deal": None if self.deal is None else {
-                    "model": self.deal.model, "draws": self.deal.draws, "p_full": self.deal.p_full,
-                    "p_any": self.deal.p_any, "branches": [b.__dict__ for b in self.deal.branches]},
-                "disagreements": self.disagreements(), "whatifs": self.whatifs, "chosen_model": self.chosen}
+        return {
+            "sections": [{"title": t, "lines": ls} for t, ls in self.sections()],
+            "deal": None
+            if self.deal is None
+            else {
+                "model": self.deal.model,
+                "draws": self.deal.draws,
+                "p_full": self.deal.p_full,
+                "p_any": self.deal.p_any,
+                "branches": [b.__dict__ for b in self.deal.branches],
+            },
+            "disagreements": self.disagreements(),
+            "whatifs": self.whatifs,
+            "chosen_model": self.chosen,
+        }
 
 
 def _largest_term_shift(scenario: Scenario, terms: dict[str, dict[str, tuple]]) -> str:
@@ -190,8 +214,10 @@ def _largest_term_shift(scenario: Scenario, terms: dict[str, dict[str, tuple]]) 
     if best is None or best[0] < 0.02:
         return ""
     _, iss, branch, before, after = best
-    return (f"{iss.id} in a {branch} deal {iss.with_units(before, short=True)} -> "
-            f"{iss.with_units(after, short=True)}")
+    return (
+        f"{iss.id} in a {branch} deal {iss.with_units(before, short=True)} -> "
+        f"{iss.with_units(after, short=True)}"
+    )
 
 
 def build_summary(

@@ -27,6 +27,7 @@ TaskResult = dict[str, np.ndarray]
 @dataclass
 class SweepOutcome:
     """The task results of a sweep and how much of it an earlier, interrupted call had done."""
+
     results: list[TaskResult]  # in task order
     sweep_id: int | None  # None when no store was used
     resumed: int  # how many tasks were already done when this call started

@@ -88,8 +88,13 @@ def differences(issues: Sequence[str], forecasts: dict[str, np.ndarray]) -> pd.D
         diff = f - base
         q = np.quantile(diff, list(QUANTILES.values()), axis=0)
         for k, issue in enumerate(issues):
-            row = {"variant": name, "issue": issue, "base_median": float(np.median(base[:, k])),
-                   "median": float(np.median(f[:, k])), "diff_mean": float(diff[:, k].mean())}
+            row = {
+                "variant": name,
+                "issue": issue,
+                "base_median": float(np.median(base[:, k])),
+                "median": float(np.median(f[:, k])),
+                "diff_mean": float(diff[:, k].mean()),
+            }
             row.update({f"diff_{q_name}": float(q[j, k]) for j, q_name in enumerate(QUANTILES)})
             rows.append(row)
     return pd.DataFrame(rows, columns=DIFF_COLUMNS)

@@ -1,6 +1,5 @@
 """Analysis commands: montecarlo, whatif, pivotal, and the run store (`accord runs ...`)."""
 
-
 import contextlib
 import csv
 import io
@@ -61,8 +60,14 @@ class LazyBars:
     def __init__(self) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeRemainingColumn(), console=err_console.real(), transient=True)  # type: ignore[attr-defined]
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console.real(),
+            transient=True,
+        )  # type: ignore[attr-defined]
         self.started = time.monotonic()
 
     def __call__(self, total: int, label: str):
@@ -105,8 +110,9 @@ def open_store(path: Path | None, no_store: bool) -> "Iterator[RunStore | None]"
 
 
 @contextlib.contextmanager
-def sweep_context(store: Path | None, no_store: bool, quiet: bool, scheduler: str | None, workers: int | None
-                  ) -> Iterator[dict[str, Any]]:
+def sweep_context(
+    store: Path | None, no_store: bool, quiet: bool, scheduler: str | None, workers: int | None
+) -> Iterator[dict[str, Any]]:
     """The keyword arguments every sweep takes: store, executor (one cluster per command), progress."""
     from ..analysis.parallel import Executor
 
@@ -167,8 +173,13 @@ def montecarlo(
     issues = {i.id: i for i in sc.issues}
     for row in result.summary.itertuples():
         iss = issues[row.issue]
-        table.add_row(issue_cell(iss), unit_cell(iss, row.median), _span(iss, row.p25, row.p75),
-                      _span(iss, row.p10, row.p90), _span(iss, row.p2_5, row.p97_5))
+        table.add_row(
+            issue_cell(iss),
+            unit_cell(iss, row.median),
+            _span(iss, row.p25, row.p75),
+            _span(iss, row.p10, row.p90),
+            _span(iss, row.p2_5, row.p97_5),
+        )
     show(table, title)
     print_issue_legend(sc)
     agreement = result.agreement(sc)
@@ -217,15 +228,26 @@ def whatif(
         print(json.dumps(jsonable(result.to_json()), indent=2))
         return
     point = mdl.run(sc, seed)
-    columns = {"point": [unit_cell(iss, point.forecast_of(iss.id)) for iss in sc.issues],
-               "base median": [unit_cell(iss, float(np.median(result.forecasts["base"][:, k])))
-                               for k, iss in enumerate(sc.issues)]}
+    columns = {
+        "point": [unit_cell(iss, point.forecast_of(iss.id)) for iss in sc.issues],
+        "base median": [
+            unit_cell(iss, float(np.median(result.forecasts["base"][:, k])))
+            for k, iss in enumerate(sc.issues)
+        ],
+    }
     diffs = result.differences.set_index(["variant", "issue"])
     for name in result.names[1:]:
-        columns[name] = [f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})"
-                         for d in (diffs.loc[(name, issue)] for issue in result.issues)]
-    show_columns(f"{sc.title or sc.name}: what-if, {model}, {draws} draws (median difference from the base "
-                 "and its 80% interval, paired draws)", "issue", [i.label() for i in sc.issues], columns)
+        columns[name] = [
+            f"{d['diff_median']:+.1f} ({d['diff_p10']:+.1f}..{d['diff_p90']:+.1f})"
+            for d in (diffs.loc[(name, issue)] for issue in result.issues)
+        ]
+    show_columns(
+        f"{sc.title or sc.name}: what-if, {model}, {draws} draws (median difference from the base "
+        "and its 80% interval, paired draws)",
+        "issue",
+        [i.label() for i in sc.issues],
+        columns,
+    )
     console.print(
         f"[dim]point: the unperturbed scenario's forecast (seed {seed}); base median: the median of the "
         f"base's {draws} perturbed draws, from which the differences are taken.[/]",
@@ -268,11 +290,29 @@ def pivotal(
     run_id = None
     with open_store(store, no_store) as st:
         if st is not None:
-            run_id = st.record_run(run_info("pivotal", sc, mdl, seed), {
-                "methods": list(method or METHODS), "shift": shift, "table": frame.to_dict(orient="records")})
+            run_id = st.record_run(
+                run_info("pivotal", sc, mdl, seed),
+                {
+                    "methods": list(method or METHODS),
+                    "shift": shift,
+                    "table": frame.to_dict(orient="records"),
+                },
+            )
     if as_json:
-        print(json.dumps(jsonable({"scenario": sc.name, "model": model, "seed": seed, "run_id": run_id,
-                                   "actors": frame.to_dict(orient="records")}), indent=2))
+        print(
+            json.dumps(
+                jsonable(
+                    {
+                        "scenario": sc.name,
+                        "model": model,
+                        "seed": seed,
+                        "run_id": run_id,
+                        "actors": frame.to_dict(orient="records"),
+                    }
+                ),
+                indent=2,
+            )
+        )
         return
     title = f"{sc.title or sc.name}: pivotal actors ({model}; effect in issue points)"
     table = new_table()
@@ -349,15 +389,26 @@ def runs_list(
     for col in ("id", "created", "kind", "scenario", "model", "seed", "hash"):
         table.add_column(col)
     for r in rows:
-        table.add_row(f"r{r['id']}", r["created"], r["kind"], r["scenario"], r["model"], str(r["seed"]),
-                      r["scenario_hash"])
+        table.add_row(
+            f"r{r['id']}",
+            r["created"],
+            r["kind"],
+            r["scenario"],
+            r["model"],
+            str(r["seed"]),
+            r["scenario_hash"],
+        )
     show(table, title)
     for sw in pending:
-        what = (f"({sw['kind']} {sw['scenario']} {sw['model']} seed {sw['seed']}): "
-                f"{sw['done']}/{sw['n_tasks']} tasks done")
+        what = (
+            f"({sw['kind']} {sw['scenario']} {sw['model']} seed {sw['seed']}): "
+            f"{sw['done']}/{sw['n_tasks']} tasks done"
+        )
         if sw["status"] == "failed":
-            console.print(f"[red]failed sweep s{sw['id']}[/] {escape(what)}: {escape(sw['error'] or '')}",
-                          soft_wrap=True)
+            console.print(
+                f"[red]failed sweep s{sw['id']}[/] {escape(what)}: {escape(sw['error'] or '')}",
+                soft_wrap=True,
+            )
         else:
             console.print(
                 f"[yellow]unfinished sweep s{sw['id']}[/] {escape(what)}; run the same command again to "
@@ -390,8 +441,11 @@ def runs_show(run_id: RunRef, store: StoreOpt = None) -> None:
     with RunStore(store) as st:
         if kind == "sweep":
             sw = st.sweep(number)
-            out = {"id": f"s{number}", **{k: v for k, v in sw.items() if k not in ("id", "run_id")},
-                   "run": None if sw["run_id"] is None else f"r{sw['run_id']}"}
+            out = {
+                "id": f"s{number}",
+                **{k: v for k, v in sw.items() if k not in ("id", "run_id")},
+                "run": None if sw["run_id"] is None else f"r{sw['run_id']}",
+            }
             print(json.dumps(out, indent=2))
             return
         run = st.run(number)

@@ -22,8 +22,10 @@ def print_summary(summary: Any) -> None:
 def print_uncertainty(summary: Any) -> None:
     """Intervals of the chosen model beside its top pivotal actors (Shapley shares)."""
     sc = summary.scenario
-    title = (f"{summary.chosen}: median and 80% interval from {summary.draws} draws; pivotal actors (Shapley "
-             "share, issue points)")
+    title = (
+        f"{summary.chosen}: median and 80% interval from {summary.draws} draws; pivotal actors (Shapley "
+        "share, issue points)"
+    )
     table = new_table()
     for col in ("issue", "median", "80% interval", "pivotal actors"):
         table.add_column(

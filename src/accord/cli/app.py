@@ -5,7 +5,6 @@ Start-up cost matters for a command line: help is rendered by Typer's plain form
 and the Rich consoles are created on first output, so `accord --help` loads neither.
 """
 
-
 import functools
 import sys
 from collections.abc import Callable
@@ -40,8 +39,9 @@ app = typer.Typer(
 
 @app.callback()
 def _main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the accord version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the accord version and exit."
+    ),
 ) -> None:
     """Model, simulate and forecast multi-party negotiations."""
 

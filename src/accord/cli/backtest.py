@@ -1,6 +1,5 @@
 """`accord backtest`: score models against the known outcomes of a DEU-layout file."""
 
-
 import hashlib
 import json
 import os
@@ -73,7 +72,7 @@ def backtest(
         int,
         typer.Option(
             help="Monte Carlo draws per issue for the models' predictive distributions (0: point scores "
-                 "only, no ensemble)."
+            "only, no ensemble)."
         ),
     ] = DRAWS,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -85,14 +84,14 @@ def backtest(
         Path | None,
         typer.Option(
             help="Write every predictor's predictive distribution as a tidy CSV (model, issue, proposal, "
-                 "atom, value, weight)."
+            "atom, value, weight)."
         ),
     ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
             help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores "
-                 "do not depend on it."
+            "do not depend on it."
         ),
     ] = None,
 ) -> None:
@@ -139,8 +138,14 @@ def backtest(
         import pandas as pd
 
         issues, proposals = [c.issue for c in data.cases], groups(data.cases)
-        frame = pd.concat([f.predictive.to_frame(f.model, issues, proposals) for f in result.predictors
-                           if f.predictive is not None], ignore_index=True)
+        frame = pd.concat(
+            [
+                f.predictive.to_frame(f.model, issues, proposals)
+                for f in result.predictors
+                if f.predictive is not None
+            ],
+            ignore_index=True,
+        )
         atomic_write(samples, lambda tmp: frame.to_csv(tmp, index=False))
     skipped = ", ".join(f"{n} {why}" for why, n in data.skipped.items())
     if as_json:
@@ -160,19 +165,30 @@ def backtest(
     for r in rows:
         vs = r.get("vs_reference", {})
         if r["kind"] == "cv" and "crps" in vs:
-            console.print(f"{r['model']} vs the compromise model: " + "; ".join(
-                f"{m} {d['diff']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}], detectable {d['mde']:.2f}"
-                for m, d in vs.items()), highlight=False)
+            console.print(
+                f"{r['model']} vs the compromise model: "
+                + "; ".join(
+                    f"{m} {d['diff']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}], detectable {d['mde']:.2f}"
+                    for m, d in vs.items()
+                ),
+                highlight=False,
+            )
     for r in rows:
         if r.get("pit"):
             console.print(f"[dim]PIT {r['model']:<26}|{_bars(r['pit'])}|[/]", highlight=False)
     for name, w in weights.items():
-        console.print(f"[dim]{name} mean weights over folds: "
-                      + ", ".join(f"{m} {v:.2f}" for m, v in w.items()) + "[/]", highlight=False)
+        console.print(
+            f"[dim]{name} mean weights over folds: "
+            + ", ".join(f"{m} {v:.2f}" for m, v in w.items())
+            + "[/]",
+            highlight=False,
+        )
     for r in rows:
         if r.get("skip_reason"):
-            console.print(f"[dim]{r['model']}: {r['skipped']} issues not run, e.g. {r['skip_reason']}[/]",
-                          highlight=False)
+            console.print(
+                f"[dim]{r['model']}: {r['skipped']} issues not run, e.g. {r['skip_reason']}[/]",
+                highlight=False,
+            )
     for name, why in left_out.items():
         console.print(f"[dim]{name}: not run ({why})[/]", highlight=False)
 

@@ -1,6 +1,5 @@
 """Core commands: forecast, run, validate, convert, models, examples."""
 
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -113,8 +112,9 @@ def forecast(
     if chosen is not None and chosen not in names:
         names.append(chosen)
     with sweep_context(None, no_store or not draws, False, None, None) as how:
-        summary = build_summary(sc, names, seed, draws, whatif_draws, chosen, mc_kwargs=how,
-                                pivotal=_pivotal if draws else None)
+        summary = build_summary(
+            sc, names, seed, draws, whatif_draws, chosen, mc_kwargs=how, pivotal=_pivotal if draws else None
+        )
     if not summary.results:
         raise UnsupportedScenario("; ".join(summary.skipped.values()))
     results, skipped = summary.results, summary.skipped
@@ -136,8 +136,21 @@ def forecast(
                 }
             )
         extra = _uncertainty_json(summary) if draws else {}
-        print(json.dumps({"scenario": sc.name, "model": first, "models": list(results), "seed": seed,
-                          "issues": issues, "skipped": skipped, **extra}, indent=2, default=str))
+        print(
+            json.dumps(
+                {
+                    "scenario": sc.name,
+                    "model": first,
+                    "models": list(results),
+                    "seed": seed,
+                    "issues": issues,
+                    "skipped": skipped,
+                    **extra,
+                },
+                indent=2,
+                default=str,
+            )
+        )
         return
     from .answer import print_summary, print_uncertainty
 
@@ -146,8 +159,12 @@ def forecast(
     columns = {"range": [f"{iss.min:g}-{iss.max:g}" for iss in sc.issues]}
     for m, r in results.items():
         columns[m] = [iss.with_units(r.forecast_of(iss.id), short=True) for iss in sc.issues]
-    show_columns(f"{sc.title or sc.name}: point forecast per issue (seed {seed})", "issue",
-                 [i.label() for i in sc.issues], columns)
+    show_columns(
+        f"{sc.title or sc.name}: point forecast per issue (seed {seed})",
+        "issue",
+        [i.label() for i in sc.issues],
+        columns,
+    )
     print_issue_legend(sc)
     if not draws:
         for m, why in skipped.items():
@@ -171,8 +188,11 @@ def _uncertainty_json(summary) -> dict[str, Any]:
     """What the draws add to the JSON: intervals and pivotal actors of the chosen model, the answer."""
     from ..analysis.store import jsonable
 
-    out: dict[str, Any] = {"draws": summary.draws, "uncertainty_model": summary.chosen,
-                           "run_id": summary.chosen_mc.run_id if summary.chosen_mc is not None else None}
+    out: dict[str, Any] = {
+        "draws": summary.draws,
+        "uncertainty_model": summary.chosen,
+        "run_id": summary.chosen_mc.run_id if summary.chosen_mc is not None else None,
+    }
     if summary.intervals is not None:
         out["intervals"] = summary.intervals[["issue", "median", "p10", "p90"]].to_dict(orient="records")
     if summary.pivotal is not None:

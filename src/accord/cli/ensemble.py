@@ -28,7 +28,7 @@ def ensemble_fit(
         Path,
         typer.Option(
             help="Where to write the weights (JSON); use them with `accord run SCENARIO -m ensemble --param "
-                 "weights=FILE`."
+            "weights=FILE`."
         ),
     ],
     model: Annotated[
@@ -42,7 +42,9 @@ def ensemble_fit(
     capability: Annotated[
         str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")
     ] = "equal",
-    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed (stochastic models, input noise).")] = 0,
+    seed: Annotated[
+        int, typer.Option(callback=checked_seed, help="Seed (stochastic models, input noise).")
+    ] = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the components.")] = DRAWS,
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")
@@ -76,5 +78,8 @@ def ensemble_fit(
     spec = fit_all(dists, point, data.cases, outcomes(data.cases), groups(data.cases), lo, hi)
     spec = {"fitted_on": Path(file).name, "capability": capability, "seed": seed, "draws": draws, **spec}
     atomic_write_text(out, json.dumps(spec, indent=1) + "\n")
-    console.print(f"{out}: weights of {len(spec['components'])} components fitted on {spec['cases']} issues "
-                  f"({spec['proposals']} proposals); penalty {spec['penalty']}", highlight=False)
+    console.print(
+        f"{out}: weights of {len(spec['components'])} components fitted on {spec['cases']} issues "
+        f"({spec['proposals']} proposals); penalty {spec['penalty']}",
+        highlight=False,
+    )

@@ -1,7 +1,6 @@
 """News ingestion commands: `accord ingest` (stories -> events, signals, proposed patch) and
 `accord ingest-eval` (accuracy on a gold-standard file)."""
 
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,8 +13,19 @@ from .app import app, console, err_console, fail_on_errors, new_table, show
 if TYPE_CHECKING:
     import pandas as pd
 
-SHOWN = ["story", "sentence_index", "type", "source", "target", "source_text", "target_text", "negated",
-         "hypothetical", "confidence", "span"]
+SHOWN = [
+    "story",
+    "sentence_index",
+    "type",
+    "source",
+    "target",
+    "source_text",
+    "target_text",
+    "negated",
+    "hypothetical",
+    "confidence",
+    "span",
+]
 
 
 WIDE = 140  # below this many columns the events table is printed compactly
@@ -41,10 +51,13 @@ def _print_events(df: "pd.DataFrame", title: str) -> None:
     for r in df.itertuples(index=False):
         flags = [f for f, on in (("negated", r.negated), ("hypothetical", r.hypothetical)) if on is True]
         event = text(r.type) + "".join(f"\n({f})" for f in flags)
-        who = (f"{text(r.source) or text(r.source_text) or '?'} -> "
-               f"{text(r.target) or text(r.target_text) or '-'}")
-        table.add_row(f"{text(r.story)[:8]}:{text(r.sentence_index)}", event, who, f"{r.confidence:.2f}",
-                      text(r.span))
+        who = (
+            f"{text(r.source) or text(r.source_text) or '?'} -> "
+            f"{text(r.target) or text(r.target_text) or '-'}"
+        )
+        table.add_row(
+            f"{text(r.story)[:8]}:{text(r.sentence_index)}", event, who, f"{r.confidence:.2f}", text(r.span)
+        )
     show(table, title + " (a wider terminal shows every column; --json or --out give all fields)")
 
 
@@ -140,6 +153,8 @@ def ingest_eval(
     if as_json:
         print(json.dumps(result.as_json()))
         return
-    console.print(f"{file}: {result.n} sentences, event-type accuracy {result.event_accuracy:.1%}, "
-                  f"source-actor accuracy {result.source_accuracy:.1%} ({result.coded} coded)")
+    console.print(
+        f"{file}: {result.n} sentences, event-type accuracy {result.event_accuracy:.1%}, "
+        f"source-actor accuracy {result.source_accuracy:.1%} ({result.coded} coded)"
+    )
     _print_frame(result.per_class, "per class (top-1)")

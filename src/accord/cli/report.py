@@ -1,6 +1,5 @@
 """`accord report`: write the self-contained HTML report of a scenario."""
 
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """`accord serve`: the local web dashboard."""
 
-
 import errno
 import ipaddress
 import socket
@@ -54,8 +53,11 @@ def serve(
     names = [*(allow_host or []), *([host] if host not in WILDCARDS else [])]
     limits = ServerLimits(workers=workers, time_limit=time_limit, memory_limit=memory_limit, queue=queue)
     port = sock.getsockname()[1]
-    console.print(f"accord dashboard on http://{host}:{port}/ (API docs: /docs); Ctrl-C stops it",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"accord dashboard on http://{host}:{port}/ (API docs: /docs); Ctrl-C stops it",
+        highlight=False,
+        soft_wrap=True,
+    )
     server = uvicorn.Server(
         uvicorn.Config(create_app(limits, names), host=host, port=port, log_level="warning")
     )
@@ -86,8 +88,10 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            fail(f"port {port} on {host} is already in use (another `accord serve` or program); "
-                 f"pick a free one with --port, e.g. --port {port + 1 if port < 65535 else 8000}")
+            fail(
+                f"port {port} on {host} is already in use (another `accord serve` or program); "
+                f"pick a free one with --port, e.g. --port {port + 1 if port < 65535 else 8000}"
+            )
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     sock.set_inheritable(True)
     return sock

@@ -9,16 +9,18 @@ PIVOTAL_METHODS = {
     "remove": "the forecast with the actor minus the forecast without it",
     "shift": "how far the forecast moves when the actor's positions move by {shift:.0%} of the range",
     "shapley": "the actor's Shapley share of the move from the reference point (the status quo, or mid-scale "
-               "without one) to the forecast; the shares add up to that move",
+    "without one) to the forecast; the shares add up to that move",
 }
 
 
 def pivotal_legend(methods: Iterable[str], shift: float = 0.1) -> str:
     """What a pivotal effect means: its unit, its sign and each method (analysis/pivotal.py)."""
     parts = [f"{m}: {PIVOTAL_METHODS[m].format(shift=shift)}" for m in methods if m in PIVOTAL_METHODS]
-    return ("Pivotal effects are in points of each issue's own scale (x the unit's per-point value where an "
-            "issue declares one): + pulls the "
-            "forecast towards the scale's max end, - towards its min end. " + "; ".join(parts) + ".")
+    return (
+        "Pivotal effects are in points of each issue's own scale (x the unit's per-point value where an "
+        "issue declares one): + pulls the "
+        "forecast towards the scale's max end, - towards its min end. " + "; ".join(parts) + "."
+    )
 
 
 def joined(items: Iterable[str], wide: int = 100) -> str:
@@ -41,8 +43,9 @@ def column_groups(key_width: int, widths: list[int], total: int) -> list[list[in
     return groups
 
 
-def show_columns(title: str, key: str, keys: list[str], columns: dict[str, list[str]],
-                 right: bool = True) -> None:
+def show_columns(
+    title: str, key: str, keys: list[str], columns: dict[str, list[str]], right: bool = True
+) -> None:
     """A table of ``keys`` (rows) by ``columns``; when it is too wide for the terminal it is printed
     as several tables, each with the key column and as many whole columns as fit, instead of
     squeezing every header to an ellipsis."""

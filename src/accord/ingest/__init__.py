@@ -13,7 +13,22 @@ from .readers import Story, iter_stories
 from .signals import weekly_signals
 
 __all__ = [
-    "CodedEvent", "EventCoder", "MissingDependency", "Score", "Story", "code_stories", "code_texts",
-    "evaluate", "events_frame", "ingest", "iter_stories", "paragraphs", "propose", "read_gold",
-    "scenario_event", "score", "weekly_signals", "write_patch",
+    "CodedEvent",
+    "EventCoder",
+    "MissingDependency",
+    "Score",
+    "Story",
+    "code_stories",
+    "code_texts",
+    "evaluate",
+    "events_frame",
+    "ingest",
+    "iter_stories",
+    "paragraphs",
+    "propose",
+    "read_gold",
+    "scenario_event",
+    "score",
+    "weekly_signals",
+    "write_patch",
 ]

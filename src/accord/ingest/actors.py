@@ -30,6 +30,7 @@ def words_of(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Resolved:
     """A noun phrase resolved to a scenario actor and/or an actor code (either may be None), with its text."""
+
     actor: str | None  # scenario actor id
     code: str | None  # Phoenix/CAMEO actor code (country or group + sector)
     text: str
@@ -76,7 +77,7 @@ class ActorResolver:
             return None
         for n in range(min(len(words), self.max_alias), 0, -1):
             for i in range(len(words) - n + 1):
-                hit = self.phrases.get(tuple(words[i:i + n]))
+                hit = self.phrases.get(tuple(words[i : i + n]))
                 if hit:
                     return hit
         return None
@@ -87,7 +88,7 @@ class ActorResolver:
         used: tuple[int, int] | None = None
         for n in range(min(len(words), _MAX_NGRAM, self.dicts.longest_actor), 0, -1):
             for i in range(len(words) - n + 1):
-                hit = actors.get(" ".join(words[i:i + n]))
+                hit = actors.get(" ".join(words[i : i + n]))
                 if hit:
                     code, used = hit, (i, i + n)
                     break
@@ -98,7 +99,7 @@ class ActorResolver:
             for i in range(len(words) - n + 1):
                 if used and used[0] <= i < used[1]:
                     continue
-                hit = agents.get(" ".join(words[i:i + n]))
+                hit = agents.get(" ".join(words[i : i + n]))
                 if hit is None and n == 1 and words[i].endswith("s"):
                     hit = agents.get(words[i][:-1])
                 if hit:

@@ -52,6 +52,7 @@ HOSTILE = {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "C
 class CodedEvent:
     """One event coded from a sentence: PLOVER type and CAMEO code, who acted on whom, and the
     evidence (verb, span, rule, confidence) a reader needs to check it."""
+
     story: str
     sentence_index: int
     sentence: str
@@ -92,8 +93,9 @@ class _Candidate:
 class EventCoder:
     """Codes sentences; holds the dictionaries and a resolver (one per scenario)."""
 
-    def __init__(self, resolver: ActorResolver | None = None,
-                 dictionaries: Dictionaries | None = None) -> None:
+    def __init__(
+        self, resolver: ActorResolver | None = None, dictionaries: Dictionaries | None = None
+    ) -> None:
         self.dicts = dictionaries or load_dictionaries()
         self.resolver = resolver or ActorResolver(None, self.dicts)
 
@@ -111,7 +113,11 @@ class EventCoder:
             yield from events
 
     def code_sentence(
-        self, sent: Any, story: str = "", index: int = 0, date: dt.date | None = None,
+        self,
+        sent: Any,
+        story: str = "",
+        index: int = 0,
+        date: dt.date | None = None,
         previous: Resolved | None = None,
     ) -> list[CodedEvent]:
         """Events of one parsed sentence, best first; ``previous``, the last sentence's source,
@@ -182,8 +188,11 @@ class EventCoder:
         negated = _negated(tok)
         modal = _modal(tok)
         hypothetical = bool(modal & {"would", "could", "might", "may", "should"}) or _conditional(tok)
-        if (gov_cand is not None and tok.dep_ in COMPLEMENTS
-                and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS):
+        if (
+            gov_cand is not None
+            and tok.dep_ in COMPLEMENTS
+            and governor.lemma_.lower() in HYPOTHETICAL_GOVERNORS
+        ):
             hypothetical = True
         # "X must / should do Y": a demand on X (CAMEO's convention for reported obligations).
         if modal & {"must", "should"} and not negated and kind not in ("THREATEN", "ACCUSE"):
@@ -192,8 +201,12 @@ class EventCoder:
         elif modal and _unless(tok) and kind not in ("REQUEST", "AGREE"):
             kind, rule = "THREATEN", "conditional"
         # Intent: a promised cooperative act is AGREE; a promised hostile act is a threat.
-        elif modal and not negated and cand.how != "rule" and kind not in ("THREATEN", "REQUEST", "ACCUSE",
-                                                                           "REJECT"):
+        elif (
+            modal
+            and not negated
+            and cand.how != "rule"
+            and kind not in ("THREATEN", "REQUEST", "ACCUSE", "REJECT")
+        ):
             kind, rule = ("AGREE", "intent") if kind in COOPERATIVE else ("THREATEN", "intent")
         if comp is not None and _governs(cand):
             inner = plover_type(cands[comp.i].cameo)
@@ -206,20 +219,33 @@ class EventCoder:
         src, tgt = self._participants(tok, sent, previous)
         conf = _confidence(cand, tok, governor, src, tgt)
         return CodedEvent(
-            story=story, sentence_index=index, sentence=sent.text.strip(), type=kind, cameo=cameo,
-            mode=plover_mode(cameo), source=src.actor if src else None,
-            source_text=src.text if src else "", source_code=src.code if src else None,
-            target=tgt.actor if tgt else None, target_text=tgt.text if tgt else "",
-            target_code=tgt.code if tgt else None, negated=negated and rule != "negated-cooperation",
-            hypothetical=hypothetical, verb=lemma, span=_span(tok), confidence=round(conf, 3), date=date,
+            story=story,
+            sentence_index=index,
+            sentence=sent.text.strip(),
+            type=kind,
+            cameo=cameo,
+            mode=plover_mode(cameo),
+            source=src.actor if src else None,
+            source_text=src.text if src else "",
+            source_code=src.code if src else None,
+            target=tgt.actor if tgt else None,
+            target_text=tgt.text if tgt else "",
+            target_code=tgt.code if tgt else None,
+            negated=negated and rule != "negated-cooperation",
+            hypothetical=hypothetical,
+            verb=lemma,
+            span=_span(tok),
+            confidence=round(conf, 3),
+            date=date,
             rule=rule,
         )
 
     def _participants(self, tok, sent, previous) -> tuple[Resolved | None, Resolved | None]:
         subj = _subject(tok)
         passive = next((c for c in tok.children if c.dep_ in PASSIVE_SUBJECTS), None)
-        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
-                     None)
+        agent = next(
+            (g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None
+        )
         src_tok = agent if passive is not None and agent is not None else subj
         source = self._resolve(src_tok, previous) if src_tok is not None else None
         target = None
@@ -238,8 +264,9 @@ class EventCoder:
                 return previous
             return None
         words = [t.lower_ for t in _phrase(tok)]
-        res = self.resolver.resolve(words, head=tok.lemma_.lower(),
-                                    text=" ".join(t.text for t in _phrase(tok)))
+        res = self.resolver.resolve(
+            words, head=tok.lemma_.lower(), text=" ".join(t.text for t in _phrase(tok))
+        )
         return res
 
 
@@ -250,8 +277,11 @@ def _phrase(tok) -> list:
     """The noun phrase of a token, without the clauses hanging off it."""
     out = [tok]
     for child in tok.children:
-        if (child.dep_ not in CUT_DEPS and child.dep_ not in ("prep",)
-                or (child.dep_ == "prep" and child.lower_ == "of")):
+        if (
+            child.dep_ not in CUT_DEPS
+            and child.dep_ not in ("prep",)
+            or (child.dep_ == "prep" and child.lower_ == "of")
+        ):
             out.extend(_phrase(child))
         elif child.dep_ == "conj" and tok.pos_ in ("PROPN", "NOUN", "ADJ"):
             out.extend(_phrase(child))
@@ -301,8 +331,9 @@ def _match(pat: Pattern, before: set[str], after: set[str]) -> int:
 def _noun_object_rule(tok, lemma: str) -> str | None:
     """Readings from the verb's object noun: closing a venue, halting talks, (not) stopping attacks."""
     objects = [t.lemma_.lower() for t in _objects(tok, None)]
-    objects += [g.lemma_.lower() for c in tok.children if c.dep_ == "prep"
-                for g in c.children if g.dep_ == "pobj"]
+    objects += [
+        g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"
+    ]
     particle = {c.lower_ for c in tok.children if c.dep_ == "prt"}
     obj = set(objects)
     if lemma in CLOSING_VERBS and obj & VENUE_NOUNS:
@@ -330,8 +361,19 @@ def _objects(tok, passive) -> list:
     for c in tok.children:
         if c.dep_ == "prt":
             found += [g for g in c.children if g.dep_ == "dobj"]
-        if c.dep_ == "prep" and c.lower_ in ("to", "with", "against", "on", "at", "from", "for", "of", "into",
-                                             "in", "over"):
+        if c.dep_ == "prep" and c.lower_ in (
+            "to",
+            "with",
+            "against",
+            "on",
+            "at",
+            "from",
+            "for",
+            "of",
+            "into",
+            "in",
+            "over",
+        ):
             found += [g for g in c.children if g.dep_ == "pobj"]
     if passive is not None:
         found.insert(0, passive)
@@ -386,28 +428,35 @@ def _governor(tok):
 
 def _governs(cand: _Candidate) -> bool:
     lemma = cand.token.lemma_.lower()
-    return lemma in GOVERNORS or (cand.how in ("pattern", "verb")
-                                   and not cand.cameo.startswith(STATEMENT_PREFIX)
-                                   and lemma not in CARRIERS)
+    return lemma in GOVERNORS or (
+        cand.how in ("pattern", "verb")
+        and not cand.cameo.startswith(STATEMENT_PREFIX)
+        and lemma not in CARRIERS
+    )
 
 
 def _negated(tok) -> bool:
-    return any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "det"))
-               for c in tok.children)
+    return any(
+        c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "det")) for c in tok.children
+    )
 
 
 def _modal(tok) -> set[str]:
     mods = {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
-    if (tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go"
-            and any(c.lower_ == "to" for c in tok.children)):
+    if (
+        tok.dep_ == "xcomp"
+        and tok.head.lemma_.lower() == "go"
+        and any(c.lower_ == "to" for c in tok.children)
+    ):
         mods.add("will")
     return mods & MODALS
 
 
 def _unless(tok) -> bool:
-    return any(c.dep_ == "advcl"
-               and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
-               for c in tok.children)
+    return any(
+        c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") and m.dep_ == "mark" for m in c.children)
+        for c in tok.children
+    )
 
 
 def _conditional(tok) -> bool:
@@ -448,8 +497,9 @@ def _confidence(cand: _Candidate, tok, governor, src, tgt) -> float:
     return max(0.05, min(0.99, base))
 
 
-def code_texts(texts: Iterable[str], coder: EventCoder | None = None,
-               batch_size: int = 64) -> list[list[CodedEvent]]:
+def code_texts(
+    texts: Iterable[str], coder: EventCoder | None = None, batch_size: int = 64
+) -> list[list[CodedEvent]]:
     """Code single sentences or short texts (the evaluator's entry point): events per text, best first."""
     from .nlp import nlp
 

@@ -24,6 +24,7 @@ from .dictionaries import PLOVER_TYPES, normalise_type, plover_type
 @dataclass(frozen=True)
 class GoldSentence:
     """A hand-coded sentence: the event types and source actors a correct coder may give."""
+
     id: str
     text: str
     types: tuple[str, ...]  # acceptable PLOVER types (XML records may code several events)
@@ -52,16 +53,24 @@ def _read_json(raw: str, path: Path) -> list[GoldSentence]:
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"not JSON: {exc.msg}", file=str(path), location=f"line {exc.lineno}") from None
     if not isinstance(records, list):
-        raise ScenarioError("a gold file is a JSON list of records", file=str(path),
-                            allowed='[{"text": ..., "event": ..., "source": [...]}, ...]')
+        raise ScenarioError(
+            "a gold file is a JSON list of records",
+            file=str(path),
+            allowed='[{"text": ..., "event": ..., "source": [...]}, ...]',
+        )
     out = []
     for k, rec in enumerate(records):
         if not isinstance(rec, dict) or not rec.get("text") or rec.get("event") in (None, "DOCUMENT"):
             continue
         kind = normalise_type(str(rec["event"]))
         if kind not in PLOVER_TYPES:
-            raise ScenarioError("unknown event type", file=str(path), location=f"record {k}: event",
-                                value=rec["event"], allowed=", ".join(PLOVER_TYPES))
+            raise ScenarioError(
+                "unknown event type",
+                file=str(path),
+                location=f"record {k}: event",
+                value=rec["event"],
+                allowed=", ".join(PLOVER_TYPES),
+            )
         sources = rec.get("source") or []
         codes = tuple(str(s.get("code") or "") for s in sources if isinstance(s, dict))
         out.append(GoldSentence(str(rec.get("id", k)), str(rec["text"]), (kind,), codes))
@@ -81,8 +90,9 @@ def _read_xml(raw: str, path: Path) -> list[GoldSentence]:
     as a sequence of these three elements rather than as a tree.
     """
     if "<Sentence" not in raw:
-        raise ScenarioError("no <Sentence> records in the XML file", file=str(path),
-                            allowed="the PETRARCH2 validation layout")
+        raise ScenarioError(
+            "no <Sentence> records in the XML file", file=str(path), allowed="the PETRARCH2 validation layout"
+        )
     out: list[GoldSentence] = []
     current: dict | None = None
     for m in _XML_TOKEN.finditer(raw):
@@ -99,8 +109,9 @@ def _read_xml(raw: str, path: Path) -> list[GoldSentence]:
         elif text is not None:
             clean = re.sub(r"\s+", " ", text).strip()
             if current["types"] and clean:
-                out.append(GoldSentence(current["id"], clean, tuple(current["types"]),
-                                        tuple(current["sources"])))
+                out.append(
+                    GoldSentence(current["id"], clean, tuple(current["types"]), tuple(current["sources"]))
+                )
             current = None
     if not out:
         raise ScenarioError("no coded sentences in the gold XML file", file=str(path))
@@ -110,6 +121,7 @@ def _read_xml(raw: str, path: Path) -> list[GoldSentence]:
 @dataclass(frozen=True)
 class Score:
     """Top-1 accuracy of a coder against gold sentences, overall and per event class."""
+
     n: int
     event_accuracy: float
     source_accuracy: float
@@ -119,8 +131,10 @@ class Score:
     def as_json(self) -> dict:
         """The score as JSON-ready data (rounded; NaN precision/recall of empty classes as null)."""
         return {
-            "n": self.n, "event_accuracy": round(self.event_accuracy, 4),
-            "source_accuracy": round(self.source_accuracy, 4), "coded": self.coded,
+            "n": self.n,
+            "event_accuracy": round(self.event_accuracy, 4),
+            "source_accuracy": round(self.source_accuracy, 4),
+            "coded": self.coded,
             "per_class": [
                 {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
                 for row in self.per_class.to_dict(orient="records")
@@ -149,11 +163,16 @@ def score(gold: Sequence[GoldSentence], predicted: Sequence[tuple[str | None, st
     rows = []
     for cls in PLOVER_TYPES:
         if gold_count[cls] or pred_count[cls]:
-            rows.append({
-                "class": cls, "gold": gold_count[cls], "predicted": pred_count[cls], "correct": correct[cls],
-                "precision": round(correct[cls] / pred_count[cls], 3) if pred_count[cls] else None,
-                "recall": round(correct[cls] / gold_count[cls], 3) if gold_count[cls] else None,
-            })
+            rows.append(
+                {
+                    "class": cls,
+                    "gold": gold_count[cls],
+                    "predicted": pred_count[cls],
+                    "correct": correct[cls],
+                    "precision": round(correct[cls] / pred_count[cls], 3) if pred_count[cls] else None,
+                    "recall": round(correct[cls] / gold_count[cls], 3) if gold_count[cls] else None,
+                }
+            )
     n = len(gold)
     return Score(n, hits / n, src_hits / n, sum(1 for k, _ in predicted if k), pd.DataFrame(rows))
 

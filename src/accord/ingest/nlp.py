@@ -37,4 +37,3 @@ def nlp() -> Any:
     pipeline = module.load(exclude=["ner"])
     pipeline.max_length = 2_000_000
     return pipeline
-

@@ -34,8 +34,10 @@ def paragraphs(text: str) -> list[str]:
 
 
 def code_stories(
-    stories: Iterable[Story], scenario: Scenario | None = None,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE, batch_size: int = 32,
+    stories: Iterable[Story],
+    scenario: Scenario | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    batch_size: int = 32,
 ) -> Iterator[CodedEvent]:
     """Events of every story in order; streams (one batch of paragraphs in memory at a time)."""
     from .nlp import nlp
@@ -58,7 +60,8 @@ def code_stories(
 
 
 def ingest(
-    sources: Iterable[str | os.PathLike[str]], scenario: Scenario | None = None,
+    sources: Iterable[str | os.PathLike[str]],
+    scenario: Scenario | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> list[CodedEvent]:
     """Read and code story files, folders or tables (see readers.py)."""
@@ -66,8 +69,24 @@ def ingest(
 
 
 EVENT_COLUMNS = [
-    "story", "date", "sentence_index", "type", "mode", "source", "target", "source_text", "target_text",
-    "source_code", "target_code", "negated", "hypothetical", "confidence", "cameo", "verb", "span", "rule",
+    "story",
+    "date",
+    "sentence_index",
+    "type",
+    "mode",
+    "source",
+    "target",
+    "source_text",
+    "target_text",
+    "source_code",
+    "target_code",
+    "negated",
+    "hypothetical",
+    "confidence",
+    "cameo",
+    "verb",
+    "span",
+    "rule",
     "sentence",
 ]
 

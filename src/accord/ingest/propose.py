@@ -22,8 +22,17 @@ from ..scenario.schema import Scenario
 from .actors import words_of
 from .coder import CodedEvent
 
-RELATION_STEP = {"ACCUSE": -0.2, "REJECT": -0.1, "PROTEST": -0.1, "SANCTION": -0.2,
-                 "SUPPORT": 0.1, "AGREE": 0.1, "COOPERATE": 0.1, "AID": 0.1, "CONCEDE": 0.1}
+RELATION_STEP = {
+    "ACCUSE": -0.2,
+    "REJECT": -0.1,
+    "PROTEST": -0.1,
+    "SANCTION": -0.2,
+    "SUPPORT": 0.1,
+    "AGREE": 0.1,
+    "COOPERATE": 0.1,
+    "AID": 0.1,
+    "CONCEDE": 0.1,
+}
 CLOSING_CODES = ("160", "161", "164", "165", "166")
 MIN_CONFIDENCE = 0.3
 
@@ -94,8 +103,10 @@ def propose(scenario: Scenario, events: Iterable[CodedEvent]) -> dict[str, Any]:
         add.append(item)
     patch = {
         "name": f"ingest-{scenario.name}",
-        "description": (f"Scenario updates proposed by `accord ingest` from news ({len(add)} events). "
-                        "Review every event before applying it with `accord whatif`."),
+        "description": (
+            f"Scenario updates proposed by `accord ingest` from news ({len(add)} events). "
+            "Review every event before applying it with `accord whatif`."
+        ),
         "add_events": add,
     }
     check_patch(scenario, patch)
@@ -109,8 +120,9 @@ def check_patch(scenario: Scenario, patch: dict[str, Any]) -> None:
     try:
         Scenario.model_validate(data)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise ScenarioError(f"a proposed event does not fit the scenario: {exc}",
-                            location="add_events") from None
+        raise ScenarioError(
+            f"a proposed event does not fit the scenario: {exc}", location="add_events"
+        ) from None
 
 
 def write_patch(path: str | os.PathLike[str], patch: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ csv.field_size_limit(2**31 - 1)
 @dataclass(frozen=True)
 class Story:
     """One news story to code: its text and what is known of it (title, date, where it came from)."""
+
     id: str
     text: str
     title: str = ""
@@ -40,11 +41,15 @@ def iter_stories(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Story]:
         any_source = True
         path = Path(src)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES)
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES
+            )
             if not files:
                 raise ScenarioError(
-                    "folder holds no story files", file=str(path),
+                    "folder holds no story files",
+                    file=str(path),
                     allowed=", ".join(sorted(TEXT_SUFFIXES | TABLE_SUFFIXES)),
                 )
             for f in files:
@@ -77,8 +82,10 @@ def _lines(path: Path) -> Iterator[str]:
                 yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 raise ScenarioError(
-                    f"bytes that are not UTF-8 at byte {exc.start} of the line", file=str(path),
-                    location=f"line {n}", value=raw[exc.start:exc.start + 4],
+                    f"bytes that are not UTF-8 at byte {exc.start} of the line",
+                    file=str(path),
+                    location=f"line {n}",
+                    value=raw[exc.start : exc.start + 4],
                     allowed="UTF-8 text (re-save the file as UTF-8)",
                 ) from None
 
@@ -108,25 +115,44 @@ def _part_id(path: Path, part: int) -> str:
 def _story(row: dict, path: Path, where: str, n: int) -> Story:
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise ScenarioError("a story needs a non-empty `text`", file=str(path), location=where,
-                            allowed="columns date, title, text (id optional)")
+        raise ScenarioError(
+            "a story needs a non-empty `text`",
+            file=str(path),
+            location=where,
+            allowed="columns date, title, text (id optional)",
+        )
     raw_date = row.get("date") or None
     date = None
     if raw_date is not None:
         try:
             date = dt.date.fromisoformat(str(raw_date).strip()[:10])
         except ValueError:
-            raise ScenarioError("bad date", file=str(path), location=f"{where}: date", value=raw_date,
-                                allowed="ISO dates such as 2013-07-09") from None
-    return Story(id=str(row.get("id") or f"{path.stem}:{n}"), text=text, title=str(row.get("title") or ""),
-                 date=date, origin=str(path))
+            raise ScenarioError(
+                "bad date",
+                file=str(path),
+                location=f"{where}: date",
+                value=raw_date,
+                allowed="ISO dates such as 2013-07-09",
+            ) from None
+    return Story(
+        id=str(row.get("id") or f"{path.stem}:{n}"),
+        text=text,
+        title=str(row.get("title") or ""),
+        date=date,
+        origin=str(path),
+    )
 
 
 def _read_csv(path: Path) -> Iterator[Story]:
     reader = csv.DictReader(_lines(path))
     if reader.fieldnames is None or "text" not in reader.fieldnames:
-        raise ScenarioError("a story table needs a `text` column", file=str(path), location="header",
-                            value=reader.fieldnames, allowed="date, title, text (id optional)")
+        raise ScenarioError(
+            "a story table needs a `text` column",
+            file=str(path),
+            location="header",
+            value=reader.fieldnames,
+            allowed="date, title, text (id optional)",
+        )
     count = 0
     for n, row in enumerate(reader, start=1):
         count += 1
@@ -145,8 +171,13 @@ def _read_jsonl(path: Path) -> Iterator[Story]:
         except json.JSONDecodeError as exc:
             raise ScenarioError(f"not JSON: {exc.msg}", file=str(path), location=f"line {n}") from None
         if not isinstance(row, dict):
-            raise ScenarioError("each line must be a JSON object", file=str(path), location=f"line {n}",
-                                value=type(row).__name__, allowed='{"date": ..., "title": ..., "text": ...}')
+            raise ScenarioError(
+                "each line must be a JSON object",
+                file=str(path),
+                location=f"line {n}",
+                value=type(row).__name__,
+                allowed='{"date": ..., "title": ..., "text": ...}',
+            )
         count += 1
         yield _story(row, path, f"line {n}", n)
     if not count:

@@ -32,15 +32,26 @@ def weekly_signals(events: Iterable[CodedEvent]) -> pd.DataFrame:
             label = f"{year}-W{week:02d}"
         else:
             label = "undated"
-        rows.append((label, _who(ev.source, ev.source_code, ev.source_text),
-                     _who(ev.target, ev.target_code, ev.target_text),
-                     COOPERATION_SCORE[ev.type] * weight, weight, ev.type in COOPERATIVE))
+        rows.append(
+            (
+                label,
+                _who(ev.source, ev.source_code, ev.source_text),
+                _who(ev.target, ev.target_code, ev.target_text),
+                COOPERATION_SCORE[ev.type] * weight,
+                weight,
+                ev.type in COOPERATIVE,
+            )
+        )
     if not rows:
         return pd.DataFrame(columns=SIGNAL_COLUMNS)
     df = pd.DataFrame(rows, columns=["week", "source", "target", "value", "weight", "coop"])
     grouped = df.groupby(["week", "source", "target"], sort=True)
-    out = grouped.agg(events=("value", "size"), cooperative=("coop", "sum"), value=("value", "sum"),
-                      weight=("weight", "sum"))
+    out = grouped.agg(
+        events=("value", "size"),
+        cooperative=("coop", "sum"),
+        value=("value", "sum"),
+        weight=("weight", "sum"),
+    )
     out["conflictual"] = out["events"] - out["cooperative"]
     out["score"] = np.round(out["value"] / out["weight"].where(out["weight"] > 0), 3)
     return out.reset_index()[SIGNAL_COLUMNS]

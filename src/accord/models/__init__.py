@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 
 _NAMES = {
     **dict.fromkeys(("BatchResult", "Model", "Result", "StaticModel"), ".base"),
-    **dict.fromkeys(("build_model", "get_model", "list_models", "make_model", "parse_params", "register"),
-                    ".registry"),
+    **dict.fromkeys(
+        ("build_model", "get_model", "list_models", "make_model", "parse_params", "register"), ".registry"
+    ),
 }
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, globals())
 __all__ = [

@@ -153,8 +153,9 @@ class Model(ABC):
         capability = np.broadcast_to(arrays.capability, (draws, arrays.n_actors))
         out = np.empty((draws, arrays.n_issues))
         for d, child in enumerate(rng.spawn(draws)):
-            one = arrays.with_values(capability=capability[d], position=arrays.position[d],
-                                     salience=arrays.salience[d])
+            one = arrays.with_values(
+                capability=capability[d], position=arrays.position[d], salience=arrays.salience[d]
+            )
             out[d] = self.run(with_arrays(scenario, one), child).forecast["forecast"].to_numpy(dtype=float)
         return BatchResult(out)
 
@@ -183,7 +184,10 @@ class Model(ABC):
 
 
 def _check_finite(
-    model: str, scenario: Scenario, forecast: pd.DataFrame, history: pd.DataFrame,
+    model: str,
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    history: pd.DataFrame,
     tables: dict[str, pd.DataFrame],
 ) -> None:
     """No result leaves a model with an infinite number, or a NaN forecast.
@@ -195,8 +199,12 @@ def _check_finite(
     """
     values = pd.to_numeric(forecast["forecast"], errors="coerce").to_numpy(dtype=float)
     frames = {"history": history, **tables}
-    bad = [name for name, frame in frames.items() for col in frame.select_dtypes("number")
-           if np.isinf(frame[col].to_numpy(dtype=float, na_value=np.nan)).any()]
+    bad = [
+        name
+        for name, frame in frames.items()
+        for col in frame.select_dtypes("number")
+        if np.isinf(frame[col].to_numpy(dtype=float, na_value=np.nan)).any()
+    ]
     if not np.isfinite(values).all():
         bad.insert(0, "forecast")
     if bad:
@@ -209,19 +217,22 @@ def _check_finite(
 def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame:
     """The tidy trajectory from positions of shape (rounds, actors, issues); absent stances dropped."""
     rounds, n, m = positions.shape
-    frame = pd.DataFrame({
-        "round": np.repeat(np.arange(rounds), n * m),
-        "actor": np.tile(np.repeat(np.array(arrays.actors, dtype=object), m), rounds),
-        "issue": np.tile(np.array(arrays.issues, dtype=object), rounds * n),
-        "position": positions.reshape(-1),
-    })
+    frame = pd.DataFrame(
+        {
+            "round": np.repeat(np.arange(rounds), n * m),
+            "actor": np.tile(np.repeat(np.array(arrays.actors, dtype=object), m), rounds),
+            "issue": np.tile(np.array(arrays.issues, dtype=object), rounds * n),
+            "position": positions.reshape(-1),
+        }
+    )
     return frame.dropna(subset=["position"]).reset_index(drop=True)
 
 
 def forecast_frame(arrays: ScenarioArrays, values: np.ndarray, **columns: np.ndarray) -> pd.DataFrame:
     """One row per issue with its forecast and any further per-issue columns."""
-    return pd.DataFrame({"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float),
-                         **columns})
+    return pd.DataFrame(
+        {"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float), **columns}
+    )
 
 
 class StaticModel(Model):
@@ -239,8 +250,9 @@ class StaticModel(Model):
         gen, seed = as_generator(rng)
         arrays = to_arrays(scenario)
         values = self.forecast_batch(arrays, gen)
-        return self.result(scenario, seed, history_frame(arrays, arrays.position[None]),
-                           forecast_frame(arrays, values))
+        return self.result(
+            scenario, seed, history_frame(arrays, arrays.position[None]), forecast_frame(arrays, values)
+        )
 
 
 def _jsonable(value: Any) -> Any:

@@ -36,18 +36,23 @@ def load_weights(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ParameterError(f"ensemble: cannot read weights file {path}: {exc}; allowed: a JSON file "
-                             "written by "
-                             "`accord ensemble-fit`") from None
+        raise ParameterError(
+            f"ensemble: cannot read weights file {path}: {exc}; allowed: a JSON file "
+            "written by "
+            "`accord ensemble-fit`"
+        ) from None
     missing = [k for k in REQUIRED_KEYS if not isinstance(data, dict) or k not in data]
     if missing:
-        raise ParameterError(f"ensemble: weights file {path} lacks {', '.join(missing)}; allowed: a JSON "
-                             "file "
-                             "written by `accord ensemble-fit`")
+        raise ParameterError(
+            f"ensemble: weights file {path} lacks {', '.join(missing)}; allowed: a JSON "
+            "file "
+            "written by `accord ensemble-fit`"
+        )
     k = len(data["components"])
     if len(data["alpha"]) != k or len(data["beta"]) != k:
-        raise ParameterError(f"ensemble: weights file {path}: alpha and beta need one entry per component "
-                             f"({k})")
+        raise ParameterError(
+            f"ensemble: weights file {path}: alpha and beta need one entry per component ({k})"
+        )
     return data
 
 
@@ -63,8 +68,9 @@ class Ensemble(Model):
 
     def __init__(self, weights: str = "", draws: int = 64) -> None:
         if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-            raise ParameterError(f"ensemble: draws must be a positive integer (got {draws!r}); allowed: 1, "
-                                 "2, ...")
+            raise ParameterError(
+                f"ensemble: draws must be a positive integer (got {draws!r}); allowed: 1, 2, ..."
+            )
         self.weights = str(weights)
         self.draws = draws
         self._spec = load_weights(self.weights or SHIPPED)
@@ -94,45 +100,65 @@ class Ensemble(Model):
             if name == "always-50":
                 parts[name] = Predictive.point((lo + hi) / 2, lo, hi)
                 continue
-            parts[name], forecast = _component(make_model(name), scenario, arrays, self.draws, NoiseSpec(),
-                                               child)
+            parts[name], forecast = _component(
+                make_model(name), scenario, arrays, self.draws, NoiseSpec(), child
+            )
             if name == "weighted-mean":
                 point = forecast
         if point is None:
             _, point = _component(make_model("weighted-mean"), scenario, arrays, 1, NoiseSpec(), gen)
         residuals = np.asarray(spec["residuals"], dtype=float)
-        conformal = np.clip(point[:, None] + residuals[None, :] * (hi - lo)[:, None], lo[:, None],
-                            hi[:, None])
-        parts[CONFORMAL] = Predictive.from_draws(np.where(np.isnan(point)[:, None], np.nan, conformal), lo,
-                                                 hi)
+        conformal = np.clip(
+            point[:, None] + residuals[None, :] * (hi - lo)[:, None], lo[:, None], hi[:, None]
+        )
+        parts[CONFORMAL] = Predictive.from_draws(
+            np.where(np.isnan(point)[:, None], np.nan, conformal), lo, hi
+        )
         rows = [ensemble.anchors(arrays, i) for i in range(m)]
         for j, name in enumerate(ensemble.ANCHORS):
             atoms = [r[j] for r in rows]
             parts[name] = Predictive.atoms(atoms, [np.ones(len(a)) for a in atoms], lo, hi)
         comps = [parts[c] for c in spec["components"]]
         x = np.array([ensemble.features(scenario, arrays, i) for i in range(m)])
-        gate = ensemble.Gating(np.asarray(spec["alpha"], float), np.asarray(spec["beta"], float),
-                               np.asarray(spec["center"], float), np.asarray(spec["scale"], float),
-                               spec.get("penalty"))
+        gate = ensemble.Gating(
+            np.asarray(spec["alpha"], float),
+            np.asarray(spec["beta"], float),
+            np.asarray(spec["center"], float),
+            np.asarray(spec["scale"], float),
+            spec.get("penalty"),
+        )
         mask = np.column_stack([p.available for p in comps])
         w = gate.weights(x, mask)
         mix = mixture(comps, w)
         columns = {"mean": mix.mean()}
         for label, level in LEVELS.items():
-            columns[f"lo{label}"], columns[f"hi{label}"] = (mix.quantile((1 - level) / 2),
-                                                            mix.quantile((1 + level) / 2))
+            columns[f"lo{label}"], columns[f"hi{label}"] = (
+                mix.quantile((1 - level) / 2),
+                mix.quantile((1 + level) / 2),
+            )
         table = forecast_frame(arrays, mix.median(), **columns)
-        weights = pd.DataFrame([{"issue": arrays.issues[i], "component": c, "weight": float(w[i, j])}
-                                for i in range(m) for j, c in enumerate(spec["components"]) if w[i, j] > 0])
+        weights = pd.DataFrame(
+            [
+                {"issue": arrays.issues[i], "component": c, "weight": float(w[i, j])}
+                for i in range(m)
+                for j, c in enumerate(spec["components"])
+                if w[i, j] > 0
+            ]
+        )
         dist = mix.to_frame(self.name, arrays.issues, [scenario.name] * m).drop(columns=["model", "proposal"])
-        return self.result(scenario, seed, history_frame(arrays, arrays.position[None]), table,
-                           tables={"weights": weights, "predictive": dist},
-                           info={"ensemble": {"fitted_on": spec.get("fitted_on", ""),
-                                              "cases": spec.get("cases")}})
+        return self.result(
+            scenario,
+            seed,
+            history_frame(arrays, arrays.position[None]),
+            table,
+            tables={"weights": weights, "predictive": dist},
+            info={"ensemble": {"fitted_on": spec.get("fitted_on", ""), "cases": spec.get("cases")}},
+        )
 
 
-def _component(model: Model, scenario: Scenario, arrays: Any, draws: int, noise: Any,
-               rng: np.random.Generator) -> tuple[Any, np.ndarray]:
+def _component(
+    model: Model, scenario: Scenario, arrays: Any, draws: int, noise: Any, rng: np.random.Generator
+) -> tuple[Any, np.ndarray]:
     """One model's predictive distribution per issue and its point forecast (NaN where it cannot run)."""
     from ..analysis import predictive
     from ..analysis.distributions import Predictive
@@ -147,12 +173,13 @@ def _component(model: Model, scenario: Scenario, arrays: Any, draws: int, noise:
     forecast = result.forecast.set_index("issue").loc[list(arrays.issues), "forecast"].to_numpy(dtype=float)
     how = predictive.kind(model)
     if how == "static":
-        return Predictive.from_draws(predictive.static_draws(model, arrays, draws, noise, rng), lo,
-                                     hi), forecast
+        return Predictive.from_draws(
+            predictive.static_draws(model, arrays, draws, noise, rng), lo, hi
+        ), forecast
     if how == "stochastic":
         out = model.run_batch(scenario, perturb(arrays, predictive.STOCHASTIC_DRAWS, noise, rng), rng)
         return Predictive.from_draws(np.asarray(out.forecast, dtype=float).T, lo, hi), forecast
     stated = [predictive.branches(result, issue) for issue in arrays.issues]
-    values = [s[0] if s is not None else forecast[i:i + 1] for i, s in enumerate(stated)]
+    values = [s[0] if s is not None else forecast[i : i + 1] for i, s in enumerate(stated)]
     weights = [s[1] if s is not None else np.ones(1) for s in stated]
     return Predictive.atoms(values, weights, lo, hi), forecast

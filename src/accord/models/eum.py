@@ -51,7 +51,8 @@ def _issue_inputs(arrays: ScenarioArrays, issue: int) -> list[Inputs]:
     pos = arrays.position.reshape(-1, n, arrays.n_issues)[..., issue]
     sal = np.broadcast_to(arrays.salience, arrays.position.shape).reshape(-1, n, arrays.n_issues)[..., issue]
     cap = np.broadcast_to(arrays.capability[..., :, None], arrays.position.shape).reshape(
-        -1, n, arrays.n_issues)[..., issue]
+        -1, n, arrays.n_issues
+    )[..., issue]
     patterns, which = np.unique(~np.isnan(pos), axis=0, return_inverse=True)
     groups = []
     for p, pattern in enumerate(patterns):
@@ -88,14 +89,22 @@ class ExpectedUtility(Model):
         workers: int = 1,
     ) -> None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ParameterError(f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, "
-                                 "...")
+            raise ParameterError(
+                f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ..."
+            )
         check_model_rounds("eum", rounds=rounds)
         # the strings are checked against the Literal choices by EUMParams itself (a ParameterError)
         self._params = EUMParams(
-            q=q, t=t, denominator=cast(Denominator, denominator), offer=cast(Offer, offer),
-            capitulation=cast(Capitulation, capitulation), exponent=cast(Exponent, exponent),
-            votes=cast(Votes, votes), rounds=rounds, stop=cast(Stop, stop), ties=cast(Ties, ties),
+            q=q,
+            t=t,
+            denominator=cast(Denominator, denominator),
+            offer=cast(Offer, offer),
+            capitulation=cast(Capitulation, capitulation),
+            exponent=cast(Exponent, exponent),
+            votes=cast(Votes, votes),
+            rounds=rounds,
+            stop=cast(Stop, stop),
+            ties=cast(Ties, ties),
         )
         self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
         self.denominator, self.offer, self.capitulation = denominator, offer, capitulation
@@ -131,7 +140,7 @@ class ExpectedUtility(Model):
         arrays = to_arrays(scenario)
         traces = []
         for i in range(arrays.n_issues):
-            (_, x, c, s, members), = _issue_inputs(arrays, i)  # one draw: one membership
+            ((_, x, c, s, members),) = _issue_inputs(arrays, i)  # one draw: one membership
             traces.append((simulate(x, c, s, self._params), members))
         last = max(int(t.last_round[0]) for t, _ in traces)
         positions = np.full((last + 1, arrays.n_actors, arrays.n_issues), np.nan)
@@ -144,32 +153,41 @@ class ExpectedUtility(Model):
             rounds=np.array([int(t.last_round[0]) for t, _ in traces]),
         )
         tables = {
-            "rounds": pd.concat([_rounds_table(arrays.issues[i], t, last) for i, (t, _) in enumerate(traces)],
-                                ignore_index=True),
-            "offers": pd.concat([_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)],
-                                ignore_index=True),
+            "rounds": pd.concat(
+                [_rounds_table(arrays.issues[i], t, last) for i, (t, _) in enumerate(traces)],
+                ignore_index=True,
+            ),
+            "offers": pd.concat(
+                [_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)], ignore_index=True
+            ),
         }
         return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables)
 
 
 def _rounds_table(issue: str, trace: Trace, last: int) -> pd.DataFrame:
-    return pd.DataFrame({
-        "round": np.arange(last + 1), "issue": issue,
-        "median": trace.median[: last + 1, 0], "mean": trace.mean[: last + 1, 0],
-    })
+    return pd.DataFrame(
+        {
+            "round": np.arange(last + 1),
+            "issue": issue,
+            "median": trace.median[: last + 1, 0],
+            "mean": trace.mean[: last + 1, 0],
+        }
+    )
 
 
 def _offers_table(arrays: ScenarioArrays, issue: int, trace: Trace, members: np.ndarray) -> pd.DataFrame:
     """Every accepted offer: who moved, to whom, of which class, with the receiver's E_ij and E_ji."""
     t, who = np.nonzero(trace.kind[:, 0] != NONE)
     names = np.array(arrays.actors, dtype=object)[members]
-    return pd.DataFrame({
-        "round": t + 1,
-        "issue": arrays.issues[issue],
-        "actor": names[who],
-        "partner": names[trace.partner[t, 0, who]],
-        "kind": [CLASS_NAMES[k] for k in trace.kind[t, 0, who]],
-        "e_own": trace.e_fwd[t, 0, who],
-        "e_other": trace.e_back[t, 0, who],
-        "position": trace.positions[t + 1, 0, who],
-    })
+    return pd.DataFrame(
+        {
+            "round": t + 1,
+            "issue": arrays.issues[issue],
+            "actor": names[who],
+            "partner": names[trace.partner[t, 0, who]],
+            "kind": [CLASS_NAMES[k] for k in trace.kind[t, 0, who]],
+            "e_own": trace.e_fwd[t, 0, who],
+            "e_other": trace.e_back[t, 0, who],
+            "position": trace.positions[t + 1, 0, who],
+        }
+    )

@@ -33,8 +33,17 @@ Votes = Literal["voter", "one"]
 Stop = Literal["fixed", "stable"]
 Ties = Literal["stay", "exact"]
 
-__all__ = ["CAPITULATION", "CLASS_NAMES", "COMPROMISE", "CONFRONTATION", "NONE", "EUMParams", "Trace",
-           "eum_round", "simulate"]
+__all__ = [
+    "CAPITULATION",
+    "CLASS_NAMES",
+    "COMPROMISE",
+    "CONFRONTATION",
+    "NONE",
+    "EUMParams",
+    "Trace",
+    "eum_round",
+    "simulate",
+]
 _CHUNK_CELLS = 100_000  # pair cells per chunk of draws (0.8 MB per float64 matrix, near cache size)
 
 
@@ -84,16 +93,19 @@ class EUMParams:
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
-                raise ParameterError(f"eum: unknown {name} {getattr(self, name)!r}; allowed: "
-                                     f"{', '.join(allowed)}")
+                raise ParameterError(
+                    f"eum: unknown {name} {getattr(self, name)!r}; allowed: {', '.join(allowed)}"
+                )
         for name in ("q", "t"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise ParameterError(f"eum: {name} must be a probability (got {value!r}); allowed: 0 <= "
-                                     f"{name} <= 1")
+                raise ParameterError(
+                    f"eum: {name} must be a probability (got {value!r}); allowed: 0 <= {name} <= 1"
+                )
         if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 1:
-            raise ParameterError(f"eum: rounds must be a positive integer (got {self.rounds!r}); allowed: 1, "
-                                 "2, ...")
+            raise ParameterError(
+                f"eum: rounds must be a positive integer (got {self.rounds!r}); allowed: 1, 2, ..."
+            )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -276,8 +288,9 @@ class Bases:
     def transposed_lever(self) -> Bases:
         """The bases seen from the column actor's lever (δ is symmetric, L is not)."""
         assert self.better is not None and self.worse is not None
-        return Bases(self.success, self.failure, np.swapaxes(self.better, 1, 2),
-                     np.swapaxes(self.worse, 1, 2))
+        return Bases(
+            self.success, self.failure, np.swapaxes(self.better, 1, 2), np.swapaxes(self.worse, 1, 2)
+        )
 
 
 def utilities(bases: Bases, r: np.ndarray | None, q: float, t: float) -> Utilities:
@@ -322,8 +335,9 @@ def risk_exponents(danger: np.ndarray) -> np.ndarray:
     return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
 
 
-def eum_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray,
-              params: EUMParams) -> RoundDetail:
+def eum_round(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, params: EUMParams
+) -> RoundDetail:
     """One round for all draws: risk pass at r = 1, offer pass with the new r, simultaneous moves.
 
     Everything that depends on positions only (distances, voter order, midpoints, utility bases)
@@ -375,8 +389,9 @@ def _chunks(batch: int, n: int) -> list[slice]:
     return [slice(i, min(batch, i + size)) for i in range(0, batch, size)]
 
 
-def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EUMParams(),
-             workers: int = 1) -> Trace:
+def simulate(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EUMParams(), workers: int = 1
+) -> Trace:
     """Run the model for every draw; Δ is the range of each draw's initial positions, fixed.
 
     Chunks of draws are independent, so ``workers`` > 1 runs them on that many threads (NumPy
@@ -405,9 +420,11 @@ def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMParams = EU
     for name in ("positions", "kind", "partner", "e_fwd", "e_back"):
         trace[name] = np.take_along_axis(trace[name], back, axis=2)
     partner = trace["partner"]
-    trace["partner"] = np.where(partner >= 0,
-                                np.take_along_axis(np.broadcast_to(perm, partner.shape),
-                                                   np.maximum(partner, 0), axis=2), -1)
+    trace["partner"] = np.where(
+        partner >= 0,
+        np.take_along_axis(np.broadcast_to(perm, partner.shape), np.maximum(partner, 0), axis=2),
+        -1,
+    )
     return Trace(**trace)
 
 
@@ -436,10 +453,12 @@ def _simulate_chunk(x: np.ndarray, c: np.ndarray, s: np.ndarray, params: EUMPara
         kind[t, idx], partner[t, idx] = det.kind, det.partner
         safe = np.maximum(det.partner, 0)
         moved = det.partner >= 0
-        e_fwd[t, idx] = np.where(moved, np.take_along_axis(det.e_fwd, safe[..., None], axis=2)[..., 0],
-                                 np.nan)
-        e_back[t, idx] = np.where(moved, np.take_along_axis(det.e_back, safe[..., None], axis=2)[..., 0],
-                                  np.nan)
+        e_fwd[t, idx] = np.where(
+            moved, np.take_along_axis(det.e_fwd, safe[..., None], axis=2)[..., 0], np.nan
+        )
+        e_back[t, idx] = np.where(
+            moved, np.take_along_axis(det.e_back, safe[..., None], axis=2)[..., 0], np.nan
+        )
         if params.stop == "stable":
             repeat = (positions[: t + 1, idx] == det.new_x[None]).all(axis=2).any(axis=0)
             last[idx[repeat]] = t + 1

@@ -15,12 +15,17 @@ from .eum_ties import TIE, Signs
 
 # Offer classes, in Scholz's order of preference; NONE marks an actor that does not move.
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = -1, 0, 1, 2
-CLASS_NAMES = {NONE: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise",
-               CAPITULATION: "capitulation"}
+CLASS_NAMES = {
+    NONE: "none",
+    CONFRONTATION: "confrontation",
+    COMPROMISE: "compromise",
+    CAPITULATION: "capitulation",
+}
 
 
-def _pick(key: np.ndarray, tol: np.ndarray, second: np.ndarray,
-          third: np.ndarray | None = None) -> np.ndarray:
+def _pick(
+    key: np.ndarray, tol: np.ndarray, second: np.ndarray, third: np.ndarray | None = None
+) -> np.ndarray:
     """Index along the last axis minimising (key, second, third) lexicographically, first index on a full tie.
 
     Keys are positions (distances, compromise points) computed from expected utilities, so two
@@ -54,8 +59,13 @@ def _compromises(xi: np.ndarray, xj: np.ndarray, a_fwd: np.ndarray, e_back: np.n
 
 
 def choose_moves(
-    x: np.ndarray, gap: np.ndarray, e_fwd: np.ndarray, e_back: np.ndarray, signs: Signs, offer: str,
-    capitulation: str
+    x: np.ndarray,
+    gap: np.ndarray,
+    e_fwd: np.ndarray,
+    e_back: np.ndarray,
+    signs: Signs,
+    offer: str,
+    capitulation: str,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Classify every (receiver i, sender j) pair and pick each receiver's accepted offer.
 
@@ -86,8 +96,11 @@ def choose_moves(
     if offer == "nearest":
         groups = [(has, None)]
     else:  # each receiver's class is the first it has an offer in; one pick over that class's keys
-        groups = [(has_conf, CONFRONTATION), (has_comp & ~has_conf, COMPROMISE),
-                  (has_cap & ~has_conf & ~has_comp, CAPITULATION)]
+        groups = [
+            (has_conf, CONFRONTATION),
+            (has_comp & ~has_conf, COMPROMISE),
+            (has_cap & ~has_conf & ~has_comp, CAPITULATION),
+        ]
     for rows, cls in groups:
         at = np.nonzero(rows)
         if at[0].size == 0:
@@ -99,8 +112,9 @@ def choose_moves(
         if cls is None:
             in_conf, in_cap = conf[at], (capit[at] if capit is not None else np.zeros_like(in_comp))
             rank = np.where(in_conf, CONFRONTATION, np.where(in_comp, COMPROMISE, CAPITULATION)).astype(float)
-            best = _pick(np.where(in_conf | in_comp | in_cap, np.abs(cand - xi), np.inf), tol[at[0]], rank,
-                         cand)
+            best = _pick(
+                np.where(in_conf | in_comp | in_cap, np.abs(cand - xi), np.inf), tol[at[0]], rank, cand
+            )
             got = np.take_along_axis(rank, best[:, None], axis=1)[:, 0].astype(int)
         else:
             if cls == COMPROMISE:

@@ -115,8 +115,9 @@ class _ExactRound:
     def _u(self, base: mpmath.mpf, r: mpmath.mpf) -> mpmath.mpf:
         return 2 - 4 * _mpmath().power(base, r)
 
-    def eu(self, a: int, b: int, p: mpmath.mpf, r: mpmath.mpf, lever_of: int,
-           s_target: mpmath.mpf) -> mpmath.mpf:
+    def eu(
+        self, a: int, b: int, p: mpmath.mpf, r: mpmath.mpf, lever_of: int, s_target: mpmath.mpf
+    ) -> mpmath.mpf:
         """BDM's EU of a challenge between a and b (δ symmetric), under exponent r and one side's lever."""
         q, t = _mpmath().mpf(self.params.q), _mpmath().mpf(self.params.t)
         half = self.delta[a][b] / 2
@@ -158,7 +159,6 @@ def decision_signs(
         return Signs(*signs), e_fwd, e_back
     cells = np.argwhere(np.logical_or.reduce(near))
     if cells.size:
-
         e_fwd, e_back = e_fwd.copy(), e_back.copy()
         exact: dict[int, _ExactRound] = {}
         with _mpmath().workdps(_DIGITS):
@@ -167,8 +167,9 @@ def decision_signs(
                     continue
                 draw = exact.setdefault(int(b), _ExactRound(inputs, int(b), params))
                 fwd, back = draw.pair(int(i), int(j))
-                for sign, close, value in zip(signs, near, (fwd, back, back - fwd, back - abs(fwd)),
-                                              strict=True):
+                for sign, close, value in zip(
+                    signs, near, (fwd, back, back - fwd, back - abs(fwd)), strict=True
+                ):
                     if close[b, i, j]:
                         sign[b, i, j] = int(_mpmath().sign(value))
                 e_fwd[b, i, j], e_back[b, i, j] = float(fwd), float(back)

@@ -33,11 +33,13 @@ class ExchangeModel(Model):
 
     def __init__(self, rounds: int = 10, min_gain: float = 1e-9) -> None:
         if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-            raise ParameterError(f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, "
-                                 "2, ...")
+            raise ParameterError(
+                f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, 2, ..."
+            )
         if isinstance(min_gain, bool) or not isinstance(min_gain, (int, float)) or not min_gain >= 0:
-            raise ParameterError(f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= "
-                                 "0")
+            raise ParameterError(
+                f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= 0"
+            )
         check_model_rounds("exchange", rounds=rounds)
         self.rounds = rounds
         self.min_gain = min_gain
@@ -62,20 +64,35 @@ class ExchangeModel(Model):
         w = np.where(np.isnan(unit), 0.0, arrays.capability[:, None] * sal)
         if np.any(w.sum(axis=0) <= 0):
             bad = [arrays.issues[d] for d in np.nonzero(w.sum(axis=0) <= 0)[0]]
-            raise UnsupportedScenario("model 'exchange': no actor has positive capability x salience on "
-                                      f"{', '.join(bad)}")
+            raise UnsupportedScenario(
+                f"model 'exchange': no actor has positive capability x salience on {', '.join(bad)}"
+            )
         path, steps = simulate(unit, arrays.capability, sal, self.rounds, float(self.min_gain))
         positions = arrays.lo + path * scale
         final = outcomes(positions[-1], w)
-        forecast = forecast_frame(arrays, final, initial=outcomes(positions[0], w), exchanges=np.array(
-            [sum(st.exchange.p == d or st.exchange.q == d for st in steps) for d in range(arrays.n_issues)]
-        ))
-        rounds = pd.DataFrame([
-            {"round": t, "issue": arrays.issues[d], "outcome": float(o)}
-            for t in range(len(positions)) for d, o in enumerate(outcomes(positions[t], w))
-        ])
-        tables = {"rounds": rounds, "exchanges": _exchanges_table(arrays, steps),
-                  "externalities": _externalities_table(arrays, steps)}
+        forecast = forecast_frame(
+            arrays,
+            final,
+            initial=outcomes(positions[0], w),
+            exchanges=np.array(
+                [
+                    sum(st.exchange.p == d or st.exchange.q == d for st in steps)
+                    for d in range(arrays.n_issues)
+                ]
+            ),
+        )
+        rounds = pd.DataFrame(
+            [
+                {"round": t, "issue": arrays.issues[d], "outcome": float(o)}
+                for t in range(len(positions))
+                for d, o in enumerate(outcomes(positions[t], w))
+            ]
+        )
+        tables = {
+            "rounds": rounds,
+            "exchanges": _exchanges_table(arrays, steps),
+            "externalities": _externalities_table(arrays, steps),
+        }
         info = {"exchange_summary": {"rounds_run": len(positions) - 1, "exchanges": len(steps)}}
         return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables, info)
 
@@ -86,26 +103,50 @@ def _exchanges_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
     rows = []
     for st in steps:
         ex = st.exchange
-        rows.append({
-            "round": st.round, "order": st.order,
-            "actor_i": arrays.actors[ex.i], "demand_i": arrays.issues[ex.p],
-            "move_i": ex.move_i * scale[ex.q],
-            "actor_j": arrays.actors[ex.j], "demand_j": arrays.issues[ex.q],
-            "move_j": ex.move_j * scale[ex.p],
-            "shift_demand_i": ex.shift_p * scale[ex.p], "shift_demand_j": ex.shift_q * scale[ex.q],
-            "gain": ex.gain, "externality_total": float(np.delete(st.utility_change, [ex.i, ex.j]).sum()),
-        })
-    columns = ["round", "order", "actor_i", "demand_i", "move_i", "actor_j", "demand_j", "move_j",
-               "shift_demand_i", "shift_demand_j", "gain", "externality_total"]
+        rows.append(
+            {
+                "round": st.round,
+                "order": st.order,
+                "actor_i": arrays.actors[ex.i],
+                "demand_i": arrays.issues[ex.p],
+                "move_i": ex.move_i * scale[ex.q],
+                "actor_j": arrays.actors[ex.j],
+                "demand_j": arrays.issues[ex.q],
+                "move_j": ex.move_j * scale[ex.p],
+                "shift_demand_i": ex.shift_p * scale[ex.p],
+                "shift_demand_j": ex.shift_q * scale[ex.q],
+                "gain": ex.gain,
+                "externality_total": float(np.delete(st.utility_change, [ex.i, ex.j]).sum()),
+            }
+        )
+    columns = [
+        "round",
+        "order",
+        "actor_i",
+        "demand_i",
+        "move_i",
+        "actor_j",
+        "demand_j",
+        "move_j",
+        "shift_demand_i",
+        "shift_demand_j",
+        "gain",
+        "externality_total",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _externalities_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
     """Every actor's utility change from each exchange (the two traders' gains included, flagged)."""
     rows = [
-        {"round": st.round, "order": st.order, "actor": arrays.actors[k],
-         "party": k in (st.exchange.i, st.exchange.j),
-         "utility_change": float(st.utility_change[k])}
-        for st in steps for k in range(arrays.n_actors)
+        {
+            "round": st.round,
+            "order": st.order,
+            "actor": arrays.actors[k],
+            "party": k in (st.exchange.i, st.exchange.j),
+            "utility_change": float(st.utility_change[k]),
+        }
+        for st in steps
+        for k in range(arrays.n_actors)
     ]
     return pd.DataFrame(rows, columns=["round", "order", "actor", "party", "utility_change"])

@@ -71,28 +71,37 @@ def candidates(
     si_q, sj_q = s[:, None, None, :], s[None, :, None, :]
     wj_p, wi_q = w[None, :, :, None], w[:, None, None, :]
     valid = (
-        usable[:, None, :, None] & usable[None, :, :, None] & usable[:, None, None, :] & usable[None, :, None,
-                                                                                                :]
-        & (side[:, None, :, None] != side[None, :, :, None]) & (side[:, None, None, :] != side[None, :, None,
-                                                                                               :])
-        & (si_p * sj_q > si_q * sj_p) & (wj_p > 0) & (wi_q > 0)
-        & ~np.eye(n, dtype=bool)[:, :, None, None] & ~np.eye(m, dtype=bool)[None, None, :, :]
+        usable[:, None, :, None]
+        & usable[None, :, :, None]
+        & usable[:, None, None, :]
+        & usable[None, :, None, :]
+        & (side[:, None, :, None] != side[None, :, :, None])
+        & (side[:, None, None, :] != side[None, :, None, :])
+        & (si_p * sj_q > si_q * sj_p)
+        & (wj_p > 0)
+        & (wi_q > 0)
+        & ~np.eye(n, dtype=bool)[:, :, None, None]
+        & ~np.eye(m, dtype=bool)[None, None, :, :]
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         k = (si_p + sj_p) / (si_q + sj_q)
-        dp = reduce(np.minimum, [
-            np.abs(xi_p - xj_p) * wj_p / total[None, None, :, None],
-            np.abs(xj_q - xi_q) * wi_q / (k * total[None, None, None, :]),
-            np.abs(xi_p - out[None, None, :, None]),
-            np.abs(xj_q - out[None, None, None, :]) / k,
-        ])
+        dp = reduce(
+            np.minimum,
+            [
+                np.abs(xi_p - xj_p) * wj_p / total[None, None, :, None],
+                np.abs(xj_q - xi_q) * wi_q / (k * total[None, None, None, :]),
+                np.abs(xi_p - out[None, None, :, None]),
+                np.abs(xj_q - out[None, None, None, :]) / k,
+            ],
+        )
         gain = dp * (si_p * sj_q - si_q * sj_p) / (si_q + sj_q)
     valid &= np.isfinite(gain)
     return np.where(valid, dp, 0.0), np.where(valid, gain, -np.inf), valid
 
 
-def best_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray,
-                  min_gain: float) -> Exchange | None:
+def best_exchange(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, free: np.ndarray, min_gain: float
+) -> Exchange | None:
     """The exchange with the largest gain among the free positions (ties: lowest i, j, p, q)."""
     dp, gain, valid = candidates(x, c, s, free)
     if not valid.any():
@@ -129,8 +138,9 @@ class Step:
     utility_change: np.ndarray  # (n,): gain for i and j, externality for the others (from ideals)
 
 
-def simulate(x: np.ndarray, c: np.ndarray, s: np.ndarray, rounds: int, min_gain: float) -> tuple[np.ndarray,
-                                                                                                 list[Step]]:
+def simulate(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, rounds: int, min_gain: float
+) -> tuple[np.ndarray, list[Step]]:
     """Rounds of best-first exchanges; returns positions (R+1, n, m) and the executed steps.
 
     Within a round the best exchange is executed, the outcomes recomputed, and the next best

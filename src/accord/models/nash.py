@@ -65,11 +65,13 @@ class NashBargaining(StaticModel):
     tags: ClassVar[frozenset[str]] = frozenset({"static", "needs-status-quo", "batch"})
     summary: ClassVar[str] = "asymmetric Nash bargaining solution (disagreement = status quo)"
 
-    def __init__(self, kappa: float = 2.0,
-                 disagreement: Literal["status_quo", "worst"] = "status_quo") -> None:
+    def __init__(
+        self, kappa: float = 2.0, disagreement: Literal["status_quo", "worst"] = "status_quo"
+    ) -> None:
         if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa >= 1:
-            raise ParameterError(f"nash: kappa must be >= 1 (got {kappa!r}); allowed: 1 (linear), 2 "
-                                 "(quadratic), any >= 1")
+            raise ParameterError(
+                f"nash: kappa must be >= 1 (got {kappa!r}); allowed: 1 (linear), 2 (quadratic), any >= 1"
+            )
         check_exponent(kappa, "nash: kappa")
         if disagreement not in ("status_quo", "worst"):
             raise ParameterError(f"nash: unknown disagreement {disagreement!r}; allowed: status_quo, worst")
@@ -91,10 +93,16 @@ class NashBargaining(StaticModel):
             for i in range(arrays.n_issues):
                 d = None if self.disagreement == "worst" else float(arrays.status_quo[i])
                 if d is not None and np.isnan(d):
-                    raise UnsupportedScenario("model 'nash' needs a status quo on issue "
-                                              f"{arrays.issues[i]!r}")
+                    raise UnsupportedScenario(
+                        f"model 'nash' needs a status quo on issue {arrays.issues[i]!r}"
+                    )
                 out[idx + (i,)] = nash_bargain_1d(
-                    pos[idx][:, i], cap[idx][:, i], sal[idx][:, i], d, float(arrays.lo[i]),
-                    float(arrays.hi[i]), self.kappa
+                    pos[idx][:, i],
+                    cap[idx][:, i],
+                    sal[idx][:, i],
+                    d,
+                    float(arrays.lo[i]),
+                    float(arrays.hi[i]),
+                    self.kappa,
                 )
         return out

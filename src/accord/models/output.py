@@ -39,7 +39,8 @@ def _earlier_run(folder: Path) -> bool:
     """An earlier run folder: run.json and nothing but the .csv and .json files a run writes."""
     entries = list(folder.iterdir())
     return (folder / MARKER).is_file() and all(
-        e.is_file() and not e.is_symlink() and e.suffix in (".csv", ".json") for e in entries)
+        e.is_file() and not e.is_symlink() and e.suffix in (".csv", ".json") for e in entries
+    )
 
 
 def _csv(frame, tmp: Path, name: str, names: list[str]) -> None:

@@ -26,8 +26,15 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="type[Model]")
 # Built-in model name -> the module of accord.models that registers it.
 BUILTIN = {
-    "weighted-mean": "baselines", "weighted-median": "baselines", "status-quo": "baselines", "nash": "nash",
-    "eum": "eum", "smp": "smp", "exchange": "exchange", "agents": "agents", "ensemble": "ensemble",
+    "weighted-mean": "baselines",
+    "weighted-median": "baselines",
+    "status-quo": "baselines",
+    "nash": "nash",
+    "eum": "eum",
+    "smp": "smp",
+    "exchange": "exchange",
+    "agents": "agents",
+    "ensemble": "ensemble",
 }
 _MODELS: dict[str, type[Model]] = {}
 _loaded = False
@@ -76,8 +83,10 @@ def _load() -> None:
         for ep in entry_points(group="accord.models"):
             cls = ep.load()
             if ep.name != cls.name:
-                raise RegistryError(f"entry point {ep.name!r} ({ep.value}) loads model {cls.name!r}; "
-                                    f"allowed: an entry-point name equal to the model's `name`")
+                raise RegistryError(
+                    f"entry point {ep.name!r} ({ep.value}) loads model {cls.name!r}; "
+                    f"allowed: an entry-point name equal to the model's `name`"
+                )
             register(cls)  # a plugin cannot silently shadow a built-in model, nor one another
         _loaded = True
 

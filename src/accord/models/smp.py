@@ -31,26 +31,53 @@ from .smp_dynamics import Trajectory, simulate
 
 # accord value -> KTAB name, per parameter (KTAB's names are what XML ModelParameters use)
 CHOICES: dict[str, dict[str, str]] = {
-    "victory_prob_model": {"linear": "Linear", "square": "Square", "quartic": "Quartic", "octic": "Octic",
-                           "binary": "Binary"},
-    "pce_model": {"conditional": "Conditional", "markov_incentive": "MarkovIncentive",
-                  "markov_uniform": "MarkovUniform"},
+    "victory_prob_model": {
+        "linear": "Linear",
+        "square": "Square",
+        "quartic": "Quartic",
+        "octic": "Octic",
+        "binary": "Binary",
+    },
+    "pce_model": {
+        "conditional": "Conditional",
+        "markov_incentive": "MarkovIncentive",
+        "markov_uniform": "MarkovUniform",
+    },
     "transitions": {"deterministic": "Deterministic", "stochastic": "Stochastic"},
-    "voting_rule": {"binary": "Binary", "prop_bin": "PropBin", "proportional": "Prop",
-                    "prop_cubic": "PropCbc",
-                    "cubic": "Cubic", "asym_prospect": "ASymProsp"},
-    "big_r_adjust": {"none": "None", "one_third": "OneThird", "half": "Half", "two_thirds": "TwoThirds",
-                     "full": "Full"},
+    "voting_rule": {
+        "binary": "Binary",
+        "prop_bin": "PropBin",
+        "proportional": "Prop",
+        "prop_cubic": "PropCbc",
+        "cubic": "Cubic",
+        "asym_prospect": "ASymProsp",
+    },
+    "big_r_adjust": {
+        "none": "None",
+        "one_third": "OneThird",
+        "half": "Half",
+        "two_thirds": "TwoThirds",
+        "full": "Full",
+    },
     "big_r_range": {"min": "Min", "mid": "Mid", "max": "Max"},
     "third_party_commit": {"none": "NoCommit", "semi": "SemiCommit", "full": "FullCommit"},
     "bargain_interp": {"S2P2": "S2P2", "S1P1": "S1P1", "S2PMax": "S2PMax"},
-    "bargain_model": {"init_only": "InitOnlyInterp", "init_rcvr": "InitRcvrInterp",
-                      "pw_compromise": "PWCompInterp"},
+    "bargain_model": {
+        "init_only": "InitOnlyInterp",
+        "init_rcvr": "InitRcvrInterp",
+        "pw_compromise": "PWCompInterp",
+    },
 }
 KTAB_KEYS = {
-    "VictoryProbModel": "victory_prob_model", "PCEModel": "pce_model", "StateTransitions": "transitions",
-    "VotingRule": "voting_rule", "BigRAdjust": "big_r_adjust", "BigRRange": "big_r_range",
-    "ThirdPartyCommit": "third_party_commit", "InterVecBrgn": "bargain_interp", "BargnModel": "bargain_model",
+    "VictoryProbModel": "victory_prob_model",
+    "PCEModel": "pce_model",
+    "StateTransitions": "transitions",
+    "VotingRule": "voting_rule",
+    "BigRAdjust": "big_r_adjust",
+    "BigRRange": "big_r_range",
+    "ThirdPartyCommit": "third_party_commit",
+    "InterVecBrgn": "bargain_interp",
+    "BargnModel": "bargain_model",
 }
 
 
@@ -92,19 +119,29 @@ class SMP(Model):
         self.victory_prob_model, self.pce_model, self.transitions = victory_prob_model, pce_model, transitions
         self.voting_rule, self.big_r_adjust, self.big_r_range = voting_rule, big_r_adjust, big_r_range
         self.third_party_commit, self.bargain_interp, self.bargain_model = (
-            third_party_commit, bargain_interp, bargain_model)
+            third_party_commit,
+            bargain_interp,
+            bargain_model,
+        )
         for key, value, low in (("max_turns", max_turns, 1), ("min_turns", min_turns, 1)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ParameterError(f"smp: bad {key} {value!r}; allowed: an integer >= {low}")
         check_model_rounds("smp", max_turns=max_turns, min_turns=min_turns)
         if min_turns > max_turns:
-            raise ParameterError(f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: "
-                                 "min_turns <= max_turns")
-        if not isinstance(min_delta_ratio, (int, float)) or isinstance(min_delta_ratio,
-                                                                       bool) or not 0 <= min_delta_ratio < 1:
+            raise ParameterError(
+                f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: min_turns <= max_turns"
+            )
+        if (
+            not isinstance(min_delta_ratio, (int, float))
+            or isinstance(min_delta_ratio, bool)
+            or not 0 <= min_delta_ratio < 1
+        ):
             raise ParameterError(f"smp: bad min_delta_ratio {min_delta_ratio!r}; allowed: a number in [0, 1)")
         self.max_turns, self.min_turns, self.min_delta_ratio = (
-            int(max_turns), int(min_turns), float(min_delta_ratio))
+            int(max_turns),
+            int(min_turns),
+            float(min_delta_ratio),
+        )
         self.accommodation = _check_accommodation_shape(accommodation)
 
     @classmethod
@@ -121,14 +158,20 @@ class SMP(Model):
                 if str(value).lower() not in by_ktab:
                     raise ParameterError(
                         f"smp: bad KTAB setting {key}={value!r}; allowed: "
-                        f"{', '.join(CHOICES[field].values())}")
+                        f"{', '.join(CHOICES[field].values())}"
+                    )
                 params[field] = by_ktab[str(value).lower()]
-            elif key == "accommodation" or key in CHOICES or key in ("max_turns", "min_turns",
-                                                                     "min_delta_ratio"):
+            elif (
+                key == "accommodation"
+                or key in CHOICES
+                or key in ("max_turns", "min_turns", "min_delta_ratio")
+            ):
                 params[key] = value
             elif key != "seed":
-                raise ParameterError(f"smp: unknown setting {key!r}; allowed: "
-                                     f"{', '.join([*KTAB_KEYS, 'seed', 'accommodation'])}")
+                raise ParameterError(
+                    f"smp: unknown setting {key!r}; allowed: "
+                    f"{', '.join([*KTAB_KEYS, 'seed', 'accommodation'])}"
+                )
         return params
 
     @classmethod
@@ -139,10 +182,13 @@ class SMP(Model):
     def rules(self) -> Rules:
         """The KTAB rule choices, bundled for the core functions."""
         return Rules(
-            victory_prob_model=self.victory_prob_model, pce_model=self.pce_model,
+            victory_prob_model=self.victory_prob_model,
+            pce_model=self.pce_model,
             voting_rule=self.voting_rule,
-            big_r_adjust=self.big_r_adjust, big_r_range=self.big_r_range,
-            third_party_commit=self.third_party_commit, bargain_interp=self.bargain_interp,
+            big_r_adjust=self.big_r_adjust,
+            big_r_range=self.big_r_range,
+            third_party_commit=self.third_party_commit,
+            bargain_interp=self.bargain_interp,
             bargain_model=self.bargain_model,
         )
 
@@ -150,8 +196,9 @@ class SMP(Model):
         """Also refuse single actors and issues where nobody has weight (every vote would tie)."""
         super().check_supported(scenario)
         if len(scenario.actors) < 2:
-            raise UnsupportedScenario(f"model 'smp' needs at least two actors; {scenario.name!r} has "
-                                      f"{len(scenario.actors)}")
+            raise UnsupportedScenario(
+                f"model 'smp' needs at least two actors; {scenario.name!r} has {len(scenario.actors)}"
+            )
         # With no weight on an issue every vote ties and the first option (actor 0's position) wins.
         _require_weight(to_arrays(scenario), self.name)
 
@@ -163,14 +210,23 @@ class SMP(Model):
         pos, sal, cap = unit_inputs(arrays)
         span = arrays.hi - arrays.lo
         traj = simulate(
-            self.rules(), pos, sal, cap, accommodation_matrix(self.accommodation, arrays.actors),
+            self.rules(),
+            pos,
+            sal,
+            cap,
+            accommodation_matrix(self.accommodation, arrays.actors),
             gen if self.transitions == "stochastic" else None,
-            self.max_turns, self.min_turns, self.min_delta_ratio,
+            self.max_turns,
+            self.min_turns,
+            self.min_delta_ratio,
         )
         positions = arrays.lo + np.array(traj.positions) * span
         shown = np.where(arrays.present[None], positions, np.nan)
         return self.result(
-            scenario, seed, history_frame(arrays, shown), _forecast(arrays, traj, positions[-1], sal, cap),
+            scenario,
+            seed,
+            history_frame(arrays, shown),
+            _forecast(arrays, traj, positions[-1], sal, cap),
             tables=_tables(arrays, traj),
             info={"turns": len(traj.positions) - 1, "stop_ratio": traj.stop_ratios},
         )
@@ -184,9 +240,11 @@ def unit_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndar
     unit = (arrays.position - arrays.lo) / (arrays.hi - arrays.lo)
     weight = arrays.capability[:, None] * sal
     stated = np.where(arrays.present, unit, 0.0)
-    fill = np.where(weight.sum(axis=0) > 0,
-                    (weight * stated).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-300),
-                    np.nanmean(np.where(arrays.present, unit, np.nan), axis=0))
+    fill = np.where(
+        weight.sum(axis=0) > 0,
+        (weight * stated).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-300),
+        np.nanmean(np.where(arrays.present, unit, np.nan), axis=0),
+    )
     sq = (arrays.status_quo - arrays.lo) / (arrays.hi - arrays.lo)
     fill = np.where(np.isnan(sq), fill, sq)
     fill = np.where(np.isnan(fill), 0.5, fill)
@@ -197,14 +255,18 @@ def _check_accommodation_shape(value: list | None) -> list | None:
     if value is None:
         return None
     if not isinstance(value, (list, tuple)) or not value:
-        raise ParameterError(f"smp: bad accommodation {value!r}; allowed: a square matrix (list of rows) or "
-                             "[adjusting actor, reference actor, weight] triples")
+        raise ParameterError(
+            f"smp: bad accommodation {value!r}; allowed: a square matrix (list of rows) or "
+            "[adjusting actor, reference actor, weight] triples"
+        )
     rows = [list(r) if isinstance(r, (list, tuple)) else r for r in value]
     triples = all(isinstance(r, list) and len(r) == 3 and isinstance(r[0], str) for r in rows)
     square = all(isinstance(r, list) and len(r) == len(rows) for r in rows) and not triples
     if not (triples or square):
-        raise ParameterError("smp: bad accommodation; allowed: a square matrix (list of rows) or "
-                             "[adjusting actor, reference actor, weight] triples")
+        raise ParameterError(
+            "smp: bad accommodation; allowed: a square matrix (list of rows) or "
+            "[adjusting actor, reference actor, weight] triples"
+        )
     weights = [r[2] for r in rows] if triples else [x for r in rows for x in r]
     if not all(isinstance(w, (int, float)) and not isinstance(w, bool) and 0 <= w <= 1 for w in weights):
         raise ParameterError("smp: bad accommodation weight; allowed: numbers in [0, 1]")
@@ -222,23 +284,28 @@ def accommodation_matrix(value: list | None, actors: tuple[str, ...]) -> np.ndar
         for adjusting, reference, weight in value:
             for who in (adjusting, reference):
                 if who not in index:
-                    raise ParameterError(f"smp: accommodation names unknown actor {who!r}; allowed: "
-                                         f"{', '.join(actors)}")
+                    raise ParameterError(
+                        f"smp: accommodation names unknown actor {who!r}; allowed: {', '.join(actors)}"
+                    )
             a[index[adjusting], index[reference]] = weight
     else:
         a = np.array(value, dtype=float)
         if a.shape != (n, n):
-            raise ParameterError(f"smp: accommodation matrix is {a.shape[0]}x{a.shape[1]}; allowed: {n}x{n} "
-                                 "(one row per actor)")
+            raise ParameterError(
+                f"smp: accommodation matrix is {a.shape[0]}x{a.shape[1]}; allowed: {n}x{n} "
+                "(one row per actor)"
+            )
     bad = np.nonzero(a.sum(axis=1) > 1 + 1e-10)[0]
     if bad.size:
-        raise ParameterError(f"smp: accommodation weights of {actors[bad[0]]} sum above 1; allowed: a row "
-                             "sum <= 1")
+        raise ParameterError(
+            f"smp: accommodation weights of {actors[bad[0]]} sum above 1; allowed: a row sum <= 1"
+        )
     return None if np.array_equal(a, np.eye(n)) else a
 
 
-def _forecast(arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: np.ndarray,
-              cap: np.ndarray) -> pd.DataFrame:
+def _forecast(
+    arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: np.ndarray, cap: np.ndarray
+) -> pd.DataFrame:
     """The most probable final position cluster per issue, plus the capability x salience mean."""
     reps, probs = traj.classes[-1]
     top = reps[int(np.argmax(probs))]
@@ -246,20 +313,29 @@ def _forecast(arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: 
     present = arrays.present
     w = np.where(present, weight, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(w.sum(axis=0) > 0, (w * np.where(present, final, 0.0)).sum(axis=0) / w.sum(axis=0),
-                        final[top])
-    return forecast_frame(arrays, final[top], weighted_mean=mean,
-                          win_probability=np.full(arrays.n_issues, float(probs.max())),
-                          leader=np.array([arrays.actors[top]] * arrays.n_issues, dtype=object))
+        mean = np.where(
+            w.sum(axis=0) > 0, (w * np.where(present, final, 0.0)).sum(axis=0) / w.sum(axis=0), final[top]
+        )
+    return forecast_frame(
+        arrays,
+        final[top],
+        weighted_mean=mean,
+        win_probability=np.full(arrays.n_issues, float(probs.max())),
+        leader=np.array([arrays.actors[top]] * arrays.n_issues, dtype=object),
+    )
 
 
 def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]:
     n = arrays.n_actors
     rounds = len(traj.win_probs)
     actors = np.array(arrays.actors, dtype=object)
-    per_actor = lambda values, col: pd.DataFrame({  # noqa: E731
-        "round": np.repeat(np.arange(rounds), n), "actor": np.tile(actors, rounds),
-        col: np.concatenate(values)})
+    per_actor = lambda values, col: pd.DataFrame(  # noqa: E731  (a one-use table builder)
+        {
+            "round": np.repeat(np.arange(rounds), n),
+            "actor": np.tile(actors, rounds),
+            col: np.concatenate(values),
+        }
+    )
     return {
         "win_probabilities": per_actor(traj.win_probs, "probability"),
         "risk_attitudes": per_actor(traj.risk, "risk"),
@@ -267,8 +343,15 @@ def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]
     }
 
 
-BARGAIN_COLUMNS = ("round", "initiator", "receiver", "prob_initiator_wins", "gain", "initiator_accepts",
-                   "receiver_accepts")
+BARGAIN_COLUMNS = (
+    "round",
+    "initiator",
+    "receiver",
+    "prob_initiator_wins",
+    "gain",
+    "initiator_accepts",
+    "receiver_accepts",
+)
 
 
 def _bargains_table(traj: Trajectory, actors: np.ndarray) -> pd.DataFrame:
@@ -278,12 +361,14 @@ def _bargains_table(traj: Trajectory, actors: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame([], columns=list(BARGAIN_COLUMNS)).astype(object)
     cat = lambda part: np.concatenate([part(r, b, chosen) for r, b, chosen in turns])  # noqa: E731
     index = lambda b: np.arange(b.init.size)  # noqa: E731
-    return pd.DataFrame({
-        "round": cat(lambda r, b, chosen: np.full(b.init.size, r, dtype=np.int64)),
-        "initiator": actors[cat(lambda r, b, chosen: b.init)],
-        "receiver": actors[cat(lambda r, b, chosen: b.rcvr)],
-        "prob_initiator_wins": cat(lambda r, b, chosen: b.prob.astype(float)),
-        "gain": cat(lambda r, b, chosen: b.gain.astype(float)),
-        "initiator_accepts": cat(lambda r, b, chosen: chosen[b.init] == index(b)),
-        "receiver_accepts": cat(lambda r, b, chosen: chosen[b.rcvr] == index(b)),
-    })
+    return pd.DataFrame(
+        {
+            "round": cat(lambda r, b, chosen: np.full(b.init.size, r, dtype=np.int64)),
+            "initiator": actors[cat(lambda r, b, chosen: b.init)],
+            "receiver": actors[cat(lambda r, b, chosen: b.rcvr)],
+            "prob_initiator_wins": cat(lambda r, b, chosen: b.prob.astype(float)),
+            "gain": cat(lambda r, b, chosen: b.gain.astype(float)),
+            "initiator_accepts": cat(lambda r, b, chosen: chosen[b.init] == index(b)),
+            "receiver_accepts": cat(lambda r, b, chosen: chosen[b.rcvr] == index(b)),
+        }
+    )

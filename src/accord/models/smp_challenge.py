@@ -18,8 +18,14 @@ SMALL = 32  # up to this many actors, estimate every open rival in one pass
 
 
 def challenge_probs(
-    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray,
-    h: np.ndarray, i: np.ndarray, j: np.ndarray, block_elems: int = 1 << 13,
+    rules: Rules,
+    view: StateView,
+    weight: np.ndarray,
+    total_sal: np.ndarray,
+    h: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    block_elems: int = 1 << 13,
 ) -> tuple[np.ndarray, np.ndarray]:
     """h's estimate that i beats j in a challenge, and of i's expected gain from it.
 
@@ -32,8 +38,10 @@ def challenge_probs(
     u_ii, u_ij, u_ji, u_jj = u(i, i, h), u(i, j, h), u(j, i, h), u(j, j, h)
     c_i0 = np.full(i.shape, MIN_CHALLENGE_COALITION)
     c_j0 = c_i0.copy()
-    for contrib in (vote(rules.voting_rule, weight[i], u_ii - u_ij),
-                    vote(rules.voting_rule, weight[j], u_ji - u_jj)):
+    for contrib in (
+        vote(rules.voting_rule, weight[i], u_ii - u_ij),
+        vote(rules.voting_rule, weight[j], u_ji - u_jj),
+    ):
         c_i0 = np.where(contrib > 0.0, c_i0 + contrib, c_i0)
         c_j0 = np.where(contrib < 0.0, c_j0 - contrib, c_j0)
     key, q = np.unique(h * n + i, return_inverse=True)  # distinct (estimator, challenger) pairs
@@ -113,7 +121,11 @@ def gain_bounds(view: StateView, total_sal: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def best_challenges(
-    rules: Rules, view: StateView, weight: np.ndarray, total_sal: np.ndarray, first: int = 12,
+    rules: Rules,
+    view: StateView,
+    weight: np.ndarray,
+    total_sal: np.ndarray,
+    first: int = 12,
     rounds: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each actor's target (-1 for none) with its win probability and gain, the full scan's choice.

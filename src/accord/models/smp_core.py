@@ -96,9 +96,9 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray, chunk_elems: int = 1 << 
     c_against: np.ndarray | None = None if antisym else c_for.copy()
     scratch = np.empty((min(step, ub.shape[0]),) + shape)
     for lo in range(0, ub.shape[0], step):
-        part = ub[lo:lo + step]
-        du = np.subtract(part[..., :, None], part[..., None, :], out=scratch[:part.shape[0]])
-        wk = w[lo:lo + step].reshape((-1,) + (1,) * (part.ndim))
+        part = ub[lo : lo + step]
+        du = np.subtract(part[..., :, None], part[..., None, :], out=scratch[: part.shape[0]])
+        wk = w[lo : lo + step].reshape((-1,) + (1,) * (part.ndim))
         v = np.multiply(wk, du, out=du) if rule == "proportional" else vote(rule, wk, du)
         if c_against is not None:  # exactly when not antisym
             c_against = sequential_sum(c_against, np.maximum(-v, 0.0))
@@ -172,6 +172,7 @@ def _markov(model: str, c: np.ndarray, pv: np.ndarray) -> np.ndarray:
         def step(p: np.ndarray) -> np.ndarray:
             ct = p[:, None] * challenge.T
             return (pv * (ct + ct.T)).sum(axis=1)
+
         tol = 1e-8
     p = np.full(n_opt, 1.0 / n_opt)
     for _ in range(1000):
@@ -182,7 +183,8 @@ def _markov(model: str, c: np.ndarray, pv: np.ndarray) -> np.ndarray:
             return p
     raise UnsupportedScenario(  # a valid scenario this setting cannot solve, not a crash
         f"model 'smp': the Markov PCE (pce_model {model!r}) did not converge in 1000 iterations over "
-        f"{n_opt} options; allowed: pce_model 'conditional' (KTAB's default), or fewer distinct positions")
+        f"{n_opt} options; allowed: pce_model 'conditional' (KTAB's default), or fewer distinct positions"
+    )
 
 
 def big_r(p: np.ndarray, rng: str) -> np.ndarray:
@@ -275,8 +277,13 @@ def _round4(x: np.ndarray) -> np.ndarray:
 
 
 def interpolate(
-    how: str, t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarray, s_j: np.ndarray,
-    p_j: np.ndarray
+    how: str,
+    t_i: np.ndarray,
+    s_i: np.ndarray,
+    p_i: np.ndarray,
+    t_j: np.ndarray,
+    s_j: np.ndarray,
+    p_j: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The bargain's new positions (b_i, b_j) per dimension; rows are bargains."""
     p_i, p_j = p_i[:, None], p_j[:, None]
@@ -292,8 +299,10 @@ def interpolate(
     else:  # S1P1
         w_i, w_j = s_i * p_i, s_j * p_j
     den = w_i + MIN_WEIGHT + w_j
-    return (_round4(((w_i + MIN_WEIGHT) * t_i + w_j * t_j) / den),
-            _round4((w_i * t_i + (MIN_WEIGHT + w_j) * t_j) / den))
+    return (
+        _round4(((w_i + MIN_WEIGHT) * t_i + w_j * t_j) / den),
+        _round4((w_i * t_i + (MIN_WEIGHT + w_j) * t_j) / den),
+    )
 
 
 def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

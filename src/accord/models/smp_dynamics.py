@@ -90,12 +90,14 @@ def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap
         # KTAB weighs i's version by c_i S_i and j's by c_i S_j (it reads i's capability twice)
         w_i = (cap[init] * total_sal[init])[:, None]
         w_j = (cap[init] * total_sal[rcvr])[:, None]
-        return Bargains(init, rcvr, (w_i * b_i + w_j * r_i) / (w_i + w_j),
-                        (w_i * b_j + w_j * r_j) / (w_i + w_j), p_i, g)
+        return Bargains(
+            init, rcvr, (w_i * b_i + w_j * r_i) / (w_i + w_j), (w_i * b_j + w_j * r_j) / (w_i + w_j), p_i, g
+        )
     # init_rcvr: both versions, the initiator's first
     pair = lambda a, b: np.stack([a, b], axis=1).reshape((-1,) + a.shape[1:])  # noqa: E731
-    return Bargains(pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r),
-                    pair(g, g))
+    return Bargains(
+        pair(init, init), pair(rcvr, rcvr), pair(b_i, r_i), pair(b_j, r_j), pair(p_i, p_r), pair(g, g)
+    )
 
 
 def bargain_values(
@@ -124,8 +126,14 @@ def bargain_values(
 
 
 def resolve(
-    rules: Rules, view: StateView, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray,
-    b: Bargains, rng: np.random.Generator | None,
+    rules: Rules,
+    view: StateView,
+    pos: np.ndarray,
+    ideal: np.ndarray,
+    sal: np.ndarray,
+    cap: np.ndarray,
+    b: Bargains,
+    rng: np.random.Generator | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each actor's queue votes (weights = capabilities); returns new positions, chosen bargains (-1 = SQ)."""
     values, sq = bargain_values(view, ideal, sal, b)
@@ -155,8 +163,15 @@ def resolve(
 
 
 def simulate(
-    rules: Rules, pos0: np.ndarray, sal: np.ndarray, cap: np.ndarray, accommodation: np.ndarray | None,
-    rng: np.random.Generator | None, max_turns: int = 100, min_turns: int = 2, min_delta_ratio: float = 0.02,
+    rules: Rules,
+    pos0: np.ndarray,
+    sal: np.ndarray,
+    cap: np.ndarray,
+    accommodation: np.ndarray | None,
+    rng: np.random.Generator | None,
+    max_turns: int = 100,
+    min_turns: int = 2,
+    min_delta_ratio: float = 0.02,
 ) -> Trajectory:
     """Run the SMP from pos0 until the stopping rule holds (rng None = deterministic transitions)."""
     traj = Trajectory()
@@ -197,4 +212,3 @@ def simulate(
             ideal = new
         pos = new
     return traj
-

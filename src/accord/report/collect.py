@@ -74,8 +74,15 @@ def collect(
 
     data = ReportData(scenario=scenario, seed=seed, draws=draws)
     n_answer = draws if answer_draws is None else answer_draws
-    summary = build_summary(scenario, list(models or default_models()), seed, n_answer, whatif_draws, chosen,
-                            pivotal=_pivotal_all if n_answer else None)
+    summary = build_summary(
+        scenario,
+        list(models or default_models()),
+        seed,
+        n_answer,
+        whatif_draws,
+        chosen,
+        pivotal=_pivotal_all if n_answer else None,
+    )
     data.summary = summary
     data.results, data.skipped = dict(summary.results), dict(summary.skipped)
     if not data.results:
@@ -151,8 +158,11 @@ def agreement_rounds(data: ReportData) -> np.ndarray | None:
 
 def _add_pivotal(data: ReportData) -> None:
     """Pivotal actors of the chosen model (the answer block's), not of whichever model sorts first."""
-    name = (data.summary.chosen if data.summary is not None and data.summary.chosen in data.results
-            else next(iter(data.results)))
+    name = (
+        data.summary.chosen
+        if data.summary is not None and data.summary.chosen in data.results
+        else next(iter(data.results))
+    )
     if data.summary is not None and data.summary.pivotal is not None:
         data.pivotal, data.pivotal_model = data.summary.pivotal, name
         return

@@ -17,8 +17,16 @@ from plotly.subplots import make_subplots
 from ..scenario.schema import Scenario
 
 PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf",
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
 )
 # A light style set directly: assigning a named plotly template costs ~0.1 s per figure, which a
 # dashboard drawing three figures per run cannot afford.
@@ -57,7 +65,9 @@ def forecast_figure(
     """
     issues = scenario.issues
     fig = make_subplots(
-        rows=len(issues), cols=1, vertical_spacing=min(0.12, 0.5 / max(len(issues), 1)),
+        rows=len(issues),
+        cols=1,
+        vertical_spacing=min(0.12, 0.5 / max(len(issues), 1)),
         subplot_titles=[i.name or i.id for i in issues],
     )
     labels = list(forecasts)
@@ -73,47 +83,89 @@ def forecast_figure(
             if summary is not None and iss.id in summary.index:
                 s = summary.loc[iss.id]
                 # The thick bar is the 80% range, the whisker the 95% range.
-                fig.add_trace(go.Scatter(
-                    x=[s["p10"], s["p90"]], y=[label, label], mode="lines",
-                    line=dict(color=_color(k), width=8), opacity=0.35, showlegend=False,
-                    hovertemplate=f"{label}: 80% range %{{x:.1f}}<extra></extra>",
-                ), row=row, col=1)
-                error_x = dict(type="data", symmetric=False, array=[s["p97_5"] - x],
-                               arrayminus=[x - s["p2_5"]], color=_color(k), thickness=1.5)
-            fig.add_trace(go.Scatter(
-                x=[x], y=[label], mode="markers", error_x=error_x, name=label, legendgroup=label,
-                showlegend=row == 1, marker=dict(size=12, color=_color(k), symbol="diamond"),
-                hovertemplate=f"{label}<br>{iss.id}: %{{x:.2f}}<extra></extra>",
-            ), row=row, col=1)
+                fig.add_trace(
+                    go.Scatter(
+                        x=[s["p10"], s["p90"]],
+                        y=[label, label],
+                        mode="lines",
+                        line=dict(color=_color(k), width=8),
+                        opacity=0.35,
+                        showlegend=False,
+                        hovertemplate=f"{label}: 80% range %{{x:.1f}}<extra></extra>",
+                    ),
+                    row=row,
+                    col=1,
+                )
+                error_x = dict(
+                    type="data",
+                    symmetric=False,
+                    array=[s["p97_5"] - x],
+                    arrayminus=[x - s["p2_5"]],
+                    color=_color(k),
+                    thickness=1.5,
+                )
+            fig.add_trace(
+                go.Scatter(
+                    x=[x],
+                    y=[label],
+                    mode="markers",
+                    error_x=error_x,
+                    name=label,
+                    legendgroup=label,
+                    showlegend=row == 1,
+                    marker=dict(size=12, color=_color(k), symbol="diamond"),
+                    hovertemplate=f"{label}<br>{iss.id}: %{{x:.2f}}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
         for row, iss in enumerate(issues, start=1):
             if k == 0:
                 title = f"{iss.min:g} {iss.min_label}  …  {iss.max:g} {iss.max_label}".strip()
-                fig.update_xaxes(range=[iss.min, iss.max], title_text=title, title_font_size=10,
-                                 row=row, col=1)
+                fig.update_xaxes(
+                    range=[iss.min, iss.max], title_text=title, title_font_size=10, row=row, col=1
+                )
                 if iss.status_quo is not None:
                     fig.add_vline(x=iss.status_quo, line_dash="dot", line_color="#888", row=row, col=1)
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
-    return _style(fig, title="Forecast per issue (dotted: status quo)",
-                      height=140 + 150 * len(issues) + 12 * len(labels) * len(issues))
+    return _style(
+        fig,
+        title="Forecast per issue (dotted: status quo)",
+        height=140 + 150 * len(issues) + 12 * len(labels) * len(issues),
+    )
 
 
 def trajectory_figure(scenario: Scenario, history: pd.DataFrame, title: str = "") -> go.Figure:
     """Each actor's position round by round, one panel per issue (a static model shows one step)."""
     issues = scenario.issues
-    fig = make_subplots(rows=len(issues), cols=1, shared_xaxes=True,
-                        vertical_spacing=min(0.1, 0.5 / max(len(issues), 1)),
-                        subplot_titles=[i.name or i.id for i in issues])
+    fig = make_subplots(
+        rows=len(issues),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.1, 0.5 / max(len(issues), 1)),
+        subplot_titles=[i.name or i.id for i in issues],
+    )
     for k, actor in enumerate(scenario.actor_ids):
         mine = history[history["actor"] == actor]
         for row, iss in enumerate(issues, start=1):
             part = mine[mine["issue"] == iss.id].sort_values("round")
             if part.empty:
                 continue
-            fig.add_trace(go.Scatter(
-                x=part["round"], y=part["position"], mode="lines+markers", name=actor,
-                legendgroup=actor, showlegend=row == 1, line=dict(color=_color(k)),
-                marker=dict(size=4), hovertemplate=f"{actor} round %{{x}}: %{{y:.1f}}<extra></extra>",
-            ), row=row, col=1)
+            fig.add_trace(
+                go.Scatter(
+                    x=part["round"],
+                    y=part["position"],
+                    mode="lines+markers",
+                    name=actor,
+                    legendgroup=actor,
+                    showlegend=row == 1,
+                    line=dict(color=_color(k)),
+                    marker=dict(size=4),
+                    hovertemplate=f"{actor} round %{{x}}: %{{y:.1f}}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
     for row, iss in enumerate(issues, start=1):
         fig.update_yaxes(range=[iss.min, iss.max], row=row, col=1)
     fig.update_xaxes(title_text="round", row=len(issues), col=1)
@@ -123,8 +175,12 @@ def trajectory_figure(scenario: Scenario, history: pd.DataFrame, title: str = ""
 def position_map_figure(scenario: Scenario, forecast: pd.DataFrame | None = None) -> go.Figure:
     """Where each actor stands (x), how much it cares (y) and how strong it is (marker area)."""
     issues = scenario.issues
-    fig = make_subplots(rows=len(issues), cols=1, vertical_spacing=min(0.12, 0.5 / max(len(issues), 1)),
-                        subplot_titles=[i.name or i.id for i in issues])
+    fig = make_subplots(
+        rows=len(issues),
+        cols=1,
+        vertical_spacing=min(0.12, 0.5 / max(len(issues), 1)),
+        subplot_titles=[i.name or i.id for i in issues],
+    )
     caps = np.array([a.capability for a in scenario.actors], dtype=float)
     top = caps.max() if caps.size and caps.max() > 0 else 1.0
     for k, actor in enumerate(scenario.actors):
@@ -133,13 +189,25 @@ def position_map_figure(scenario: Scenario, forecast: pd.DataFrame | None = None
             st = scenario.stances.get(actor.id, {}).get(iss.id)
             if st is None:
                 continue
-            fig.add_trace(go.Scatter(
-                x=[st.position], y=[st.salience], mode="markers+text", text=[actor.id],
-                textposition="top center", name=actor.id, legendgroup=actor.id, showlegend=row == 1,
-                marker=dict(size=size, color=_color(k), opacity=0.7, line=dict(width=1, color="#333")),
-                hovertemplate=(f"{actor.name or actor.id}<br>position %{{x:g}}<br>salience %{{y:g}}"
-                               f"<br>capability {actor.capability:g}<extra></extra>"),
-            ), row=row, col=1)
+            fig.add_trace(
+                go.Scatter(
+                    x=[st.position],
+                    y=[st.salience],
+                    mode="markers+text",
+                    text=[actor.id],
+                    textposition="top center",
+                    name=actor.id,
+                    legendgroup=actor.id,
+                    showlegend=row == 1,
+                    marker=dict(size=size, color=_color(k), opacity=0.7, line=dict(width=1, color="#333")),
+                    hovertemplate=(
+                        f"{actor.name or actor.id}<br>position %{{x:g}}<br>salience %{{y:g}}"
+                        f"<br>capability {actor.capability:g}<extra></extra>"
+                    ),
+                ),
+                row=row,
+                col=1,
+            )
     fc = forecast.set_index("issue")["forecast"] if forecast is not None else None
     for row, iss in enumerate(issues, start=1):
         pad = 0.05 * (iss.max - iss.min)
@@ -147,9 +215,12 @@ def position_map_figure(scenario: Scenario, forecast: pd.DataFrame | None = None
         fig.update_yaxes(range=[-5, 115], title_text="salience", row=row, col=1)
         if fc is not None and iss.id in fc.index:
             fig.add_vline(x=float(fc[iss.id]), line_color="#000", line_dash="dash", row=row, col=1)
-    return _style(fig, title="Position map: position (x), salience (y), capability (marker size)"
-                      + ("; dashed: forecast" if fc is not None else ""),
-                      height=140 + 220 * len(issues))
+    return _style(
+        fig,
+        title="Position map: position (x), salience (y), capability (marker size)"
+        + ("; dashed: forecast" if fc is not None else ""),
+        height=140 + 220 * len(issues),
+    )
 
 
 def pivotal_figure(pivotal: pd.DataFrame) -> go.Figure:
@@ -157,16 +228,30 @@ def pivotal_figure(pivotal: pd.DataFrame) -> go.Figure:
     methods = list(dict.fromkeys(pivotal["method"]))
     fig = make_subplots(rows=1, cols=len(methods), subplot_titles=[f"method: {m}" for m in methods])
     issues = list(dict.fromkeys(pivotal["issue"]))
-    order = (pivotal.assign(size=pivotal["effect"].abs()).groupby("actor")["size"].sum()
-             .sort_values(ascending=False).index.tolist())
+    order = (
+        pivotal.assign(size=pivotal["effect"].abs())
+        .groupby("actor")["size"]
+        .sum()
+        .sort_values(ascending=False)
+        .index.tolist()
+    )
     for col, method in enumerate(methods, start=1):
         part = pivotal[pivotal["method"] == method]
         for k, issue in enumerate(issues):
             rows = part[part["issue"] == issue].set_index("actor").reindex(order)
-            fig.add_trace(go.Bar(
-                x=order, y=rows["effect"].abs(), name=issue, legendgroup=issue, showlegend=col == 1,
-                marker_color=_color(k), hovertemplate=f"%{{x}} on {issue}: %{{y:.2f}}<extra></extra>",
-            ), row=1, col=col)
+            fig.add_trace(
+                go.Bar(
+                    x=order,
+                    y=rows["effect"].abs(),
+                    name=issue,
+                    legendgroup=issue,
+                    showlegend=col == 1,
+                    marker_color=_color(k),
+                    hovertemplate=f"%{{x}} on {issue}: %{{y:.2f}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
     fig.update_yaxes(title_text="|shift of the forecast|", col=1)
     return _style(fig, barmode="stack", title="Pivotal actors", height=420)
 
@@ -179,7 +264,9 @@ def _when(scenario: Scenario, rounds: np.ndarray) -> list:
 
 
 def agreement_figure(
-    scenario: Scenario, agreement_rounds: np.ndarray, events: pd.DataFrame | None = None,
+    scenario: Scenario,
+    agreement_rounds: np.ndarray,
+    events: pd.DataFrame | None = None,
     curves: Mapping[str, np.ndarray] | None = None,
 ) -> go.Figure:
     """P(agreement by date) from the Monte Carlo draws' agreement rounds, with the events marked.
@@ -200,32 +287,50 @@ def agreement_figure(
 
     cumulative = share_by(rounds)
     x = _when(scenario, grid)
-    fig = go.Figure(go.Scatter(
-        x=x, y=cumulative, mode="lines", line=dict(shape="hv", width=3, color=PALETTE[0]),
-        name="P(any agreement by then)" if curves else "P(agreement by then)",
-        hovertemplate="%{x}: %{y:.0%}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=cumulative,
+            mode="lines",
+            line=dict(shape="hv", width=3, color=PALETTE[0]),
+            name="P(any agreement by then)" if curves else "P(agreement by then)",
+            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+        )
+    )
     for k, (label, r) in enumerate((curves or {}).items(), start=2):
-        fig.add_trace(go.Scatter(
-            x=x, y=share_by(np.asarray(r, dtype=float)), mode="lines", name=label,
-            line=dict(shape="hv", width=2, color=_color(k), dash="dot" if k % 2 else "solid"),
-            hovertemplate=f"{label} %{{x}}: %{{y:.0%}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=share_by(np.asarray(r, dtype=float)),
+                mode="lines",
+                name=label,
+                line=dict(shape="hv", width=2, color=_color(k), dash="dot" if k % 2 else "solid"),
+                hovertemplate=f"{label} %{{x}}: %{{y:.0%}}<extra></extra>",
+            )
+        )
     marks = _event_marks(scenario, events)
     if not marks.empty:
         marks = marks[marks["round"] <= grid[-1]]
         ys = np.interp(marks["round"], grid, cumulative)
-        fig.add_trace(go.Scatter(
-            x=_when(scenario, marks["round"].to_numpy()), y=ys, mode="markers", name="events",
-            marker=dict(symbol="triangle-down", size=11, color=PALETTE[1]),
-            text=marks["label"], hovertemplate="%{x}<br>%{text}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=_when(scenario, marks["round"].to_numpy()),
+                y=ys,
+                mode="markers",
+                name="events",
+                marker=dict(symbol="triangle-down", size=11, color=PALETTE[1]),
+                text=marks["label"],
+                hovertemplate="%{x}<br>%{text}<extra></extra>",
+            )
+        )
     if scenario.deadline_round() is not None:
-        fig.add_vline(x=_when(scenario, np.array([scenario.deadline_round()]))[0], line_dash="dash",
-                      line_color="#888")
+        fig.add_vline(
+            x=_when(scenario, np.array([scenario.deadline_round()]))[0], line_dash="dash", line_color="#888"
+        )
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="probability")
-    return _style(fig, title=f"Probability of agreement over time ({rounds.size} draws; dashed: deadline)",
-                      height=420)
+    return _style(
+        fig, title=f"Probability of agreement over time ({rounds.size} draws; dashed: deadline)", height=420
+    )
 
 
 def _event_marks(scenario: Scenario, events: pd.DataFrame | None) -> pd.DataFrame:

@@ -50,6 +50,8 @@ LONG_FLOAT = re.compile(r"(?<![\w.])(-?\d+\.\d{4})\d+")
 def plotly_bundle() -> str:
     """The partial plotly.js bundle shipped with accord, or the Python package's full one without it."""
     return BUNDLE.read_text(encoding="utf-8") if BUNDLE.is_file() else plotly.offline.get_plotlyjs()
+
+
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 CSS = """
@@ -122,13 +124,19 @@ def _answer(data: ReportData) -> str:
         return _missing("no answer block was built")
     parts = []
     for title, lines in summary.sections():
-        items = "".join(f"<li class='src'>{escape(x)}</li>" if x.startswith("[") and x.endswith("]")
-                        else f"<li>{escape(x)}</li>" for x in lines)
+        items = "".join(
+            f"<li class='src'>{escape(x)}</li>"
+            if x.startswith("[") and x.endswith("]")
+            else f"<li>{escape(x)}</li>"
+            for x in lines
+        )
         parts.append(f"<h3>{escape(title)}</h3><ul>{items}</ul>")
     if data.scenario.note:
-        parts.append(f"<p class='meta'>Scenario note: {escape(data.scenario.note[:300])}"
-                     f"{'…' if len(data.scenario.note) > 300 else ''} (in full under Scenario notes; every "
-                     "input with its source under Assumptions, at the end).</p>")
+        parts.append(
+            f"<p class='meta'>Scenario note: {escape(data.scenario.note[:300])}"
+            f"{'…' if len(data.scenario.note) > 300 else ''} (in full under Scenario notes; every "
+            "input with its source under Assumptions, at the end).</p>"
+        )
     return "".join(parts)
 
 
@@ -146,9 +154,11 @@ def _branches(data: ReportData) -> str:
             name = {"full": "full deal", "partial": "partial deal", "none": "no deal"}.get(b.key, b.label)
             row[f"{name} (P {b.p:.2f})"] = f"{iss.with_units(med)} (80%: {lo:.1f}–{hi:.1f})"
         rows.append(row)
-    return (f"<h3>Branches of the {escape(deal.model)} outcome ({deal.draws} draws)</h3>"
-            "<p>A deal and no deal are different outcomes; each branch is summarised on its own rather than "
-            "by one median across both.</p>" + _table(pd.DataFrame(rows)))
+    return (
+        f"<h3>Branches of the {escape(deal.model)} outcome ({deal.draws} draws)</h3>"
+        "<p>A deal and no deal are different outcomes; each branch is summarised on its own rather than "
+        "by one median across both.</p>" + _table(pd.DataFrame(rows))
+    )
 
 
 def _whatif(data: ReportData) -> str:
@@ -156,15 +166,26 @@ def _whatif(data: ReportData) -> str:
     if summary is None or not summary.whatifs:
         why = "the scenario has no shipped what-if variants, or no negotiation model was run"
         return _missing(why)
-    rows = [{"variant": w["variant"], "P(full agreement)": f"{w['base_full']:.2f} → {w['p_full']:.2f}",
-             "P(any deal)": f"{w['base_any']:.2f} → {w['p_any']:.2f}",
-             "per branch (median before → after)": "; ".join(
-                 f"{iss}: " + ", ".join(f"{b} {'–' if v[0] is None else f'{v[0]:.1f}'} → {v[1]:.1f}"
-                                        for b, v in per.items())
-                 for iss, per in w["terms"].items())} for w in summary.whatifs]
-    return (f"<p>Model {escape(summary.whatif_model or '')}, {summary.whatif_draws} draws per variant on the "
-            "base's draws (common random numbers), ranked by how much each moves the answer.</p>"
-            + _table(pd.DataFrame(rows)))
+    rows = [
+        {
+            "variant": w["variant"],
+            "P(full agreement)": f"{w['base_full']:.2f} → {w['p_full']:.2f}",
+            "P(any deal)": f"{w['base_any']:.2f} → {w['p_any']:.2f}",
+            "per branch (median before → after)": "; ".join(
+                f"{iss}: "
+                + ", ".join(
+                    f"{b} {'–' if v[0] is None else f'{v[0]:.1f}'} → {v[1]:.1f}" for b, v in per.items()
+                )
+                for iss, per in w["terms"].items()
+            ),
+        }
+        for w in summary.whatifs
+    ]
+    return (
+        f"<p>Model {escape(summary.whatif_model or '')}, {summary.whatif_draws} draws per variant on the "
+        "base's draws (common random numbers), ranked by how much each moves the answer.</p>"
+        + _table(pd.DataFrame(rows))
+    )
 
 
 def _forecast(data: ReportData) -> str:
@@ -212,9 +233,12 @@ def _pivotal(data: ReportData) -> str:
     if data.pivotal is None or data.pivotal.empty:
         return _missing(data.missing.get("pivotal", "the analysis found no pivotal actors"))
     top = data.pivotal.sort_values("rank").head(20)
-    return (f"<p>Model: {escape(data.pivotal_model or '')} (the answer block's chosen model). Effects are in "
-            "points of each issue's scale; + pulls the forecast towards the scale's max end.</p>"
-            + _plot(figures.pivotal_figure(data.pivotal)) + _table(top))
+    return (
+        f"<p>Model: {escape(data.pivotal_model or '')} (the answer block's chosen model). Effects are in "
+        "points of each issue's scale; + pulls the forecast towards the scale's max end.</p>"
+        + _plot(figures.pivotal_figure(data.pivotal))
+        + _table(top)
+    )
 
 
 def _agreement(data: ReportData) -> str:
@@ -252,8 +276,10 @@ def _deal_curves(data: ReportData, rounds: np.ndarray) -> dict[str, np.ndarray]:
             for label in dict.fromkeys(labels[agreed])
         }
     full = np.asarray(extra.get("full_agreement", agreed), dtype=bool) & agreed
-    return {"P(full agreement by then)": np.where(full, rounds, np.nan),
-            "P(partial deal by then)": np.where(agreed & ~full, rounds, np.nan)}
+    return {
+        "P(full agreement by then)": np.where(full, rounds, np.nan),
+        "P(partial deal by then)": np.where(agreed & ~full, rounds, np.nan),
+    }
 
 
 def _outcome(outcome: dict) -> str:
@@ -268,8 +294,13 @@ def _outcome(outcome: dict) -> str:
         text = f"In the seeded run there is no agreement ({outcome.get('reason', 'no reason given')})."
     terms = outcome.get("terms") or {}
     if terms:
-        text += " Terms: " + ", ".join(f"{k} = {v:.1f}" if isinstance(v, (int, float)) else f"{k} = {v}"
-                                       for k, v in terms.items()) + "."
+        text += (
+            " Terms: "
+            + ", ".join(
+                f"{k} = {v:.1f}" if isinstance(v, (int, float)) else f"{k} = {v}" for k, v in terms.items()
+            )
+            + "."
+        )
     return f"<p>{escape(text)}</p>"
 
 

@@ -22,9 +22,9 @@ _NAMES = {
     **dict.fromkeys(("AccordError", "ParameterError", "ScenarioError", "UnsupportedScenario"), ".errors"),
     **dict.fromkeys(("example_names", "example_path"), ".examples"),
     **dict.fromkeys(("dumps_yaml", "load", "loads_json", "loads_yaml", "save"), ".io"),
-    **dict.fromkeys(("Actor", "Channel", "Deadline", "Issue", "Negotiation", "Relation", "Scenario",
-                     "Stance"),
-                    ".schema"),
+    **dict.fromkeys(
+        ("Actor", "Channel", "Deadline", "Issue", "Negotiation", "Relation", "Scenario", "Stance"), ".schema"
+    ),
 }
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, globals())
 __all__ = [

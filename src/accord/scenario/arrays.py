@@ -19,6 +19,7 @@ from .schema import Scenario
 @dataclass(frozen=True)
 class ScenarioArrays:
     """A scenario as NumPy arrays (actors x issues), the form every model computes on; see the module."""
+
     actors: tuple[str, ...]
     issues: tuple[str, ...]
     capability: np.ndarray  # (..., actors)

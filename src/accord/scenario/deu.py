@@ -48,6 +48,7 @@ class DeuCase:
 @dataclass(frozen=True)
 class DeuData:
     """The cases read from a DEU file, with the rows skipped (by reason) and the voting regimes met."""
+
     file: str
     capability: str
     cases: list[DeuCase]
@@ -58,8 +59,12 @@ class DeuData:
 def read_deu(path: str | Path, capability: str = "equal") -> DeuData:
     """Every scorable issue of a DEU-layout file as a one-issue scenario with its outcome."""
     if capability not in CAPABILITIES:
-        raise ScenarioError("unknown capability option", location="--capability", value=capability,
-                            allowed=", ".join(CAPABILITIES))
+        raise ScenarioError(
+            "unknown capability option",
+            location="--capability",
+            value=capability,
+            allowed=", ".join(CAPABILITIES),
+        )
     file = str(path)
     with open(path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle, delimiter="\t"))
@@ -69,13 +74,20 @@ def read_deu(path: str | Path, capability: str = "equal") -> DeuData:
     col = {name: k for k, name in enumerate(header)}
     missing = [c for c in REQUIRED if c not in col]
     if missing:
-        raise ScenarioError("missing column(s) " + ", ".join(missing), file=file, location="row 1",
-                            allowed="a DEU header with " + ", ".join(REQUIRED)
-                            + " and p<actor>/s<actor> pairs")
+        raise ScenarioError(
+            "missing column(s) " + ", ".join(missing),
+            file=file,
+            location="row 1",
+            allowed="a DEU header with " + ", ".join(REQUIRED) + " and p<actor>/s<actor> pairs",
+        )
     actors = [name[1:] for name in header if name.startswith("p") and "s" + name[1:] in col]
     if not actors:
-        raise ScenarioError("no actor columns", file=file, location="row 1",
-                            allowed="pairs of p<actor> (position) and s<actor> (salience) columns")
+        raise ScenarioError(
+            "no actor columns",
+            file=file,
+            location="row 1",
+            allowed="pairs of p<actor> (position) and s<actor> (salience) columns",
+        )
     body = [(r, row) for r, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
     gdp: dict[str, str] = {}
     if body and not _cell(body[0][1], col["prnrnmc"]):
@@ -109,8 +121,9 @@ class _Rows:
     capability: str
     gdp: dict[str, str]
 
-    def number(self, row: list[str], r: int, name: str, lo: float = 0.0, hi: float = 100.0,
-               allowed: str = NUMBER) -> float | None:
+    def number(
+        self, row: list[str], r: int, name: str, lo: float = 0.0, hi: float = 100.0, allowed: str = NUMBER
+    ) -> float | None:
         text = _cell(row, self.col[name])
         if not text:
             return None
@@ -119,8 +132,9 @@ class _Rows:
         except ValueError:
             value = float("nan")
         if not lo <= value <= hi:
-            raise ScenarioError("bad value", file=self.file, location=f"row {r}, column {name}", value=text,
-                                allowed=allowed)
+            raise ScenarioError(
+                "bad value", file=self.file, location=f"row {r}, column {name}", value=text, allowed=allowed
+            )
         return value
 
     def case(self, r: int, row: list[str]) -> tuple[DeuCase, str | None] | str:
@@ -139,16 +153,26 @@ class _Rows:
         proposal = _cell(row, self.col["prnrnmc"])
         issue = self.issue_id(row, r, proposal)
         regime = self.regime(row, set(stances)) if self.capability == "votes" else None
-        rule = council_rule(regime or self.regime(row, set(stances)), list(stances),
-                            _cell(row, self.col["proc"]) if "proc" in self.col else "",
-                            _cell(row, self.col["counvte"]) if "counvte" in self.col else "QMV")
+        rule = council_rule(
+            regime or self.regime(row, set(stances)),
+            list(stances),
+            _cell(row, self.col["proc"]) if "proc" in self.col else "",
+            _cell(row, self.col["counvte"]) if "counvte" in self.col else "QMV",
+        )
         scenario = Scenario(
             name=issue,
             title=f"{_cell(row, self.col['prname'])} ({issue})" if "prname" in self.col else issue,
             note="DEU III issue; positions and saliences from expert interviews (Arregui & Perarnaud 2021).",
-            actors=[Actor(id=a, name=NAMES.get(a, a), capability=self.weight(a, r, regime),
-                          params={"reservation": 0.0}, source=self.source(regime) + ADOPTED)
-                    for a in stances],
+            actors=[
+                Actor(
+                    id=a,
+                    name=NAMES.get(a, a),
+                    capability=self.weight(a, r, regime),
+                    params={"reservation": 0.0},
+                    source=self.source(regime) + ADOPTED,
+                )
+                for a in stances
+            ],
             issues=[Issue(id=issue, status_quo=status_quo, source="DEU reference point (rp)")],
             stances={a: {issue: st} for a, st in stances.items()},
             models=self.features(row),
@@ -162,9 +186,11 @@ class _Rows:
     def features(self, row: list[str]) -> dict[str, dict[str, dict[str, str]]]:
         """Procedure (``proc``: COD/CNS) and Council voting rule (``counvte``: QMV/Unan), known before
         the decision, for the distributional ensemble (accord.analysis.ensemble) to read."""
-        known = {key: _cell(row, self.col[name])
-                 for key, name in (("procedure", "proc"), ("voting_rule", "counvte"))
-                 if name in self.col and _cell(row, self.col[name])}
+        known = {
+            key: _cell(row, self.col[name])
+            for key, name in (("procedure", "proc"), ("voting_rule", "counvte"))
+            if name in self.col and _cell(row, self.col[name])
+        }
         return {"ensemble": {"features": known}} if known else {}
 
     def issue_id(self, row: list[str], r: int, proposal: str) -> str:
@@ -187,17 +213,23 @@ class _Rows:
             except ValueError:
                 value = -1.0
             if not value >= 0:
-                raise ScenarioError("no GDP for an actor taking part", file=self.file,
-                                    location=f"row 2, column p{actor}", value=text or None,
-                                    allowed="a GDP row (row 2, no proposal number) "
-                                    "with a number >= 0 per actor")
+                raise ScenarioError(
+                    "no GDP for an actor taking part",
+                    file=self.file,
+                    location=f"row 2, column p{actor}",
+                    value=text or None,
+                    allowed="a GDP row (row 2, no proposal number) with a number >= 0 per actor",
+                )
             return value
         weight = council_weight(actor, regime or "nice")
         if weight is None:
-            raise ScenarioError("no Council voting weight for this actor", file=self.file,
-                                location=f"row {r}, column p{actor}", value=actor,
-                                allowed=", ".join(sorted(
-                                    set(NAMES) & (set(REGIMES[regime or 'nice']) | {'com', 'ep'}))))
+            raise ScenarioError(
+                "no Council voting weight for this actor",
+                file=self.file,
+                location=f"row {r}, column p{actor}",
+                value=actor,
+                allowed=", ".join(sorted(set(NAMES) & (set(REGIMES[regime or "nice"]) | {"com", "ep"}))),
+            )
         return weight
 
     def source(self, regime: str | None) -> str:

@@ -17,30 +17,115 @@ import datetime as dt
 # in its help without loading the scenario schema).
 CAPABILITIES = ("equal", "gdp", "votes")
 NAMES = {
-    "com": "European Commission", "ep": "European Parliament",
-    "at": "Austria", "be": "Belgium", "bu": "Bulgaria", "cr": "Croatia", "cy": "Cyprus", "cz": "Czechia",
-    "dk": "Denmark", "ee": "Estonia", "fi": "Finland", "fr": "France", "de": "Germany", "el": "Greece",
-    "hu": "Hungary", "ie": "Ireland", "it": "Italy", "lv": "Latvia", "lt": "Lithuania", "lu": "Luxembourg",
-    "mt": "Malta", "nl": "Netherlands", "pl": "Poland", "pt": "Portugal", "ro": "Romania", "si": "Slovenia",
-    "sk": "Slovakia", "es": "Spain", "se": "Sweden", "uk": "United Kingdom",
+    "com": "European Commission",
+    "ep": "European Parliament",
+    "at": "Austria",
+    "be": "Belgium",
+    "bu": "Bulgaria",
+    "cr": "Croatia",
+    "cy": "Cyprus",
+    "cz": "Czechia",
+    "dk": "Denmark",
+    "ee": "Estonia",
+    "fi": "Finland",
+    "fr": "France",
+    "de": "Germany",
+    "el": "Greece",
+    "hu": "Hungary",
+    "ie": "Ireland",
+    "it": "Italy",
+    "lv": "Latvia",
+    "lt": "Lithuania",
+    "lu": "Luxembourg",
+    "mt": "Malta",
+    "nl": "Netherlands",
+    "pl": "Poland",
+    "pt": "Portugal",
+    "ro": "Romania",
+    "si": "Slovenia",
+    "sk": "Slovakia",
+    "es": "Spain",
+    "se": "Sweden",
+    "uk": "United Kingdom",
 }
 INSTITUTIONS = ("com", "ep")
 
 PRE_NICE: dict[str, float] = {
-    "de": 10, "fr": 10, "it": 10, "uk": 10, "es": 8, "be": 5, "el": 5, "nl": 5, "pt": 5,
-    "at": 4, "se": 4, "dk": 3, "ie": 3, "fi": 3, "lu": 2,
+    "de": 10,
+    "fr": 10,
+    "it": 10,
+    "uk": 10,
+    "es": 8,
+    "be": 5,
+    "el": 5,
+    "nl": 5,
+    "pt": 5,
+    "at": 4,
+    "se": 4,
+    "dk": 3,
+    "ie": 3,
+    "fi": 3,
+    "lu": 2,
 }
 NICE: dict[str, float] = {
-    "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13,
-    "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10,
-    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4,
+    "de": 29,
+    "fr": 29,
+    "it": 29,
+    "uk": 29,
+    "es": 27,
+    "pl": 27,
+    "ro": 14,
+    "nl": 13,
+    "be": 12,
+    "cz": 12,
+    "el": 12,
+    "hu": 12,
+    "pt": 12,
+    "at": 10,
+    "bu": 10,
+    "se": 10,
+    "dk": 7,
+    "ie": 7,
+    "lt": 7,
+    "sk": 7,
+    "fi": 7,
+    "cr": 7,
+    "cy": 4,
+    "ee": 4,
+    "lv": 4,
+    "lu": 4,
+    "si": 4,
     "mt": 3,
 }
 POPULATION_2015 = {
-    "de": 81.20, "fr": 66.42, "uk": 64.88, "it": 60.80, "es": 46.45, "pl": 38.01, "ro": 19.87, "nl": 16.90,
-    "be": 11.26, "el": 10.86, "cz": 10.54, "pt": 10.37, "hu": 9.86, "se": 9.75, "at": 8.58, "bu": 7.20,
-    "dk": 5.66, "fi": 5.47, "sk": 5.42, "ie": 4.63, "cr": 4.23, "lt": 2.92, "si": 2.06, "lv": 1.99,
-    "ee": 1.31, "cy": 0.85, "lu": 0.56, "mt": 0.43,
+    "de": 81.20,
+    "fr": 66.42,
+    "uk": 64.88,
+    "it": 60.80,
+    "es": 46.45,
+    "pl": 38.01,
+    "ro": 19.87,
+    "nl": 16.90,
+    "be": 11.26,
+    "el": 10.86,
+    "cz": 10.54,
+    "pt": 10.37,
+    "hu": 9.86,
+    "se": 9.75,
+    "at": 8.58,
+    "bu": 7.20,
+    "dk": 5.66,
+    "fi": 5.47,
+    "sk": 5.42,
+    "ie": 4.63,
+    "cr": 4.23,
+    "lt": 2.92,
+    "si": 2.06,
+    "lv": 1.99,
+    "ee": 1.31,
+    "cy": 0.85,
+    "lu": 0.56,
+    "mt": 0.43,
 }
 _TOTAL_POPULATION = sum(POPULATION_2015.values())
 LISBON = {k: round(100 * v / _TOTAL_POPULATION, 3) for k, v in POPULATION_2015.items()}
@@ -84,8 +169,13 @@ def council_weight(code: str, regime: str) -> float | None:
 # 255 of 345 (EU-27, from 1 January 2007), 260 of 352 (EU-28, from 1 July 2013), each with a majority of
 # the member states (Nice protocol on enlargement, art. 3); Lisbon 55% of the members holding 65% of the
 # population, a blocking minority needing at least four members (TEU art. 16(4)).
-QUOTAS = {"pre-nice": 62 / 87, "nice-25": 232 / 321, "nice-27": 255 / 345, "nice-28": 260 / 352,
-          "lisbon": 0.65}
+QUOTAS = {
+    "pre-nice": 62 / 87,
+    "nice-25": 232 / 321,
+    "nice-27": 255 / 345,
+    "nice-28": 260 / 352,
+    "lisbon": 0.65,
+}
 
 
 def council_rule(regime: str, members: list[str], procedure: str = "", voting: str = "QMV") -> dict:
@@ -95,8 +185,9 @@ def council_rule(regime: str, members: list[str], procedure: str = "", voting: s
 
     Members without a recorded position are left out of the count: the DEU codes them as taking no
     part in the issue, and they are taken to go with the majority."""
-    states = [m for m in members
-              if canonical(m) not in INSTITUTIONS and council_weight(m, regime) is not None]
+    states = [
+        m for m in members if canonical(m) not in INSTITUTIONS and council_weight(m, regime) is not None
+    ]
     veto = [m for m in members if canonical(m) == "ep"] if procedure.strip().upper() == "COD" else []
     source = f"Council voting rule, {regime} regime (accord.scenario.eu_council)"
     if len(states) < 2 or voting.strip().lower().startswith("un"):
@@ -104,12 +195,24 @@ def council_rule(regime: str, members: list[str], procedure: str = "", voting: s
         return {"kind": "unanimity", "voters": voters, "veto": veto, "source": source}
     weights = {m: w for m in states if (w := council_weight(m, regime)) is not None}
     if regime == "lisbon":
-        return {"kind": "qualified_majority", "voters": weights, "threshold": QUOTAS["lisbon"],
-                "second_threshold": 0.55, "blocking_minority": min(4, len(states)), "veto": veto,
-                "source": source}
+        return {
+            "kind": "qualified_majority",
+            "voters": weights,
+            "threshold": QUOTAS["lisbon"],
+            "second_threshold": 0.55,
+            "blocking_minority": min(4, len(states)),
+            "veto": veto,
+            "source": source,
+        }
     codes = set(map(canonical, members))
     if regime == "nice":
         regime = "nice-28" if "cr" in codes else "nice-27" if codes & {"bu", "ro"} else "nice-25"
     majority = (len(states) // 2 + 1) / len(states) if regime != "pre-nice" else None
-    return {"kind": "qualified_majority", "voters": weights, "threshold": QUOTAS[regime],
-            "second_threshold": majority, "veto": veto, "source": source}
+    return {
+        "kind": "qualified_majority",
+        "voters": weights,
+        "threshold": QUOTAS[regime],
+        "second_threshold": majority,
+        "veto": veto,
+        "source": source,
+    }

@@ -5,7 +5,6 @@ names its field and the allowed values. The agents simulator gives them their ef
 only checks that they are well formed and refer to known actors, issues, venues and threats.
 """
 
-
 import datetime as dt
 from typing import Annotated, Any, Literal
 
@@ -100,7 +99,9 @@ class ActorEvent(_EventBase):
     actor: Id
     condition: str = ""
     return_probability: float = Field(
-        default=0.0, ge=0, le=1,
+        default=0.0,
+        ge=0,
+        le=1,
         description="For actor_leaves: per-round probability of coming back in each later round "
         "(agents model).",
     )
@@ -121,17 +122,22 @@ class ShockEvent(_EventBase):
     ``capability`` (a relative change), and the talks' ``breakdown_risk`` rises or falls."""
 
     type: Literal["shock"]
-    actor: Id | None = Field(default=None,
-                             description="The actor it acts on (costs, capability); none: every actor.")
+    actor: Id | None = Field(
+        default=None, description="The actor it acts on (costs, capability); none: every actor."
+    )
     issue: Id | None = None
-    size: float = Field(default=0.0, allow_inf_nan=False,
-                        description="Shift of the no-deal outcome on the issue.")
-    delay_cost: float = Field(default=0.0, ge=-1, le=1,
-                              description="Added to the actor's per-round cost of delay.")
-    capability: float = Field(default=0.0, ge=-1, le=10,
-                              description="Relative change of the actor's capability.")
-    breakdown_risk: float = Field(default=0.0, ge=-1, le=1,
-                                  description="Added to the per-round breakdown risk.")
+    size: float = Field(
+        default=0.0, allow_inf_nan=False, description="Shift of the no-deal outcome on the issue."
+    )
+    delay_cost: float = Field(
+        default=0.0, ge=-1, le=1, description="Added to the actor's per-round cost of delay."
+    )
+    capability: float = Field(
+        default=0.0, ge=-1, le=10, description="Relative change of the actor's capability."
+    )
+    breakdown_risk: float = Field(
+        default=0.0, ge=-1, le=1, description="Added to the per-round breakdown risk."
+    )
     probability: float = Field(
         default=1.0, ge=0, le=1, description="Per-round probability when the shock is random."
     )

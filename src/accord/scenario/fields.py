@@ -1,6 +1,5 @@
 """Field types shared by the scenario schema and its timed events."""
 
-
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field

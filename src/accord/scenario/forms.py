@@ -26,17 +26,17 @@ EVENT_EXAMPLES: dict[str, str] = {
     "salience_shift": "{id: us-loses-interest, type: salience_shift, actor: USA, issue: talks, by: -20, "
     "round: 30}",
     "relation_change": "{id: separate-peace-charge, type: relation_change, between: [USA, AFG], by: -0.3, "
-                       "date: 2013-06-19}",
+    "date: 2013-06-19}",
     "threat": "{id: zero-option, type: threat, actor: USA, target: AFG, issue: troops, consequence: 0, "
-              "by_date: 2014-12-31, credibility: 0.5, date: 2013-07-08}",
+    "by_date: 2014-12-31, credibility: 0.5, date: 2013-07-08}",
     "threat_executed": "{id: zero-option-done, type: threat_executed, threat: zero-option, date: 2014-06-01}",
     "threat_withdrawn": "{id: zero-option-off, type: threat_withdrawn, threat: zero-option, "
     "date: 2014-01-15}",
     "actor_leaves": "{id: taliban-walk-out, type: actor_leaves, actor: TAL, condition: office closed, "
-                    "return_probability: 0.05, date: 2013-07-09}",
+    "return_probability: 0.05, date: 2013-07-09}",
     "actor_returns": "{id: taliban-back, type: actor_returns, actor: TAL, date: 2013-09-01}",
     "reservation_shift": "{id: end-2014-withdrawal, type: reservation_shift, issue: troops, to: 0, "
     "date: 2014-12-31}",
     "shock": "{id: ramadan-attacks, type: shock, actor: TAL, issue: violence, size: 2, probability: 0.6, "
-             "date: 2013-07-10}",
+    "date: 2013-07-10}",
 }

@@ -53,8 +53,11 @@ def parse_xml(text: str, file: str) -> ET.Element:
         return ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:
         line, col = exc.position
-        raise ScenarioError(f"not well-formed XML ({str(exc).split(':')[0]})", file=file,
-                            location=f"line {line}, column {col + 1}") from None
+        raise ScenarioError(
+            f"not well-formed XML ({str(exc).split(':')[0]})",
+            file=file,
+            location=f"line {line}, column {col + 1}",
+        ) from None
 
 
 def is_genius(root: ET.Element) -> bool:
@@ -67,45 +70,69 @@ def _number(el: ET.Element, attr: str, file: str, where: str) -> float:
     try:
         value = float("" if raw is None else raw)  # a missing attribute is not a number either
     except (TypeError, ValueError):
-        raise ScenarioError("not a number", file=file, location=f"{where}@{attr}", value=raw,
-                            allowed="a finite number") from None
+        raise ScenarioError(
+            "not a number", file=file, location=f"{where}@{attr}", value=raw, allowed="a finite number"
+        ) from None
     if not math.isfinite(value):
-        raise ScenarioError("not a finite number", file=file, location=f"{where}@{attr}", value=raw,
-                            allowed="a finite number")
+        raise ScenarioError(
+            "not a finite number", file=file, location=f"{where}@{attr}", value=raw, allowed="a finite number"
+        )
     return value
 
 
 def _objective(root: ET.Element, file: str) -> ET.Element:
     space = root if root.tag == "utility_space" else root.find("utility_space")
     if space is None:
-        raise ScenarioError("no utility_space element", file=file, location=root.tag,
-                            allowed="negotiation_template > utility_space > objective > issue")
+        raise ScenarioError(
+            "no utility_space element",
+            file=file,
+            location=root.tag,
+            allowed="negotiation_template > utility_space > objective > issue",
+        )
     if space.get("type", "").lower() in ("nonlinear", "constraint", "hyperrectangle"):
-        raise ScenarioError("a nonlinear utility space is not supported", file=file,
-                            location="utility_space@type", value=space.get("type"),
-                            allowed="a linear additive profile (issue weights and evaluators)")
+        raise ScenarioError(
+            "a nonlinear utility space is not supported",
+            file=file,
+            location="utility_space@type",
+            value=space.get("type"),
+            allowed="a linear additive profile (issue weights and evaluators)",
+        )
     for tag in ("ufun", "hyperRectangle", "constraint"):
         if space.find(f".//{tag}") is not None:
-            raise ScenarioError(f"the nonlinear construct <{tag}> is not supported", file=file,
-                                location=f"utility_space > {tag}",
-                                allowed="a linear additive profile (issue weights and evaluators)")
+            raise ScenarioError(
+                f"the nonlinear construct <{tag}> is not supported",
+                file=file,
+                location=f"utility_space > {tag}",
+                allowed="a linear additive profile (issue weights and evaluators)",
+            )
     objective = space.find("objective")
     if objective is None:
-        raise ScenarioError("no root objective", file=file, location="utility_space",
-                            allowed="utility_space > objective > issue ...")
+        raise ScenarioError(
+            "no root objective",
+            file=file,
+            location="utility_space",
+            allowed="utility_space > objective > issue ...",
+        )
     if objective.find("objective") is not None:
-        raise ScenarioError("nested objectives (an objective tree) are not supported", file=file,
-                            location="utility_space > objective > objective",
-                            allowed="issues directly under the root objective")
+        raise ScenarioError(
+            "nested objectives (an objective tree) are not supported",
+            file=file,
+            location="utility_space > objective > objective",
+            allowed="issues directly under the root objective",
+        )
     return objective
 
 
 def _kind(el: ET.Element, file: str, where: str) -> str:
     kind = (el.get("etype") or el.get("type") or "").lower()
     if kind not in KINDS:
-        raise ScenarioError("unsupported issue type", file=file, location=f"{where}@etype",
-                            value=kind or None,
-                            allowed=", ".join(KINDS))
+        raise ScenarioError(
+            "unsupported issue type",
+            file=file,
+            location=f"{where}@etype",
+            value=kind or None,
+            allowed=", ".join(KINDS),
+        )
     return kind
 
 
@@ -122,30 +149,50 @@ def read_domain(root: ET.Element, file: str) -> list[dict[str, Any]]:
         if kind == "discrete":
             values = [item.get("value") for item in el.findall("item")]
             if len(values) < 2 or any(v is None for v in values):
-                raise ScenarioError("a discrete issue needs two or more items, each with a value", file=file,
-                                    location=where, value=len(values), allowed="<item value=...> x 2 or more")
+                raise ScenarioError(
+                    "a discrete issue needs two or more items, each with a value",
+                    file=file,
+                    location=where,
+                    value=len(values),
+                    allowed="<item value=...> x 2 or more",
+                )
             if len(set(values)) < len(values):
-                raise ScenarioError("repeated item value", file=file, location=where,
-                                    value=next(v for v in values if values.count(v) > 1),
-                                    allowed="distinct values")
+                raise ScenarioError(
+                    "repeated item value",
+                    file=file,
+                    location=where,
+                    value=next(v for v in values if values.count(v) > 1),
+                    allowed="distinct values",
+                )
             issue["values"] = values
         else:
             bounds = el if kind == "integer" else el.find("range")
             if bounds is None:
-                raise ScenarioError("a real issue needs a <range>", file=file, location=where,
-                                    allowed='<range lowerbound="..." upperbound="..."/>')
+                raise ScenarioError(
+                    "a real issue needs a <range>",
+                    file=file,
+                    location=where,
+                    allowed='<range lowerbound="..." upperbound="..."/>',
+                )
             lo, hi = (_number(bounds, a, file, where) for a in ("lowerbound", "upperbound"))
             if not hi > lo:
-                raise ScenarioError("upperbound must exceed lowerbound", file=file, location=where,
-                                    value=(lo, hi), allowed="lowerbound < upperbound")
+                raise ScenarioError(
+                    "upperbound must exceed lowerbound",
+                    file=file,
+                    location=where,
+                    value=(lo, hi),
+                    allowed="lowerbound < upperbound",
+                )
             issue["min"], issue["max"] = lo, hi
         issues.append(issue)
     if not issues:
-        raise ScenarioError("the domain has no issues", file=file, location="objective",
-                            allowed="one or more <issue>")
+        raise ScenarioError(
+            "the domain has no issues", file=file, location="objective", allowed="one or more <issue>"
+        )
     if len({i["name"] for i in issues}) < len(issues):
-        raise ScenarioError("repeated issue name", file=file, location="objective",
-                            allowed="distinct issue names")
+        raise ScenarioError(
+            "repeated issue name", file=file, location="objective", allowed="distinct issue names"
+        )
     return issues
 
 
@@ -158,27 +205,48 @@ def read_profile(root: ET.Element, domain: list[dict[str, Any]], file: str) -> d
     for el in objective.findall("weight"):
         issue = by_index.get(el.get("index", ""))
         if issue is None:
-            raise ScenarioError("a weight for no issue of the domain", file=file, location="weight@index",
-                                value=el.get("index"), allowed=", ".join(by_index))
+            raise ScenarioError(
+                "a weight for no issue of the domain",
+                file=file,
+                location="weight@index",
+                value=el.get("index"),
+                allowed=", ".join(by_index),
+            )
         weights[issue["name"]] = _number(el, "value", file, f"weight[{el.get('index')}]")
         if weights[issue["name"]] < 0:
-            raise ScenarioError("a negative weight", file=file, location=f"weight[{el.get('index')}]@value",
-                                value=weights[issue["name"]], allowed="0 or more")
+            raise ScenarioError(
+                "a negative weight",
+                file=file,
+                location=f"weight[{el.get('index')}]@value",
+                value=weights[issue["name"]],
+                allowed="0 or more",
+            )
     evaluators: dict[str, Any] = {}
     for k, el in enumerate(objective.findall("issue"), start=1):
         issue = by_name.get(el.get("name", "")) or by_index.get(el.get("index", ""))
         where = f"issue[{k}] ({el.get('name')})"
         if issue is None:
-            raise ScenarioError("an issue the domain does not have", file=file, location=where,
-                                value=el.get("name"), allowed=", ".join(by_name))
+            raise ScenarioError(
+                "an issue the domain does not have",
+                file=file,
+                location=where,
+                value=el.get("name"),
+                allowed=", ".join(by_name),
+            )
         evaluators[issue["name"]] = _evaluator(el, issue, file, where)
     missing = [i["name"] for i in domain if i["name"] not in evaluators or i["name"] not in weights]
     if missing:
-        raise ScenarioError("issues without a weight or an evaluator", file=file, location="objective",
-                            value=missing, allowed="a <weight> and an <issue> evaluator for every issue")
+        raise ScenarioError(
+            "issues without a weight or an evaluator",
+            file=file,
+            location="objective",
+            value=missing,
+            allowed="a <weight> and an <issue> evaluator for every issue",
+        )
     if sum(weights.values()) <= 0:
-        raise ScenarioError("every weight is 0", file=file, location="weight",
-                            allowed="weights summing to more than 0")
+        raise ScenarioError(
+            "every weight is 0", file=file, location="weight", allowed="weights summing to more than 0"
+        )
     profile: dict[str, Any] = {"weights": weights, "evaluators": evaluators}
     space = root if root.tag == "utility_space" else root.find("utility_space")
     for tag, key in (("reservation", "reservation"), ("discount_factor", "discount")):
@@ -186,8 +254,9 @@ def read_profile(root: ET.Element, domain: list[dict[str, Any]], file: str) -> d
         if found is not None:
             value = _number(found, "value", file, tag)
             if not 0 <= value <= 1:
-                raise ScenarioError("out of range", file=file, location=f"{tag}@value", value=value,
-                                    allowed="0 to 1")
+                raise ScenarioError(
+                    "out of range", file=file, location=f"{tag}@value", value=value, allowed="0 to 1"
+                )
             profile[key] = value
     return profile
 
@@ -199,35 +268,60 @@ def _evaluator(el: ET.Element, issue: dict[str, Any], file: str, where: str) -> 
         for item in el.findall("item"):
             value = item.get("value")
             if value is None or value not in issue["values"]:
-                raise ScenarioError("an item the domain does not list", file=file, location=where,
-                                    value=value,
-                                    allowed=", ".join(issue["values"]))
+                raise ScenarioError(
+                    "an item the domain does not list",
+                    file=file,
+                    location=where,
+                    value=value,
+                    allowed=", ".join(issue["values"]),
+                )
             given[value] = _number(item, "evaluation", file, f"{where} item {value!r}")
             if given[value] < 0:
-                raise ScenarioError("a negative evaluation", file=file, location=f"{where} item {value!r}",
-                                    value=given[value], allowed="0 or more")
+                raise ScenarioError(
+                    "a negative evaluation",
+                    file=file,
+                    location=f"{where} item {value!r}",
+                    value=given[value],
+                    allowed="0 or more",
+                )
         missing = [v for v in issue["values"] if v not in given]
         if missing:
-            raise ScenarioError("items without an evaluation", file=file, location=where, value=missing,
-                                allowed="an evaluation for every item")
+            raise ScenarioError(
+                "items without an evaluation",
+                file=file,
+                location=where,
+                value=missing,
+                allowed="an evaluation for every item",
+            )
         if max(given.values()) <= 0:
-            raise ScenarioError("every evaluation is 0", file=file, location=where,
-                                allowed="some evaluation above 0")
+            raise ScenarioError(
+                "every evaluation is 0", file=file, location=where, allowed="some evaluation above 0"
+            )
         return [given[v] for v in issue["values"]]
     ev = el.find("evaluator")
     if ev is None:
-        raise ScenarioError("no evaluator", file=file, location=where,
-                            allowed='<evaluator ftype="linear" ...>')
+        raise ScenarioError(
+            "no evaluator", file=file, location=where, allowed='<evaluator ftype="linear" ...>'
+        )
     ftype = ev.get("ftype", "linear")
     if ftype != "linear":
-        raise ScenarioError(f"the nonlinear evaluator function {ftype!r} is not supported", file=file,
-                            location=f"{where} > evaluator@ftype", value=ftype, allowed="linear")
+        raise ScenarioError(
+            f"the nonlinear evaluator function {ftype!r} is not supported",
+            file=file,
+            location=f"{where} > evaluator@ftype",
+            value=ftype,
+            allowed="linear",
+        )
     forms = INTEGER_FORMS if issue["type"] == "integer" else (REAL_FORM,)
     for form in forms:
         if all(ev.get(a) is not None for a in form):
             return {a: _number(ev, a, file, f"{where} > evaluator") for a in form}
-    raise ScenarioError("a linear evaluator without its numbers", file=file, location=f"{where} > evaluator",
-                        allowed=" or ".join("/".join(f) for f in forms))
+    raise ScenarioError(
+        "a linear evaluator without its numbers",
+        file=file,
+        location=f"{where} > evaluator",
+        allowed=" or ".join("/".join(f) for f in forms),
+    )
 
 
 def linear_ends(issue: dict[str, Any], ev: dict[str, float]) -> tuple[float, float]:
@@ -280,23 +374,31 @@ def read_folder(folder: Path, domain_file: Path | None = None) -> Scenario:
         root = parse_xml(read_text(p), str(p))
         if is_genius(root):
             roots[p] = root
-    domains = ([domain_file] if domain_file
-               else [p for p, r in roots.items() if r.tag == "negotiation_template"])
+    domains = (
+        [domain_file] if domain_file else [p for p, r in roots.items() if r.tag == "negotiation_template"]
+    )
     if len(domains) != 1:
-        raise ScenarioError("a GENIUS folder needs exactly one domain file", file=str(folder),
-                            value=[p.name for p in domains],
-                            allowed="one <negotiation_template> file and its profiles")
+        raise ScenarioError(
+            "a GENIUS folder needs exactly one domain file",
+            file=str(folder),
+            value=[p.name for p in domains],
+            allowed="one <negotiation_template> file and its profiles",
+        )
     dpath = domains[0]
     issues = read_domain(roots[dpath], str(dpath))
     profiles = {p: read_profile(r, issues, str(p)) for p, r in roots.items() if r.tag == "utility_space"}
     if len(profiles) < 1:
-        raise ScenarioError("no utility profiles beside the domain", file=str(folder),
-                            allowed="one <utility_space> file per party")
+        raise ScenarioError(
+            "no utility profiles beside the domain",
+            file=str(folder),
+            allowed="one <utility_space> file per party",
+        )
     return to_scenario(dpath.stem, issues, {p.stem: prof for p, prof in profiles.items()}, str(dpath))
 
 
-def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]],
-                file: str) -> Scenario:
+def to_scenario(
+    name: str, issues: list[dict[str, Any]], profiles: dict[str, dict[str, Any]], file: str
+) -> Scenario:
     """The accord scenario of a GENIUS domain and its profiles; the exact GENIUS values, weights and
     evaluators are kept under ``models["genius"]`` for the way back."""
     taken: set[str] = set()
@@ -306,19 +408,33 @@ def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dic
     for stem, prof in profiles.items():
         aid = _actor_id(stem, taken)
         params = {k: prof[k] for k in ("reservation", "discount") if k in prof}
-        actors.append({"id": aid, "capability": 1.0, "params": params,
-                       "source": f"GENIUS profile {stem}.xml"})
+        actors.append(
+            {"id": aid, "capability": 1.0, "params": params, "source": f"GENIUS profile {stem}.xml"}
+        )
         total = sum(prof["weights"].values())
-        stances[aid] = {ids[i["name"]]: {"position": best_level(i, prof["evaluators"][i["name"]]),
-                                         "salience": 100.0 * prof["weights"][i["name"]] / total}
-                        for i in issues if prof["weights"][i["name"]] > 0}  # weight 0: no stance
+        stances[aid] = {
+            ids[i["name"]]: {
+                "position": best_level(i, prof["evaluators"][i["name"]]),
+                "salience": 100.0 * prof["weights"][i["name"]] / total,
+            }
+            for i in issues
+            if prof["weights"][i["name"]] > 0
+        }  # weight 0: no stance
         kept[aid] = {"file": f"{stem}.xml", "weights": prof["weights"], "evaluators": prof["evaluators"]}
     data = {
-        "name": name[:64], "title": f"GENIUS domain {name}", "source": f"imported from GENIUS files ({file})",
-        "actors": actors, "stances": stances,
+        "name": name[:64],
+        "title": f"GENIUS domain {name}",
+        "source": f"imported from GENIUS files ({file})",
+        "actors": actors,
+        "stances": stances,
         "issues": [_issue(ids[i["name"]], i) for i in issues],
-        "models": {KEY: {"domain": name, "issues": {ids[i["name"]]: _kept_issue(i) for i in issues},
-                         "profiles": kept}},
+        "models": {
+            KEY: {
+                "domain": name,
+                "issues": {ids[i["name"]]: _kept_issue(i) for i in issues},
+                "profiles": kept,
+            }
+        },
     }
     return scenario_from_data(data, file)
 
@@ -326,8 +442,14 @@ def to_scenario(name: str, issues: list[dict[str, Any]], profiles: dict[str, dic
 def _issue(iid: str, issue: dict[str, Any]) -> dict[str, Any]:
     if issue["type"] == "discrete":
         levels = levels_of(issue)
-        out = {"id": iid, "name": issue["name"], "min": levels[0], "max": levels[-1],
-               "min_label": issue["values"][0], "max_label": issue["values"][-1]}
+        out = {
+            "id": iid,
+            "name": issue["name"],
+            "min": levels[0],
+            "max": levels[-1],
+            "min_label": issue["values"][0],
+            "max_label": issue["values"][-1],
+        }
         if numeric_levels(issue["values"]) is None:
             out["description"] = "levels: " + ", ".join(f"{k} = {v}" for k, v in enumerate(issue["values"]))
         return out

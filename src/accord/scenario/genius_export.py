@@ -66,14 +66,21 @@ def _issue_plan(scenario: Scenario, levels: int) -> list[dict[str, Any]]:
         g = kept.get(iss.id)
         kept_levels = levels_of(g) if g and g.get("type") == "discrete" and g.get("values") else None
         if kept_levels and (iss.min, iss.max) == (kept_levels[0], kept_levels[-1]):
-            plan.append({"name": g["name"], "type": "discrete", "values": list(g["values"]),
-                         "points": np.array(kept_levels)})
+            plan.append(
+                {
+                    "name": g["name"],
+                    "type": "discrete",
+                    "values": list(g["values"]),
+                    "points": np.array(kept_levels),
+                }
+            )
         elif g and g.get("type") in ("integer", "real") and _ends_only(scenario, iss.id, iss.min, iss.max):
             plan.append({"name": g["name"], "type": g["type"], "min": iss.min, "max": iss.max})
         else:
             points = _levels(scenario, k, levels)
-            plan.append({"name": iss.id, "type": "discrete", "values": [_fmt(p) for p in points],
-                         "points": points})
+            plan.append(
+                {"name": iss.id, "type": "discrete", "values": [_fmt(p) for p in points], "points": points}
+            )
         plan[-1]["id"] = iss.id
     names = [p["name"] for p in plan]
     for p in plan:  # GENIUS matches issues by name: make names unique
@@ -89,16 +96,21 @@ def _ends_only(scenario: Scenario, iid: str, lo: float, hi: float) -> bool:
 def _profile(scenario: Scenario, actor: Any, plan: list[dict[str, Any]]) -> dict[str, Any]:
     """Weights, evaluators, reservation and discount of one party, as written."""
     if actor.params.get("risk", 1.0) != 1.0:
-        raise ScenarioError("a party that is not risk-neutral has no linear additive profile",
-                            location=f"actors.{actor.id}.params.risk", value=actor.params["risk"],
-                            allowed="1")
+        raise ScenarioError(
+            "a party that is not risk-neutral has no linear additive profile",
+            location=f"actors.{actor.id}.params.risk",
+            value=actor.params["risk"],
+            allowed="1",
+        )
     row = scenario.stances.get(actor.id, {})
     kept = scenario.models.get(KEY, {}).get("profiles", {}).get(actor.id, {})
     total = sum(st.salience for st in row.values())
     if total <= 0:
-        raise ScenarioError("a party with no salience on any issue has no profile",
-                            location=f"stances.{actor.id}",
-                            allowed="a salience above 0 on some issue")
+        raise ScenarioError(
+            "a party with no salience on any issue has no profile",
+            location=f"stances.{actor.id}",
+            allowed="a salience above 0 on some issue",
+        )
     weights, evaluators = {}, {}
     kw = kept.get("weights", {})
     kw_total = sum(kw.values())
@@ -115,12 +127,15 @@ def _profile(scenario: Scenario, actor: Any, plan: list[dict[str, Any]]) -> dict
         elif p["type"] == "discrete":
             ideal = st.position if st else p["points"][0]
             span = iss.max - iss.min
-            evaluators[p["name"]] = ([1.0 - abs(x - ideal) / span for x in p["points"]] if st
-                                     else [1.0] * len(p["points"]))
+            evaluators[p["name"]] = (
+                [1.0 - abs(x - ideal) / span for x in p["points"]] if st else [1.0] * len(p["points"])
+            )
         else:
             up = st is not None and st.position == iss.max
-            evaluators[p["name"]] = {"utilityLowestValue": 0.0 if up else 1.0,
-                                     "utilityHighestValue": 1.0 if up else 0.0}
+            evaluators[p["name"]] = {
+                "utilityLowestValue": 0.0 if up else 1.0,
+                "utilityHighestValue": 1.0 if up else 0.0,
+            }
     out: dict[str, Any] = {"weights": weights, "evaluators": evaluators}
     for key in ("reservation", "discount"):
         value = actor.params.get(key)
@@ -135,12 +150,16 @@ def _fits(p: dict[str, Any], ev: Any, position: float) -> bool:
     """Whether a kept evaluator still has the party's stance as its best value."""
     if p["type"] == "discrete":
         return isinstance(ev, list) and len(ev) == len(p["values"]) and best_level(p, ev) == position
-    return (isinstance(ev, dict) and best_level(p, ev) == position
-            and linear_ends(p, ev)[0] != linear_ends(p, ev)[1])
+    return (
+        isinstance(ev, dict)
+        and best_level(p, ev) == position
+        and linear_ends(p, ev)[0] != linear_ends(p, ev)[1]
+    )
 
 
-def _no_deal_utility(scenario: Scenario, aid: str, weights: dict[str, float],
-                     plan: list[dict[str, Any]]) -> float:
+def _no_deal_utility(
+    scenario: Scenario, aid: str, weights: dict[str, float], plan: list[dict[str, Any]]
+) -> float:
     """What no agreement is worth to the party in accord's terms: its utility of the no-deal point."""
     from ..models.agents.setup import no_deal_point  # models import the scenario package, not the reverse
 
@@ -155,13 +174,15 @@ def _no_deal_utility(scenario: Scenario, aid: str, weights: dict[str, float],
 
 
 def _objective(parent: ET.Element) -> ET.Element:
-    return ET.SubElement(parent, "objective", index="0", description="", name="root", type="objective",
-                         etype="objective")
+    return ET.SubElement(
+        parent, "objective", index="0", description="", name="root", type="objective", etype="objective"
+    )
 
 
 def _issue_el(parent: ET.Element, p: dict[str, Any], k: int) -> ET.Element:
-    el = ET.SubElement(parent, "issue", name=p["name"], index=str(k), etype=p["type"], type=p["type"],
-                       vtype=p["type"])
+    el = ET.SubElement(
+        parent, "issue", name=p["name"], index=str(k), etype=p["type"], type=p["type"], vtype=p["type"]
+    )
     if p["type"] == "integer":
         el.set("lowerbound", _fmt(p["min"]))
         el.set("upperbound", _fmt(p["max"]))
@@ -222,8 +243,11 @@ def write_folder(scenario: Scenario, folder: str | os.PathLike[str], levels: int
     plan = _issue_plan(scenario, levels)
     kept = scenario.models.get(KEY, {})
     domain = kept.get("domain", scenario.name)
-    names = {a.id: Path(kept.get("profiles", {}).get(a.id, {}).get("file", f"{a.id}.xml")).name
-             for a in scenario.actors if a.id in scenario.stances}
+    names = {
+        a.id: Path(kept.get("profiles", {}).get(a.id, {}).get("file", f"{a.id}.xml")).name
+        for a in scenario.actors
+        if a.id in scenario.stances
+    }
     if f"{domain}.xml" in names.values():
         domain = f"{domain}-domain"
     texts = {f"{domain}.xml": domain_xml(plan)}

@@ -26,8 +26,16 @@ from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_e
 from .schema import Actor, Issue, Scenario
 from .validate import scenario_from_data
 
-__all__ = ["READ_FORMATS", "WRITE_FORMATS", "dumps_yaml", "load", "loads_json", "loads_yaml", "lost_in",
-           "save"]
+__all__ = [
+    "READ_FORMATS",
+    "WRITE_FORMATS",
+    "dumps_yaml",
+    "load",
+    "loads_json",
+    "loads_yaml",
+    "lost_in",
+    "save",
+]
 
 
 def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenario:
@@ -45,7 +53,8 @@ def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenar
         return genius.read_folder(path)
     if not path.is_file():
         raise ScenarioError(
-            "no such file or shipped example", value=text_source,
+            "no such file or shipped example",
+            value=text_source,
             allowed="a scenario file path, or an example name (see `accord examples`)",
         )
     fmt = format_of(str(path))
@@ -142,8 +151,9 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
         frame = table.to_frame(scenario)
         atomic_write(path, lambda tmp: table.write_frame(frame, tmp, suffix))
     else:
-        raise ScenarioError("unsupported output type", file=str(path), value=path.suffix,
-                            allowed=WRITE_FORMATS)
+        raise ScenarioError(
+            "unsupported output type", file=str(path), value=path.suffix, allowed=WRITE_FORMATS
+        )
     return path
 
 
@@ -172,8 +182,10 @@ def lost_in(scenario: Scenario, target: str | os.PathLike[str]) -> list[str]:
     if scenario.models:
         lost.append("the model settings (" + ", ".join(scenario.models) + ")")
     count(sum(1 for i in scenario.issues if i.unit is not None), "issue unit")
-    for what, n in (("params", sum(1 for a in scenario.actors if a.params)),
-                    ("aliases", sum(1 for a in scenario.actors if a.aliases))):
+    for what, n in (
+        ("params", sum(1 for a in scenario.actors if a.params)),
+        ("aliases", sum(1 for a in scenario.actors if a.aliases)),
+    ):
         if n:
             lost.append(f"the {what} of {n} actor" + ("" if n == 1 else "s"))
     parts: list[Actor | Issue] = [*scenario.actors, *scenario.issues]
@@ -207,7 +219,8 @@ def dumps_json(scenario: Scenario) -> str:
     except ValueError:
         raise ScenarioError(
             "the scenario holds a non-finite number (NaN or infinity), which JSON cannot represent",
-            value=scenario.name, allowed="finite numbers in actor params and model settings",
+            value=scenario.name,
+            allowed="finite numbers in actor params and model settings",
         ) from None
 
 
@@ -313,8 +326,11 @@ def parse_json(text: str, file: str | None = None) -> Any:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise ScenarioError(f"duplicate key {key!r}; each key may appear once", file=file,
-                                    location=_json_key_line(text, key))
+                raise ScenarioError(
+                    f"duplicate key {key!r}; each key may appear once",
+                    file=file,
+                    location=_json_key_line(text, key),
+                )
             out[key] = value
         return out
 
@@ -349,8 +365,11 @@ def decode(data: bytes, file: str | None) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ScenarioError(
-            "the file is not UTF-8 text", file=file, location=f"line {line}, byte {exc.start}",
-            value=data[exc.start : exc.end], allowed="a UTF-8 encoded text file",
+            "the file is not UTF-8 text",
+            file=file,
+            location=f"line {line}, byte {exc.start}",
+            value=data[exc.start : exc.end],
+            allowed="a UTF-8 encoded text file",
         ) from None
 
 

@@ -47,25 +47,35 @@ def read_csv_text(text: str, file: str) -> Any:
     head = [c.strip() for c in lines[0]] if lines else []
     if len(head) < 4 or not any(head):
         raise ScenarioError(
-            "line 1 is not a KTAB scenario line", file=file, location="line 1", value=",".join(head),
+            "line 1 is not a KTAB scenario line",
+            file=file,
+            location="line 1",
+            value=",".join(head),
             allowed="scenario name, description, number of actors, number of dimensions",
         )
     if len(lines) < 2 or not any(c.strip() for c in lines[1]):
-        raise ScenarioError("line 2 must be the header row", file=file, location="line 2",
-                            allowed="Actor, Description, Power, then position/salience per dimension")
+        raise ScenarioError(
+            "line 2 must be the header row",
+            file=file,
+            location="line 2",
+            allowed="Actor, Description, Power, then position/salience per dimension",
+        )
     rows = lines[:2] + [r for r in lines[2:] if any(c.strip() for c in r)]
     n_actors = _int(head[2], file, "line 1, field 3 (number of actors)")
     n_dims = _int(head[3], file, "line 1, field 4 (number of dimensions)")
     for count, where in ((n_actors, "line 1, field 3"), (n_dims, "line 1, field 4")):
         if count < 1:
-            raise ScenarioError("must be at least 1", file=file, location=where, value=count,
-                                allowed="1 or more")
+            raise ScenarioError(
+                "must be at least 1", file=file, location=where, value=count, allowed="1 or more"
+            )
     check_count("max_actors", n_actors, "the number of actors", file=file, location="line 1, field 3")
     check_count("max_issues", n_dims, "the number of dimensions", file=file, location="line 1, field 4")
     headers = _strip_trailing([c.strip() for c in rows[1]])
     if len(headers) < 3 + 2 * n_dims:
         raise ScenarioError(
-            "too few header fields for the declared dimensions", file=file, location="line 2",
+            "too few header fields for the declared dimensions",
+            file=file,
+            location="line 2",
             value=len(headers),
             allowed=f"{3 + 2 * n_dims} (Actor, Description, Power, then position/salience per dimension)",
         )
@@ -73,15 +83,21 @@ def read_csv_text(text: str, file: str) -> Any:
     body = rows[2:]
     if len(body) != n_actors:
         raise ScenarioError(
-            "the number of actor rows differs from line 1", file=file, location="line 1, field 3",
-            value=len(body), allowed=f"{n_actors} actor rows as declared",
+            "the number of actor rows differs from line 1",
+            file=file,
+            location="line 1, field 3",
+            value=len(body),
+            allowed=f"{n_actors} actor rows as declared",
         )
     actors = []
     for r, row in enumerate(body, start=3):
         cells = _strip_trailing([c.strip() for c in row])
         if len(cells) != 3 + 2 * n_dims:
             raise ScenarioError(
-                "wrong number of fields", file=file, location=f"line {r}", value=len(cells),
+                "wrong number of fields",
+                file=file,
+                location=f"line {r}",
+                value=len(cells),
                 allowed=f"{3 + 2 * n_dims} fields (name, description, power, position/salience pairs)",
             )
         values = [_float(c, file, f"line {r}, field {k + 3}") for k, c in enumerate(cells[2:])]
@@ -101,14 +117,17 @@ def read_xml_text(text: str, file: str) -> Any:
             f"not well-formed XML ({reason})", file=file, location=f"line {line}, column {col + 1}"
         ) from None
     if root.tag != "Scenario":
-        raise ScenarioError("not a KTAB scenario", file=file, location="root element", value=root.tag,
-                            allowed="Scenario")
+        raise ScenarioError(
+            "not a KTAB scenario", file=file, location="root element", value=root.tag, allowed="Scenario"
+        )
     dims = [(d.text or "").strip() for d in root.findall("./Dimensions/dName")]
     if not dims:
-        raise ScenarioError("no dimensions", file=file, location="Scenario.Dimensions",
-                            allowed="one or more dName")
-    check_count("max_issues", len(dims), "the number of dimensions", file=file,
-                location="Scenario.Dimensions")
+        raise ScenarioError(
+            "no dimensions", file=file, location="Scenario.Dimensions", allowed="one or more dName"
+        )
+    check_count(
+        "max_issues", len(dims), "the number of dimensions", file=file, location="Scenario.Dimensions"
+    )
     elements = root.findall("./Actors/Actor")
     check_count("max_actors", len(elements), "the number of actors", file=file, location="Scenario.Actors")
     actors = []
@@ -116,14 +135,21 @@ def read_xml_text(text: str, file: str) -> Any:
         name = (el.findtext("name") or "").strip()
         where = f"Scenario.Actors.Actor[{k}] ({name})"
         cap = _float(el.findtext("capability") or "", file, f"{where}.capability")
-        pos = [_float(c.text or "", file, f"{where}.Position.dCoord[{j}]", "empty coordinate")
-               for j, c in enumerate(el.findall("./Position/dCoord"), start=1)]
-        sal = [_float(c.text or "", file, f"{where}.Salience.dSal[{j}]", "empty salience")
-               for j, c in enumerate(el.findall("./Salience/dSal"), start=1)]
+        pos = [
+            _float(c.text or "", file, f"{where}.Position.dCoord[{j}]", "empty coordinate")
+            for j, c in enumerate(el.findall("./Position/dCoord"), start=1)
+        ]
+        sal = [
+            _float(c.text or "", file, f"{where}.Salience.dSal[{j}]", "empty salience")
+            for j, c in enumerate(el.findall("./Salience/dSal"), start=1)
+        ]
         for label, vec in (("Position.dCoord", pos), ("Salience.dSal", sal)):
             if len(vec) != len(dims):
                 raise ScenarioError(
-                    f"wrong number of {label} values", file=file, location=where, value=len(vec),
+                    f"wrong number of {label} values",
+                    file=file,
+                    location=where,
+                    value=len(vec),
                     allowed=f"{len(dims)}, one per dimension",
                 )
         actors.append((name, (el.findtext("description") or "").strip(), cap, pos, sal, where))
@@ -131,8 +157,13 @@ def read_xml_text(text: str, file: str) -> Any:
     seed = (root.findtext("prngSeed") or "").strip()
     if seed:
         if not (seed.isascii() and seed.isdigit()):
-            raise ScenarioError("not a whole number", file=file, location="Scenario.prngSeed", value=seed,
-                                allowed="a non-negative integer")
+            raise ScenarioError(
+                "not a whole number",
+                file=file,
+                location="Scenario.prngSeed",
+                value=seed,
+                allowed="a non-negative integer",
+            )
         smp["seed"] = _int(seed, file, "Scenario.prngSeed")
     params = root.find("ModelParameters")
     if params is not None:
@@ -140,13 +171,20 @@ def read_xml_text(text: str, file: str) -> Any:
     pairs = root.findall("./IdealAdjustment/iaPair")
     if pairs:
         smp["accommodation"] = [
-            [(p.findtext("adjustingIdeal") or "").strip(), (p.findtext("referencePos") or "").strip(),
-             _float(p.findtext("adjust") or "", file, f"Scenario.IdealAdjustment.iaPair[{k}].adjust")]
+            [
+                (p.findtext("adjustingIdeal") or "").strip(),
+                (p.findtext("referencePos") or "").strip(),
+                _float(p.findtext("adjust") or "", file, f"Scenario.IdealAdjustment.iaPair[{k}].adjust"),
+            ]
             for k, p in enumerate(pairs, start=1)
         ]
     return _build(
-        (root.findtext("name") or "ktab").strip(), (root.findtext("desc") or "").strip(),
-        dims, actors, smp, file,
+        (root.findtext("name") or "ktab").strip(),
+        (root.findtext("desc") or "").strip(),
+        dims,
+        actors,
+        smp,
+        file,
     )
 
 
@@ -156,7 +194,9 @@ def _build(name: str, desc: str, dims: list[str], actors: list, smp: dict[str, A
     for a_name, _, _, _, sal, where in actors:
         if sum(sal) > 100 + 1e-9:
             raise ScenarioError(
-                f"the saliences of actor {a_name} sum to more than 100", file=file, location=where,
+                f"the saliences of actor {a_name} sum to more than 100",
+                file=file,
+                location=where,
                 value=round(sum(sal), 6),
                 allowed="a total of at most 100 (a salience is a share of attention)",
             )
@@ -193,22 +233,30 @@ def _dim_id(name: str, k: int) -> str:
 def _int(text: str, file: str, where: str) -> int:
     digits = sum(c.isdigit() for c in text)
     if digits > current().max_int_digits:
-        raise LimitError("max_int_digits", f"{digits} digits", "an integer's length", file=file,
-                         location=where)
+        raise LimitError(
+            "max_int_digits", f"{digits} digits", "an integer's length", file=file, location=where
+        )
     try:
         return int(text)
     except ValueError:
-        raise ScenarioError("not a whole number", file=file, location=where, value=text,
-                            allowed="an integer") from None
+        raise ScenarioError(
+            "not a whole number", file=file, location=where, value=text, allowed="an integer"
+        ) from None
 
 
 def _float(text: str, file: str, where: str, empty: str = "empty value") -> float:
     text = text.strip().strip('"')
     if not text:
-        raise ScenarioError(empty, file=file, location=where, value=text,
-                            allowed="a number (0 to 100 for positions and saliences)")
+        raise ScenarioError(
+            empty,
+            file=file,
+            location=where,
+            value=text,
+            allowed="a number (0 to 100 for positions and saliences)",
+        )
     try:
         return float(text)
     except ValueError:
-        raise ScenarioError("not a number", file=file, location=where, value=text,
-                            allowed="a number") from None
+        raise ScenarioError(
+            "not a number", file=file, location=where, value=text, allowed="a number"
+        ) from None

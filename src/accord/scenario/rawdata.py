@@ -69,8 +69,10 @@ def check_yaml_events(text: str, loader: type, file: str | None) -> None:
 
 
 SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
-COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.SequenceNode: "tag:yaml.org,2002:seq",
-                                               yaml.MappingNode: "tag:yaml.org,2002:map"}
+COLLECTION_TAGS: dict[type[yaml.Node], str] = {
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
 ALLOWED_TAGS = "!!str, !!int, !!float, !!bool, !!null on text; !!seq on lists; !!map on mappings"
 
 
@@ -156,7 +158,9 @@ def _check_tag(node: yaml.Node, file: str | None, paths: dict[int, str]) -> None
         return
     kind = {yaml.ScalarNode: "text", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}[type(node)]
     raise ScenarioError(
-        f"tag {_short(tag)} is not allowed on {kind}", file=file, location=_where(node, paths),
+        f"tag {_short(tag)} is not allowed on {kind}",
+        file=file,
+        location=_where(node, paths),
         allowed=ALLOWED_TAGS,
     )
 

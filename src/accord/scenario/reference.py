@@ -143,11 +143,13 @@ def field_rows(owner: str, cls: type[BaseModel], skip: tuple[str, ...] = ()) -> 
 
 def undocumented() -> list[str]:
     """Fields with neither a schema description nor a note (the reference test wants none)."""
-    missing = [f"{o}.{n}" for o, cls, _ in OBJECTS
-               for n, f in cls.model_fields.items() if not describe(o, n, f)]
+    missing = [
+        f"{o}.{n}" for o, cls, _ in OBJECTS for n, f in cls.model_fields.items() if not describe(o, n, f)
+    ]
     for cls in EVENT_CLASSES:
-        missing += [f"{cls.__name__}.{n}"
-                    for n, f in cls.model_fields.items() if not describe(cls.__name__, n, f)]
+        missing += [
+            f"{cls.__name__}.{n}" for n, f in cls.model_fields.items() if not describe(cls.__name__, n, f)
+        ]
     return missing
 
 
@@ -169,9 +171,13 @@ def reference_markdown() -> str:
     for title, cls, where in OBJECTS:
         out += [f"## {title}", "", f"{where[0].upper() + where[1:]}. Form: `{FORMS[title]}`", ""]
         out += field_rows(title, cls) + [""]
-    out += ["## Events", "",
-            "Each item of `events` has a `type` (one of the types below), a `date` or a `round`, and",
-            "the fields of its type. Fields every event may carry:", ""]
+    out += [
+        "## Events",
+        "",
+        "Each item of `events` has a `type` (one of the types below), a `date` or a `round`, and",
+        "the fields of its type. Fields every event may carry:",
+        "",
+    ]
     out += field_rows("event", ev._EventBase) + [""]
     for cls in EVENT_CLASSES:
         names = typing.get_args(cls.model_fields["type"].annotation)

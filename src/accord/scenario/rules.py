@@ -24,19 +24,24 @@ RULE_KINDS = ("unanimity", "qualified_majority", "all_of")
 
 class DecisionRule(_Strict):
     """How a proposal passes: unanimity, a weighted qualified majority, or all of several rules."""
+
     kind: Literal["unanimity", "qualified_majority", "all_of"] = "unanimity"
     voters: dict[Id, float] = Field(
         default_factory=dict, description="Voter -> voting weight (unanimity: the weights are not used)."
     )
-    threshold: float | None = Field(default=None, gt=0, le=1,
-                                    description="Share of the voters' total weight.")
-    second_threshold: float | None = Field(default=None, gt=0, le=1,
-                                           description="Share of the voters by number.")
+    threshold: float | None = Field(
+        default=None, gt=0, le=1, description="Share of the voters' total weight."
+    )
+    second_threshold: float | None = Field(
+        default=None, gt=0, le=1, description="Share of the voters by number."
+    )
     blocking_minority: int | None = Field(default=None, ge=1, description="Fewest voters a block needs.")
-    veto: list[Id] = Field(default_factory=list,
-                           description="Parties whose acceptance is needed in any case.")
-    rules: list[DecisionRule] = Field(default_factory=list,
-                                      description="For all_of: the rules that must all pass.")
+    veto: list[Id] = Field(
+        default_factory=list, description="Parties whose acceptance is needed in any case."
+    )
+    rules: list[DecisionRule] = Field(
+        default_factory=list, description="For all_of: the rules that must all pass."
+    )
     source: Source = None
 
     @model_validator(mode="after")
@@ -50,7 +55,8 @@ class DecisionRule(_Strict):
         if self.kind != "all_of" and self.rules:
             raise ValueError(f"`rules` belongs to an all_of rule, not to {self.kind}")
         if self.kind != "qualified_majority" and (
-            self.threshold is not None or self.second_threshold is not None
+            self.threshold is not None
+            or self.second_threshold is not None
             or self.blocking_minority is not None
         ):
             raise ValueError(

@@ -12,7 +12,6 @@ annotations``: pydantic would evaluate every string annotation on each start, wh
 validate` about a seventh of a second (benchmarks/bench_cli.py).
 """
 
-
 import datetime as dt
 import hashlib
 import json
@@ -42,6 +41,7 @@ from .units import Unit
 
 class Actor(_Strict):
     """A party to the negotiation, with its capability (relative power) and model parameters."""
+
     id: Id
     name: str = ""
     description: str = ""
@@ -55,6 +55,7 @@ class Actor(_Strict):
 
 class Issue(_Strict):
     """A question to settle, as a scale from min to max (optionally with a unit and a status quo)."""
+
     id: Id
     name: str = ""
     description: str = ""
@@ -80,10 +81,12 @@ class Issue(_Strict):
             raise ValueError(
                 f"status_quo {self.status_quo} lies outside the issue range [{self.min}, {self.max}]"
             )
-        for level in (self.unit.levels if self.unit else {}):
+        for level in self.unit.levels if self.unit else {}:
             if not self.min <= level <= self.max:
-                raise ValueError(f"unit.levels: level {level:g} lies outside the issue range; "
-                                 f"allowed: {self.min:g} to {self.max:g}")
+                raise ValueError(
+                    f"unit.levels: level {level:g} lies outside the issue range; "
+                    f"allowed: {self.min:g} to {self.max:g}"
+                )
         return self
 
     def in_units(self, position: float, short: bool = False) -> str:
@@ -138,6 +141,7 @@ class Channel(_Strict):
 
 class Deadline(_Strict):
     """When the talks must end: a date, a number of rounds, or both (the earlier counts)."""
+
     date: dt.date | None = None
     rounds: int | None = Field(default=None, ge=1)
     source: Source = None
@@ -165,7 +169,9 @@ class Negotiation(_Strict):
         "the required parties propose in turn, in their listed order (agents model).",
     )
     private_width: float = Field(
-        default=0.0, ge=0, le=0.5,
+        default=0.0,
+        ge=0,
+        le=0.5,
         description="Reservations are private: each lies up to this far (utility) from "
         "its public value, and the others' beliefs start that wide (agents model).",
     )
@@ -180,6 +186,7 @@ class Negotiation(_Strict):
 
 class Scenario(_Strict):
     """A negotiation: actors, issues, their stances, and what is known of relations, venues and events."""
+
     name: Id
     title: str = ""
     description: str = ""

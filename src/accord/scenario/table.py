@@ -24,8 +24,17 @@ from .schema import Scenario
 from .validate import scenario_from_data
 
 REQUIRED = ("actor", "issue", "position", "salience", "capability")
-OPTIONAL = ("actor_name", "issue_name", "min", "max", "min_label", "max_label", "status_quo", "source",
-            "scenario")
+OPTIONAL = (
+    "actor_name",
+    "issue_name",
+    "min",
+    "max",
+    "min_label",
+    "max_label",
+    "status_quo",
+    "source",
+    "scenario",
+)
 NUMERIC = ("position", "salience", "capability", "min", "max", "status_quo")
 
 
@@ -38,13 +47,24 @@ def to_frame(scenario: Scenario) -> pd.DataFrame:
             st = scenario.stances.get(aid, {}).get(iss.id)
             if st is None:
                 continue
-            rows.append({
-                "actor": aid, "issue": iss.id, "position": st.position, "salience": st.salience,
-                "capability": actors[aid].capability, "actor_name": actors[aid].name,
-                "issue_name": iss.name, "min": iss.min, "max": iss.max, "min_label": iss.min_label,
-                "max_label": iss.max_label, "status_quo": iss.status_quo, "source": st.source or "",
-                "scenario": scenario.name,
-            })
+            rows.append(
+                {
+                    "actor": aid,
+                    "issue": iss.id,
+                    "position": st.position,
+                    "salience": st.salience,
+                    "capability": actors[aid].capability,
+                    "actor_name": actors[aid].name,
+                    "issue_name": iss.name,
+                    "min": iss.min,
+                    "max": iss.max,
+                    "min_label": iss.min_label,
+                    "max_label": iss.max_label,
+                    "status_quo": iss.status_quo,
+                    "source": st.source or "",
+                    "scenario": scenario.name,
+                }
+            )
     return pd.DataFrame(rows, columns=list(REQUIRED + OPTIONAL))
 
 
@@ -90,15 +110,20 @@ def read_table(path: Path) -> Scenario:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError("the file is not UTF-8 text", file=str(path),
-                            location=f"byte {exc.start}") from None
+        raise ScenarioError(
+            "the file is not UTF-8 text", file=str(path), location=f"byte {exc.start}"
+        ) from None
     return read_csv_text(text, str(path))
 
 
 def read_csv_text(text: str, file: str) -> Scenario:
     """A scenario from accord's long CSV table (one row per actor and issue)."""
-    return _from_frame(lambda: pd.read_csv(io.StringIO(text, newline=""), dtype=object, keep_default_na=False,
-                                           na_values=[""]), file)
+    return _from_frame(
+        lambda: pd.read_csv(
+            io.StringIO(text, newline=""), dtype=object, keep_default_na=False, na_values=[""]
+        ),
+        file,
+    )
 
 
 def read_xlsx_bytes(data: bytes, file: str) -> Scenario:
@@ -108,15 +133,18 @@ def read_xlsx_bytes(data: bytes, file: str) -> Scenario:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
         raise ScenarioError(
-            f"not an Excel workbook ({exc})", file=file,
+            f"not an Excel workbook ({exc})",
+            file=file,
             allowed="an .xlsx workbook whose first sheet has the columns " + ", ".join(REQUIRED),
         ) from None
     if unpacked > current().max_file_bytes:
         raise LimitError("max_file_bytes", unpacked, "the unpacked size of the workbook in bytes", file=file)
+
     # Text such as "null" or "NA" is an id like any other; only an empty cell is missing (as in CSV).
     def read() -> pd.DataFrame:
-        frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl", keep_default_na=False,
-                              na_values=[""])
+        frame = pd.read_excel(
+            io.BytesIO(data), dtype=object, engine="openpyxl", keep_default_na=False, na_values=[""]
+        )
         return frame.map(_xlsx_unescape)
 
     return _from_frame(read, file)
@@ -127,19 +155,23 @@ def _from_frame(read: Callable[[], pd.DataFrame], file: str) -> Scenario:
         frame = read()
     except (zipfile.BadZipFile, KeyError) as exc:
         raise ScenarioError(
-            f"not an Excel workbook ({exc})", file=file,
+            f"not an Excel workbook ({exc})",
+            file=file,
             allowed="an .xlsx workbook whose first sheet has the columns " + ", ".join(REQUIRED),
         ) from None
     except pd.errors.EmptyDataError:
-        raise ScenarioError("the file is empty", file=file,
-                            allowed="a header row " + ",".join(REQUIRED)) from None
+        raise ScenarioError(
+            "the file is empty", file=file, allowed="a header row " + ",".join(REQUIRED)
+        ) from None
     except (ValueError, TypeError, OSError, pd.errors.ParserError) as exc:
         raise ScenarioError(f"cannot read the table: {str(exc).splitlines()[0]}", file=file) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise ScenarioError(
-            f"missing column {missing[0]!r}", file=file, location="header row",
+            f"missing column {missing[0]!r}",
+            file=file,
+            location="header row",
             allowed="columns " + ", ".join(REQUIRED) + " (optional: " + ", ".join(OPTIONAL) + ")",
         )
     if frame.empty:
@@ -177,19 +209,23 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
         vals = {c: _cell(rec.get(c), c, row, file) for c in frame.columns if c in REQUIRED + OPTIONAL}
         for col in ("actor", "issue"):
             if vals.get(col) in (None, ""):
-                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}",
-                                    allowed=f"an {col} id")
+                raise ScenarioError(
+                    f"empty {col}", file=file, location=f"{row}, column {col}", allowed=f"an {col} id"
+                )
         aid, iid = str(vals["actor"]).strip(), str(vals["issue"]).strip()
         for col in ("position", "salience", "capability"):
             if vals.get(col) is None:
-                raise ScenarioError(f"empty {col}", file=file, location=f"{row}, column {col}",
-                                    allowed="a number")
-        actor = actors.setdefault(aid,
-                                  {"id": aid, "name": vals.get("actor_name") or "",
-                                   "capability": vals["capability"]})
+                raise ScenarioError(
+                    f"empty {col}", file=file, location=f"{row}, column {col}", allowed="a number"
+                )
+        actor = actors.setdefault(
+            aid, {"id": aid, "name": vals.get("actor_name") or "", "capability": vals["capability"]}
+        )
         if actor["capability"] != vals["capability"]:
             raise ScenarioError(
-                f"actor {aid!r} has two capabilities", file=file, location=f"{row}, column capability",
+                f"actor {aid!r} has two capabilities",
+                file=file,
+                location=f"{row}, column capability",
                 value=vals["capability"],
                 allowed=f"the same value on every row of the actor ({actor['capability']})",
             )
@@ -199,7 +235,9 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
                 issue[col] = vals[col]
         if iid in stances.setdefault(aid, {}):
             raise ScenarioError(
-                f"a second row for actor {aid!r} on issue {iid!r}", file=file, location=row,
+                f"a second row for actor {aid!r} on issue {iid!r}",
+                file=file,
+                location=row,
                 allowed="one row per actor and issue",
             )
         stances[aid][iid] = {"position": vals["position"], "salience": vals["salience"]}
@@ -208,8 +246,12 @@ def _rows_to_data(frame: pd.DataFrame, file: str, rows: dict[tuple[str, str], in
             stances[aid][iid]["source"] = str(vals["source"])
         if vals.get("scenario"):
             name = str(vals["scenario"])
-    return {"name": name, "actors": list(actors.values()), "issues": list(issues.values()),
-            "stances": stances}
+    return {
+        "name": name,
+        "actors": list(actors.values()),
+        "issues": list(issues.values()),
+        "stances": stances,
+    }
 
 
 def _cell(value: Any, col: str, row: str, file: str) -> Any:
@@ -219,10 +261,16 @@ def _cell(value: Any, col: str, row: str, file: str) -> Any:
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise ScenarioError("not a number", file=file, location=f"{row}, column {col}", value=value,
-                                allowed="a number") from None
+            raise ScenarioError(
+                "not a number", file=file, location=f"{row}, column {col}", value=value, allowed="a number"
+            ) from None
         if not math.isfinite(number):
-            raise ScenarioError("not a finite number", file=file, location=f"{row}, column {col}",
-                                value=value, allowed="a finite number")
+            raise ScenarioError(
+                "not a finite number",
+                file=file,
+                location=f"{row}, column {col}",
+                value=value,
+                allowed="a finite number",
+            )
         return number
     return str(value)

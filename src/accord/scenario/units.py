@@ -10,7 +10,6 @@ and every output shows the value in those units beside the scale position. The m
 analyst's, stated in the scenario (with a ``source``), never inferred.
 """
 
-
 import math
 
 from pydantic import Field, model_validator
@@ -25,7 +24,8 @@ class Unit(_Strict):
 
     name: str = Field(default="", description="What the linear mapping counts, e.g. 'US troops'.")
     per_point: float | None = Field(
-        default=None, allow_inf_nan=False,
+        default=None,
+        allow_inf_nan=False,
         description="Units per scale point: value = offset + per_point * position.",
     )
     offset: float = Field(default=0.0, allow_inf_nan=False, description="The value at position 0.")
@@ -38,8 +38,10 @@ class Unit(_Strict):
     @model_validator(mode="after")
     def _some_mapping(self) -> "Unit":
         if self.per_point is None and not self.levels:
-            raise ValueError("a unit needs `per_point` (with `name`) or `levels`, e.g. "
-                             "{name: US troops, per_point: 200} or {levels: {0: none, 100: all}}")
+            raise ValueError(
+                "a unit needs `per_point` (with `name`) or `levels`, e.g. "
+                "{name: US troops, per_point: 200} or {levels: {0: none, 100: all}}"
+            )
         if self.per_point is not None and not self.name.strip():
             raise ValueError("a unit with `per_point` needs a `name`, e.g. {name: US troops, per_point: 200}")
         if self.per_point == 0:
@@ -87,8 +89,9 @@ class Unit(_Strict):
         """One line saying what the scale's numbers mean, for legends."""
         parts = []
         if self.per_point is not None:
-            zero = (f"{format_amount(self.offset, abs(self.per_point))} {self.name} at 0, "
-                    if self.offset else "")
+            zero = (
+                f"{format_amount(self.offset, abs(self.per_point))} {self.name} at 0, " if self.offset else ""
+            )
             parts.append(f"{zero}1 point = {self.per_point:g} {self.name}")
         if self.levels:
             parts.append(", ".join(f"{k:g} = {v}" for k, v in sorted(self.levels.items())))

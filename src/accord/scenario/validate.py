@@ -16,8 +16,9 @@ from .schema import EVENT_TYPES, Scenario
 def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
     """Validate parsed data as a Scenario; any problem becomes one ScenarioError naming the field."""
     if data is None:
-        raise ScenarioError("the file is empty", file=file,
-                            allowed="a scenario: name, actors, issues, stances, ...")
+        raise ScenarioError(
+            "the file is empty", file=file, allowed="a scenario: name, actors, issues, stances, ..."
+        )
     if not isinstance(data, dict):
         raise ScenarioError(
             "the top level must be a mapping of scenario fields",
@@ -48,7 +49,9 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "union_tag_invalid":
         return ScenarioError(
-            "unknown event type", file=file, location=path + ".type",
+            "unknown event type",
+            file=file,
+            location=path + ".type",
             value=err["input"].get("type") if isinstance(err["input"], dict) else None,
             allowed=EVENT_TYPES,
         )
@@ -103,8 +106,12 @@ def _allowed_fields(loc: list[str]) -> str | None:
     from . import schema
 
     names: dict[str, type[BaseModel]] = {
-        "actors": schema.Actor, "issues": schema.Issue, "relations": schema.Relation,
-        "channels": schema.Channel, "deadline": schema.Deadline, "negotiation": schema.Negotiation,
+        "actors": schema.Actor,
+        "issues": schema.Issue,
+        "relations": schema.Relation,
+        "channels": schema.Channel,
+        "deadline": schema.Deadline,
+        "negotiation": schema.Negotiation,
     }
     if len(loc) == 1:
         return ", ".join(Scenario.model_fields)

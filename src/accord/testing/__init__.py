@@ -39,10 +39,19 @@ if TYPE_CHECKING:
 Check = Callable[[Model, Sequence[Scenario]], None]
 
 CHECKS: dict[str, Check] = {
-    f.__name__: f for f in (
-        check_protocol, check_declares_support, check_run_output, check_same_seed_same_result,
-        check_seed_dependence, check_actor_order_invariance, check_run_leaves_inputs_unchanged,
-        check_pickle_round_trip, check_batch_matches_run, check_monte_carlo, check_pivotal,
+    f.__name__: f
+    for f in (
+        check_protocol,
+        check_declares_support,
+        check_run_output,
+        check_same_seed_same_result,
+        check_seed_dependence,
+        check_actor_order_invariance,
+        check_run_leaves_inputs_unchanged,
+        check_pickle_round_trip,
+        check_batch_matches_run,
+        check_monte_carlo,
+        check_pivotal,
     )
 }
 
@@ -57,7 +66,9 @@ def model_checks(model: Model) -> list[str]:
     return names
 
 
-def check_model(model: Model, scenarios: Sequence[Scenario] | None = None, *, skip: Iterable[str] = ()) -> None:
+def check_model(
+    model: Model, scenarios: Sequence[Scenario] | None = None, *, skip: Iterable[str] = ()
+) -> None:
     """Run every applicable check except ``skip`` on ``scenarios`` (default: the conformance set)."""
     skip = set(skip)
     if skip - set(CHECKS):
@@ -78,7 +89,8 @@ def model_id(model: Model) -> str:
 
 
 def parametrize_with_checks(
-    models: Iterable[Model], expected_failures: Mapping[tuple[str, str], str] | None = None,
+    models: Iterable[Model],
+    expected_failures: Mapping[tuple[str, str], str] | None = None,
 ) -> pytest.MarkDecorator:
     """A pytest parametrization over (model, check) with ids ``<model id>-<check name>``.
 
@@ -95,7 +107,9 @@ def parametrize_with_checks(
         for name in model_checks(model):
             reason = expected.pop((mid, name), None)
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            params.append(pytest.param(model, functools.partial(_run_check, name), id=f"{mid}-{name}", marks=marks))
+            params.append(
+                pytest.param(model, functools.partial(_run_check, name), id=f"{mid}-{name}", marks=marks)
+            )
     if expected:
         raise ValueError(f"expected failures that name no (model, check) pair: {sorted(expected)}")
     return pytest.mark.parametrize("model, check", params)
@@ -106,8 +120,23 @@ def _run_check(name: str, model: Model) -> None:
 
 
 __all__ = [
-    "CHECKS", "FLAGSHIP", "check_actor_order_invariance", "check_batch_matches_run", "check_declares_support",
-    "check_model", "check_monte_carlo", "check_pickle_round_trip", "check_pivotal", "check_protocol",
-    "check_run_leaves_inputs_unchanged", "check_run_output", "check_same_seed_same_result", "check_seed_dependence",
-    "conformance_scenarios", "model_checks", "model_id", "parametrize_with_checks", "supported",
+    "CHECKS",
+    "FLAGSHIP",
+    "check_actor_order_invariance",
+    "check_batch_matches_run",
+    "check_declares_support",
+    "check_model",
+    "check_monte_carlo",
+    "check_pickle_round_trip",
+    "check_pivotal",
+    "check_protocol",
+    "check_run_leaves_inputs_unchanged",
+    "check_run_output",
+    "check_same_seed_same_result",
+    "check_seed_dependence",
+    "conformance_scenarios",
+    "model_checks",
+    "model_id",
+    "parametrize_with_checks",
+    "supported",
 ]

@@ -31,23 +31,38 @@ def check_monte_carlo(model: Model, scenarios: Sequence[Scenario]) -> None:
         try:
             first = monte_carlo(sc, model, draws=MC_DRAWS, seed=SEED)
             again = monte_carlo(sc, model, draws=MC_DRAWS, seed=SEED)
-            quiet = None if "stochastic" in model.tags else monte_carlo(sc, model, draws=2, seed=SEED, noise=NO_NOISE)
+            quiet = (
+                None
+                if "stochastic" in model.tags
+                else monte_carlo(sc, model, draws=2, seed=SEED, noise=NO_NOISE)
+            )
         except AccordError as exc:
-            raise AssertionError(f"{name}: Monte Carlo failed although run() supports the scenario: {exc}") from None
+            raise AssertionError(
+                f"{name}: Monte Carlo failed although run() supports the scenario: {exc}"
+            ) from None
         f = first.forecasts
-        assert f.shape == (MC_DRAWS, len(sc.issues)), f"{name}: Monte Carlo forecasts have shape (draws, issues)"
+        assert f.shape == (MC_DRAWS, len(sc.issues)), (
+            f"{name}: Monte Carlo forecasts have shape (draws, issues)"
+        )
         assert np.isfinite(f).all(), f"{name}: Monte Carlo forecasts are finite"
         a = to_arrays(sc)
         tol = 1e-9 * (a.hi - a.lo)
-        assert ((f >= a.lo - tol) & (f <= a.hi + tol)).all(), f"{name}: Monte Carlo forecasts inside the ranges"
+        assert ((f >= a.lo - tol) & (f <= a.hi + tol)).all(), (
+            f"{name}: Monte Carlo forecasts inside the ranges"
+        )
         np.testing.assert_array_equal(f, again.forecasts, err_msg=f"{name}: Monte Carlo under one seed")
         assert first.extra.keys() == again.extra.keys(), f"{name}: Monte Carlo extras under one seed"
         for key in first.extra:
             np.testing.assert_array_equal(first.extra[key], again.extra[key], err_msg=f"{name}: extra {key}")
         if quiet is not None:
             expected = model.run(sc, SEED).forecast["forecast"].to_numpy(dtype=float)
-            np.testing.assert_allclose(quiet.forecasts, np.broadcast_to(expected, quiet.forecasts.shape),
-                                       rtol=1e-9, atol=1e-9, err_msg=f"{name}: draws without noise = run()")
+            np.testing.assert_allclose(
+                quiet.forecasts,
+                np.broadcast_to(expected, quiet.forecasts.shape),
+                rtol=1e-9,
+                atol=1e-9,
+                err_msg=f"{name}: draws without noise = run()",
+            )
 
 
 def check_pivotal(model: Model, scenarios: Sequence[Scenario]) -> None:
@@ -60,9 +75,11 @@ def check_pivotal(model: Model, scenarios: Sequence[Scenario]) -> None:
         try:
             frame = pivotal_actors(sc, model, seed=SEED, method=methods)
         except AccordError as exc:
-            raise AssertionError(f"{name}: pivotal actors failed although run() supports the scenario: {exc}") from None
+            raise AssertionError(
+                f"{name}: pivotal actors failed although run() supports the scenario: {exc}"
+            ) from None
         assert np.isfinite(frame["effect"].to_numpy(dtype=float)).all(), f"{name}: pivotal effects are finite"
-        pairs = {m: set(zip(g["actor"], g["issue"])) for m, g in frame.groupby("method")}
+        pairs = {m: set(zip(g["actor"], g["issue"], strict=True)) for m, g in frame.groupby("method")}
         assert set(pairs) == set(methods), f"{name}: pivotal gives every method asked for"
         every = {(a, i) for a in sc.actor_ids for i in sc.issue_ids}
         stances = {(a, i) for a, row in sc.stances.items() for i in row}
@@ -71,7 +88,17 @@ def check_pivotal(model: Model, scenarios: Sequence[Scenario]) -> None:
         if small:
             a = to_arrays(sc)
             full = model.run(sc, SEED).forecast["forecast"].to_numpy(dtype=float)
-            shares = (frame[frame["method"] == "shapley"].groupby("issue")["effect"].sum()
-                      .reindex(list(a.issues), fill_value=0.0).to_numpy())
-            np.testing.assert_allclose(shares, full - reference_point(a), rtol=1e-9, atol=1e-7 * (a.hi - a.lo).max(),
-                                       err_msg=f"{name}: Shapley shares add up to run()'s move from the reference")
+            shares = (
+                frame[frame["method"] == "shapley"]
+                .groupby("issue")["effect"]
+                .sum()
+                .reindex(list(a.issues), fill_value=0.0)
+                .to_numpy()
+            )
+            np.testing.assert_allclose(
+                shares,
+                full - reference_point(a),
+                rtol=1e-9,
+                atol=1e-7 * (a.hi - a.lo).max(),
+                err_msg=f"{name}: Shapley shares add up to run()'s move from the reference",
+            )

@@ -30,9 +30,13 @@ def check_protocol(model: Model, scenarios: Sequence[Scenario]) -> None:
     cls = type(model)
     assert cls.name, "the model class has a `name`"
     assert isinstance(cls.tags, frozenset) and cls.tags, f"{cls.name}: the class has a frozenset of `tags`"
-    assert cls.tags <= set(TAGS), f"{cls.name}: unknown tags {sorted(cls.tags - set(TAGS))}; allowed: {sorted(TAGS)}"
+    assert cls.tags <= set(TAGS), (
+        f"{cls.name}: unknown tags {sorted(cls.tags - set(TAGS))}; allowed: {sorted(TAGS)}"
+    )
     assert cls.summary, f"{cls.name}: a one-line `summary` for `accord models`"
-    assert repr(cls(**model.get_params())) == repr(model), f"{cls.name}: get_params() rebuilds an identical model"
+    assert repr(cls(**model.get_params())) == repr(model), (
+        f"{cls.name}: get_params() rebuilds an identical model"
+    )
 
 
 def check_declares_support(model: Model, scenarios: Sequence[Scenario]) -> None:
@@ -48,8 +52,9 @@ def check_declares_support(model: Model, scenarios: Sequence[Scenario]) -> None:
         except UnsupportedScenario as exc:
             assert str(exc), f"{model.name}: UnsupportedScenario on {sc.name} carries a message"
             continue
-        raise AssertionError(f"{model.name}: check_supported refused {sc.name} but run() did not raise "
-                             "UnsupportedScenario")
+        raise AssertionError(
+            f"{model.name}: check_supported refused {sc.name} but run() did not raise UnsupportedScenario"
+        )
 
 
 def check_run_output(model: Model, scenarios: Sequence[Scenario]) -> None:
@@ -68,15 +73,22 @@ def check_run_output(model: Model, scenarios: Sequence[Scenario]) -> None:
             pos = hist.loc[hist["issue"] == iss.id, "position"].to_numpy(dtype=float)
             pos = pos[~np.isnan(pos)]
             tol = 1e-9 * (iss.max - iss.min)
-            assert np.all((pos >= iss.min - tol) & (pos <= iss.max + tol)), f"{name}: positions inside {iss.id}'s range"
+            assert np.all((pos >= iss.min - tol) & (pos <= iss.max + tol)), (
+                f"{name}: positions inside {iss.id}'s range"
+            )
             value = res.forecast_of(iss.id)
-            assert iss.min - tol <= value <= iss.max + tol, f"{name}: forecast {value} inside {iss.id}'s range"
+            assert iss.min - tol <= value <= iss.max + tol, (
+                f"{name}: forecast {value} inside {iss.id}'s range"
+            )
         for key in META_KEYS:
             assert key in res.meta, f"{name}: metadata has {key!r}"
-        assert res.meta["seed"] == SEED and res.meta["scenario_hash"] == sc.content_hash(), f"{name}: metadata"
+        assert res.meta["seed"] == SEED and res.meta["scenario_hash"] == sc.content_hash(), (
+            f"{name}: metadata"
+        )
 
 
 def check_same_seed_same_result(model: Model, scenarios: Sequence[Scenario]) -> None:
+    """Two runs with one seed give identical results (runs are reproducible from their seed)."""
     for sc in supported(model, scenarios):
         _assert_same(model.run(sc, SEED), model.run(sc, SEED), f"{model.name} on {sc.name} under one seed")
 
@@ -87,21 +99,27 @@ def check_seed_dependence(model: Model, scenarios: Sequence[Scenario]) -> None:
     runs = [(sc, model.run(sc, 1), model.run(sc, 2)) for sc in ok]
     if "stochastic" in model.tags:
         differs = [sc.name for sc, a, b in runs if not _equal(a, b)]
-        assert differs, (f"{model.name} is tagged stochastic but seeds 1 and 2 give the same result on every "
-                         f"scenario ({', '.join(sc.name for sc in ok)})")
+        assert differs, (
+            f"{model.name} is tagged stochastic but seeds 1 and 2 give the same result on every "
+            f"scenario ({', '.join(sc.name for sc in ok)})"
+        )
     else:
         for sc, a, b in runs:
             _assert_same(a, b, f"{model.name} (not tagged stochastic) on {sc.name} under seeds 1 and 2")
 
 
 def check_actor_order_invariance(model: Model, scenarios: Sequence[Scenario]) -> None:
+    """Listing the actors in another order changes no forecast (the result cannot depend on it)."""
     for sc in supported(model, scenarios):
         data = sc.model_dump()
         data["actors"] = list(reversed(data["actors"]))
         again, first = model.run(Scenario.model_validate(data), SEED), model.run(sc, SEED)
         np.testing.assert_allclose(
-            again.forecast["forecast"].to_numpy(dtype=float), first.forecast["forecast"].to_numpy(dtype=float),
-            rtol=1e-9, atol=1e-9, err_msg=f"{model.name} on {sc.name}: forecast invariant under actor order",
+            again.forecast["forecast"].to_numpy(dtype=float),
+            first.forecast["forecast"].to_numpy(dtype=float),
+            rtol=1e-9,
+            atol=1e-9,
+            err_msg=f"{model.name} on {sc.name}: forecast invariant under actor order",
         )
 
 
@@ -111,7 +129,9 @@ def check_run_leaves_inputs_unchanged(model: Model, scenarios: Sequence[Scenario
     for sc in supported(model, scenarios):
         dump, digest = sc.model_dump(), sc.content_hash()
         model.run(sc, SEED)
-        assert sc.model_dump() == dump and sc.content_hash() == digest, f"{model.name}: run() changed {sc.name}"
+        assert sc.model_dump() == dump and sc.content_hash() == digest, (
+            f"{model.name}: run() changed {sc.name}"
+        )
         after = _state(model)
         changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
         assert not changed, f"{model.name}: run() on {sc.name} changed the model's attributes {changed}"
@@ -122,25 +142,33 @@ def check_pickle_round_trip(model: Model, scenarios: Sequence[Scenario]) -> None
     try:
         copy = pickle.loads(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception as exc:  # noqa: BLE001  (any pickling failure is the finding)
-        raise AssertionError(f"{model.name}: the model does not pickle ({type(exc).__name__}: {exc})") from None
+        raise AssertionError(
+            f"{model.name}: the model does not pickle ({type(exc).__name__}: {exc})"
+        ) from None
     assert type(copy) is type(model) and repr(copy) == repr(model), f"{model.name}: unpickled copy differs"
     for sc in supported(model, scenarios):
-        _assert_same(copy.run(sc, SEED), model.run(sc, SEED), f"{model.name} on {sc.name} after a pickle round trip")
+        _assert_same(
+            copy.run(sc, SEED), model.run(sc, SEED), f"{model.name} on {sc.name} after a pickle round trip"
+        )
 
 
 def check_batch_matches_run(model: Model, scenarios: Sequence[Scenario]) -> None:
     """The vectorised forecast_batch (Monte Carlo's path) gives run()'s forecast on every draw."""
     for sc in supported(model, scenarios):
         arrays = to_arrays(sc)
-        stacked = arrays.with_values(capability=np.stack([arrays.capability] * 2),
-                                     position=np.stack([arrays.position] * 2),
-                                     salience=np.stack([arrays.salience] * 2))
+        stacked = arrays.with_values(
+            capability=np.stack([arrays.capability] * 2),
+            position=np.stack([arrays.position] * 2),
+            salience=np.stack([arrays.salience] * 2),
+        )
         batch = model.forecast_batch(stacked, np.random.default_rng(SEED))
         name = f"{model.name} on {sc.name}"
         assert batch.shape == (2, len(sc.issues)), f"{name}: forecast_batch shape (draws, issues)"
         expected = model.run(sc, SEED).forecast["forecast"].to_numpy(dtype=float)
         for row in batch:
-            np.testing.assert_allclose(row, expected, rtol=1e-9, atol=1e-9, err_msg=f"{name}: batch path = run")
+            np.testing.assert_allclose(
+                row, expected, rtol=1e-9, atol=1e-9, err_msg=f"{name}: batch path = run"
+            )
 
 
 # ---- helpers --------------------------------------------------------------------------------------

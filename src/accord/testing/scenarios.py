@@ -18,21 +18,25 @@ def conformance_scenarios() -> list[Scenario]:
     The flagship is always there: a model that cannot run it must declare so by raising
     UnsupportedScenario; it is never dropped silently.
     """
-    two_issue = Scenario.model_validate({
-        "name": "conformance-two-issue",
-        "actors": [{"id": a, "capability": c} for a, c in (("A", 40), ("B", 25), ("C", 20), ("D", 15), ("E", 30))],
-        "issues": [
-            {"id": "tax", "min": 0, "max": 100, "status_quo": 30},
-            {"id": "spend", "min": -50, "max": 50, "status_quo": 0},
-        ],
-        "stances": {
-            "A": {"tax": {"position": 80, "salience": 60}, "spend": {"position": -40, "salience": 30}},
-            "B": {"tax": {"position": 20, "salience": 40}, "spend": {"position": 35, "salience": 50}},
-            "C": {"tax": {"position": 55, "salience": 70}, "spend": {"position": 10, "salience": 20}},
-            "D": {"tax": {"position": 10, "salience": 30}, "spend": {"position": -10, "salience": 60}},
-            "E": {"tax": {"position": 65, "salience": 45}, "spend": {"position": 25, "salience": 40}},
-        },
-    })
+    two_issue = Scenario.model_validate(
+        {
+            "name": "conformance-two-issue",
+            "actors": [
+                {"id": a, "capability": c} for a, c in (("A", 40), ("B", 25), ("C", 20), ("D", 15), ("E", 30))
+            ],
+            "issues": [
+                {"id": "tax", "min": 0, "max": 100, "status_quo": 30},
+                {"id": "spend", "min": -50, "max": 50, "status_quo": 0},
+            ],
+            "stances": {
+                "A": {"tax": {"position": 80, "salience": 60}, "spend": {"position": -40, "salience": 30}},
+                "B": {"tax": {"position": 20, "salience": 40}, "spend": {"position": 35, "salience": 50}},
+                "C": {"tax": {"position": 55, "salience": 70}, "spend": {"position": 10, "salience": 20}},
+                "D": {"tax": {"position": 10, "salience": 30}, "spend": {"position": -10, "salience": 60}},
+                "E": {"tax": {"position": 65, "salience": 45}, "spend": {"position": 25, "salience": 40}},
+            },
+        }
+    )
     return [load("ec-emissions"), two_issue, load(FLAGSHIP)]
 
 

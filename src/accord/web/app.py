@@ -46,8 +46,12 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SCENARIO_DOC = "A scenario document, as in a YAML/JSON scenario file (see the README's scenario format)."
 MODEL_DOC = "A registered model name (GET /api/models)."
 SEED_DOC = "Seed of the random generator; runs are reproducible from it."
-LIMITS_DOC = {503: {"description": "Over a per-request limit (time, memory) or the server is busy; the "
-                                   "message says which and how to raise it."}}
+LIMITS_DOC = {
+    503: {
+        "description": "Over a per-request limit (time, memory) or the server is busy; the "
+        "message says which and how to raise it."
+    }
+}
 
 
 # A valid scenario in the schema: /docs shows it, and Schemathesis builds its requests around it
@@ -57,22 +61,26 @@ EXAMPLE = load("ec-emissions").model_dump(mode="json", exclude_none=True)
 
 class ScenarioBody(BaseModel):
     """A request that carries a scenario document."""
+
     scenario: dict[str, Any] = Field(description=SCENARIO_DOC, examples=[EXAMPLE])
 
 
 class RunRequest(ScenarioBody):
     """Run one model on a scenario."""
+
     model: str = Field("weighted-mean", max_length=80, description=MODEL_DOC)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
 
 
 class Variant(ScenarioBody):
     """One named scenario of a comparison."""
+
     name: str = Field(min_length=1, max_length=80)
 
 
 class CompareRequest(BaseModel):
     """Run one model on several scenario variants."""
+
     variants: list[Variant] = Field(min_length=1, max_length=20)
     model: str = Field("weighted-mean", max_length=80, description=MODEL_DOC)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
@@ -80,6 +88,7 @@ class CompareRequest(BaseModel):
 
 class ReportRequest(ScenarioBody):
     """Build the HTML report for a scenario."""
+
     models: list[str] | None = Field(
         None, max_length=20, description="Models to run; default: every registered model."
     )
@@ -88,8 +97,10 @@ class ReportRequest(ScenarioBody):
 
 
 def _message(status: int, message: str, detail: Any = None) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": message if detail is None else detail,
-                                                     "message": clip(message)})
+    return JSONResponse(
+        status_code=status,
+        content={"detail": message if detail is None else detail, "message": clip(message)},
+    )
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -106,7 +117,9 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
         value = (
             clip(value, 200)
             if isinstance(value, str)
-            else value if isinstance(value, (int, float, bool)) else None
+            else value
+            if isinstance(value, (int, float, bool))
+            else None
         )
         detail.append({"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"], "input": value})
     message = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in detail[:5])
@@ -196,16 +209,25 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
         return _reply(await pool.run("validate", body.scenario))
 
     @app.post(
-        "/api/scenario/upload", responses=LIMITS_DOC,
+        "/api/scenario/upload",
+        responses=LIMITS_DOC,
         summary=f"Parse an uploaded scenario file ({ALLOWED}); the raw file is the request body",
-        openapi_extra={"requestBody": {"required": True, "content": {
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
     )
     async def upload(request: Request, filename: str = Query(min_length=1, max_length=255)) -> Response:
         return _reply(await pool.run("upload", await request.body(), filename))
 
-    @app.post("/api/scenario/yaml", summary="The scenario as a YAML file", response_class=Response,
-              responses=LIMITS_DOC)
+    @app.post(
+        "/api/scenario/yaml",
+        summary="The scenario as a YAML file",
+        response_class=Response,
+        responses=LIMITS_DOC,
+    )
     async def to_yaml(body: ScenarioBody) -> Response:
         return _reply(await pool.run("yaml", body.scenario))
 
@@ -213,14 +235,21 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
     async def run(body: RunRequest) -> Response:
         return _reply(await pool.run("run", body.scenario, body.model, body.seed))
 
-    @app.post("/api/compare", summary="Run one model on several variants and compare the forecasts",
-              responses=LIMITS_DOC)
+    @app.post(
+        "/api/compare",
+        summary="Run one model on several variants and compare the forecasts",
+        responses=LIMITS_DOC,
+    )
     async def compare(body: CompareRequest) -> Response:
         variants = [(v.name, v.scenario) for v in body.variants]
         return _reply(await pool.run("compare", variants, body.model, body.seed))
 
-    @app.post("/api/report", summary="The self-contained HTML report of a scenario", response_class=Response,
-              responses=LIMITS_DOC)
+    @app.post(
+        "/api/report",
+        summary="The self-contained HTML report of a scenario",
+        response_class=Response,
+        responses=LIMITS_DOC,
+    )
     async def report(body: ReportRequest) -> Response:
         return _reply(await pool.run("report", body.scenario, body.models, body.draws, body.seed))
 

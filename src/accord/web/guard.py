@@ -77,8 +77,16 @@ class HostGuard:
             await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})
             return
         body = json.dumps({"detail": message, "message": message}).encode()
-        await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     def problem(self, method: str, headers: Headers) -> tuple[int, str] | None:
@@ -86,8 +94,10 @@ class HostGuard:
         request."""
         host = headers.get("host", "")
         if host_name(host) not in self.allowed:
-            return 400, (f"host {host[:80]!r} is not served here; allowed: {shown(self.allowed)} "
-                         "(add a name with `accord serve --allow-host NAME`)")
+            return 400, (
+                f"host {host[:80]!r} is not served here; allowed: {shown(self.allowed)} "
+                "(add a name with `accord serve --allow-host NAME`)"
+            )
         if method in SAFE_METHODS:
             return None
         site = headers.get("sec-fetch-site")
@@ -98,6 +108,8 @@ class HostGuard:
             )
         origin = headers.get("origin")
         if origin is not None and _authority(origin) != host.lower():
-            return 403, (f"a request from origin {origin[:80]!r} may not {method} here; "
-                         "allowed: requests from this dashboard's own pages")
+            return 403, (
+                f"a request from origin {origin[:80]!r} may not {method} here; "
+                "allowed: requests from this dashboard's own pages"
+            )
         return None

@@ -40,6 +40,7 @@ class ServerLimits:
     queue: int = 64
     body: int = MAX_BODY
 
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]

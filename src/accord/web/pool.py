@@ -34,9 +34,12 @@ class WorkPool:
 
     def _get(self) -> ProcessPool:
         if self._pool is None:
-            self._pool = ProcessPool(max_workers=self.limits.workers, initializer=init_worker,
-                                     initargs=(self.limits.memory_limit,),
-                                     context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPool(
+                max_workers=self.limits.workers,
+                initializer=init_worker,
+                initargs=(self.limits.memory_limit,),
+                context=multiprocessing.get_context("spawn"),
+            )
         return self._pool
 
     @property
@@ -53,16 +56,22 @@ class WorkPool:
         """Run a job in a worker, or answer 503 at once when the workers and the queue are full."""
         limits = self.limits
         if self._active >= limits.workers + limits.queue:
-            return error_reply(503, f"the server is busy: {self._active} requests are running or waiting; "
-                                    "try again shortly (`accord serve --workers/--queue` raise the limits)")
+            return error_reply(
+                503,
+                f"the server is busy: {self._active} requests are running or waiting; "
+                "try again shortly (`accord serve --workers/--queue` raise the limits)",
+            )
         self._active += 1
         try:
             future = self._get().schedule(execute, args=(job, *args), timeout=limits.time_limit)
             return await asyncio.wrap_future(future)
         except TimeoutError:
-            return error_reply(503, f"the request took longer than the limit of {limits.time_limit:g} s and "
-                                    "was stopped; make the run smaller (fewer draws, rounds or actors) or "
-                                    "raise the limit with `accord serve --time-limit`")
+            return error_reply(
+                503,
+                f"the request took longer than the limit of {limits.time_limit:g} s and "
+                "was stopped; make the run smaller (fewer draws, rounds or actors) or "
+                "raise the limit with `accord serve --time-limit`",
+            )
         except ProcessExpired:
             return error_reply(
                 503,

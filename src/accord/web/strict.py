@@ -42,15 +42,19 @@ def _constant(name: str) -> Any:
 def _float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise BadBody(f"the body has a number too large for a float ({_cut(text)}); "
-                      "allowed: finite numbers, at most about 1.8e308")
+        raise BadBody(
+            f"the body has a number too large for a float ({_cut(text)}); "
+            "allowed: finite numbers, at most about 1.8e308"
+        )
     return value
 
 
 def _int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise BadBody(f"the body has an integer of {len(text.lstrip('-'))} digits; "
-                      f"allowed: at most {MAX_INT_DIGITS} digits")
+        raise BadBody(
+            f"the body has an integer of {len(text.lstrip('-'))} digits; "
+            f"allowed: at most {MAX_INT_DIGITS} digits"
+        )
     return int(text)
 
 
@@ -107,8 +111,9 @@ def strict_loads(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise BadBody(f"the body is not UTF-8 (byte {exc.start}); allowed: JSON in UTF-8") from None
     try:
-        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
-                          object_pairs_hook=_object)
+        data = json.loads(
+            text, parse_constant=_constant, parse_float=_float, parse_int=_int, object_pairs_hook=_object
+        )
     except json.JSONDecodeError as exc:
         raise BadBody(
             f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
@@ -123,6 +128,7 @@ def strict_loads(raw: bytes) -> Any:
 
 class StrictRequest(Request):
     """A request whose JSON body is parsed strictly (no NaN, no duplicate keys)."""
+
     async def json(self) -> Any:
         """The body parsed by strict_loads, once per request."""
         if not hasattr(self, "_json"):
@@ -159,8 +165,11 @@ class StrictRoute(APIRoute):
             if accepted is not None:
                 got = media_type(request.headers.get("content-type"))
                 if got not in accepted:
-                    raise BadBody(f"content type {got or 'missing'!r} is not accepted here; "
-                                  f"allowed: {', '.join(sorted(accepted))}", status=415)
+                    raise BadBody(
+                        f"content type {got or 'missing'!r} is not accepted here; "
+                        f"allowed: {', '.join(sorted(accepted))}",
+                        status=415,
+                    )
             return await handler(StrictRequest(request.scope, request.receive))
 
         return strict_handler

@@ -55,8 +55,12 @@ def _read(data: bytes, name: str, suffix: str) -> Scenario:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ScenarioError("the file is not UTF-8 text", file=name, location=f"byte {exc.start}",
-                                allowed="a UTF-8 encoded text file") from None
+            raise ScenarioError(
+                "the file is not UTF-8 text",
+                file=name,
+                location=f"byte {exc.start}",
+                allowed="a UTF-8 encoded text file",
+            ) from None
         return TEXT_READERS[suffix](text, name)
     with tempfile.TemporaryDirectory(prefix="accord-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"

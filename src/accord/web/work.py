@@ -35,6 +35,7 @@ MAX_MESSAGE = 1000  # characters of an error message; longer ones are cut, sayin
 
 class Reply(NamedTuple):
     """A worker's answer to a job, in a form that pickles back to the app process."""
+
     status: int
     media_type: str
     body: bytes
@@ -89,9 +90,14 @@ def scenario_error(exc: ScenarioError) -> Reply:
     """A 422 reply for a scenario error, naming where in the request it is."""
     where = list(getattr(exc, "where", ("body",)))
     value = exc.value if isinstance(exc.value, (str, int, float, bool)) else None
-    detail = {"loc": where + field_path(exc.location), "msg": clip(exc.message), "type": "scenario_error",
-              "location": exc.location, "allowed": exc.allowed,
-              "input": clip(value, 200) if isinstance(value, str) else value}
+    detail = {
+        "loc": where + field_path(exc.location),
+        "msg": clip(exc.message),
+        "type": "scenario_error",
+        "location": exc.location,
+        "allowed": exc.allowed,
+        "input": clip(value, 200) if isinstance(value, str) else value,
+    }
     return error_reply(422, str(exc), [detail])
 
 
@@ -110,8 +116,11 @@ def execute(job: str, *args: Any) -> Reply:
             422, "the input is nested too deeply to process; allowed: a scenario as documented"
         )
     except MemoryError:
-        return error_reply(503, "the request needed more memory than a request may use here "
-                                "(`accord serve --memory-limit`); make the scenario or the run smaller")
+        return error_reply(
+            503,
+            "the request needed more memory than a request may use here "
+            "(`accord serve --memory-limit`); make the scenario or the run smaller",
+        )
     except Exception:
         log.exception("internal error in %s", job)
         return error_reply(500, f"internal error while handling {job}; it is logged on the server")
@@ -122,16 +131,28 @@ def _figure(fig) -> dict:
 
 
 def _run_payload(scenario: Scenario, model: str, result: Result) -> dict[str, Any]:
-    forecast = [{"issue": i.id, "name": i.name or i.id, "forecast": result.forecast_of(i.id), "min": i.min,
-                 "max": i.max} for i in scenario.issues]
+    forecast = [
+        {
+            "issue": i.id,
+            "name": i.name or i.id,
+            "forecast": result.forecast_of(i.id),
+            "min": i.min,
+            "max": i.max,
+        }
+        for i in scenario.issues
+    ]
     charts = {
         "forecast": figures.forecast_figure(scenario, {model: result.forecast}),
         "positions": figures.position_map_figure(scenario, result.forecast),
     }
     if result.history["round"].nunique() > 1:  # a static model has no trajectory to show
         charts["trajectories"] = figures.trajectory_figure(scenario, result.history, f"Positions: {model}")
-    return {"model": model, "forecast": forecast, "outcome": result.info.get("outcome"),
-            "figures": {k: _figure(f) for k, f in charts.items()}}
+    return {
+        "model": model,
+        "forecast": forecast,
+        "outcome": result.info.get("outcome"),
+        "figures": {k: _figure(f) for k, f in charts.items()},
+    }
 
 
 def _safe_filename(name: str, suffix: str) -> str:
@@ -180,8 +201,11 @@ def compare(variants: list[tuple[str, dict[str, Any]]], model: str, seed: int) -
     for (name, _), sc in zip(variants, scenarios, strict=True):
         label = name if name not in forecasts else f"{name} ({len(forecasts) + 1})"
         forecasts[label] = build_model(model, sc).run(sc, seed).forecast
-    rows = [{"variant": name, "issue": rec["issue"], "forecast": float(rec["forecast"])}
-            for name, table in forecasts.items() for rec in table.to_dict("records")]
+    rows = [
+        {"variant": name, "issue": rec["issue"], "forecast": float(rec["forecast"])}
+        for name, table in forecasts.items()
+        for rec in table.to_dict("records")
+    ]
     return json_reply(
         {"model": model, "rows": rows, "figure": _figure(figures.compare_figure(scenarios[0], forecasts))}
     )
@@ -201,5 +225,12 @@ def ping() -> Reply:
     return json_reply("ready")
 
 
-JOBS = {"validate": validate, "upload": upload, "yaml": to_yaml, "run": run, "compare": compare,
-        "report": report, "ping": ping}
+JOBS = {
+    "validate": validate,
+    "upload": upload,
+    "yaml": to_yaml,
+    "run": run,
+    "compare": compare,
+    "report": report,
+    "ping": ping,
+}

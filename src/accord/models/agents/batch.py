@@ -54,9 +54,16 @@ class BatchOutcome:
     broken: np.ndarray  # (D,) bool: the talks collapsed (breakdown risk)
 
 
-def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-               record: Record | None = None, hazard: np.ndarray | None = None, seats: Seats | None = None
-               ) -> BatchOutcome:
+def play_batch(
+    setting: Setting,
+    st: State,
+    events: list[Compiled],
+    fire: np.ndarray,
+    rules: Rules,
+    record: Record | None = None,
+    hazard: np.ndarray | None = None,
+    seats: Seats | None = None,
+) -> BatchOutcome:
     """Play every draw of ``st`` under the schedule ``fire`` (draws, events, rounds); ``record``
     (one draw only) keeps the offers, events and deals for the single-run tables.
 
@@ -72,15 +79,23 @@ def play_batch(setting: Setting, st: State, events: list[Compiled], fire: np.nda
     for start in range(0, draws, chunk):
         part = slice(start, start + chunk)
         sub = st.draws(part)
-        parts.append(_play(setting, sub, events, fire[part], rules, None,
-                           None if hazard is None else hazard[part]))
+        parts.append(
+            _play(setting, sub, events, fire[part], rules, None, None if hazard is None else hazard[part])
+        )
         st.update(part, sub)
     return BatchOutcome(*(np.concatenate(field) for field in zip(*(astuple(p) for p in parts), strict=True)))
 
 
-def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-          record: Record | None, hazard: np.ndarray | None = None,
-          seats: Seats | None = None) -> BatchOutcome:
+def _play(
+    setting: Setting,
+    st: State,
+    events: list[Compiled],
+    fire: np.ndarray,
+    rules: Rules,
+    record: Record | None,
+    hazard: np.ndarray | None = None,
+    seats: Seats | None = None,
+) -> BatchOutcome:
     """The engine proper for draws that fit in cache: stretch after stretch until all have agreed.
 
     ``hazard`` (draws, rounds) holds uniform draws: the talks of a draw collapse at the end of round t
@@ -139,8 +154,9 @@ def _play(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
         t += cut
     if not setting.allow_subset:  # no side deals: the agreed draws and the no-deal outcome
         forecast = np.where(done[:, None], terms, st.no_deal)
-        return BatchOutcome(done, done, np.where(done, when, np.nan), forecast, parties, settled,
-                            st.broken.copy())
+        return BatchOutcome(
+            done, done, np.where(done, when, np.nan), forecast, parties, settled, st.broken.copy()
+        )
     subset = ~done & st.side_deal
     side_terms = np.where(st.side_settled & ~st.fixed, st.side_terms, st.no_deal)
     forecast = np.where(done[:, None], terms, np.where(subset[:, None], side_terms, st.no_deal))
@@ -157,8 +173,16 @@ def settles(setting: Setting, st: State, s: np.ndarray, signed: np.ndarray) -> n
     return ~missing & ~st.fixed[s]
 
 
-def _fire(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, t: int, live: np.ndarray,
-          rules: Rules, record: Record | None) -> None:
+def _fire(
+    setting: Setting,
+    st: State,
+    events: list[Compiled],
+    fire: np.ndarray,
+    t: int,
+    live: np.ndarray,
+    rules: Rules,
+    record: Record | None,
+) -> None:
     """Apply the events of round ``t`` to the draws still negotiating."""
     for e in np.flatnonzero(fire[:, :, t].any(axis=0)):
         hit = apply_event(st, setting, events[e], fire[:, e, t] & live, t, rules.shock_scale)
@@ -166,8 +190,16 @@ def _fire(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray,
             record.events.append((t, events[e]))
 
 
-def _side_deals(setting: Setting, st: State, rnd: Round, sides: np.ndarray, at: int, t0: int, rules: Rules,
-                record: Record | None) -> None:
+def _side_deals(
+    setting: Setting,
+    st: State,
+    rnd: Round,
+    sides: np.ndarray,
+    at: int,
+    t0: int,
+    rules: Rules,
+    record: Record | None,
+) -> None:
     """Strike the side deals found in round ``at`` of the stretch from ``t0``, in the draws ``sides``."""
     draws, n, m = st.ideal.shape
     t = t0 + at

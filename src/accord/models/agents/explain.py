@@ -58,8 +58,9 @@ def coalition(actors: tuple[str, ...] | list[str], required: np.ndarray, parties
     return f"{name}, without {', '.join(left_out)}" if left_out else f"full agreement ({name})"
 
 
-def coalition_shares(actors: tuple[str, ...] | list[str], required: np.ndarray, parties: np.ndarray
-                     ) -> dict[str, float]:
+def coalition_shares(
+    actors: tuple[str, ...] | list[str], required: np.ndarray, parties: np.ndarray
+) -> dict[str, float]:
     """P(each coalition's deal) over draws, from (draws, n) signatories; "no deal" for draws without one."""
     rows, counts = np.unique(np.asarray(parties, bool), axis=0, return_counts=True)
     out = {}
@@ -77,6 +78,8 @@ def failure_shares(failure: np.ndarray) -> dict[str, float]:
 def holdouts(setting: Setting, present: np.ndarray, agree: np.ndarray) -> list[str]:
     """The required parties at the table who refused every proposal of a round (agree: proposer x party)."""
     accepted_any = cast(np.ndarray, agree.any(axis=0))
-    return [a for a, r, ok,
-            here in zip(setting.actors, setting.required, accepted_any, present,
-                        strict=True) if r and here and not ok]
+    return [
+        a
+        for a, r, ok, here in zip(setting.actors, setting.required, accepted_any, present, strict=True)
+        if r and here and not ok
+    ]

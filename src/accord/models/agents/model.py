@@ -62,16 +62,25 @@ class AgentsModel(Model):
         if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
             raise ParameterError(f"max_rounds: {max_rounds!r}; allowed: an integer of at least 1")
         if acceptance not in ACCEPTANCE_RULES:
-            raise ParameterError(f"acceptance: unknown rule {acceptance!r}; allowed: "
-                                 f"{', '.join(ACCEPTANCE_RULES)}")
-        for key, value, lo, hi in (("shock_scale", shock_scale, 0, np.inf),
-                                   ("side_deal_penalty", side_deal_penalty, 0, 2),
-                                   ("harden", harden, 0, 1)):
-            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi
-                    or (key == "harden" and value == 0)):
+            raise ParameterError(
+                f"acceptance: unknown rule {acceptance!r}; allowed: {', '.join(ACCEPTANCE_RULES)}"
+            )
+        for key, value, lo, hi in (
+            ("shock_scale", shock_scale, 0, np.inf),
+            ("side_deal_penalty", side_deal_penalty, 0, 2),
+            ("harden", harden, 0, 1),
+        ):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not lo <= value <= hi
+                or (key == "harden" and value == 0)
+            ):
                 allowed = f"{lo} to {hi}" if np.isfinite(hi) else f"{lo} or more"
-                raise ParameterError(f"{key}: {value!r} is out of range; allowed: {allowed}"
-                                     + (" (not 0)" if key == "harden" else ""))
+                raise ParameterError(
+                    f"{key}: {value!r} is out of range; allowed: {allowed}"
+                    + (" (not 0)" if key == "harden" else "")
+                )
         check_model_rounds("agents", max_rounds=max_rounds)
         check_magnitude(shock_scale, "agents: shock_scale")
         get_strategy(default_strategy, "default_strategy")
@@ -97,15 +106,20 @@ class AgentsModel(Model):
     @property
     def rules(self) -> Rules:
         """The engine's acceptance and hardening settings, bundled for the protocol."""
-        return Rules(self.acceptance, float(self.shock_scale), float(self.side_deal_penalty),
-                     float(self.harden))
+        return Rules(
+            self.acceptance, float(self.shock_scale), float(self.side_deal_penalty), float(self.harden)
+        )
 
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
         """One simulated negotiation; ``play`` with no seats taken by policies."""
         return self.play(scenario, rng)
 
-    def play(self, scenario: Scenario, rng: np.random.Generator | int | None = None,
-             policies: Mapping[str, Policy] | None = None) -> Result:
+    def play(
+        self,
+        scenario: Scenario,
+        rng: np.random.Generator | int | None = None,
+        policies: Mapping[str, Policy] | None = None,
+    ) -> Result:
         """``run`` with some actors' seats taken by policies (policy.py: a scripted or human player); the
         same random schedule as ``run`` for the same seed, so a game compares with the model's own run."""
         self.check_supported(scenario)
@@ -122,17 +136,25 @@ class AgentsModel(Model):
         if policies:
             unknown = [a for a in policies if a not in setting.actors]
             if unknown:
-                raise ParameterError(f"policies: unknown actor {unknown[0]!r}; allowed: "
-                                     f"{', '.join(setting.actors)}")
-            seats = Seats({setting.actors.index(a): p for a, p in policies.items()}, setting.actors,
-                          setting.issues,
-                          setting.lo, setting.hi)
+                raise ParameterError(
+                    f"policies: unknown actor {unknown[0]!r}; allowed: {', '.join(setting.actors)}"
+                )
+            seats = Seats(
+                {setting.actors.index(a): p for a, p in policies.items()},
+                setting.actors,
+                setting.issues,
+                setting.lo,
+                setting.hi,
+            )
         rec, out = play_one(setting, st, events, fire, self.rules, hazard, seats)
-        outcome = _outcome(scenario, setting, st, rec, out, int(causes(setting, st, out.full, waits)[0]),
-                           waits[0])
+        outcome = _outcome(
+            scenario, setting, st, rec, out, int(causes(setting, st, out.full, waits)[0]), waits[0]
+        )
         positions = np.where(~np.isnan(arrays.position), rec.proposals(), np.nan)
         return self.result(
-            scenario, seed, history_frame(arrays, positions),
+            scenario,
+            seed,
+            history_frame(arrays, positions),
             forecast_frame(arrays, out.forecast[0], agreed=out.settled[0]),
             tables={"offers": _offers(scenario, setting, rec), "events": _events(scenario, setting, rec)},
             info={"outcome": outcome},
@@ -149,44 +171,73 @@ class AgentsModel(Model):
         sample_private(setting, st, rng)
         waits = waiting_pays(setting, st)
         out = play_batch(setting, st, events, fire, self.rules, hazard=hazard)
-        return BatchResult(out.forecast, {"agreement": out.agreement, "full_agreement": out.full,
-                                          "agreement_round": out.round, "signed": out.parties,
-                                          "settled": out.settled,
-                                          "failure": causes(setting, st, out.full, waits)})
+        return BatchResult(
+            out.forecast,
+            {
+                "agreement": out.agreement,
+                "full_agreement": out.full,
+                "agreement_round": out.round,
+                "signed": out.parties,
+                "settled": out.settled,
+                "failure": causes(setting, st, out.full, waits),
+            },
+        )
 
 
 def _names(setting: Setting, mask: np.ndarray) -> list[str]:
     return [a for a, m in zip(setting.actors, mask, strict=True) if m]
 
 
-def _outcome(scenario: Scenario, setting: Setting, st: State, rec: Record, out: BatchOutcome,
-             cause: int, waits: np.ndarray) -> dict[str, Any]:
+def _outcome(
+    scenario: Scenario,
+    setting: Setting,
+    st: State,
+    rec: Record,
+    out: BatchOutcome,
+    cause: int,
+    waits: np.ndarray,
+) -> dict[str, Any]:
     """outcome.json: whether a deal stands, who signed it, what it settles, and why the talks ended."""
     parties, settled = out.parties[0], out.settled[0]
     base: dict[str, Any] = {
-        "agreement": bool(out.agreement[0]), "full_agreement": bool(out.full[0]),
-        "round": None if np.isnan(out.round[0]) else int(out.round[0]), "date": None,
-        "parties": _names(setting, parties), "excluded": _names(setting, setting.required & ~parties)
-        if parties.any() else [], "deal": coalition(setting.actors, setting.required, parties) or "no deal",
-        "terms": {}, "settles": [i for i, ok in zip(setting.issues, settled, strict=True) if ok],
-        "unsettled": [i for i,
-                      ok in zip(setting.issues, settled, strict=True) if not ok] if parties.any() else [],
-        "rule": setting.rule.text, "cause": None if cause < 0 else CAUSES[cause], "reason": "",
+        "agreement": bool(out.agreement[0]),
+        "full_agreement": bool(out.full[0]),
+        "round": None if np.isnan(out.round[0]) else int(out.round[0]),
+        "date": None,
+        "parties": _names(setting, parties),
+        "excluded": _names(setting, setting.required & ~parties) if parties.any() else [],
+        "deal": coalition(setting.actors, setting.required, parties) or "no deal",
+        "terms": {},
+        "settles": [i for i, ok in zip(setting.issues, settled, strict=True) if ok],
+        "unsettled": [i for i, ok in zip(setting.issues, settled, strict=True) if not ok]
+        if parties.any()
+        else [],
+        "rule": setting.rule.text,
+        "cause": None if cause < 0 else CAUSES[cause],
+        "reason": "",
     }
     if base["round"] is not None:
         date = scenario.date_of(base["round"])
         base["date"] = date.isoformat() if date else None
         base["terms"] = dict(zip(setting.issues, map(float, out.forecast[0]), strict=True))
-    unsettled = (f"; it does not settle {', '.join(base['unsettled'])} (controllers did not sign), which "
-                 "stay at "
-                 "the no-deal outcome") if base["unsettled"] else ""
+    unsettled = (
+        (
+            f"; it does not settle {', '.join(base['unsettled'])} (controllers did not sign), which "
+            "stay at "
+            "the no-deal outcome"
+        )
+        if base["unsettled"]
+        else ""
+    )
     if out.full[0]:
         base["reason"] = f"the proposal passed under the rule ({setting.rule.text}){unsettled}"
         return base
     failure = _failure(setting, st, rec, cause, waits)
     if out.agreement[0]:
-        base["reason"] = (f"no full agreement ({failure}); the deal of {' + '.join(base['parties'])} without "
-                          f"{', '.join(base['excluded'])} stands{unsettled}")
+        base["reason"] = (
+            f"no full agreement ({failure}); the deal of {' + '.join(base['parties'])} without "
+            f"{', '.join(base['excluded'])} stands{unsettled}"
+        )
     else:
         base["reason"] = failure
     return base
@@ -198,29 +249,40 @@ def _failure(setting: Setting, st: State, rec: Record, cause: int, waits: np.nda
         return f"breakdown: the talks collapsed after round {rec.broken}"
     if name == "walk-out":
         away = setting.required & ~st.present[0]
-        who = [f"{a} (round {int(r)})" for a,
-               r in zip(_names(setting, away), st.left_round[0][away], strict=True)]
+        who = [
+            f"{a} (round {int(r)})"
+            for a, r in zip(_names(setting, away), st.left_round[0][away], strict=True)
+        ]
         return "walk-out: required party " + ", ".join(who) + " left the table and did not return"
     if name == "no channel":
         can = reach(st, setting)[0]
         req = np.flatnonzero(setting.required)
-        cut = [f"{setting.actors[i]}-{setting.actors[j]}"
-               for i in req for j in req if i < j and not can[i, j]]
+        cut = [
+            f"{setting.actors[i]}-{setting.actors[j]}" for i in req for j in req if i < j and not can[i, j]
+        ]
         return f"no channel: no open channel between {', '.join(cut)} at the end"
     if name == "spoiler":
-        return "spoiler: " + ", ".join(_names(setting,
-                                              setting.agents.spoiler & setting.required)) + " prefers no deal"
+        return (
+            "spoiler: "
+            + ", ".join(_names(setting, setting.agents.spoiler & setting.required))
+            + " prefers no deal"
+        )
     text = f"deadline (round {setting.rounds}): no proposal met the rule ({setting.rule.text})"
     if name == "waiting":
-        return text + ("; waiting pays: the outside option of " + ", ".join(_names(setting,
-                                                                                   waits & setting.required))
-                       + " improves by the deadline (a scheduled shift of the no-deal outcome)")
+        return text + (
+            "; waiting pays: the outside option of "
+            + ", ".join(_names(setting, waits & setting.required))
+            + " improves by the deadline (a scheduled shift of the no-deal outcome)"
+        )
     if rec.blocks:
         _, kept, rnd, present = rec.blocks[-1]
         refused = holdouts(setting, present, rnd.agree[kept - 1, 0])
         if refused:
-            return (text + "; no zone of agreement: no proposal in the last round was acceptable to "
-                    + ", ".join(refused))
+            return (
+                text
+                + "; no zone of agreement: no proposal in the last round was acceptable to "
+                + ", ".join(refused)
+            )
     return text + "; no zone of agreement"
 
 
@@ -235,20 +297,36 @@ def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     distinct, which = np.unique(rounds, return_inverse=True)
     dates = np.array([_iso(scenario, t) for t in distinct], dtype=object)
     points = points.reshape(len(rounds), len(setting.issues))
-    return pd.DataFrame({"round": rounds, "date": dates[which].tolist(), "proposer": actors[i],
-                         "receiver": actors[j],
-                         **{issue: points[:, q] for q, issue in enumerate(setting.issues)},
-                         "value": value, "response": np.array(RESPONSES, dtype=object)[response]})
+    return pd.DataFrame(
+        {
+            "round": rounds,
+            "date": dates[which].tolist(),
+            "proposer": actors[i],
+            "receiver": actors[j],
+            **{issue: points[:, q] for q, issue in enumerate(setting.issues)},
+            "value": value,
+            "response": np.array(RESPONSES, dtype=object)[response],
+        }
+    )
 
 
 def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
-    rows = [(t, _iso(scenario, t), ev.kind, " ".join(ev.actors), ev.description, is_random(ev)) for t,
-            ev in rec.events]
+    rows = [
+        (t, _iso(scenario, t), ev.kind, " ".join(ev.actors), ev.description, is_random(ev))
+        for t, ev in rec.events
+    ]
     for t, _, parties, settled in rec.side:
         settles = ", ".join(i for i, ok in zip(setting.issues, settled, strict=True) if ok) or "nothing"
-        rows.append((t, _iso(scenario, t), "side_deal", " ".join(_names(setting, parties)),
-                     f"deal of {coalition(setting.actors, setting.required, parties)}; settles {settles}",
-                     False))
+        rows.append(
+            (
+                t,
+                _iso(scenario, t),
+                "side_deal",
+                " ".join(_names(setting, parties)),
+                f"deal of {coalition(setting.actors, setting.required, parties)}; settles {settles}",
+                False,
+            )
+        )
     if rec.broken is not None:
         rows.append((rec.broken, _iso(scenario, rec.broken), "breakdown", "", "the talks collapse", True))
     frame = pd.DataFrame(rows, columns=["round", "date", "type", "actors", "description", "fired_randomly"])

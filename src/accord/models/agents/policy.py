@@ -66,14 +66,28 @@ class Seats:
     lo: np.ndarray
     hi: np.ndarray
 
-    def view(self, t: int, k: int, res: np.ndarray, target: np.ndarray, proposal: np.ndarray,
-             offers: np.ndarray, value: np.ndarray | None, threshold: np.ndarray, can: np.ndarray) -> View:
+    def view(
+        self,
+        t: int,
+        k: int,
+        res: np.ndarray,
+        target: np.ndarray,
+        proposal: np.ndarray,
+        offers: np.ndarray,
+        value: np.ndarray | None,
+        threshold: np.ndarray,
+        can: np.ndarray,
+    ) -> View:
         """What actor ``k`` sees in round ``t``: only offers on channels it can hear."""
         heard = [j for j in range(len(self.actors)) if can[j, k]]
         return View(
-            round=t, actor=self.actors[k], issues=self.issues, reservation=float(res[k]),
+            round=t,
+            actor=self.actors[k],
+            issues=self.issues,
+            reservation=float(res[k]),
             target=float(target[k]),
-            proposal=proposal[k].copy(), received={self.actors[j]: offers[j].copy() for j in heard},
+            proposal=proposal[k].copy(),
+            received={self.actors[j]: offers[j].copy() for j in heard},
             value={} if value is None else {self.actors[j]: float(value[k, j]) for j in heard},
             threshold=float(threshold[k]),
         )

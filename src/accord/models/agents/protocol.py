@@ -83,8 +83,9 @@ def reference(st: State, setting: Setting, can: np.ndarray, known: np.ndarray) -
     return np.divide(num, den, out=out, where=den > 0)
 
 
-def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str, seats: Seats | None = None
-             ) -> Round:
+def evaluate(
+    st: State, setting: Setting, start: int, end: int, acceptance: str, seats: Seats | None = None
+) -> Round:
     """Rounds ``start .. end - 1`` of every draw of ``st``, which nothing changes in between; with ``seats``
     (one draw, one round) the seated policies propose and answer in place of their built-in strategies."""
     agents, req = setting.agents, setting.required
@@ -100,11 +101,13 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str,
         # what a party can still hope for at the deadline is worth only the chance that the talks last that
         # long: with hazard p and R rounds left the aspiration above the reservation shrinks by (1 - p)^R
         left = np.maximum(setting.rounds - rounds, 1)[:, None, None]
-        target = np.where(agents.spoiler, target,
-                          res + (1.0 - st.breakdown)[:, None] ** left * (target - res))
+        target = np.where(
+            agents.spoiler, target, res + (1.0 - st.breakdown)[:, None] ** left * (target - res)
+        )
     if setting.private_width > 0:
-        target = np.where(agents.share > 0, np.maximum(target, screening_demand(st, setting, can, res)),
-                          target)
+        target = np.where(
+            agents.share > 0, np.maximum(target, screening_demand(st, setting, can, res)), target
+        )
     if agents.stationary.any():  # Rubinstein: the proposer demands its stationary equilibrium share
         share = stationary_shares(st.discount, setting.pair)
         target = np.where(agents.stationary, res + (1.0 - res) * share, target)
@@ -121,9 +124,9 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str,
     if seats is not None:
         offers = offers.copy()
         for k, policy in seats.policies.items():
-            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], None,
-                              threshold[0, 0],
-                              can[0])
+            view = seats.view(
+                start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], None, threshold[0, 0], can[0]
+            )
             offers[0, 0, k] = seats.terms(k, policy.propose(view))
     curved = None if agents.curved is None else agents.curved[:, None]
     value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
@@ -131,8 +134,17 @@ def evaluate(st: State, setting: Setting, start: int, end: int, acceptance: str,
     agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
     if seats is not None:
         for k, policy in seats.policies.items():
-            view = seats.view(start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], value[0, 0],
-                              threshold[0, 0], can[0])
+            view = seats.view(
+                start,
+                k,
+                res[0, 0],
+                target[0, 0],
+                offers[0, 0],
+                offers[0, 0],
+                value[0, 0],
+                threshold[0, 0],
+                can[0],
+            )
             yes = policy.respond(view)
             agree[0, 0, :, k] = [a in yes or j == k for j, a in enumerate(seats.actors)]
             agree[0, 0, :, k] &= listens[0, k]
@@ -213,8 +225,17 @@ def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: b
     return np.argmax(near, axis=-1)
 
 
-def strike_side_deal(st: State, setting: Setting, mask: np.ndarray, terms: np.ndarray, parties: np.ndarray,
-                     settled: np.ndarray, t: int, penalty: float, harden: float) -> None:
+def strike_side_deal(
+    st: State,
+    setting: Setting,
+    mask: np.ndarray,
+    terms: np.ndarray,
+    parties: np.ndarray,
+    settled: np.ndarray,
+    t: int,
+    penalty: float,
+    harden: float,
+) -> None:
     """Record a deal without some required parties in the draws of ``mask``; the excluded ones react.
 
     Their alignment with every signatory falls by ``penalty`` and their concession exponent is

@@ -92,11 +92,15 @@ def compile_rule(rule: DecisionRule | None, actors: list[str], required: np.ndar
     return Rule(clauses, rule, tuple(actors), required)
 
 
-def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.ndarray,
-             where: str) -> list[Clause]:
+def _clauses(
+    rule: DecisionRule, index: dict[str, int], n: int, required: np.ndarray, where: str
+) -> list[Clause]:
     if rule.kind == "all_of":
-        return [c for k,
-                sub in enumerate(rule.rules) for c in _clauses(sub, index, n, required, f"{where}.rules.{k}")]
+        return [
+            c
+            for k, sub in enumerate(rule.rules)
+            for c in _clauses(sub, index, n, required, f"{where}.rules.{k}")
+        ]
     voter = np.zeros(n, bool)
     weight = np.zeros(n)
     if rule.voters:
@@ -112,8 +116,12 @@ def _clauses(rule: DecisionRule, index: dict[str, int], n: int, required: np.nda
     count = int(np.ceil(rule.second_threshold * voter.sum() - 1e-9)) if rule.second_threshold else 0
     block = rule.blocking_minority or 0
     if block > voter.sum():
-        raise ScenarioError("the blocking minority is larger than the number of voters", location=f"{where}"
-                            ".blocking_minority", value=block, allowed=f"1 to {int(voter.sum())}")
+        raise ScenarioError(
+            "the blocking minority is larger than the number of voters",
+            location=f"{where}.blocking_minority",
+            value=block,
+            allowed=f"1 to {int(voter.sum())}",
+        )
     return [Clause(weight, float(rule.threshold * weight.sum()), voter, count, block, veto)]
 
 
@@ -127,5 +135,7 @@ def describe(rule: DecisionRule, actors: list[str], required: np.ndarray) -> str
         return f"unanimity of {', '.join(voters)}{veto}"
     extra = f" and {rule.second_threshold:.0%} of them by number" if rule.second_threshold else ""
     block = f", a block needs {rule.blocking_minority}" if rule.blocking_minority else ""
-    return (f"qualified majority of {rule.threshold:.1%} of the weight of {len(voters)} voters"
-            f"{extra}{block}{veto}")
+    return (
+        f"qualified majority of {rule.threshold:.1%} of the weight of {len(voters)} voters"
+        f"{extra}{block}{veto}"
+    )

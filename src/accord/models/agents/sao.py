@@ -162,10 +162,16 @@ def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: 
     size = max(1, BLOCK // (n * N))
     if G <= size:
         return _play(util, exponent, reserved, n_steps)
-    parts = [_play(util[g:g + size], exponent[g:g + size], reserved[g:g + size], n_steps)
-             for g in range(0, G, size)]
-    return Played(*(np.concatenate([getattr(p, f) for p in parts])
-                    for f in ("steps", "agreed", "outcome", "offers", "base", "scale", "qlo")))
+    parts = [
+        _play(util[g : g + size], exponent[g : g + size], reserved[g : g + size], n_steps)
+        for g in range(0, G, size)
+    ]
+    return Played(
+        *(
+            np.concatenate([getattr(p, f) for p in parts])
+            for f in ("steps", "agreed", "outcome", "offers", "base", "scale", "qlo")
+        )
+    )
 
 
 def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> Played:
@@ -179,9 +185,11 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     bits = max(1, (N - 1).bit_length())
     grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
     if grid < 20:
-        raise UnsupportedScenario(f"sao: too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys; "
-                                  "allowed: fewer issues or levels (sao_levels)")
-    scale = 2.0 ** grid / np.where(umax > bottom, umax - bottom, 1.0)
+        raise UnsupportedScenario(
+            f"sao: too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys; "
+            "allowed: fewer issues or levels (sao_levels)"
+        )
+    scale = 2.0**grid / np.where(umax > bottom, umax - bottom, 1.0)
     keys = np.subtract(u, bottom[:, None])
     keys *= scale[:, None]
     keys = keys.astype(np.int64)  # truncation is the floor here: the utilities lie above their minimum
@@ -199,8 +207,9 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     return _multilateral(util, offers, base, scale, qlo.reshape(G, n, S))
 
 
-def _offers(keys: np.ndarray, rows: np.ndarray | slice, qlo: np.ndarray, qnear: np.ndarray, bits: int,
-            shift: int) -> np.ndarray:
+def _offers(
+    keys: np.ndarray, rows: np.ndarray | slice, qlo: np.ndarray, qnear: np.ndarray, bits: int, shift: int
+) -> np.ndarray:
     """(rows, steps): each party's offer at each step: the worst outcome worth at least ``lo``, or the
     best one below it when within ``NEAR`` of ``lo`` and strictly nearer (module docstring).
 
@@ -231,8 +240,16 @@ def _banded(keys: np.ndarray, shift: int) -> None:
     keys += (np.arange(keys.shape[0], dtype=np.int64) << shift)[:, None]
 
 
-def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.ndarray, bits: int, shift: int,
-               base: np.ndarray, scale: np.ndarray) -> Played:
+def _bilateral(
+    util: np.ndarray,
+    keys: np.ndarray,
+    qlo: np.ndarray,
+    qnear: np.ndarray,
+    bits: int,
+    shift: int,
+    base: np.ndarray,
+    scale: np.ndarray,
+) -> Played:
     """Turns (k, 0), (k, 1) for k = 0 .. S-1: party 1 may accept party 0's offer of the same step,
     party 0 party 1's offer of the step before; the first acceptance is the agreement.
 
@@ -277,8 +294,9 @@ def _bilateral(util: np.ndarray, keys: np.ndarray, qlo: np.ndarray, qnear: np.nd
     return Played(steps, agreed, outcome, offers, base, scale, qlo.reshape(G, 2, S))
 
 
-def _multilateral(util: np.ndarray, offers: np.ndarray, base: np.ndarray, scale: np.ndarray,
-                  qlo: np.ndarray) -> Played:
+def _multilateral(
+    util: np.ndarray, offers: np.ndarray, base: np.ndarray, scale: np.ndarray, qlo: np.ndarray
+) -> Played:
     """The round robin turn by turn, vectorised over games, for three or more parties."""
     G, n, S = offers.shape
     g = np.arange(G)

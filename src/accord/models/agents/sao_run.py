@@ -51,7 +51,8 @@ def outcome_space(scenario: Scenario, levels: int) -> sao.Outcomes:
     if space.size > MAX_OUTCOMES:
         raise UnsupportedScenario(
             f"protocol 'sao' enumerates every outcome; scenario {scenario.name!r} has {space.size:,} "
-            f"({' x '.join(map(str, space.shape))}); allowed: at most {MAX_OUTCOMES:,} (lower sao_levels)")
+            f"({' x '.join(map(str, space.shape))}); allowed: at most {MAX_OUTCOMES:,} (lower sao_levels)"
+        )
     return space
 
 
@@ -74,21 +75,28 @@ def _space(spec: tuple[tuple[Any, ...], ...], levels: int) -> sao.Outcomes:
 
 def _check(scenario: Scenario, default_strategy: str) -> Any:
     if scenario.events:
-        raise UnsupportedScenario(f"protocol 'sao' has no timed events; scenario {scenario.name!r} has "
-                                  f"{len(scenario.events)} (use protocol 'accord')")
+        raise UnsupportedScenario(
+            f"protocol 'sao' has no timed events; scenario {scenario.name!r} has "
+            f"{len(scenario.events)} (use protocol 'accord')"
+        )
     if scenario.negotiation and scenario.negotiation.allow_subset:
-        raise UnsupportedScenario("protocol 'sao' needs every party to agree; negotiation.allow_subset is "
-                                  "set")
+        raise UnsupportedScenario(
+            "protocol 'sao' needs every party to agree; negotiation.allow_subset is set"
+        )
     agents = agent_params({a.id: a.params for a in scenario.actors}, scenario.actor_ids, default_strategy)
     for a, code, risk in zip(scenario.actor_ids, agents.code, agents.risk, strict=True):
         if code != TIME_BASED:
-            raise UnsupportedScenario("protocol 'sao' plays time-based parties (boulware, linear, "
-                                      "conceder); "
-                                      f"actors.{a}.params.strategy is not one")
+            raise UnsupportedScenario(
+                "protocol 'sao' plays time-based parties (boulware, linear, "
+                "conceder); "
+                f"actors.{a}.params.strategy is not one"
+            )
         if risk != 1.0:
-            raise UnsupportedScenario("protocol 'sao' needs linear additive utilities; "
-                                      f"actors.{a}.params.risk "
-                                      f"is {risk:g} (allowed: 1)")
+            raise UnsupportedScenario(
+                "protocol 'sao' needs linear additive utilities; "
+                f"actors.{a}.params.risk "
+                f"is {risk:g} (allowed: 1)"
+            )
     return agents
 
 
@@ -109,8 +117,9 @@ def game(scenario: Scenario, arrays: ScenarioArrays, space: sao.Outcomes) -> tup
     return sao.additive_utilities(values, weights), nd_value
 
 
-def _genius_values(scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes,
-                   values: list[np.ndarray]) -> None:
+def _genius_values(
+    scenario: Scenario, ideal: np.ndarray, space: sao.Outcomes, values: list[np.ndarray]
+) -> None:
     """Put GENIUS's evaluators in place of accord's where a party's stance still agrees with its
     file: discrete evaluations over the largest (GENIUS's normalisation), linear ones as given."""
     genius = scenario.models.get(KEY)
@@ -141,8 +150,9 @@ def play_scenario(
     space = outcome_space(scenario, model.sao_levels)
     util, nd_value = game(scenario, arrays, space)
     reserved = np.where(np.isnan(agents.reservation), nd_value, agents.reservation)
-    exponent = agents.exponent[None] if reserved.shape[0] == 1 else np.broadcast_to(agents.exponent,
-                                                                                    reserved.shape)
+    exponent = (
+        agents.exponent[None] if reserved.shape[0] == 1 else np.broadcast_to(agents.exponent, reserved.shape)
+    )
     return space, sao.play(util, exponent, reserved, rounds_of(scenario, model.max_rounds)), util
 
 
@@ -160,7 +170,9 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
     positions = np.where(~np.isnan(arrays.position), positions, np.nan)
     values = terms if terms is not None else no_deal_point(scenario)  # terms is None exactly when not agreed
     return model.result(
-        scenario, seed, history_frame(arrays, positions),
+        scenario,
+        seed,
+        history_frame(arrays, positions),
         forecast_frame(arrays, values, agreed=np.full(len(scenario.issues), agreed)),
         tables={"offers": _offers_table(scenario, space, turns, util[0])},
         info={"outcome": {**_outcome(scenario, steps, agreed, terms), "protocol": "sao"}},
@@ -170,10 +182,17 @@ def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -
 def run_batch(model: Any, scenario: Scenario, arrays: ScenarioArrays) -> BatchResult:
     """Forecasts for every draw from one batched SAOP play (the no-deal point where no offer was accepted)."""
     space, out, _ = play_scenario(model, scenario, arrays)
-    forecast = np.where(out.agreed[:, None], space.points(np.maximum(out.outcome, 0)),
-                        no_deal_point(scenario))
-    return BatchResult(forecast, {"agreement": out.agreed, "full_agreement": out.agreed,
-                                  "agreement_round": np.where(out.agreed, out.steps - 1.0, np.nan)})
+    forecast = np.where(
+        out.agreed[:, None], space.points(np.maximum(out.outcome, 0)), no_deal_point(scenario)
+    )
+    return BatchResult(
+        forecast,
+        {
+            "agreement": out.agreed,
+            "full_agreement": out.agreed,
+            "agreement_round": np.where(out.agreed, out.steps - 1.0, np.nan),
+        },
+    )
 
 
 def replay(out: sao.Played, util: np.ndarray, g: int) -> list[tuple[int, int, int, int, bool]]:
@@ -199,19 +218,32 @@ def replay(out: sao.Played, util: np.ndarray, g: int) -> list[tuple[int, int, in
 def _offers_table(scenario: Scenario, space: sao.Outcomes, turns: list, util: np.ndarray) -> pd.DataFrame:
     """One row per turn: the standing offer, who made it, who answered, its value to them, the answer."""
     actors = scenario.actor_ids
-    rows = [(k, actors[p], actors[i], *space.points(o), float(util[i, o]), "accept" if yes else "counter")
-            for k, p, i, o, yes in turns]
-    return pd.DataFrame(rows,
-                        columns=["round", "proposer", "receiver", *scenario.issue_ids, "value", "response"])
+    rows = [
+        (k, actors[p], actors[i], *space.points(o), float(util[i, o]), "accept" if yes else "counter")
+        for k, p, i, o, yes in turns
+    ]
+    return pd.DataFrame(
+        rows, columns=["round", "proposer", "receiver", *scenario.issue_ids, "value", "response"]
+    )
 
 
 def _outcome(scenario: Scenario, steps: int, agreed: bool, terms: np.ndarray | None) -> dict[str, Any]:
     if not agreed:
-        return {"agreement": False, "round": None, "date": None, "parties": [], "terms": {},
-                "reason": f"deadline (round {steps}): no offer was accepted by every party under SAOP"}
+        return {
+            "agreement": False,
+            "round": None,
+            "date": None,
+            "parties": [],
+            "terms": {},
+            "reason": f"deadline (round {steps}): no offer was accepted by every party under SAOP",
+        }
     assert terms is not None  # an agreement has terms
     date = scenario.date_of(steps - 1)
-    return {"agreement": True, "round": steps - 1, "date": date.isoformat() if date else None,
-            "parties": scenario.actor_ids,
-            "terms": dict(zip(scenario.issue_ids, map(float, terms), strict=True)),
-            "reason": "every party accepted the standing offer (stacked alternating offers)"}
+    return {
+        "agreement": True,
+        "round": steps - 1,
+        "date": date.isoformat() if date else None,
+        "parties": scenario.actor_ids,
+        "terms": dict(zip(scenario.issue_ids, map(float, terms), strict=True)),
+        "reason": "every party accepted the standing offer (stacked alternating offers)",
+    }

@@ -22,10 +22,13 @@ def rounds_of(scenario: Scenario, max_rounds: int) -> int:
 def no_deal_point(scenario: Scenario) -> np.ndarray:
     """The no-deal outcome per issue: the scenario's, else the status quo, else the middle of the scale."""
     given = scenario.negotiation.no_deal if scenario.negotiation else {}
-    return np.array([
-        given.get(i.id,
-                  i.status_quo if i.status_quo is not None else (i.min + i.max) / 2) for i in scenario.issues
-    ], dtype=float)
+    return np.array(
+        [
+            given.get(i.id, i.status_quo if i.status_quo is not None else (i.min + i.max) / 2)
+            for i in scenario.issues
+        ],
+        dtype=float,
+    )
 
 
 def prepare(
@@ -41,10 +44,12 @@ def prepare(
     required = np.zeros(n, bool)
     required[[index[a] for a in (neg.required if neg and neg.required else actors)]] = True
     if required.sum() < 2:
-        raise ScenarioError("an agreement needs at least two required parties",
-                            location="negotiation.required",
-                            value=list(neg.required) if neg else None,
-                            allowed="two or more of " + ", ".join(actors))
+        raise ScenarioError(
+            "an agreement needs at least two required parties",
+            location="negotiation.required",
+            value=list(neg.required) if neg else None,
+            allowed="two or more of " + ", ".join(actors),
+        )
     members = np.array([[a in c.members for a in actors] for c in scenario.channels], bool).reshape(-1, n)
     rounds = rounds_of(scenario, max_rounds)
     events, n_threats = compile_events(scenario, rounds)
@@ -52,23 +57,33 @@ def prepare(
     for q, issue in enumerate(scenario.issues):
         control[q, [index[a] for a in issue.controlled_by]] = True
     setting = Setting(
-        actors=tuple(actors), issues=tuple(scenario.issue_ids), lo=arrays.lo, hi=arrays.hi, required=required,
-        allow_subset=bool(neg and neg.allow_subset), venue_ids=tuple(c.id for c in scenario.channels),
+        actors=tuple(actors),
+        issues=tuple(scenario.issue_ids),
+        lo=arrays.lo,
+        hi=arrays.hi,
+        required=required,
+        allow_subset=bool(neg and neg.allow_subset),
+        venue_ids=tuple(c.id for c in scenario.channels),
         venue_members=members,
         agents=agent_params({a.id: a.params for a in scenario.actors}, actors, default_strategy),
         rounds=rounds,
-        rule=compile_rule(neg.rule if neg else None, actors, required), control=control,
+        rule=compile_rule(neg.rule if neg else None, actors, required),
+        control=control,
         single_text=bool(neg and neg.protocol == "single_text"),
         order=tuple(np.flatnonzero(required).tolist()) if neg and neg.protocol == "alternating" else (),
         breakdown=float(neg.breakdown_risk if neg else 0.0),
         private_width=float(neg.private_width if neg else 0.0),
-        stance=~(np.isnan(arrays.position) if arrays.position.ndim == 2
-                 else np.isnan(arrays.position).any(axis=0)),
+        stance=~(
+            np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)
+        ),
     )
-    if (setting.agents.stationary.any() and (not setting.order or len(setting.order) != 2)):
-        raise ScenarioError("strategy 'rubinstein' plays the two-party alternating-offers game",
-                            location="negotiation.protocol", value=neg.protocol if neg else None,
-                            allowed="protocol: alternating with exactly two required parties")
+    if setting.agents.stationary.any() and (not setting.order or len(setting.order) != 2):
+        raise ScenarioError(
+            "strategy 'rubinstein' plays the two-party alternating-offers game",
+            location="negotiation.protocol",
+            value=neg.protocol if neg else None,
+            allowed="protocol: alternating with exactly two required parties",
+        )
     direct = np.ones((n, n), bool)
     alignment = np.zeros((n, n))
     for rel in scenario.relations:
@@ -77,9 +92,18 @@ def prepare(
         alignment[i, j] = alignment[j, i] = rel.alignment
     venue_open = np.array([c.open for c in scenario.channels], bool)
     draws = arrays.position.shape[0] if arrays.position.ndim == 3 else 1
-    state = initial_state(setting, arrays.position, arrays.salience, arrays.capability, direct, alignment,
-                          venue_open,
-                          no_deal_point(scenario), n_threats, draws)
+    state = initial_state(
+        setting,
+        arrays.position,
+        arrays.salience,
+        arrays.capability,
+        direct,
+        alignment,
+        venue_open,
+        no_deal_point(scenario),
+        n_threats,
+        draws,
+    )
     state.no_deal_final[:] = foreseen(events, state.no_deal[0])
     public = state.reservation(setting)  # what everyone knows; the private draws come later (sample_private)
     state.belief_lo[:] = (public - setting.private_width)[:, None, :]

@@ -37,12 +37,23 @@ class Record:
 
     def proposals(self) -> np.ndarray:
         """(rounds played, n, m): each party's proposal, NaN for parties away from the table."""
-        return np.concatenate([np.where(present[:, None], rnd.offers[:kept, 0], np.nan)
-                               for _, kept, rnd, present in self.blocks])
+        return np.concatenate(
+            [
+                np.where(present[:, None], rnd.offers[:kept, 0], np.nan)
+                for _, kept, rnd, present in self.blocks
+            ]
+        )
 
 
-def play_one(setting: Setting, st: State, events: list[Compiled], fire: np.ndarray, rules: Rules,
-             hazard: np.ndarray | None = None, seats: Seats | None = None) -> tuple[Record, BatchOutcome]:
+def play_one(
+    setting: Setting,
+    st: State,
+    events: list[Compiled],
+    fire: np.ndarray,
+    rules: Rules,
+    hazard: np.ndarray | None = None,
+    seats: Seats | None = None,
+) -> tuple[Record, BatchOutcome]:
     """Play one negotiation (state with S = 1) under the schedule ``fire`` (1, events, rounds); ``seats``
     puts policies (policy.py) in the place of some actors' strategies."""
     rec = Record()

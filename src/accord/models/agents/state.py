@@ -116,8 +116,9 @@ class State:
         for f in fields(self):
             getattr(self, f.name)[part] = getattr(other, f.name)
 
-    def reservation(self, setting: Setting, unit: np.ndarray | None = None, t: np.ndarray | None = None
-                    ) -> np.ndarray:
+    def reservation(
+        self, setting: Setting, unit: np.ndarray | None = None, t: np.ndarray | None = None
+    ) -> np.ndarray:
         """The reservation value: what holding out for no deal is worth now, (S, n), or (B, S, n) for
         rounds ``t`` (B,).
 
@@ -146,11 +147,12 @@ class State:
         d = self.discount
         qd = q * d
         reach_end = q ** (left - 1)  # P(no breakdown before the deadline)
-        geometric = np.where(np.abs(1 - qd) > 1e-12, (1 - qd ** (left - 1)) / np.where(qd == 1, 1, 1 - qd),
-                             left - 1)
+        geometric = np.where(
+            np.abs(1 - qd) > 1e-12, (1 - qd ** (left - 1)) / np.where(qd == 1, 1, 1 - qd), left - 1
+        )
         early = (1 - q) * d * geometric  # E[delta^K; breakdown before the deadline]
-        late = reach_end * d ** left
-        waited = np.where(q < 1, (1 - q ** left) / np.where(q < 1, 1 - q, 1), left)  # E[K]
+        late = reach_end * d**left
+        waited = np.where(q < 1, (1 - q**left) / np.where(q < 1, 1 - q, 1), left)  # E[K]
         value = early * now + late * final - self.delay_cost * waited
         return np.minimum(np.maximum(value, 0.0), 1.0)
 
@@ -177,17 +179,34 @@ def initial_state(
         return out
 
     st = State(
-        ideal=own(ideal, n, m), salience=own(salience, n, m), capability=own(capability, n),
-        direct=own(direct, n, n, dtype=bool), alignment=own(alignment, n, n),
-        venue_open=own(venue_open, len(setting.venue_ids), dtype=bool), present=own(True, n, dtype=bool),
-        left_round=own(np.nan, n), no_deal=own(no_deal, m), offset=own(0.0, n),
-        threat_loss=own(0.0, n_threats, n), threat_live=own(False, n_threats, dtype=bool),
-        exponent=own(setting.agents.exponent, n), reactive=own(1.0, n), last_gain=own(np.nan, n, n),
-        side_deal=own(False, dtype=bool), side_terms=own(np.nan, m), side_parties=own(False, n, dtype=bool),
-        side_round=own(np.nan), side_settled=own(False, m, dtype=bool), fixed=own(False, m, dtype=bool),
-        no_deal_final=own(no_deal, m), delay_cost=own(setting.agents.delay_cost, n),
-        discount=own(setting.agents.discount, n), breakdown=own(setting.breakdown, dtype=float),
-        broken=own(False, dtype=bool), belief_lo=own(0.0, n, n), belief_hi=own(1.0, n, n),
+        ideal=own(ideal, n, m),
+        salience=own(salience, n, m),
+        capability=own(capability, n),
+        direct=own(direct, n, n, dtype=bool),
+        alignment=own(alignment, n, n),
+        venue_open=own(venue_open, len(setting.venue_ids), dtype=bool),
+        present=own(True, n, dtype=bool),
+        left_round=own(np.nan, n),
+        no_deal=own(no_deal, m),
+        offset=own(0.0, n),
+        threat_loss=own(0.0, n_threats, n),
+        threat_live=own(False, n_threats, dtype=bool),
+        exponent=own(setting.agents.exponent, n),
+        reactive=own(1.0, n),
+        last_gain=own(np.nan, n, n),
+        side_deal=own(False, dtype=bool),
+        side_terms=own(np.nan, m),
+        side_parties=own(False, n, dtype=bool),
+        side_round=own(np.nan),
+        side_settled=own(False, m, dtype=bool),
+        fixed=own(False, m, dtype=bool),
+        no_deal_final=own(no_deal, m),
+        delay_cost=own(setting.agents.delay_cost, n),
+        discount=own(setting.agents.discount, n),
+        breakdown=own(setting.breakdown, dtype=float),
+        broken=own(False, dtype=bool),
+        belief_lo=own(0.0, n, n),
+        belief_hi=own(1.0, n, n),
     )
     wanted = setting.agents.reservation
     if not np.isnan(wanted).all():

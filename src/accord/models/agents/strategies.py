@@ -50,14 +50,34 @@ def register_strategy(strategy: Strategy) -> Strategy:
     return strategy
 
 
-register_strategy(Strategy("boulware", TIME_BASED, frozenset({"time-based", "tough"}), {"exponent": 0.2},
-                           lambda e: 0 < e < 1, "between 0 and 1 (exclusive)"))
-register_strategy(Strategy("linear", TIME_BASED, frozenset({"time-based"}), {"exponent": 1.0},
-                           lambda e: e == 1, "exactly 1"))
-register_strategy(Strategy("conceder", TIME_BASED, frozenset({"time-based", "soft"}), {"exponent": 5.0},
-                           lambda e: e > 1, "greater than 1"))
-register_strategy(Strategy("hardliner", HARDLINER, frozenset({"time-based", "tough"}),
-                           {"exponent": 0.2, "concession": 0.3}))
+register_strategy(
+    Strategy(
+        "boulware",
+        TIME_BASED,
+        frozenset({"time-based", "tough"}),
+        {"exponent": 0.2},
+        lambda e: 0 < e < 1,
+        "between 0 and 1 (exclusive)",
+    )
+)
+register_strategy(
+    Strategy(
+        "linear", TIME_BASED, frozenset({"time-based"}), {"exponent": 1.0}, lambda e: e == 1, "exactly 1"
+    )
+)
+register_strategy(
+    Strategy(
+        "conceder",
+        TIME_BASED,
+        frozenset({"time-based", "soft"}),
+        {"exponent": 5.0},
+        lambda e: e > 1,
+        "greater than 1",
+    )
+)
+register_strategy(
+    Strategy("hardliner", HARDLINER, frozenset({"time-based", "tough"}), {"exponent": 0.2, "concession": 0.3})
+)
 register_strategy(Strategy("tit-for-tat", TIT_FOR_TAT, frozenset({"behaviour-based", "reactive"})))
 register_strategy(Strategy("spoiler", SPOILER, frozenset({"tough", "prefers-no-deal"})))
 register_strategy(Strategy("rubinstein", STATIONARY, frozenset({"equilibrium", "patience-based"})))
@@ -104,20 +124,24 @@ class AgentParams:
         return None if (self.risk == 1.0).all() else self.risk
 
 
-def agent_params(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str],
-                 default: str) -> AgentParams:
+def agent_params(
+    params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str
+) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
     share = [1.0 if row[0] == TIME_BASED else row[2] if row[0] == HARDLINER else 0.0 for row in rows]
     code, exponent, concession, risk, reservation, cost, discount, share = np.array(
-        [row + (s,) for row, s in zip(rows, share, strict=True)]).T
+        [row + (s,) for row, s in zip(rows, share, strict=True)]
+    ).T
     return AgentParams(code.astype(int), exponent, concession, risk, reservation, cost, discount, share)
 
 
 def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ...]:
     strategy = get_strategy(params.get("strategy", default), f"{where}.strategy")
     exponent = _number(params, "exponent", strategy.defaults.get("exponent", 1.0), where)
-    check_exponent(exponent, "exponent", location=f"{where}.exponent")  # the limit first, then the strategy's rule
+    check_exponent(
+        exponent, "exponent", location=f"{where}.exponent"
+    )  # the limit first, then the strategy's rule
     if "exponent" in strategy.defaults and not strategy.exponent_ok(exponent):
         raise ParameterError(
             f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: "
@@ -125,9 +149,11 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
         )
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
     if strategy.code in (TIT_FOR_TAT, STATIONARY) and "exponent" in params and exponent != 1.0:
-        raise ParameterError(f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} "
-                             "(it "
-                             "follows no concession curve); allowed: leave it out, or 1")
+        raise ParameterError(
+            f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} "
+            "(it "
+            "follows no concession curve); allowed: leave it out, or 1"
+        )
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
     risk = _number(params, "risk", 1.0, where)
@@ -139,19 +165,24 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
         raise ParameterError(f"{where}.reservation: {reservation:g} is out of range; allowed: 0 to 1")
     cost = _number(params, "delay_cost", 0.0, where)
     if not 0 <= cost <= 1:
-        raise ParameterError(f"{where}.delay_cost: {cost:g} is out of range; allowed: 0 to 1 (utility per "
-                             "round)")
+        raise ParameterError(
+            f"{where}.delay_cost: {cost:g} is out of range; allowed: 0 to 1 (utility per round)"
+        )
     discount = _number(params, "discount", 1.0, where)
     if not 0 < discount <= 1:
-        raise ParameterError(f"{where}.discount: {discount:g} is out of range; allowed: greater than 0, at "
-                             "most 1")
+        raise ParameterError(
+            f"{where}.discount: {discount:g} is out of range; allowed: greater than 0, at most 1"
+        )
     return strategy.code, exponent, concession, risk, reservation, cost, discount
 
 
 def _number(params: Mapping[str, Any], key: str, default: float, where: str) -> float:
     value = params.get(key, default)
-    if (isinstance(value, bool) or not isinstance(value, (int, float))
-            or (key != "reservation" and math.isnan(value))):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (key != "reservation" and math.isnan(value))
+    ):
         raise ParameterError(f"{where}.{key}: {value!r} is not a number; allowed: a number")
     return float(value)
 

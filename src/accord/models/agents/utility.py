@@ -51,7 +51,7 @@ def distance(ideal: np.ndarray, unit: np.ndarray, points: np.ndarray) -> np.ndar
 def utility_of_distance(dist: np.ndarray, risk: np.ndarray | None) -> np.ndarray:
     """``1 - D ** risk``; ``risk`` None means every agent is risk-neutral (no power taken)."""
     dist = np.minimum(dist, 1.0)
-    return 1.0 - (dist if risk is None else dist ** risk)
+    return 1.0 - (dist if risk is None else dist**risk)
 
 
 def utility(ideal: np.ndarray, unit: np.ndarray, risk: np.ndarray | None, points: np.ndarray) -> np.ndarray:
