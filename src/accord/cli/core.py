@@ -8,7 +8,17 @@ import typer
 
 from ..scenario.errors import AccordError, UnsupportedScenario
 from ..scenario.formats import READ_FORMATS, WRITE_FORMATS
-from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
+from .app import (
+    PivotalModelOpt,
+    WhatifDrawsOpt,
+    app,
+    checked_seed,
+    console,
+    err_console,
+    fail_on_errors,
+    new_table,
+    show,
+)
 from .text import print_issue_legend, show_columns
 
 if TYPE_CHECKING:
@@ -90,17 +100,8 @@ def forecast(
             "pivotal actors (0: point forecasts only, no answer block).",
         ),
     ] = 500,
-    whatif_draws: Annotated[
-        int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")
-    ] = 200,
-    chosen: Annotated[
-        str | None,
-        typer.Option(
-            "--pivotal-model",
-            help="Model of the intervals and pivotal actors; default: weighted-mean, the most "
-            "accurate on the DEU backtest.",
-        ),
-    ] = None,
+    whatif_draws: WhatifDrawsOpt = 200,
+    chosen: PivotalModelOpt = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the Monte Carlo runs.")] = False,
 ) -> None:
     """The answer first: deal or no deal, when, on what terms, who is pivotal, what changes it."""

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, checked_seed, console, fail_on_errors
+from .app import PivotalModelOpt, WhatifDrawsOpt, app, checked_seed, console, fail_on_errors
 from .core import ScenarioArg, model_names
 
 
@@ -30,16 +30,8 @@ def report(
             "answer block (deal probabilities, their intervals).",
         ),
     ] = 500,
-    whatif_draws: Annotated[
-        int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")
-    ] = 200,
-    chosen: Annotated[
-        str | None,
-        typer.Option(
-            "--pivotal-model",
-            help="Model of the answer's intervals and pivotal actors; default: weighted-mean.",
-        ),
-    ] = None,
+    whatif_draws: WhatifDrawsOpt = 200,
+    chosen: PivotalModelOpt = None,
     seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
     output: Annotated[
         Path | None,
