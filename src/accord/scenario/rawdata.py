@@ -64,7 +64,15 @@ def check_yaml_events(text: str, loader: type, file: str | None) -> None:
                     raise LimitError(
                         "max_nodes", nodes, "the number of values", file=file, location=_mark(event)
                     )
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        # PyYAML >= 6.0.4 stops flow collections nested past its own bound while scanning, before
+        # the events above could count them; that is the same limit, past our lower one.
+        if "nesting depth" in str(exc):
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+            raise LimitError(
+                "max_depth", f"over {limits.max_depth}", "the nesting depth", file=file, location=where
+            ) from None
         return  # the loader reports syntax errors with their own message
 
 
