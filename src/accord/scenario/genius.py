@@ -30,7 +30,6 @@ writing: export.py).
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
+from .genius_levels import best_level, levels_of, numeric_levels
 from .schema import Scenario
 from .validate import scenario_from_data
 
@@ -322,37 +322,6 @@ def _evaluator(el: ET.Element, issue: dict[str, Any], file: str, where: str) -> 
         location=f"{where} > evaluator",
         allowed=" or ".join("/".join(f) for f in forms),
     )
-
-
-def linear_ends(issue: dict[str, Any], ev: dict[str, float]) -> tuple[float, float]:
-    """A linear evaluator's utility at the issue's lower and upper bound."""
-    if "utilityLowestValue" in ev:
-        return ev["utilityLowestValue"], ev["utilityHighestValue"]
-    slope, offset = (ev["slope"], ev["offset"]) if "slope" in ev else (ev["parameter1"], ev["parameter0"])
-    return slope * issue["min"] + offset, slope * issue["max"] + offset
-
-
-def numeric_levels(values: list[str]) -> list[float] | None:
-    """A discrete issue's values as numbers when they all are finite numbers in increasing order."""
-    try:
-        levels = [float(v) for v in values]
-    except ValueError:
-        return None
-    ok = all(math.isfinite(x) for x in levels) and all(b > a for a, b in itertools.pairwise(levels))
-    return levels if ok else None
-
-
-def levels_of(issue: dict[str, Any]) -> list[float]:
-    """Where a discrete issue's values sit on accord's scale: their numbers, else 0 .. k-1."""
-    return numeric_levels(issue["values"]) or [float(k) for k in range(len(issue["values"]))]
-
-
-def best_level(issue: dict[str, Any], ev: Any) -> float:
-    """The issue value a party likes best, on accord's scale (the first of equally good ones)."""
-    if issue["type"] == "discrete":
-        return levels_of(issue)[max(range(len(ev)), key=lambda j: (ev[j], -j))]
-    lo, hi = linear_ends(issue, ev)
-    return issue["max"] if hi > lo else issue["min"]
 
 
 def _actor_id(stem: str, taken: set[str]) -> str:

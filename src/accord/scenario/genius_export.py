@@ -29,7 +29,8 @@ import numpy as np
 
 from ..files import atomic_write_text
 from .errors import ScenarioError
-from .genius import KEY, best_level, levels_of, linear_ends
+from .genius import KEY
+from .genius_levels import best_level, levels_of, linear_ends
 from .schema import Scenario
 
 LEVELS = 11

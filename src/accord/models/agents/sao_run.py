@@ -27,7 +27,8 @@ import pandas as pd
 
 from ...scenario.arrays import ScenarioArrays, to_arrays
 from ...scenario.errors import UnsupportedScenario
-from ...scenario.genius import KEY, best_level, levels_of, linear_ends
+from ...scenario.genius import KEY
+from ...scenario.genius_levels import best_level, levels_of, linear_ends
 from ...scenario.schema import Scenario
 from ..base import BatchResult, Result, as_generator, forecast_frame, history_frame
 from . import sao
