@@ -19,9 +19,9 @@ from distributed import LocalCluster
 
 from accord.analysis.montecarlo import CHUNK, monte_carlo
 from accord.analysis.parallel import Executor
+from accord.errors import AccordError
 from accord.models import list_models, make_model
 from accord.scenario import load
-from accord.scenario.errors import AccordError
 
 TARGET = 3.0  # seconds of serial work per model
 

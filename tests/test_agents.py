@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from accord.errors import ParameterError, ScenarioError
 from accord.models.agents import AgentsModel
 from accord.models.agents.strategies import STRATEGIES
 from accord.scenario import Scenario, to_arrays
-from accord.scenario.errors import ParameterError, ScenarioError
 from accord.testing import check_model
 
 

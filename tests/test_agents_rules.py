@@ -9,12 +9,12 @@ from test_agents import one_issue
 
 from accord.analysis.montecarlo import MonteCarloResult
 from accord.analysis.patch import apply_patch, load_patch
+from accord.errors import ParameterError, ScenarioError
 from accord.models.agents import AgentsModel
 from accord.models.agents.events import apply_event
 from accord.models.agents.rules import compile_rule
 from accord.models.agents.setup import prepare
 from accord.scenario import Scenario, load, to_arrays
-from accord.scenario.errors import ParameterError, ScenarioError
 from accord.scenario.rules import DecisionRule
 
 BLOC = {a: (100, {"strategy": "linear", "reservation": 0.0}) for a in "ABCD"}

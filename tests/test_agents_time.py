@@ -190,7 +190,7 @@ def test_the_more_patient_party_gets_the_better_share_and_moving_first_helps():
 def test_rubinstein_needs_the_alternating_protocol():
     from test_agents import one_issue
 
-    from accord.scenario.errors import ScenarioError
+    from accord.errors import ScenarioError
 
     sc = one_issue({"A": (0, {"strategy": "rubinstein"}), "B": (100, {})}, rounds=5)
     with pytest.raises(ScenarioError, match="alternating"):

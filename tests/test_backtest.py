@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from accord.analysis.backtest import backtest, groups, midpoint, outcomes, run_model, score, workers
 from accord.analysis.crossval import band, group_kfold, lad_simplex
 from accord.cli import app
+from accord.errors import ScenarioError
 from accord.models import make_model
 from accord.scenario.deu import read_deu
-from accord.scenario.errors import ScenarioError
 
 DEV = DEU / "deu3-dev.tsv"
 runner = CliRunner()

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import accord
+from accord.errors import ParameterError, UnsupportedScenario
 from accord.models import make_model
 from accord.models.baselines import weighted_mean, weighted_median
 from accord.models.nash import nash_bargain_1d
 from accord.scenario import Scenario
-from accord.scenario.errors import ParameterError, UnsupportedScenario
 from accord.testing import check_model
 
 # EC car-emissions table as printed in shared/docs/models.md §4 (capability, position, salience).

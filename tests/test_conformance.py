@@ -12,12 +12,12 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
+from accord.errors import UnsupportedScenario
 from accord.models import list_models, make_model
 from accord.models.base import Model, Result
 from accord.models.baselines import WeightedMean
 from accord.models.registry import RegistryError, register
 from accord.scenario import Scenario, load
-from accord.scenario.errors import UnsupportedScenario
 from accord.testing import (
     CHECKS,
     FLAGSHIP,

@@ -17,9 +17,9 @@ from accord.analysis.montecarlo import CHUNK, monte_carlo
 from accord.analysis.parallel import Executor
 from accord.analysis.whatif import compare
 from accord.cli import app
+from accord.errors import ParameterError
 from accord.models import make_model
 from accord.scenario import load
-from accord.scenario.errors import ParameterError
 
 distributed = pytest.importorskip("distributed")
 

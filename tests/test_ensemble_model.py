@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from accord.analysis.ensemble import ANCHORS
 from accord.cli import app
+from accord.errors import ParameterError
 from accord.models import make_model
 from accord.scenario.deu import read_deu
-from accord.scenario.errors import ParameterError
 
 DEV = DEU / "deu3-dev.tsv"
 runner = CliRunner()

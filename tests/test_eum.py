@@ -12,9 +12,9 @@ import pytest
 from conftest import KTAB
 
 import accord.scenario as sc
+from accord.errors import ParameterError, UnsupportedScenario
 from accord.models import make_model
 from accord.models.eum_core import COMPROMISE, CONFRONTATION, EUMParams, eum_round, simulate
-from accord.scenario.errors import ParameterError, UnsupportedScenario
 from accord.testing import parametrize_with_checks
 
 # models.md §4, input table (jmckib's labelling): NL BE LU DE FR IT UK IE DK GR.

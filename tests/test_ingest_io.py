@@ -10,10 +10,10 @@ import pytest
 from conftest import EVENTS, SHARED
 from typer.testing import CliRunner
 
+from accord.errors import ScenarioError
 from accord.ingest.coder import CodedEvent
 from accord.ingest.readers import CHUNK_CHARS, iter_stories
 from accord.ingest.signals import weekly_signals
-from accord.scenario.errors import ScenarioError
 
 runner = CliRunner()
 

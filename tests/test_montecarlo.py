@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from accord.analysis.montecarlo import CHUNK, NoiseSpec, monte_carlo, perturb
 from accord.cli import app
+from accord.errors import ParameterError
 from accord.models import make_model
 from accord.scenario import load, to_arrays
-from accord.scenario.errors import ParameterError
 
 NONE = NoiseSpec(position_sd=0, salience_sd=0, capability_sd=0)
 

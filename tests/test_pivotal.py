@@ -11,9 +11,9 @@ import pytest
 from analysis_helpers import ObjectPathMean, three_actors
 
 from accord.analysis.pivotal import pivotal_actors
+from accord.errors import ParameterError
 from accord.models import make_model
 from accord.scenario import Scenario, load
-from accord.scenario.errors import ParameterError
 
 # Hand-worked on three_actors(): weights A 100 at 20, B 100 at 100, C 50 at 40.
 # v(ABC) = (2000 + 10000 + 2000) / 250 = 56; without A: 12000/150 = 80; without B: 4000/150 = 26.667;

@@ -15,11 +15,11 @@ import pytest
 from accord.analysis.edit import drop
 from accord.analysis.montecarlo import monte_carlo
 from accord.analysis.pivotal import pivotal_actors
+from accord.errors import UnsupportedScenario
 from accord.models import list_models
 from accord.models.registry import build_model
 from accord.scenario import load
 from accord.scenario.arrays import to_arrays
-from accord.scenario.errors import UnsupportedScenario
 
 SCENARIOS = ("ec-emissions", "afghanistan-2013")
 CASES = [(m, s) for m in sorted(list_models()) for s in SCENARIOS]

@@ -149,8 +149,8 @@ def test_a_sweep_failing_on_bad_input_is_marked_failed_with_its_reason(tmp_path)
     from accord.analysis.montecarlo import monte_carlo
     from accord.analysis.store import RunStore
     from accord.cli import app
+    from accord.errors import UnsupportedScenario
     from accord.models.baselines import WeightedMean
-    from accord.scenario.errors import UnsupportedScenario
 
     class RefusesSecondChunk(WeightedMean):
         """Refuses its second chunk of draws, as a model does that meets input it cannot use mid-sweep."""
@@ -238,8 +238,8 @@ def test_a_seed_outside_numpys_range_is_refused_with_a_message(command, seed, tm
 def test_library_calls_refuse_a_negative_seed_too():
     from accord.analysis.montecarlo import monte_carlo
     from accord.analysis.pivotal import pivotal_actors
+    from accord.errors import ParameterError
     from accord.models import make_model
-    from accord.scenario.errors import ParameterError
 
     sc, model = load("ec-emissions"), make_model("weighted-mean")
     for call in (
@@ -253,8 +253,8 @@ def test_library_calls_refuse_a_negative_seed_too():
 
 
 def test_an_error_echoing_a_million_character_value_is_short_and_says_how_long_it_was():
+    from accord.errors import AccordError
     from accord.models import make_model
-    from accord.scenario.errors import AccordError
 
     data = flagship()
     data["stances"]["USA"]["troops"]["position"] = "x" * 1_000_000
@@ -275,8 +275,8 @@ def test_a_markov_pce_that_does_not_converge_is_an_accord_error_naming_the_setti
     """200 options, two of them far ahead: the damped Markov iteration mixes too slowly for 1000 steps."""
     import numpy as np
 
+    from accord.errors import AccordError
     from accord.models.smp_core import Rules, pce
-    from accord.scenario.errors import AccordError
 
     u = np.zeros((2, 200))
     u[:, 2:] = -1.0
@@ -343,8 +343,8 @@ def test_a_deadline_date_without_a_start_date_is_refused():
 
 @pytest.mark.parametrize("what", ["capability", "salience"])
 def test_smp_refuses_an_issue_nobody_weighs(what):
+    from accord.errors import UnsupportedScenario
     from accord.models import make_model
-    from accord.scenario.errors import UnsupportedScenario
 
     data = flagship()
     if what == "capability":

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from accord.errors import ParameterError
 from accord.models.agents import AgentsModel, sao, sao_run
 from accord.scenario import Scenario, UnsupportedScenario, to_arrays
-from accord.scenario.errors import ParameterError
 
 TABLE = Path(__file__).parent / "data" / "negmas_sao_games.csv"
 BOULWARE, CONCEDER = 0.25, 4.0  # accord exponents of NegMAS's "boulware" (t**4) and "conceder" (t**0.25)

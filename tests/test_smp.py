@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from conftest import KTAB
 
+from accord.errors import ParameterError
 from accord.models import get_model, make_model
 from accord.models.smp import SMP
 from accord.models.smp_core import Rules, interpolate, pce, victory_probs
 from accord.scenario import load
-from accord.scenario.errors import ParameterError
 from accord.testing import check_model
 
 REFERENCE = KTAB / "20170530_ref-dummyData_3Dim.txt"

@@ -14,9 +14,9 @@ from accord.analysis.montecarlo import NoiseSpec
 from accord.analysis.patch import Patch, apply_patch, load_patch, shipped_patches
 from accord.analysis.whatif import compare
 from accord.cli import app
+from accord.errors import ScenarioError
 from accord.models import make_model
 from accord.scenario import load
-from accord.scenario.errors import ScenarioError
 
 NONE = NoiseSpec(position_sd=0, salience_sd=0, capability_sd=0)
 

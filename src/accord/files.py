@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .scenario.errors import AccordError
+from .errors import AccordError
 
 TMP_TAG = ".accord-tmp-"
 STALE_SECONDS = 24 * 3600  # a temporary this old is stale even if a process with its pid is running

@@ -20,10 +20,10 @@ from functools import partial
 
 import numpy as np
 
+from ..errors import ParameterError, UnsupportedScenario
 from ..models.base import Model
 from ..models.registry import make_model
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from . import crossval, ensemble_fit, evaluation, predictive
 from .cases import INTERVAL_COLUMNS, Case, Forecasts, groups, midpoint, outcomes, scale, score

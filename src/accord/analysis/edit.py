@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..scenario.errors import ScenarioError
+from ..errors import ScenarioError
 from ..scenario.schema import Scenario
 
 _ACTOR_FIELDS = ("actor", "target")

@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..errors import ParameterError
 from ..models.agents.explain import coalition_shares, failure_shares
 from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import ParameterError
 from ..scenario.schema import Scenario
 from .parallel import SERIAL, Executor, Progress
 from .store import RunInfo, RunStore, jsonable

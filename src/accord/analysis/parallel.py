@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..scenario.errors import ParameterError
+from ..errors import ParameterError
 
 Progress = Callable[[int], None]  # called with the number of tasks just finished
 

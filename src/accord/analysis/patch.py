@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..scenario.errors import AccordError, ScenarioError
+from ..errors import AccordError, ScenarioError
 from ..scenario.io import parse_yaml
 from ..scenario.schema import Scenario
 from ..scenario.validate import error_from_validation

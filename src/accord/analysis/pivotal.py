@@ -25,9 +25,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..errors import AccordError, ParameterError
 from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import AccordError, ParameterError
 from ..scenario.schema import Scenario
 from . import predictive
 from .edit import drop

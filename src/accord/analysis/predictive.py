@@ -27,10 +27,10 @@ from typing import Protocol, cast
 
 import numpy as np
 
+from ..errors import UnsupportedScenario
 from ..models.base import Model, Result
 from ..models.registry import make_model
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import UnsupportedScenario
 from ..scenario.schema import Scenario
 from .montecarlo import NoiseSpec, perturb
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..scenario.errors import AccordError
+from ..errors import AccordError
 
 ENV_VAR = "ACCORD_STORE"
 

@@ -17,9 +17,9 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from ..errors import AccordError
 from ..models import build_model, get_model
 from ..models.base import Result
-from ..scenario.errors import AccordError
 from ..scenario.schema import Scenario
 from .answer import DealAnswer, deal_answer, point_in_interval, scenario_variants, whatif_effects
 from .disagree import disagreements

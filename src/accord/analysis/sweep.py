@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..scenario.errors import AccordError
+from ..errors import AccordError
 from .parallel import SERIAL, Executor, Progress
 from .store import RunInfo, RunStore, to_json
 

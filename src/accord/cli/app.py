@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from ..scenario.errors import AccordError
+from ..errors import AccordError
 
 if TYPE_CHECKING:
     from rich.console import Console

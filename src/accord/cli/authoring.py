@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..scenario.errors import ParameterError
+from ..errors import ParameterError
 from .app import app, console, fail_on_errors
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..scenario.errors import AccordError, ParameterError
+from ..errors import AccordError, ParameterError
 from ..scenario.eu_council import CAPABILITIES
 from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..scenario.errors import AccordError, UnsupportedScenario
+from ..errors import AccordError, UnsupportedScenario
 from ..scenario.formats import READ_FORMATS, WRITE_FORMATS
 from .app import (
     PivotalModelOpt,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..scenario.errors import AccordError, ParameterError
+from ..errors import AccordError, ParameterError
 from ..scenario.eu_council import CAPABILITIES
 from .app import app, checked_seed, console, fail_on_errors
 from .backtest import DRAWS, default_models

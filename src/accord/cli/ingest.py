@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..scenario.errors import AccordError
+from ..errors import AccordError
 from .app import app, console, err_console, fail_on_errors, new_table, show
 
 if TYPE_CHECKING:

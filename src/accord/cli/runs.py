@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..scenario.errors import ParameterError, clip
+from ..errors import ParameterError, clip
 from .analysis import JsonOpt, StoreOpt
 from .app import app, console, fail_on_errors, new_table, show
 

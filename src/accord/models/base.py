@@ -17,8 +17,8 @@ from typing import Any, ClassVar, Protocol, cast
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError, UnsupportedScenario, clip
 from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.errors import ParameterError, UnsupportedScenario, clip
 from ..scenario.limits import check_model_actors
 from ..scenario.schema import Scenario
 

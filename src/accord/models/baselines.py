@@ -12,8 +12,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..errors import UnsupportedScenario
 from ..scenario.arrays import ScenarioArrays
-from ..scenario.errors import UnsupportedScenario
 from .base import StaticModel
 from .registry import register
 

@@ -20,8 +20,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError, UnsupportedScenario
 from ..scenario.arrays import to_arrays
-from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.schema import Scenario
 from .base import Model, Result, as_generator, forecast_frame, history_frame
 from .registry import make_model, register

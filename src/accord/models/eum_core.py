@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..scenario.errors import ParameterError
+from ..errors import ParameterError
 from .baselines import weighted_median
 from .eum_offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
 from .eum_ties import RoundInputs, decision_signs

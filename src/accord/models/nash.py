@@ -15,8 +15,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from scipy.optimize import brentq
 
+from ..errors import ParameterError, UnsupportedScenario
 from ..scenario.arrays import ScenarioArrays
-from ..scenario.errors import ParameterError, UnsupportedScenario
 from ..scenario.limits import check_exponent
 from .base import StaticModel
 from .registry import register

@@ -17,7 +17,7 @@ import threading
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..scenario.errors import AccordError, ParameterError
+from ..errors import AccordError, ParameterError
 
 if TYPE_CHECKING:
     from ..scenario.schema import Scenario

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario.errors import UnsupportedScenario
+from ..errors import UnsupportedScenario
 
 MIN_COALITION = 1e-8  # seed of every coalition strength in a PCE
 MIN_CHALLENGE_COALITION = 1e-10  # seed of the two coalitions in a challenge

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import AccordError
 from ..models import build_model, get_model, list_models
 from ..models.base import Result
-from ..scenario.errors import AccordError
 from ..scenario.schema import Scenario
 
 AGENTS_TAG = "agents"

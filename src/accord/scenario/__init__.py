@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from ..errors import AccordError, ParameterError, ScenarioError, UnsupportedScenario
     from .arrays import ScenarioArrays, to_arrays, with_arrays
-    from .errors import AccordError, ParameterError, ScenarioError, UnsupportedScenario
     from .examples import example_names, example_path
     from .io import dumps_yaml, load, loads_json, loads_yaml, save
     from .schema import Actor, Channel, Deadline, Issue, Negotiation, Relation, Scenario, Stance
 
 _NAMES = {
     **dict.fromkeys(("ScenarioArrays", "to_arrays", "with_arrays"), ".arrays"),
-    **dict.fromkeys(("AccordError", "ParameterError", "ScenarioError", "UnsupportedScenario"), ".errors"),
+    **dict.fromkeys(("AccordError", "ParameterError", "ScenarioError", "UnsupportedScenario"), "..errors"),
     **dict.fromkeys(("example_names", "example_path"), ".examples"),
     **dict.fromkeys(("dumps_yaml", "load", "loads_json", "loads_yaml", "save"), ".io"),
     **dict.fromkeys(

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 from .eu_council import CAPABILITIES, NAMES, REGIMES, council_rule, council_weight, regime_of
 from .schema import Actor, Issue, Negotiation, Scenario, Stance
 

@@ -36,7 +36,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 from .genius_levels import best_level, levels_of, numeric_levels
 from .schema import Scenario
 from .validate import scenario_from_data

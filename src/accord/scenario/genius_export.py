@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ScenarioError
 from ..files import atomic_write_text
-from .errors import ScenarioError
 from .genius import KEY
 from .genius_levels import best_level, levels_of, linear_ends
 from .schema import Scenario

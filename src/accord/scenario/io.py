@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..errors import ScenarioError
 from ..files import atomic_write, atomic_write_text
 from . import ktab
-from .errors import ScenarioError
 from .examples import example_path, is_example
 from .formats import READ_FORMATS, WRITE_FORMATS
 from .limits import LimitError, Limits, applied, current

@@ -13,7 +13,7 @@ import itertools
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 from .limits import LimitError, check_count, current
 from .validate import scenario_from_data
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 
 ENV_PREFIX = "ACCORD_LIMIT_"
 

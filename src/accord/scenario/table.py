@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 from .limits import LimitError, check_count, current
 from .schema import Scenario
 from .validate import scenario_from_data

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 from .limits import LimitError, current
 from .rawdata import clean
 from .schema import EVENT_TYPES, Scenario

@@ -7,7 +7,7 @@ failed. ``tests/test_conformance.py`` runs every check on every model the regist
 id per (model, check), so a newly registered model is checked without editing any test.
 
 The default scenarios always include the flagship ``afghanistan-2013``: a model that cannot run
-it must say so by raising :class:`~accord.scenario.errors.UnsupportedScenario` from
+it must say so by raising :class:`~accord.errors.UnsupportedScenario` from
 ``check_supported`` and ``run``; any other exception fails the suite.
 """
 

@@ -13,9 +13,9 @@ import numpy as np
 
 from ..analysis.montecarlo import NoiseSpec, monte_carlo
 from ..analysis.pivotal import pivotal_actors, reference_point
+from ..errors import AccordError
 from ..models.base import Model
 from ..scenario import Scenario, to_arrays
-from ..scenario.errors import AccordError
 from .scenarios import SEED, supported
 
 MC_DRAWS = 3  # one chunk: enough to exercise the batch path, cheap for the dynamic models

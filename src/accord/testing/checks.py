@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import UnsupportedScenario
 from ..models.base import HISTORY_COLUMNS, TAGS, Model, Result
 from ..scenario import Scenario, to_arrays
-from ..scenario.errors import UnsupportedScenario
 from .scenarios import SEED, supported
 
 META_KEYS = ("model", "params", "seed", "accord_version", "scenario", "scenario_hash")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import UnsupportedScenario
 from ..models.base import Model
 from ..scenario import Scenario, load
-from ..scenario.errors import UnsupportedScenario
 
 FLAGSHIP = "afghanistan-2013"
 SEED = 123

@@ -20,11 +20,11 @@ import re
 import resource
 from typing import Any, NamedTuple
 
+from ..errors import AccordError, ScenarioError
 from ..models import build_model, list_models
 from ..models.base import Result
 from ..report import figures, report_html
 from ..scenario import dumps_yaml
-from ..scenario.errors import AccordError, ScenarioError
 from ..scenario.schema import Scenario
 from ..scenario.validate import scenario_from_data
 from .upload import parse_upload

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ...scenario.errors import ScenarioError
+from ...errors import ScenarioError
 from ...scenario.schema import Scenario
 from .state import Setting, State
 

@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ...errors import ParameterError
 from ...scenario.arrays import ScenarioArrays, to_arrays
-from ...scenario.errors import ParameterError
 from ...scenario.limits import check_magnitude, check_model_rounds
 from ...scenario.schema import Scenario
 from ..base import BatchResult, Model, Result, as_generator, forecast_frame, history_frame

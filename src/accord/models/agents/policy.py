@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ...scenario.errors import ParameterError
+from ...errors import ParameterError
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...scenario.errors import ScenarioError
+from ...errors import ScenarioError
 from ...scenario.rules import DecisionRule
 from .utility import total
 

@@ -53,7 +53,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ...scenario.errors import UnsupportedScenario
+from ...errors import UnsupportedScenario
 
 TOLERANCE = 0.001  # AspirationNegotiator(tolerance=0.001): how far below the aspiration an offer may lie
 NEAR = 1e-6  # the band below the aspiration the inverter also searches (negmas ...inv_ufun._common.EPS)

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...errors import UnsupportedScenario
 from ...scenario.arrays import ScenarioArrays, to_arrays
-from ...scenario.errors import UnsupportedScenario
 from ...scenario.genius import KEY
 from ...scenario.genius_levels import best_level, levels_of, linear_ends
 from ...scenario.schema import Scenario

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...errors import ScenarioError, UnsupportedScenario
 from ...scenario.arrays import ScenarioArrays
-from ...scenario.errors import ScenarioError, UnsupportedScenario
 from ...scenario.schema import Scenario
 from .events import Compiled, compile_events, is_random
 from .rules import compile_rule

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ...scenario.errors import ParameterError
+from ...errors import ParameterError
 from ...scenario.limits import check_exponent
 
 TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER, STATIONARY = 0, 1, 2, 3, 4
