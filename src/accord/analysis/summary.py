@@ -17,12 +17,12 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from ..errors import AccordError
 from ..models import build_model, get_model
 from ..models.base import Result
 from ..scenario.schema import Scenario
 from .answer import DealAnswer, deal_answer, point_in_interval, scenario_variants, whatif_effects
 from .disagree import disagreements
+from .each import run_each
 from .montecarlo import MonteCarloResult, monte_carlo
 
 DEFAULT_CHOSEN = "weighted-mean"
@@ -231,13 +231,7 @@ def build_summary(
     pivotal: Callable[..., pd.DataFrame] | None = None,
 ) -> Summary:
     """Run everything the answer block needs (see the module docstring); ``draws`` 0 runs models only."""
-    results: dict[str, Result] = {}
-    skipped: dict[str, str] = {}
-    for name in names:
-        try:
-            results[name] = build_model(name, scenario).run(scenario, seed)
-        except AccordError as exc:
-            skipped[name] = str(exc)
+    results, skipped = run_each(scenario, names, seed)
     chosen = chosen or (DEFAULT_CHOSEN if DEFAULT_CHOSEN in results else next(iter(results), None))
     summary = Summary(scenario, results, chosen, draws, skipped=skipped, seed=seed)
     if not draws or chosen is None:

@@ -10,8 +10,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
-from .core import ScenarioArg, build_model, load
+from .app import app, console, err_console, fail_on_errors, new_table, show
+from .core import build_model, load
+from .options import (
+    DrawsOpt,
+    JsonOpt,
+    ModelOpt,
+    NoiseOpt,
+    NoStoreOpt,
+    ParamOpt,
+    QuietOpt,
+    ScenarioArg,
+    SchedulerOpt,
+    SeedOpt,
+    StoreOpt,
+    WorkersOpt,
+)
 from .text import issue_cell, joined, narrow, pivotal_legend, print_issue_legend, show_columns, unit_cell
 
 if TYPE_CHECKING:
@@ -20,34 +34,6 @@ if TYPE_CHECKING:
 
 # The analysis stack (NumPy, pandas, the store) is imported inside the commands, so that other
 # commands do not pay for it at start-up.
-
-ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name (see `accord models`).")]
-ParamOpt = Annotated[
-    list[str] | None, typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")
-]
-DrawsOpt = Annotated[int, typer.Option(help="Number of Monte Carlo draws.")]
-SeedOpt = Annotated[
-    int,
-    typer.Option(
-        callback=checked_seed, help="Seed: the same seed gives the same numbers, serial or on Dask."
-    ),
-]
-NoiseOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--noise",
-        help="Noise sizes, e.g. position=0.05,salience=10,capability=0.2, or none (see docs/analysis.md).",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
-SchedulerOpt = Annotated[str | None, typer.Option(help="Address of a running dask.distributed scheduler.")]
-WorkersOpt = Annotated[int | None, typer.Option(help="Start a local Dask cluster with N worker processes.")]
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(help="Run store file (default: $ACCORD_STORE or ~/.local/share/accord/runs.sqlite)."),
-]
-NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the run store.")]
 
 
 class LazyBars:
@@ -195,7 +181,8 @@ def montecarlo(
 def whatif(
     scenario: ScenarioArg,
     patch: Annotated[
-        list[str], typer.Argument(help="Patch files or shipped variant names (see docs/analysis.md).")
+        list[str],
+        typer.Argument(help="Patch files or shipped variant names (see docs/explanation/analysis.md)."),
     ],
     model: ModelOpt = "weighted-mean",
     draws: DrawsOpt = 1000,

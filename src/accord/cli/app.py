@@ -8,7 +8,7 @@ and the Rich consoles are created on first output, so `accord --help` loads neit
 import functools
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -17,18 +17,6 @@ from ..errors import AccordError
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
-
-
-# Options that several commands share, declared once (forecast and report ask the same questions).
-WhatifDrawsOpt = Annotated[int, typer.Option(min=0, help="Draws per shipped what-if variant (0: none).")]
-PivotalModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--pivotal-model",
-        help="Model of the intervals and pivotal actors; default: weighted-mean, "
-        "the most accurate on the DEU backtest.",
-    ),
-]
 
 
 def _version(value: bool) -> None:

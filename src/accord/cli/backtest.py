@@ -10,7 +10,8 @@ import typer
 
 from ..errors import AccordError, ParameterError
 from ..scenario.eu_council import CAPABILITIES
-from .app import app, checked_seed, console, err_console, fail_on_errors, new_table, show
+from .app import app, console, err_console, fail_on_errors, new_table, show
+from .options import DeuFileArg, JobsOpt, JsonOpt, SeedOpt, models_option
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from ..models.base import Model
 
 BARS = " ▁▂▃▄▅▆▇█"
+BacktestModelsOpt = models_option("every registered model", every=False)
 DRAWS = 64  # Monte Carlo draws per issue for the predictive distributions (accord.analysis.predictive.DRAWS)
 
 
@@ -26,32 +28,21 @@ def default_models() -> "tuple[list[Model], dict[str, str]]":
 
     Models fitted on data (tag ``fitted``, the shipped ensemble) are left out: the backtest fits its
     own ensemble out of sample, and the shipped one has seen the development split."""
+    from ..analysis.each import each
     from ..models import list_models, make_model
 
-    models, left_out = [], {}
-    for name, cls in list_models().items():
-        if "fitted" in cls.tags:
-            left_out[name] = (
-                "shipped weights fitted on data; the row 'ensemble' is refitted fold by fold instead"
-            )
-            continue
-        try:
-            models.append(make_model(name))
-        except AccordError as exc:
-            left_out[name] = str(exc)
-    return models, left_out
+    fitted = "shipped weights fitted on data; the row 'ensemble' is refitted fold by fold instead"
+    names = list_models()
+    left_out = {name: fitted for name, cls in names.items() if "fitted" in cls.tags}
+    built, refused = each((n for n in names if n not in left_out), make_model)
+    return list(built.values()), {n: left_out.get(n) or refused[n] for n in names if n not in built}
 
 
 @app.command()
 @fail_on_errors
 def backtest(
-    file: Annotated[
-        str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")
-    ],
-    model: Annotated[
-        list[str] | None,
-        typer.Option("--model", "-m", help="Model name (repeatable); default: every registered model."),
-    ] = None,
+    file: DeuFileArg,
+    model: BacktestModelsOpt = None,
     capability: Annotated[
         str,
         typer.Option(
@@ -61,13 +52,7 @@ def backtest(
         ),
     ] = "equal",
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by proposal.")] = 10,
-    seed: Annotated[
-        int,
-        typer.Option(
-            callback=checked_seed,
-            help="Seed of the random generator (stochastic models, input noise, bootstrap).",
-        ),
-    ] = 0,
+    seed: SeedOpt = 0,
     draws: Annotated[
         int,
         typer.Option(
@@ -75,7 +60,7 @@ def backtest(
             "only, no ensemble)."
         ),
     ] = DRAWS,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
         typer.Option(help="Also write the whole record (settings, scores, CV weights) as JSON here."),
@@ -87,13 +72,7 @@ def backtest(
             "atom, value, weight)."
         ),
     ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            help="Worker processes for the case-by-case model runs (default: one per CPU; 1 = none). Scores "
-            "do not depend on it."
-        ),
-    ] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Score models on real decisions: point errors, CRPS, log score, coverage, PIT, bootstrap differences.
 

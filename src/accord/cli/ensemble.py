@@ -11,19 +11,20 @@ import typer
 
 from ..errors import AccordError, ParameterError
 from ..scenario.eu_council import CAPABILITIES
-from .app import app, checked_seed, console, fail_on_errors
+from .app import app, console, fail_on_errors
 from .backtest import DRAWS, default_models
+from .options import DeuFileArg, JobsOpt, SeedOpt, models_option
 
 # NumPy and the analysis stack are imported inside the command, so `accord --help` stays fast
 # (tests/test_startup.py).
+
+ComponentsOpt = models_option("every registered model not itself fitted", every=False)
 
 
 @app.command("ensemble-fit")
 @fail_on_errors
 def ensemble_fit(
-    file: Annotated[
-        str, typer.Argument(help="A DEU-layout file (tab-separated, p<actor>/s<actor>, rp, out).")
-    ],
+    file: DeuFileArg,
     out: Annotated[
         Path,
         typer.Option(
@@ -31,24 +32,13 @@ def ensemble_fit(
             "weights=FILE`."
         ),
     ],
-    model: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Component model (repeatable); default: every registered model not itself fitted.",
-        ),
-    ] = None,
+    model: ComponentsOpt = None,
     capability: Annotated[
         str, typer.Option(help="Actor capability: " + ", ".join(CAPABILITIES) + ".")
     ] = "equal",
-    seed: Annotated[
-        int, typer.Option(callback=checked_seed, help="Seed (stochastic models, input noise).")
-    ] = 0,
+    seed: SeedOpt = 0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per issue for the components.")] = DRAWS,
-    jobs: Annotated[
-        int | None, typer.Option(help="Worker processes for the case-by-case runs (default: one per CPU).")
-    ] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Fit the ensemble's gate on every issue of FILE (penalty chosen by CV grouped by proposal) and write it.
 

@@ -5,20 +5,18 @@ from typing import Annotated
 
 import typer
 
-from .app import PivotalModelOpt, WhatifDrawsOpt, app, checked_seed, console, fail_on_errors
-from .core import ScenarioArg, model_names
+from .app import app, console, fail_on_errors
+from .core import model_names
+from .options import PivotalModelOpt, ScenarioArg, SeedOpt, WhatifDrawsOpt, models_option
+
+ReportModelsOpt = models_option("every registered model")
 
 
 @app.command()
 @fail_on_errors
 def report(
     scenario: ScenarioArg,
-    model: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model", "-m", help="Model name (repeatable), or all; default: every registered model."
-        ),
-    ] = None,
+    model: ReportModelsOpt = None,
     draws: Annotated[
         int, typer.Option(min=0, help="Monte Carlo draws per model for the intervals (0: none).")
     ] = 100,
@@ -32,7 +30,7 @@ def report(
     ] = 500,
     whatif_draws: WhatifDrawsOpt = 200,
     chosen: PivotalModelOpt = None,
-    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
+    seed: SeedOpt = 0,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html."),

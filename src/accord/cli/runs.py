@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import ParameterError, clip
-from .analysis import JsonOpt, StoreOpt
 from .app import app, console, fail_on_errors, new_table, show
+from .options import JsonOpt, StoreOpt
 
 # The store (SQLite, NumPy) is imported inside the commands, so that other commands do not pay for it.
 

@@ -31,6 +31,7 @@ TAGS = {
     "needs-status-quo": "every issue must have a status quo",
     "batch": "has a vectorised forecast_batch path for Monte Carlo",
     "agents": "simulates negotiating parties with channels and events",
+    "baseline": "a null forecaster every elaborate model must beat (the CLI's default models)",
     "fitted": "combines other models with weights fitted on past outcomes (shipped as data)",
 }
 

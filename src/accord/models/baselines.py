@@ -1,6 +1,7 @@
 """Static baselines: the compromise model (weighted mean), the weighted median and the status quo.
 
-These are the null forecasters every elaborate model must beat. On EU data the compromise model
+These are the null forecasters every elaborate model must beat (tag ``baseline``, with the Nash
+bargaining solution). On EU data the compromise model
 is as accurate as expected-utility and procedural models (Thomson, Stokman, Achen & Koenig, *The
 European Union Decides*, 2006). Weights are capability x salience; actors without a stance on an
 issue have zero weight there.
@@ -61,6 +62,7 @@ class WeightedMean(StaticModel):
     """Capability x salience weighted mean: the compromise model (van den Bos; Achen 2006)."""
 
     name: ClassVar[str] = "weighted-mean"
+    tags: ClassVar[frozenset[str]] = frozenset({"static", "batch", "baseline"})
     summary: ClassVar[str] = "compromise model: capability x salience weighted mean"
 
     def __init__(self) -> None:
@@ -77,6 +79,7 @@ class WeightedMedian(StaticModel):
     """Capability x salience weighted median (the median voter, BDM's Condorcet winner)."""
 
     name: ClassVar[str] = "weighted-median"
+    tags: ClassVar[frozenset[str]] = frozenset({"static", "batch", "baseline"})
     summary: ClassVar[str] = "median voter: capability x salience weighted median"
 
     def __init__(self) -> None:
@@ -93,7 +96,7 @@ class StatusQuo(StaticModel):
     """Nothing changes: the forecast is the status quo (the reversion point)."""
 
     name: ClassVar[str] = "status-quo"
-    tags: ClassVar[frozenset[str]] = frozenset({"static", "batch", "needs-status-quo"})
+    tags: ClassVar[frozenset[str]] = frozenset({"static", "batch", "needs-status-quo", "baseline"})
     summary: ClassVar[str] = "no change: the status quo"
 
     def __init__(self) -> None:

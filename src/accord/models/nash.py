@@ -62,7 +62,7 @@ class NashBargaining(StaticModel):
     """Asymmetric Nash bargaining solution with the status quo as disagreement point."""
 
     name: ClassVar[str] = "nash"
-    tags: ClassVar[frozenset[str]] = frozenset({"static", "needs-status-quo", "batch"})
+    tags: ClassVar[frozenset[str]] = frozenset({"static", "needs-status-quo", "batch", "baseline"})
     summary: ClassVar[str] = "asymmetric Nash bargaining solution (disagreement = status quo)"
 
     def __init__(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.each import each
 from ..errors import AccordError
 from ..models import build_model, get_model, list_models
 from ..models.base import Result
@@ -126,20 +127,16 @@ def _add_montecarlo(data: ReportData) -> None:
             reuse[data.summary.chosen] = data.summary.chosen_mc
         if data.summary.deal_mc is not None and data.summary.deal is not None:
             reuse[data.summary.deal.model] = data.summary.deal_mc
-    for name in data.results:
-        if name in reuse:
-            data.montecarlo[name] = reuse[name]
-            data.intervals[name] = reuse[name].summary
-            continue
-        try:
-            mc = monte_carlo(
-                data.scenario, build_model(name, data.scenario), draws=data.draws, seed=data.seed
-            )
-        except AccordError as exc:
-            data.skipped[f"{name} (Monte Carlo)"] = str(exc)
-            continue
-        data.montecarlo[name] = mc
-        data.intervals[name] = mc.summary
+    sc = data.scenario
+    done, refused = each(
+        data.results,
+        lambda name: (
+            reuse[name] if name in reuse else monte_carlo(sc, build_model(name, sc), data.draws, data.seed)
+        ),
+    )
+    data.skipped.update({f"{name} (Monte Carlo)": why for name, why in refused.items()})
+    data.montecarlo.update(done)
+    data.intervals.update({name: mc.summary for name, mc in done.items()})
     agents = data.agents_model
     if agents is not None and agreement_rounds(data) is None:
         data.missing["agreement"] = f"the {agents} model's Monte Carlo gave no agreement rounds"
