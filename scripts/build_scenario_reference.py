@@ -1,4 +1,4 @@
-"""Write docs/scenario-reference.md from the schema (run after changing the schema).
+"""Write docs/reference/scenario.md from the schema (run after changing the schema).
 
 ``PYTHONPATH=src python scripts/build_scenario_reference.py``; tests/test_reference.py fails while
 the committed file differs from what this writes.

@@ -1,7 +1,7 @@
 """The engine plays stretches of rounds at once: cutting them differently must not change any draw.
 
 The reference is the engine forced to go round by round (one round per stretch), which is the
-protocol as written in docs/agents.md; the hand-worked paths in test_agents.py pin that down.
+protocol as written in docs/explanation/agents.md; the hand-worked paths in test_agents.py pin that down.
 """
 
 from __future__ import annotations

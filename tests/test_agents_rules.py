@@ -353,4 +353,4 @@ def test_every_event_type_has_a_handler_and_a_docs_entry():
     source = inspect.getsource(handlers.compile_events) + inspect.getsource(handlers.apply_event)
     for kind in (k.strip() for k in EVENT_TYPES.split(",")):
         assert f'"{kind}"' in source, f"no handler for {kind}"
-        assert kind in docs, f"docs/agents.md does not describe {kind}"
+        assert kind in docs, f"docs/explanation/agents.md does not describe {kind}"

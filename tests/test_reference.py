@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_committed_reference_equals_the_generated_one():
-    committed = (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8")
+    committed = (ROOT / "docs" / "reference" / "scenario.md").read_text(encoding="utf-8")
     assert committed == reference_markdown(), "run: PYTHONPATH=src python scripts/build_scenario_reference.py"
 
 
@@ -111,7 +111,7 @@ def test_new_writes_a_commented_template_that_validates_and_runs(tmp_path):
     res = runner.invoke(app, ["new", "talks", "-o", str(target)])
     assert res.exit_code == 0, res.output
     text = target.read_text()
-    assert text.count("#") > 20 and "docs/scenario-reference.md" in text
+    assert text.count("#") > 20 and "docs/reference/scenario.md" in text
     sc = accord.load(target)
     assert sc.name == "talks" and sc.negotiation is not None and sc.issues[0].unit is not None
     assert runner.invoke(app, ["forecast", str(target), "--json"]).exit_code == 0

@@ -84,7 +84,7 @@ def test_eum_paths_identical_under_pow_noise(noisy_pow) -> None:
 
 
 def test_knife_edge_both_branches() -> None:
-    """The nearest-compromise run turns on E_ji − |E_ij| of a few 1e-16 in rounds 6 and 8 (docs/eum.md).
+    """The nearest-compromise run turns on E_ji − |E_ij| of a few 1e-16 in rounds 6 and 8 (docs/explanation/eum.md).
 
     ties='stay' counts that as equality (no move) and gives the published trace on every CPU;
     ties='exact' settles it in 60-digit arithmetic, which takes the other branch: the one issue 11

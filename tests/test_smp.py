@@ -71,7 +71,7 @@ def test_reproduces_kapsarc_stopping_ratios(reference_run):
 
 
 def test_victory_probability_models_match_documented_odds():
-    # a 2:1 coalition advantage gives 2/3, 4/5, 16/17, 256/257 (docs/models.md §1.4 step 5)
+    # a 2:1 coalition advantage gives 2/3, 4/5, 16/17, 256/257 (shared/docs/models.md §1.4 step 5)
     c = np.array([[1e-8, 1.0], [2.0, 1e-8]])
     for model, expected in (("linear", 2 / 3), ("square", 4 / 5), ("quartic", 16 / 17), ("octic", 256 / 257)):
         p = victory_probs(model, c)

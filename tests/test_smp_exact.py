@@ -1,4 +1,4 @@
-"""The SMP's fast paths make exactly the choices of KTAB's plain loops (docs/smp.md, Speed)."""
+"""The SMP's fast paths make exactly the choices of KTAB's plain loops (docs/explanation/smp.md, Speed)."""
 
 from __future__ import annotations
 

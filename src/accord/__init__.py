@@ -33,7 +33,14 @@ __getattr__, __dir__ = lazy_attributes(
 def forecast(
     scenario: Scenario | str, model: str = "weighted-mean", seed: int | None = 0, **params: Any
 ) -> Result:
-    """Run one model on a scenario (a Scenario, a path or an example name) and return its Result."""
+    """Run one model on a scenario (a Scenario, a path or an example name) and return its Result.
+
+    The compromise model on Bueno de Mesquita's (1994) EC car-emissions table gives the published
+    7.39 (shared/docs/models.md §4; tests/test_baselines.py):
+
+    >>> round(forecast("ec-emissions", "weighted-mean").forecast_of("emissions"), 2)
+    7.39
+    """
     from .models import make_model
     from .scenario import Scenario, load
 

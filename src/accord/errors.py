@@ -19,6 +19,11 @@ def clip(value: Any, limit: int = VALUE_CHARS) -> str:
 
     Messages echo the bad value so a user can find it; a million-character value would bury the
     message (and a terminal or a log) instead, so only its beginning is shown.
+
+    >>> clip("x" * 1000, limit=5)
+    "'xxxx...' (1,000 characters)"
+    >>> clip(3.5)
+    '3.5'
     """
     text = repr(value)
     if len(text) <= limit:

@@ -23,7 +23,16 @@ T = TypeVar("T")
 
 def each(names: Iterable[str], work: Callable[[str], T]) -> tuple[dict[str, T], dict[str, str]]:
     """``work(name)`` for each name, in order: the results by name, and for every name whose work
-    raised an :class:`AccordError`, the error's message (a name given twice runs once)."""
+    raised an :class:`AccordError`, the error's message (a name given twice runs once).
+
+    >>> from accord.errors import UnsupportedScenario
+    >>> def work(name):
+    ...     if name == "exchange":
+    ...         raise UnsupportedScenario("model 'exchange' needs at least two issues")
+    ...     return name.upper()
+    >>> each(["nash", "exchange", "nash"], work)
+    ({'nash': 'NASH'}, {'exchange': "model 'exchange' needs at least two issues"})
+    """
     done: dict[str, T] = {}
     refused: dict[str, str] = {}
     for name in dict.fromkeys(names):

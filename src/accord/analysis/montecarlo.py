@@ -7,7 +7,7 @@ depends on nothing but the seed and the chunk number. So the numbers do not depe
 are scheduled (serial, a local cluster, a remote one, or a sweep resumed after a crash), and the
 first N draws of a longer run are the N draws of a shorter one.
 
-Default noise (see docs/analysis.md): positions ±5% of the issue range (sd), saliences ±10 points,
+Default noise (see docs/explanation/analysis.md): positions ±5% of the issue range (sd), saliences ±10 points,
 capabilities log-normal with sd 0.2 (about ±20%, median-preserving so the median draw is the
 scenario's own number). These are the usual size of disagreement between expert codings of the
 same actor (Thomson et al. 2006 report inter-expert differences of roughly a tenth of the scale);

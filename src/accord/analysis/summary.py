@@ -5,7 +5,7 @@ model (intervals) and of the negotiation model (deal probabilities per branch), 
 the chosen model (pivotal actors), the scenario's shipped what-if variants on the negotiation model
 (paired draws) -- and ``Summary.sections`` turns it into headed lines, each saying which model and
 how many draws its numbers come from. The pivotal and interval model defaults to ``weighted-mean``,
-the model that scores best out of sample on the DEU III backtest (README, docs/backtest.md).
+the model that scores best out of sample on the DEU III backtest (README, docs/explanation/backtest.md).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from .app import app, console, fail_on_errors
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a scenario file (every field; see docs/scenario-reference.md)."""
+    """Print the JSON Schema of a scenario file (every field; see docs/reference/scenario.md)."""
     from ..scenario.schema import Scenario
 
     print(json.dumps(Scenario.model_json_schema(), indent=2))

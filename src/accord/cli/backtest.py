@@ -76,7 +76,7 @@ def backtest(
 ) -> None:
     """Score models on real decisions: point errors, CRPS, log score, coverage, PIT, bootstrap differences.
 
-    Each model's predictive distribution (see docs/backtest.md) is scored beside its point forecast, and
+    Each model's predictive distribution (see docs/explanation/backtest.md) is scored beside its point forecast, and
     compared with the compromise model's by a paired bootstrap that resamples proposals."""
     import numpy as np
 

@@ -211,7 +211,7 @@ def _check_finite(
     if bad:
         raise UnsupportedScenario(
             f"model {model!r} gave non-finite numbers on scenario {scenario.name!r} (in {', '.join(bad)});"
-            " narrow the issue ranges or capabilities (see the limits in docs/scenario.md)"
+            " narrow the issue ranges or capabilities (see the limits in docs/explanation/scenario.md)"
         )
 
 

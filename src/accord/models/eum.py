@@ -6,7 +6,7 @@ reads as probabilities of resisting, and Δ is the range of the issue's initial 
 
 The forecast per issue is BDM's predicted outcome, the Condorcet winner (c·s-weighted median)
 after the final round; the final weighted mean is a second column, since the dynamics oscillate
-and the mean moves less. The defaults are the settings of Scholz's code (docs/models.md §2.1).
+and the mean moves less. The defaults are the settings of Scholz's code (shared/docs/models.md §2.1).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Pure NumPy on a leading batch axis of draws: positions ``x`` (B, n), capability ``c`` (B, n) or
 (n,), salience ``s`` (B, n) as a fraction in [0, 1]. The defaults are the settings of Scholz's
-code as replicated by jmckib/bdm-scholz-expected-utility-model (docs/models.md §2.1); every
+code as replicated by jmckib/bdm-scholz-expected-utility-model (shared/docs/models.md §2.1); every
 documented quirk is kept there, and each variant the literature disagrees on is a parameter so
 that its effect can be measured rather than argued about.
 

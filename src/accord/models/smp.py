@@ -3,7 +3,7 @@
 Actors challenge the rival whose defeat they expect to gain most from, propose a bargain that
 splits the difference by salience and estimated strength, and each actor accepts the bargain a
 probabilistic Condorcet election among all actors favours. Turns repeat until positions settle
-(docs/models.md §1.4; reproduces KAPSARC's reference run of dummyData_3Dim exactly).
+(shared/docs/models.md §1.4; reproduces KAPSARC's reference run of dummyData_3Dim exactly).
 
 Scaling: each issue's [min, max] maps to KTAB's [0, 1]; saliences are shares of attention on
 0-100, divided by 100. An actor whose saliences sum above 100 (scenarios that rate each issue

@@ -1,4 +1,4 @@
-"""Challenge estimates and target choice of the SMP (docs/models.md §1.4 steps 6-8, §1.9).
+"""Challenge estimates and target choice of the SMP (shared/docs/models.md §1.4 steps 6-8, §1.9).
 
 An actor needs only its own estimate of its gain from challenging each rival, and only for the
 rivals that can still be its best target: the gain is linear in the win probability, so bounds

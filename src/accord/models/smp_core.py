@@ -1,7 +1,7 @@
 """Array functions of KAPSARC's Spatial Model of Politics (KTAB SMP), on the [0,1] scale.
 
 Everything here is a pure function of numpy arrays, written from the algorithm in
-docs/models.md §1.4. Sums and products run in KTAB's order (sequentially, starting from KTAB's
+shared/docs/models.md §1.4. Sums and products run in KTAB's order (sequentially, starting from KTAB's
 seed values), because a last-bit difference can flip an exact tie between bargains and so change
 a trajectory. The challenge estimates and the choice of targets are in smp_challenge.py.
 """

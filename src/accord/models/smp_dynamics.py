@@ -1,6 +1,6 @@
 """The SMP's turn loop: challenges, bargains, queue resolution, ideals and the stopping rule.
 
-Pure functions over [0,1]-scaled arrays (docs/models.md §1.4 steps 0, 9-13). Each actor's queue
+Pure functions over [0,1]-scaled arrays (shared/docs/models.md §1.4 steps 0, 9-13). Each actor's queue
 is ordered deterministically: its status quo first, then the bargains that involve it in the
 order of their initiators (KTAB's order depends on thread timing and only matters for exact ties).
 """

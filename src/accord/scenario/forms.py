@@ -2,7 +2,7 @@
 
 Shared by the error messages (a value of the wrong shape is answered with the shape expected, e.g.
 ``deadline: 2020-07-15`` with ``{date: 2020-07-15}``) and the generated scenario reference
-(docs/scenario-reference.md), so the two cannot disagree.
+(docs/reference/scenario.md), so the two cannot disagree.
 """
 
 FORMS: dict[str, str] = {

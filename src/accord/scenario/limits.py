@@ -3,7 +3,7 @@
 A scenario is a few kilobytes describing tens of actors; a file or request far beyond that is a
 mistake or an attack (alias bombs, 1,000-deep nesting, 5,000-digit numbers, 10^9 rounds, ranges
 near 1e308 that overflow to infinity). Each limit below has a documented default (see
-docs/scenario.md, "Limits") chosen well above every real scenario shipped or cited, and each can
+docs/explanation/scenario.md, "Limits") chosen well above every real scenario shipped or cited, and each can
 be raised:
 
 - per process, with the environment variable ``ACCORD_LIMIT_<NAME>`` (e.g.

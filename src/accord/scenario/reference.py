@@ -1,4 +1,4 @@
-"""The scenario reference (docs/scenario-reference.md), generated from the schema itself.
+"""The scenario reference (docs/reference/scenario.md), generated from the schema itself.
 
 Every object's fields are read from the pydantic classes (type, required or default, and the
 field's description, or the note below where the schema has none), every event type from the
@@ -154,7 +154,7 @@ def undocumented() -> list[str]:
 
 
 def reference_markdown() -> str:
-    """The whole scenario reference (docs/scenario-reference.md), generated from the schema so that
+    """The whole scenario reference (docs/reference/scenario.md), generated from the schema so that
     it cannot drift."""
     out = [
         "# Scenario reference",

@@ -1,7 +1,7 @@
 """`accord new NAME`: a commented scenario to start from.
 
 The template is a complete, valid scenario (two actors, one issue, a deadline, one event) whose
-comments say what each field means and point to docs/scenario-reference.md for the rest; a test
+comments say what each field means and point to docs/reference/scenario.md for the rest; a test
 loads it, so it stays valid as the schema changes.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 TEMPLATE = """\
 # A scenario for accord: a negotiation frozen at its start date.
-# Every field is described in docs/scenario-reference.md (or run `accord schema`).
+# Every field is described in docs/reference/scenario.md (or run `accord schema`).
 # Every number may carry a `source`: where it comes from, or why you chose it.
 # Check the file with `accord validate {name}.yaml`; forecast with `accord forecast {name}.yaml`.
 

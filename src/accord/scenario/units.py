@@ -62,7 +62,16 @@ class Unit(_Strict):
     def describe(self, position: float, span: float, short: bool = False) -> str:
         """Text for a position: '9,000 US troops', 'talks-only address', or 'between A and B' (left
         out when ``short``: table cells show a level only where the position sits at one, and the
-        table's legend lists the levels)."""
+        table's legend lists the levels).
+
+        The Afghanistan scenario's two kinds of unit (1 point = 200 US troops; the office's levels):
+
+        >>> Unit(name="US troops", per_point=200).describe(41.4, span=100)
+        '8,280 US troops'
+        >>> office = Unit(levels={0: "no office abroad", 30: "talks-only office", 100: "Emirate embassy"})
+        >>> office.describe(31, span=100), office.describe(60, span=100)
+        ('talks-only office', 'between talks-only office and Emirate embassy')
+        """
         parts = []
         value = self.value(position)
         if value is not None:

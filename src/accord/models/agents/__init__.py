@@ -1,4 +1,4 @@
-"""The multilateral negotiation simulator (model ``agents``): see docs/agents.md."""
+"""The multilateral negotiation simulator (model ``agents``): see docs/explanation/agents.md."""
 
 from .model import AgentsModel
 from .strategies import STRATEGIES

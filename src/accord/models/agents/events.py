@@ -5,7 +5,7 @@ event and the allowed values) and resolves ids to indices; ``sample_schedule`` d
 random generator, in which rounds each event fires in each draw; ``apply_event`` changes the state
 of the draws where it fires.
 
-Semantics (docs/agents.md): events act on the state of the negotiation, not on what the parties
+Semantics (docs/explanation/agents.md): events act on the state of the negotiation, not on what the parties
 want; only a ``position_shift`` moves an ideal. A ``shock`` moves the no-deal outcome on its issue by
 ``size`` (times the model's ``shock_scale``: what happens on the ground is what no deal means), and
 acts on the actor it names (every actor when none is named): its cost of delay, its capability, the
