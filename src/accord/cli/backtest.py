@@ -76,8 +76,8 @@ def backtest(
 ) -> None:
     """Score models on real decisions: point errors, CRPS, log score, coverage, PIT, bootstrap differences.
 
-    Each model's predictive distribution (see docs/explanation/backtest.md) is scored beside its point forecast, and
-    compared with the compromise model's by a paired bootstrap that resamples proposals."""
+    Each model's predictive distribution (see docs/explanation/backtest.md) is scored beside its point
+    forecast, and compared with the compromise model's by a paired bootstrap that resamples proposals."""
     import numpy as np
 
     from ..analysis.backtest import backtest_full, groups, run_record

@@ -41,7 +41,8 @@ __all__ = [
 def load(source: str | os.PathLike[str], limits: Limits | None = None) -> Scenario:
     """Load a scenario from a path in any supported format, or by the name of a shipped example.
 
-    ``limits`` (default: :func:`limits.current`) bound what the file may hold; see docs/explanation/scenario.md.
+    ``limits`` (default: :func:`limits.current`) bound what the file may hold; see
+    docs/explanation/scenario.md.
     """
     text_source = str(source)
     if is_example(text_source) and not Path(text_source).exists():
