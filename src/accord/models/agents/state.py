@@ -122,12 +122,12 @@ class State:
         """The reservation value: what holding out for no deal is worth now, (S, n), or (B, S, n) for
         rounds ``t`` (B,).
 
-        The static part is the utility of no deal plus the analyst's offset minus believed threats; with
-        time it becomes the expected value of no deal from round t on (docs/explanation/agents.md,
-        "Time"): talks end by breakdown (per-round hazard p) or at the deadline T, whichever comes
-        first, after K rounds, ``E[delta^K] u(no deal) - c E[K]`` with the no-deal outcome in force now for a breakdown and the
-        one foreseen at the deadline (scheduled shifts) for the deadline (Rubinstein 1982: discounting
-        and fixed costs of delay; Fearon 1995: power that shifts on a schedule)."""
+        The static part is the utility of no deal plus the analyst's offset minus believed threats; with time
+        it becomes the expected value of no deal from round t on (docs/explanation/agents.md, "Time"): talks
+        end by breakdown (per-round hazard p) or at the deadline T, whichever comes first, after K rounds,
+        ``E[delta^K] u(no deal) - c E[K]`` with the no-deal outcome in force now for a breakdown and the one
+        foreseen at the deadline (scheduled shifts) for the deadline (Rubinstein 1982: discounting and fixed
+        costs of delay; Fearon 1995: power that shifts on a schedule)."""
         now = self.no_deal_utility(setting, unit=unit) + self.offset
         if self.threat_loss.shape[1]:
             now = now - self.threat_loss.sum(axis=1)
