@@ -9,6 +9,7 @@ import typer
 
 from ..errors import AccordError
 from .app import app, console, err_console, fail_on_errors, new_table, show
+from .options import JsonOpt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,7 +88,7 @@ def ingest(
         ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the events as CSV.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {n, events: [...]}.")] = False,
+    as_json: JsonOpt = False,
     signals: Annotated[
         bool,
         typer.Option("--signals", help="Print weekly counts and cooperation-conflict scores per actor pair."),
@@ -100,7 +101,9 @@ def ingest(
     ] = None,
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence (0-1).")] = 0.3,
 ) -> None:
-    """Code news stories into PLOVER events (who did what to whom) and propose scenario updates."""
+    """Code news stories into PLOVER events (who did what to whom) and propose scenario updates.
+
+    With --json: {n, events: [...]}."""
     from ..files import atomic_write_text
     from ..ingest import events_frame, propose, weekly_signals, write_patch
     from ..ingest import ingest as run_ingest
@@ -142,11 +145,11 @@ def ingest_eval(
     file: Annotated[
         Path, typer.Argument(help="A PLOVER gold-standard JSON file or a PETRARCH2 validation XML file.")
     ],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON (n, event_accuracy, source_accuracy, per_class).")
-    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Score the event coder on gold-standard sentences: top-1 type accuracy, source accuracy, per class."""
+    """Score the event coder on gold-standard sentences: top-1 type accuracy, source accuracy, per class.
+
+    With --json: n, event_accuracy, source_accuracy, per_class."""
     from ..ingest import evaluate
 
     result = evaluate(file)
