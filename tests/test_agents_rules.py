@@ -349,7 +349,7 @@ def test_every_event_type_has_a_handler_and_a_docs_entry():
     from accord.models.agents import events as handlers
     from accord.scenario.schema import EVENT_TYPES
 
-    docs = (Path(__file__).parents[1] / "docs" / "agents.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).parents[1] / "docs" / "explanation" / "agents.md").read_text(encoding="utf-8")
     source = inspect.getsource(handlers.compile_events) + inspect.getsource(handlers.apply_event)
     for kind in (k.strip() for k in EVENT_TYPES.split(",")):
         assert f'"{kind}"' in source, f"no handler for {kind}"
