@@ -4,7 +4,9 @@
 // loaded: the scenario as loaded (what variants patch); scenario: it with the edits on screen.
 const state = { loaded: null, scenario: null, variants: [] };
 const $ = (id) => document.getElementById(id);
-const PLOT_CONFIG = { displaylogo: false, responsive: true };
+// Resizing is done here (see init) rather than by plotly's `responsive`, which takes the height from the
+// container and squashes the tall multi-panel figures when the window narrows.
+const PLOT_CONFIG = { displaylogo: false };
 const DEFAULT_MODEL = "weighted-mean";
 
 // An error never leaves results on screen that look current: they are marked out of date.
@@ -80,13 +82,18 @@ async function init() {
   let resizing = null;  // charts follow the window's width (debounced: a drag fires many events)
   window.addEventListener("resize", () => {
     clearTimeout(resizing);
-    resizing = setTimeout(() => document.querySelectorAll(".js-plotly-plot").forEach((el) => Plotly.Plots.resize(el)), 150);
+    resizing = setTimeout(() => document.querySelectorAll(".js-plotly-plot").forEach((el) => {
+      if (el.offsetParent !== null) Plotly.relayout(el, { width: el.parentElement.clientWidth, height: Number(el.dataset.height) });
+    }), 150);
   });
 }
 
+// Each figure keeps the height the server gave it and takes the width of its card.
 function plot(id, fig) {
-  if (fig) Plotly.react($(id), fig.data, fig.layout, PLOT_CONFIG);
-  else Plotly.purge($(id));
+  const el = $(id);
+  if (!fig) { Plotly.purge(el); return; }
+  el.dataset.height = fig.layout.height || 450;
+  Plotly.react(el, fig.data, { ...fig.layout, width: el.parentElement.clientWidth, height: Number(el.dataset.height) }, PLOT_CONFIG);
 }
 
 function seed() { return parseInt($("seed").value || "0", 10); }
