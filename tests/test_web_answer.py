@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from accord.analysis.forecast import shapley_pivotal
 from accord.analysis.patch import apply_patch, load_patch
 from accord.analysis.summary import build_summary
 from accord.scenario import load
-from accord.web.answer import _pivotal
 from accord.web.app import create_app
 
 FLAGSHIP = "afghanistan-2013"
@@ -33,7 +33,7 @@ def test_the_answer_is_the_clis_answer_with_its_figures(client, flagship):
     assert res.status_code == 200, res.text
     data = res.json()
     expected = build_summary(
-        load(FLAGSHIP), ["weighted-mean", "agents"], 3, 60, 30, "weighted-mean", pivotal=_pivotal
+        load(FLAGSHIP), ["weighted-mean", "agents"], 3, 60, 30, "weighted-mean", pivotal=shapley_pivotal
     )
     assert data["answer"]["sections"] == [{"title": t, "lines": ls} for t, ls in expected.sections()]
     assert data["answer"]["deal"]["p_full"] == pytest.approx(expected.deal.p_full)

@@ -1,6 +1,6 @@
 """The dashboard's answer panel and its variants: the same answer as `accord forecast`, with figures.
 
-The answer block is :func:`accord.analysis.summary.build_summary`, exactly what the CLI and the report
+The answer block is :func:`accord.analysis.forecast.forecast`, exactly what the CLI and the report
 open with: the deal probabilities per coalition with their dates, the terms per branch in the issues'
 units, the pivotal actors of the chosen model, the what-ifs that move the answer most and where the
 models disagree. The figures are the report's (accord.report.figures), so the three faces show one
@@ -15,22 +15,15 @@ from typing import Any
 import numpy as np
 
 from ..analysis.answer import deal_curves
+from ..analysis.forecast import forecast as forecast_summary
 from ..analysis.patch import apply_patch, load_patch, shipped_patches
-from ..analysis.pivotal import pivotal_actors
 from ..analysis.store import jsonable
-from ..analysis.summary import Summary, build_summary
-from ..errors import ScenarioError, UnsupportedScenario
+from ..analysis.summary import Summary
+from ..errors import ScenarioError
 from ..models import build_model
-from ..models.base import Model
 from ..report import figures
 from ..scenario.examples import example_names
-from ..scenario.schema import Scenario
 from .reply import Reply, figure_json, json_reply, parse_scenario
-
-
-def _pivotal(scenario: Scenario, model: Model, seed: int):
-    """Shapley shares only, as `accord forecast` computes them (the other methods are the report's)."""
-    return pivotal_actors(scenario, model, seed=seed, method=("shapley",))
 
 
 def answer_figures(summary: Summary) -> dict[str, dict]:
@@ -64,9 +57,7 @@ def forecast(
     names = list(dict.fromkeys([chosen, *models]))
     for name in names:
         build_model(name, sc)  # an unknown model or a bad parameter fails before any draw
-    summary = build_summary(sc, names, seed, draws, whatif_draws, chosen, pivotal=_pivotal)
-    if not summary.results:
-        raise UnsupportedScenario("; ".join(summary.skipped.values()))
+    summary = forecast_summary(sc, names, seed, draws, whatif_draws, chosen)  # as `accord forecast`
     intervals = {}
     if summary.intervals is not None and summary.chosen:
         intervals[summary.chosen] = summary.intervals.to_dict(orient="records")

@@ -116,7 +116,8 @@ class PatchRequest(ScenarioBody):
     """A what-if patch to apply to a scenario (the format of the shipped variants)."""
 
     patch: dict[str, Any] = Field(
-        description="remove_actors, remove_events, set (dotted paths), add_events; see docs/analysis.md"
+        description="remove_actors, remove_events, set (dotted paths), add_events; "
+        "see docs/explanation/analysis.md"
     )
 
 
