@@ -23,9 +23,10 @@ SHARED = ("--model", "--seed", "--json", "--param", "--quiet", "--no-store", "--
 
 
 def test_baselines_are_the_registry_tag_in_the_columns_order():
-    assert models_tagged("baseline") == ["weighted-mean", "weighted-median", "nash", "status-quo"]
-    assert default_models(accord.load("afghanistan-2013")) == [*models_tagged("baseline"), "agents"]
-    assert default_models(accord.load("ec-emissions")) == models_tagged("baseline")  # no negotiation
+    baselines = ["weighted-mean", "weighted-median", "nash", "status-quo"]  # the README's columns
+    assert sorted(models_tagged("baseline")) == sorted(baselines)
+    assert default_models(accord.load("afghanistan-2013")) == [*baselines, "agents"]
+    assert default_models(accord.load("ec-emissions")) == baselines  # no negotiation to simulate
 
 
 def test_each_notes_accord_errors_and_lets_bugs_through():

@@ -22,9 +22,18 @@ from .summary import Summary, build_summary
 
 
 def default_models(scenario: Scenario) -> list[str]:
-    """Every baseline, and the simulator when the scenario has a negotiation to simulate."""
+    """Every baseline, and the simulator when the scenario has a negotiation to simulate.
+
+    The baselines read from the stances alone come first (the compromise model, the median voter),
+    then those anchored at the status quo (Nash bargaining, no change), each group by name: the
+    columns go from the model that scores best on the DEU backtest to the null forecast."""
+    from ..models import get_model
+
+    baselines = sorted(
+        models_tagged("baseline"), key=lambda name: ("needs-status-quo" in get_model(name).tags, name)
+    )
     negotiators = models_tagged("agents") if scenario.negotiation is not None else []
-    return models_tagged("baseline") + negotiators
+    return baselines + negotiators
 
 
 def shapley_pivotal(scenario: Scenario, model: Model, seed: int) -> pd.DataFrame:

@@ -28,8 +28,8 @@ M = TypeVar("M", bound="type[Model]")
 BUILTIN = {
     "weighted-mean": "baselines",
     "weighted-median": "baselines",
-    "nash": "nash",
     "status-quo": "baselines",
+    "nash": "nash",
     "eum": "eum",
     "smp": "smp",
     "exchange": "exchange",
@@ -98,12 +98,8 @@ def list_models() -> dict[str, type[Model]]:
 
 
 def models_tagged(tag: str) -> list[str]:
-    """The names of the registered models with ``tag``, in the registry's order: the built-ins as
-    ``BUILTIN`` lists them (the baselines from the compromise model to the status quo, which is how
-    the CLI's columns read), then plug-ins by name."""
-    rank = {name: k for k, name in enumerate(BUILTIN)}
-    tagged = [name for name, cls in list_models().items() if tag in cls.tags]
-    return sorted(tagged, key=lambda name: (rank.get(name, len(rank)), name))
+    """The names of the registered models with ``tag`` (class-level tags), in the registry's order."""
+    return [name for name, cls in list_models().items() if tag in cls.tags]
 
 
 def get_model(name: str) -> type[Model]:
