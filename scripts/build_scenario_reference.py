@@ -9,7 +9,7 @@ from pathlib import Path
 from accord.files import atomic_write_text
 from accord.scenario.reference import reference_markdown
 
-TARGET = Path(__file__).resolve().parents[1] / "docs" / "scenario-reference.md"
+TARGET = Path(__file__).resolve().parents[1] / "docs" / "reference" / "scenario.md"
 
 if __name__ == "__main__":
     atomic_write_text(TARGET, reference_markdown())

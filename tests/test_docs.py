@@ -32,6 +32,8 @@ REPO_PATH = re.compile(r"(?<![\w/.-])((?:docs|src|scripts|tests|benchmarks)/[\w.
 # Pages the parallel how-to work writes (issue 15: add a model, add an event type); linked from the index
 # already. Tolerated only while absent: once a merge brings one, it is checked like every other path.
 WRITTEN_ELSEWHERE = {"docs/how-to/add-a-model.md", "docs/how-to/add-an-event-type.md"}
+# A path built with pathlib in code: ROOT / "docs" / "reference" / "scenario.md".
+JOINED = re.compile(r'"(docs|src|scripts|tests|benchmarks)"((?:\s*/\s*"[\w.-]+")+)')
 MD_LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
 
 
@@ -117,6 +119,8 @@ def referenced_paths() -> list[tuple[str, str]]:
         text = file.read_text(encoding="utf-8")
         for m in REPO_PATH.finditer(text):
             found.append((_rel(file), m.group(1).rstrip(".")))
+        for m in JOINED.finditer(text):
+            found.append((_rel(file), "/".join([m.group(1), *re.findall(r'"([\w.-]+)"', m.group(2))])))
         if file.suffix == ".md":
             for m in MD_LINK.finditer(text):
                 target = m.group(1)
@@ -139,6 +143,9 @@ def test_every_referenced_repository_path_exists():
 def test_the_path_check_sees_the_references():
     paths = {p for _, p in referenced_paths()}
     assert {"docs/reference/scenario.md", "docs/explanation/eum.md", "docs/how-to/add-a-model.md"} <= paths
+    assert "docs/explanation/agents.md" in {
+        p for w, p in referenced_paths() if w == "tests/test_agents_rules.py"
+    }
 
 
 @pytest.mark.parametrize(
