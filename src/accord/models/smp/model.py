@@ -19,15 +19,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, UnsupportedScenario
-from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
-from ..scenario.schema import Scenario
-from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .baselines import _require_weight
-from .registry import register
-from .smp_core import Rules
-from .smp_dynamics import Trajectory, simulate
+from ...errors import ParameterError, UnsupportedScenario
+from ...scenario.arrays import ScenarioArrays, to_arrays
+from ...scenario.limits import check_model_rounds
+from ...scenario.schema import Scenario
+from ..base import Model, Result, as_generator, forecast_frame, history_frame
+from ..baselines import _require_weight
+from ..registry import register
+from .core import KtabRules
+from .dynamics import Trajectory, simulate
 
 # accord value -> KTAB name, per parameter (KTAB's names are what XML ModelParameters use)
 CHOICES: dict[str, dict[str, str]] = {
@@ -179,9 +179,9 @@ class SMP(Model):
         """A model from a scenario's settings, with explicit overrides winning."""
         return cls(**{**cls.params_from_settings(settings), **overrides})
 
-    def rules(self) -> Rules:
+    def rules(self) -> KtabRules:
         """The KTAB rule choices, bundled for the core functions."""
-        return Rules(
+        return KtabRules(
             victory_prob_model=self.victory_prob_model,
             pce_model=self.pce_model,
             voting_rule=self.voting_rule,

@@ -20,11 +20,11 @@ from typing import Literal
 
 import numpy as np
 
-from ..errors import ParameterError
-from .baselines import weighted_median
-from .eum_offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
-from .eum_ties import RoundInputs, decision_signs
-from .eum_votes import Geometry, probabilities, win_numerators
+from ...errors import ParameterError
+from ..baselines import weighted_median
+from .offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
+from .ties import RoundInputs, decision_signs
+from .votes import Geometry, probabilities, win_numerators
 
 Denominator = Literal["global", "distinct", "pair"]
 Offer = Literal["scholz", "nearest_compromise", "nearest"]
@@ -65,7 +65,7 @@ class EUMParams:
     rounds: number of rounds ('fixed'), or the cap when stop = 'stable', which halts a draw at
         the first round whose positions repeat any earlier round (no move, or a cycle): the
         dynamics are deterministic, so from there on they only repeat.
-    ties: how a comparison within rounding noise (eum_ties.TIE) of equality is settled: 'stay'
+    ties: how a comparison within rounding noise (ties.TIE) of equality is settled: 'stay'
         counts it as equality, which never moves an actor (the strict comparisons of the
         replicated code; reproduces the published runs on every CPU), 'exact' recomputes it in
         60-digit arithmetic and takes the exact sign. Both give the same path on every machine.
@@ -159,7 +159,7 @@ def _power(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
     """base ** r, where None stands for r = 1 (the risk pass) and skips the costly pow.
 
     Every ``pow`` of the model goes through here: its last bit depends on the CPU (NumPy's
-    AVX-512 kernels differ from libm's), which is why the decisions read signs through eum_ties,
+    AVX-512 kernels differ from libm's), which is why the decisions read signs through ties,
     and why tests/test_reproducibility.py perturbs this function's output by one ULP.
     """
     return base if r is None else base**r

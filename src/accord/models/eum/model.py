@@ -16,12 +16,13 @@ from typing import ClassVar, cast
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, UnsupportedScenario
-from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
-from ..scenario.schema import Scenario
-from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .eum_core import (
+from ...errors import ParameterError, UnsupportedScenario
+from ...scenario.arrays import ScenarioArrays, to_arrays
+from ...scenario.limits import check_model_rounds
+from ...scenario.schema import Scenario
+from ..base import Model, Result, as_generator, forecast_frame, history_frame
+from ..registry import register
+from .core import (
     CLASS_NAMES,
     NONE,
     Capitulation,
@@ -35,7 +36,6 @@ from .eum_core import (
     Votes,
     simulate,
 )
-from .registry import register
 
 Inputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 

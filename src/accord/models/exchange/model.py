@@ -14,13 +14,13 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, UnsupportedScenario
-from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
-from ..scenario.schema import Scenario
-from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .exchange_core import Step, outcomes, simulate
-from .registry import register
+from ...errors import ParameterError, UnsupportedScenario
+from ...scenario.arrays import ScenarioArrays, to_arrays
+from ...scenario.limits import check_model_rounds
+from ...scenario.schema import Scenario
+from ..base import Model, Result, as_generator, forecast_frame, history_frame
+from ..registry import register
+from .core import Step, outcomes, simulate
 
 
 @register

@@ -3,7 +3,7 @@
 Everything here is a pure function of numpy arrays, written from the algorithm in
 docs/models.md §1.4. Sums and products run in KTAB's order (sequentially, starting from KTAB's
 seed values), because a last-bit difference can flip an exact tie between bargains and so change
-a trajectory. The challenge estimates and the choice of targets are in smp_challenge.py.
+a trajectory. The challenge estimates and the choice of targets are in challenge.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import UnsupportedScenario
+from ...errors import UnsupportedScenario
 
 MIN_COALITION = 1e-8  # seed of every coalition strength in a PCE
 MIN_CHALLENGE_COALITION = 1e-10  # seed of the two coalitions in a challenge
@@ -25,8 +25,8 @@ STOP_GUARD = 1e-4
 
 
 @dataclass(frozen=True)
-class Rules:
-    """The model's discrete choices, as accord's snake_case names."""
+class KtabRules:
+    """KTAB SMP's rule choices (votes, victory probabilities, bargains), as accord's snake_case names."""
 
     victory_prob_model: str = "linear"
     pce_model: str = "conditional"
@@ -138,7 +138,7 @@ def victory_probs(model: str, c: np.ndarray) -> np.ndarray:
     return p
 
 
-def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+def pce(rules: KtabRules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Probabilistic Condorcet election over the options (last axis of u), voters weighted by w.
 
     u is (..., voters, options): leading axes are independent elections of the same size.
@@ -264,7 +264,9 @@ class StateView:
     own_util: np.ndarray  # (n, n) aUtil[i](i, j)
 
 
-def assess(rules: Rules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> StateView:
+def assess(
+    rules: KtabRules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray
+) -> StateView:
     """Distances, risk attitudes and each actor's utilities of the others' positions in one state."""
     dist = distances(ideal, sal, pos)
     r = big_r(pce(rules, cap, util(dist, np.zeros((dist.shape[0], 1)))), rules.big_r_range)
@@ -323,7 +325,7 @@ def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def win_probabilities(
-    rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray
+    rules: KtabRules, view: StateView, pos: np.ndarray, cap: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per actor, the probability that its position wins (KTAB's pDist over distinct positions).
 
