@@ -302,6 +302,7 @@ def test_no_raise_of_a_builtin_exception_is_left_in_the_package():
         ("scenario/schema.py", "ValueError"),
         ("scenario/events.py", "ValueError"),  # pydantic validators
         ("models/registry.py", "TypeError"),  # a model class without a name: a programming error
+        ("models/base.py", "TypeError"),  # a model class breaking the declared contract: likewise
         ("ingest/evaluate.py", "ValueError"),  # callers pass one prediction per gold sentence
         ("scenario/rules.py", "ValueError"),
         ("scenario/units.py", "ValueError"),  # pydantic validators

@@ -1,9 +1,10 @@
 """The model registry: every model by name, with its tags.
 
 Built-in models register themselves with :func:`register` when their module is imported; every
-module of ``accord.models`` is imported when the whole registry is first listed, so adding a model
-is adding a module. Other packages plug in through the ``accord.models`` entry-point group (name =
-model name, value = the class).
+module and folder of ``accord.models`` is imported when the whole registry is first listed, so
+adding a model is adding a folder (``models/<name>/``, its ``__init__`` importing ``model.py``).
+Other packages plug in through the ``accord.models`` entry-point group (name = model name, value =
+the class).
 
 Asking for one built-in model by name imports only its module (``BUILTIN``): `accord run -m smp`
 need not load SciPy for the Nash model. A test checks that index against the full discovery.
@@ -126,9 +127,7 @@ def make_model(name: str, **params: Any) -> Model:
 def build_model(name: str, scenario: Scenario, params: dict[str, Any] | None = None) -> Model:
     """A model configured by the settings the scenario carries for it, overridden by ``params``."""
     cls = get_model(name)
-    settings = scenario.models.get(name, {})
-    if hasattr(cls, "params_from_settings"):
-        settings = cls.params_from_settings(settings)
+    settings = cls.params_from_settings(scenario.models.get(name, {}))
     return make_model(name, **{**settings, **(params or {})})
 
 

@@ -13,16 +13,17 @@ is not a peace process: on other kinds of negotiation the weights are a prior, n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ...errors import ParameterError
-from ...scenario.arrays import to_arrays
+from ...scenario.arrays import ScenarioArrays
 from ...scenario.schema import Scenario
-from ..base import Model, Result, as_generator, forecast_frame, history_frame
+from ..base import Model, Output, forecast_frame, history_frame
+from ..params import PositiveInt
 from ..registry import make_model, register
 from .core import component, load_weights
 
@@ -39,38 +40,35 @@ class Ensemble(Model):
     summary: ClassVar[str] = (
         "distributional ensemble of the models and structural points (weights fitted on DEU III)"
     )
+    extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "weights": ("issue", "component", "weight"),
+        "predictive": ("issue", "atom", "value", "weight"),
+    }
 
-    def __init__(self, weights: str = "", draws: int = 64) -> None:
-        if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-            raise ParameterError(
-                f"ensemble: draws must be a positive integer (got {draws!r}); allowed: 1, 2, ..."
-            )
+    def __init__(self, weights: str = "", draws: PositiveInt = 64) -> None:
         self.weights = str(weights)
         self.draws = draws
         self._spec = load_weights(self.weights or SHIPPED)
 
     @classmethod
-    def params_from_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+    def params_from_settings(cls, settings: Mapping[str, Any]) -> dict[str, Any]:
         """Scenario settings minus ``features`` (facts about the issues, read at run time)."""
         return {k: v for k, v in settings.items() if k != "features"}
 
-    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+    def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         """The fitted mixture of the components per issue: its median and 50/80/95% central intervals."""
         from ...analysis import ensemble
         from ...analysis.distributions import Predictive, mixture
         from ...analysis.ensemble_fit import CONFORMAL
         from ...analysis.montecarlo import NoiseSpec
 
-        self.check_supported(scenario)
-        gen, seed = as_generator(rng)
-        arrays = to_arrays(scenario)
         m = arrays.n_issues
         lo, hi = arrays.lo.astype(float), arrays.hi.astype(float)
         spec = self._spec
         models = [c for c in spec["components"] if c != CONFORMAL and c not in ensemble.ANCHORS]
         parts: dict[str, Predictive] = {}
         point = None
-        for name, child in zip(models, gen.spawn(len(models)), strict=True):
+        for name, child in zip(models, rng.spawn(len(models)), strict=True):
             if name == "always-50":
                 parts[name] = Predictive.point((lo + hi) / 2, lo, hi)
                 continue
@@ -80,7 +78,7 @@ class Ensemble(Model):
             if name == "weighted-mean":
                 point = forecast
         if point is None:
-            _, point = component(make_model("weighted-mean"), scenario, arrays, 1, NoiseSpec(), gen)
+            _, point = component(make_model("weighted-mean"), scenario, arrays, 1, NoiseSpec(), rng)
         residuals = np.asarray(spec["residuals"], dtype=float)
         conformal = np.clip(
             point[:, None] + residuals[None, :] * (hi - lo)[:, None], lo[:, None], hi[:, None]
@@ -113,16 +111,15 @@ class Ensemble(Model):
         table = forecast_frame(arrays, mix.median(), **columns)
         weights = pd.DataFrame(
             [
-                {"issue": arrays.issues[i], "component": c, "weight": float(w[i, j])}
+                (arrays.issues[i], c, float(w[i, j]))
                 for i in range(m)
                 for j, c in enumerate(spec["components"])
                 if w[i, j] > 0
-            ]
+            ],
+            columns=list(self.extra_tables["weights"]),
         )
         dist = mix.to_frame(self.name, arrays.issues, [scenario.name] * m).drop(columns=["model", "proposal"])
-        return self.result(
-            scenario,
-            seed,
+        return Output(
             history_frame(arrays, arrays.position[None]),
             table,
             tables={"weights": weights, "predictive": dist},

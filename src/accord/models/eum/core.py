@@ -20,7 +20,6 @@ from typing import Literal
 
 import numpy as np
 
-from ...errors import ParameterError
 from ..baselines import weighted_median
 from .offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
 from .ties import RoundInputs, decision_signs
@@ -81,32 +80,6 @@ class EUMParams:
     rounds: int = 10
     stop: Stop = "fixed"
     ties: Ties = "stay"
-
-    def __post_init__(self) -> None:
-        choices = {
-            "denominator": ("global", "distinct", "pair"),
-            "offer": ("scholz", "nearest_compromise", "nearest"),
-            "capitulation": ("as_coded", "intended"),
-            "exponent": ("receiver", "challenger"),
-            "votes": ("voter", "one"),
-            "stop": ("fixed", "stable"),
-            "ties": ("stay", "exact"),
-        }
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise ParameterError(
-                    f"eum: unknown {name} {getattr(self, name)!r}; allowed: {', '.join(allowed)}"
-                )
-        for name in ("q", "t"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise ParameterError(
-                    f"eum: {name} must be a probability (got {value!r}); allowed: 0 <= {name} <= 1"
-                )
-        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 1:
-            raise ParameterError(
-                f"eum: rounds must be a positive integer (got {self.rounds!r}); allowed: 1, 2, ..."
-            )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

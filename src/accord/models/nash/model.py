@@ -10,14 +10,15 @@ actor at d is a veto player).
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 
-from ...errors import ParameterError, UnsupportedScenario
+from ...errors import UnsupportedScenario
 from ...scenario.arrays import ScenarioArrays
 from ...scenario.limits import check_exponent
 from ..base import StaticModel
+from ..params import Interval
 from ..registry import register
 from .core import nash_bargain_1d
 
@@ -31,21 +32,18 @@ class NashBargaining(StaticModel):
     summary: ClassVar[str] = "asymmetric Nash bargaining solution (disagreement = status quo)"
 
     def __init__(
-        self, kappa: float = 2.0, disagreement: Literal["status_quo", "worst"] = "status_quo"
+        self,
+        kappa: Annotated[float, Interval(1)] = 2.0,  # 1 linear, 2 quadratic utility loss
+        disagreement: Literal["status_quo", "worst"] = "status_quo",
     ) -> None:
-        if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa >= 1:
-            raise ParameterError(
-                f"nash: kappa must be >= 1 (got {kappa!r}); allowed: 1 (linear), 2 (quadratic), any >= 1"
-            )
         check_exponent(kappa, "nash: kappa")
-        if disagreement not in ("status_quo", "worst"):
-            raise ParameterError(f"nash: unknown disagreement {disagreement!r}; allowed: status_quo, worst")
         self.kappa = kappa
         self.disagreement = disagreement
 
-    def needs_status_quo(self) -> bool:
-        """Only the status-quo disagreement point needs a status quo."""
-        return self.disagreement == "status_quo"
+    def instance_tags(self) -> frozenset[str]:
+        """Only the status-quo disagreement point needs a status quo: "worst" drops that tag."""
+        tags = type(self).tags
+        return tags if self.disagreement == "status_quo" else tags - {"needs-status-quo"}
 
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
         """The asymmetric Nash bargaining solution per issue and draw (the status quo if none is feasible)."""

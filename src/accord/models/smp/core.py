@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -24,18 +25,30 @@ POS_TOL = 1e-3  # positions closer than this are one option for the winning prob
 STOP_GUARD = 1e-4
 
 
+# The rule choices, as accord's snake_case names (model.py maps each to KTAB's XML name).
+VictoryProbModel = Literal["linear", "square", "quartic", "octic", "binary"]
+PCEModel = Literal["conditional", "markov_incentive", "markov_uniform"]
+Transitions = Literal["deterministic", "stochastic"]
+VotingRule = Literal["binary", "prop_bin", "proportional", "prop_cubic", "cubic", "asym_prospect"]
+BigRAdjust = Literal["none", "one_third", "half", "two_thirds", "full"]
+BigRRange = Literal["min", "mid", "max"]
+ThirdPartyCommit = Literal["none", "semi", "full"]
+BargainInterp = Literal["S2P2", "S1P1", "S2PMax"]
+BargainModel = Literal["init_only", "init_rcvr", "pw_compromise"]
+
+
 @dataclass(frozen=True)
 class KtabRules:
     """KTAB SMP's rule choices (votes, victory probabilities, bargains), as accord's snake_case names."""
 
-    victory_prob_model: str = "linear"
-    pce_model: str = "conditional"
-    voting_rule: str = "proportional"
-    big_r_adjust: str = "one_third"
-    big_r_range: str = "mid"
-    third_party_commit: str = "semi"
-    bargain_interp: str = "S2P2"
-    bargain_model: str = "init_only"
+    victory_prob_model: VictoryProbModel = "linear"
+    pce_model: PCEModel = "conditional"
+    voting_rule: VotingRule = "proportional"
+    big_r_adjust: BigRAdjust = "one_third"
+    big_r_range: BigRRange = "mid"
+    third_party_commit: ThirdPartyCommit = "semi"
+    bargain_interp: BargainInterp = "S2P2"
+    bargain_model: BargainModel = "init_only"
 
 
 def sequential_sum(first: np.ndarray, terms: np.ndarray) -> np.ndarray:
