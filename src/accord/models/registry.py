@@ -6,8 +6,9 @@ adding a model is adding a folder (``models/<name>/``, its ``__init__`` importin
 Other packages plug in through the ``accord.models`` entry-point group (name = model name, value =
 the class).
 
-Asking for one built-in model by name imports only its module (``BUILTIN``): `accord run -m smp`
-need not load SciPy for the Nash model. A test checks that index against the full discovery.
+Asking for one built-in model by name imports only its module (``BUILTIN``, read from the folder
+names): `accord run -m smp` need not load SciPy for the Nash model. A test checks that index
+against the full discovery.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import importlib
 import pkgutil
 import threading
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import AccordError, ParameterError
@@ -25,18 +27,27 @@ if TYPE_CHECKING:
     from .base import Model
 
 M = TypeVar("M", bound="type[Model]")
-# Built-in model name -> the module of accord.models that registers it.
-BUILTIN = {
-    "weighted-mean": "baselines",
-    "weighted-median": "baselines",
-    "status-quo": "baselines",
-    "nash": "nash",
-    "eum": "eum",
-    "smp": "smp",
-    "exchange": "exchange",
-    "agents": "agents",
-    "ensemble": "ensemble",
-}
+_PACKAGE = Path(__file__).parent
+
+
+def _builtin_index() -> dict[str, str]:
+    """Built-in model name -> the module of accord.models that registers it, without importing any.
+
+    A model's folder is named after it (``models/<name>/``, ``-`` written ``_``), so the folders
+    are listed, not written down; only the baselines share one module.
+    """
+    folders = {
+        info.name.replace("_", "-"): info.name for info in pkgutil.iter_modules([str(_PACKAGE)]) if info.ispkg
+    }
+    return {
+        "weighted-mean": "baselines",
+        "weighted-median": "baselines",
+        "status-quo": "baselines",
+        **folders,
+    }
+
+
+BUILTIN = _builtin_index()
 _MODELS: dict[str, type[Model]] = {}
 _loaded = False
 _lock = threading.Lock()
