@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import UnsupportedScenario
+from ..jsonable import jsonable
 from ..models.base import Model
 from ..models.registry import models_tagged
 from ..scenario.schema import Issue, Scenario
-from .store import jsonable
 from .summary import Summary, build_summary
 
 

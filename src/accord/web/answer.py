@@ -17,9 +17,9 @@ import numpy as np
 from ..analysis.answer import deal_curves
 from ..analysis.forecast import forecast as forecast_summary
 from ..analysis.patch import apply_patch, load_patch, shipped_patches
-from ..analysis.store import jsonable
 from ..analysis.summary import Summary
 from ..errors import ScenarioError
+from ..jsonable import jsonable
 from ..models import build_model
 from ..report import figures
 from ..scenario.examples import example_names
