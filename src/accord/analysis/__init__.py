@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from .each import each, run_each
     from .montecarlo import MonteCarloResult, NoiseSpec, monte_carlo, perturb
     from .parallel import Executor
     from .pivotal import pivotal_actors
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 _NAMES = {
     **dict.fromkeys(("MonteCarloResult", "NoiseSpec", "monte_carlo", "perturb"), ".montecarlo"),
+    **dict.fromkeys(("each", "run_each"), ".each"),
     "Executor": ".parallel",
     "pivotal_actors": ".pivotal",
     "RunStore": ".store",
@@ -25,7 +27,9 @@ __all__ = [
     "MonteCarloResult",
     "NoiseSpec",
     "RunStore",
+    "each",
     "monte_carlo",
     "perturb",
     "pivotal_actors",
+    "run_each",
 ]
