@@ -12,8 +12,8 @@ import typer
 from typer.testing import CliRunner
 
 import accord
-from accord.analysis.each import each, run_each
 from accord.analysis.forecast import default_models, forecast, forecast_json
+from accord.analysis.runner import each, run_each
 from accord.cli import app
 from accord.errors import ParameterError, UnsupportedScenario
 from accord.models.registry import models_tagged

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from .each import each, run_each
     from .montecarlo import MonteCarloResult, NoiseSpec, monte_carlo, perturb
     from .parallel import Executor
     from .pivotal import pivotal_actors
+    from .runner import each, run_each
     from .store import RunStore
 
 _NAMES = {
     **dict.fromkeys(("MonteCarloResult", "NoiseSpec", "monte_carlo", "perturb"), ".montecarlo"),
-    **dict.fromkeys(("each", "run_each"), ".each"),
+    **dict.fromkeys(("each", "run_each"), ".runner"),
     "Executor": ".parallel",
     "pivotal_actors": ".pivotal",
     "RunStore": ".store",

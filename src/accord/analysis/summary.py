@@ -22,8 +22,8 @@ from ..models.base import Result
 from ..scenario.schema import Scenario
 from .answer import DealAnswer, deal_answer, point_in_interval, scenario_variants, whatif_effects
 from .disagree import disagreements
-from .each import run_each
 from .montecarlo import MonteCarloResult, monte_carlo
+from .runner import run_each
 
 DEFAULT_CHOSEN = "weighted-mean"
 Section = tuple[str, list[str]]

@@ -28,7 +28,7 @@ def default_models() -> "tuple[list[Model], dict[str, str]]":
 
     Models fitted on data (tag ``fitted``, the shipped ensemble) are left out: the backtest fits its
     own ensemble out of sample, and the shipped one has seen the development split."""
-    from ..analysis.each import each
+    from ..analysis.runner import each
     from ..models import list_models, make_model
 
     fitted = "shipped weights fitted on data; the row 'ensemble' is refitted fold by fold instead"

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analysis.each import each
+from ..analysis.runner import each
 from ..errors import AccordError
 from ..models import build_model, get_model, list_models
 from ..models.base import Result
