@@ -143,11 +143,6 @@ class Game:
                 f"--as: unknown actor {self.actor!r} in scenario {self.scenario.name!r}; "
                 f"allowed: {', '.join(self.scenario.actor_ids)}"
             )
-        if self.scenario.negotiation is None:
-            raise GameError(
-                f"scenario {self.scenario.name!r} has no `negotiation` section, so there is no game to "
-                "play; allowed: a scenario with one (e.g. afghanistan-2013)"
-            )
         model = self.model()
         if model.protocol != "accord":
             raise ParameterError("protocol: a game is played under protocol 'accord'; allowed: accord")
@@ -160,7 +155,7 @@ class Game:
         # the seat's preferences as the scenario states them (before any position shift)
         self._ideal = np.where(setting.stance[k], st.ideal[0, k], 0.0)
         self._unit = st.unit(setting)[0, k]
-        self._risk = None if setting.agents.curved is None else float(setting.agents.curved[k])
+        self._risk = None if setting.agents.curved is None else np.asarray(setting.agents.curved[k])
 
     def model(self) -> AgentsModel:
         """The agents model the game is played with (the scenario's parameters for it, then the game's)."""
@@ -235,7 +230,8 @@ class Game:
             ((frame["round"] > last) & ~frame["type"].isin(["side_deal", "breakdown"]))
             | ((frame["round"] >= last) & frame["type"].isin(["side_deal", "breakdown"]) & (last >= 0))
         ]
-        return Turn(view, setting.rounds, since.to_dict(orient="records"), record)
+        fired = [{str(k): v for k, v in row.items()} for row in since.to_dict(orient="records")]
+        return Turn(view, setting.rounds, fired, record)
 
     def decide(self, decision: Decision) -> None:
         """Add the decision of the round the game waits in (checked: its round, names and events)."""

@@ -59,7 +59,8 @@ def allowed(issue: Issue) -> str:
     unit = issue.unit
     scale = f"{issue.min:g} to {issue.max:g} on the scale"
     if unit is not None and unit.per_point is not None:
-        return f"{unit.amount(issue.min)} to {unit.amount(issue.max)} {unit.name} (or {scale} with pt, e.g. 45pt)"
+        ends = f"{unit.amount(issue.min)} to {unit.amount(issue.max)} {unit.name}"
+        return f"{ends} (or {scale} with pt, e.g. 45pt)"
     if unit is not None and unit.levels:
         levels = ", ".join(f"{label} ({at:g})" for at, label in sorted(unit.levels.items()))
         return f"a level ({levels}) or a number {scale}"
