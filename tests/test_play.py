@@ -186,13 +186,17 @@ def test_every_bad_line_at_the_round_prompt_gets_one_message_and_a_new_prompt(ta
 def test_the_issue_prompts_take_units_defaults_and_refuse_bad_values(table):
     game = Game(table, "KAB", 0)
     turn = game.advance()
-    script = Script("propose own", "30000", "lots", "9,000", "?", "embassy-ish", "", "walkout", "propose last", "", "")
+    script = Script(
+        "propose own", "30000", "lots", "9,000", "?", "embassy-ish", "", "walkout", "propose last", "", ""
+    )
     dialogue = Dialogue(game, script.ask, script.say)
     first = dialogue.decide(turn)
     assert first.propose == (45.0, 10.0)  # 9,000 troops; office kept at its default, KAB's own position
-    assert script.prompts[1:7] == ["  troops (US troops) [60.0 (12,000 US troops)]: "] * 3 + [
-        "  office [10.0 (between no office abroad and talks-only office)]: "
-    ] * 3
+    assert (
+        script.prompts[1:7]
+        == ["  troops (US troops) [60.0 (12,000 US troops)]: "] * 3
+        + ["  office [10.0 (between no office abroad and talks-only office)]: "] * 3
+    )
     assert sum(s.startswith("! ") for s in script.said) == 3  # 30000, lots, embassy-ish
     game.decisions.append(first)
     second = dialogue.decide(game.advance())
