@@ -7,6 +7,7 @@ received (terms on the scale and in units, its utility of each) and its utility 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.console import Group
@@ -61,7 +62,7 @@ def round_facts(game: Game, turn: Turn) -> dict[str, Any]:
             "utility": game.utility(suggestion),
         },
         "no_deal": view.reservation,
-        "threshold": view.threshold,
+        "threshold": view.threshold if math.isfinite(view.threshold) else None,
         "threats": game.live_threats(),
     }
 
