@@ -57,10 +57,11 @@ def play(
     if sum(x is not None for x in (scenario, resume, replay_)) != 1:
         raise GameError("give exactly one of SCENARIO (a new game), --resume FILE or --replay RUN")
     if replay_ is not None:
-        if replay_.isdigit():
+        run_id = replay_.removeprefix("r")
+        if run_id.isdigit() and not Path(replay_).exists():  # `accord runs list` shows ids as r12
             with open_store(store, False) as st:
                 assert st is not None  # open_store yields a store unless told not to
-                game = load_run(st, int(replay_))
+                game = load_run(st, int(run_id))
         else:
             game = load_game(replay_)
         result = replay(game)

@@ -84,13 +84,38 @@ class Decision:
                 round=int(data["round"]),
                 propose=None if propose is None else tuple(float(x) for x in propose),
                 accept=tuple(str(a) for a in data.get("accept", ())),
-                events=tuple(dict(e) for e in data.get("events", ())),
+                events=tuple(
+                    _event_from_json(e, f"{where}.events.{k}") for k, e in enumerate(data.get("events", ()))
+                ),
                 auto=bool(data.get("auto", False)),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise GameError(
                 f"{where}: not a decision ({exc}); allowed: an object with round, propose, accept, events"
             ) from None
+
+
+def _event_from_json(e: Any, where: str) -> dict[str, Any]:
+    """A player's event read back: its type and the fields that type takes, typed (GameError otherwise)."""
+    if not isinstance(e, dict) or e.get("type") not in PLAYER_EVENTS:
+        raise GameError(
+            f"{where}: not a player's event; allowed: an object with type one of {', '.join(PLAYER_EVENTS)}"
+        )
+    kind = e["type"]
+    try:
+        if kind == "threat":
+            out = {"type": kind, "issue": str(e["issue"]), "consequence": float(e["consequence"])}
+            out["credibility"] = float(e.get("credibility", 0.5))
+            if e.get("target"):
+                out["target"] = str(e["target"])
+            if not (np.isfinite(out["consequence"]) and 0 <= out["credibility"] <= 1):
+                raise ValueError("consequence must be finite, credibility from 0 to 1")
+            return out
+        if kind in ("threat_executed", "threat_withdrawn"):
+            return {"type": kind, "threat": str(e["threat"])}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise GameError(f"{where}: a {kind} event needs its fields ({exc})") from None
+    return {"type": kind}
 
 
 class ScriptedPolicy:
@@ -143,6 +168,7 @@ class Game:
                 f"--as: unknown actor {self.actor!r} in scenario {self.scenario.name!r}; "
                 f"allowed: {', '.join(self.scenario.actor_ids)}"
             )
+        self._check_decisions()
         model = self.model()
         if model.protocol != "accord":
             raise ParameterError("protocol: a game is played under protocol 'accord'; allowed: accord")
@@ -156,6 +182,22 @@ class Game:
         self._ideal = np.where(setting.stance[k], st.ideal[0, k], 0.0)
         self._unit = st.unit(setting)[0, k]
         self._risk = None if setting.agents.curved is None else np.asarray(setting.agents.curved[k])
+
+    def _check_decisions(self) -> None:
+        """Decisions read from a file or a request name this scenario's issues and actors."""
+        sc, m = self.scenario, len(self.scenario.issues)
+        for k, d in enumerate(self.decisions):
+            if d.propose is not None and (len(d.propose) != m or not np.isfinite(d.propose).all()):
+                raise GameError(f"decisions.{k}.propose: {len(d.propose)} terms; allowed: {m} finite numbers")
+            for ev in d.events:
+                if "issue" in ev and ev["issue"] not in sc.issue_ids:
+                    raise GameError(
+                        f"decisions.{k}: issue {ev['issue']!r}; allowed: {', '.join(sc.issue_ids)}"
+                    )
+                if ev.get("target") is not None and ev["target"] not in sc.actor_ids:
+                    raise GameError(
+                        f"decisions.{k}: target {ev['target']!r}; allowed: {', '.join(sc.actor_ids)}"
+                    )
 
     def model(self) -> AgentsModel:
         """The agents model the game is played with (the scenario's parameters for it, then the game's)."""

@@ -78,6 +78,8 @@ def from_form(game: Game, turn: Turn, move: dict[str, Any]) -> Decision:
         propose, accept = (last[-1] if last else None), ()
     else:
         given = move.get("terms") or {}
+        if not isinstance(given, dict):
+            raise GameError("move.terms: not an object; allowed: issue id -> value in the issue's units")
         propose = tuple(
             parse_term(iss, str(given[iss.id])) if str(given.get(iss.id, "")).strip() else float(x)
             for iss, x in zip(game.scenario.issues, turn.view.proposal, strict=True)
