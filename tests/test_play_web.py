@@ -85,13 +85,16 @@ def test_a_move_in_units_with_events_becomes_the_rounds_decision(client):
         ({"action": "reject", "events": [{"type": "actor_returns"}]}, "you are at the table"),
         ({"action": "reject", "events": [{"type": "coup"}]}, "event 'coup'; allowed"),
         ({"action": "reject", "events": ["x"]}, "event None"),
-        ({"action": "reject", "events": [{"type": "threat", "issue": "fleet"}]}, "threat issue 'fleet'"),
+        (
+            {"action": "reject", "events": [{"type": "threat", "issue": "fleet"}]},
+            "threat: unknown issue 'fleet'",
+        ),
         (
             {
                 "action": "reject",
                 "events": [{"type": "threat", "issue": "troops", "value": "0", "credibility": 3}],
             },
-            "credibility 3",
+            "credibility '3'",
         ),
         ({"action": "reject", "events": [{"type": "threat_executed", "threat": "x"}]}, "no live threat"),
     ],

@@ -244,6 +244,12 @@ class Game:
                 out.append(full)
         return out
 
+    def last_proposal(self) -> tuple[float, ...] | None:
+        """The seat's last proposal of its own (None before it made one): what ``reject`` repeats."""
+        return next(
+            (d.propose for d in reversed(self.decisions) if d.propose is not None and not d.auto), None
+        )
+
     def live_threats(self) -> list[str]:
         """The ids of the player's threats announced and neither carried out nor withdrawn."""
         live: list[str] = []

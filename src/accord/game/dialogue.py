@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .core import Decision, Game, GameError, Turn, check
-from .terms import allowed, parse_term, show_term
+from .terms import allowed, parse_term, show_term, threat_from_text
 
 HELP = """commands (a round ends with accept, reject, propose or auto):
   accept ACTOR [ACTOR ...]   accept the offer(s) of ACTOR this round (you propose the first one's terms)
@@ -91,7 +91,7 @@ class Dialogue:
         elif word == "auto":
             return Decision(t, auto=True)
         elif word == "reject":
-            return Decision(t, self._last())
+            return Decision(t, self.game.last_proposal())
         elif word == "accept":
             if not args:
                 raise GameError("accept: whose offer? allowed: " + (", ".join(view.received) or "none"))
@@ -134,12 +134,6 @@ class Dialogue:
             raise GameError(f"{what}: {name!r}; allowed: " + (", ".join(among) or "none this round"))
         return found[name.lower()]
 
-    def _last(self) -> tuple[float, ...] | None:
-        for d in reversed(self.game.decisions):
-            if d.propose is not None and not d.auto:
-                return d.propose
-        return None
-
     def _issue(self, name: str) -> Any:
         issues = {i.id.lower(): i for i in self.game.scenario.issues}
         if name.lower() not in issues:
@@ -155,18 +149,7 @@ class Dialogue:
         if len(pairs) != 1:
             raise GameError("threat: name one ISSUE=VALUE, e.g. threat troops=0; allowed: " + self._ids())
         ((name, text),) = pairs.items()
-        issue = self._issue(name)
-        out: dict[str, Any] = {"type": "threat", "issue": issue.id, "consequence": parse_term(issue, text)}
-        try:
-            out["credibility"] = float(cred)
-        except ValueError:
-            out["credibility"] = -1.0
-        if not 0 <= out["credibility"] <= 1:
-            raise GameError(f"threat: credibility {cred!r}; allowed: a number from 0 to 1")
-        if target is not None:
-            others = [a for a in self.game.scenario.actor_ids if a != self.game.actor]
-            out["target"] = self._actor(target, others, "threat target")
-        return out
+        return threat_from_text(self.game.scenario, self.game.actor, name, text, target, cred)
 
     def _ids(self) -> str:
         return ", ".join(i.id for i in self.game.scenario.issues)
@@ -181,7 +164,7 @@ class Dialogue:
         elif base == "own":
             terms = self.game.ideal
         elif base == "last":
-            last = self._last()
+            last = self.game.last_proposal()
             terms = np.asarray(view.proposal if last is None else last, dtype=float)
         else:
             terms = np.asarray(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
-from ..scenario.schema import Issue
+from ..scenario.schema import Issue, Scenario
 from .core import GameError
 
 _NUMBER = re.compile(r"^[+-]?(\d[\d,_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -45,6 +46,28 @@ def parse_term(issue: Issue, text: str) -> float:
                 f"allowed: {allowed(issue)}"
             )
     raise GameError(f"{issue.id}: {raw!r} is not a value; allowed: {allowed(issue)}")
+
+
+def threat_from_text(
+    scenario: Scenario, actor: str, issue: str, value: str, target: str | None, credibility: str
+) -> dict[str, Any]:
+    """A player's threat from what was typed: its issue (id, any case), its consequence in the issue's
+    units, its target (another actor, any case; none: every other party) and credibility (0 to 1)."""
+    issues = {i.id.lower(): i for i in scenario.issues}
+    if issue.lower() not in issues:
+        raise GameError(f"threat: unknown issue {issue!r}; allowed: {', '.join(scenario.issue_ids)}")
+    found = issues[issue.lower()]
+    out: dict[str, Any] = {"type": "threat", "issue": found.id, "consequence": parse_term(found, value)}
+    cred = _number(str(credibility).strip())
+    if cred is None or not 0 <= cred <= 1:
+        raise GameError(f"threat: credibility {credibility!r}; allowed: a number from 0 to 1")
+    out["credibility"] = cred
+    if target:
+        others = {a.lower(): a for a in scenario.actor_ids if a != actor}
+        if target.lower() not in others:
+            raise GameError(f"threat target: {target!r}; allowed: {', '.join(others.values())}")
+        out["target"] = others[target.lower()]
+    return out
 
 
 def _number(text: str) -> float | None:

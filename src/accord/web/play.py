@@ -19,7 +19,7 @@ import pandas as pd
 from ..analysis.montecarlo import DEFAULT_NOISE, perturb
 from ..game.core import Decision, Game, GameError, Turn, check
 from ..game.screen import round_facts
-from ..game.terms import parse_term
+from ..game.terms import parse_term, threat_from_text
 from ..models.base import Result, history_frame
 from ..report import figures
 from ..scenario.arrays import to_arrays
@@ -74,8 +74,7 @@ def from_form(game: Game, turn: Turn, move: dict[str, Any]) -> Decision:
         terms = turn.view.received.get(accept[0])
         propose = None if terms is None else tuple(map(float, terms))
     elif action == "reject":
-        last = [d.propose for d in game.decisions if d.propose is not None and not d.auto]
-        propose, accept = (last[-1] if last else None), ()
+        propose, accept = game.last_proposal(), ()
     else:
         given = move.get("terms") or {}
         if not isinstance(given, dict):
@@ -91,21 +90,8 @@ def from_form(game: Game, turn: Turn, move: dict[str, Any]) -> Decision:
 def _event(game: Game, e: Any) -> dict[str, Any]:
     kind = e.get("type") if isinstance(e, dict) else None
     if kind == "threat":
-        issue = next((i for i in game.scenario.issues if i.id == e.get("issue")), None)
-        if issue is None:
-            raise GameError(f"threat issue {e.get('issue')!r}; allowed: {', '.join(game.scenario.issue_ids)}")
-        out = {"type": kind, "issue": issue.id, "consequence": parse_term(issue, str(e.get("value", "")))}
-        try:
-            out["credibility"] = float(e.get("credibility", 0.5))
-        except (TypeError, ValueError):
-            out["credibility"] = -1.0
-        if not 0 <= out["credibility"] <= 1:
-            raise GameError(f"threat credibility {e.get('credibility')!r}; allowed: a number from 0 to 1")
-        if e.get("target"):
-            if e["target"] not in game.scenario.actor_ids or e["target"] == game.actor:
-                raise GameError(f"threat target {e['target']!r}; allowed: another actor of the scenario")
-            out["target"] = e["target"]
-        return out
+        value, target, cred = (str(e.get(k) or "") for k in ("value", "target", "credibility"))
+        return threat_from_text(game.scenario, game.actor, str(e.get("issue")), value, target, cred or "0.5")
     if kind in ("threat_executed", "threat_withdrawn"):
         return {"type": kind, "threat": str(e.get("threat"))}
     if kind in ("actor_leaves", "actor_returns"):
