@@ -23,6 +23,7 @@ from ..game.terms import parse_term, threat_from_text
 from ..models.base import Result, history_frame
 from ..report import figures
 from ..scenario.arrays import to_arrays
+from ..scenario.schema import Scenario
 from .work import Reply, _figure, json_reply, parse_scenario
 
 ACTIONS = ("propose", "accept", "reject", "auto")
@@ -116,10 +117,7 @@ def _figures(game: Game, history: pd.DataFrame, draws: int, now: int | None) -> 
     trajectory.update_xaxes(range=[-0.5, game.rounds - 0.5])  # the whole game: it fills as it goes
     charts = {"trajectories": trajectory}
     if draws:
-        model = game.model()
-        arrays = perturb(to_arrays(sc), draws, DEFAULT_NOISE, np.random.default_rng(game.seed))
-        batch = model.run_batch(sc, arrays, np.random.default_rng(game.seed))
-        fig = figures.agreement_figure(sc, batch.extra["agreement_round"])
+        fig = figures.agreement_figure(sc, _agreement_rounds(game, sc, draws))
         fig.update_layout(
             title=f"P(agreement by date): {draws} draws with the events so far, every seat as the model plays"
         )
@@ -127,6 +125,23 @@ def _figures(game: Game, history: pd.DataFrame, draws: int, now: int | None) -> 
             fig.add_vline(x=sc.date_of(now) if sc.start else now, line_color="#c33")
         charts["agreement"] = fig
     return {k: _figure(f) for k, f in charts.items()}
+
+
+_ROUNDS: dict[tuple[str, str, int, int], np.ndarray] = {}  # per worker: the Monte Carlo of each event list
+CACHED = 64
+
+
+def _agreement_rounds(game: Game, sc: Scenario, draws: int) -> np.ndarray:
+    """Each draw's agreement round (NaN: none) on the scenario with the events so far. The events change
+    only when the player announces one, so most rounds of a game reuse the last Monte Carlo."""
+    model = game.model()
+    key = (sc.content_hash(), repr(sorted(model.get_params().items())), game.seed, draws)
+    if key not in _ROUNDS:
+        if len(_ROUNDS) >= CACHED:
+            _ROUNDS.pop(next(iter(_ROUNDS)))
+        arrays = perturb(to_arrays(sc), draws, DEFAULT_NOISE, np.random.default_rng(game.seed))
+        _ROUNDS[key] = model.run_batch(sc, arrays, np.random.default_rng(game.seed)).extra["agreement_round"]
+    return _ROUNDS[key]
 
 
 def _finished(game: Game, result: Result, draws: int) -> dict[str, Any]:
