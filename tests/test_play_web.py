@@ -118,6 +118,16 @@ def test_bad_moves_are_422_with_one_message(client, move, message):
             {},
             "issue 'fleet'",
         ),
+        (
+            [
+                {
+                    "round": 0,
+                    "events": [{"type": "threat", "issue": "troops", "consequence": 1, "credibility": 5}],
+                }
+            ],
+            {},
+            "a threat needs a finite consequence and a credibility from 0 to 1",
+        ),
         ([], {"actor": "QAT"}, "unknown actor 'QAT'"),
     ],
 )

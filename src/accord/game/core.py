@@ -108,9 +108,9 @@ def _event_from_json(e: Any, where: str) -> dict[str, Any]:
             out["credibility"] = float(e.get("credibility", 0.5))
             if e.get("target"):
                 out["target"] = str(e["target"])
-            if not (np.isfinite(out["consequence"]) and 0 <= out["credibility"] <= 1):
-                raise ValueError("consequence must be finite, credibility from 0 to 1")
-            return out
+            if np.isfinite(out["consequence"]) and 0 <= out["credibility"] <= 1:
+                return out
+            raise GameError(f"{where}: a threat needs a finite consequence and a credibility from 0 to 1")
         if kind in ("threat_executed", "threat_withdrawn"):
             return {"type": kind, "threat": str(e["threat"])}
     except (KeyError, TypeError, ValueError) as exc:
