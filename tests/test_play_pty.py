@@ -118,3 +118,26 @@ def test_keystrokes_play_rounds_and_ctrl_c_saves_the_game(tmp_path):
         {"round": 0, "propose": [45.0, 30.0], "accept": []},
         {"round": 1, "propose": [45.0, 30.0], "accept": [], "events": [{"type": "actor_leaves"}]},
     ]
+
+
+def test_a_saved_game_resumed_at_the_keyboard_plays_to_the_end(tmp_path):
+    first = Terminal([sys.executable, "-m", "accord", "play", TABLE, "--as", "USA", "--no-store"], tmp_path)
+    try:
+        first.wait_for(r"round 0> ")
+        first.type("quit\r")
+        first.wait_for(r"stopped: game saved to play-table-USA-seed0\.game\.json")
+    finally:
+        assert first.close() == 0
+    args = ["--resume", "play-table-USA-seed0.game.json", "--out", "game", "--no-store"]
+    term = Terminal([sys.executable, "-m", "accord", "play", *args], tmp_path)
+    try:
+        for t in range(8):
+            seen = term.wait_for(rf"round {t}> |the talks are over")
+            if "the talks are over" in seen:
+                break
+            term.type("auto\r")
+        seen = term.wait_for(r"wrote game/forecast\.csv.*?run\.json")
+    finally:
+        code = term.close()
+    assert code == 0 and "where the model's USA got" in " ".join(seen.split())
+    assert (tmp_path / "game" / "offers.csv").is_file()
