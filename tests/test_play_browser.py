@@ -122,3 +122,22 @@ def test_the_flagship_in_the_browser_shows_its_first_round(page, tmp_path):
     page.locator("#round-title").filter(has_text="Round 1 of 82").wait_for()
     assert "talks-only" not in page.inner_text("#error") and page.locator("#error").is_hidden()
     shot(page, tmp_path, "play-afghanistan.png")
+
+
+def test_the_dashboard_hands_its_edited_scenario_to_the_game(page, tmp_path):
+    page.goto(page.url.replace("/play", "/"))
+    page.wait_for_selector("#example-select option[value='ec-emissions']", state="attached")
+    page.select_option("#example-select", "ec-emissions")
+    page.click("#load-example")
+    cell = "#stance-table input[data-actor='DK'][data-kind='position']"
+    page.wait_for_selector(cell)
+    page.fill(cell, "10")
+    page.press(cell, "Tab")
+    page.click("#play-scenario")
+    page.locator("#status").filter(has_text="loaded ec-emissions").wait_for()
+    page.select_option("#actor-select", "DK")
+    page.click("#start")
+    page.locator("#round-title").filter(has_text="Round 0 of").wait_for()
+    # the seat's own position is the edited one: the model's suggestion for DK in round 0 is its ideal
+    assert page.locator("#offers-table tr").nth(1).locator("td").last.inner_text() == "10.0"
+    shot(page, tmp_path, "play-from-dashboard.png")

@@ -52,6 +52,10 @@ async function init() {
   $("download-yaml").addEventListener("click", () => download("/api/scenario/yaml", { scenario: state.scenario }));
   $("download-report").addEventListener("click", () => download("/api/report",
     { scenario: state.scenario, models: [$("model-select").value], seed: seed() }));
+  $("play-scenario").addEventListener("click", () => {  // the game page reads it once (play.js)
+    sessionStorage.setItem("accord-play-scenario", JSON.stringify(state.scenario));
+    window.location.href = "/play";
+  });
   $("add-variant").addEventListener("click", addVariant);
   $("compare").addEventListener("click", compare);
 }
@@ -89,7 +93,7 @@ function setScenario(scenario) {
   $("scenario-title").textContent = scenario.title || scenario.name;
   for (const id of ["editor", "variants"]) $(id).hidden = false;
   $("results").hidden = true;
-  for (const id of ["run", "download-yaml", "download-report"]) $(id).disabled = false;
+  for (const id of ["run", "download-yaml", "download-report", "play-scenario"]) $(id).disabled = false;
   renderTable();
   renderVariants();
   $("compare-table").replaceChildren();

@@ -44,6 +44,11 @@ async function init() {
   $("reject").addEventListener("click", () => move("reject"));
   $("auto").addEventListener("click", () => move("auto"));
   $("download-game").addEventListener("click", downloadGame);
+  const handed = sessionStorage.getItem("accord-play-scenario");  // "Play a party of it" on the dashboard
+  if (handed) {
+    sessionStorage.removeItem("accord-play-scenario");
+    setScenario(JSON.parse(handed));
+  }
 }
 
 async function uploadFile() {
