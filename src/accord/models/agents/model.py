@@ -314,6 +314,7 @@ def offers_table(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFr
 
 
 def events_table(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
+    """One row per event that fired, side deal struck and breakdown, in round order (events.csv)."""
     rows = [
         (t, _iso(scenario, t), ev.kind, " ".join(ev.actors), ev.description, is_random(ev))
         for t, ev in rec.events
