@@ -24,7 +24,7 @@ the game pauses at the answers, where the seat sees the offers with their values
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -294,16 +294,22 @@ class Game:
         own = self.model().run(self.scenario, self.seed)
         you, them = (self.utility(r.forecast["forecast"].to_numpy()) for r in (result, own))
         yours, theirs = result.info["outcome"], own.info["outcome"]
+
+        def side(r: Result, utility: float, outcome: dict[str, Any]) -> dict[str, Any]:
+            forecast = dict(zip(r.forecast["issue"], map(float, r.forecast["forecast"]), strict=True))
+            return {
+                "utility": utility,
+                "deal": outcome["deal"],
+                "round": outcome["round"],
+                "forecast": forecast,
+            }
+
         return {
             "actor": self.actor,
-            "you": {"utility": you, "deal": yours["deal"], "round": yours["round"]},
-            "model": {"utility": them, "deal": theirs["deal"], "round": theirs["round"]},
+            "you": side(result, you, yours),
+            "model": side(own, them, theirs),
             "text": comparison_text(self.actor, you, them, yours["round"], theirs["round"]),
         }
-
-    def with_decisions(self, decisions: list[Decision]) -> Game:
-        """The same game with another list of decisions."""
-        return replace(self, decisions=list(decisions))
 
 
 def check(game: Game, turn: Turn, d: Decision) -> None:

@@ -118,12 +118,18 @@ def end_screen(game: Game, outcome: dict[str, Any], comparison: dict[str, Any]) 
     """The game's end: the outcome, its terms in units, and the comparison with the model's play."""
     parts: list[Any] = [Rule("the talks are over", style="bold")]
     parts.append(Text(f"{outcome['deal']}: {outcome['reason']}"))
-    if outcome.get("terms"):
-        table = Table()
-        table.add_column("issue")
-        table.add_column("terms", justify="right")
-        for iss in game.scenario.issues:
-            table.add_row(iss.label(), iss.with_units(outcome["terms"][iss.id]))
-        parts.append(table)
+    you, model = comparison["you"], comparison["model"]
+    table = Table()
+    table.add_column("issue")
+    table.add_column("your game", justify="right")
+    table.add_column(f"the model's {game.actor}", justify="right")
+    for iss in game.scenario.issues:
+        table.add_row(
+            iss.label(), iss.with_units(you["forecast"][iss.id]), iss.with_units(model["forecast"][iss.id])
+        )
+    table.add_row("deal", you["deal"], model["deal"])
+    table.add_row("round", str(you["round"]), str(model["round"]))
+    table.add_row("your utility", f"{you['utility']:.3f}", f"{model['utility']:.3f}", style="bold")
+    parts.append(table)
     parts.append(Text(comparison["text"], style="bold green"))
     return Group(*parts)

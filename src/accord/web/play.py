@@ -151,8 +151,13 @@ def _finished(game: Game, result: Result, draws: int) -> dict[str, Any]:
         "outcome": result.info["outcome"],
         "comparison": comparison,
         "terms": [
-            {"issue": i.id, "label": i.label(), "value": i.with_units(float(x))}
-            for i, x in zip(game.scenario.issues, result.forecast["forecast"], strict=True)
+            {
+                "issue": i.id,
+                "label": i.label(),
+                "value": i.with_units(comparison["you"]["forecast"][i.id]),
+                "model": i.with_units(comparison["model"]["forecast"][i.id]),
+            }
+            for i in game.scenario.issues
         ],
         "figures": _figures(game, result.history, draws, None),
     }

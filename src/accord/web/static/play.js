@@ -183,10 +183,12 @@ function renderOver(data) {
   $("over").hidden = false;
   $("over-outcome").textContent = `${data.outcome.deal}: ${data.outcome.reason}`;
   const table = $("over-terms");
-  table.replaceChildren();
+  const head = el("tr");
+  head.append(el("th", "outcome"), el("th", "your game"), el("th", `the model's ${game.actor}`));
+  table.replaceChildren(head);
   for (const t of data.terms) {
     const row = el("tr");
-    row.append(el("td", t.label), el("td", t.value, "num"));
+    row.append(el("td", t.label), el("td", t.value, "num"), el("td", t.model, "num"));
     table.append(row);
   }
   $("comparison").textContent = data.comparison.text.charAt(0).toUpperCase() + data.comparison.text.slice(1) + ".";
