@@ -24,7 +24,7 @@ from ..models.base import Result, history_frame
 from ..report import figures
 from ..scenario.arrays import to_arrays
 from ..scenario.schema import Scenario
-from .work import Reply, _figure, json_reply, parse_scenario
+from .reply import Reply, figure_json, json_reply, parse_scenario
 
 ACTIONS = ("propose", "accept", "reject", "auto")
 
@@ -124,7 +124,7 @@ def _figures(game: Game, history: pd.DataFrame, draws: int, now: int | None) -> 
         if now is not None:
             fig.add_vline(x=sc.date_of(now) if sc.start else now, line_color="#c33")
         charts["agreement"] = fig
-    return {k: _figure(f) for k, f in charts.items()}
+    return {k: figure_json(f) for k, f in charts.items()}
 
 
 _ROUNDS: dict[tuple[str, str, int, int], np.ndarray] = {}  # per worker: the Monte Carlo of each event list
