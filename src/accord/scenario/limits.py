@@ -188,9 +188,10 @@ def check_magnitude(value: float, what: str, **where: Any) -> None:
         raise LimitError("max_magnitude", value, f"the size of {what}", **where)
 
 
-def check_exponent(value: float, what: str, **where: Any) -> None:
-    """A shape parameter must lie in [1 / max_exponent, max_exponent]."""
-    bound = current().max_exponent
+def check_exponent(value: float, what: str, limits: Limits | None = None, **where: Any) -> None:
+    """A shape parameter must lie in [1 / max_exponent, max_exponent] (of ``limits``, else the current
+    ones: a caller checking many values reads the limits once)."""
+    bound = (limits or current()).max_exponent
     if not 1 / bound <= value <= bound:
         raise ScenarioError(
             f"{what} is out of range",
