@@ -148,6 +148,8 @@ def test_end_of_input_saves_and_resume_plays_on_to_the_same_game(tmp_path, monke
         (("play", "--resume", "missing.json"), "missing.json"),
         (("play", TABLE, "--as", "KAB", "-p", "protocol=sao"), "protocol"),
         (("play", TABLE, "--as", "KAB", "--seed", "-1"), "seed"),
+        (("play", "--resume", "g.json", "--seed", "3"), "--seed: a saved game keeps its own seat, seed"),
+        (("play", "--replay", "1", "--as", "KAB"), "--as: a saved game keeps its own seat"),
     ],
 )
 def test_bad_command_lines_get_one_message_and_exit_code_2(args, message, tmp_path, monkeypatch):

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from ..game.core import Game
 
 
+def _seed(value: int | None) -> int | None:
+    """--seed checked like every other seed, but left None when not given (a saved game has its own)."""
+    return None if value is None else checked_seed(value)
+
+
 @app.command()
 @fail_on_errors
 def play(
@@ -29,7 +34,10 @@ def play(
         typer.Argument(help="A scenario file or shipped example name (not with --resume/--replay)."),
     ] = None,
     actor: Annotated[str | None, typer.Option("--as", help="The actor id you play.")] = None,
-    seed: Annotated[int, typer.Option(callback=checked_seed, help="Seed of the random generator.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(callback=_seed, help="Seed of the random generator (a new game; default 0)."),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder for the finished game's tables (as `accord run`)."),
@@ -56,6 +64,13 @@ def play(
 
     if sum(x is not None for x in (scenario, resume, replay_)) != 1:
         raise GameError("give exactly one of SCENARIO (a new game), --resume FILE or --replay RUN")
+    if scenario is None:  # a saved game carries its seat, seed and parameters: nothing may be ignored
+        given = [name for name, v in (("--as", actor), ("--seed", seed), ("--param", param)) if v]
+        if given or seed is not None:
+            raise GameError(
+                f"{', '.join(given or ['--seed'])}: a saved game keeps its own seat, seed and parameters; "
+                "allowed: leave them out with --resume/--replay (start a new game to change them)"
+            )
     if replay_ is not None:
         run_id = replay_.removeprefix("r")
         if run_id.isdigit() and not Path(replay_).exists():  # `accord runs list` shows ids as r12
@@ -79,6 +94,7 @@ def play(
         if actor is None:
             raise GameError("--as: which actor do you play? allowed: an actor id of the scenario")
         sc = load(scenario or "")
+        seed = 0 if seed is None else seed
         game = Game(sc, actor, seed, [], parse_params(param or []))
         path = save or Path(f"{sc.name}-{game.actor}-seed{seed}.game.json")
     result = _loop(game, path)
