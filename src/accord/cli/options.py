@@ -27,13 +27,19 @@ def models_option(default: str, every: bool = True) -> object:
     return Annotated[list[str] | None, typer.Option("--model", "-m", help=f"{names}; default: {default}.")]
 
 
-SeedOpt = Annotated[
-    int,
-    typer.Option(
-        callback=checked_seed,
-        help="Seed of the random generator: the same seed gives the same numbers on any machine, "
-        "serial or on Dask.",
-    ),
+SEED_HELP = (
+    "Seed of the random generator: the same seed gives the same numbers on any machine, serial or on Dask."
+)
+SeedOpt = Annotated[int, typer.Option(callback=checked_seed, help=SEED_HELP)]
+
+
+def _optional_seed(value: int | None) -> int | None:
+    return None if value is None else checked_seed(value)
+
+
+# A seed that may be left out (None), e.g. where a saved game carries its own.
+OptionalSeedOpt = Annotated[
+    int | None, typer.Option("--seed", callback=_optional_seed, help=SEED_HELP + " Default: 0 for a new run.")
 ]
 ParamOpt = Annotated[
     list[str] | None, typer.Option("--param", "-p", help="Model parameter key=value (repeatable).")
@@ -77,6 +83,7 @@ DeuFileArg = Annotated[
 ]
 
 __all__ = [
+    "SEED_HELP",
     "DeuFileArg",
     "DrawsOpt",
     "JobsOpt",
@@ -84,6 +91,7 @@ __all__ = [
     "ModelOpt",
     "NoStoreOpt",
     "NoiseOpt",
+    "OptionalSeedOpt",
     "ParamOpt",
     "PivotalModelOpt",
     "QuietOpt",

@@ -14,16 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .analysis import NoStoreOpt, StoreOpt, open_store
-from .app import app, checked_seed, console, fail_on_errors
+from .analysis import open_store
+from .app import app, console, fail_on_errors
+from .options import NoStoreOpt, OptionalSeedOpt, ParamOpt, StoreOpt
 
 if TYPE_CHECKING:
     from ..game.core import Game
-
-
-def _seed(value: int | None) -> int | None:
-    """--seed checked like every other seed, but left None when not given (a saved game has its own)."""
-    return None if value is None else checked_seed(value)
 
 
 @app.command()
@@ -34,10 +30,7 @@ def play(
         typer.Argument(help="A scenario file or shipped example name (not with --resume/--replay)."),
     ] = None,
     actor: Annotated[str | None, typer.Option("--as", help="The actor id you play.")] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(callback=_seed, help="Seed of the random generator (a new game; default 0)."),
-    ] = None,
+    seed: OptionalSeedOpt = None,  # left None when not given: a saved game has its own
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder for the finished game's tables (as `accord run`)."),
@@ -50,9 +43,7 @@ def play(
         str | None,
         typer.Option("--replay", help="Replay a finished game: a run id (`accord runs list`) or a file."),
     ] = None,
-    param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Agents model parameter key=value (repeatable).")
-    ] = None,
+    param: ParamOpt = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:
