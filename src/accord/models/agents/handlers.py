@@ -41,6 +41,7 @@ class Channel(Handler[ChannelEvent]):
     def compile(self, ev: ChannelEvent, at: At) -> list[Compiled]:
         """The venue's index, or the pair's (two different actors)."""
         args: dict[str, Any] = {"open": ev.type == "channel_open"}
+        who: tuple[str, ...]
         if ev.channel is not None:
             args["venue"], who = at.book.venue[ev.channel], (ev.channel,)
         else:
@@ -149,7 +150,7 @@ class Threat(Handler[ThreatEvent]):
         targets = (
             [book.actor[ev.target]] if ev.target else [book.actor[a] for a in sc.actor_ids if a != ev.actor]
         )
-        args = {
+        args: dict[str, Any] = {
             "threat": index,
             "targets": targets,
             "issue": book.issue[ev.issue],
