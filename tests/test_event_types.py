@@ -19,7 +19,7 @@ from accord.models.agents import AgentsModel
 from accord.models.agents.events import compile_events
 from accord.models.agents.handling import HANDLERS, Handlers
 from accord.scenario import Scenario, ScenarioError
-from accord.scenario.event_kinds import ActorId, EventBase, EventTypes, Ref, check_references
+from accord.scenario.event_kinds import ActorId, EventBase, EventTypes, IssueId, Ref, check_references
 from accord.scenario.events import EVENT_CLASSES, EVENT_TYPES, EVENTS
 from accord.scenario.fields import Id
 from accord.scenario.forms import EVENT_EXAMPLES
@@ -68,7 +68,10 @@ def test_every_event_type_has_a_docs_entry_from_its_definition(name):
     for field, info in cls.model_fields.items():
         assert field == "type" or f"| `{field}` |" in text
         assert field == "type" or info.description, f"{cls.__name__}.{field} has no description"
-    agents = (ROOT / "docs" / "agents.md").read_text(encoding="utf-8")
+    page = next(
+        p for p in (ROOT / "docs" / "explanation" / "agents.md", ROOT / "docs" / "agents.md") if p.exists()
+    )
+    agents = page.read_text(encoding="utf-8")
     assert name in agents, f"docs/agents.md does not describe {name}"
 
 
@@ -118,6 +121,32 @@ def test_a_reference_is_found_by_its_marker_not_its_field_name():
     assert list(scratch.named_ids(ev.model_dump())) == [("mediator", "actor", "ZZ")]
     with pytest.raises(ValueError, match=r"events.0.mediator: unknown id 'ZZ'; allowed: A, B"):
         check_references(ev, "events.0", {"actor": {"A", "B"}})
+
+
+def test_a_list_of_references_is_found_checked_and_drawn():
+    scratch = EventTypes()
+
+    @scratch.register
+    class Agenda(EventBase):
+        """The agenda narrows to some issues."""
+
+        type: Literal["agenda"]
+        issues: list[IssueId] = Field(description="The issues left on the agenda.")
+        examples = {"agenda": "{type: agenda, issues: [troops], round: 1}"}
+
+    ev = Agenda(type="agenda", issues=["i", "zz"], round=1)
+    assert list(scratch.named_ids(ev.model_dump())) == [("issues", "issue", "i"), ("issues", "issue", "zz")]
+    with pytest.raises(ValueError, match=r"events.3.issues: unknown id 'zz'; allowed: i, j"):
+        check_references(ev, "events.3", {"issue": {"i", "j"}})
+    strategy = event_strategy("agenda", FULL, scratch)
+
+    @settings(max_examples=20, deadline=None, derandomize=True, database=None)
+    @given(strategy)
+    def drawn(event):
+        assert set(event["issues"]) <= set(FULL.issues)
+        Agenda.model_validate(event)
+
+    drawn()
 
 
 def test_the_registry_refuses_a_type_that_does_not_hold_together():

@@ -73,7 +73,8 @@ class OnScale:
 
 @dataclass(frozen=True)
 class FieldRef:
-    """One field of an event type that names ids: of which kind, and how many (2 for a pair)."""
+    """One field of an event type that names ids: of which kind, and how many (2 for a pair, 0 for a
+    list of any length)."""
 
     field: str
     kind: str
@@ -199,7 +200,7 @@ def field_refs(cls: type[EventBase]) -> tuple[FieldRef, ...]:
 
 
 def _ref_in(annotation: Any, arity: int = 1) -> tuple[Ref, int] | None:
-    """The Ref inside a field's type: ``ActorId | None``, ``tuple[ActorId, ActorId]``."""
+    """The Ref inside a field's type: ``ActorId | None``, ``tuple[ActorId, ActorId]``, ``list[IssueId]``."""
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is Annotated:
         marked = next((m for m in args[1:] if isinstance(m, Ref)), None)
@@ -208,6 +209,8 @@ def _ref_in(annotation: Any, arity: int = 1) -> tuple[Ref, int] | None:
         return next((r for r in (_ref_in(a, arity) for a in args) if r is not None), None)
     if origin is tuple and args:
         return _ref_in(args[0], len(args))
+    if origin is list and args:
+        return _ref_in(args[0], 0)
     return None
 
 
@@ -239,6 +242,8 @@ def _with_hint(cls: type[EventBase], name: str) -> str:
     noun = _NOUNS.get(ref.kind, ref.kind)
     if ref.arity == 1:
         return f"`{name}` ({'an' if noun[0] in 'aeiou' else 'a'} {noun} id)"
+    if ref.arity == 0:
+        return f"`{name}` (a list of {noun} ids)"
     return f"`{name}` ({'two' if ref.arity == 2 else ref.arity} {noun}s)"
 
 

@@ -129,6 +129,8 @@ def _maker(
             return None
         if ref.arity == 1:
             return lambda draw, body: draw(st.sampled_from(pool))
+        if ref.arity == 0:  # a list of any length
+            return lambda draw, body: draw(st.lists(st.sampled_from(pool), unique=True)) if pool else []
         return lambda draw, body: draw(
             st.lists(st.sampled_from(pool), min_size=ref.arity, max_size=ref.arity, unique=True)
         )
