@@ -219,3 +219,13 @@ def test_declared_scales_and_references_give_the_specific_messages(event, needle
 def test_every_class_is_registered_once_and_builds_the_union():
     assert EVENT_CLASSES == tuple(dict.fromkeys(EVENTS.of(n) for n in NAMES))
     assert all(issubclass(c, EventBase) for c in EVENT_CLASSES)
+
+
+def test_an_unknown_field_of_an_event_lists_the_fields_of_its_type():
+    data = _base()
+    data["events"].append({"type": "reservation_shift", "issue": "i", "to": 1, "round": 1, "colour": "red"})
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_data(data, "f.yaml")
+    assert str(info.value) == (
+        "f.yaml: events.1.colour: unknown field; allowed: id, date, round, description, source, type, issue, to"
+    )
