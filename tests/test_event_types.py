@@ -19,7 +19,15 @@ from accord.models.agents import AgentsModel
 from accord.models.agents.events import compile_events
 from accord.models.agents.handling import HANDLERS, Handlers
 from accord.scenario import Scenario, ScenarioError
-from accord.scenario.event_kinds import ActorId, EventBase, EventTypes, IssueId, Ref, check_references
+from accord.scenario.event_kinds import (
+    ActorId,
+    EventBase,
+    EventTypes,
+    IssueId,
+    Ref,
+    check_references,
+    unbounded_numbers,
+)
 from accord.scenario.events import EVENT_CLASSES, EVENT_TYPES, EVENTS
 from accord.scenario.fields import Id
 from accord.scenario.forms import EVENT_EXAMPLES
@@ -229,3 +237,12 @@ def test_an_unknown_field_of_an_event_lists_the_fields_of_its_type():
     assert str(info.value) == (
         "f.yaml: events.1.colour: unknown field; allowed: id, date, round, description, source, type, issue, to"
     )
+
+
+def test_the_numbers_only_the_magnitude_limit_bounds_are_read_from_the_declarations():
+    found = {name: unbounded_numbers(EVENTS.of(name)) for name in ("position_shift", "shock", "threat")}
+    assert found == {"position_shift": ("by",), "shock": ("size",), "threat": ()}
+    data = _base()
+    data["events"].append({"type": "shock", "issue": "i", "size": 1e13, "round": 1})
+    with pytest.raises(ScenarioError, match=r"events.1.size"):
+        scenario_from_data(data, "f.yaml")

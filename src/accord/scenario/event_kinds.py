@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
+import annotated_types as at
 from pydantic import Field, model_validator
 
 from .fields import Id, Source, _Strict
@@ -223,6 +224,36 @@ def field_scales(cls: type[EventBase]) -> tuple[tuple[str, OnScale], ...]:
         for marker in info.metadata
         if isinstance(marker, OnScale)
     )
+
+
+@functools.cache
+def unbounded_numbers(cls: type[EventBase]) -> tuple[str, ...]:
+    """The number fields of ``cls`` with neither bounds nor a scale (a shift's ``by``, a shock's
+    ``size``): only the limits' ``max_magnitude`` bounds them (bounds.py)."""
+    return tuple(
+        name
+        for name, info in cls.model_fields.items()
+        if plain_type(info.annotation) is float
+        and not any(isinstance(m, (at.Ge, at.Gt, at.Le, at.Lt, OnScale)) for m in info.metadata)
+    )
+
+
+def unbounded_values(ev: EventBase) -> Iterator[tuple[str, float]]:
+    """(field, value) of each of the event's unbounded numbers that is given."""
+    for name in unbounded_numbers(type(ev)):
+        value = getattr(ev, name)
+        if value is not None:
+            yield name, value
+
+
+def plain_type(annotation: Any) -> Any:
+    """The type under Optional and Annotated: ``float | None`` is float."""
+    if typing.get_origin(annotation) is Annotated:
+        return plain_type(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return plain_type(inner[0]) if len(inner) == 1 else annotation
+    return annotation
 
 
 def named_ids(cls: type[EventBase], values: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:

@@ -5,15 +5,13 @@ scenario's actors; ``Annotated[Id, Ref("threat")]``: the id of a threat listed b
 ``OnScale`` marker and its bounds (``ge``/``le``) the numbers, the class's ``one_of`` which fields to
 give exactly one of. So a new event type gets a strategy the moment it is registered, and
 tests/test_event_types.py fails if one of its fields has a type this module cannot generate (add the
-type to ``_plain`` then). Needs hypothesis (the ``test`` extra).
+type to ``_maker`` then). Needs hypothesis (the ``test`` extra).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import types
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,7 +20,16 @@ import annotated_types as at
 from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
-from ..scenario.event_kinds import EVENTS, EventBase, EventTypes, FieldRef, OnScale, field_refs, field_scales
+from ..scenario.event_kinds import (
+    EVENTS,
+    EventBase,
+    EventTypes,
+    FieldRef,
+    OnScale,
+    field_refs,
+    field_scales,
+    plain_type,
+)
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 Maker = Callable[[Draw, dict[str, Any]], Any]  # draws one field's value, given the fields drawn before
@@ -134,7 +141,7 @@ def _maker(
         return lambda draw, body: draw(
             st.lists(st.sampled_from(pool), min_size=ref.arity, max_size=ref.arity, unique=True)
         )
-    kind = _plain(info.annotation)
+    kind = plain_type(info.annotation)
     lo, hi = _bounds(info)
     scale = marker.scale_for(name) if marker is not None else None
     if kind is float and scale == "salience":
@@ -152,17 +159,7 @@ def _maker(
     if kind is dt.date:
         start = ctx.start or DEFAULT_START
         return lambda draw, body: (start + dt.timedelta(days=draw(st.integers(0, 600)))).isoformat()
-    raise TypeError(f"{cls.__name__}.{fname}: no strategy for {info.annotation}; add it to {__name__}._plain")
-
-
-def _plain(annotation: Any) -> Any:
-    """The type under Optional and Annotated: ``float | None`` is float."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _plain(typing.get_args(annotation)[0])
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _plain(inner[0]) if len(inner) == 1 else annotation
-    return annotation
+    raise TypeError(f"{cls.__name__}.{fname}: no strategy for {info.annotation}; add it to {__name__}._maker")
 
 
 def _bounds(info: FieldInfo) -> tuple[float, float]:
