@@ -130,6 +130,8 @@ class EventTypes:
         does not hold together is a TypeError at import, not a surprise in a user's scenario."""
         names = type_names(cls)
         for name in names:
+            if name in SCENARIO_REFS:
+                raise TypeError(f"{cls.__name__}: {name!r} names a part of the scenario, not an event type")
             if name in self._by_name:
                 raise TypeError(f"event type {name!r} is already defined by {self._by_name[name].__name__}")
         if not (cls.__doc__ or "").strip():

@@ -46,7 +46,8 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
     errors = exc.errors(include_url=False)
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [str(p) for p in err["loc"] if not _is_union_tag(p)]
-    tag = next((str(p) for p in err["loc"] if _is_union_tag(p)), None)  # the event's type, inside events
+    raw = err["loc"]  # inside an event, pydantic puts its type after the index: events.3.shock.size
+    tag = str(raw[2]) if len(raw) > 2 and raw[0] == "events" and _is_union_tag(raw[2]) else None
     path = ".".join(loc)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "union_tag_invalid":
