@@ -17,7 +17,7 @@ import numpy as np
 from ...errors import ScenarioError
 from ...scenario.schema import Scenario
 from . import handlers  # noqa: F401  (registers every event type's handler)
-from .handling import HANDLERS, At, Book, Compiled
+from .handling import HANDLERS, At, Book, Compiled, is_random
 from .state import Setting, State
 
 __all__ = ["Compiled", "apply_event", "compile_events", "is_random", "sample_hazard", "sample_private"]
@@ -86,11 +86,6 @@ def sample_private(setting: Setting, st: State, rng: np.random.Generator) -> Non
     width is 0, so seeds keep their schedules."""
     if setting.private_width > 0:
         st.offset += rng.uniform(-setting.private_width, setting.private_width, st.offset.shape)
-
-
-def is_random(ev: Compiled) -> bool:
-    """Whether the event needs a random draw (it recurs or may not happen at all)."""
-    return ev.recurring or ev.probability < 1
 
 
 def apply_event(

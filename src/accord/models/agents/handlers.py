@@ -30,7 +30,7 @@ from ...scenario.events import (
     ThreatEvent,
     ThreatOutcomeEvent,
 )
-from .handling import At, Compiled, Handler, handles
+from .handling import At, Compiled, Handler, handles, is_random
 from .state import Setting, State
 
 
@@ -317,6 +317,11 @@ class Reservation(Handler[ReservationEvent]):
         q = ev.args["issue"]
         st.no_deal[:, q] = np.where(mask & ~st.fixed[:, q], ev.args["to"], st.no_deal[:, q])
         return mask
+
+    def foresee(self, ev: Compiled, point: np.ndarray) -> None:
+        """A scheduled (certain, dated) shift is common knowledge: the foreseen outcome moves with it."""
+        if not is_random(ev):
+            point[ev.args["issue"]] = ev.args["to"]
 
 
 @handles("shock")

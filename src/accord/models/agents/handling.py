@@ -36,6 +36,11 @@ class Compiled:
     args: dict[str, Any] = field(default_factory=dict)
 
 
+def is_random(ev: Compiled) -> bool:
+    """Whether the event needs a random draw (it recurs or may not happen at all)."""
+    return ev.recurring or ev.probability < 1
+
+
 @dataclass
 class Book:
     """What compiling one scenario's events shares across them: the id-to-index maps, and the threats
@@ -90,6 +95,10 @@ class Handler(ABC, Generic[E]):
     def raises_breakdown(self, ev: Compiled) -> bool:
         """Whether the record may make the talks break down (then the engine draws breakdown hazards)."""
         return False
+
+    def foresee(self, ev: Compiled, point: np.ndarray) -> None:
+        """Move ``point`` (m,), the no-deal outcome every party foresees at the deadline, as far as the
+        record is common knowledge in advance (by default it is not)."""
 
 
 H = TypeVar("H", bound=type[Handler[Any]])
