@@ -37,14 +37,23 @@ def report(
         Path | None,
         typer.Option("--output", "-o", help="The HTML file to write; default: <scenario>-report.html."),
     ] = None,
+    backtest: Annotated[
+        Path | None,
+        typer.Option(
+            help="A backtest record (`accord backtest FILE --out RECORD`) for the calibration section; "
+            "default: the record shipped with accord (DEU III development split)."
+        ),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline) with forecasts, charts and assumptions."""
+    from ..analysis.calibration import read_record
     from ..files import atomic_write_text
     from ..models import get_model
     from ..report import collect, render
     from ..scenario import load
 
     sc = load(scenario)
+    record = None if backtest is None else read_record(backtest)  # a bad record fails before any work
     names = model_names(model, [])
     if chosen is not None and names and chosen not in names:
         names.append(chosen)
@@ -60,6 +69,7 @@ def report(
             answer_draws=answer_draws if draws else 0,
             whatif_draws=whatif_draws,
             chosen=chosen,
+            record=record,
         )
     )
     atomic_write_text(target, html)

@@ -38,6 +38,7 @@ class ReportData:
     missing: dict[str, str] = field(default_factory=dict)
     summary: Any = None  # accord.analysis.summary.Summary: the answer block the report opens with
     interval_notes: list[str] = field(default_factory=list)  # points outside their own interval, and why
+    trust: Any = None  # accord.analysis.calibration.Trust: the backtest record behind "how far to trust this"
 
     @property
     def agents_model(self) -> str | None:
@@ -66,10 +67,13 @@ def collect(
     answer_draws: int | None = None,
     whatif_draws: int = 200,
     chosen: str | None = None,
+    record: dict[str, Any] | None = None,
 ) -> ReportData:
     """Run each model once and build the answer block (``answer_draws`` draws of the chosen model and
     of the negotiation model, the shipped what-ifs); then Monte Carlo per model (``draws``) and the
-    pivotal actors of the chosen model (default weighted-mean; see accord.analysis.summary)."""
+    pivotal actors of the chosen model (default weighted-mean; see accord.analysis.summary). The
+    calibration section reads ``record`` (a checked backtest record), or the shipped one."""
+    from ..analysis import calibration
     from ..analysis.summary import build_summary
 
     data = ReportData(scenario=scenario, seed=seed, draws=draws)
@@ -85,6 +89,8 @@ def collect(
     )
     data.summary = summary
     data.results, data.skipped = dict(summary.results), dict(summary.skipped)
+    shown = [m for m in (summary.chosen, data.agents_model) if m]
+    data.trust = calibration.trust(record or calibration.shipped_record(), shown, shipped=record is None)
     if not data.results:
         data.missing["forecast"] = "no model could run this scenario"
         return data

@@ -29,11 +29,13 @@ from ..scenario.schema import Scenario
 from . import figures
 from .assumptions import assumptions_table
 from .collect import ReportData, agreement_rounds
+from .trust import trust_html
 
 SECTIONS = {
     "answer": "The answer",
     "forecast": "Forecast per issue",
     "whatif": "What-ifs",
+    "trust": "How far to trust this",
     "pivotal": "Pivotal actors",
     "agreement": "Probability of agreement over time",
     "trajectories": "Positions round by round",
@@ -82,6 +84,7 @@ def render(data: ReportData) -> str:
         _section("answer", _answer(data)),
         _section("forecast", _forecast(data)),
         _section("whatif", _whatif(data)),
+        _section("trust", _trust(data)),
         _section("pivotal", _pivotal(data)),
         _section("agreement", _agreement(data)),
         _section("trajectories", _trajectories(data)),
@@ -138,6 +141,12 @@ def _answer(data: ReportData) -> str:
             "input with its source under Assumptions, at the end).</p>"
         )
     return "".join(parts)
+
+
+def _trust(data: ReportData) -> str:
+    if data.trust is None:
+        return _missing("no backtest record")
+    return trust_html(data.trust, _plot)
 
 
 def _branches(data: ReportData) -> str:
