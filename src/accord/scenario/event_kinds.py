@@ -42,7 +42,8 @@ _NOUNS = {"channel": "venue"}  # what a message calls the owner of an id, where 
 @dataclass(frozen=True)
 class Ref:
     """Marks a field as holding the id of something the scenario defines: ``"actor"``, ``"issue"``,
-    ``"channel"``, or an event type's name (the id of an earlier-listed or later event of that type)."""
+    ``"channel"``, or an event type's name (the id of an event of that type; the agents model also wants
+    it listed earlier, e.g. a threat before its outcome)."""
 
     kind: str
 

@@ -20,8 +20,15 @@ from . import handlers  # noqa: F401  (registers every event type's handler)
 from .handling import HANDLERS, At, Book, Compiled, is_random
 from .state import Setting, State
 
-__all__ = ["Compiled", "apply_event", "compile_events", "is_random", "sample_hazard", "sample_private"]
-__all__ += ["sample_schedule"]
+__all__ = [
+    "Compiled",
+    "apply_event",
+    "compile_events",
+    "is_random",
+    "sample_hazard",
+    "sample_private",
+    "sample_schedule",
+]
 
 
 def _round(scenario: Scenario, ev: Any) -> int:
