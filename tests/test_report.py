@@ -169,3 +169,17 @@ def test_agents_model_gives_the_agreement_curve(small):
     assert "agreement" not in data.missing, data.missing
     html = render(data)
     assert "Probability of agreement over time (20 draws" in html
+
+
+def test_legends_list_every_actor_also_one_without_a_stance_on_the_first_issue():
+    from accord.report.figures import position_map_figure, trajectory_figure
+
+    sc = loads_yaml(
+        "name: two\nactors: [{id: A, capability: 1}, {id: B, capability: 1}]\nissues: [{id: x}, {id: y}]\n"
+        "stances: {A: {x: {position: 10, salience: 50}}, B: {y: {position: 90, salience: 50}}}\n"
+    )
+    history = pd.DataFrame(
+        {"round": [0, 0], "actor": ["A", "B"], "issue": ["x", "y"], "position": [10.0, 90.0]}
+    )
+    for fig in (position_map_figure(sc), trajectory_figure(sc, history)):
+        assert sorted(t.name for t in fig.data if t.showlegend is not False) == ["A", "B"]

@@ -210,3 +210,11 @@ def test_cli_whatif_on_three_shipped_variants(tmp_path):
     assert json.loads(by_path.stdout)["variants"] == ["from-news"]
     bad = CliRunner().invoke(app, ["whatif", "afghanistan-2013", "nope", "--no-store"])
     assert bad.exit_code == 2 and "allowed" in bad.output and "Traceback" not in bad.output
+
+
+def test_setting_a_field_of_a_section_the_scenario_does_not_have_says_to_set_it_whole():
+    with pytest.raises(ScenarioError) as info:
+        apply_patch(load("ec-emissions"), {"name": "x", "set": {"deadline.date": "1990-01-01"}})
+    message = str(info.value)
+    assert "set.deadline.date" in message and "'deadline' is not set in this scenario" in message
+    assert "set.deadline: {date: ...}" in message

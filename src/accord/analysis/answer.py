@@ -248,3 +248,25 @@ def whatif_effects(comparison: Any, scenario: Scenario) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda r: -r["score"])
+
+
+def deal_curves(
+    scenario: Scenario, extra: dict[str, np.ndarray], rounds: np.ndarray
+) -> dict[str, np.ndarray]:
+    """One curve of agreement rounds per kind of deal beside "any": each coalition when the engine reports
+    who signed, else the full agreement and the partial deal, so a climb to 100% is not read as a peace
+    deal. Label -> per-draw rounds, NaN where the draw's deal is of another kind (or none)."""
+    agreed = np.asarray(extra["agreement"], dtype=bool)
+    labels = coalition_labels(scenario, extra)
+    if labels is not None:
+        return {
+            f"P({label.replace('+', ', ')} sign by then)": np.where(
+                agreed & (labels == label), rounds, np.nan
+            )
+            for label in dict.fromkeys(labels[agreed])
+        }
+    full = np.asarray(extra.get("full_agreement", agreed), dtype=bool) & agreed
+    return {
+        "P(full agreement by then)": np.where(full, rounds, np.nan),
+        "P(partial deal by then)": np.where(agreed & ~full, rounds, np.nan),
+    }

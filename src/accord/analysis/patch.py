@@ -231,6 +231,10 @@ def _set(data: dict[str, Any], path: str, value: Any, patch: Patch) -> None:
     for depth, part in enumerate(parts[:-1]):
         node = _child(node, part, parts[depth - 1] if depth else "", patch, where, value)
     leaf, parent = parts[-1], parts[-2] if len(parts) > 1 else ""
+    if node is None:  # e.g. deadline.date on a scenario with no deadline
+        whole = ".".join(parts[:-1])
+        message = f"{whole!r} is not set in this scenario, so it has no field {leaf!r}; set it as a whole"
+        raise _error(patch, where, message, value, f"set.{whole}: {{{leaf}: ...}}")
     if isinstance(node, list):
         raise _error(patch, where, "a path must end on a field, not on a list item", value, None)
     if leaf not in node and parent not in _OPEN_DICTS and parent != _stance_parent(parts):

@@ -147,6 +147,7 @@ def trajectory_figure(scenario: Scenario, history: pd.DataFrame, title: str = ""
     )
     for k, actor in enumerate(scenario.actor_ids):
         mine = history[history["actor"] == actor]
+        shown = False  # an actor's legend entry comes with its first panel, not the first issue's
         for row, iss in enumerate(issues, start=1):
             part = mine[mine["issue"] == iss.id].sort_values("round")
             if part.empty:
@@ -158,7 +159,7 @@ def trajectory_figure(scenario: Scenario, history: pd.DataFrame, title: str = ""
                     mode="lines+markers",
                     name=actor,
                     legendgroup=actor,
-                    showlegend=row == 1,
+                    showlegend=not shown,
                     line=dict(color=_color(k)),
                     marker=dict(size=4),
                     hovertemplate=f"{actor} round %{{x}}: %{{y:.1f}}<extra></extra>",
@@ -166,6 +167,7 @@ def trajectory_figure(scenario: Scenario, history: pd.DataFrame, title: str = ""
                 row=row,
                 col=1,
             )
+            shown = True
     for row, iss in enumerate(issues, start=1):
         fig.update_yaxes(range=[iss.min, iss.max], row=row, col=1)
     fig.update_xaxes(title_text="round", row=len(issues), col=1)
@@ -185,6 +187,7 @@ def position_map_figure(scenario: Scenario, forecast: pd.DataFrame | None = None
     top = caps.max() if caps.size and caps.max() > 0 else 1.0
     for k, actor in enumerate(scenario.actors):
         size = 10 + 40 * np.sqrt(actor.capability / top)
+        shown = False
         for row, iss in enumerate(issues, start=1):
             st = scenario.stances.get(actor.id, {}).get(iss.id)
             if st is None:
@@ -198,7 +201,7 @@ def position_map_figure(scenario: Scenario, forecast: pd.DataFrame | None = None
                     textposition="top center",
                     name=actor.id,
                     legendgroup=actor.id,
-                    showlegend=row == 1,
+                    showlegend=not shown,
                     marker=dict(size=size, color=_color(k), opacity=0.7, line=dict(width=1, color="#333")),
                     hovertemplate=(
                         f"{actor.name or actor.id}<br>position %{{x:g}}<br>salience %{{y:g}}"
@@ -208,6 +211,7 @@ def position_map_figure(scenario: Scenario, forecast: pd.DataFrame | None = None
                 row=row,
                 col=1,
             )
+            shown = True
     fc = forecast.set_index("issue")["forecast"] if forecast is not None else None
     for row, iss in enumerate(issues, start=1):
         pad = 0.05 * (iss.max - iss.min)

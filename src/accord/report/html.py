@@ -267,28 +267,12 @@ def _agreement(data: ReportData) -> str:
 
 
 def _deal_curves(data: ReportData, rounds: np.ndarray) -> dict[str, np.ndarray]:
-    """One curve per kind of deal beside "any": the full agreement, the partial deal (or each
-    coalition, when the engine reports them), so a climb to 100% is not read as a peace deal."""
     mc = data.montecarlo.get(data.agents_model or "")
     if mc is None or "agreement" not in mc.extra:
         return {}
-    from ..analysis.answer import coalition_labels
+    from ..analysis.answer import deal_curves
 
-    extra = mc.extra
-    agreed = np.asarray(extra["agreement"], dtype=bool)
-    labels = coalition_labels(data.scenario, extra)
-    if labels is not None:
-        return {
-            f"P({label.replace('+', ', ')} sign by then)": np.where(
-                agreed & (labels == label), rounds, np.nan
-            )
-            for label in dict.fromkeys(labels[agreed])
-        }
-    full = np.asarray(extra.get("full_agreement", agreed), dtype=bool) & agreed
-    return {
-        "P(full agreement by then)": np.where(full, rounds, np.nan),
-        "P(partial deal by then)": np.where(agreed & ~full, rounds, np.nan),
-    }
+    return deal_curves(data.scenario, mc.extra, rounds)
 
 
 def _outcome(outcome: dict) -> str:

@@ -37,9 +37,9 @@ from ..scenario import example_names, load
 from .guard import HostGuard
 from .limits import SEED_MAX, BodyLimit, ServerLimits
 from .pool import WorkPool
+from .reply import Reply, clip
 from .strict import StrictRoute
 from .upload import ALLOWED
-from .work import Reply, clip
 
 STATIC = Path(str(resources.files("accord.web") / "static"))
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -94,6 +94,30 @@ class ReportRequest(ScenarioBody):
     )
     draws: int = Field(100, ge=0, le=2000)
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
+
+
+class ForecastRequest(ScenarioBody):
+    """The answer block: deal probabilities, terms, intervals, pivotal actors, what-ifs."""
+
+    chosen: str = Field(
+        "weighted-mean", max_length=80, description="The model of the intervals and pivotal actors."
+    )
+    models: list[str] = Field(
+        ["agents"],
+        max_length=20,
+        description="Further models; those tagged `agents` give the deal probabilities and what-ifs.",
+    )
+    draws: int = Field(200, ge=0, le=2000, description="Monte Carlo draws (0: point forecasts only).")
+    whatif_draws: int = Field(100, ge=0, le=1000, description="Draws per shipped what-if variant.")
+    seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
+
+
+class PatchRequest(ScenarioBody):
+    """A what-if patch to apply to a scenario (the format of the shipped variants)."""
+
+    patch: dict[str, Any] = Field(
+        description="remove_actors, remove_events, set (dotted paths), add_events; see docs/analysis.md"
+    )
 
 
 def _message(status: int, message: str, detail: Any = None) -> JSONResponse:
@@ -186,6 +210,10 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
             )
         return {"scenario": load(name).model_dump(mode="json", exclude_none=True)}
 
+    @app.get("/api/examples/{name}/variants", summary="The shipped what-if patches of one example")
+    async def example_variants(name: str) -> Response:
+        return _reply(await pool.run("variants", name))
+
     @app.get("/api/models", summary="The registered models and their tags")
     def models() -> list[dict[str, Any]]:
         return [{"name": n, "tags": sorted(c.tags), "summary": c.summary} for n, c in list_models().items()]
@@ -234,6 +262,19 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
     @app.post("/api/run", summary="Run one model on a scenario: forecast and figures", responses=LIMITS_DOC)
     async def run(body: RunRequest) -> Response:
         return _reply(await pool.run("run", body.scenario, body.model, body.seed))
+
+    @app.post(
+        "/api/forecast",
+        summary="The answer first: deal probabilities per coalition, terms, intervals, pivotal actors",
+        responses=LIMITS_DOC,
+    )
+    async def forecast(body: ForecastRequest) -> Response:
+        args = (body.scenario, body.models, body.chosen, body.seed, body.draws, body.whatif_draws)
+        return _reply(await pool.run("forecast", *args))
+
+    @app.post("/api/patch", summary="Apply a what-if patch to a scenario", responses=LIMITS_DOC)
+    async def patch(body: PatchRequest) -> Response:
+        return _reply(await pool.run("patch", body.scenario, body.patch))
 
     @app.post(
         "/api/compare",

@@ -21,7 +21,8 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from .limits import ServerLimits
-from .work import Reply, error_reply, execute, init_worker
+from .reply import Reply, error_reply
+from .work import execute, init_worker
 
 
 class WorkPool:

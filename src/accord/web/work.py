@@ -14,11 +14,10 @@ generic message (never the exception text, which can carry server paths).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import resource
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import AccordError, ScenarioError
 from ..models import build_model, list_models
@@ -26,20 +25,11 @@ from ..models.base import Result
 from ..report import figures, report_html
 from ..scenario import dumps_yaml
 from ..scenario.schema import Scenario
-from ..scenario.validate import scenario_from_data
+from . import answer
+from .reply import Reply, clip, error_reply, figure_json, json_reply, parse_scenario
 from .upload import parse_upload
 
 log = logging.getLogger("accord.web")
-MAX_MESSAGE = 1000  # characters of an error message; longer ones are cut, saying how long they were
-
-
-class Reply(NamedTuple):
-    """A worker's answer to a job, in a form that pickles back to the app process."""
-
-    status: int
-    media_type: str
-    body: bytes
-    headers: dict[str, str]
 
 
 def init_worker(memory_mib: int) -> None:
@@ -51,32 +41,6 @@ def init_worker(memory_mib: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ValueError, OSError):  # a platform without RLIMIT_AS (macOS): the time limit still holds
             log.warning("cannot cap worker memory at %d MiB on this platform", memory_mib)
-
-
-def json_reply(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
-    """A JSON reply, with strict JSON (NaN is refused) so browsers can parse it."""
-    body = json.dumps(content, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
-    return Reply(status, "application/json", body, headers or {})
-
-
-def error_reply(status: int, message: str, detail: list[dict[str, Any]] | None = None) -> Reply:
-    """An error reply in FastAPI's shape (``detail``) plus a one-line ``message``."""
-    message = clip(message)
-    return json_reply({"detail": detail or message, "message": message}, status)
-
-
-def clip(text: str, limit: int = MAX_MESSAGE) -> str:
-    """``text`` cut to ``limit`` characters, so a huge bad value cannot bloat an error reply."""
-    return text if len(text) <= limit else f"{text[:limit]}... (cut: {len(text)} characters in all)"
-
-
-def parse_scenario(data: dict[str, Any], where: tuple[str | int, ...] = ("body", "scenario")) -> Scenario:
-    """Validate a scenario document; errors carry ``where`` so the 422 names the request field."""
-    try:
-        return scenario_from_data(data)
-    except ScenarioError as exc:
-        exc.where = where  # type: ignore[attr-defined]
-        raise
 
 
 def field_path(location: str | None) -> list[str | int]:
@@ -126,10 +90,6 @@ def execute(job: str, *args: Any) -> Reply:
         return error_reply(500, f"internal error while handling {job}; it is logged on the server")
 
 
-def _figure(fig) -> dict:
-    return json.loads(fig.to_json())
-
-
 def _run_payload(scenario: Scenario, model: str, result: Result) -> dict[str, Any]:
     forecast = [
         {
@@ -151,7 +111,7 @@ def _run_payload(scenario: Scenario, model: str, result: Result) -> dict[str, An
         "model": model,
         "forecast": forecast,
         "outcome": result.info.get("outcome"),
-        "figures": {k: _figure(f) for k, f in charts.items()},
+        "figures": {k: figure_json(f) for k, f in charts.items()},
     }
 
 
@@ -207,7 +167,11 @@ def compare(variants: list[tuple[str, dict[str, Any]]], model: str, seed: int) -
         for rec in table.to_dict("records")
     ]
     return json_reply(
-        {"model": model, "rows": rows, "figure": _figure(figures.compare_figure(scenarios[0], forecasts))}
+        {
+            "model": model,
+            "rows": rows,
+            "figure": figure_json(figures.compare_figure(scenarios[0], forecasts)),
+        }
     )
 
 
@@ -233,4 +197,7 @@ JOBS = {
     "compare": compare,
     "report": report,
     "ping": ping,
+    "forecast": answer.forecast,
+    "variants": answer.variants,
+    "patch": answer.patched,
 }

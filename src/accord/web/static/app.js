@@ -1,15 +1,37 @@
 // accord dashboard: plain JavaScript over the JSON API in /api/ (see /docs).
 "use strict";
 
+// loaded: the scenario as loaded (what variants patch); scenario: it with the edits on screen.
 const state = { loaded: null, scenario: null, variants: [] };
 const $ = (id) => document.getElementById(id);
-const PLOT_CONFIG = { displaylogo: false, responsive: true };
+// Resizing is done here (see init) rather than by plotly's `responsive`, which takes the height from the
+// container and squashes the tall multi-panel figures when the window narrows.
+const PLOT_CONFIG = { displaylogo: false };
 const DEFAULT_MODEL = "weighted-mean";
 
+// An error never leaves results on screen that look current: they are marked out of date.
 function showError(message) {
   const box = $("error");
   box.textContent = message;
   box.hidden = !message;
+  if (message) markStale("Out of date: the last request failed, so these results are from before it.");
+}
+
+function markStale(note) {
+  for (const id of ["answer", "results"]) {
+    const section = $(id);
+    if (section.hidden) continue;
+    section.classList.add("stale");
+    const p = section.querySelector(".stale-note");
+    p.textContent = note;
+    p.hidden = false;
+  }
+}
+
+function markFresh(id) {
+  const section = $(id);
+  section.classList.remove("stale");
+  section.querySelector(".stale-note").hidden = true;
 }
 
 function setStatus(text) { $("status").textContent = text; }
@@ -49,11 +71,29 @@ async function init() {
   $("load-example").addEventListener("click", loadExample);
   $("upload").addEventListener("change", uploadFile);
   $("run").addEventListener("click", run);
+  $("forecast").addEventListener("click", forecast);
+  $("add-event").addEventListener("click", addEvent);
+  $("deadline-date").addEventListener("change", editDeadline);
   $("download-yaml").addEventListener("click", () => download("/api/scenario/yaml", { scenario: state.scenario }));
   $("download-report").addEventListener("click", () => download("/api/report",
     { scenario: state.scenario, models: [$("model-select").value], seed: seed() }));
   $("add-variant").addEventListener("click", addVariant);
   $("compare").addEventListener("click", compare);
+  let resizing = null;  // charts follow the window's width (debounced: a drag fires many events)
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => document.querySelectorAll(".js-plotly-plot").forEach((el) => {
+      if (el.offsetParent !== null) Plotly.relayout(el, { width: el.parentElement.clientWidth, height: Number(el.dataset.height) });
+    }), 150);
+  });
+}
+
+// Each figure keeps the height the server gave it and takes the width of its card.
+function plot(id, fig) {
+  const el = $(id);
+  if (!fig) { Plotly.purge(el); return; }
+  el.dataset.height = fig.layout.height || 450;
+  Plotly.react(el, fig.data, { ...fig.layout, width: el.parentElement.clientWidth, height: Number(el.dataset.height) }, PLOT_CONFIG);
 }
 
 function seed() { return parseInt($("seed").value || "0", 10); }
@@ -81,19 +121,18 @@ async function uploadFile() {
   }
 }
 
-function setScenario(scenario) {
+// Loading a scenario keeps the variants saved for it (they live in this browser, as patches).
+function setScenario(scenario, loaded = scenario) {
   showError("");
-  state.loaded = clone(scenario);
+  state.loaded = clone(loaded);
   state.scenario = clone(scenario);
-  state.variants = [];
   $("scenario-title").textContent = scenario.title || scenario.name;
-  for (const id of ["editor", "variants"]) $(id).hidden = false;
-  $("results").hidden = true;
-  for (const id of ["run", "download-yaml", "download-report"]) $(id).disabled = false;
+  for (const id of ["editor", "negotiation", "variants"]) $(id).hidden = false;
+  for (const id of ["results", "answer"]) $(id).hidden = true;
+  for (const id of ["run", "forecast", "download-yaml", "download-report"]) $(id).disabled = false;
   renderTable();
-  renderVariants();
-  $("compare-table").replaceChildren();
-  Plotly.purge($("chart-compare"));
+  renderNegotiation();
+  loadVariants(loaded.name);
   setStatus(`loaded ${scenario.name}`);
 }
 
@@ -149,6 +188,7 @@ function edit(input) {
   if (kind === "capability") sc.actors.find((a) => a.id === actor).capability = value;
   else sc.stances[actor][issue][kind] = value;
   input.classList.add("changed");
+  markStale("Edited since these results: run again to update them.");
 }
 
 async function run() {
@@ -170,6 +210,7 @@ async function run() {
 
 function renderResult(data) {
   $("results").hidden = false;
+  markFresh("results");
   $("result-model").textContent = `(${data.model})`;
   const rows = data.forecast.map((f) =>
     `<tr><th>${escapeHTML(f.name)}</th><td class="forecast-value" data-issue="${escapeHTML(f.issue)}">` +
@@ -181,51 +222,7 @@ function renderResult(data) {
     ? `Agreement in round ${o.round} (${o.date || ""}).`
     : o.agreement ? `No full agreement; deal of ${o.deal} in round ${o.round} (${o.date || ""}): ${o.reason || ""}`
     : `No agreement: ${o.reason || ""}`) : "";
-  for (const key of ["forecast", "positions", "trajectories"]) {
-    const fig = data.figures[key];
-    if (fig) Plotly.react($(`chart-${key}`), fig.data, fig.layout, PLOT_CONFIG);
-    else Plotly.purge($(`chart-${key}`));
-  }
-}
-
-function addVariant() {
-  const name = $("variant-name").value.trim() || `variant ${state.variants.length + 1}`;
-  state.variants.push({ name, scenario: clone(state.scenario) });
-  $("variant-name").value = "";
-  renderVariants();
-  setStatus(`saved variant "${name}"`);
-}
-
-function renderVariants() {
-  const list = $("variant-list");
-  list.replaceChildren();
-  state.variants.forEach((v, k) => {
-    const li = document.createElement("li");
-    li.textContent = v.name;
-    const remove = document.createElement("button");
-    remove.textContent = "×";
-    remove.title = `remove ${v.name}`;
-    remove.addEventListener("click", () => { state.variants.splice(k, 1); renderVariants(); });
-    li.append(remove);
-    list.append(li);
-  });
-  $("compare").disabled = state.variants.length === 0;
-}
-
-async function compare() {
-  showError("");
-  try {
-    const variants = [{ name: "as loaded", scenario: state.loaded }, ...state.variants];
-    const data = await postJSON("/api/compare", { variants, model: $("model-select").value, seed: seed() })
-      .then((r) => r.json());
-    const names = [...new Set(data.rows.map((r) => r.variant))];
-    const issues = [...new Set(data.rows.map((r) => r.issue))];
-    const value = (v, i) => data.rows.find((r) => r.variant === v && r.issue === i).forecast.toFixed(2);
-    $("compare-table").innerHTML = `<thead><tr><th>variant</th>${issues.map((i) => `<th>${escapeHTML(i)}</th>`).join("")}` +
-      `</tr></thead><tbody>${names.map((v) => `<tr><th>${escapeHTML(v)}</th>` +
-        issues.map((i) => `<td class="forecast-value">${value(v, i)}</td>`).join("") + "</tr>").join("")}</tbody>`;
-    Plotly.react($("chart-compare"), data.figure.data, data.figure.layout, PLOT_CONFIG);
-  } catch (err) { showError(err.message); }
+  for (const key of ["forecast", "positions", "trajectories"]) plot(`chart-${key}`, data.figures[key]);
 }
 
 async function download(path, payload) {
@@ -254,4 +251,5 @@ function escapeHTML(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-init().catch((err) => showError(`Could not start: ${err.message}`));
+// Runs once every deferred script (answer.js, negotiation.js, variants.js) has loaded.
+document.addEventListener("DOMContentLoaded", () => init().catch((err) => showError(`Could not start: ${err.message}`)));
