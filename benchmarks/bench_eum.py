@@ -18,7 +18,7 @@ import tracemalloc
 import numpy as np
 
 from accord.models import make_model
-from accord.models.eum_core import EUMParams, simulate
+from accord.models.eum.core import EUMParams, simulate
 from accord.scenario import load, to_arrays
 
 TARGET_S = 1.0

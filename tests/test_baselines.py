@@ -9,7 +9,7 @@ import accord
 from accord.errors import ParameterError, UnsupportedScenario
 from accord.models import make_model
 from accord.models.baselines import weighted_mean, weighted_median
-from accord.models.nash import nash_bargain_1d
+from accord.models.nash.core import nash_bargain_1d
 from accord.scenario import Scenario
 from accord.testing import check_model
 

@@ -64,10 +64,10 @@ def test_a_second_model_under_an_existing_name_is_refused():
         name: ClassVar[str] = "eum"
 
     with pytest.raises(
-        RegistryError, match="'eum' is already registered by accord.models.eum.ExpectedUtility"
+        RegistryError, match="'eum' is already registered by accord.models.eum.model.ExpectedUtility"
     ):
         register(Impostor)
-    assert list_models()["eum"].__module__ == "accord.models.eum"
+    assert list_models()["eum"].__module__ == "accord.models.eum.model"
     register(list_models()["eum"])  # the same class again is not a second model
 
 

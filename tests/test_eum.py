@@ -14,7 +14,7 @@ from conftest import KTAB
 import accord.scenario as sc
 from accord.errors import ParameterError, UnsupportedScenario
 from accord.models import make_model
-from accord.models.eum_core import COMPROMISE, CONFRONTATION, EUMParams, eum_round, simulate
+from accord.models.eum.core import COMPROMISE, CONFRONTATION, EUMParams, eum_round, simulate
 from accord.testing import parametrize_with_checks
 
 # models.md §4, input table (jmckib's labelling): NL BE LU DE FR IT UK IE DK GR.
@@ -237,7 +237,7 @@ def test_runs_on_afghanistan() -> None:
 
 def test_threads_and_chunks_do_not_change_results(monkeypatch: pytest.MonkeyPatch) -> None:
     # Chunks of 3 draws on 2 threads against one chunk on one thread: every array bit-identical.
-    import accord.models.eum_core as core
+    import accord.models.eum.core as core
 
     rng = np.random.default_rng(5)
     x = POS + rng.normal(0, 0.2, (10, 10))

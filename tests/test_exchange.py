@@ -10,7 +10,7 @@ from conftest import KTAB
 import accord.scenario as sc
 from accord.errors import ParameterError, UnsupportedScenario
 from accord.models import make_model
-from accord.models.exchange_core import best_exchange, outcomes, simulate
+from accord.models.exchange.core import best_exchange, outcomes, simulate
 from accord.testing import check_model
 
 

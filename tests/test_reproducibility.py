@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 from test_eum import CAP, EC_MEDIAN, NEAREST, POS, SAL
 
-import accord.models.eum_core as eum_core
-from accord.models.eum_core import EUMParams, simulate
-from accord.models.eum_ties import TIE
+import accord.models.eum.core as eum_core
+from accord.models.eum.core import EUMParams, simulate
+from accord.models.eum.ties import TIE
 
 HERE = Path(__file__).parent
 
@@ -46,7 +46,7 @@ def _medians(params: dict, sign: int) -> np.ndarray:
 
 @pytest.fixture
 def noisy_pow(monkeypatch: pytest.MonkeyPatch):
-    """Make eum_core's pow differ from this machine's by one ULP in a share of cells, like another CPU."""
+    """Make eum.core's pow differ from this machine's by one ULP in a share of cells, like another CPU."""
 
     def install(share: float, seed: int) -> None:
         rng = np.random.default_rng(seed)
@@ -98,10 +98,10 @@ def test_knife_edge_both_branches() -> None:
 
 
 def test_exact_recomputation_agrees_with_float_away_from_ties() -> None:
-    """The 60-digit EU of eum_ties and the float EU of eum_core are two codings of one formula."""
+    """The 60-digit EU of eum.ties and the float EU of eum.core are two codings of one formula."""
     import mpmath
 
-    from accord.models.eum_ties import RoundInputs, _ExactRound
+    from accord.models.eum.ties import RoundInputs, _ExactRound
 
     for params in (
         EUMParams(),

@@ -276,13 +276,13 @@ def test_a_markov_pce_that_does_not_converge_is_an_accord_error_naming_the_setti
     import numpy as np
 
     from accord.errors import AccordError
-    from accord.models.smp_core import Rules, pce
+    from accord.models.smp.core import KtabRules, pce
 
     u = np.zeros((2, 200))
     u[:, 2:] = -1.0
     u[0, 0] = u[1, 1] = 0.1
     with pytest.raises(AccordError) as info:
-        pce(Rules(pce_model=pce_model), np.array([1.0, 1.3]), u)
+        pce(KtabRules(pce_model=pce_model), np.array([1.0, 1.3]), u)
     assert f"pce_model {pce_model!r}" in str(info.value) and "allowed: pce_model 'conditional'" in str(
         info.value
     )
@@ -305,6 +305,7 @@ def test_no_raise_of_a_builtin_exception_is_left_in_the_package():
         ("models/agents/handling.py", "TypeError"),  # a type given two handlers: a programming error
         ("testing/event_strategies.py", "TypeError"),  # a field type no strategy draws: the test's own use
         ("models/registry.py", "TypeError"),  # a model class without a name: a programming error
+        ("models/base.py", "TypeError"),  # a model class breaking the declared contract: likewise
         ("ingest/evaluate.py", "ValueError"),  # callers pass one prediction per gold sentence
         ("scenario/rules.py", "ValueError"),
         ("scenario/units.py", "ValueError"),  # pydantic validators

@@ -11,7 +11,7 @@ from conftest import KTAB
 from accord.errors import ParameterError
 from accord.models import get_model, make_model
 from accord.models.smp import SMP
-from accord.models.smp_core import Rules, interpolate, pce, victory_probs
+from accord.models.smp.core import KtabRules, interpolate, pce, victory_probs
 from accord.scenario import load
 from accord.testing import check_model
 
@@ -84,7 +84,7 @@ def test_victory_probability_models_match_documented_odds():
 def test_conditional_pce_by_hand():
     # two voters of weight 1; utilities of options (a, b): voter 0 (1, 0.5), voter 1 (0.6, 0.8)
     u = np.array([[1.0, 0.5], [0.6, 0.8]])
-    p = pce(Rules(), np.array([1.0, 1.0]), u)
+    p = pce(KtabRules(), np.array([1.0, 1.0]), u)
     c_ab, c_ba = 1e-8 + 0.5, 1e-8 + 0.2  # proportional votes: +0.5 for a, 0.2 for b
     p_ab = c_ab / (c_ab + c_ba)
     raw = np.array([0.5 * p_ab, 0.5 * (1 - p_ab)])
@@ -285,7 +285,7 @@ def test_a_cycling_deu_issue_replays_turns_equal_to_fresh_ones():
     from conftest import DEU
 
     from accord.models.smp import unit_inputs
-    from accord.models.smp_dynamics import simulate
+    from accord.models.smp.dynamics import simulate
     from accord.scenario import to_arrays
     from accord.scenario.deu import read_deu
 

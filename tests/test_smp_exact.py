@@ -7,8 +7,8 @@ import pytest
 from conftest import KTAB
 
 from accord.models.smp import SMP, unit_inputs
-from accord.models.smp_challenge import best_challenges, best_targets, challenge_probs
-from accord.models.smp_core import Rules, assess, coalitions, row_sums, sequential_sum
+from accord.models.smp.challenge import best_challenges, best_targets, challenge_probs
+from accord.models.smp.core import KtabRules, assess, coalitions, row_sums, sequential_sum
 from accord.scenario import load, to_arrays
 from accord.testing import check_model
 
@@ -63,7 +63,7 @@ def scalar_challenge(view, weight, total_sal, i, j, commit="semi"):
     return p_ij, eu_chlg - (u_ii + u_ij)
 
 
-def initial_state(name, rules=Rules()):  # noqa: B008  (Rules is a frozen dataclass)
+def initial_state(name, rules=KtabRules()):  # noqa: B008  (KtabRules is a frozen dataclass)
     pos, sal, cap = unit_inputs(to_arrays(load(KTAB / name)))
     total_sal = row_sums(sal)
     return assess(rules, pos, pos, sal, cap), total_sal * cap, total_sal
@@ -74,7 +74,7 @@ def initial_state(name, rules=Rules()):  # noqa: B008  (Rules is a frozen datacl
     [("dummyData_3Dim.csv", "semi"), ("SOE-Pol-Comp.csv", "semi"), ("dummyData_6Dim.csv", "none")],
 )
 def test_block_estimates_equal_the_scalar_loop_bit_for_bit(name, commit):
-    rules = Rules(third_party_commit=commit)
+    rules = KtabRules(third_party_commit=commit)
     view, weight, total_sal = initial_state(name, rules)
     n = weight.size
     rows, cols = np.nonzero(~np.eye(n, dtype=bool))
@@ -86,7 +86,7 @@ def test_block_estimates_equal_the_scalar_loop_bit_for_bit(name, commit):
 
 @pytest.mark.parametrize("name", ["dummyData-a040.csv", "SOE-Policy.csv", "dummyData_6Dim.csv"])
 def test_pruned_targets_equal_the_full_scan(name):
-    rules = Rules()
+    rules = KtabRules()
     view, weight, total_sal = initial_state(name)
     n = weight.size
     rows, cols = np.nonzero(~np.eye(n, dtype=bool))

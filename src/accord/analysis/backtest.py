@@ -109,7 +109,7 @@ def start_model(
         single = []
         for idx, arrays in stack([cases[k] for k in runnable], runnable):
             try:
-                forecast[idx] = np.asarray(predictive.batch(model).forecast_batch(arrays, rng), dtype=float)
+                forecast[idx] = np.asarray(model.forecast_batch(arrays, rng), dtype=float)
             except UnsupportedScenario:
                 single.extend(idx)  # find the offending cases one by one
                 continue

@@ -27,12 +27,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ParameterError
+from ..jsonable import jsonable
 from ..models.agents.explain import coalition_shares, failure_shares
 from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.schema import Scenario
 from .parallel import SERIAL, Executor, Progress
-from .store import RunInfo, RunStore, jsonable
+from .store import RunInfo, RunStore
 from .sweep import TaskResult, run_sweep
 
 CHUNK = 256  # draws per task; fixed, because the random streams are per chunk

@@ -29,7 +29,6 @@ from ..errors import AccordError, ParameterError
 from ..models.base import Model, check_seed
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.schema import Scenario
-from . import predictive
 from .edit import drop
 from .montecarlo import ProgressFactory
 
@@ -97,9 +96,7 @@ class Coalitions:
                 position=np.where(keep, a.position[None][..., cols], np.nan),
                 salience=np.where(keep, a.salience[None][..., cols], 0.0),
             )
-            out[np.ix_(rows, cols)] = predictive.batch(self.model).forecast_batch(
-                sub, np.random.default_rng(self.seed)
-            )
+            out[np.ix_(rows, cols)] = self.model.forecast_batch(sub, np.random.default_rng(self.seed))
         return list(out)
 
     def _one(self, mask: int) -> np.ndarray:

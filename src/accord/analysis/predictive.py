@@ -23,7 +23,7 @@ What a model's distribution is depends on what the model can say about uncertain
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, cast
+from typing import cast
 
 import numpy as np
 
@@ -39,20 +39,6 @@ STOCHASTIC_DRAWS = 16
 PARAMETER_SETS: dict[str, tuple[dict[str, float], ...]] = {"nash": ({"kappa": 1.0}, {"kappa": 2.0})}
 # Batch paths that loop in Python per draw and issue (nash: one root finding each) get fewer draws.
 MAX_DRAWS = {"nash": 16}
-
-
-class BatchModel(Protocol):
-    """What a model with the ``batch`` tag adds to ``Model`` (accord.models.base): the tag is checked at
-    run time, this type lets the checker see the method behind it."""
-
-    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
-        """(draws, issues) forecasts for stacked draws of one scenario's arrays."""
-        ...
-
-
-def batch(model: Model) -> BatchModel:
-    """``model`` seen as a batch model; only for models whose tags include ``batch``."""
-    return cast(BatchModel, model)
 
 
 DRAW_STREAM = 7_919  # spawn key of the draws' random stream, apart from the point runs' children
@@ -92,7 +78,7 @@ def static_draws(
     draws = min(draws, MAX_DRAWS.get(model.name, draws))
     sizes = [draws // len(models) + (k < draws % len(models)) for k in range(len(models))]
     parts = [
-        batch(m).forecast_batch(perturb(arrays, size, noise, rng), rng)
+        m.forecast_batch(perturb(arrays, size, noise, rng), rng)
         for m, size in zip(models, sizes, strict=True)
         if size
     ]

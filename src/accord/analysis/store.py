@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import math
 import os
 import sqlite3
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import AccordError
+from ..jsonable import jsonable
 
 ENV_VAR = "ACCORD_STORE"
 
@@ -92,21 +92,6 @@ def now() -> str:
 def to_json(value: Any, sort_keys: bool = False) -> str:
     """JSON with NaN/inf as null and numpy scalars as numbers (SQLite and browsers need strict JSON)."""
     return json.dumps(jsonable(value), sort_keys=sort_keys, separators=(",", ":"))
-
-
-def jsonable(value: Any) -> Any:
-    """Plain JSON types: numpy to Python, non-finite floats to None."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def pack_arrays(arrays: Mapping[str, np.ndarray]) -> bytes:

@@ -152,7 +152,7 @@ def montecarlo(
 ) -> None:
     """Forecast intervals from many perturbed draws of the inputs (and P(agreement) where defined)."""
     from ..analysis.montecarlo import NoiseSpec, monte_carlo
-    from ..analysis.store import jsonable
+    from ..jsonable import jsonable
 
     sc = load(scenario)
     mdl = _model(model, sc, param)
@@ -213,8 +213,8 @@ def whatif(
     import numpy as np
 
     from ..analysis.montecarlo import NoiseSpec
-    from ..analysis.store import jsonable
     from ..analysis.whatif import compare
+    from ..jsonable import jsonable
 
     sc = load(scenario)
     mdl = _model(model, sc, param)
@@ -275,7 +275,7 @@ def pivotal(
     """Rank actors by how much they move each issue's forecast (remove, shift, Shapley share)."""
     from ..analysis.montecarlo import run_info
     from ..analysis.pivotal import METHODS, pivotal_actors
-    from ..analysis.store import jsonable
+    from ..jsonable import jsonable
 
     sc = load(scenario)
     mdl = _model(model, sc, param)

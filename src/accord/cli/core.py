@@ -187,7 +187,7 @@ def _pivotal(scenario: "Scenario", model: "Model", seed: int):
 
 def _uncertainty_json(summary) -> dict[str, Any]:
     """What the draws add to the JSON: intervals and pivotal actors of the chosen model, the answer."""
-    from ..analysis.store import jsonable
+    from ..jsonable import jsonable
 
     out: dict[str, Any] = {
         "draws": summary.draws,

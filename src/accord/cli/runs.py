@@ -115,8 +115,9 @@ def runs_export(
     store: StoreOpt = None,
 ) -> None:
     """Write a run's table (CSV) or full record (JSON) to a file, atomically."""
-    from ..analysis.store import RunStore, jsonable
+    from ..analysis.store import RunStore
     from ..files import atomic_write_text
+    from ..jsonable import jsonable
 
     if out.suffix.lower() not in (".csv", ".json"):
         raise ParameterError(f"{out}: unknown export format {out.suffix!r}; allowed: .csv, .json")

@@ -1,26 +1,39 @@
 """The model protocol: what every model is and returns.
 
-Like a scikit-learn estimator, a model takes its parameters only in ``__init__`` (validated there)
-and does its work in ``run(scenario, rng)``, which returns a :class:`Result`. Class-level ``tags``
-say what a model can do, so analyses and the conformance suite can pick the right checks. A model
-with the ``batch`` tag also has ``forecast_batch(arrays, rng)``: the per-issue forecast for arrays
-with a leading draw axis, which is what Monte Carlo calls.
+Like a scikit-learn estimator, a model takes its parameters only in ``__init__`` and does its work
+in ``run(scenario, rng)``, which returns a :class:`Result`. The contract is declared here once:
+
+- parameters: the ``__init__`` signature says what is allowed (``Literal`` choices,
+  ``Annotated[float, Interval(...)]`` bounds, see :mod:`accord.models.params`); every construction
+  is checked against it before the body runs, so no model writes its own type or range checks;
+- ``run`` is a template: it checks support, makes the one generator and the arrays, calls the
+  model's ``run_once`` and assembles the Result with the metadata every run records;
+- optional hooks with defaults: ``forecast_batch`` (the vectorised Monte Carlo path; a class that
+  overrides it gets the ``batch`` tag, one that does not cannot claim it), ``params_from_settings``
+  (parameters from the settings a scenario carries for the model) and ``instance_tags`` (tags that
+  depend on the parameters: ``model.tags`` is the instance's, ``Model.tags`` the class's);
+- ``extra_tables``: the tables a run adds beside history and forecast, with their columns; the
+  conformance suite (``accord.testing``) checks every run against it.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, cast
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, UnsupportedScenario, clip
+from ..jsonable import jsonable
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.limits import check_model_actors
 from ..scenario.schema import Scenario
+from .params import check_params
 
 TAGS = {
     "static": "one-shot forecast with no dynamics",
@@ -35,6 +48,7 @@ TAGS = {
 }
 
 HISTORY_COLUMNS = ["round", "actor", "issue", "position"]
+PER_ISSUE = "<issue>"  # in a declared table's columns: one column per scenario issue, named by its id
 
 
 @dataclass(frozen=True)
@@ -88,20 +102,46 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
     return np.random.default_rng(seed), seed
 
 
-class BatchForecaster(Protocol):
-    """What the ``batch`` tag promises: a vectorised forecast over a leading draw axis."""
+@dataclass(frozen=True)
+class Output:
+    """What a model's ``run_once`` computes; ``Model.run`` adds the metadata and makes it a Result."""
 
-    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
-        """Per-issue forecasts, shape (draws, issues), for arrays with a leading draw axis."""
-        ...
+    history: pd.DataFrame
+    forecast: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
 
 
-class Model(ABC):
-    """Base of every model: parameter introspection, support checks and result assembly."""
+class _Tags:
+    """``Model.tags`` on a class is what the class declares; on an instance, ``instance_tags()``."""
+
+    def __init__(self, declared: frozenset[str]) -> None:
+        self.declared = declared
+
+    def __get__(self, obj: Model | None, owner: type) -> frozenset[str]:
+        return self.declared if obj is None else obj.instance_tags()
+
+
+class Model(ABC):  # noqa: B024  (every hook has a default; __init_subclass__ requires run_once or run)
+    """Base of every model: the declared contract, the run template and result assembly."""
 
     name: ClassVar[str] = ""
     tags: ClassVar[frozenset[str]] = frozenset()
     summary: ClassVar[str] = ""
+    # table name -> its columns (PER_ISSUE expands to the scenario's issue ids), beside history/forecast
+    extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            type.__setattr__(cls, "__init__", _validated(cls, cls.__dict__["__init__"]))
+        declared = cls.__dict__.get("tags", cls.tags)
+        batch = cls.forecast_batch is not Model.forecast_batch
+        if "batch" in declared and not batch:
+            raise TypeError(f"{cls.__name__} is tagged 'batch' but does not define forecast_batch")
+        type.__setattr__(cls, "tags", _Tags(frozenset(declared) | ({"batch"} if batch else set())))
+        if cls.run is Model.run and cls.run_once is Model.run_once:
+            raise TypeError(f"{cls.__name__} defines neither run_once (the usual hook) nor run")
 
     def get_params(self) -> dict[str, Any]:
         """The constructor arguments and their values, so a run can be recorded and repeated."""
@@ -111,6 +151,23 @@ class Model(ABC):
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+    @classmethod
+    def params_from_settings(cls, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """Parameters from the settings a scenario carries for this model (``scenario.models[name]``).
+
+        By default the settings are the parameters; a model whose scenario files use other names
+        (SMP reads KTAB's XML names) or carry facts that are not parameters overrides this.
+        """
+        return dict(settings)
+
+    def instance_tags(self) -> frozenset[str]:
+        """This instance's tags: the class's, unless a parameter changes what the model needs."""
+        return type(self).tags
+
+    def declared_tables(self) -> Mapping[str, tuple[str, ...]]:
+        """The extra tables this instance's runs produce: ``extra_tables`` unless parameters change them."""
+        return self.extra_tables
 
     def check_supported(self, scenario: Scenario) -> None:
         """Raise UnsupportedScenario with a clear reason when this model cannot run the scenario
@@ -130,12 +187,39 @@ class Model(ABC):
                 )
 
     def needs_status_quo(self) -> bool:
-        """Whether every issue needs a status quo (models tagged ``needs-status-quo``)."""
+        """Whether every issue needs a status quo (the instance is tagged ``needs-status-quo``)."""
         return "needs-status-quo" in self.tags
 
-    @abstractmethod
     def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
-        """Run the model on a scenario with one random generator (or a seed)."""
+        """Run the model on a scenario with one random generator (or a seed).
+
+        The opening every model shares is done here once (support check, generator and recorded
+        seed, the arrays); the model's own work is ``run_once``.
+        """
+        self.check_supported(scenario)
+        gen, seed = as_generator(rng)
+        out = self.run_once(scenario, to_arrays(scenario), gen)
+        return self.result(scenario, seed, out.history, out.forecast, out.tables, out.info)
+
+    def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
+        """The model's own work on a supported scenario: history, forecast, extra tables and facts.
+
+        Every concrete model defines it, or (the agents simulator, whose ``play`` shares the opening
+        with seats taken by policies) overrides ``run`` itself; class creation refuses a model with
+        neither, so this body runs only for a ``super()`` call from a model that has none to call.
+        """
+        raise TypeError(f"{type(self).__name__}.run_once: Model has no run_once to inherit")
+
+    def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Per-issue forecasts, shape (draws, issues), for arrays with a leading draw axis.
+
+        The optional vectorised path Monte Carlo uses (the ``batch`` tag says a model has it). A
+        model without one is run draw by draw by ``run_batch``, which needs the scenario; this
+        default says so.
+        """
+        raise UnsupportedScenario(
+            f"model {self.name!r} has no vectorised forecast_batch; use run_batch (one run per draw)"
+        )
 
     def run_batch(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> BatchResult:
         """Forecasts for arrays with a leading draw axis (Monte Carlo).
@@ -145,8 +229,7 @@ class Model(ABC):
         Models with richer per-draw outputs (the agents simulator) override this.
         """
         if "batch" in self.tags:
-            batch = cast(BatchForecaster, self)  # the tag says the subclass defines forecast_batch
-            return BatchResult(np.asarray(batch.forecast_batch(arrays, rng), dtype=float))
+            return BatchResult(np.asarray(self.forecast_batch(arrays, rng), dtype=float))
         from ..scenario.arrays import with_arrays
 
         draws = arrays.position.shape[0]
@@ -174,7 +257,7 @@ class Model(ABC):
         _check_finite(self.name, scenario, forecast, history, tables or {})
         meta = {
             "model": self.name,
-            "params": _jsonable(self.get_params()),
+            "params": jsonable(self.get_params()),
             "seed": seed,
             "accord_version": __version__,
             "scenario": scenario.name,
@@ -244,22 +327,23 @@ class StaticModel(Model):
     def forecast_batch(self, arrays: ScenarioArrays, rng: np.random.Generator | None = None) -> np.ndarray:
         """Per-issue forecasts, shape (..., issues), for arrays with optional leading draw axes."""
 
-    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+    def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         """The forecast on the scenario's own inputs: ``forecast_batch`` on a single draw."""
-        self.check_supported(scenario)
-        gen, seed = as_generator(rng)
-        arrays = to_arrays(scenario)
-        values = self.forecast_batch(arrays, gen)
-        return self.result(
-            scenario, seed, history_frame(arrays, arrays.position[None]), forecast_frame(arrays, values)
-        )
+        values = self.forecast_batch(arrays, rng)
+        return Output(history_frame(arrays, arrays.position[None]), forecast_frame(arrays, values))
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+def _validated(cls: type[Model], init: Callable[..., None]) -> Callable[..., None]:
+    """``init`` preceded by the check of every argument against the constraint its signature declares."""
+    signature = inspect.signature(init)
+
+    @functools.wraps(init)
+    def __init__(self: Model, *args: Any, **kwargs: Any) -> None:
+        bound = signature.bind(self, *args, **kwargs)  # a TypeError for unknown names, as before
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        values.pop(next(iter(signature.parameters)))
+        check_params(cls, cls.name or cls.__name__, values)
+        init(self, *args, **kwargs)
+
+    return __init__

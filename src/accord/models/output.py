@@ -7,11 +7,10 @@ when it is empty or an earlier run folder (run.json and only .csv/.json files), 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from ..files import atomic_folder
+from ..jsonable import dumps
 from .base import Result
 
 MARKER = "run.json"
@@ -28,8 +27,8 @@ def write_result(result: Result, folder: str | Path) -> list[Path]:
         for name, table in result.tables.items():
             _csv(table, tmp, f"{name}.csv", names)
         for name, value in result.info.items():
-            _text(_json(value), tmp, f"{name}.json", names)
-        _text(_json(result.meta), tmp, MARKER, names)
+            _text(dumps(value) + "\n", tmp, f"{name}.json", names)
+        _text(dumps(result.meta) + "\n", tmp, MARKER, names)
 
     atomic_folder(folder, fill, replaceable=_earlier_run)
     return [folder / name for name in names]
@@ -51,7 +50,3 @@ def _csv(frame, tmp: Path, name: str, names: list[str]) -> None:
 def _text(text: str, tmp: Path, name: str, names: list[str]) -> None:
     (tmp / name).write_text(text, encoding="utf-8")
     names.append(name)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, default=str) + "\n"

@@ -1,12 +1,14 @@
 """The model registry: every model by name, with its tags.
 
 Built-in models register themselves with :func:`register` when their module is imported; every
-module of ``accord.models`` is imported when the whole registry is first listed, so adding a model
-is adding a module. Other packages plug in through the ``accord.models`` entry-point group (name =
-model name, value = the class).
+module and folder of ``accord.models`` is imported when the whole registry is first listed, so
+adding a model is adding a folder (``models/<name>/``, its ``__init__`` importing ``model.py``).
+Other packages plug in through the ``accord.models`` entry-point group (name = model name, value =
+the class).
 
-Asking for one built-in model by name imports only its module (``BUILTIN``): `accord run -m smp`
-need not load SciPy for the Nash model. A test checks that index against the full discovery.
+Asking for one built-in model by name imports only its module (``BUILTIN``, read from the folder
+names): `accord run -m smp` need not load SciPy for the Nash model. A test checks that index
+against the full discovery.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import importlib
 import pkgutil
 import threading
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import AccordError, ParameterError
@@ -24,18 +27,27 @@ if TYPE_CHECKING:
     from .base import Model
 
 M = TypeVar("M", bound="type[Model]")
-# Built-in model name -> the module of accord.models that registers it.
-BUILTIN = {
-    "weighted-mean": "baselines",
-    "weighted-median": "baselines",
-    "status-quo": "baselines",
-    "nash": "nash",
-    "eum": "eum",
-    "smp": "smp",
-    "exchange": "exchange",
-    "agents": "agents",
-    "ensemble": "ensemble",
-}
+_PACKAGE = Path(__file__).parent
+
+
+def _builtin_index() -> dict[str, str]:
+    """Built-in model name -> the module of accord.models that registers it, without importing any.
+
+    A model's folder is named after it (``models/<name>/``, ``-`` written ``_``), so the folders
+    are listed, not written down; only the baselines share one module.
+    """
+    folders = {
+        info.name.replace("_", "-"): info.name for info in pkgutil.iter_modules([str(_PACKAGE)]) if info.ispkg
+    }
+    return {
+        "weighted-mean": "baselines",
+        "weighted-median": "baselines",
+        "status-quo": "baselines",
+        **folders,
+    }
+
+
+BUILTIN = _builtin_index()
 _MODELS: dict[str, type[Model]] = {}
 _loaded = False
 _lock = threading.Lock()
@@ -126,9 +138,7 @@ def make_model(name: str, **params: Any) -> Model:
 def build_model(name: str, scenario: Scenario, params: dict[str, Any] | None = None) -> Model:
     """A model configured by the settings the scenario carries for it, overridden by ``params``."""
     cls = get_model(name)
-    settings = scenario.models.get(name, {})
-    if hasattr(cls, "params_from_settings"):
-        settings = cls.params_from_settings(settings)
+    settings = cls.params_from_settings(scenario.models.get(name, {}))
     return make_model(name, **{**settings, **(params or {})})
 
 

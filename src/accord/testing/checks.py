@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnsupportedScenario
-from ..models.base import HISTORY_COLUMNS, TAGS, Model, Result
+from ..models.base import HISTORY_COLUMNS, PER_ISSUE, TAGS, Model, Result
 from ..scenario import Scenario, to_arrays
 from .scenarios import SEED, supported
 
@@ -30,8 +30,12 @@ def check_protocol(model: Model, scenarios: Sequence[Scenario]) -> None:
     cls = type(model)
     assert cls.name, "the model class has a `name`"
     assert isinstance(cls.tags, frozenset) and cls.tags, f"{cls.name}: the class has a frozenset of `tags`"
-    assert cls.tags <= set(TAGS), (
-        f"{cls.name}: unknown tags {sorted(cls.tags - set(TAGS))}; allowed: {sorted(TAGS)}"
+    for tags in (cls.tags, model.tags):
+        assert tags <= set(TAGS), (
+            f"{cls.name}: unknown tags {sorted(tags - set(TAGS))}; allowed: {sorted(TAGS)}"
+        )
+    assert ("batch" in model.tags) == (cls.forecast_batch is not Model.forecast_batch), (
+        f"{cls.name}: the batch tag is there exactly when the model defines forecast_batch"
     )
     assert cls.summary, f"{cls.name}: a one-line `summary` for `accord models`"
     assert repr(cls(**model.get_params())) == repr(model), (
@@ -85,6 +89,19 @@ def check_run_output(model: Model, scenarios: Sequence[Scenario]) -> None:
         assert res.meta["seed"] == SEED and res.meta["scenario_hash"] == sc.content_hash(), (
             f"{name}: metadata"
         )
+        _check_tables(model, sc, res, name)
+
+
+def _check_tables(model: Model, sc: Scenario, res: Result, name: str) -> None:
+    """The run's extra tables are exactly those the model declares, each with its declared columns."""
+    declared = model.declared_tables()
+    assert set(res.tables) == set(declared), (
+        f"{name}: tables {sorted(res.tables)}; declared (extra_tables): {sorted(declared)}"
+    )
+    for table, columns in declared.items():
+        expected = [c for col in columns for c in (sc.issue_ids if col == PER_ISSUE else [col])]
+        got = list(res.tables[table].columns)
+        assert got == expected, f"{name}: table {table} has columns {got}; declared: {expected}"
 
 
 def check_same_seed_same_result(model: Model, scenarios: Sequence[Scenario]) -> None:

@@ -17,9 +17,9 @@ import numpy as np
 from ..analysis.answer import deal_curves
 from ..analysis.patch import apply_patch, load_patch, shipped_patches
 from ..analysis.pivotal import pivotal_actors
-from ..analysis.store import jsonable
 from ..analysis.summary import Summary, build_summary
 from ..errors import ScenarioError, UnsupportedScenario
+from ..jsonable import jsonable
 from ..models import build_model
 from ..models.base import Model
 from ..report import figures

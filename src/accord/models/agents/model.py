@@ -13,7 +13,7 @@ offers instead (sao.py, sao_run.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -22,20 +22,21 @@ from ...errors import ParameterError
 from ...scenario.arrays import ScenarioArrays, to_arrays
 from ...scenario.limits import check_magnitude, check_model_rounds
 from ...scenario.schema import Scenario
-from ..base import BatchResult, Model, Result, as_generator, forecast_frame, history_frame
+from ..base import PER_ISSUE, BatchResult, Model, Result, as_generator, forecast_frame, history_frame
+from ..params import Interval, NonNegative, PositiveInt
 from ..registry import register
 from . import sao_run
 from .batch import BatchOutcome, Rules, play_batch
 from .events import is_random, sample_hazard, sample_private, sample_schedule
 from .explain import CAUSES, causes, coalition, holdouts, waiting_pays
 from .policy import Policy, Seats
-from .protocol import ACCEPTANCE_RULES, RESPONSES, reach
+from .protocol import RESPONSES, Acceptance, reach
 from .setup import prepare
 from .single import Record, play_one
 from .state import Setting, State
 from .strategies import STRATEGIES, get_strategy
 
-PROTOCOLS = ("accord", "sao")  # accord's own (protocol.py) or NegMAS's stacked alternating offers (sao.py)
+EVENT_COLUMNS = ("round", "date", "type", "actors", "description", "fired_randomly")
 
 
 @register
@@ -47,47 +48,25 @@ class AgentsModel(Model):
     summary: ClassVar[str] = (
         "negotiation simulator: offers over channels, deadlines, events, threats, side deals"
     )
+    extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "offers": ("round", "date", "proposer", "receiver", PER_ISSUE, "value", "response"),
+        "events": EVENT_COLUMNS,
+    }
 
     def __init__(
         self,
-        max_rounds: int = 52,
-        acceptance: str = "aspiration",
-        shock_scale: float = 1.0,
-        side_deal_penalty: float = 0.5,
-        harden: float = 0.5,
+        max_rounds: PositiveInt = 52,
+        acceptance: Acceptance = "aspiration",
+        shock_scale: NonNegative = 1.0,
+        side_deal_penalty: Annotated[float, Interval(0, 2)] = 0.5,
+        harden: Annotated[float, Interval(0, 1, closed="right")] = 0.5,
         default_strategy: str = "linear",
-        protocol: str = "accord",
-        sao_levels: int = 11,
+        protocol: Literal["accord", "sao"] = "accord",  # accord's own (protocol.py) or NegMAS's SAOP (sao.py)
+        sao_levels: Annotated[int, Interval(2)] = 11,
     ) -> None:
-        if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
-            raise ParameterError(f"max_rounds: {max_rounds!r}; allowed: an integer of at least 1")
-        if acceptance not in ACCEPTANCE_RULES:
-            raise ParameterError(
-                f"acceptance: unknown rule {acceptance!r}; allowed: {', '.join(ACCEPTANCE_RULES)}"
-            )
-        for key, value, lo, hi in (
-            ("shock_scale", shock_scale, 0, np.inf),
-            ("side_deal_penalty", side_deal_penalty, 0, 2),
-            ("harden", harden, 0, 1),
-        ):
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not lo <= value <= hi
-                or (key == "harden" and value == 0)
-            ):
-                allowed = f"{lo} to {hi}" if np.isfinite(hi) else f"{lo} or more"
-                raise ParameterError(
-                    f"{key}: {value!r} is out of range; allowed: {allowed}"
-                    + (" (not 0)" if key == "harden" else "")
-                )
         check_model_rounds("agents", max_rounds=max_rounds)
         check_magnitude(shock_scale, "agents: shock_scale")
         get_strategy(default_strategy, "default_strategy")
-        if protocol not in PROTOCOLS:
-            raise ParameterError(f"protocol: unknown protocol {protocol!r}; allowed: {', '.join(PROTOCOLS)}")
-        if isinstance(sao_levels, bool) or not isinstance(sao_levels, int) or sao_levels < 2:
-            raise ParameterError(f"sao_levels: {sao_levels!r}; allowed: an integer of at least 2")
         self.protocol = protocol
         self.sao_levels = sao_levels
         self.max_rounds = max_rounds
@@ -96,6 +75,12 @@ class AgentsModel(Model):
         self.side_deal_penalty = side_deal_penalty
         self.harden = harden
         self.default_strategy = default_strategy
+
+    def declared_tables(self) -> Mapping[str, tuple[str, ...]]:
+        """NegMAS's protocol (sao_run.py) plays no events and dates no offers: its one table is the turns."""
+        if self.protocol == "sao":
+            return {"offers": ("round", "proposer", "receiver", PER_ISSUE, "value", "response")}
+        return self.extra_tables
 
     def check_supported(self, scenario: Scenario) -> None:
         """Also everything the engine checks when it sets up (events, strategies, required parties),
@@ -329,7 +314,7 @@ def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
         )
     if rec.broken is not None:
         rows.append((rec.broken, _iso(scenario, rec.broken), "breakdown", "", "the talks collapse", True))
-    frame = pd.DataFrame(rows, columns=["round", "date", "type", "actors", "description", "fired_randomly"])
+    frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
     return frame.sort_values("round", kind="stable").reset_index(drop=True)
 
 

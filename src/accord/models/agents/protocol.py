@@ -24,6 +24,7 @@ wins are computed for all B x S at once; ``choose`` breaks ties only where an ag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -34,7 +35,7 @@ from .utility import offer_toward, total, utility
 
 ACCEPT, COUNTER, REJECT = 0, 1, 2
 RESPONSES = ("accept", "counter", "reject")
-ACCEPTANCE_RULES = ("aspiration", "reservation")
+Acceptance = Literal["aspiration", "reservation"]  # the acceptance rules (the parameter of AgentsModel)
 TOLERANCE = 1e-12  # utilities equal up to rounding count as reaching a threshold
 TIE = 1e-9  # relative: Nash scores this close to the best are a tie, won by the lowest proposer index
 

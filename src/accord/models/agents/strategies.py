@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ParameterError
-from ...scenario.limits import check_exponent
+from ...scenario.limits import Limits, check_exponent, current
 
 TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER, STATIONARY = 0, 1, 2, 3, 4
 
@@ -128,7 +128,8 @@ def agent_params(
     params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str
 ) -> AgentParams:
     """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
-    rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default) for a in actors]
+    limits = current()  # read once: a backtest builds agents for every actor of thousands of runs
+    rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default, limits) for a in actors]
     share = [1.0 if row[0] == TIME_BASED else row[2] if row[0] == HARDLINER else 0.0 for row in rows]
     code, exponent, concession, risk, reservation, cost, discount, share = np.array(
         [row + (s,) for row, s in zip(rows, share, strict=True)]
@@ -136,12 +137,10 @@ def agent_params(
     return AgentParams(code.astype(int), exponent, concession, risk, reservation, cost, discount, share)
 
 
-def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ...]:
+def _one(params: Mapping[str, Any], where: str, default: str, limits: Limits) -> tuple[float, ...]:
     strategy = get_strategy(params.get("strategy", default), f"{where}.strategy")
     exponent = _number(params, "exponent", strategy.defaults.get("exponent", 1.0), where)
-    check_exponent(
-        exponent, "exponent", location=f"{where}.exponent"
-    )  # the limit first, then the strategy's rule
+    check_exponent(exponent, "exponent", limits, location=f"{where}.exponent")  # the limit, then the rule
     if "exponent" in strategy.defaults and not strategy.exponent_ok(exponent):
         raise ParameterError(
             f"{where}.exponent: {exponent:g} does not fit strategy {strategy.name!r}; allowed: "
@@ -157,7 +156,7 @@ def _one(params: Mapping[str, Any], where: str, default: str) -> tuple[float, ..
     if not 0 <= concession <= 1:
         raise ParameterError(f"{where}.concession: {concession:g} is out of range; allowed: 0 to 1")
     risk = _number(params, "risk", 1.0, where)
-    check_exponent(risk, "risk", location=f"{where}.risk")
+    check_exponent(risk, "risk", limits, location=f"{where}.risk")
     if not risk <= 100:
         raise ParameterError(f"{where}.risk: {risk:g} is out of range; allowed: greater than 0, at most 100")
     reservation = _number(params, "reservation", np.nan, where)

@@ -20,11 +20,10 @@ from typing import Literal
 
 import numpy as np
 
-from ..errors import ParameterError
-from .baselines import weighted_median
-from .eum_offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
-from .eum_ties import RoundInputs, decision_signs
-from .eum_votes import Geometry, probabilities, win_numerators
+from ..baselines import weighted_median
+from .offers import CAPITULATION, CLASS_NAMES, COMPROMISE, CONFRONTATION, NONE, choose_moves
+from .ties import RoundInputs, decision_signs
+from .votes import Geometry, probabilities, win_numerators
 
 Denominator = Literal["global", "distinct", "pair"]
 Offer = Literal["scholz", "nearest_compromise", "nearest"]
@@ -65,7 +64,7 @@ class EUMParams:
     rounds: number of rounds ('fixed'), or the cap when stop = 'stable', which halts a draw at
         the first round whose positions repeat any earlier round (no move, or a cycle): the
         dynamics are deterministic, so from there on they only repeat.
-    ties: how a comparison within rounding noise (eum_ties.TIE) of equality is settled: 'stay'
+    ties: how a comparison within rounding noise (ties.TIE) of equality is settled: 'stay'
         counts it as equality, which never moves an actor (the strict comparisons of the
         replicated code; reproduces the published runs on every CPU), 'exact' recomputes it in
         60-digit arithmetic and takes the exact sign. Both give the same path on every machine.
@@ -81,32 +80,6 @@ class EUMParams:
     rounds: int = 10
     stop: Stop = "fixed"
     ties: Ties = "stay"
-
-    def __post_init__(self) -> None:
-        choices = {
-            "denominator": ("global", "distinct", "pair"),
-            "offer": ("scholz", "nearest_compromise", "nearest"),
-            "capitulation": ("as_coded", "intended"),
-            "exponent": ("receiver", "challenger"),
-            "votes": ("voter", "one"),
-            "stop": ("fixed", "stable"),
-            "ties": ("stay", "exact"),
-        }
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise ParameterError(
-                    f"eum: unknown {name} {getattr(self, name)!r}; allowed: {', '.join(allowed)}"
-                )
-        for name in ("q", "t"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise ParameterError(
-                    f"eum: {name} must be a probability (got {value!r}); allowed: 0 <= {name} <= 1"
-                )
-        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 1:
-            raise ParameterError(
-                f"eum: rounds must be a positive integer (got {self.rounds!r}); allowed: 1, 2, ..."
-            )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -159,7 +132,7 @@ def _power(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
     """base ** r, where None stands for r = 1 (the risk pass) and skips the costly pow.
 
     Every ``pow`` of the model goes through here: its last bit depends on the CPU (NumPy's
-    AVX-512 kernels differ from libm's), which is why the decisions read signs through eum_ties,
+    AVX-512 kernels differ from libm's), which is why the decisions read signs through ties,
     and why tests/test_reproducibility.py perturbs this function's output by one ULP.
     """
     return base if r is None else base**r

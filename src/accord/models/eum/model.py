@@ -11,17 +11,20 @@ and the mean moves less. The defaults are the settings of Scholz's code (docs/mo
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from collections.abc import Mapping
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, UnsupportedScenario
-from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
-from ..scenario.schema import Scenario
-from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .eum_core import (
+from ...errors import UnsupportedScenario
+from ...scenario.arrays import ScenarioArrays
+from ...scenario.limits import check_model_rounds
+from ...scenario.schema import Scenario
+from ..base import Model, Output, forecast_frame, history_frame
+from ..params import PositiveInt, Probability
+from ..registry import register
+from .core import (
     CLASS_NAMES,
     NONE,
     Capitulation,
@@ -35,7 +38,6 @@ from .eum_core import (
     Votes,
     simulate,
 )
-from .registry import register
 
 Inputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -73,38 +75,37 @@ class ExpectedUtility(Model):
     name: ClassVar[str] = "eum"
     tags: ClassVar[frozenset[str]] = frozenset({"dynamic", "batch"})
     summary: ClassVar[str] = "Bueno de Mesquita expected-utility model (Scholz et al. 2011), issue by issue"
+    extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "rounds": ("round", "issue", "median", "mean"),
+        "offers": ("round", "issue", "actor", "partner", "kind", "e_own", "e_other", "position"),
+    }
 
     def __init__(
         self,
-        rounds: int = 10,
-        stop: str = "fixed",
-        q: float = 1.0,
-        t: float = 1.0,
-        denominator: str = "global",
-        offer: str = "scholz",
-        capitulation: str = "as_coded",
-        exponent: str = "receiver",
-        votes: str = "voter",
-        ties: str = "stay",
-        workers: int = 1,
+        rounds: PositiveInt = 10,
+        stop: Stop = "fixed",
+        q: Probability = 1.0,
+        t: Probability = 1.0,
+        denominator: Denominator = "global",
+        offer: Offer = "scholz",
+        capitulation: Capitulation = "as_coded",
+        exponent: Exponent = "receiver",
+        votes: Votes = "voter",
+        ties: Ties = "stay",
+        workers: PositiveInt = 1,
     ) -> None:
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ParameterError(
-                f"eum: workers must be a positive integer (got {workers!r}); allowed: 1, 2, ..."
-            )
         check_model_rounds("eum", rounds=rounds)
-        # the strings are checked against the Literal choices by EUMParams itself (a ParameterError)
         self._params = EUMParams(
             q=q,
             t=t,
-            denominator=cast(Denominator, denominator),
-            offer=cast(Offer, offer),
-            capitulation=cast(Capitulation, capitulation),
-            exponent=cast(Exponent, exponent),
-            votes=cast(Votes, votes),
+            denominator=denominator,
+            offer=offer,
+            capitulation=capitulation,
+            exponent=exponent,
+            votes=votes,
             rounds=rounds,
-            stop=cast(Stop, stop),
-            ties=cast(Ties, ties),
+            stop=stop,
+            ties=ties,
         )
         self.rounds, self.stop, self.q, self.t = rounds, stop, q, t
         self.denominator, self.offer, self.capitulation = denominator, offer, capitulation
@@ -133,11 +134,8 @@ class ExpectedUtility(Model):
                 out[g[1], g[0]] = median[start:stop]
         return out.reshape(lead + (arrays.n_issues,))
 
-    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+    def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         """One EUM simulation per issue, with the round-by-round trace in the history and tables."""
-        self.check_supported(scenario)
-        _, seed = as_generator(rng)
-        arrays = to_arrays(scenario)
         traces = []
         for i in range(arrays.n_issues):
             ((_, x, c, s, members),) = _issue_inputs(arrays, i)  # one draw: one membership
@@ -161,7 +159,7 @@ class ExpectedUtility(Model):
                 [_offers_table(arrays, i, t, m) for i, (t, m) in enumerate(traces)], ignore_index=True
             ),
         }
-        return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables)
+        return Output(history_frame(arrays, positions), forecast, tables)
 
 
 def _rounds_table(issue: str, trace: Trace, last: int) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Which offer each EUM actor accepts: the classification of offers and the choice among them.
 
-Separate from the round arithmetic in eum_core because it is where the replications disagree
+Separate from the round arithmetic in core because it is where the replications disagree
 (Scholz's class-first rule with its compromise key, BDM's smallest move, the mistyped capitulation
 test), so each rule is a parameter and can be read on its own.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .eum_ties import TIE, Signs
+from .ties import TIE, Signs
 
 # Offer classes, in Scholz's order of preference; NONE marks an actor that does not move.
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = -1, 0, 1, 2
@@ -30,7 +30,7 @@ def _pick(
 
     Keys are positions (distances, compromise points) computed from expected utilities, so two
     senders' keys can differ in the last bits only, and by a different amount on another CPU:
-    keys within ``tol`` (B, 1) of the smallest count as tied (eum_ties.TIE relative to the
+    keys within ``tol`` (B, 1) of the smallest count as tied (ties.TIE relative to the
     scale's magnitude), then the later keys decide. Ties are rare, so the later keys are consulted
     only for rows that have one.
     """
@@ -70,7 +70,7 @@ def choose_moves(
     """Classify every (receiver i, sender j) pair and pick each receiver's accepted offer.
 
     All comparisons are strict, as in the replicated code, and read from ``signs``, where a value
-    within rounding noise of zero has been settled in exact arithmetic (eum_ties). The classes exclude
+    within rounding noise of zero has been settled in exact arithmetic (ties). The classes exclude
     each other for a given pair, since confrontation needs E_ij > 0 and the others E_ij < 0.
     Equally good offers go to the lower resulting position (then to the first sender, which can
     only differ in name): Scholz's code takes the first sender in input order, which makes the

@@ -9,18 +9,36 @@ each exchange) and ``rounds`` (the outcome per issue after each round).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, UnsupportedScenario
-from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
-from ..scenario.schema import Scenario
-from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .exchange_core import Step, outcomes, simulate
-from .registry import register
+from ...errors import UnsupportedScenario
+from ...scenario.arrays import ScenarioArrays
+from ...scenario.limits import check_model_rounds
+from ...scenario.schema import Scenario
+from ..base import Model, Output, forecast_frame, history_frame
+from ..params import NonNegative, PositiveInt
+from ..registry import register
+from .core import Step, outcomes, simulate
+
+EXCHANGE_COLUMNS = (
+    "round",
+    "order",
+    "actor_i",
+    "demand_i",
+    "move_i",
+    "actor_j",
+    "demand_j",
+    "move_j",
+    "shift_demand_i",
+    "shift_demand_j",
+    "gain",
+    "externality_total",
+)
+EXTERNALITY_COLUMNS = ("round", "order", "actor", "party", "utility_change")
 
 
 @register
@@ -30,16 +48,13 @@ class ExchangeModel(Model):
     name: ClassVar[str] = "exchange"
     tags: ClassVar[frozenset[str]] = frozenset({"dynamic", "multi-issue"})
     summary: ClassVar[str] = "Stokman's position-exchange model (Equal Gain), best exchange first"
+    extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "rounds": ("round", "issue", "outcome"),
+        "exchanges": EXCHANGE_COLUMNS,
+        "externalities": EXTERNALITY_COLUMNS,
+    }
 
-    def __init__(self, rounds: int = 10, min_gain: float = 1e-9) -> None:
-        if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-            raise ParameterError(
-                f"exchange: rounds must be a positive integer (got {rounds!r}); allowed: 1, 2, ..."
-            )
-        if isinstance(min_gain, bool) or not isinstance(min_gain, (int, float)) or not min_gain >= 0:
-            raise ParameterError(
-                f"exchange: min_gain must be a number >= 0 (got {min_gain!r}); allowed: >= 0"
-            )
+    def __init__(self, rounds: PositiveInt = 10, min_gain: NonNegative = 1e-9) -> None:
         check_model_rounds("exchange", rounds=rounds)
         self.rounds = rounds
         self.min_gain = min_gain
@@ -53,11 +68,8 @@ class ExchangeModel(Model):
                 f"{scenario.name!r} has {len(scenario.issues)} (use 'eum' or a baseline for one issue)"
             )
 
-    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+    def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         """Stokman's Equal Gain exchanges round by round; the forecast is the final compromise outcome."""
-        self.check_supported(scenario)
-        _, seed = as_generator(rng)
-        arrays = to_arrays(scenario)
         scale = arrays.hi - arrays.lo
         unit = (arrays.position - arrays.lo) / scale
         sal = arrays.salience / 100.0
@@ -83,10 +95,11 @@ class ExchangeModel(Model):
         )
         rounds = pd.DataFrame(
             [
-                {"round": t, "issue": arrays.issues[d], "outcome": float(o)}
+                (t, arrays.issues[d], float(o))
                 for t in range(len(positions))
                 for d, o in enumerate(outcomes(positions[t], w))
-            ]
+            ],
+            columns=list(self.extra_tables["rounds"]),
         )
         tables = {
             "rounds": rounds,
@@ -94,7 +107,7 @@ class ExchangeModel(Model):
             "externalities": _externalities_table(arrays, steps),
         }
         info = {"exchange_summary": {"rounds_run": len(positions) - 1, "exchanges": len(steps)}}
-        return self.result(scenario, seed, history_frame(arrays, positions), forecast, tables, info)
+        return Output(history_frame(arrays, positions), forecast, tables, info)
 
 
 def _exchanges_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
@@ -119,21 +132,7 @@ def _exchanges_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
                 "externality_total": float(np.delete(st.utility_change, [ex.i, ex.j]).sum()),
             }
         )
-    columns = [
-        "round",
-        "order",
-        "actor_i",
-        "demand_i",
-        "move_i",
-        "actor_j",
-        "demand_j",
-        "move_j",
-        "shift_demand_i",
-        "shift_demand_j",
-        "gain",
-        "externality_total",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(EXCHANGE_COLUMNS))
 
 
 def _externalities_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFrame:
@@ -149,4 +148,4 @@ def _externalities_table(arrays: ScenarioArrays, steps: list[Step]) -> pd.DataFr
         for st in steps
         for k in range(arrays.n_actors)
     ]
-    return pd.DataFrame(rows, columns=["round", "order", "actor", "party", "utility_change"])
+    return pd.DataFrame(rows, columns=list(EXTERNALITY_COLUMNS))

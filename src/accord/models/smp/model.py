@@ -14,59 +14,46 @@ weighted mean of the others) so it neither cares about nor pulls that issue.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, UnsupportedScenario
-from ..scenario.arrays import ScenarioArrays, to_arrays
-from ..scenario.limits import check_model_rounds
-from ..scenario.schema import Scenario
-from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .baselines import _require_weight
-from .registry import register
-from .smp_core import Rules
-from .smp_dynamics import Trajectory, simulate
+from ...errors import ParameterError, UnsupportedScenario
+from ...scenario.arrays import ScenarioArrays, to_arrays
+from ...scenario.limits import check_model_rounds
+from ...scenario.schema import Scenario
+from ..base import Model, Output, forecast_frame, history_frame
+from ..baselines import _require_weight
+from ..params import Interval, PositiveInt, choices, specs
+from ..registry import register
+from .core import (
+    BargainInterp,
+    BargainModel,
+    BigRAdjust,
+    BigRRange,
+    KtabRules,
+    PCEModel,
+    ThirdPartyCommit,
+    Transitions,
+    VictoryProbModel,
+    VotingRule,
+)
+from .dynamics import Trajectory, simulate
 
-# accord value -> KTAB name, per parameter (KTAB's names are what XML ModelParameters use)
-CHOICES: dict[str, dict[str, str]] = {
-    "victory_prob_model": {
-        "linear": "Linear",
-        "square": "Square",
-        "quartic": "Quartic",
-        "octic": "Octic",
-        "binary": "Binary",
-    },
-    "pce_model": {
-        "conditional": "Conditional",
-        "markov_incentive": "MarkovIncentive",
-        "markov_uniform": "MarkovUniform",
-    },
-    "transitions": {"deterministic": "Deterministic", "stochastic": "Stochastic"},
-    "voting_rule": {
-        "binary": "Binary",
-        "prop_bin": "PropBin",
-        "proportional": "Prop",
-        "prop_cubic": "PropCbc",
-        "cubic": "Cubic",
-        "asym_prospect": "ASymProsp",
-    },
-    "big_r_adjust": {
-        "none": "None",
-        "one_third": "OneThird",
-        "half": "Half",
-        "two_thirds": "TwoThirds",
-        "full": "Full",
-    },
-    "big_r_range": {"min": "Min", "mid": "Mid", "max": "Max"},
-    "third_party_commit": {"none": "NoCommit", "semi": "SemiCommit", "full": "FullCommit"},
-    "bargain_interp": {"S2P2": "S2P2", "S1P1": "S1P1", "S2PMax": "S2PMax"},
-    "bargain_model": {
-        "init_only": "InitOnlyInterp",
-        "init_rcvr": "InitRcvrInterp",
-        "pw_compromise": "PWCompInterp",
-    },
+# KTAB's name of each choice (what XML ModelParameters use), in the order of the parameter's Literal
+# in SMP.__init__; CHOICES below pairs them (accord value -> KTAB name).
+KTAB_NAMES: dict[str, tuple[str, ...]] = {
+    "victory_prob_model": ("Linear", "Square", "Quartic", "Octic", "Binary"),
+    "pce_model": ("Conditional", "MarkovIncentive", "MarkovUniform"),
+    "transitions": ("Deterministic", "Stochastic"),
+    "voting_rule": ("Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp"),
+    "big_r_adjust": ("None", "OneThird", "Half", "TwoThirds", "Full"),
+    "big_r_range": ("Min", "Mid", "Max"),
+    "third_party_commit": ("NoCommit", "SemiCommit", "FullCommit"),
+    "bargain_interp": ("S2P2", "S1P1", "S2PMax"),
+    "bargain_model": ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"),
 }
 KTAB_KEYS = {
     "VictoryProbModel": "victory_prob_model",
@@ -79,6 +66,17 @@ KTAB_KEYS = {
     "InterVecBrgn": "bargain_interp",
     "BargnModel": "bargain_model",
 }
+
+
+BARGAIN_COLUMNS = (
+    "round",
+    "initiator",
+    "receiver",
+    "prob_initiator_wins",
+    "gain",
+    "initiator_accepts",
+    "receiver_accepts",
+)
 
 
 @register
@@ -95,27 +93,28 @@ class SMP(Model):
     summary: ClassVar[str] = (
         "KTAB Spatial Model of Politics: challenges, bargains and Condorcet votes (KAPSARC)"
     )
+    extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "win_probabilities": ("round", "actor", "probability"),
+        "risk_attitudes": ("round", "actor", "risk"),
+        "bargains": BARGAIN_COLUMNS,
+    }
 
     def __init__(
         self,
-        victory_prob_model: str = "linear",
-        pce_model: str = "conditional",
-        transitions: str = "deterministic",
-        voting_rule: str = "proportional",
-        big_r_adjust: str = "one_third",
-        big_r_range: str = "mid",
-        third_party_commit: str = "semi",
-        bargain_interp: str = "S2P2",
-        bargain_model: str = "init_only",
-        max_turns: int = 100,
-        min_turns: int = 2,
-        min_delta_ratio: float = 0.02,
-        accommodation: list | None = None,
+        victory_prob_model: VictoryProbModel = "linear",
+        pce_model: PCEModel = "conditional",
+        transitions: Transitions = "deterministic",
+        voting_rule: VotingRule = "proportional",
+        big_r_adjust: BigRAdjust = "one_third",
+        big_r_range: BigRRange = "mid",
+        third_party_commit: ThirdPartyCommit = "semi",
+        bargain_interp: BargainInterp = "S2P2",
+        bargain_model: BargainModel = "init_only",
+        max_turns: PositiveInt = 100,
+        min_turns: PositiveInt = 2,
+        min_delta_ratio: Annotated[float, Interval(0, 1, closed="left")] = 0.02,
+        accommodation: list | tuple | None = None,  # checked by _check_accommodation_shape
     ) -> None:
-        for key, allowed in CHOICES.items():
-            value = locals()[key]
-            if value not in allowed:
-                raise ParameterError(f"smp: bad {key} {value!r}; allowed: {', '.join(allowed)}")
         self.victory_prob_model, self.pce_model, self.transitions = victory_prob_model, pce_model, transitions
         self.voting_rule, self.big_r_adjust, self.big_r_range = voting_rule, big_r_adjust, big_r_range
         self.third_party_commit, self.bargain_interp, self.bargain_model = (
@@ -123,20 +122,11 @@ class SMP(Model):
             bargain_interp,
             bargain_model,
         )
-        for key, value, low in (("max_turns", max_turns, 1), ("min_turns", min_turns, 1)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ParameterError(f"smp: bad {key} {value!r}; allowed: an integer >= {low}")
         check_model_rounds("smp", max_turns=max_turns, min_turns=min_turns)
         if min_turns > max_turns:
             raise ParameterError(
                 f"smp: min_turns {min_turns} exceeds max_turns {max_turns}; allowed: min_turns <= max_turns"
             )
-        if (
-            not isinstance(min_delta_ratio, (int, float))
-            or isinstance(min_delta_ratio, bool)
-            or not 0 <= min_delta_ratio < 1
-        ):
-            raise ParameterError(f"smp: bad min_delta_ratio {min_delta_ratio!r}; allowed: a number in [0, 1)")
         self.max_turns, self.min_turns, self.min_delta_ratio = (
             int(max_turns),
             int(min_turns),
@@ -145,7 +135,7 @@ class SMP(Model):
         self.accommodation = _check_accommodation_shape(accommodation)
 
     @classmethod
-    def params_from_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+    def params_from_settings(cls, settings: Mapping[str, Any]) -> dict[str, Any]:
         """Parameters from a scenario's ``models["smp"]`` (KTAB's XML names); the KTAB seed is dropped.
 
         KTAB's PRNG cannot be reproduced, so its seed is not a parameter: runs take accord's seed.
@@ -161,11 +151,7 @@ class SMP(Model):
                         f"{', '.join(CHOICES[field].values())}"
                     )
                 params[field] = by_ktab[str(value).lower()]
-            elif (
-                key == "accommodation"
-                or key in CHOICES
-                or key in ("max_turns", "min_turns", "min_delta_ratio")
-            ):
+            elif key in specs(cls) or key == "accommodation":
                 params[key] = value
             elif key != "seed":
                 raise ParameterError(
@@ -179,9 +165,9 @@ class SMP(Model):
         """A model from a scenario's settings, with explicit overrides winning."""
         return cls(**{**cls.params_from_settings(settings), **overrides})
 
-    def rules(self) -> Rules:
+    def rules(self) -> KtabRules:
         """The KTAB rule choices, bundled for the core functions."""
-        return Rules(
+        return KtabRules(
             victory_prob_model=self.victory_prob_model,
             pce_model=self.pce_model,
             voting_rule=self.voting_rule,
@@ -202,11 +188,8 @@ class SMP(Model):
         # With no weight on an issue every vote ties and the first option (actor 0's position) wins.
         _require_weight(to_arrays(scenario), self.name)
 
-    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+    def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         """The SMP bargaining rounds until the stop rule holds, with per-turn tables."""
-        self.check_supported(scenario)
-        gen, seed = as_generator(rng)
-        arrays = to_arrays(scenario)
         pos, sal, cap = unit_inputs(arrays)
         span = arrays.hi - arrays.lo
         traj = simulate(
@@ -215,21 +198,25 @@ class SMP(Model):
             sal,
             cap,
             accommodation_matrix(self.accommodation, arrays.actors),
-            gen if self.transitions == "stochastic" else None,
+            rng if self.transitions == "stochastic" else None,
             self.max_turns,
             self.min_turns,
             self.min_delta_ratio,
         )
         positions = arrays.lo + np.array(traj.positions) * span
         shown = np.where(arrays.present[None], positions, np.nan)
-        return self.result(
-            scenario,
-            seed,
+        return Output(
             history_frame(arrays, shown),
             _forecast(arrays, traj, positions[-1], sal, cap),
             tables=_tables(arrays, traj),
             info={"turns": len(traj.positions) - 1, "stop_ratio": traj.stop_ratios},
         )
+
+
+# accord value -> KTAB name, per parameter: the choices from SMP's signature, the names from KTAB_NAMES
+CHOICES: dict[str, dict[str, str]] = {
+    key: dict(zip(choices(SMP, key), names, strict=True)) for key, names in KTAB_NAMES.items()
+}
 
 
 def unit_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,7 +238,7 @@ def unit_inputs(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndar
     return np.where(arrays.present, unit, fill[None, :]), sal, arrays.capability.astype(float)
 
 
-def _check_accommodation_shape(value: list | None) -> list | None:
+def _check_accommodation_shape(value: list | tuple | None) -> list | None:
     if value is None:
         return None
     if not isinstance(value, (list, tuple)) or not value:
@@ -341,17 +328,6 @@ def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]
         "risk_attitudes": per_actor(traj.risk, "risk"),
         "bargains": _bargains_table(traj, actors),
     }
-
-
-BARGAIN_COLUMNS = (
-    "round",
-    "initiator",
-    "receiver",
-    "prob_initiator_wins",
-    "gain",
-    "initiator_accepts",
-    "receiver_accepts",
-)
 
 
 def _bargains_table(traj: Trajectory, actors: np.ndarray) -> pd.DataFrame:

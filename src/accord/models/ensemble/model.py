@@ -5,7 +5,7 @@ as in :mod:`accord.analysis.predictive`, the compromise model's conformal distri
 file's residuals, point masses at the status quo, the agenda actors' and the two largest camps'
 positions, and a uniform over the scale), weighs them by the fitted gate of
 :mod:`accord.analysis.ensemble` on the issue's pre-decision features, and forecasts the mixture's
-median with its 50/80/95% central intervals. The shipped weights (``ensemble_weights.json``) were
+median with its 50/80/95% central intervals. The shipped weights (``weights.json`` beside this module) were
 fitted on the DEU III development split (EU legislation; Arregui & Perarnaud 2021, CC BY 4.0) by
 ``accord ensemble-fit``; refit them on any DEU-format file the same way. EU legislative bargaining
 is not a peace process: on other kinds of negotiation the weights are a prior, not a finding.
@@ -13,47 +13,22 @@ is not a peace process: on other kinds of negotiation the weights are a prior, n
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, UnsupportedScenario
-from ..scenario.arrays import to_arrays
-from ..scenario.schema import Scenario
-from .base import Model, Result, as_generator, forecast_frame, history_frame
-from .registry import make_model, register
+from ...scenario.arrays import ScenarioArrays
+from ...scenario.schema import Scenario
+from ..base import Model, Output, forecast_frame, history_frame
+from ..params import PositiveInt
+from ..registry import make_model, register
+from .core import component, load_weights
 
-SHIPPED = Path(__file__).with_name("ensemble_weights.json")
-REQUIRED_KEYS = ("components", "features", "alpha", "beta", "center", "scale", "residuals")
+SHIPPED = Path(__file__).with_name("weights.json")
 LEVELS = {"50": 0.5, "80": 0.8, "95": 0.95}
-
-
-def load_weights(path: str | Path) -> dict[str, Any]:
-    """A weights file written by ``accord ensemble-fit``, checked."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(
-            f"ensemble: cannot read weights file {path}: {exc}; allowed: a JSON file "
-            "written by "
-            "`accord ensemble-fit`"
-        ) from None
-    missing = [k for k in REQUIRED_KEYS if not isinstance(data, dict) or k not in data]
-    if missing:
-        raise ParameterError(
-            f"ensemble: weights file {path} lacks {', '.join(missing)}; allowed: a JSON "
-            "file "
-            "written by `accord ensemble-fit`"
-        )
-    k = len(data["components"])
-    if len(data["alpha"]) != k or len(data["beta"]) != k:
-        raise ParameterError(
-            f"ensemble: weights file {path}: alpha and beta need one entry per component ({k})"
-        )
-    return data
 
 
 @register
@@ -65,48 +40,45 @@ class Ensemble(Model):
     summary: ClassVar[str] = (
         "distributional ensemble of the models and structural points (weights fitted on DEU III)"
     )
+    extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "weights": ("issue", "component", "weight"),
+        "predictive": ("issue", "atom", "value", "weight"),
+    }
 
-    def __init__(self, weights: str = "", draws: int = 64) -> None:
-        if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-            raise ParameterError(
-                f"ensemble: draws must be a positive integer (got {draws!r}); allowed: 1, 2, ..."
-            )
+    def __init__(self, weights: str = "", draws: PositiveInt = 64) -> None:
         self.weights = str(weights)
         self.draws = draws
         self._spec = load_weights(self.weights or SHIPPED)
 
     @classmethod
-    def params_from_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+    def params_from_settings(cls, settings: Mapping[str, Any]) -> dict[str, Any]:
         """Scenario settings minus ``features`` (facts about the issues, read at run time)."""
         return {k: v for k, v in settings.items() if k != "features"}
 
-    def run(self, scenario: Scenario, rng: np.random.Generator | int | None = None) -> Result:
+    def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         """The fitted mixture of the components per issue: its median and 50/80/95% central intervals."""
-        from ..analysis import ensemble
-        from ..analysis.distributions import Predictive, mixture
-        from ..analysis.ensemble_fit import CONFORMAL
-        from ..analysis.montecarlo import NoiseSpec
+        from ...analysis import ensemble
+        from ...analysis.distributions import Predictive, mixture
+        from ...analysis.ensemble_fit import CONFORMAL
+        from ...analysis.montecarlo import NoiseSpec
 
-        self.check_supported(scenario)
-        gen, seed = as_generator(rng)
-        arrays = to_arrays(scenario)
         m = arrays.n_issues
         lo, hi = arrays.lo.astype(float), arrays.hi.astype(float)
         spec = self._spec
         models = [c for c in spec["components"] if c != CONFORMAL and c not in ensemble.ANCHORS]
         parts: dict[str, Predictive] = {}
         point = None
-        for name, child in zip(models, gen.spawn(len(models)), strict=True):
+        for name, child in zip(models, rng.spawn(len(models)), strict=True):
             if name == "always-50":
                 parts[name] = Predictive.point((lo + hi) / 2, lo, hi)
                 continue
-            parts[name], forecast = _component(
+            parts[name], forecast = component(
                 make_model(name), scenario, arrays, self.draws, NoiseSpec(), child
             )
             if name == "weighted-mean":
                 point = forecast
         if point is None:
-            _, point = _component(make_model("weighted-mean"), scenario, arrays, 1, NoiseSpec(), gen)
+            _, point = component(make_model("weighted-mean"), scenario, arrays, 1, NoiseSpec(), rng)
         residuals = np.asarray(spec["residuals"], dtype=float)
         conformal = np.clip(
             point[:, None] + residuals[None, :] * (hi - lo)[:, None], lo[:, None], hi[:, None]
@@ -139,47 +111,17 @@ class Ensemble(Model):
         table = forecast_frame(arrays, mix.median(), **columns)
         weights = pd.DataFrame(
             [
-                {"issue": arrays.issues[i], "component": c, "weight": float(w[i, j])}
+                (arrays.issues[i], c, float(w[i, j]))
                 for i in range(m)
                 for j, c in enumerate(spec["components"])
                 if w[i, j] > 0
-            ]
+            ],
+            columns=list(self.extra_tables["weights"]),
         )
         dist = mix.to_frame(self.name, arrays.issues, [scenario.name] * m).drop(columns=["model", "proposal"])
-        return self.result(
-            scenario,
-            seed,
+        return Output(
             history_frame(arrays, arrays.position[None]),
             table,
             tables={"weights": weights, "predictive": dist},
             info={"ensemble": {"fitted_on": spec.get("fitted_on", ""), "cases": spec.get("cases")}},
         )
-
-
-def _component(
-    model: Model, scenario: Scenario, arrays: Any, draws: int, noise: Any, rng: np.random.Generator
-) -> tuple[Any, np.ndarray]:
-    """One model's predictive distribution per issue and its point forecast (NaN where it cannot run)."""
-    from ..analysis import predictive
-    from ..analysis.distributions import Predictive
-    from ..analysis.montecarlo import perturb
-
-    lo, hi = arrays.lo.astype(float), arrays.hi.astype(float)
-    nan = np.full(arrays.n_issues, np.nan)
-    try:
-        result = model.run(scenario, rng)
-    except UnsupportedScenario:
-        return Predictive.point(nan, lo, hi), nan
-    forecast = result.forecast.set_index("issue").loc[list(arrays.issues), "forecast"].to_numpy(dtype=float)
-    how = predictive.kind(model)
-    if how == "static":
-        return Predictive.from_draws(
-            predictive.static_draws(model, arrays, draws, noise, rng), lo, hi
-        ), forecast
-    if how == "stochastic":
-        out = model.run_batch(scenario, perturb(arrays, predictive.STOCHASTIC_DRAWS, noise, rng), rng)
-        return Predictive.from_draws(np.asarray(out.forecast, dtype=float).T, lo, hi), forecast
-    stated = [predictive.branches(result, issue) for issue in arrays.issues]
-    values = [s[0] if s is not None else forecast[i : i + 1] for i, s in enumerate(stated)]
-    weights = [s[1] if s is not None else np.ones(1) for s in stated]
-    return Predictive.atoms(values, weights, lo, hi), forecast

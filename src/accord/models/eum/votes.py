@@ -1,6 +1,6 @@
 """Who would win a challenge in the EUM: the voters' geometry on the line and the win probabilities P.
 
-Split from eum_core (the round and the run) because it is the model's costliest part and has a
+Split from core (the round and the run) because it is the model's costliest part and has a
 structure of its own: on a line a voter prefers a to b exactly when it lies on a's side of their
 midpoint, so P's numerators come from prefix sums over voters sorted by position.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .eum_core import Denominator
+    from .core import Denominator
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import numpy as np
 if TYPE_CHECKING:
     import mpmath
 
-    from .eum_core import EUMParams
+    from .core import EUMParams
 
 TIE = 2.0**-40
 _DIGITS = 60
@@ -133,7 +133,7 @@ class _ExactRound:
         return s_target * (p * u_s + (1 - p) * u_f) + (1 - s_target) * u_s - u_sq
 
     def pair(self, i: int, j: int) -> tuple[mpmath.mpf, mpmath.mpf]:
-        """(E_ij, E_ji) exactly as eum_core.eum_round forms them for receiver i and sender j."""
+        """(E_ij, E_ji) exactly as core.eum_round forms them for receiver i and sender j."""
         e_fwd = self.eu(i, j, self.p(i, j), self.r[i], i, self.s[j])
         if self.params.exponent == "challenger":
             e_back = self.eu(j, i, self.p(j, i), self.r[j], j, self.s[i])

@@ -3,17 +3,18 @@
 Everything here is a pure function of numpy arrays, written from the algorithm in
 docs/models.md §1.4. Sums and products run in KTAB's order (sequentially, starting from KTAB's
 seed values), because a last-bit difference can flip an exact tie between bargains and so change
-a trajectory. The challenge estimates and the choice of targets are in smp_challenge.py.
+a trajectory. The challenge estimates and the choice of targets are in challenge.py.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
-from ..errors import UnsupportedScenario
+from ...errors import UnsupportedScenario
 
 MIN_COALITION = 1e-8  # seed of every coalition strength in a PCE
 MIN_CHALLENGE_COALITION = 1e-10  # seed of the two coalitions in a challenge
@@ -24,18 +25,30 @@ POS_TOL = 1e-3  # positions closer than this are one option for the winning prob
 STOP_GUARD = 1e-4
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The model's discrete choices, as accord's snake_case names."""
+# The rule choices, as accord's snake_case names (model.py maps each to KTAB's XML name).
+VictoryProbModel = Literal["linear", "square", "quartic", "octic", "binary"]
+PCEModel = Literal["conditional", "markov_incentive", "markov_uniform"]
+Transitions = Literal["deterministic", "stochastic"]
+VotingRule = Literal["binary", "prop_bin", "proportional", "prop_cubic", "cubic", "asym_prospect"]
+BigRAdjust = Literal["none", "one_third", "half", "two_thirds", "full"]
+BigRRange = Literal["min", "mid", "max"]
+ThirdPartyCommit = Literal["none", "semi", "full"]
+BargainInterp = Literal["S2P2", "S1P1", "S2PMax"]
+BargainModel = Literal["init_only", "init_rcvr", "pw_compromise"]
 
-    victory_prob_model: str = "linear"
-    pce_model: str = "conditional"
-    voting_rule: str = "proportional"
-    big_r_adjust: str = "one_third"
-    big_r_range: str = "mid"
-    third_party_commit: str = "semi"
-    bargain_interp: str = "S2P2"
-    bargain_model: str = "init_only"
+
+@dataclass(frozen=True)
+class KtabRules:
+    """KTAB SMP's rule choices (votes, victory probabilities, bargains), as accord's snake_case names."""
+
+    victory_prob_model: VictoryProbModel = "linear"
+    pce_model: PCEModel = "conditional"
+    voting_rule: VotingRule = "proportional"
+    big_r_adjust: BigRAdjust = "one_third"
+    big_r_range: BigRRange = "mid"
+    third_party_commit: ThirdPartyCommit = "semi"
+    bargain_interp: BargainInterp = "S2P2"
+    bargain_model: BargainModel = "init_only"
 
 
 def sequential_sum(first: np.ndarray, terms: np.ndarray) -> np.ndarray:
@@ -138,7 +151,7 @@ def victory_probs(model: str, c: np.ndarray) -> np.ndarray:
     return p
 
 
-def pce(rules: Rules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+def pce(rules: KtabRules, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Probabilistic Condorcet election over the options (last axis of u), voters weighted by w.
 
     u is (..., voters, options): leading axes are independent elections of the same size.
@@ -264,7 +277,9 @@ class StateView:
     own_util: np.ndarray  # (n, n) aUtil[i](i, j)
 
 
-def assess(rules: Rules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> StateView:
+def assess(
+    rules: KtabRules, pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray
+) -> StateView:
     """Distances, risk attitudes and each actor's utilities of the others' positions in one state."""
     dist = distances(ideal, sal, pos)
     r = big_r(pce(rules, cap, util(dist, np.zeros((dist.shape[0], 1)))), rules.big_r_range)
@@ -323,7 +338,7 @@ def unique_classes(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def win_probabilities(
-    rules: Rules, view: StateView, pos: np.ndarray, cap: np.ndarray
+    rules: KtabRules, view: StateView, pos: np.ndarray, cap: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per actor, the probability that its position wins (KTAB's pDist over distinct positions).
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .smp_core import MIN_CHALLENGE_COALITION, MIN_GAIN, Rules, StateView, util, vote
+from .core import MIN_CHALLENGE_COALITION, MIN_GAIN, KtabRules, StateView, util, vote
 
 MARGIN = 1e-12  # far above the rounding of a bound or a gain (~1e-15), far below real gaps
 SMALL = 32  # up to this many actors, estimate every open rival in one pass
 
 
 def challenge_probs(
-    rules: Rules,
+    rules: KtabRules,
     view: StateView,
     weight: np.ndarray,
     total_sal: np.ndarray,
@@ -121,7 +121,7 @@ def gain_bounds(view: StateView, total_sal: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def best_challenges(
-    rules: Rules,
+    rules: KtabRules,
     view: StateView,
     weight: np.ndarray,
     total_sal: np.ndarray,

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .smp_challenge import best_challenges, challenge_probs
-from .smp_core import (
+from .challenge import best_challenges, challenge_probs
+from .core import (
     STOP_GUARD,
-    Rules,
+    KtabRules,
     StateView,
     assess,
     distances,
@@ -71,7 +71,7 @@ class Bargains:
     gain: np.ndarray  # (b,) the initiator's expected gain
 
 
-def propose(rules: Rules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> Bargains:
+def propose(rules: KtabRules, view: StateView, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> Bargains:
     """Every actor picks its most profitable target and proposes an interpolated bargain."""
     total_sal = row_sums(sal)
     weight = total_sal * cap
@@ -126,7 +126,7 @@ def bargain_values(
 
 
 def resolve(
-    rules: Rules,
+    rules: KtabRules,
     view: StateView,
     pos: np.ndarray,
     ideal: np.ndarray,
@@ -163,7 +163,7 @@ def resolve(
 
 
 def simulate(
-    rules: Rules,
+    rules: KtabRules,
     pos0: np.ndarray,
     sal: np.ndarray,
     cap: np.ndarray,
