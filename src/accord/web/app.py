@@ -96,6 +96,20 @@ class ReportRequest(ScenarioBody):
     seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
 
 
+class PlayRequest(ScenarioBody):
+    """One step of a game: the decisions so far (as the last reply gave them) and the next move."""
+
+    actor: str = Field(min_length=1, max_length=80, description="The actor id the person plays.")
+    seed: int = Field(0, ge=0, le=SEED_MAX, description=SEED_DOC)
+    decisions: list[dict[str, Any]] = Field(default_factory=list, max_length=5000)
+    move: dict[str, Any] | None = Field(
+        None,
+        description="The waiting round's decision: action (propose, accept, reject, auto), terms "
+        "(issue id -> value in the issue's units), accept (proposer ids), events.",
+    )
+    draws: int = Field(200, ge=0, le=2000, description="Monte Carlo draws of the P(agreement) chart.")
+
+
 class ForecastRequest(ScenarioBody):
     """The answer block: deal probabilities, terms, intervals, pivotal actors, what-ifs."""
 
@@ -191,6 +205,10 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/play", include_in_schema=False)
+    def play_page() -> FileResponse:
+        return FileResponse(STATIC / "play.html")
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
@@ -293,5 +311,10 @@ def create_app(limits: ServerLimits | None = None, allow_hosts: Iterable[str] = 
     )
     async def report(body: ReportRequest) -> Response:
         return _reply(await pool.run("report", body.scenario, body.models, body.draws, body.seed))
+
+    @app.post("/api/play", summary="One round of a game: a person plays one party", responses=LIMITS_DOC)
+    async def play(body: PlayRequest) -> Response:
+        args = (body.scenario, body.actor, body.seed, body.decisions, body.move, body.draws)
+        return _reply(await pool.run("play", *args))
 
     return app

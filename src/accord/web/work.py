@@ -184,6 +184,13 @@ def report(scenario: dict[str, Any], models: list[str] | None, draws: int, seed:
     )
 
 
+def play(*args: Any) -> Reply:
+    """One step of a game in the browser (web/play.py, imported on first use)."""
+    from .play import play as step
+
+    return step(*args)
+
+
 def ping() -> Reply:
     """A no-op job: the workers answer once they have imported accord."""
     return json_reply("ready")
@@ -197,6 +204,7 @@ JOBS = {
     "compare": compare,
     "report": report,
     "ping": ping,
+    "play": play,
     "forecast": answer.forecast,
     "variants": answer.variants,
     "patch": answer.patched,

@@ -141,7 +141,10 @@ class AgentsModel(Model):
             seed,
             history_frame(arrays, positions),
             forecast_frame(arrays, out.forecast[0], agreed=out.settled[0]),
-            tables={"offers": _offers(scenario, setting, rec), "events": _events(scenario, setting, rec)},
+            tables={
+                "offers": offers_table(scenario, setting, rec),
+                "events": events_table(scenario, setting, rec),
+            },
             info={"outcome": outcome},
         )
 
@@ -271,7 +274,7 @@ def _failure(setting: Setting, st: State, rec: Record, cause: int, waits: np.nda
     return text + "; no zone of agreement"
 
 
-def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
+def offers_table(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     """One row per offer sent: the proposal, the receiver's utility of it and its response."""
     parts = []
     for t0, kept, rnd, _ in rec.blocks:
@@ -295,7 +298,8 @@ def _offers(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
     )
 
 
-def _events(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
+def events_table(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
+    """One row per event that fired, side deal struck and breakdown, in round order (events.csv)."""
     rows = [
         (t, _iso(scenario, t), ev.kind, " ".join(ev.actors), ev.description, is_random(ev))
         for t, ev in rec.events

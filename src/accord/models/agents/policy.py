@@ -12,7 +12,7 @@ values all proposals, and asks each policy which of the proposals it receives it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,6 +32,18 @@ class View:
     received: dict[str, np.ndarray]  # proposer -> terms, for the offers that reach it this round
     value: dict[str, float]  # proposer -> its utility of that offer
     threshold: float  # the utility at which the built-in strategy accepts
+    present: frozenset[str] = frozenset()  # the actors at the table this round (the seat's own included)
+
+
+class Paused(Exception):  # noqa: N818 -- a pause, not an error: the game waits for a decision
+    """Raised by a policy that has no decision yet (a person at the keyboard): the engine stops, and
+    the view it asked with (and, from single.py, the record of the rounds so far) travel with it, so
+    the caller can show the round, ask, and replay the game from its seed with the decision added."""
+
+    def __init__(self, view: View) -> None:
+        super().__init__(f"{view.actor}: waiting for a decision in round {view.round}")
+        self.view = view
+        self.record: Any = None  # single.Record, set by play_one
 
 
 class Policy(Protocol):
@@ -77,6 +89,7 @@ class Seats:
         value: np.ndarray | None,
         threshold: np.ndarray,
         can: np.ndarray,
+        present: np.ndarray | None = None,
     ) -> View:
         """What actor ``k`` sees in round ``t``: only offers on channels it can hear."""
         heard = [j for j in range(len(self.actors)) if can[j, k]]
@@ -90,6 +103,7 @@ class Seats:
             received={self.actors[j]: offers[j].copy() for j in heard},
             value={} if value is None else {self.actors[j]: float(value[k, j]) for j in heard},
             threshold=float(threshold[k]),
+            present=frozenset(a for j, a in enumerate(self.actors) if present is None or present[j]),
         )
 
     def terms(self, k: int, proposed: np.ndarray) -> np.ndarray:

@@ -126,7 +126,16 @@ def evaluate(
         offers = offers.copy()
         for k, policy in seats.policies.items():
             view = seats.view(
-                start, k, res[0, 0], target[0, 0], offers[0, 0], offers[0, 0], None, threshold[0, 0], can[0]
+                start,
+                k,
+                res[0, 0],
+                target[0, 0],
+                offers[0, 0],
+                offers[0, 0],
+                None,
+                threshold[0, 0],
+                can[0],
+                st.present[0],
             )
             offers[0, 0, k] = seats.terms(k, policy.propose(view))
     curved = None if agents.curved is None else agents.curved[:, None]
@@ -145,6 +154,7 @@ def evaluate(
                 value[0, 0],
                 threshold[0, 0],
                 can[0],
+                st.present[0],
             )
             yes = policy.respond(view)
             agree[0, 0, :, k] = [a in yes or j == k for j, a in enumerate(seats.actors)]

@@ -12,7 +12,7 @@ import numpy as np
 
 from .batch import BatchOutcome, Rules, play_batch
 from .events import Compiled
-from .policy import Seats
+from .policy import Paused, Seats
 from .protocol import Round
 from .state import Setting, State
 
@@ -55,7 +55,12 @@ def play_one(
     seats: Seats | None = None,
 ) -> tuple[Record, BatchOutcome]:
     """Play one negotiation (state with S = 1) under the schedule ``fire`` (1, events, rounds); ``seats``
-    puts policies (policy.py) in the place of some actors' strategies."""
+    puts policies (policy.py) in the place of some actors' strategies; a policy that raises ``Paused``
+    stops the game, and the record so far travels with the pause (game/ replays from the seed)."""
     rec = Record()
-    out = play_batch(setting, st, events, fire, rules, rec, hazard, seats)
+    try:
+        out = play_batch(setting, st, events, fire, rules, rec, hazard, seats)
+    except Paused as pause:  # a seat waits for a decision: the rounds played so far go with the pause
+        pause.record = rec
+        raise
     return rec, out

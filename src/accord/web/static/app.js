@@ -77,6 +77,10 @@ async function init() {
   $("download-yaml").addEventListener("click", () => download("/api/scenario/yaml", { scenario: state.scenario }));
   $("download-report").addEventListener("click", () => download("/api/report",
     { scenario: state.scenario, models: [$("model-select").value], seed: seed() }));
+  $("play-scenario").addEventListener("click", () => {  // the game page reads it once (play.js)
+    sessionStorage.setItem("accord-play-scenario", JSON.stringify(state.scenario));
+    window.location.href = "/play";
+  });
   $("add-variant").addEventListener("click", addVariant);
   $("compare").addEventListener("click", compare);
   let resizing = null;  // charts follow the window's width (debounced: a drag fires many events)
@@ -129,7 +133,7 @@ function setScenario(scenario, loaded = scenario) {
   $("scenario-title").textContent = scenario.title || scenario.name;
   for (const id of ["editor", "negotiation", "variants"]) $(id).hidden = false;
   for (const id of ["results", "answer"]) $(id).hidden = true;
-  for (const id of ["run", "forecast", "download-yaml", "download-report"]) $(id).disabled = false;
+  for (const id of ["run", "forecast", "download-yaml", "download-report", "play-scenario"]) $(id).disabled = false;
   renderTable();
   renderNegotiation();
   loadVariants(loaded.name);

@@ -1,0 +1,1 @@
+"""Play one party of a scenario against the agents model's strategies (``accord play``, the dashboard)."""
