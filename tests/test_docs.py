@@ -29,9 +29,6 @@ FENCE = re.compile(r"^```pycon\n(.*?)^```", re.M | re.S)
 # A repository path: not preceded by a word, a slash or a dot (so ../shared/docs/models.md, which lives
 # beside the repository, is not read as the repository's docs/models.md).
 REPO_PATH = re.compile(r"(?<![\w/.-])((?:docs|src|scripts|tests|benchmarks)/[\w./-]*[\w/])")
-# The page the parallel how-to work writes (issue 15: add an event type); linked from the index
-# already. Tolerated only while absent: once a merge brings one, it is checked like every other path.
-WRITTEN_ELSEWHERE = {"docs/how-to/add-an-event-type.md"}
 # A path built with pathlib in code: ROOT / "docs" / "reference" / "scenario.md".
 JOINED = re.compile(r'"(docs|src|scripts|tests|benchmarks)"((?:\s*/\s*"[\w.-]+")+)')
 MD_LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
@@ -130,13 +127,7 @@ def referenced_paths() -> list[tuple[str, str]]:
 
 
 def test_every_referenced_repository_path_exists():
-    missing = sorted(
-        {
-            f"{where}: {path}"
-            for where, path in referenced_paths()
-            if not (ROOT / path).exists() and path not in WRITTEN_ELSEWHERE
-        }
-    )
+    missing = sorted({f"{where}: {path}" for where, path in referenced_paths() if not (ROOT / path).exists()})
     assert missing == []
 
 
@@ -144,7 +135,7 @@ def test_the_path_check_sees_the_references():
     paths = {p for _, p in referenced_paths()}
     assert {"docs/reference/scenario.md", "docs/explanation/eum.md", "docs/how-to/add-a-model.md"} <= paths
     assert "docs/explanation/agents.md" in {
-        p for w, p in referenced_paths() if w == "tests/test_agents_rules.py"
+        p for w, p in referenced_paths() if w == "tests/test_event_types.py"
     }
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from accord.scenario import ScenarioError, dumps_yaml, ktab, loads_json, loads_yaml
 from accord.scenario.validate import scenario_from_data
+from accord.testing.event_strategies import EventContext, event_lists
 
 # ACCORD_HYPOTHESIS_EXAMPLES=500 searches harder (run by hand; 300 passed when this was written)
 # Derandomised by default so CI runs the same examples every time; set ACCORD_HYPOTHESIS_EXPLORE=1
@@ -63,7 +64,6 @@ def scenarios(draw) -> dict:
     actor_ids = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
     issue_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
     issues = [draw(issue_specs(i)) for i in issue_ids]
-    by_issue = {i["id"]: i for i in issues}
     stances: dict = {}
     for iss in issues:
         takers = draw(st.lists(st.sampled_from(actor_ids), min_size=1, unique=True))
@@ -112,56 +112,15 @@ def scenarios(draw) -> dict:
             "allow_subset": draw(st.booleans()),
             "no_deal": {i["id"]: draw(_num(i["min"], i["max"])) for i in issues},
         }
-    data["events"] = draw(st.lists(events(actor_ids, by_issue, bool(pairs)), max_size=6))
-    for k, ev in enumerate(data["events"]):
-        if ev["type"] == "threat":
-            ev["id"] = f"t{k}"  # event ids are unique in a valid scenario
-    threat_ids = [e["id"] for e in data["events"] if e["type"] == "threat"]
-    if threat_ids:
-        data["events"].append({"type": "threat_withdrawn", "round": 9, "threat": threat_ids[0]})
-    return data
-
-
-@st.composite
-def events(draw, actor_ids: list[str], by_issue: dict, has_pairs: bool) -> dict:
-    kinds = ["position_shift", "salience_shift", "threat", "actor_leaves", "reservation_shift", "shock"]
-    kinds += ["channel_open", "relation_change"] if has_pairs else []
-    kind = draw(st.sampled_from(kinds))
-    when = (
-        {"date": (START + dt.timedelta(days=draw(st.integers(0, 600)))).isoformat()}
-        if draw(st.booleans())
-        else {"round": draw(st.integers(0, 100))}
+    # every registered event type, drawn from its declaration (accord.testing.event_strategies)
+    context = EventContext(
+        actors=tuple(actor_ids),
+        issues={i["id"]: (i["min"], i["max"]) for i in issues},
+        channels=tuple(c["id"] for c in data.get("channels", [])),
+        start=START,
     )
-    actor = draw(st.sampled_from(actor_ids))
-    iss = by_issue[draw(st.sampled_from(sorted(by_issue)))]
-    on_scale = _num(iss["min"], iss["max"])
-    pair = None
-    if has_pairs:
-        pair = draw(st.lists(st.sampled_from(actor_ids), min_size=2, max_size=2, unique=True))
-    body = {
-        "position_shift": lambda: {"actor": actor, "issue": iss["id"], "to": draw(on_scale)},
-        "salience_shift": lambda: {"actor": actor, "issue": iss["id"], "by": draw(_num(-50, 50))},
-        "threat": lambda: {
-            "id": "t",
-            "actor": actor,
-            "target": pair and pair[1],
-            "issue": iss["id"],
-            "consequence": draw(on_scale),
-            "credibility": draw(_num(0, 1)),
-            "by_date": "2014-12-31",
-        },
-        "actor_leaves": lambda: {"actor": actor, "condition": draw(texts)},
-        "reservation_shift": lambda: {"issue": iss["id"], "to": draw(on_scale)},
-        "shock": lambda: {
-            "actor": actor,
-            "issue": iss["id"],
-            "size": draw(_num(-10, 10)),
-            "probability": draw(_num(0, 1)),
-        },
-        "channel_open": lambda: draw(st.sampled_from([{"channel": "venue"}, {"between": pair}])),
-        "relation_change": lambda: {"between": pair, "to": draw(_num(-1, 1))},
-    }[kind]()
-    return {"type": kind, **when, **{k: v for k, v in body.items() if v is not None}}
+    data["events"] = draw(event_lists(context, max_size=6))
+    return data
 
 
 @SETTINGS

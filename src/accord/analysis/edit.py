@@ -13,9 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import ScenarioError
+from ..scenario.events import EVENTS
 from ..scenario.schema import Scenario
-
-_ACTOR_FIELDS = ("actor", "target")
 
 
 def drop(scenario: Scenario, actors: Iterable[str] = (), issues: Iterable[str] = ()) -> Scenario:
@@ -45,9 +44,8 @@ def drop(scenario: Scenario, actors: Iterable[str] = (), issues: Iterable[str] =
         neg["no_deal"] = {i: v for i, v in neg["no_deal"].items() if i not in gone_i}
         if neg.get("rule"):
             neg["rule"] = _rule(neg["rule"], gone_a)
-    data["events"] = [e for e in data["events"] if _keeps(e, gone_a, gone_i, venues)]
-    threats = {e.get("id") for e in data["events"] if e["type"] == "threat"}
-    data["events"] = [e for e in data["events"] if "threat" not in e or e["threat"] in threats]
+    present = {"actor": {a["id"] for a in data["actors"]}, "issue": {i["id"] for i in data["issues"]}}
+    data["events"] = _surviving(data["events"], dict(present, channel=venues))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -84,14 +82,18 @@ def _channel(channel: dict[str, Any], gone: set[str]) -> dict[str, Any]:
     return channel
 
 
-def _keeps(event: dict[str, Any], gone_a: set[str], gone_i: set[str], venues: set[str]) -> bool:
-    if any(event.get(f) in gone_a for f in _ACTOR_FIELDS):
-        return False
-    if event.get("between") and gone_a & set(event["between"]):
-        return False
-    if event.get("issue") in gone_i:
-        return False
-    return event.get("channel") is None or event["channel"] in venues
+def _surviving(events: list[dict[str, Any]], present: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """The events all of whose named ids still exist, read from each type's declared references: an
+    event naming a removed actor, issue or venue goes, and so, in turn, does one naming an event that
+    went (a threat's outcome with its threat)."""
+    while True:
+        named = {kind: set(ids) for kind, ids in present.items()}
+        for e in events:
+            named.setdefault(e["type"], set()).update([e["id"]] if e.get("id") else [])
+        kept = [e for e in events if all(i in named.get(kind, ()) for _, kind, i in EVENTS.named_ids(e))]
+        if len(kept) == len(events):
+            return kept
+        events = kept
 
 
 def _check_known(ids: set[str], known: list[str], where: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .event_kinds import unbounded_values
 from .limits import LimitError, Limits, check_count
 
 
@@ -42,10 +43,8 @@ def check_scenario(sc: Any, limits: Limits) -> None:
             raise LimitError(
                 "max_rounds", ev.round, "an event's round", location=f"events.{k}.round", limits=limits
             )
-        for field in ("by", "size"):
-            value = getattr(ev, field, None)
-            if value is not None:
-                _magnitude(value, f"events.{k}.{field}", limits)
+        for field, value in unbounded_values(ev):  # numbers declared without bounds or a scale
+            _magnitude(value, f"events.{k}.{field}", limits)
 
 
 def _magnitude(value: float, where: str, limits: Limits) -> None:

@@ -1,103 +1,126 @@
 """The typed timed events of a scenario: what is known or assumed to happen, and when.
 
-Each event type is its own small pydantic class, told apart by its ``type`` field, so a bad event
-names its field and the allowed values. The agents simulator gives them their effect; the scenario
-only checks that they are well formed and refer to known actors, issues, venues and threats.
+Each event type is one small pydantic class, registered with ``@event_type`` and told apart by its
+``type`` field, so a bad event names its field and the allowed values. Everything the rest of accord
+needs to know about a type is declared here, on the class (see event_kinds.py for the markers and
+what is read from them); the agents simulator gives the types their effect (models/agents/handlers.py);
+the scenario only checks that they are well formed and name actors, issues, venues and threats that
+exist. docs/how-to/add-an-event-type.md walks through adding one.
 """
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from .fields import Id, Source, _Strict
+from .event_kinds import EVENTS, ActorId, ChannelId, EventBase, IssueId, OnScale, Ref, event_type
+from .fields import Id
 
-
-def _to_or_by(event: Any) -> Any:
-    """A change is given either as a new value or as an amount, never both or neither."""
-    if (event.to is None) == (event.by is None):
-        raise ValueError("give exactly one of `to` or `by`")
-    return event
+__all__ = ["EVENTS", "EVENT_CLASSES", "EVENT_TYPES", "Event", "EventBase"]
 
 
-class _EventBase(_Strict):
-    id: Id | None = None
-    date: dt.date | None = None
-    round: int | None = Field(default=None, ge=0)
-    description: str = ""
-    source: Source = None
-
-    @model_validator(mode="after")
-    def _when(self) -> "_EventBase":
-        if self.date is None and self.round is None:
-            raise ValueError("an event needs a date or a round")
-        return self
-
-
-class ChannelEvent(_EventBase):
+@event_type
+class ChannelEvent(EventBase):
     """A direct channel between two actors, or a named venue, opens or closes."""
 
     type: Literal["channel_open", "channel_close"]
-    channel: Id | None = Field(default=None, description="Id of a venue in `channels`.")
-    between: tuple[Id, Id] | None = Field(default=None, description="Or the two actors.")
+    channel: ChannelId | None = Field(default=None, description="Id of a venue in `channels`.")
+    between: tuple[ActorId, ActorId] | None = Field(default=None, description="Or the two actors.")
 
-    @model_validator(mode="after")
-    def _target(self) -> "ChannelEvent":
-        if (self.channel is None) == (self.between is None):
-            raise ValueError("give exactly one of `channel` (a venue id) or `between` (two actors)")
-        return self
+    one_of = (("channel", "between"),)
+    examples = {
+        "channel_open": "{id: office-opens, type: channel_open, channel: doha-office, date: 2013-06-18}",
+        "channel_close": "{id: bsa-suspended, type: channel_close, between: [USA, AFG], date: 2013-06-19}",
+    }
 
 
-class ShiftEvent(_EventBase):
+@event_type
+class ShiftEvent(EventBase):
     """An actor's position or salience on an issue moves, to a value or by an amount."""
 
     type: Literal["position_shift", "salience_shift"]
-    actor: Id
-    issue: Id
-    to: float | None = Field(default=None, allow_inf_nan=False)
-    by: float | None = Field(default=None, allow_inf_nan=False)
+    actor: ActorId = Field(description="Whose position or salience moves.")
+    issue: IssueId = Field(description="On which issue.")
+    to: Annotated[float | None, OnScale(position_shift="issue", salience_shift="salience")] = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="The new value (a position on the scale, or a salience 0-100); or give `by`.",
+    )
+    by: float | None = Field(
+        default=None, allow_inf_nan=False, description="Or the change (points of the scale, or of salience)."
+    )
 
-    _amount = model_validator(mode="after")(lambda self: _to_or_by(self))
+    one_of = (("to", "by"),)
+    examples = {
+        "position_shift": "{id: sign-removed, type: position_shift, actor: QAT, issue: office, to: 30, "
+        "date: 2013-06-19}",
+        "salience_shift": "{id: us-loses-interest, type: salience_shift, actor: USA, issue: talks, "
+        "by: -20, round: 30}",
+    }
 
 
-class RelationEvent(_EventBase):
+@event_type
+class RelationEvent(EventBase):
     """The alignment between two actors changes (an accusation, a rapprochement)."""
 
     type: Literal["relation_change"]
-    between: tuple[Id, Id]
-    to: float | None = Field(default=None, ge=-1, le=1)
-    by: float | None = Field(default=None, ge=-2, le=2)
+    between: tuple[ActorId, ActorId] = Field(description="The two actors.")
+    to: float | None = Field(
+        default=None, ge=-1, le=1, description="The new alignment (-1..1); or give `by`."
+    )
+    by: float | None = Field(default=None, ge=-2, le=2, description="Or the change of alignment (-2..2).")
 
-    _amount = model_validator(mode="after")(lambda self: _to_or_by(self))
+    one_of = (("to", "by"),)
+    examples = {
+        "relation_change": "{id: separate-peace-charge, type: relation_change, between: [USA, AFG], "
+        "by: -0.3, date: 2013-06-19}",
+    }
 
 
-class ThreatEvent(_EventBase):
+@event_type
+class ThreatEvent(EventBase):
     """An actor announces a consequence if there is no deal by a date (an ultimatum)."""
 
     type: Literal["threat"]
-    actor: Id
-    target: Id | None = None
-    issue: Id | None = Field(default=None, description="The issue the consequence acts on.")
-    consequence: float | None = Field(
+    actor: ActorId = Field(description="Who threatens.")
+    target: ActorId | None = Field(default=None, description="Who is threatened, if one actor.")
+    issue: IssueId | None = Field(default=None, description="The issue the consequence acts on.")
+    consequence: Annotated[float | None, OnScale("issue")] = Field(
         default=None, allow_inf_nan=False, description="Where that issue ends up if the threat is executed."
     )
-    by_date: dt.date | None = None
-    credibility: float = Field(default=0.5, ge=0, le=1)
+    by_date: dt.date | None = Field(default=None, description="The date by which a deal is demanded.")
+    credibility: float = Field(
+        default=0.5, ge=0, le=1, description="Probability (0-1) the others give to its execution."
+    )
+
+    examples = {
+        "threat": "{id: zero-option, type: threat, actor: USA, target: AFG, issue: troops, consequence: 0, "
+        "by_date: 2014-12-31, credibility: 0.5, date: 2013-07-08}",
+    }
 
 
-class ThreatOutcomeEvent(_EventBase):
+@event_type
+class ThreatOutcomeEvent(EventBase):
     """A threat announced earlier is carried out or withdrawn."""
 
     type: Literal["threat_executed", "threat_withdrawn"]
-    threat: Id
+    threat: Annotated[Id, Ref("threat")] = Field(description="The `id` of the threat event.")
+
+    examples = {
+        "threat_executed": "{id: zero-option-done, type: threat_executed, threat: zero-option, "
+        "date: 2014-06-01}",
+        "threat_withdrawn": "{id: zero-option-off, type: threat_withdrawn, threat: zero-option, "
+        "date: 2014-01-15}",
+    }
 
 
-class ActorEvent(_EventBase):
+@event_type
+class ActorEvent(EventBase):
     """An actor leaves the table or comes back."""
 
     type: Literal["actor_leaves", "actor_returns"]
-    actor: Id
-    condition: str = ""
+    actor: ActorId = Field(description="Who leaves or returns.")
+    condition: str = Field(default="", description="The stated condition, in prose.")
     return_probability: float = Field(
         default=0.0,
         ge=0,
@@ -106,26 +129,43 @@ class ActorEvent(_EventBase):
         "(agents model).",
     )
 
+    examples = {
+        "actor_leaves": "{id: taliban-walk-out, type: actor_leaves, actor: TAL, condition: office closed, "
+        "return_probability: 0.05, date: 2013-07-09}",
+        "actor_returns": "{id: taliban-back, type: actor_returns, actor: TAL, date: 2013-09-01}",
+    }
 
-class ReservationEvent(_EventBase):
+
+@event_type
+class ReservationEvent(EventBase):
     """The no-deal outcome on an issue moves (e.g. an executed zero option)."""
 
     type: Literal["reservation_shift"]
-    issue: Id
-    to: float = Field(allow_inf_nan=False)
+    issue: IssueId = Field(description="The issue whose no-deal outcome moves.")
+    to: Annotated[float, OnScale("issue")] = Field(
+        allow_inf_nan=False, description="The new no-deal outcome on the issue's scale."
+    )
+
+    examples = {
+        "reservation_shift": "{id: end-2014-withdrawal, type: reservation_shift, issue: troops, to: 0, "
+        "date: 2014-12-31}",
+    }
 
 
-class ShockEvent(_EventBase):
+@event_type
+class ShockEvent(EventBase):
     """Something happens on the ground (attacks, a bombing, a drawdown): it changes the state of the
     negotiation, not what anyone wants (agents model): the no-deal outcome on ``issue`` moves by ``size``,
     and the actor named (every actor when none is) bears more ``delay_cost``, gains or loses
     ``capability`` (a relative change), and the talks' ``breakdown_risk`` rises or falls."""
 
     type: Literal["shock"]
-    actor: Id | None = Field(
+    actor: ActorId | None = Field(
         default=None, description="The actor it acts on (costs, capability); none: every actor."
     )
-    issue: Id | None = None
+    issue: IssueId | None = Field(
+        default=None, description="The issue whose no-deal outcome it moves (by `size`)."
+    )
     size: float = Field(
         default=0.0, allow_inf_nan=False, description="Shift of the no-deal outcome on the issue."
     )
@@ -142,20 +182,22 @@ class ShockEvent(_EventBase):
         default=1.0, ge=0, le=1, description="Per-round probability when the shock is random."
     )
 
+    examples = {
+        "shock": "{id: ramadan-attacks, type: shock, actor: TAL, issue: violence, size: 2, probability: 0.6, "
+        "date: 2013-07-10}",
+    }
 
-Event = Annotated[
-    ChannelEvent
-    | ShiftEvent
-    | RelationEvent
-    | ThreatEvent
-    | ThreatOutcomeEvent
-    | ActorEvent
-    | ReservationEvent
-    | ShockEvent,
-    Field(discriminator="type"),
-]
 
-EVENT_TYPES = (
-    "channel_open, channel_close, position_shift, salience_shift, relation_change, threat, "
-    "threat_executed, threat_withdrawn, actor_leaves, actor_returns, reservation_shift, shock"
-)
+# ---- read from the definitions above ------------------------------------------------------------
+
+if TYPE_CHECKING:  # to a type checker an event is its base; each handler narrows to its own class
+    Event = EventBase
+else:
+    Event = EVENTS.union()
+"""Any event: the discriminated union of every registered type (the type of ``Scenario.events``)."""
+
+EVENT_CLASSES: tuple[type[EventBase], ...] = EVENTS.classes()
+"""Every event class, in the order the reference lists them."""
+
+EVENT_TYPES = ", ".join(EVENTS.names())
+"""Every type name, comma-separated, as error messages list the allowed ones."""

@@ -5,6 +5,8 @@ Shared by the error messages (a value of the wrong shape is answered with the sh
 (docs/reference/scenario.md), so the two cannot disagree.
 """
 
+from .events import EVENT_CLASSES
+
 FORMS: dict[str, str] = {
     "Scenario": "{name: my-talks, actors: [...], issues: [...], stances: {...}}",
     "Actor": "{id: USA, name: United States, capability: 100}",
@@ -17,26 +19,5 @@ FORMS: dict[str, str] = {
     "Negotiation": "{required: [USA, AFG, TAL], allow_subset: false, no_deal: {troops: 0}}",
 }
 
-# One example per event type (each validates; tests/test_reference.py checks it).
-EVENT_EXAMPLES: dict[str, str] = {
-    "channel_open": "{id: office-opens, type: channel_open, channel: doha-office, date: 2013-06-18}",
-    "channel_close": "{id: bsa-suspended, type: channel_close, between: [USA, AFG], date: 2013-06-19}",
-    "position_shift": "{id: sign-removed, type: position_shift, actor: QAT, issue: office, to: 30, "
-    "date: 2013-06-19}",
-    "salience_shift": "{id: us-loses-interest, type: salience_shift, actor: USA, issue: talks, by: -20, "
-    "round: 30}",
-    "relation_change": "{id: separate-peace-charge, type: relation_change, between: [USA, AFG], by: -0.3, "
-    "date: 2013-06-19}",
-    "threat": "{id: zero-option, type: threat, actor: USA, target: AFG, issue: troops, consequence: 0, "
-    "by_date: 2014-12-31, credibility: 0.5, date: 2013-07-08}",
-    "threat_executed": "{id: zero-option-done, type: threat_executed, threat: zero-option, date: 2014-06-01}",
-    "threat_withdrawn": "{id: zero-option-off, type: threat_withdrawn, threat: zero-option, "
-    "date: 2014-01-15}",
-    "actor_leaves": "{id: taliban-walk-out, type: actor_leaves, actor: TAL, condition: office closed, "
-    "return_probability: 0.05, date: 2013-07-09}",
-    "actor_returns": "{id: taliban-back, type: actor_returns, actor: TAL, date: 2013-09-01}",
-    "reservation_shift": "{id: end-2014-withdrawal, type: reservation_shift, issue: troops, to: 0, "
-    "date: 2014-12-31}",
-    "shock": "{id: ramadan-attacks, type: shock, actor: TAL, issue: violence, size: 2, probability: 0.6, "
-    "date: 2013-07-10}",
-}
+# One example per event type, declared on its class (each validates; tests/test_reference.py checks it).
+EVENT_EXAMPLES: dict[str, str] = {name: line for cls in EVENT_CLASSES for name, line in cls.examples.items()}

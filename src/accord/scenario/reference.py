@@ -1,8 +1,9 @@
 """The scenario reference (docs/reference/scenario.md), generated from the schema itself.
 
 Every object's fields are read from the pydantic classes (type, required or default, and the
-field's description, or the note below where the schema has none), every event type from the
-``Event`` union, and every example from ``forms.py``; ``scripts/build_scenario_reference.py``
+field's description, or the note below where the schema has none), every event type from its
+registered class (its docstring, its fields' descriptions, its examples), the other examples from
+``forms.py``; ``scripts/build_scenario_reference.py``
 writes the file and a test checks that the committed file equals what this module generates, so
 the reference cannot drift from the schema.
 """
@@ -59,28 +60,7 @@ NOTES: dict[str, str] = {
     "Channel.open": "Whether it is open at the start (channel events open and close it).",
     "Deadline.date": "Last day (YYYY-MM-DD), on or after `start`.",
     "Deadline.rounds": "Or the number of rounds; with both, the earlier one counts.",
-    "event.id": "Unique id of the event (threat outcomes and patches refer to it).",
-    "event.date": "When it happens (needs the scenario's `start`); or give `round`.",
-    "event.round": "Or the round in which it happens (0 = start).",
-    "event.description": "What happens, in prose.",
     "event.type": "The event type (below).",
-    "ShiftEvent.actor": "Whose position or salience moves.",
-    "ShiftEvent.issue": "On which issue.",
-    "ShiftEvent.to": "The new value (a position on the scale, or a salience 0-100); or give `by`.",
-    "ShiftEvent.by": "Or the change (points of the scale, or of salience).",
-    "RelationEvent.between": "The two actors.",
-    "RelationEvent.to": "The new alignment (-1..1); or give `by`.",
-    "RelationEvent.by": "Or the change of alignment (-2..2).",
-    "ThreatEvent.actor": "Who threatens.",
-    "ThreatEvent.target": "Who is threatened, if one actor.",
-    "ThreatEvent.by_date": "The date by which a deal is demanded.",
-    "ThreatEvent.credibility": "Probability (0-1) the others give to its execution.",
-    "ThreatOutcomeEvent.threat": "The `id` of the threat event.",
-    "ActorEvent.actor": "Who leaves or returns.",
-    "ActorEvent.condition": "The stated condition, in prose.",
-    "ReservationEvent.issue": "The issue whose no-deal outcome moves.",
-    "ReservationEvent.to": "The new no-deal outcome on the issue's scale.",
-    "ShockEvent.issue": "The issue whose stances it moves (all actors' positions on it).",
 }
 
 OBJECTS: list[tuple[str, type[BaseModel], str]] = [
@@ -94,8 +74,8 @@ OBJECTS: list[tuple[str, type[BaseModel], str]] = [
     ("Deadline", Deadline, "`deadline`"),
     ("Negotiation", Negotiation, "`negotiation` (read by the agents model)"),
 ]
-EVENT_CLASSES = typing.get_args(typing.get_args(ev.Event)[0])
-COMMON = tuple(ev._EventBase.model_fields)
+EVENT_CLASSES = ev.EVENT_CLASSES
+COMMON = tuple(ev.EventBase.model_fields)
 
 
 def type_name(annotation: Any) -> str:
@@ -178,7 +158,7 @@ def reference_markdown() -> str:
         "the fields of its type. Fields every event may carry:",
         "",
     ]
-    out += field_rows("event", ev._EventBase) + [""]
+    out += field_rows("event", ev.EventBase) + [""]
     for cls in EVENT_CLASSES:
         names = typing.get_args(cls.model_fields["type"].annotation)
         doc = " ".join((cls.__doc__ or "").split())

@@ -21,6 +21,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, model_validator
 
 from .bounds import check_scenario
+from .event_kinds import check_references, check_scales
+from .event_kinds import known_id as _known
 from .events import (  # noqa: F401  (re-exported: the schema is where users look for them)
     EVENT_TYPES,
     ActorEvent,
@@ -252,29 +254,15 @@ class Scenario(_Strict):
             if self.negotiation.rule is not None:
                 check_rule(self.negotiation.rule, actors)
         check_control(self.issues, actors)
-        venues = {c.id for c in self.channels}
-        threats = {e.id for e in self.events if e.type == "threat" and e.id}
+        known = {"actor": actors, "issue": issues, "channel": {c.id for c in self.channels}}
+        for ev in self.events:  # an event names another by id (a threat's outcome names the threat)
+            known.setdefault(ev.type, set()).update([ev.id] if ev.id else [])
+        ranges = {i.id: (i.min, i.max) for i in self.issues}
         for k, ev in enumerate(self.events):
-            for field in ("actor", "target"):
-                named: str | None = getattr(ev, field, None)
-                if named is not None:
-                    _known(named, actors, f"events.{k}.{field}")
-            for pair_field in ("between",):
-                pair = getattr(ev, pair_field, None)
-                if pair is not None:
-                    for a in pair:
-                        _known(a, actors, f"events.{k}.{pair_field}")
-            issue = getattr(ev, "issue", None)
-            if issue is not None:
-                _known(issue, issues, f"events.{k}.issue")
-            channel: str | None = getattr(ev, "channel", None)
-            if channel is not None:
-                _known(channel, venues, f"events.{k}.channel")
-            if ev.type in ("threat_executed", "threat_withdrawn"):
-                _known(ev.threat, threats, f"events.{k}.threat")
+            check_references(ev, f"events.{k}", known)
             if ev.date is not None and self.start is None:
                 raise ValueError(f"events.{k}.date: a dated event needs the scenario's `start` date")
-            _event_values_in_range(ev, k, by_issue)
+            check_scales(ev, f"events.{k}", ranges)
         if self.deadline and self.deadline.date and self.start is None:
             raise ValueError(
                 "deadline.date: a deadline date needs the scenario's `start` date (rounds count from it); "
@@ -359,26 +347,3 @@ def _unique(ids: Sequence[str | None], where: str) -> None:
                 f"{where}.{k}.id: duplicate id {i!r}, already used by {where}.{seen[i]}; ids must be unique"
             )
         seen[i] = k
-
-
-def _known(value: str, known: set[str], where: str) -> None:
-    if value not in known:
-        allowed = ", ".join(sorted(known)) or "none is defined"
-        raise ValueError(f"{where}: unknown id {value!r}; allowed: {allowed}")
-
-
-def _event_values_in_range(ev: Any, k: int, by_issue: dict[str, Issue]) -> None:
-    """Targets an event sets on an issue scale (a new position, a no-deal outcome, a threat's
-    consequence) must lie on that scale; a salience target on 0-100."""
-    field = {"position_shift": "to", "reservation_shift": "to", "threat": "consequence"}.get(ev.type)
-    if ev.type == "salience_shift" and ev.to is not None and not 0 <= ev.to <= 100:
-        raise ValueError(f"events.{k}.to: salience {ev.to:g} is out of range; allowed: 0 to 100")
-    value = getattr(ev, field, None) if field else None
-    if value is None or ev.issue is None:
-        return
-    iss = by_issue[ev.issue]
-    if not iss.min <= value <= iss.max:
-        raise ValueError(
-            f"events.{k}.{field}: {value:g} lies outside the range of issue {ev.issue!r}; "
-            f"allowed: {iss.min:g} to {iss.max:g}"
-        )

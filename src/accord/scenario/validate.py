@@ -8,6 +8,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import ScenarioError
+from .events import EVENTS
 from .limits import LimitError, current
 from .rawdata import clean
 from .schema import EVENT_TYPES, Scenario
@@ -45,6 +46,8 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
     errors = exc.errors(include_url=False)
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [str(p) for p in err["loc"] if not _is_union_tag(p)]
+    raw = err["loc"]  # inside an event, pydantic puts its type after the index: events.3.shock.size
+    tag = str(raw[2]) if len(raw) > 2 and raw[0] == "events" and _is_union_tag(raw[2]) else None
     path = ".".join(loc)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "union_tag_invalid":
@@ -60,7 +63,7 @@ def error_from_validation(exc: ValidationError, data: Any, file: str | None) -> 
     if err["type"] == "missing":
         return ScenarioError("a required field is missing", file=file, location=path)
     if err["type"] == "extra_forbidden":
-        return ScenarioError("unknown field", file=file, location=path, allowed=_allowed_fields(loc))
+        return ScenarioError("unknown field", file=file, location=path, allowed=_allowed_fields(loc, tag))
     if not loc:
         # A cross-field check: its message already starts with the field path.
         location, _, rest = msg.partition(": ")
@@ -102,8 +105,11 @@ def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and part in EVENT_TYPES.split(", ")
 
 
-def _allowed_fields(loc: list[str]) -> str | None:
+def _allowed_fields(loc: list[str], event_type: str | None = None) -> str | None:
     from . import schema
+
+    if event_type is not None:  # a field of an event: the fields its type declares
+        return ", ".join(EVENTS.of(event_type).model_fields)
 
     names: dict[str, type[BaseModel]] = {
         "actors": schema.Actor,

@@ -7,7 +7,8 @@ import numpy as np
 from ...errors import ScenarioError, UnsupportedScenario
 from ...scenario.arrays import ScenarioArrays
 from ...scenario.schema import Scenario
-from .events import Compiled, compile_events, is_random
+from .events import Compiled, compile_events
+from .handling import HANDLERS
 from .rules import compile_rule
 from .state import Setting, State, initial_state
 from .strategies import agent_params
@@ -116,7 +117,6 @@ def foreseen(events: list[Compiled], no_deal: np.ndarray) -> np.ndarray:
     (certain, dated) reservation shifts, e.g. the end-2014 withdrawal. Power that shifts on a schedule
     is common knowledge, so a party whose outside option improves with time counts on it (Fearon 1995)."""
     point = no_deal.copy()
-    for ev in events:
-        if ev.kind == "reservation_shift" and not is_random(ev):
-            point[ev.args["issue"]] = ev.args["to"]
+    for ev in events:  # in list order: a later scheduled shift overrides an earlier one
+        HANDLERS[ev.kind].foresee(ev, point)
     return point
