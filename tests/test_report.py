@@ -183,3 +183,11 @@ def test_legends_list_every_actor_also_one_without_a_stance_on_the_first_issue()
     )
     for fig in (position_map_figure(sc), trajectory_figure(sc, history)):
         assert sorted(t.name for t in fig.data if t.showlegend is not False) == ["A", "B"]
+
+
+def test_the_assumptions_list_every_number_an_event_was_given_from_its_declared_fields():
+    table = assumptions_table(load("afghanistan-2013")).set_index("item")
+    # a shock that changes capability (not size): the number the scenario gave is what the table shows
+    assert table.loc["drawdown-to-34000", "value"] == "capability=-0.3"
+    assert table.loc["ramadan-attacks", "value"] == "size=0.15, probability=0.6"
+    assert table.loc["zero-option", "value"] == "consequence=0, credibility=0.5"

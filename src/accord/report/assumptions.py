@@ -8,9 +8,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..scenario.event_kinds import EventBase
 from ..scenario.schema import Scenario
 
 COLUMNS = ["group", "item", "input", "value", "source"]
+
+
+def event_numbers(event: EventBase) -> dict[str, float]:
+    """The numbers an event carries that the scenario gave or that differ from their defaults, read
+    from its type's declared fields (so a new event type's numbers are listed without an edit here)."""
+    fields = type(event).model_fields
+    out = {}
+    for name, info in fields.items():
+        value = getattr(event, name)
+        if name == "round" or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if name in event.model_fields_set or value != info.default:
+            out[name] = float(value)
+    return out
 
 
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
@@ -48,12 +63,7 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
             rows.append(("negotiation", issue, "no-deal outcome", value, n.source))
     for k, ev in enumerate(scenario.events):
         when = ev.date.isoformat() if ev.date is not None else f"round {ev.round}"
-        numbers = {
-            f: getattr(ev, f)
-            for f in ("to", "by", "size", "probability", "credibility", "consequence")
-            if getattr(ev, f, None) is not None
-        }
-        value = ", ".join(f"{f}={v:g}" for f, v in numbers.items()) or ev.description
+        value = ", ".join(f"{f}={v:g}" for f, v in event_numbers(ev).items()) or ev.description
         rows.append(("event", ev.id or f"events.{k}", f"{ev.type} ({when})", value, ev.source))
     for model, settings in scenario.models.items():
         for key, value in settings.items():
