@@ -28,7 +28,7 @@ from typing import Literal
 
 import numpy as np
 
-from .policy import Seats
+from .policy import Seats, View
 from .state import Setting, State
 from .strategies import stationary_shares, target_utility
 from .utility import offer_toward, total, utility
@@ -122,41 +122,33 @@ def evaluate(
         threshold = np.where(agents.stationary, res + (1.0 - res) * st.discount * share, threshold)
     if agents.spoiler.any():
         threshold = np.where(agents.spoiler, np.inf, threshold)
+
+    def seat_view(seats: Seats, k: int, value: np.ndarray | None) -> View:
+        """What seat ``k`` sees in this round of the one draw (the offers as they stand)."""
+        return seats.view(
+            start,
+            k,
+            res[0, 0],
+            target[0, 0],
+            offers[0, 0],
+            offers[0, 0],
+            value,
+            threshold[0, 0],
+            can[0],
+            st.present[0],
+        )
+
     if seats is not None:
         offers = offers.copy()
         for k, policy in seats.policies.items():
-            view = seats.view(
-                start,
-                k,
-                res[0, 0],
-                target[0, 0],
-                offers[0, 0],
-                offers[0, 0],
-                None,
-                threshold[0, 0],
-                can[0],
-                st.present[0],
-            )
-            offers[0, 0, k] = seats.terms(k, policy.propose(view))
+            offers[0, 0, k] = seats.terms(k, policy.propose(seat_view(seats, k, None)))
     curved = None if agents.curved is None else agents.curved[:, None]
     value = utility(ideal[:, :, None, :], unit[:, :, None, :], curved, offers[..., None, :, :])
     listens = (can | ~setting.not_self) & st.present[:, :, None]
     agree = np.swapaxes(value >= threshold[..., None] - TOLERANCE, -1, -2) & listens
     if seats is not None:
         for k, policy in seats.policies.items():
-            view = seats.view(
-                start,
-                k,
-                res[0, 0],
-                target[0, 0],
-                offers[0, 0],
-                offers[0, 0],
-                value[0, 0],
-                threshold[0, 0],
-                can[0],
-                st.present[0],
-            )
-            yes = policy.respond(view)
+            yes = policy.respond(seat_view(seats, k, value[0, 0]))
             agree[0, 0, :, k] = [a in yes or j == k for j, a in enumerate(seats.actors)]
             agree[0, 0, :, k] &= listens[0, k]
     full = setting.rule.passes(agree)
