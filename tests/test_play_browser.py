@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_web_browser import ARGS, CHROMIUM
+from browser_helpers import CHROMIUM, chromium, open_page
 from typer.testing import CliRunner
 from web_server import running_server
 
@@ -25,20 +25,9 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 
 @pytest.fixture(scope="module")
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with running_server() as base, sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(base + "/play")
-        page.wait_for_selector("#example-select option[value='afghanistan-2013']", state="attached")
-        yield page
-        chromium.close()
-        assert not errors, errors
+    with running_server() as base, chromium() as browser:
+        with open_page(browser, base + "/play", "#example-select option[value='afghanistan-2013']") as page:
+            yield page
 
 
 def shot(page, tmp_path: Path, name: str) -> None:

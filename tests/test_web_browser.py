@@ -6,26 +6,13 @@ tmp_path (look at them when changing the page).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from browser_helpers import CHROMIUM, chromium, open_page
 from web_server import running_server
 
 from accord.report import report_html
 from accord.scenario import load, loads_yaml
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -53,12 +40,8 @@ POSITION = np.array([4, 7, 4, 4, 10, 10, 10, 7, 4, 7], dtype=float)
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -71,16 +54,8 @@ def server():
 def page(browser, server):
     """One page for the module: loading the 4.6 MB plotly.js bundle once keeps the tests fast.
     Each test starts by loading a scenario, which resets the page's state."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server + "/")
-    page.wait_for_selector("#example-select option[value='ec-emissions']", state="attached")
-    yield page
-    context.close()
-    assert not errors, errors
+    with open_page(browser, server + "/", "#example-select option[value='ec-emissions']", 20_000) as page:
+        yield page
 
 
 def forecast_shown(page) -> float:

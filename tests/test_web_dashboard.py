@@ -10,7 +10,7 @@ import json
 
 import httpx
 import pytest
-from test_web_browser import ARGS, CHROMIUM
+from browser_helpers import CHROMIUM, chromium, open_page
 from web_server import running_server
 
 from accord.analysis.patch import apply_patch
@@ -22,12 +22,8 @@ FLAGSHIP = "afghanistan-2013"
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +34,8 @@ def server():
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server + "/")
-    page.wait_for_selector(f"#example-select option[value='{FLAGSHIP}']", state="attached")
-    yield page
-    context.close()
-    assert not errors, errors
+    with open_page(browser, server + "/", f"#example-select option[value='{FLAGSHIP}']") as page:
+        yield page
 
 
 def load_flagship(page) -> None:
