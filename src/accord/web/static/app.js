@@ -3,7 +3,6 @@
 
 // loaded: the scenario as loaded (what variants patch); scenario: it with the edits on screen.
 const state = { loaded: null, scenario: null, variants: [] };
-const $ = (id) => document.getElementById(id);
 // Resizing is done here (see init) rather than by plotly's `responsive`, which takes the height from the
 // container and squashes the tall multi-panel figures when the window narrows.
 const PLOT_CONFIG = { displaylogo: false };
@@ -32,30 +31,6 @@ function markFresh(id) {
   const section = $(id);
   section.classList.remove("stale");
   section.querySelector(".stale-note").hidden = true;
-}
-
-function setStatus(text) { $("status").textContent = text; }
-
-// The API answers errors as {detail: [...], message} (422) or {detail: "..."} (404, 413).
-async function errorText(response) {
-  let body = null;
-  try { body = await response.json(); } catch (e) { return `HTTP ${response.status}`; }
-  if (body.message) return body.message;
-  if (typeof body.detail === "string") return body.detail;
-  if (Array.isArray(body.detail)) {
-    return body.detail.map((d) => `${(d.loc || []).join(".")}: ${d.msg}`).join("\n");
-  }
-  return `HTTP ${response.status}`;
-}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, options);
-  if (!response.ok) throw new Error(await errorText(response));
-  return response;
-}
-
-async function postJSON(path, payload) {
-  return api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
 }
 
 function clone(obj) { return JSON.parse(JSON.stringify(obj)); }

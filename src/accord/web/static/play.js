@@ -3,26 +3,10 @@
 "use strict";
 
 const game = { scenario: null, actor: null, seed: 0, decisions: [], turn: null };
-const $ = (id) => document.getElementById(id);
 const PLOT_CONFIG = { displaylogo: false, responsive: true };
 const DRAWS = 200;
 
 function showError(message) { $("error").textContent = message; $("error").hidden = !message; }
-function setStatus(text) { $("status").textContent = text; }
-
-async function errorText(response) {
-  let body = null;
-  try { body = await response.json(); } catch (e) { return `HTTP ${response.status}`; }
-  if (body.message) return body.message;
-  if (typeof body.detail === "string") return body.detail;
-  return `HTTP ${response.status}`;
-}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, options);
-  if (!response.ok) throw new Error(await errorText(response));
-  return response.json();
-}
 
 function el(tag, text, cls) {
   const node = document.createElement(tag);
@@ -32,10 +16,10 @@ function el(tag, text, cls) {
 }
 
 async function init() {
-  const examples = await api("/api/examples");
+  const examples = await apiJSON("/api/examples");
   $("example-select").replaceChildren(...examples.map((e) => new Option(`${e.name} — ${e.title}`, e.name)));
   $("load-example").addEventListener("click", async () => {
-    try { setScenario((await api(`/api/examples/${$("example-select").value}`)).scenario); }
+    try { setScenario((await apiJSON(`/api/examples/${$("example-select").value}`)).scenario); }
     catch (e) { showError(e.message); }
   });
   $("upload").addEventListener("change", uploadFile);
@@ -55,7 +39,7 @@ async function uploadFile() {
   const file = $("upload").files[0];
   if (!file) return;
   try {
-    const data = await api(`/api/scenario/upload?filename=${encodeURIComponent(file.name)}`,
+    const data = await apiJSON(`/api/scenario/upload?filename=${encodeURIComponent(file.name)}`,
       { method: "POST", headers: { "content-type": "application/octet-stream" }, body: await file.arrayBuffer() });
     setScenario(data.scenario);
   } catch (e) { showError(e.message); }
@@ -83,7 +67,7 @@ async function step(next) {
   setStatus("playing…");
   for (const id of ["propose", "reject", "auto", "start"]) $(id).disabled = true;
   try {
-    const data = await api("/api/play", {
+    const data = await apiJSON("/api/play", {
       method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({ scenario: game.scenario, actor: game.actor, seed: game.seed,
         decisions: game.decisions, move: next, draws: DRAWS }),
