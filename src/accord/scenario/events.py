@@ -90,7 +90,18 @@ class ThreatEvent(EventBase):
     )
     by_date: dt.date | None = Field(default=None, description="The date by which a deal is demanded.")
     credibility: float = Field(
-        default=0.5, ge=0, le=1, description="Probability (0-1) the others give to its execution."
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Probability (0-1) that it is carried out at by_date; the others' first belief in it.",
+    )
+    credibility_weight: float = Field(
+        default=2.0,
+        gt=0,
+        le=1000,
+        description="How firmly that belief is held, as a number of observed threats: the threatener's "
+        "threats carried out raise the credibility of its others, those withdrawn or let lapse lower it "
+        "(agents model).",
     )
 
     examples = {

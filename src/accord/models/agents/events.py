@@ -16,7 +16,7 @@ import numpy as np
 
 from ...errors import ScenarioError
 from ...scenario.schema import Scenario
-from . import handlers  # noqa: F401  (registers every event type's handler)
+from . import handlers, threats  # noqa: F401  (register every event type's handler)
 from .handling import HANDLERS, At, Book, Compiled, is_random
 from .state import Setting, State
 

@@ -27,8 +27,6 @@ from ...scenario.events import (
     ReservationEvent,
     ShiftEvent,
     ShockEvent,
-    ThreatEvent,
-    ThreatOutcomeEvent,
 )
 from .handling import At, Compiled, Handler, handles, is_random
 from .state import Setting, State
@@ -122,128 +120,6 @@ class Relation(Handler[RelationEvent]):
         _set_pair(
             st.alignment, a["pair"], mask, np.clip(a["to"] if a["to"] is not None else old + a["by"], -1, 1)
         )
-        return mask
-
-
-@handles("threat")
-class Threat(Handler[ThreatEvent]):
-    """A threat: believed at once (each target's reservation falls), carried out at ``by_date``."""
-
-    def compile(self, ev: ThreatEvent, at: At) -> list[Compiled]:
-        """The announcement, and its execution at ``by_date`` with probability = credibility."""
-        sc, book = at.book.scenario, at.book
-        if ev.issue is None or ev.consequence is None:
-            raise ScenarioError(
-                "a threat needs the `issue` it acts on and its `consequence` there",
-                location=at.where,
-                allowed="issue: " + ", ".join(sc.issue_ids),
-            )
-        if ev.target == ev.actor:
-            others = [a for a in sc.actor_ids if a != ev.actor]
-            raise ScenarioError(
-                "an actor cannot threaten itself",
-                location=f"{at.where}.target",
-                value=ev.target,
-                allowed=", ".join(others),
-            )
-        index = len(book.threats)
-        targets = (
-            [book.actor[ev.target]] if ev.target else [book.actor[a] for a in sc.actor_ids if a != ev.actor]
-        )
-        args: dict[str, Any] = {
-            "threat": index,
-            "targets": targets,
-            "issue": book.issue[ev.issue],
-            "to": ev.consequence,
-            "credibility": ev.credibility,
-            "actor": book.actor[ev.actor],
-        }
-        who = (ev.actor,) + ((ev.target,) if ev.target else ())
-        found = [at.fire("threat", who, args)]
-        if ev.by_date is not None:
-            found.append(self._execution(ev, at, who, args))
-        book.threats[ev.id or f"#{at.index}"] = index
-        book.acts_on.append((args["issue"], ev.consequence, args["actor"]))
-        return found
-
-    @staticmethod
-    def _execution(ev: ThreatEvent, at: At, who: tuple[str, ...], args: dict[str, Any]) -> Compiled:
-        sc, rounds = at.book.scenario, at.book.rounds
-        assert ev.by_date is not None
-        if sc.start is None:
-            raise ScenarioError(
-                "a threat's by_date needs the scenario's `start` date", location=f"{at.where}.by_date"
-            )
-        due = max(at.round, sc.round_of(ev.by_date))
-        if due > rounds:
-            raise ScenarioError(
-                "the threat's by_date falls after the deadline, when the talks are over",
-                location=f"{at.where}.by_date",
-                value=str(ev.by_date),
-                allowed=f"{sc.date_of(rounds)} (the deadline, round {rounds}) or earlier",
-            )
-        return Compiled(
-            "threat_executed",
-            min(due, rounds - 1),
-            ev.credibility,
-            False,
-            who,
-            f"no deal by {ev.by_date}: the threat is carried out",
-            {"threat": args["threat"], "acts_on": (args["issue"], args["to"], args["actor"])},
-        )
-
-    def apply(
-        self, st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: int, shock_scale: float
-    ) -> np.ndarray:
-        """Each target believes it: its reservation falls by credibility x what it would lose."""
-        a = ev.args
-        moved = st.no_deal.copy()
-        moved[:, a["issue"]] = a["to"]
-        loss = (
-            np.maximum(st.reservation(setting) - st.no_deal_utility(setting, moved), 0.0) * a["credibility"]
-        )
-        chosen = np.zeros(len(setting.actors), bool)
-        chosen[a["targets"]] = True
-        st.threat_loss[:, a["threat"]] = np.where(
-            mask[:, None] & chosen, loss, st.threat_loss[:, a["threat"]]
-        )
-        st.threat_live[:, a["threat"]] |= mask
-        return mask
-
-
-@handles("threat_executed", "threat_withdrawn")
-class ThreatOutcome(Handler[ThreatOutcomeEvent]):
-    """A live threat is carried out (its issue is settled at the consequence) or withdrawn."""
-
-    def compile(self, ev: ThreatOutcomeEvent, at: At) -> list[Compiled]:
-        """Refused when the threat is announced later in the list (or never)."""
-        threats = at.book.threats
-        if ev.threat not in threats:
-            raise ScenarioError(
-                f"{ev.type} refers to a threat announced later in the list",
-                location=f"{at.where}.threat",
-                value=ev.threat,
-                allowed=", ".join(threats) or "none yet",
-            )
-        k = threats[ev.threat]
-        return [at.fire(ev.type, (ev.threat,), {"threat": k, "acts_on": at.book.acts_on[k]})]
-
-    def apply(
-        self, st: State, setting: Setting, ev: Compiled, mask: np.ndarray, t: int, shock_scale: float
-    ) -> np.ndarray:
-        """Only where the threat is live; a side deal that settles the issue overrides the execution."""
-        k = ev.args["threat"]
-        mask = mask & st.threat_live[:, k]
-        if ev.kind == "threat_executed":
-            issue, to, actor = ev.args["acts_on"]
-            # a side deal the threatener signed that settles the issue overrides the threat for its parties
-            override = st.side_deal & st.side_parties[:, actor] & st.side_settled[:, issue]
-            hit = mask & ~override
-            st.no_deal[:, issue] = np.where(hit, to, st.no_deal[:, issue])
-            st.no_deal_final[:, issue] = np.where(hit, to, st.no_deal_final[:, issue])
-            st.fixed[:, issue] |= hit
-        st.threat_loss[:, k] = np.where(mask[:, None], 0.0, st.threat_loss[:, k])
-        st.threat_live[:, k] &= ~mask
         return mask
 
 

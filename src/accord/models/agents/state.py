@@ -76,7 +76,12 @@ class State:
     no_deal: np.ndarray  # (S, m) the outcome without agreement
     offset: np.ndarray  # (S, n) reservation minus the utility of the no-deal outcome
     threat_loss: np.ndarray  # (S, K, n) utility each threat takes off each target's reservation
-    threat_live: np.ndarray  # (S, K) bool: announced, neither executed nor withdrawn
+    threat_live: np.ndarray  # (S, K) bool: announced, neither executed nor withdrawn (nor lapsed)
+    threat_stake: np.ndarray  # (S, K, n) what each target would lose if the threat were carried out for sure
+    threat_prior: np.ndarray  # (S, K) the stated credibility (the mean of the prior belief; threats.py)
+    threat_weight: np.ndarray  # (S, K) how many observed threats that prior counts as
+    threat_by: np.ndarray  # (S, K) int: the threatener (-1 before the announcement)
+    resolve: np.ndarray  # (S, n, 2) each actor's threats carried out / withdrawn or lapsed so far
     exponent: np.ndarray  # (S, n) concession exponent (side deals harden it)
     reactive: np.ndarray  # (S, n) tit-for-tat agents' running target
     last_gain: np.ndarray  # (S, n, n) utility to receiver of each proposer's last offer (NaN none)
@@ -191,6 +196,11 @@ def initial_state(
         offset=own(0.0, n),
         threat_loss=own(0.0, n_threats, n),
         threat_live=own(False, n_threats, dtype=bool),
+        threat_stake=own(0.0, n_threats, n),
+        threat_prior=own(0.0, n_threats),
+        threat_weight=own(1.0, n_threats),
+        threat_by=own(-1, n_threats, dtype=int),
+        resolve=own(0.0, n, 2),
         exponent=own(setting.agents.exponent, n),
         reactive=own(1.0, n),
         last_gain=own(np.nan, n, n),
