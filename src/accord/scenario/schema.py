@@ -37,6 +37,7 @@ from .events import (  # noqa: F401  (re-exported: the schema is where users loo
 )
 from .fields import Id, Source, _Strict
 from .limits import current
+from .pie import Pie, check_pie
 from .rules import DecisionRule, check_control, check_rule
 from .units import Unit
 
@@ -164,12 +165,19 @@ class Negotiation(_Strict):
         default_factory=dict, description="The outcome on each issue if no deal is reached (BATNA)."
     )
     rule: DecisionRule | None = Field(default=None, description="How a proposal passes (default: unanimity).")
-    protocol: Literal["offers", "single_text", "alternating"] = Field(
+    protocol: Literal["offers", "single_text", "alternating", "recognition"] = Field(
         default="offers",
         description="offers: every party proposes to all it reaches; single_text: a chair's "
         "compromise text (capability x salience weighted mean) is the one proposal; alternating: "
-        "the required parties propose in turn, in their listed order (agents model).",
+        "the required parties propose in turn, in their listed order; recognition: one party drawn at "
+        "random each round proposes (Baron-Ferejohn) (agents model).",
     )
+    recognition: dict[Id, float] = Field(
+        default_factory=dict,
+        description="Under protocol recognition: party -> probability of being recognised to propose in a "
+        "round (default: equal among the required parties).",
+    )
+    pie: Pie | None = Field(default=None, description="A divisible surplus: one share issue per party.")
     private_width: float = Field(
         default=0.0,
         ge=0,
@@ -253,6 +261,7 @@ class Scenario(_Strict):
                     raise ValueError(f"negotiation.no_deal.{i}: {v} lies outside the issue range")
             if self.negotiation.rule is not None:
                 check_rule(self.negotiation.rule, actors)
+            check_pie(self.negotiation, actors, by_issue)
         check_control(self.issues, actors)
         known = {"actor": actors, "issue": issues, "channel": {c.id for c in self.channels}}
         for ev in self.events:  # an event names another by id (a threat's outcome names the threat)

@@ -31,6 +31,7 @@ from .events import is_random, sample_hazard, sample_private, sample_schedule
 from .explain import CAUSES, causes, coalition, holdouts, waiting_pays
 from .policy import Policy, Seats
 from .protocol import RESPONSES, Acceptance, reach
+from .recognition import sample_recognition
 from .setup import prepare
 from .single import Record, play_one
 from .state import Setting, State
@@ -116,6 +117,7 @@ class AgentsModel(Model):
         fire = sample_schedule(events, setting.rounds, 1, gen)
         hazard = sample_hazard(setting, events, 1, gen)
         sample_private(setting, st, gen)
+        sample_recognition(setting, st, gen)
         waits = waiting_pays(setting, st)
         seats = None
         if policies:
@@ -157,6 +159,7 @@ class AgentsModel(Model):
         fire = sample_schedule(events, setting.rounds, st.ideal.shape[0], rng)
         hazard = sample_hazard(setting, events, st.ideal.shape[0], rng)
         sample_private(setting, st, rng)
+        sample_recognition(setting, st, rng)
         waits = waiting_pays(setting, st)
         out = play_batch(setting, st, events, fire, self.rules, hazard=hazard)
         return BatchResult(

@@ -8,8 +8,9 @@ otherwise counters with its own proposal. A proposal becomes the agreement when 
 accept it satisfy the decision rule (rules.py; default: every required party); when several pass in
 one round, the one with the largest asymmetric Nash product of the signatories' gains over their
 reservations is taken (near-ties: the lowest proposer index). Variants (``negotiation.protocol``):
-``single_text`` (the chair's compromise is the one proposal) and ``alternating`` (one proposer per
-round, in turn). Where the scenario allows
+``single_text`` (the chair's compromise is the one proposal), ``alternating`` (one proposer per
+round, in turn) and ``recognition`` (one proposer per round, drawn at random: recognition.py). Where the
+scenario allows
 a subset agreement, a proposal accepted by at least two but not all required parties is a side
 deal, named by who is excluded: the excluded parties' relations with the signatories worsen and their
 strategies harden, and talks go on for the full agreement.
@@ -29,6 +30,7 @@ from typing import Literal
 import numpy as np
 
 from .policy import Seats, View
+from .recognition import equilibrium_terms, proposer_turns
 from .state import Setting, State
 from .strategies import stationary_shares, target_utility
 from .utility import offer_toward, total, utility
@@ -122,6 +124,12 @@ def evaluate(
         threshold = np.where(agents.stationary, res + (1.0 - res) * st.discount * share, threshold)
     if agents.spoiler.any():
         threshold = np.where(agents.spoiler, np.inf, threshold)
+    if setting.plan is not None:  # Baron-Ferejohn: accept one's discounted continuation value; divide the pie
+        accept = res + (1.0 - res) * st.discount * setting.plan.values
+        threshold = np.where(agents.baron_ferejohn, accept, threshold)
+        offers = equilibrium_terms(setting.plan, st.coin, rounds, accept, offers)
+        kept = np.diagonal(offers[..., setting.plan.share_issue], axis1=-2, axis2=-1) / setting.plan.total
+        target = np.where(agents.baron_ferejohn, kept, target)
 
     def seat_view(seats: Seats, k: int, value: np.ndarray | None) -> View:
         """What seat ``k`` sees in this round of the one draw (the offers as they stand)."""
@@ -157,6 +165,9 @@ def evaluate(
         turn = np.zeros((len(rounds), len(setting.actors)), bool)
         turn[np.arange(len(rounds)), np.array(setting.order)[rounds % len(setting.order)]] = True
         full, side = full & turn[:, None, :], side & turn[:, None, :]
+    if setting.recognition is not None:  # random recognition: only the recognised party's proposal counts
+        turn3 = proposer_turns(st.recognised, rounds, len(setting.actors))
+        full, side = full & turn3, side & turn3
     return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st))
 
 

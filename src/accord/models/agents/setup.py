@@ -9,6 +9,7 @@ from ...scenario.arrays import ScenarioArrays
 from ...scenario.schema import Scenario
 from .events import Compiled, compile_events
 from .handling import HANDLERS
+from .recognition import recognition_setting
 from .rules import compile_rule
 from .state import Setting, State, initial_state
 from .strategies import agent_params
@@ -78,6 +79,7 @@ def prepare(
             np.isnan(arrays.position) if arrays.position.ndim == 2 else np.isnan(arrays.position).any(axis=0)
         ),
     )
+    setting = recognition_setting(scenario, setting, no_deal_point(scenario))
     if setting.agents.stationary.any() and (not setting.order or len(setting.order) != 2):
         raise ScenarioError(
             "strategy 'rubinstein' plays the two-party alternating-offers game",

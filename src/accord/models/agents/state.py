@@ -19,6 +19,17 @@ from .utility import unit_weights, utility
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What every Baron-Ferejohn player knows: the values, the coalitions and each proposer's mixture."""
+
+    values: np.ndarray  # (n,) continuation values v (expected shares of the pie)
+    coalitions: np.ndarray  # (C, n) bool: the sets of acceptances that pass the rule
+    choice: np.ndarray  # (n, C) how often proposer k buys coalition c (rows sum to 1)
+    share_issue: np.ndarray  # (n,) the issue index of each party's share
+    total: float  # the size of the pie
+
+
+@dataclass(frozen=True)
 class Setting:
     """What no event changes: scales, who is required, venue membership, strategies."""
 
@@ -39,6 +50,8 @@ class Setting:
     order: tuple[int, ...]  # alternating protocol: who proposes in round t is order[t % len]; () = everyone
     single_text: bool  # every proposal is the chair's compromise text (negotiation.protocol single_text)
     control: np.ndarray  # (issues, agents) bool: who must sign for a deal to settle the issue (none: anyone)
+    recognition: np.ndarray | None = None  # (agents,) recognition probabilities (protocol recognition)
+    plan: Plan | None = None  # the Baron-Ferejohn equilibrium its players play (recognition.py)
 
     @property
     def pair(self) -> tuple[int, int]:
@@ -98,6 +111,8 @@ class State:
     broken: np.ndarray  # (S,) bool: the talks collapsed
     belief_lo: np.ndarray  # (S, proposer, receiver) what each believes the receiver needs at least
     belief_hi: np.ndarray  # (S, proposer, receiver) ... and at most
+    recognised: np.ndarray  # (S, rounds) int: who proposes in each round (protocol recognition; else -1)
+    coin: np.ndarray  # (S, rounds) uniform draws for the recognised proposer's choice of coalition
 
     def unit(self, setting: Setting) -> np.ndarray:
         """Utility weight per unit of each issue's scale (utility.unit_weights), shape (S, n, m)."""
@@ -217,6 +232,8 @@ def initial_state(
         broken=own(False, dtype=bool),
         belief_lo=own(0.0, n, n),
         belief_hi=own(1.0, n, n),
+        recognised=own(-1, setting.rounds, dtype=int),
+        coin=own(0.0, setting.rounds),
     )
     wanted = setting.agents.reservation
     if not np.isnan(wanted).all():

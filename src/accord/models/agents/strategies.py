@@ -26,7 +26,7 @@ import numpy as np
 from ...errors import ParameterError
 from ...scenario.limits import Limits, check_exponent, current
 
-TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER, STATIONARY = 0, 1, 2, 3, 4
+TIME_BASED, HARDLINER, TIT_FOR_TAT, SPOILER, STATIONARY, BARON_FEREJOHN = 0, 1, 2, 3, 4, 5
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ register_strategy(
 register_strategy(Strategy("tit-for-tat", TIT_FOR_TAT, frozenset({"behaviour-based", "reactive"})))
 register_strategy(Strategy("spoiler", SPOILER, frozenset({"tough", "prefers-no-deal"})))
 register_strategy(Strategy("rubinstein", STATIONARY, frozenset({"equilibrium", "patience-based"})))
+register_strategy(Strategy("baron-ferejohn", BARON_FEREJOHN, frozenset({"equilibrium", "proposal-power"})))
 
 
 def get_strategy(name: Any, where: str = "strategy") -> Strategy:
@@ -112,6 +113,11 @@ class AgentParams:
     def stationary(self) -> np.ndarray:
         """(agents,) bool: who never moves from its opening offer."""
         return self.code == STATIONARY
+
+    @cached_property
+    def baron_ferejohn(self) -> np.ndarray:
+        """(agents,) bool: who plays Baron & Ferejohn's stationary equilibrium (recognition.py)."""
+        return self.code == BARON_FEREJOHN
 
     @cached_property
     def spoiler(self) -> np.ndarray:
@@ -147,7 +153,11 @@ def _one(params: Mapping[str, Any], where: str, default: str, limits: Limits) ->
             f"{strategy.exponent_rule}"
         )
     concession = _number(params, "concession", strategy.defaults.get("concession", 1.0), where)
-    if strategy.code in (TIT_FOR_TAT, STATIONARY) and "exponent" in params and exponent != 1.0:
+    if (
+        strategy.code in (TIT_FOR_TAT, STATIONARY, BARON_FEREJOHN)
+        and "exponent" in params
+        and exponent != 1.0
+    ):
         raise ParameterError(
             f"{where}.exponent: {exponent:g} has no meaning for strategy {strategy.name!r} "
             "(it "
