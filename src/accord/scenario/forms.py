@@ -17,6 +17,8 @@ FORMS: dict[str, str] = {
     "Channel": "{id: doha-office, members: [USA, TAL, QAT], host: QAT, open: false}",
     "Deadline": "{date: 2014-12-31} or {rounds: 80} or both",
     "Negotiation": "{required: [USA, AFG, TAL], allow_subset: false, no_deal: {troops: 0}}",
+    "DecisionRule": "{kind: qualified_majority, voters: {DE: 29, FR: 29, MT: 3}, threshold: 0.7, veto: [EP]}",
+    "Pie": "{total: 100, shares: {A: share_A, B: share_B, C: share_C}}",
 }
 
 # One example per event type, declared on its class (each validates; tests/test_reference.py checks it).

@@ -18,6 +18,8 @@ from pydantic import BaseModel
 
 from . import events as ev
 from .forms import EVENT_EXAMPLES, FORMS
+from .pie import Pie
+from .rules import DecisionRule
 from .schema import Actor, Channel, Deadline, Issue, Negotiation, Relation, Scenario, Stance
 from .units import Unit
 
@@ -61,6 +63,8 @@ NOTES: dict[str, str] = {
     "Deadline.date": "Last day (YYYY-MM-DD), on or after `start`.",
     "Deadline.rounds": "Or the number of rounds; with both, the earlier one counts.",
     "event.type": "The event type (below).",
+    "DecisionRule.kind": "unanimity (every voter accepts), qualified_majority (weights reach the threshold) "
+    "or all_of (every rule in `rules` passes).",
 }
 
 OBJECTS: list[tuple[str, type[BaseModel], str]] = [
@@ -73,6 +77,8 @@ OBJECTS: list[tuple[str, type[BaseModel], str]] = [
     ("Channel", Channel, "each item of `channels`"),
     ("Deadline", Deadline, "`deadline`"),
     ("Negotiation", Negotiation, "`negotiation` (read by the agents model)"),
+    ("DecisionRule", DecisionRule, "`negotiation.rule`, and each item of an all_of rule's `rules`"),
+    ("Pie", Pie, "`negotiation.pie`: a divisible surplus, one share issue per party (Baron-Ferejohn)"),
 ]
 EVENT_CLASSES = ev.EVENT_CLASSES
 COMMON = tuple(ev.EventBase.model_fields)
