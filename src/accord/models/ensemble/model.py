@@ -28,7 +28,7 @@ from ..registry import make_model, register
 from .core import component, load_weights
 
 SHIPPED = Path(__file__).with_name("weights.json")
-LEVELS = {"50": 0.5, "80": 0.8, "95": 0.95}
+LEVELS = ("50", "80", "95")  # the intervals' labels; the file's ``levels`` say which central ones they are
 
 
 @register
@@ -103,7 +103,7 @@ class Ensemble(Model):
         w = gate.weights(x, mask)
         mix = mixture(comps, w)
         columns = {"mean": mix.mean()}
-        for label, level in LEVELS.items():
+        for label, level in zip(LEVELS, spec["levels"], strict=True):
             columns[f"lo{label}"], columns[f"hi{label}"] = (
                 mix.quantile((1 - level) / 2),
                 mix.quantile((1 + level) / 2),
