@@ -24,6 +24,10 @@ kernel; the softmax makes the fit itself not convex), and L-BFGS from zero is de
 is chosen by an inner cross-validation grouped by proposal among
 ``PENALTIES`` (``None`` = constant weights, no features); on a tie within 1e-9 of the score the
 more regularised choice wins.
+
+Intervals: the mixture's atoms make its nominal central intervals over-cover (an atom on an end
+puts more than c of the mass inside), so the 50/80/95% intervals are the central ones at levels
+calibrated on that inner cross-validation's held-out mixtures (:func:`calibrated_levels`).
 """
 
 from __future__ import annotations
@@ -120,7 +124,8 @@ class Moments:
 
 
 def moments(parts: Sequence[Predictive], y: np.ndarray) -> Moments:
-    """A and B of every case, exactly, from the components' CDFs on the union of their atoms."""
+    """A and B of every case, exactly, from the components' CDFs on the union of their atoms, and
+    those CDFs at the outcome."""
     n, k = len(y), len(parts)
     a, b, mask = np.zeros((n, k)), np.zeros((n, k, k)), np.column_stack([p.available for p in parts])
     cdfs = [p.cdf(y) for p in parts]
@@ -159,7 +164,7 @@ def interval_scores(w: np.ndarray, m: Moments) -> np.ndarray:
 
     With lower quantiles q, y lies in [q((1-c)/2), q((1+c)/2)] exactly when (1-c)/2 <= F(y) and
     F(y-) < (1+c)/2, i.e. when c >= max(1 - 2F(y), 2F(y-) - 1) (the 1e-9 keeps the strict side
-    strict against rounding; it is far below the quantiles' own 1e-12 and any level that matters).
+    strict against rounding: above the quantiles' 1e-12 slack, far below any level that matters).
     F is the mixture's CDF, Σ_k w_k F_k."""
     below, upto = (w * m.below).sum(axis=1), (w * m.upto).sum(axis=1)
     return np.clip(np.maximum(1 - 2 * upto, 2 * below - 1 + 1e-9), 0.0, 1.0)
