@@ -71,8 +71,8 @@ def serial_breakdown(path: Path, models: list, capability: str) -> None:
     ens = clock.lap()
     y, g = outcomes(cases), groups(cases)
     predictors = base + extra
-    rows = [evaluation.score_row(f.forecast, f.predictive, y) for f in predictors]
-    per = [evaluation.per_case(f.forecast, f.predictive, y) for f in predictors]
+    rows = [evaluation.score_row(f.forecast, f.predictive, y, f.levels) for f in predictors]
+    per = [evaluation.per_case(f.forecast, f.predictive, y, f.levels) for f in predictors]
     evaluation.compare(rows, per, len(base), g, np.random.default_rng(1))
     scores = clock.lap()
     models_s = ", ".join(f"{k} {v}" for k, v in per_model.items())

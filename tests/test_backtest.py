@@ -132,7 +132,13 @@ def test_cv_combinations_are_scored_out_of_sample_with_calibrated_bands():
     assert by["weighted-mean"]["coverage80"] < 0.2
     conformal = by["weighted-mean+conformal"]
     assert 0.75 <= conformal["coverage80"] <= 0.85 and conformal["mae"] == by["weighted-mean"]["mae"]
-    assert {"crps", "log_score", "coverage50", "coverage95", "pit", "vs_reference"} <= set(by["ensemble"])
+    ens = by["ensemble"]
+    assert {"crps", "log_score", "coverage50", "coverage95", "pit", "vs_reference"} <= set(ens)
+    # issue 14's criterion, on this smaller ensemble: CRPS below the conformal compromise model's,
+    # 80% intervals covering 75-85% (at their calibrated levels: the nominal ones, with atoms on
+    # their ends, held about 91% of outcomes) and an MAE no worse beyond the bootstrap interval
+    assert ens["crps"] < conformal["crps"] and 0.75 <= ens["coverage80"] <= 0.85
+    assert ens["vs_reference"]["mae"]["lo"] <= 0
     point_only = {
         r["model"]: r
         for r in backtest(models, {"equal": data.cases}, np.random.default_rng(0), k=10, draws=0)[0]

@@ -72,8 +72,14 @@ def test_refit_on_a_deu_file_and_forecast_with_the_weights(tmp_path):
     assert dist["weight"].sum() == pytest.approx(1.0)
     values, weights = dist["value"].to_numpy(), dist["weight"].to_numpy()
     order = np.argsort(values, kind="stable")
-    median = values[order][np.argmax(np.cumsum(weights[order]) >= 0.5 - 1e-12)]
+    cum = np.cumsum(weights[order])
+    median = values[order][np.argmax(cum >= 0.5 - 1e-12)]
     assert row["forecast"] == pytest.approx(median)
+    # the 80% interval is the central one at the level the fit calibrated, not at 0.8
+    c50, c80, c95 = spec["levels"]
+    assert 0 < c50 < c80 < c95 <= 1 and c80 != 0.8
+    for end, q in (("lo80", (1 - c80) / 2), ("hi80", (1 + c80) / 2)):
+        assert row[end] == pytest.approx(values[order][np.argmax(cum >= q - 1e-12)])
 
 
 def test_shipped_weights_load_and_bad_files_are_clear(tmp_path):
@@ -83,6 +89,11 @@ def test_shipped_weights_load_and_bad_files_are_clear(tmp_path):
     bad.write_text(json.dumps({"components": ["a"]}))
     with pytest.raises(ParameterError, match="lacks features, alpha"):
         make_model("ensemble", weights=str(bad))
+    fine = json.loads(json.dumps(model._spec))
+    for levels in ([0.4, 0.7], [0.4, 0.7, 1.2], "0.8"):
+        bad.write_text(json.dumps({**fine, "levels": levels}))
+        with pytest.raises(ParameterError, match="levels is .*allowed: the central levels"):
+            make_model("ensemble", weights=str(bad))
     with pytest.raises(ParameterError, match="cannot read weights file"):
         make_model("ensemble", weights=str(tmp_path / "missing.json"))
     with pytest.raises(ParameterError, match="draws must be a positive integer"):

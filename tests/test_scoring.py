@@ -119,6 +119,41 @@ def test_mixture_crps_from_moments_equals_scoringrules_on_the_mixture():
         ensemble.moments(parts[:1] + parts[2:], y), parts[:1] + parts[2:], parts[1], y, 1
     )
     assert late.a == pytest.approx(m.a) and late.b == pytest.approx(m.b) and (late.mask == m.mask).all()
+    assert late.below == pytest.approx(m.below) and late.upto == pytest.approx(m.upto)
+
+
+def test_an_atom_on_the_interval_end_and_the_conformally_calibrated_level_by_hand():
+    """F = 0.3 at 50 + 0.7 spread evenly on u_j = 50 + 5j/7 (j = 1..70), so F(u_j) = 0.3 + 0.01 j;
+    100 cases with this forecast, outcomes in exact proportion: 30 at 50, one at each u_j.
+
+    Nominal 80%: q(0.1) = 50 (the atom), q(0.9) = u_60, so [50, u_60] holds 0.3 + 0.6 = 90% of the
+    forecast's mass and covers 90 of the 100 outcomes. The smallest central level holding y,
+    max(1 - 2F(y), 2F(y-) - 1): 0.4 at 50; 0.4 - 0.02j for j <= 20 and 0.02j - 0.42 for j >= 21
+    (j = 20: 0; j = 70: 0.98). Sorted: 40 scores below 0.4, 30 at 0.4, then j = 41..70 at ranks
+    71..100. Conformal ranks ⌈101 c⌉: 51 -> 0.4, 81 -> j = 51, 0.6; 96 -> j = 66, 0.9. At 0.6 the
+    interval is [q(0.2), q(0.8)] = [50, u_51]: 30 + 51 = 81 outcomes; at 0.9 [50, u_66]: 96. The 50%
+    level can only reach 70 (the atom's 30 cases come in or stay out together)."""
+    n = 100
+    u = 50 + 5 * np.arange(1, 71) / 7
+    values = np.tile(np.r_[50.0, u], (n, 1))
+    weights = np.tile(np.r_[0.3, np.full(70, 0.01)], (n, 1))
+    p = Predictive(values, weights, np.zeros(n), np.full(n, 100.0))
+    y = np.r_[np.full(30, 50.0), u]
+    lo80, hi80 = scoring.interval(p, 0.8)
+    assert lo80 == pytest.approx(np.full(n, 50.0)) and hi80 == pytest.approx(np.full(n, u[59]))
+    assert scoring.covered(p, y, 0.8).mean() == pytest.approx(0.90)
+    s = ensemble.interval_scores(np.ones((n, 1)), ensemble.moments([p], y))
+    assert s[:30] == pytest.approx(np.full(30, 0.4))
+    j = np.arange(1, 71)
+    assert s[30:] == pytest.approx(np.maximum(0.4 - 0.02 * j, 0.02 * j - 0.42), abs=1e-8)
+    levels = ensemble.calibrated_levels(s)
+    assert levels == pytest.approx((0.4, 0.6, 0.9), abs=1e-8)
+    assert scoring.interval(p, levels[1])[1] == pytest.approx(np.full(n, u[50]))
+    covered = [scoring.covered(p, y, c).mean() for c in levels]
+    assert covered == pytest.approx([0.70, 0.81, 0.96])
+    # too few held-out scores for a level: the whole support; none at all: the nominal levels
+    assert ensemble.calibrated_levels(np.array([0.1, 0.2, 0.3])) == pytest.approx((0.2, 1.0, 1.0))
+    assert ensemble.calibrated_levels(np.array([])) == scoring.LEVELS
 
 
 def test_fitted_weight_of_two_point_masses_is_the_outcome_frequency():

@@ -346,7 +346,7 @@ def backtest_full(
         row = {
             "model": f.model,
             "kind": kind,
-            **evaluation.score_row(f.forecast, f.predictive, y),
+            **evaluation.score_row(f.forecast, f.predictive, y, f.levels),
             "skipped": f.skipped,
         }
         if f.predictive is None:
@@ -356,7 +356,7 @@ def backtest_full(
         if f.reason:
             row["skip_reason"] = f.reason
         rows.append(row)
-        per.append(evaluation.per_case(f.forecast, f.predictive, y))
+        per.append(evaluation.per_case(f.forecast, f.predictive, y, f.levels))
     names = [r["model"] for r in rows]
     detectable: dict[str, float | None] = {}
     if ensemble_fit.CONFORMAL in names:
@@ -384,7 +384,7 @@ def _distributional(
     return (
         [
             Forecasts(ensemble_fit.CONFORMAL, point, predictive=run.conformal),
-            Forecasts("ensemble", run.predictive.median(), predictive=run.predictive),
+            Forecasts("ensemble", run.predictive.median(), predictive=run.predictive, levels=run.levels),
         ],
         run.mean_weights(),
         run.penalties(),

@@ -36,6 +36,7 @@ class Forecasts:
     skipped: int = 0  # cases the model could not run
     reason: str = ""  # why, for the first of them
     predictive: Predictive | None = None  # its predictive distribution per case (accord.analysis.predictive)
+    levels: np.ndarray | None = None  # (n, 3): the central levels of its 50/80/95% intervals; None: nominal
 
 
 def outcomes(cases: Sequence[Case]) -> np.ndarray:

@@ -87,11 +87,11 @@ class Predictive:
         order = np.argsort(self.values, axis=1, kind="stable")
         return np.take_along_axis(self.values, order, axis=1), np.take_along_axis(self.weights, order, axis=1)
 
-    def quantile(self, q: float) -> np.ndarray:
-        """Lower q-quantile per case (NaN where no forecast)."""
+    def quantile(self, q: float | np.ndarray) -> np.ndarray:
+        """Lower q-quantile per case, q one level or one per case (NaN where no forecast)."""
         v, w = self.sorted()
         cum = np.cumsum(w, axis=1)
-        k = np.argmax(cum >= q - 1e-12, axis=1)
+        k = np.argmax(cum >= np.reshape(q, (-1, 1)) - 1e-12, axis=1)
         out = v[np.arange(self.n), k]
         return np.where(self.available, out, np.nan)
 

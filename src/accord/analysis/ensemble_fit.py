@@ -66,6 +66,7 @@ class EnsembleRun:
     conformal: Predictive  # the compromise model's held-out conformal distribution
     weights: np.ndarray  # held-out weights (n, K)
     gates: list[ensemble.Gating]
+    levels: np.ndarray  # held-out calibrated levels of the 50/80/95% intervals (n, 3)
 
     def mean_weights(self) -> dict[str, float]:
         """Average held-out weight per component, rounded, leaving out components that got next to none."""
@@ -96,12 +97,12 @@ def cross_validate(
     n = len(y)
     per_fold = [conformal_for(point, y, groups, np.setdiff1d(np.arange(n), test), lo, hi) for test in folds]
     with threadpool_limits(1):  # tiny BLAS calls: threads only contend (markedly so on a busy machine)
-        weights, gates = ensemble.cross_validated(
+        weights, gates, levels = ensemble.cross_validated(
             [*models.values(), *anchor_parts], per_fold, len(models), y, x, groups, folds
         )
     conformal = ensemble.held_out(per_fold, folds)
     parts = [*models.values(), conformal, *anchor_parts]
-    return EnsembleRun(names, mixture(parts, weights), conformal, weights, gates)
+    return EnsembleRun(names, mixture(parts, weights), conformal, weights, gates, levels)
 
 
 def fit_all(
@@ -129,6 +130,7 @@ def fit_all(
         "center": gate.center.round(6).tolist(),
         "scale": gate.scale.round(6).tolist(),
         "penalty": gate.penalty,
+        "levels": [round(c, 6) for c in gate.levels],
         "residuals": np.sort(residuals[~np.isnan(residuals)]).round(6).tolist(),
         "cases": n,
         "proposals": len(set(groups.astype(str))),

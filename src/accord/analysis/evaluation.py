@@ -22,22 +22,28 @@ from .distributions import Predictive
 COMPARED = ("mae", "crps", "log_score")
 
 
-def per_case(forecast: np.ndarray, dist: Predictive | None, y: np.ndarray) -> dict[str, np.ndarray]:
+def per_case(
+    forecast: np.ndarray, dist: Predictive | None, y: np.ndarray, reported: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Per-case scores of one model (absolute error, and CRPS etc. with a distribution) for paired
-    comparison."""
+    comparison; ``reported``: the levels of its intervals (:func:`accord.analysis.scoring.case_scores`)."""
     out = {"mae": scoring.point_errors(forecast, y)}
     if dist is not None:
-        out.update(scoring.case_scores(dist, y))
+        out.update(scoring.case_scores(dist, y, reported))
     return out
 
 
-def score_row(forecast: np.ndarray, dist: Predictive | None, y: np.ndarray) -> dict[str, Any]:
+def score_row(
+    forecast: np.ndarray, dist: Predictive | None, y: np.ndarray, reported: np.ndarray | None = None
+) -> dict[str, Any]:
     """Point scores of ``forecast``; with a distribution, its CRPS, log score, coverages, PIT and the
-    mean predicted mass of its 80% interval (above 0.8 where atoms sit on the interval's ends)."""
+    mean predicted mass of its 80% interval (above 0.8 where atoms sit on the interval's ends, unless
+    the interval's level was calibrated: ``reported``, as in :func:`per_case`)."""
     row: dict[str, Any] = scoring.point_scores(forecast, y)
     if dist is not None:
-        row.update(scoring.distribution_scores(dist, y))
-        lo, hi = scoring.interval(dist, 0.8)
+        row.update(scoring.distribution_scores(dist, y, reported))
+        at80 = 0.8 if reported is None else reported[:, scoring.LEVELS.index(0.8)]
+        lo, hi = scoring.interval(dist, at80)
         tol = 1e-9 * (dist.hi - dist.lo)[:, None]
         inside = (dist.values >= lo[:, None] - tol) & (dist.values <= hi[:, None] + tol)
         mass = (dist.weights * inside).sum(axis=1)[dist.available]

@@ -13,7 +13,9 @@ atoms of a :class:`~accord.analysis.distributions.Predictive` exactly:
   score proper (it is the log score of the mixed forecast); binned log ("ignorance") scores are
   how the VIEWS 2023/24 conflict prediction challenge scores distributions beside the CRPS (Hegre
   et al. 2024, arXiv:2407.11045).
-- **Coverage** of the central 50/80/95% intervals (lower quantiles at (1-c)/2 and (1+c)/2).
+- **Coverage** of the central 50/80/95% intervals (lower quantiles at (1-c)/2 and (1+c)/2, ends
+  included), or of the central intervals a forecaster reports as those (the ensemble's are at
+  conformally calibrated levels, :func:`accord.analysis.ensemble.calibrated_levels`).
 - **PIT histogram**, the non-randomised version for discrete and mixed forecasts (Czado, Gneiting
   & Held 2009, Biometrics 65:1254, eq. 2): flat at 1/bins when calibrated.
 
@@ -67,13 +69,18 @@ def log_score(p: Predictive, y: np.ndarray, bins: int = GRID_BINS, floor: float 
     return np.where(p.available, out, np.nan)
 
 
-def interval(p: Predictive, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """The central ``level`` interval per case, from the lower quantiles at its two ends."""
+def interval(p: Predictive, level: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` interval per case (one level, or one per case), from the lower quantiles
+    at its two ends."""
+    level = np.asarray(level, dtype=float)
     return p.quantile((1 - level) / 2), p.quantile((1 + level) / 2)
 
 
-def covered(p: Predictive, y: np.ndarray, level: float) -> np.ndarray:
-    """1.0 where y lies in the central ``level`` interval (ends included, within 1e-9 of the range)."""
+def covered(p: Predictive, y: np.ndarray, level: float | np.ndarray) -> np.ndarray:
+    """1.0 where y lies in the central ``level`` interval (ends included, within 1e-9 of the range).
+
+    Every model's coverage is counted this way; what differs is only which central interval a model
+    reports as its nominal one (``reported`` in :func:`case_scores`)."""
     lo, hi = interval(p, level)
     tol = 1e-9 * (p.hi - p.lo)
     out = ((lo - tol <= y) & (y <= hi + tol)).astype(float)
@@ -116,17 +123,21 @@ def point_scores(forecast: np.ndarray, y: np.ndarray) -> dict[str, float | int |
     }
 
 
-def case_scores(p: Predictive, y: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-case CRPS and log score (for paired comparisons) and interval hits."""
+def case_scores(p: Predictive, y: np.ndarray, reported: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Per-case CRPS and log score (for paired comparisons) and interval hits.
+
+    ``reported`` (n, len(LEVELS)): the central level whose interval a forecaster reports as each
+    nominal one (the ensemble's conformally calibrated levels); None = the nominal levels."""
     out = {"crps": crps(p, y), "log_score": log_score(p, y)}
-    for level in LEVELS:
-        out[f"coverage{round(100 * level)}"] = covered(p, y, level)
+    for j, level in enumerate(LEVELS):
+        out[f"coverage{round(100 * level)}"] = covered(p, y, level if reported is None else reported[:, j])
     return out
 
 
-def distribution_scores(p: Predictive, y: np.ndarray) -> dict[str, Any]:
-    """Mean CRPS, log score, coverages and the PIT histogram over the cases with a forecast."""
-    per = case_scores(p, y)
+def distribution_scores(p: Predictive, y: np.ndarray, reported: np.ndarray | None = None) -> dict[str, Any]:
+    """Mean CRPS, log score, coverages (of the ``reported`` intervals, see :func:`case_scores`) and
+    the PIT histogram over the cases with a forecast."""
+    per = case_scores(p, y, reported)
     out: dict[str, Any] = {k: _mean(v) for k, v in per.items()}
     out["pit"] = [round(float(v), 4) for v in pit_histogram(p, y)] if p.available.any() else None
     return out

@@ -70,6 +70,7 @@ def ensemble_fit(
     atomic_write_text(out, json.dumps(spec, indent=1) + "\n")
     console.print(
         f"{out}: weights of {len(spec['components'])} components fitted on {spec['cases']} issues "
-        f"({spec['proposals']} proposals); penalty {spec['penalty']}",
+        f"({spec['proposals']} proposals); penalty {spec['penalty']}; the 50/80/95% intervals are the "
+        f"central ones at levels {'/'.join(f'{c:.3f}' for c in spec['levels'])} (calibrated by grouped CV)",
         highlight=False,
     )

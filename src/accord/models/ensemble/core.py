@@ -15,7 +15,7 @@ from ...errors import ParameterError, UnsupportedScenario
 from ...scenario.schema import Scenario
 from ..base import Model
 
-REQUIRED_KEYS = ("components", "features", "alpha", "beta", "center", "scale", "residuals")
+REQUIRED_KEYS = ("components", "features", "alpha", "beta", "center", "scale", "residuals", "levels")
 
 
 def load_weights(path: str | Path) -> dict[str, Any]:
@@ -40,7 +40,18 @@ def load_weights(path: str | Path) -> dict[str, Any]:
         raise ParameterError(
             f"ensemble: weights file {path}: alpha and beta need one entry per component ({k})"
         )
+    levels = data["levels"]
+    if not (isinstance(levels, list) and len(levels) == 3 and all(_level(v) for v in levels)):
+        raise ParameterError(
+            f"ensemble: weights file {path}: levels is {levels!r}; allowed: the central levels (each in "
+            "[0, 1]) of the 50, 80 and 95% intervals, as `accord ensemble-fit` calibrates them"
+        )
     return data
+
+
+def _level(v: Any) -> bool:
+    """A central interval level: a number in [0, 1] (not a bool)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and 0.0 <= v <= 1.0
 
 
 def component(

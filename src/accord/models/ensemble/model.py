@@ -5,7 +5,9 @@ as in :mod:`accord.analysis.predictive`, the compromise model's conformal distri
 file's residuals, point masses at the status quo, the agenda actors' and the two largest camps'
 positions, and a uniform over the scale), weighs them by the fitted gate of
 :mod:`accord.analysis.ensemble` on the issue's pre-decision features, and forecasts the mixture's
-median with its 50/80/95% central intervals. The shipped weights (``weights.json`` beside this module) were
+median with its 50/80/95% intervals: the central intervals at the levels the fit calibrated
+(:func:`accord.analysis.ensemble.calibrated_levels`; the nominal ones over-cover, the mixture having
+atoms). The shipped weights (``weights.json`` beside this module) were
 fitted on the DEU III development split (EU legislation; Arregui & Perarnaud 2021, CC BY 4.0) by
 ``accord ensemble-fit``; refit them on any DEU-format file the same way. EU legislative bargaining
 is not a peace process: on other kinds of negotiation the weights are a prior, not a finding.
@@ -28,7 +30,7 @@ from ..registry import make_model, register
 from .core import component, load_weights
 
 SHIPPED = Path(__file__).with_name("weights.json")
-LEVELS = {"50": 0.5, "80": 0.8, "95": 0.95}
+LEVELS = ("50", "80", "95")  # the intervals' labels; the file's ``levels`` say which central ones they are
 
 
 @register
@@ -56,7 +58,7 @@ class Ensemble(Model):
         return {k: v for k, v in settings.items() if k != "features"}
 
     def run_once(self, scenario: Scenario, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
-        """The fitted mixture of the components per issue: its median and 50/80/95% central intervals."""
+        """The fitted mixture of the components per issue: its median and 50/80/95% intervals."""
         from ...analysis import ensemble
         from ...analysis.distributions import Predictive, mixture
         from ...analysis.ensemble_fit import CONFORMAL
@@ -103,7 +105,7 @@ class Ensemble(Model):
         w = gate.weights(x, mask)
         mix = mixture(comps, w)
         columns = {"mean": mix.mean()}
-        for label, level in LEVELS.items():
+        for label, level in zip(LEVELS, spec["levels"], strict=True):
             columns[f"lo{label}"], columns[f"hi{label}"] = (
                 mix.quantile((1 - level) / 2),
                 mix.quantile((1 + level) / 2),
