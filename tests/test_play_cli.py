@@ -58,7 +58,8 @@ reject
 """
 
 
-def test_a_scripted_game_over_a_pipe_writes_run_tables_replays_and_compares(tmp_path):
+def test_a_scripted_game_over_a_pipe_writes_run_tables_replays_and_compares(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a finished game is also saved in the working folder
     res = invoke("play", TABLE, "--as", "KAB", "--out", str(tmp_path / "game"), input=SCRIPT)
     assert res.exit_code == 0, res.output
     assert "Traceback" not in flat(res.output)
@@ -177,7 +178,8 @@ def test_saved_games_that_are_not_games_are_refused(tmp_path):
     assert res.exit_code == 2 and "is a 'pivotal' run; allowed: the id of a `play` run" in flat(res.output)
 
 
-def test_afghanistan_as_afg_to_the_deadline_writes_the_tables_of_accord_run(tmp_path):
+def test_afghanistan_as_afg_to_the_deadline_writes_the_tables_of_accord_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a finished game is also saved in the working folder
     run = invoke("run", "afghanistan-2013", "-m", "agents", "--out", str(tmp_path / "run"))
     assert run.exit_code == 0, run.output
     auto = invoke(
