@@ -148,7 +148,7 @@ def test_baron_ferejohn_needs_recognition_and_a_pie():
         AgentsModel().run(Scenario.model_validate(data), 0)
     data = pie_game().model_dump()
     data["actors"][1]["params"] = {"strategy": "linear"}
-    with pytest.raises(ScenarioError, match="actors.B.params.strategy"):
+    with pytest.raises(ScenarioError, match="negotiation.pie: a pie is divided by Baron-Ferejohn players"):
         AgentsModel().run(Scenario.model_validate(data), 0)
 
 
@@ -175,3 +175,70 @@ def test_a_rule_compiles_to_its_winning_coalitions():
     )
     found = {tuple(np.flatnonzero(c)) for c in winning_coalitions(rule, 3)}
     assert found == {(0, 1), (0, 2), (0, 1, 2)}  # A with anyone: 3 of 4 votes
+
+
+def test_under_unanimity_unequal_discounts_give_the_closed_form():
+    """v_i = p_i (1 - S) / (1 - d_i) with S = sum_j d_j v_j, so sum_i p_i / (1 - d_i) = 1 / (1 - S)."""
+    d, p = (0.9, 0.8, 0.7), (0.5, 0.3, 0.2)
+    coalitions = np.ones((1, 3), bool)
+    v, mix = stationary(d, p, coalitions)
+    s = 1 - 1 / sum(pi / (1 - di) for pi, di in zip(p, d, strict=True))
+    np.testing.assert_allclose(v, [pi * (1 - s) / (1 - di) for pi, di in zip(p, d, strict=True)], atol=1e-12)
+
+
+def equilibrium_holds(d, p, coalitions, v, mix) -> bool:
+    """The conditions of a stationary equilibrium, checked apart from the solver: each proposer mixes over
+    coalitions that pass and are cheapest at prices d v, and every value is the expected share it gives."""
+    d, p, n = np.asarray(d), np.asarray(p), len(p)
+    price = d * v
+    expected = np.zeros(n)
+    for k in range(n):
+        costs = [price[c].sum() - price[k] if c[k] else np.inf for c in coalitions]
+        cheapest = min(costs)
+        for c, w, cost in zip(coalitions, mix[k], costs, strict=True):
+            if w > 1e-9:
+                assert c[k] and cost <= cheapest + 1e-9
+                expected += p[k] * w * np.where(c, price, 0.0)
+                expected[k] += p[k] * w * (1 - cost - price[k])
+    return bool(np.allclose(expected, v, atol=1e-9) and np.allclose(mix.sum(axis=1), 1))
+
+
+@pytest.mark.parametrize(
+    ("d", "p", "weights", "threshold"),
+    [  # games an earlier solver refused (found by review): unequal d and p; a weighted rule
+        ((0.99, 0.5, 0.7, 0.8, 0.9), (0.1, 0.3, 0.2, 0.25, 0.15), (1, 1, 1, 1, 1), 0.6),
+        ((0.9,) * 5, (0.2,) * 5, (1, 2, 1, 2, 1), 0.531),
+    ],
+)
+def test_asymmetric_games_reach_a_checked_equilibrium(d, p, weights, threshold):
+    ids = list("ABCDE")
+    rule = DecisionRule(
+        kind="qualified_majority", voters=dict(zip(ids, weights, strict=True)), threshold=threshold
+    )
+    coalitions = winning_coalitions(compile_rule(rule, ids, np.ones(5, bool)), 5)
+    v, mix = stationary(d, p, coalitions)
+    assert equilibrium_holds(d, p, coalitions, v, mix)
+    assert abs(v.sum() - 1) < 1e-9  # no delay in equilibrium: the whole pie is shared
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"actors.B.params.reservation": 0.5}, "actors.B.params"),
+        ({"negotiation.breakdown_risk": 0.1}, "negotiation.breakdown_risk"),
+        ({"actors.B.params.strategy": "linear", "negotiation.protocol": "offers"}, "negotiation.pie"),
+    ],
+)
+def test_what_the_equilibrium_does_not_model_is_refused(change, where):
+    data = pie_game().model_dump()
+    for path, value in change.items():
+        head, *rest = path.split(".")
+        node = data[head]
+        if head == "actors":
+            who = rest.pop(0)
+            node = next(a for a in node if a["id"] == who)
+        for key in rest[:-1]:
+            node = node[key]
+        node[rest[-1]] = value
+    with pytest.raises(ScenarioError, match=where):
+        AgentsModel().run(Scenario.model_validate(data), 0)

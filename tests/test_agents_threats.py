@@ -16,6 +16,7 @@ import pytest
 from pydantic import ValidationError
 from test_agents_mechanisms import talks
 
+from accord.errors import ScenarioError
 from accord.models.agents import AgentsModel
 from accord.models.agents.events import apply_event
 from accord.models.agents.setup import prepare
@@ -103,3 +104,14 @@ def test_an_executed_threat_is_not_also_let_lapse_and_a_run_records_the_lapse():
 def test_credibility_weight_must_be_positive():
     with pytest.raises(ValidationError, match="credibility_weight"):
         talks([dict(T1, credibility_weight=0)])
+
+
+def test_an_outcome_after_the_threats_own_date_is_refused_naming_the_dates():
+    late = {"type": "threat_executed", "threat": "t1", "round": 8}
+    with pytest.raises(
+        ScenarioError, match=r"events.1: threat_executed falls on or after the threat's by_date"
+    ):
+        AgentsModel().run(talks([T1, late]), 0)
+    early = dict(late, round=3)
+    rows = AgentsModel().run(talks([T1, early]), 0).tables["events"]
+    assert (rows["type"] == "threat_executed").sum() == 1 and (rows["type"] == "threat_withdrawn").sum() == 0

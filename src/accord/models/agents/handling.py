@@ -53,6 +53,7 @@ class Book:
     venue: dict[str, int]
     threats: dict[str, int] = field(default_factory=dict)
     acts_on: list[tuple[int, float, int]] = field(default_factory=list)  # each threat's (issue, to, actor)
+    due: dict[int, int] = field(default_factory=dict)  # threat index -> the round of its by_date
 
 
 @dataclass(frozen=True)

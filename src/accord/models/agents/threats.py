@@ -106,6 +106,7 @@ class Threat(Handler[ThreatEvent]):
                 allowed=f"{sc.date_of(rounds)} (the deadline, round {rounds}) or earlier",
             )
         when = min(due, rounds - 1)
+        at.book.due[args["threat"]] = when
         outcome = {"threat": args["threat"], "acts_on": (args["issue"], args["to"], args["actor"])}
         return [
             Compiled(
@@ -164,6 +165,16 @@ class ThreatOutcome(Handler[ThreatOutcomeEvent]):
                 allowed=", ".join(threats) or "none yet",
             )
         k = threats[ev.threat]
+        due = at.book.due.get(k)
+        if due is not None and at.round >= due:
+            sc = at.book.scenario
+            raise ScenarioError(
+                f"{ev.type} falls on or after the threat's by_date, when it has been carried out or has "
+                "lapsed",
+                location=at.where,
+                value=str(sc.date_of(at.round)) if sc.start else f"round {at.round}",
+                allowed=f"before {sc.date_of(due) if sc.start else ''} (round {due})",
+            )
         return [at.fire(ev.type, (ev.threat,), {"threat": k, "acts_on": at.book.acts_on[k]})]
 
     def apply(
