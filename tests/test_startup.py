@@ -85,13 +85,16 @@ def test_validate_reads_the_scenario_without_numpy_or_pandas(scenario, shared):
 
 
 def test_running_one_model_imports_that_model_only(tmp_path, shared):
+    """SMP gives its tables as Columns, so `accord run` writes the run folder without pandas."""
     args = ["run", str(shared / "data" / "ktab" / "dummyData_3Dim.csv"), "-m", "smp", "-o", str(tmp_path)]
     modules, done = loaded(CLI.format(args=args))
     assert done.returncode == 0, done.stderr
+    assert (tmp_path / "history.csv").is_file() and (tmp_path / "bargains.csv").is_file()
     assert (
         heavy(
             modules,
             (
+                "pandas",
                 "scipy",
                 "plotly",
                 "fastapi",
