@@ -19,7 +19,8 @@ from pathlib import Path
 from accord.models.smp import SMP
 from accord.scenario import load
 
-KTAB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ktab"
+SHARED = Path(os.environ.get("ACCORD_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+KTAB = SHARED / "data" / "ktab"
 # KTAB smpc --logmin wall seconds (2 cores, 2026), from ../shared/data/README.md
 KTAB_SECONDS = {
     "dummyData-a040": 4.1,

@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 
 from accord.models.registry import build_model, list_models
 from accord.scenario import AccordError, load, save, table
-from accord.scenario.io import dumps_yaml, load_bytes
+from accord.scenario.io import load_bytes
+from accord.scenario.yamltext import dumps_yaml
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("ACCORD_FUZZ_EXAMPLES", 15)),

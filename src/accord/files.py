@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import glob
 import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -106,6 +105,8 @@ def _swap_in(tmp: Path, path: Path) -> None:
     except OSError:
         if not path.is_dir():
             raise
+    import secrets  # only here, when an earlier run folder is replaced (5 ms of every start)
+
     old = path.parent / (_prefix(path) + secrets.token_hex(6))
     os.rename(path, old)  # the earlier output aside, under a temporary's name
     try:

@@ -30,9 +30,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import AccordError, ScenarioError
-from ..scenario.io import parse_yaml
 from ..scenario.schema import Scenario
 from ..scenario.validate import error_from_validation
+from ..scenario.yamltext import parse_yaml
 from .edit import drop
 
 VARIANTS = Path(__file__).with_name("variants")

@@ -1,6 +1,5 @@
 """`accord backtest`: score models against the known outcomes of a DEU-layout file."""
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -108,6 +107,8 @@ def backtest(
     )
     rows, weights = result.rows, result.weights
     if out is not None:
+        import hashlib
+
         digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
         record = run_record(
             file, digest, capability, folds, seed, rows, weights, data.skipped, result.detectable, draws

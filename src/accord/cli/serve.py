@@ -1,18 +1,20 @@
 """`accord serve`: the local web dashboard."""
 
-import errno
-import ipaddress
-import socket
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .app import app, console, err_console, fail
 
+if TYPE_CHECKING:
+    import socket
+
 WILDCARDS = ("0.0.0.0", "::", "")
 
 
 def _is_loopback(host: str) -> bool:
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -67,12 +69,15 @@ def serve(
         sock.close()
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int) -> "socket.socket":
     """A listening socket on host:port, or exit 2 with one line naming the problem.
 
     uvicorn would print the URL and then a log error with a traceback-like text; binding here and
     handing the socket to uvicorn also leaves no window in which another process takes the port.
     """
+    import errno
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:

@@ -23,17 +23,22 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 import numpy as np
-import pandas as pd
 
 from ..errors import ParameterError, UnsupportedScenario, clip
 from ..jsonable import jsonable
 from ..scenario.arrays import ScenarioArrays, to_arrays
 from ..scenario.limits import check_model_actors
 from ..scenario.schema import Scenario
+from .columns import Columns, as_frame
 from .params import check_params
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Table: TypeAlias = "pd.DataFrame | Columns"  # a model's table; Columns keeps pandas out of `accord run`
 
 TAGS = {
     "static": "one-shot forecast with no dynamics",
@@ -52,25 +57,66 @@ HISTORY_COLUMNS = ["round", "actor", "issue", "position"]
 PER_ISSUE = "<issue>"  # in a declared table's columns: one column per scenario issue, named by its id
 
 
-@dataclass(frozen=True)
 class Result:
     """What a run returns: the trajectory, the forecast, and where it came from.
 
     ``history`` is the tidy long table (round, actor, issue, position on the scenario's scale);
     ``forecast`` has one row per issue with at least (issue, forecast); ``tables`` holds further
     tidy tables a model produces (e.g. winning probabilities, offers, events) and ``info`` further
-    JSON-able facts (e.g. an agreement's outcome).
+    JSON-able facts (e.g. an agreement's outcome). A model may give its tables as DataFrames or
+    as :class:`~accord.models.columns.Columns`; they read as DataFrames here, made on first use.
     """
 
-    history: pd.DataFrame
-    forecast: pd.DataFrame
-    meta: dict[str, Any]
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    info: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        history: Table,
+        forecast: Table,
+        meta: dict[str, Any],
+        tables: Mapping[str, Table] | None = None,
+        info: dict[str, Any] | None = None,
+    ) -> None:
+        self.meta = meta
+        self.info = {} if info is None else info
+        self._given: dict[str, Table] = {"forecast": forecast, "history": history, **(tables or {})}
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._tables: dict[str, pd.DataFrame] | None = None
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            self._frames[name] = as_frame(self._given[name])
+        return self._frames[name]
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """The tidy trajectory: round, actor, issue, position."""
+        return self._frame("history")
+
+    @property
+    def forecast(self) -> pd.DataFrame:
+        """One row per issue: issue, forecast and any further per-issue columns."""
+        return self._frame("forecast")
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The further tables, by name (the same dict on every access)."""
+        if self._tables is None:
+            self._tables = {name: self._frame(name) for name in list(self._given)[2:]}
+        return self._tables
+
+    def given(self) -> dict[str, Table]:
+        """Every table as the model gave it, forecast and history first (the run folder's writer
+        needs no DataFrame)."""
+        return dict(self._given)
 
     def forecast_of(self, issue: str) -> float:
         """The forecast for one issue (KeyError when the model did not forecast it)."""
-        return float(cast(float, self.forecast.set_index("issue").loc[issue, "forecast"]))
+        forecast = self._given["forecast"]
+        if isinstance(forecast, Columns):
+            issues = list(forecast["issue"])
+            if issue not in issues:
+                raise KeyError(issue)
+            return float(forecast["forecast"][issues.index(issue)])
+        return float(cast(float, forecast.set_index("issue").loc[issue, "forecast"]))
 
 
 @dataclass(frozen=True)
@@ -107,9 +153,9 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
 class Output:
     """What a model's ``run_once`` computes; ``Model.run`` adds the metadata and makes it a Result."""
 
-    history: pd.DataFrame
-    forecast: pd.DataFrame
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    history: Table
+    forecast: Table
+    tables: Mapping[str, Table] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -247,9 +293,9 @@ class Model(ABC):  # noqa: B024  (every hook has a default; __init_subclass__ re
         self,
         scenario: Scenario,
         seed: int | None,
-        history: pd.DataFrame,
-        forecast: pd.DataFrame,
-        tables: dict[str, pd.DataFrame] | None = None,
+        history: Table,
+        forecast: Table,
+        tables: Mapping[str, Table] | None = None,
         info: dict[str, Any] | None = None,
     ) -> Result:
         """A Result with the metadata every run records (model, parameters, seed, version, scenario hash)."""
@@ -270,9 +316,9 @@ class Model(ABC):  # noqa: B024  (every hook has a default; __init_subclass__ re
 def _check_finite(
     model: str,
     scenario: Scenario,
-    forecast: pd.DataFrame,
-    history: pd.DataFrame,
-    tables: dict[str, pd.DataFrame],
+    forecast: Table,
+    history: Table,
+    tables: Mapping[str, Table],
 ) -> None:
     """No result leaves a model with an infinite number, or a NaN forecast.
 
@@ -281,15 +327,9 @@ def _check_finite(
     it names the model rather than letting a later writer fail. NaN stays allowed in the history
     and in tables, where it means "no stance".
     """
-    values = pd.to_numeric(forecast["forecast"], errors="coerce").to_numpy(dtype=float)
     frames = {"history": history, **tables}
-    bad = [
-        name
-        for name, frame in frames.items()
-        for col in frame.select_dtypes("number")
-        if np.isinf(frame[col].to_numpy(dtype=float, na_value=np.nan)).any()
-    ]
-    if not np.isfinite(values).all():
+    bad = [name for name, frame in frames.items() if _has_inf(frame)]
+    if not np.isfinite(_forecast_values(forecast)).all():
         bad.insert(0, "forecast")
     if bad:
         raise UnsupportedScenario(
@@ -298,25 +338,62 @@ def _check_finite(
         )
 
 
-def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame:
+def _forecast_values(forecast: Table) -> np.ndarray:
+    """The forecast column as floats (a value that is no number reads as NaN)."""
+    if isinstance(forecast, Columns):
+        values = forecast["forecast"]
+        if values.dtype.kind in "iuf":
+            return values.astype(float)
+    import pandas as pd
+
+    column = as_frame(forecast)["forecast"]
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+
+
+def _has_inf(table: Table) -> bool:
+    """Whether a numeric column holds an infinity (pandas' "number" columns: ints and floats)."""
+    if isinstance(table, Columns):
+        return any(v.dtype.kind == "f" and np.isinf(v).any() for v in table.values())
+    return any(
+        np.isinf(table[col].to_numpy(dtype=float, na_value=np.nan)).any()
+        for col in table.select_dtypes("number")
+    )
+
+
+def history_columns(arrays: ScenarioArrays, positions: np.ndarray) -> Columns:
     """The tidy trajectory from positions of shape (rounds, actors, issues); absent stances dropped."""
     rounds, n, m = positions.shape
-    frame = pd.DataFrame(
+    values = positions.reshape(-1)
+    table = Columns(
         {
             "round": np.repeat(np.arange(rounds), n * m),
             "actor": np.tile(np.repeat(np.array(arrays.actors, dtype=object), m), rounds),
             "issue": np.tile(np.array(arrays.issues, dtype=object), rounds * n),
-            "position": positions.reshape(-1),
+            "position": values,
         }
     )
-    return frame.dropna(subset=["position"]).reset_index(drop=True)
+    return table.where(~np.isnan(values))
+
+
+def history_frame(arrays: ScenarioArrays, positions: np.ndarray) -> pd.DataFrame:
+    """:func:`history_columns` as a DataFrame."""
+    return history_columns(arrays, positions).frame()
+
+
+def forecast_columns(arrays: ScenarioArrays, values: np.ndarray, **columns: np.ndarray) -> Columns:
+    """One row per issue with its forecast and any further per-issue columns."""
+    return Columns(
+        {
+            "issue": np.array(arrays.issues, dtype=object),
+            "forecast": np.asarray(values, dtype=float),
+            **columns,
+        }
+    )
 
 
 def forecast_frame(arrays: ScenarioArrays, values: np.ndarray, **columns: np.ndarray) -> pd.DataFrame:
-    """One row per issue with its forecast and any further per-issue columns."""
-    return pd.DataFrame(
-        {"issue": list(arrays.issues), "forecast": np.asarray(values, dtype=float), **columns}
-    )
+    """:func:`forecast_columns` as a DataFrame."""
+    return forecast_columns(arrays, values, **columns).frame()
 
 
 class StaticModel(Model):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..files import atomic_folder
 from ..jsonable import dumps
-from .base import Result
+from .base import Result, Table
+from .columns import Columns
 
 MARKER = "run.json"
 
@@ -22,9 +23,7 @@ def write_result(result: Result, folder: str | Path) -> list[Path]:
     names: list[str] = []
 
     def fill(tmp: Path) -> None:
-        _csv(result.forecast, tmp, "forecast.csv", names)
-        _csv(result.history, tmp, "history.csv", names)
-        for name, table in result.tables.items():
+        for name, table in result.given().items():  # forecast, history, then the model's own
             _csv(table, tmp, f"{name}.csv", names)
         for name, value in result.info.items():
             _text(dumps(value) + "\n", tmp, f"{name}.json", names)
@@ -42,8 +41,11 @@ def _earlier_run(folder: Path) -> bool:
     )
 
 
-def _csv(frame, tmp: Path, name: str, names: list[str]) -> None:
-    frame.to_csv(tmp / name, index=False)
+def _csv(table: Table, tmp: Path, name: str, names: list[str]) -> None:
+    if isinstance(table, Columns):
+        table.write_csv(tmp / name)  # the same text as to_csv, without importing pandas
+    else:
+        table.to_csv(tmp / name, index=False)
     names.append(name)
 
 

@@ -149,6 +149,8 @@ def build_model(name: str, scenario: Scenario, params: dict[str, Any] | None = N
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
     """Parse command-line ``key=value`` pairs; values are read as YAML scalars (3 -> int, x -> str)."""
+    if not pairs:
+        return {}  # PyYAML is imported only when there is a value to read
     import yaml
 
     params: dict[str, Any] = {}

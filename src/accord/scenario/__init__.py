@@ -14,14 +14,16 @@ if TYPE_CHECKING:
     from ..errors import AccordError, ParameterError, ScenarioError, UnsupportedScenario
     from .arrays import ScenarioArrays, to_arrays, with_arrays
     from .examples import example_names, example_path
-    from .io import dumps_yaml, load, loads_json, loads_yaml, save
+    from .io import load, loads_json, loads_yaml, save
     from .schema import Actor, Channel, Deadline, Issue, Negotiation, Relation, Scenario, Stance
+    from .yamltext import dumps_yaml
 
 _NAMES = {
     **dict.fromkeys(("ScenarioArrays", "to_arrays", "with_arrays"), ".arrays"),
     **dict.fromkeys(("AccordError", "ParameterError", "ScenarioError", "UnsupportedScenario"), "..errors"),
     **dict.fromkeys(("example_names", "example_path"), ".examples"),
-    **dict.fromkeys(("dumps_yaml", "load", "loads_json", "loads_yaml", "save"), ".io"),
+    **dict.fromkeys(("load", "loads_json", "loads_yaml", "save"), ".io"),
+    "dumps_yaml": ".yamltext",
     **dict.fromkeys(
         ("Actor", "Channel", "Deadline", "Issue", "Negotiation", "Relation", "Scenario", "Stance"), ".schema"
     ),

@@ -9,4 +9,7 @@ Source = Annotated[str | None, Field(default=None, description="Where the value 
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # defer_build: a model's validator is built when first used, not when its module is imported;
+    # reading a scenario builds Scenario's (which holds every nested model's schema) once, rather
+    # than each nested model's as well (start-up time of `accord validate`, benchmarks/bench_cli.py).
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)

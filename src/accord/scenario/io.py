@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import yaml
+from typing import Any
 
 from ..errors import ScenarioError
 from ..files import atomic_write, atomic_write_text
@@ -22,14 +20,13 @@ from . import ktab
 from .examples import example_path, is_example
 from .formats import READ_FORMATS, WRITE_FORMATS
 from .limits import LimitError, Limits, applied, current
-from .rawdata import bad_scalar, check_json_depth, check_text_size, check_yaml_events, check_yaml_graph, clean
+from .rawdata import check_json_depth, check_text_size, clean
 from .schema import Actor, Issue, Scenario
 from .validate import scenario_from_data
 
 __all__ = [
     "READ_FORMATS",
     "WRITE_FORMATS",
-    "dumps_yaml",
     "load",
     "loads_json",
     "loads_yaml",
@@ -143,6 +140,8 @@ def save(scenario: Scenario, target: str | os.PathLike[str]) -> Path:
 
         genius_export.write_folder(scenario, path)
     elif suffix in (".yaml", ".yml"):
+        from .yamltext import dumps_yaml
+
         atomic_write_text(path, dumps_yaml(scenario))
     elif suffix == ".json":
         atomic_write_text(path, dumps_json(scenario))
@@ -196,22 +195,6 @@ def lost_in(scenario: Scenario, target: str | os.PathLike[str]) -> list[str]:
     return lost
 
 
-class _ScenarioDumper(yaml.SafeDumper):
-    """Safe YAML output whose strings read back exactly.
-
-    YAML folds line breaks inside plain or single-quoted text (and treats NEL, LS, PS and CR as
-    breaks), so any string holding a break character is written double-quoted with escapes.
-    """
-
-
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = '"' if any(c in text for c in "\n\r\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_ScenarioDumper.add_representer(str, _represent_str)
-
-
 def dumps_json(scenario: Scenario) -> str:
     """JSON as the standard defines it: a non-finite number is an error, never ``Infinity``."""
     data = scenario.model_dump(mode="json", exclude_none=True)
@@ -225,85 +208,10 @@ def dumps_json(scenario: Scenario) -> str:
         ) from None
 
 
-def dumps_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML with only the fields that differ from their defaults, name first."""
-    data = scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    data = {"name": scenario.name, **data}
-    return yaml.dump(data, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-# libyaml's parser where PyYAML was built with it: the pure-Python parser takes about a quarter
-# of a second on the Afghanistan scenario, which `accord validate` would pay on every start.
-if TYPE_CHECKING:
-    _SafeLoader = yaml.SafeLoader  # what the checker sees: CSafeLoader offers the same interface
-else:
-    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _ScenarioLoader(_SafeLoader):
-    """Safe YAML that refuses duplicate keys and leaves dates as text.
-
-    A repeated key would silently drop a stance; and PyYAML's own date parsing raises a bare
-    ValueError on an impossible date (2013-02-30), so dates go to the schema, which names the field.
-    """
-
-    file: str | None = None
-    paths: dict[int, str] = {}  # field path of each node, from check_yaml_graph
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # Tags were checked (check_yaml_graph); a tagged scalar its constructor cannot read
-        # (`!!int abc`, `!!bool maybe`, `!!int ""`) raises a bare Python error: name the node.
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, KeyError, IndexError, OverflowError):
-            raise bad_scalar(node, self.file, self.paths) from None
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)):
-                continue  # unhashable keys are refused by the base class with their own message
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}; each key may appear once", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_ScenarioLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def parse_yaml(text: str, file: str | None = None) -> Any:
-    """YAML text to plain data within the limits (depth, aliases, tags, numbers), or a ScenarioError."""
-    check_text_size(text, file)
-    check_yaml_events(text, _ScenarioLoader, file)
-    loader = None
-    try:
-        loader = _ScenarioLoader(text)
-        loader.file = file
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        loader.paths = check_yaml_graph(node, file)
-        data = loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"not valid YAML: {problem}", file=file, location=where) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return clean(data, file)
-
-
 def loads_yaml(text: str, file: str | None = None, limits: Limits | None = None) -> Scenario:
     """A scenario from YAML text, within ``limits``."""
+    from .yamltext import parse_yaml  # PyYAML is imported by YAML files only
+
     with applied(limits):
         return scenario_from_data(parse_yaml(text, file), file)
 

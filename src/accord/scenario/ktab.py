@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
@@ -108,6 +107,8 @@ def read_csv_text(text: str, file: str) -> Any:
 def read_xml_text(text: str, file: str) -> Any:
     """A scenario from KTAB's XML, its SMP parameters, seed and accommodation matrix kept under
     ``models["smp"]``."""
+    import xml.etree.ElementTree as ET  # for XML files only
+
     try:
         root = ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import MIN_CHALLENGE_COALITION, MIN_GAIN, KtabRules, StateView, util, vote
+from .core import MIN_CHALLENGE_COALITION, MIN_GAIN, KtabRules, StateView, sequential_sum, util, vote
 
 MARGIN = 1e-12  # far above the rounding of a bound or a gain (~1e-15), far below real gaps
 SMALL = 32  # up to this many actors, estimate every open rival in one pass
@@ -80,8 +80,10 @@ def challenge_probs(
         v3 = vote(rules.voting_rule, weight, np.subtract(x, y, out=x))
         v3[rows, i[s]] = 0.0  # the two principals are not third parties
         v3[rows, j[s]] = 0.0
-        c_i[s] = _chain(np.add, c_i0[s], np.maximum(v3, 0.0))  # third parties join in index order
-        c_j[s] = _chain(np.subtract, c_j0[s], np.minimum(v3, 0.0, out=v3))  # adds max(-v3, 0)
+        # third parties join in index order (rows are summed down the columns, one after another);
+        # c_j0 - min(v3, 0) is exactly c_j0 + (-min(v3, 0)): IEEE subtraction adds the negation
+        c_i[s] = sequential_sum(c_i0[s], np.maximum(v3, 0.0).T)
+        c_j[s] = sequential_sum(c_j0[s], np.negative(np.minimum(v3, 0.0, out=v3), out=v3).T)
     p_ij = c_i / (c_i + c_j)
     p_ji = c_j / (c_i + c_j)
     # gain to k = i of the challenge, compared with the status quo
@@ -101,12 +103,6 @@ def _unit_util(d: np.ndarray, r: np.ndarray) -> np.ndarray:
     d = np.subtract(1.0, d, out=d)
     d *= t
     return d
-
-
-def _chain(op: np.ufunc, first: np.ndarray, terms: np.ndarray) -> np.ndarray:
-    """Per row, first op terms[0] op terms[1] op ... left to right (terms is overwritten)."""
-    terms[:, 0] = op(first, terms[:, 0])
-    return op.accumulate(terms, axis=1)[:, -1]
 
 
 def gain_bounds(view: StateView, total_sal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

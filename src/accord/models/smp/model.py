@@ -18,14 +18,14 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from ...errors import ParameterError, UnsupportedScenario
 from ...scenario.arrays import ScenarioArrays, to_arrays
 from ...scenario.limits import check_model_rounds
 from ...scenario.schema import Scenario
-from ..base import Model, Output, forecast_frame, history_frame
+from ..base import Model, Output, forecast_columns, history_columns
 from ..baselines import _require_weight
+from ..columns import Columns
 from ..params import Interval, PositiveInt, choices, specs
 from ..registry import register
 from .core import (
@@ -206,7 +206,7 @@ class SMP(Model):
         positions = arrays.lo + np.array(traj.positions) * span
         shown = np.where(arrays.present[None], positions, np.nan)
         return Output(
-            history_frame(arrays, shown),
+            history_columns(arrays, shown),
             _forecast(arrays, traj, positions[-1], sal, cap),
             tables=_tables(arrays, traj),
             info={"turns": len(traj.positions) - 1, "stop_ratio": traj.stop_ratios},
@@ -292,7 +292,7 @@ def accommodation_matrix(value: list | None, actors: tuple[str, ...]) -> np.ndar
 
 def _forecast(
     arrays: ScenarioArrays, traj: Trajectory, final: np.ndarray, sal: np.ndarray, cap: np.ndarray
-) -> pd.DataFrame:
+) -> Columns:
     """The most probable final position cluster per issue, plus the capability x salience mean."""
     reps, probs = traj.classes[-1]
     top = reps[int(np.argmax(probs))]
@@ -303,7 +303,7 @@ def _forecast(
         mean = np.where(
             w.sum(axis=0) > 0, (w * np.where(present, final, 0.0)).sum(axis=0) / w.sum(axis=0), final[top]
         )
-    return forecast_frame(
+    return forecast_columns(
         arrays,
         final[top],
         weighted_mean=mean,
@@ -312,11 +312,11 @@ def _forecast(
     )
 
 
-def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]:
+def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, Columns]:
     n = arrays.n_actors
     rounds = len(traj.win_probs)
     actors = np.array(arrays.actors, dtype=object)
-    per_actor = lambda values, col: pd.DataFrame(  # noqa: E731  (a one-use table builder)
+    per_actor = lambda values, col: Columns(  # noqa: E731  (a one-use table builder)
         {
             "round": np.repeat(np.arange(rounds), n),
             "actor": np.tile(actors, rounds),
@@ -330,14 +330,14 @@ def _tables(arrays: ScenarioArrays, traj: Trajectory) -> dict[str, pd.DataFrame]
     }
 
 
-def _bargains_table(traj: Trajectory, actors: np.ndarray) -> pd.DataFrame:
+def _bargains_table(traj: Trajectory, actors: np.ndarray) -> Columns:
     """One row per bargain proposed, in turn order; whether each party's queue chose it."""
     turns = [(r, b, chosen) for r, b, chosen in traj.bargains if b.init.size]
     if not turns:
-        return pd.DataFrame([], columns=list(BARGAIN_COLUMNS)).astype(object)
+        return Columns({c: np.empty(0, dtype=object) for c in BARGAIN_COLUMNS})
     cat = lambda part: np.concatenate([part(r, b, chosen) for r, b, chosen in turns])  # noqa: E731
     index = lambda b: np.arange(b.init.size)  # noqa: E731
-    return pd.DataFrame(
+    return Columns(
         {
             "round": cat(lambda r, b, chosen: np.full(b.init.size, r, dtype=np.int64)),
             "initiator": actors[cat(lambda r, b, chosen: b.init)],
