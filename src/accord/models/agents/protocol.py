@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 
 from .policy import Seats, View
-from .recognition import equilibrium_terms, proposer_turns
+from .recognition import equilibrium_terms
 from .state import Setting, State
 from .strategies import stationary_shares, target_utility
 from .utility import offer_toward, total, utility
@@ -161,14 +161,23 @@ def evaluate(
             agree[0, 0, :, k] &= listens[0, k]
     full = setting.rule.passes(agree)
     side = (total(agree & req) >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
-    if setting.order:  # alternating offers: only the party whose turn it is proposes (Rubinstein 1982)
-        turn = np.zeros((len(rounds), len(setting.actors)), bool)
-        turn[np.arange(len(rounds)), np.array(setting.order)[rounds % len(setting.order)]] = True
-        full, side = full & turn[:, None, :], side & turn[:, None, :]
-    if setting.recognition is not None:  # random recognition: only the recognised party's proposal counts
-        turn3 = proposer_turns(st.recognised, rounds, len(setting.actors))
-        full, side = full & turn3, side & turn3
+    turn = proposers(st, setting, rounds)
+    if turn is not None:
+        full, side = full & turn, side & turn
     return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st))
+
+
+def proposers(st: State, setting: Setting, rounds: np.ndarray) -> np.ndarray | None:
+    """(B, S or 1, n) bool: whose proposal can pass in each round: the party whose turn it is under
+    alternating offers (Rubinstein 1982), the recognised one under random recognition (Baron & Ferejohn
+    1989); None when every party's can."""
+    n = len(setting.actors)
+    if setting.order:
+        who = np.array(setting.order)[rounds % len(setting.order)]
+        return (who[:, None] == np.arange(n))[:, None, :]
+    if setting.recognition is not None:
+        return st.recognised[:, rounds].T[:, :, None] == np.arange(n)
+    return None
 
 
 def screening_demand(st: State, setting: Setting, can: np.ndarray, res: np.ndarray) -> np.ndarray:

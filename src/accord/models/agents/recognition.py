@@ -160,11 +160,6 @@ def plan_for(
     return Plan(values, coalitions, choice, share_issue, total)
 
 
-def proposer_turns(recognised: np.ndarray, rounds: np.ndarray, n: int) -> np.ndarray:
-    """(B, S, n) bool: who is recognised to propose in each round of the stretch."""
-    return recognised[:, rounds].T[:, :, None] == np.arange(n)
-
-
 def equilibrium_terms(
     plan: Plan, coin: np.ndarray, rounds: np.ndarray, threshold: np.ndarray, offers: np.ndarray
 ) -> np.ndarray:
