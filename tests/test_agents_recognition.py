@@ -139,6 +139,19 @@ def test_a_single_run_says_who_signed_and_the_shares():
     assert {a for a in "ABC" if terms[f"share_{a}"] > 0} <= signed
 
 
+def test_the_offers_table_marks_the_recognised_proposer_whose_offer_was_agreed():
+    res = AgentsModel().run(pie_game(quota=2), 0)
+    offers = res.tables["offers"]
+    first = offers[offers["round"] == 0]
+    assert set(first["proposer"]) == set("ABC")  # every party's standing offer is shown ...
+    (recognised,) = set(first.loc[first["turn"], "proposer"])  # ... but one proposer was recognised
+    assert recognised in res.info["outcome"]["parties"]
+    agreed = first[first["turn"]].iloc[0]
+    terms = res.forecast.set_index("issue")["forecast"]
+    for a in "ABC":
+        assert agreed[f"share_{a}"] == pytest.approx(terms[f"share_{a}"])
+
+
 def test_baron_ferejohn_needs_recognition_and_a_pie():
     with pytest.raises(ScenarioError, match="random recognition"):
         AgentsModel().run(pie_game(protocol="offers", pie=None), 0)

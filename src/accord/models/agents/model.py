@@ -50,7 +50,7 @@ class AgentsModel(Model):
         "negotiation simulator: offers over channels, deadlines, events, threats, side deals"
     )
     extra_tables: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "offers": ("round", "date", "proposer", "receiver", PER_ISSUE, "value", "response"),
+        "offers": ("round", "date", "proposer", "receiver", "turn", PER_ISSUE, "value", "response"),
         "events": EVENT_COLUMNS,
     }
 
@@ -278,12 +278,18 @@ def _failure(setting: Setting, st: State, rec: Record, cause: int, waits: np.nda
 
 
 def offers_table(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFrame:
-    """One row per offer sent: the proposal, the receiver's utility of it and its response."""
+    """One row per offer sent: the proposal, the receiver's utility of it and its response; ``turn`` says
+    whether the proposer held the turn (alternating offers) or was recognised (random recognition), since
+    only such a proposal can be agreed: the others are what a party would have offered, shown so that a
+    reader sees every side's position in every round."""
     parts = []
     for t0, kept, rnd, _ in rec.blocks:
         k, i, j = np.nonzero(np.broadcast_to(rnd.reach[0], (kept,) + rnd.reach.shape[1:]))
-        parts.append((t0 + k, i, j, rnd.offers[k, 0, i], rnd.value[k, 0, j, i], rnd.response[k, 0, j, i]))
-    rounds, i, j, points, value, response = (np.concatenate(c) for c in zip(*parts, strict=True))
+        turn = np.ones(len(k), dtype=bool) if rnd.turn is None else rnd.turn[k, 0, i]
+        parts.append(
+            (t0 + k, i, j, turn, rnd.offers[k, 0, i], rnd.value[k, 0, j, i], rnd.response[k, 0, j, i])
+        )
+    rounds, i, j, turn, points, value, response = (np.concatenate(c) for c in zip(*parts, strict=True))
     actors = np.array(setting.actors, dtype=object)
     distinct, which = np.unique(rounds, return_inverse=True)
     dates = np.array([_iso(scenario, t) for t in distinct], dtype=object)
@@ -294,6 +300,7 @@ def offers_table(scenario: Scenario, setting: Setting, rec: Record) -> pd.DataFr
             "date": dates[which].tolist(),
             "proposer": actors[i],
             "receiver": actors[j],
+            "turn": turn,
             **{issue: points[:, q] for q, issue in enumerate(setting.issues)},
             "value": value,
             "response": np.array(RESPONSES, dtype=object)[response],

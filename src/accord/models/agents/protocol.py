@@ -56,6 +56,7 @@ class Round:
     full: np.ndarray  # (B, S, proposer) every required party accepts the proposal
     side: np.ndarray  # (B, S, proposer) >= 2 but not all required parties accept it (where subsets count)
     power: np.ndarray  # (S, n) bargaining weight in the asymmetric Nash product (bargaining_power)
+    turn: np.ndarray | None = None  # (B, S or 1, n) whose proposal can pass (proposers); None: everyone's
 
     @property
     def response(self) -> np.ndarray:
@@ -164,7 +165,7 @@ def evaluate(
     turn = proposers(st, setting, rounds)
     if turn is not None:
         full, side = full & turn, side & turn
-    return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st))
+    return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st), turn)
 
 
 def proposers(st: State, setting: Setting, rounds: np.ndarray) -> np.ndarray | None:
