@@ -159,6 +159,8 @@ def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: 
     G, n, N = util.shape
     if exponent.shape != (G, n) or reserved.shape != (G, n):
         exponent, reserved = np.broadcast_to(exponent, (G, n)), np.broadcast_to(reserved, (G, n))
+    if G == 1 and n == 2:
+        return _one_bilateral(util[0], exponent[0], reserved[0], n_steps)
     size = max(1, BLOCK // (n * N))
     if G <= size:
         return _play(util, exponent, reserved, n_steps)
@@ -182,19 +184,13 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     umin = np.maximum(bottom, reserved.reshape(R))
     lo = (umax - umin)[:, None] * aspiration(S, exponent.reshape(R)) + (umin - TOLERANCE)[:, None]
     np.minimum(np.maximum(lo, umin[:, None], out=lo), umax[:, None], out=lo)  # (R, S), falling along rows
-    bits = max(1, (N - 1).bit_length())
-    grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
-    if grid < 20:
-        raise UnsupportedScenario(
-            f"sao: too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys; "
-            "allowed: fewer issues or levels (sao_levels)"
-        )
+    bits, grid, index = _layout(N, R)
     scale = 2.0**grid / np.where(umax > bottom, umax - bottom, 1.0)
     keys = np.subtract(u, bottom[:, None])
     keys *= scale[:, None]
     keys = keys.astype(np.int64)  # truncation is the floor here: the utilities lie above their minimum
     keys <<= bits
-    keys |= np.arange(N)
+    keys |= index
     keys.sort(axis=1)  # per party: outcomes by quantised utility, ties by index
     qlo = _quantise(lo, bottom[:, None], scale[:, None])
     qnear = _quantise(lo - NEAR, bottom[:, None], scale[:, None])
@@ -205,6 +201,60 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
         return _bilateral(util, keys, qlo, qnear, bits, shift, base, scale)
     offers = _offers(keys, slice(None), qlo, qnear, bits, shift).reshape(G, n, S)
     return _multilateral(util, offers, base, scale, qlo.reshape(G, n, S))
+
+
+@lru_cache(maxsize=32)
+def _layout(N: int, R: int) -> tuple[int, int, np.ndarray]:
+    """Index bits, grid bits and the outcome indices for N outcomes in R rows of sort keys."""
+    bits = max(1, (N - 1).bit_length())
+    grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
+    if grid < 20:
+        raise UnsupportedScenario(
+            f"sao: too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys; "
+            "allowed: fewer issues or levels (sao_levels)"
+        )
+    index = np.arange(N, dtype=np.int64)
+    index.flags.writeable = False
+    return bits, grid, index
+
+
+def _one_bilateral(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> Played:
+    """One game of two parties, the single run's path: the same keys, thresholds and offers as
+    ``_play`` (``_offers`` on the two rows), then the first acceptance among the turns in order
+    (k, 1) takes 0's offer of step k, (k + 1, 0) takes 1's offer of step k, with a handful of calls
+    on whole rows instead of the batch's windows and live-game bookkeeping."""
+    N = u.shape[1]
+    umax, bottom = u.max(axis=1), u.min(axis=1)
+    umin = np.maximum(bottom, reserved)
+    lo = (umax - umin)[:, None] * aspiration(S, exponent) + (umin - TOLERANCE)[:, None]
+    np.minimum(np.maximum(lo, umin[:, None], out=lo), umax[:, None], out=lo)
+    bits, grid, index = _layout(N, 2)
+    scale = 2.0**grid / np.where(umax > bottom, umax - bottom, 1.0)
+    q = ((u - bottom[:, None]) * scale[:, None]).astype(np.int64)  # floor: u is above its minimum
+    keys = (q << bits) | index
+    keys.sort(axis=1)
+    shift = grid + _BAND_GAP + bits
+    _banded(keys, shift)
+    base, scale = bottom[:, None], scale[:, None]
+    qlo, qnear = _quantise(lo, base, scale), _quantise(lo - NEAR, base, scale)
+    offers = _offers(keys, slice(None), qlo, qnear, bits, shift)
+    a, b = offers
+    turns = np.empty(2 * S - 1, bool)
+    turns[0::2] = q[1, a] >= qlo[1]
+    turns[1::2] = q[0, b[:-1]] >= qlo[0, 1:]
+    first = int(turns.argmax())
+    agreed = bool(turns[first])
+    steps = (first + 1) // 2 + 1 if agreed else S
+    outcome = int(offers[first % 2, first // 2]) if agreed else -1
+    return Played(
+        np.array([steps]),
+        np.array([agreed]),
+        np.array([outcome]),
+        offers[None],
+        base.reshape(1, 2),
+        scale.reshape(1, 2),
+        qlo[None],
+    )
 
 
 def _offers(
