@@ -8,6 +8,7 @@ strategies.py.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 from functools import cached_property
 
@@ -155,7 +156,7 @@ class State:
         if t is None:
             return now
         final = now
-        if not np.array_equal(self.no_deal_final, self.no_deal):
+        if (self.no_deal_final != self.no_deal).any():  # NaN differs, as in np.array_equal
             final = self.no_deal_utility(setting, self.no_deal_final, unit) + self.offset
             if self.threat_loss.shape[1]:
                 final = final - self.threat_loss.sum(axis=1)
@@ -192,50 +193,64 @@ def initial_state(
     """A fresh state for ``draws`` draws; arguments with or without the leading draw axis are
     copied into it (the state owns its arrays and events change them in place)."""
     n, m = len(setting.actors), len(setting.issues)
-
-    def own(value: np.ndarray | float, *shape: int, dtype: type = float) -> np.ndarray:
-        out: np.ndarray = np.empty((draws,) + shape, dtype)
-        out[...] = value
-        return out
-
+    blank = _blank(draws, n, m, n_threats, setting.rounds)
     st = State(
-        ideal=own(ideal, n, m),
-        salience=own(salience, n, m),
-        capability=own(capability, n),
-        direct=own(direct, n, n, dtype=bool),
-        alignment=own(alignment, n, n),
-        venue_open=own(venue_open, len(setting.venue_ids), dtype=bool),
-        present=own(True, n, dtype=bool),
-        left_round=own(np.nan, n),
-        no_deal=own(no_deal, m),
-        offset=own(0.0, n),
-        threat_loss=own(0.0, n_threats, n),
-        threat_live=own(False, n_threats, dtype=bool),
-        threat_stake=own(0.0, n_threats, n),
-        threat_prior=own(0.0, n_threats),
-        threat_weight=own(1.0, n_threats),
-        threat_by=own(-1, n_threats, dtype=int),
-        resolve=own(0.0, n, 2),
-        exponent=own(setting.agents.exponent, n),
-        reactive=own(1.0, n),
-        last_gain=own(np.nan, n, n),
-        side_deal=own(False, dtype=bool),
-        side_terms=own(np.nan, m),
-        side_parties=own(False, n, dtype=bool),
-        side_round=own(np.nan),
-        side_settled=own(False, m, dtype=bool),
-        fixed=own(False, m, dtype=bool),
-        no_deal_final=own(no_deal, m),
-        delay_cost=own(setting.agents.delay_cost, n),
-        discount=own(setting.agents.discount, n),
-        breakdown=own(setting.breakdown, dtype=float),
-        broken=own(False, dtype=bool),
-        belief_lo=own(0.0, n, n),
-        belief_hi=own(1.0, n, n),
-        recognised=own(-1, setting.rounds, dtype=int),
-        coin=own(0.0, setting.rounds),
+        ideal=_own(draws, ideal, n, m),
+        salience=_own(draws, salience, n, m),
+        capability=_own(draws, capability, n),
+        direct=_own(draws, direct, n, n, dtype=bool),
+        alignment=_own(draws, alignment, n, n),
+        venue_open=_own(draws, venue_open, len(setting.venue_ids), dtype=bool),
+        no_deal=_own(draws, no_deal, m),
+        exponent=_own(draws, setting.agents.exponent, n),
+        no_deal_final=_own(draws, no_deal, m),
+        delay_cost=_own(draws, setting.agents.delay_cost, n),
+        discount=_own(draws, setting.agents.discount, n),
+        breakdown=_own(draws, setting.breakdown),
+        **{name: value.copy() for name, value in blank.items()},
     )
     wanted = setting.agents.reservation
     if not np.isnan(wanted).all():
         st.offset = np.where(np.isnan(wanted), 0.0, wanted - st.no_deal_utility(setting))
     return st
+
+
+def _own(draws: int, value: np.ndarray | float, *shape: int, dtype: type = float) -> np.ndarray:
+    """A new (draws, *shape) array filled with ``value`` (broadcast)."""
+    out: np.ndarray = np.empty((draws,) + shape, dtype)
+    out[...] = value
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _blank(draws: int, n: int, m: int, n_threats: int, rounds: int) -> dict[str, np.ndarray]:
+    """The fields every fresh state starts with the same values in, built once per shape (read-only:
+    ``initial_state`` copies them, which is several times faster than filling new arrays one by one)."""
+    out = {
+        "present": _own(draws, True, n, dtype=bool),
+        "left_round": _own(draws, np.nan, n),
+        "offset": _own(draws, 0.0, n),
+        "threat_loss": _own(draws, 0.0, n_threats, n),
+        "threat_live": _own(draws, False, n_threats, dtype=bool),
+        "threat_stake": _own(draws, 0.0, n_threats, n),
+        "threat_prior": _own(draws, 0.0, n_threats),
+        "threat_weight": _own(draws, 1.0, n_threats),
+        "threat_by": _own(draws, -1, n_threats, dtype=int),
+        "resolve": _own(draws, 0.0, n, 2),
+        "reactive": _own(draws, 1.0, n),
+        "last_gain": _own(draws, np.nan, n, n),
+        "side_deal": _own(draws, False, dtype=bool),
+        "side_terms": _own(draws, np.nan, m),
+        "side_parties": _own(draws, False, n, dtype=bool),
+        "side_round": _own(draws, np.nan),
+        "side_settled": _own(draws, False, m, dtype=bool),
+        "fixed": _own(draws, False, m, dtype=bool),
+        "broken": _own(draws, False, dtype=bool),
+        "belief_lo": _own(draws, 0.0, n, n),
+        "belief_hi": _own(draws, 1.0, n, n),
+        "recognised": _own(draws, -1, rounds, dtype=int),
+        "coin": _own(draws, 0.0, rounds),
+    }
+    for value in out.values():
+        value.setflags(write=False)
+    return out
