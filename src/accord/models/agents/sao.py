@@ -178,29 +178,48 @@ def play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, n_steps: 
 
 def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> Played:
     G, n, N = util.shape
-    R = G * n
-    u = util.reshape(R, N)
+    k = _keyed(util.reshape(G * n, N), exponent.reshape(-1), reserved.reshape(-1), S)
+    base, scale = k.bottom.reshape(G, n), k.scale.reshape(G, n)
+    if n == 2:
+        return _bilateral(util, k.keys, k.qlo, k.qnear, k.bits, k.shift, base, scale)
+    offers = _offers(k.keys, slice(None), k.qlo, k.qnear, k.bits, k.shift).reshape(G, n, S)
+    return _multilateral(util, offers, base, scale, k.qlo.reshape(G, n, S))
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """R rows (party x game) made ready for the offer search: what ``_play`` and ``_one_bilateral`` share."""
+
+    q: np.ndarray  # (R, N) quantised utilities, in outcome order
+    keys: np.ndarray  # (R, N) banded sort keys: quantised utility, then outcome index
+    qlo: np.ndarray  # (R, S) quantised thresholds
+    qnear: np.ndarray  # (R, S) the same, NEAR lower
+    bottom: np.ndarray  # (R,) each row's lowest utility
+    scale: np.ndarray  # (R,) grid points per unit of utility
+    bits: int
+    shift: int
+
+
+def _keyed(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> _Keyed:
+    """Thresholds and sorted keys of rows ``u`` (R, N) with exponents and reservations (R,)."""
+    R, N = u.shape
     umax, bottom = u.max(axis=1), u.min(axis=1)
-    umin = np.maximum(bottom, reserved.reshape(R))
-    lo = (umax - umin)[:, None] * aspiration(S, exponent.reshape(R)) + (umin - TOLERANCE)[:, None]
+    umin = np.maximum(bottom, reserved)
+    lo = (umax - umin)[:, None] * aspiration(S, exponent) + (umin - TOLERANCE)[:, None]
     np.minimum(np.maximum(lo, umin[:, None], out=lo), umax[:, None], out=lo)  # (R, S), falling along rows
     bits, grid, index = _layout(N, R)
     scale = 2.0**grid / np.where(umax > bottom, umax - bottom, 1.0)
-    keys = np.subtract(u, bottom[:, None])
-    keys *= scale[:, None]
-    keys = keys.astype(np.int64)  # truncation is the floor here: the utilities lie above their minimum
-    keys <<= bits
+    q = np.subtract(u, bottom[:, None])
+    q *= scale[:, None]
+    q = q.astype(np.int64)  # truncation is the floor here: the utilities lie above their minimum
+    keys = q << bits
     keys |= index
     keys.sort(axis=1)  # per party: outcomes by quantised utility, ties by index
-    qlo = _quantise(lo, bottom[:, None], scale[:, None])
-    qnear = _quantise(lo - NEAR, bottom[:, None], scale[:, None])
-    base, scale = bottom.reshape(G, n), scale.reshape(G, n)
     shift = grid + _BAND_GAP + bits
     _banded(keys, shift)
-    if n == 2:
-        return _bilateral(util, keys, qlo, qnear, bits, shift, base, scale)
-    offers = _offers(keys, slice(None), qlo, qnear, bits, shift).reshape(G, n, S)
-    return _multilateral(util, offers, base, scale, qlo.reshape(G, n, S))
+    base, per = bottom[:, None], scale[:, None]
+    qlo, qnear = _quantise(lo, base, per), _quantise(lo - NEAR, base, per)
+    return _Keyed(q, keys, qlo, qnear, bottom, scale, bits, shift)
 
 
 @lru_cache(maxsize=32)
@@ -223,21 +242,9 @@ def _one_bilateral(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S:
     ``_play`` (``_offers`` on the two rows), then the first acceptance among the turns in order
     (k, 1) takes 0's offer of step k, (k + 1, 0) takes 1's offer of step k, with a handful of calls
     on whole rows instead of the batch's windows and live-game bookkeeping."""
-    N = u.shape[1]
-    umax, bottom = u.max(axis=1), u.min(axis=1)
-    umin = np.maximum(bottom, reserved)
-    lo = (umax - umin)[:, None] * aspiration(S, exponent) + (umin - TOLERANCE)[:, None]
-    np.minimum(np.maximum(lo, umin[:, None], out=lo), umax[:, None], out=lo)
-    bits, grid, index = _layout(N, 2)
-    scale = 2.0**grid / np.where(umax > bottom, umax - bottom, 1.0)
-    q = ((u - bottom[:, None]) * scale[:, None]).astype(np.int64)  # floor: u is above its minimum
-    keys = (q << bits) | index
-    keys.sort(axis=1)
-    shift = grid + _BAND_GAP + bits
-    _banded(keys, shift)
-    base, scale = bottom[:, None], scale[:, None]
-    qlo, qnear = _quantise(lo, base, scale), _quantise(lo - NEAR, base, scale)
-    offers = _offers(keys, slice(None), qlo, qnear, bits, shift)
+    ready = _keyed(u, exponent, reserved, S)
+    q, qlo = ready.q, ready.qlo
+    offers = _offers(ready.keys, slice(None), qlo, ready.qnear, ready.bits, ready.shift)
     a, b = offers
     turns = np.empty(2 * S - 1, bool)
     turns[0::2] = q[1, a] >= qlo[1]
@@ -251,8 +258,8 @@ def _one_bilateral(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S:
         np.array([agreed]),
         np.array([outcome]),
         offers[None],
-        base.reshape(1, 2),
-        scale.reshape(1, 2),
+        ready.bottom.reshape(1, 2),
+        ready.scale.reshape(1, 2),
         qlo[None],
     )
 
