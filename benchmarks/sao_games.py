@@ -98,7 +98,7 @@ def batch_inputs(games: list[dict[str, Any]]) -> tuple[Any, np.ndarray, np.ndarr
 
 def play_batch(sc: Scenario, arrays: Any, exponent: np.ndarray, reserved: np.ndarray) -> sao.Played:
     """accord's engine on a batch: utilities of every outcome per game, then the protocol."""
-    util, _ = sao_run.game(sc, arrays, SPACE)
+    util = sao_run.game(sc, arrays, SPACE)
     return sao.play(util, exponent, reserved, STEPS)
 
 

@@ -154,7 +154,7 @@ def test_negmas_table_reproduced_game_by_game():
     exponent = np.array([[a.params["exponent"] for a in s.actors] for s in scenarios])
     reserved = np.array([[a.params["reservation"] for a in s.actors] for s in scenarios])
     space = sao_run.outcome_space(scenarios[0], 11)
-    util, _ = sao_run.game(scenarios[0], arrays, space)
+    util = sao_run.game(scenarios[0], arrays, space)
     out = sao.play(util, exponent, reserved, 100)
     agreement = [" ".join(str(int(x)) for x in space.points(o)) if o >= 0 else "" for o in out.outcome]
     mismatched = [

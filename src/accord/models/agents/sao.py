@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -69,6 +69,15 @@ class Outcomes:
 
     levels: tuple[np.ndarray, ...]  # per issue, its values on the scenario's scale
 
+    @cached_property
+    def grid(self) -> np.ndarray | None:
+        """(issues, levels): the levels as one array when every issue has as many, else None."""
+        if len({len(v) for v in self.levels}) != 1:
+            return None
+        grid = np.stack(self.levels)
+        grid.flags.writeable = False
+        return grid
+
     @property
     def shape(self) -> tuple[int, ...]:
         """Number of levels per issue, the shape of the outcome grid."""
@@ -85,19 +94,24 @@ class Outcomes:
         return np.stack([lv[i] for lv, i in zip(self.levels, idx, strict=True)], axis=-1)
 
 
-def additive_utilities(values: list[np.ndarray], weights: np.ndarray) -> np.ndarray:
+def additive_utilities(values: list[np.ndarray] | np.ndarray, weights: np.ndarray) -> np.ndarray:
     """(G, n, N): ``sum_k w_k v_k(x_k)`` for every outcome, issue by issue in order.
 
-    ``values[k]`` is (G, n, levels_k), each party's value of every level of issue k; ``weights``
-    (G, n, issues). The sum starts at 0.0 and adds the issues in order, the same floating-point
-    operations as NegMAS's ``LinearAdditiveUtilityFunction.eval``.
+    ``values[k]`` is (G, n, levels_k), each party's value of every level of issue k, or ``values``
+    is one (G, n, issues, levels) array when every issue has as many levels; ``weights`` (G, n,
+    issues). The sum adds the issues in order from the first, the same floating-point operations
+    as NegMAS's ``LinearAdditiveUtilityFunction.eval`` (whose start at 0.0 changes no bit).
     """
-    m = len(values)
-    u = np.zeros(weights.shape[:2] + (1,) * m)
-    for k, v in enumerate(values):
-        shape = weights.shape[:2] + (1,) * k + (v.shape[-1],) + (1,) * (m - k - 1)
-        u = u + (weights[..., k, None] * v).reshape(shape)
-    return u.reshape(weights.shape[:2] + (-1,))
+    G, n, m = weights.shape
+    if isinstance(values, np.ndarray):
+        terms = weights[..., None] * values
+        parts = [terms[:, :, k] for k in range(m)]
+    else:
+        parts = [weights[..., k, None] * v for k, v in enumerate(values)]
+    u = parts[0]
+    for k in range(1, m):
+        u = u[..., None] + parts[k].reshape((G, n) + (1,) * k + (-1,))
+    return u.reshape(G, n, -1)
 
 
 def aspiration(steps: int, exponent: np.ndarray) -> np.ndarray:
@@ -181,9 +195,21 @@ def _play(util: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) 
     k = _keyed(util.reshape(G * n, N), exponent.reshape(-1), reserved.reshape(-1), S)
     base, scale = k.bottom.reshape(G, n), k.scale.reshape(G, n)
     if n == 2:
-        return _bilateral(util, k.keys, k.qlo, k.qnear, k.bits, k.shift, base, scale)
-    offers = _offers(k.keys, slice(None), k.qlo, k.qnear, k.bits, k.shift).reshape(G, n, S)
+        return _bilateral(util, k.keys, k.qlo, k.qnear, k.layout, base, scale)
+    offers = _offers(k.keys, slice(None), k.qlo, k.qnear, k.layout).reshape(G, n, S)
     return _multilateral(util, offers, base, scale, k.qlo.reshape(G, n, S))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How R rows of sort keys over N outcomes are packed (``_layout``)."""
+
+    bits: int  # low bits holding the outcome index
+    grid: int  # bits of the utility grid
+    shift: int  # row r's keys are offset by r << shift
+    banded: np.ndarray  # (R, N) row r's offset plus the outcome index
+    band: np.ndarray  # (R, 1) row r's offset
+    start: np.ndarray  # (R, 1) where row r begins in the flattened keys
 
 
 @dataclass(frozen=True)
@@ -196,8 +222,7 @@ class _Keyed:
     qnear: np.ndarray  # (R, S) the same, NEAR lower
     bottom: np.ndarray  # (R,) each row's lowest utility
     scale: np.ndarray  # (R,) grid points per unit of utility
-    bits: int
-    shift: int
+    layout: _Layout
 
 
 def _keyed(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> _Keyed:
@@ -207,24 +232,30 @@ def _keyed(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) ->
     umin = np.maximum(bottom, reserved)
     lo = (umax - umin)[:, None] * aspiration(S, exponent) + (umin - TOLERANCE)[:, None]
     np.minimum(np.maximum(lo, umin[:, None], out=lo), umax[:, None], out=lo)  # (R, S), falling along rows
-    bits, grid, index = _layout(N, R)
+    lay = _layout(N, R)
+    bits, grid = lay.bits, lay.grid
     scale = 2.0**grid / np.where(umax > bottom, umax - bottom, 1.0)
     q = np.subtract(u, bottom[:, None])
     q *= scale[:, None]
     q = q.astype(np.int64)  # truncation is the floor here: the utilities lie above their minimum
     keys = q << bits
-    keys |= index
+    keys += lay.banded  # the low bits are free, so + is | of the index; the band keeps rows apart
     keys.sort(axis=1)  # per party: outcomes by quantised utility, ties by index
-    shift = grid + _BAND_GAP + bits
-    _banded(keys, shift)
     base, per = bottom[:, None], scale[:, None]
-    qlo, qnear = _quantise(lo, base, per), _quantise(lo - NEAR, base, per)
-    return _Keyed(q, keys, qlo, qnear, bottom, scale, bits, shift)
+    # truncation, not floor: exact for qlo (lo >= its minimum), and for qnear it may differ only below
+    # zero, where either compares alike with the non-negative quantised utilities
+    qlo = ((lo - base) * per).astype(np.int64)
+    qnear = ((lo - NEAR - base) * per).astype(np.int64)
+    return _Keyed(q, keys, qlo, qnear, bottom, scale, lay)
 
 
-@lru_cache(maxsize=32)
-def _layout(N: int, R: int) -> tuple[int, int, np.ndarray]:
-    """Index bits, grid bits and the outcome indices for N outcomes in R rows of sort keys."""
+@lru_cache(maxsize=8)  # up to BLOCK keys each
+def _layout(N: int, R: int) -> _Layout:
+    """The layout of R rows of sort keys for N outcomes: row r's offset for outcome i is
+    ``(r << shift) + i``. Quantised utilities are at
+    most ``2 ** grid`` and ``shift = grid + _BAND_GAP + bits``, so the bands do not overlap, and
+    adding a row's constant before its sort leaves the order unchanged: the sorted rows read as
+    one ascending array."""
     bits = max(1, (N - 1).bit_length())
     grid = min(GRID_BITS, 62 - _BAND_GAP - bits - R.bit_length())
     if grid < 20:
@@ -232,9 +263,13 @@ def _layout(N: int, R: int) -> tuple[int, int, np.ndarray]:
             f"sao: too many outcomes ({N:,}) x parties ({R}) in one block for the sort keys; "
             "allowed: fewer issues or levels (sao_levels)"
         )
-    index = np.arange(N, dtype=np.int64)
-    index.flags.writeable = False
-    return bits, grid, index
+    shift = grid + _BAND_GAP + bits
+    rows = np.arange(R, dtype=np.int64)[:, None]
+    band, start = rows << shift, rows * N
+    banded = band + np.arange(N, dtype=np.int64)
+    for a in (band, start, banded):
+        a.flags.writeable = False
+    return _Layout(bits, grid, shift, banded, band, start)
 
 
 def _one_bilateral(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S: int) -> Played:
@@ -244,7 +279,7 @@ def _one_bilateral(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S:
     on whole rows instead of the batch's windows and live-game bookkeeping."""
     ready = _keyed(u, exponent, reserved, S)
     q, qlo = ready.q, ready.qlo
-    offers = _offers(ready.keys, slice(None), qlo, ready.qnear, ready.bits, ready.shift)
+    offers = _offers(ready.keys, slice(None), qlo, ready.qnear, ready.layout)
     a, b = offers
     turns = np.empty(2 * S - 1, bool)
     turns[0::2] = q[1, a] >= qlo[1]
@@ -265,24 +300,22 @@ def _one_bilateral(u: np.ndarray, exponent: np.ndarray, reserved: np.ndarray, S:
 
 
 def _offers(
-    keys: np.ndarray, rows: np.ndarray | slice, qlo: np.ndarray, qnear: np.ndarray, bits: int, shift: int
+    keys: np.ndarray, rows: np.ndarray | slice, qlo: np.ndarray, qnear: np.ndarray, lay: _Layout
 ) -> np.ndarray:
     """(rows, steps): each party's offer at each step: the worst outcome worth at least ``lo``, or the
     best one below it when within ``NEAR`` of ``lo`` and strictly nearer (module docstring).
 
-    ``keys`` (R, N) holds every row's sorted keys shifted into a band of its own (``_banded``), so
+    ``keys`` (R, N) holds every row's sorted keys shifted into a band of its own (``_layout``), so
     it is one sorted array and a single ``searchsorted`` (its queries in ascending order: thresholds
     fall with time, bands rise) answers every party's every step."""
-    R, N = keys.shape
     flat = keys.reshape(-1)
-    band = (np.arange(R, dtype=np.int64)[rows] << shift)[:, None]  # each row's band offset
+    bits, band = lay.bits, lay.band[rows]  # each row's band offset
     query = (qlo[:, ::-1] << bits) + band
     at = np.searchsorted(flat, query.reshape(-1)).reshape(query.shape)[:, ::-1]
     p_key = flat[at] - band
     below = flat[at - 1] - band  # meaningful where ``at`` is past the row's first key
     q_val, p_val = below >> bits, p_key >> bits
-    row_start = (np.arange(R) * N)[rows][:, None]
-    nearer = (at > row_start) & (q_val >= qnear) & (qlo - q_val < p_val - qlo)
+    nearer = (at > lay.start[rows]) & (q_val >= qnear) & (qlo - q_val < p_val - qlo)
     mask = (1 << bits) - 1
     offer = p_key & mask
     if nearer.any():  # rare: an outcome within NEAR below the threshold; the first listed on its grid point
@@ -291,19 +324,12 @@ def _offers(
     return offer
 
 
-def _banded(keys: np.ndarray, shift: int) -> None:
-    """Shift row r's keys by r << shift, in place: quantised utilities are at most 2**grid and
-    shift = grid + _BAND_GAP + bits, so the bands do not overlap and the rows read as one ascending array."""
-    keys += (np.arange(keys.shape[0], dtype=np.int64) << shift)[:, None]
-
-
 def _bilateral(
     util: np.ndarray,
     keys: np.ndarray,
     qlo: np.ndarray,
     qnear: np.ndarray,
-    bits: int,
-    shift: int,
+    lay: _Layout,
     base: np.ndarray,
     scale: np.ndarray,
 ) -> Played:
@@ -324,7 +350,7 @@ def _bilateral(
     while start < S and len(live):
         stop = min(S, start + width)
         rows = np.stack([2 * live, 2 * live + 1], axis=1).reshape(-1) if len(live) < G else slice(None)
-        off = _offers(keys, rows, qlo[rows, start:stop], qnear[rows, start:stop], bits, shift)
+        off = _offers(keys, rows, qlo[rows, start:stop], qnear[rows, start:stop], lay)
         off = off.reshape(len(live), 2, -1)
         offers[live, :, start:stop] = off
         a, b = off[:, 0], off[:, 1]  # (L, W)

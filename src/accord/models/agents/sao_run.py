@@ -101,21 +101,33 @@ def _check(scenario: Scenario, default_strategy: str) -> Any:
     return agents
 
 
-def game(scenario: Scenario, arrays: ScenarioArrays, space: sao.Outcomes) -> tuple[np.ndarray, np.ndarray]:
-    """(D, n, N) utilities of every outcome and (D, n) utilities of the no-deal point, per draw."""
+def game(scenario: Scenario, arrays: ScenarioArrays, space: sao.Outcomes) -> np.ndarray:
+    """(D, n, N) utilities of every outcome, per draw."""
+    weights, ideal, span = _profiles(arrays)
+    if space.grid is not None and KEY not in scenario.models:  # every issue has as many levels: one array
+        values = 1.0 - np.abs(space.grid - ideal[..., None]) / span[:, None]  # (D, n, m, L)
+        return sao.additive_utilities(values, weights)
+    per_issue = [1.0 - np.abs(lv - ideal[..., k, None]) / span[k] for k, lv in enumerate(space.levels)]
+    _genius_values(scenario, ideal, space, per_issue)
+    return sao.additive_utilities(per_issue, weights)
+
+
+def _profiles(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(D, n, m) weights (the saliences' shares) and ideals (the scale's low end where a party has no
+    stance, where its weight is 0), and (m,) the issues' ranges."""
     pos = arrays.position if arrays.position.ndim == 3 else arrays.position[None]
     sal = arrays.salience if arrays.salience.ndim == 3 else arrays.salience[None]
     if pos.shape != sal.shape:
         pos, sal = np.broadcast_arrays(pos, sal)
     whole = sal.sum(axis=-1, keepdims=True)
     weights = sal / np.where(whole > 0, whole, 1.0)
-    span = arrays.hi - arrays.lo
-    ideal = np.where(np.isnan(pos), arrays.lo, pos)
-    values = [1.0 - np.abs(lv - ideal[..., k, None]) / span[k] for k, lv in enumerate(space.levels)]
-    _genius_values(scenario, ideal, space, values)
-    nd = no_deal_point(scenario)
-    nd_value = (weights * (1.0 - np.abs(nd - ideal) / span)).sum(axis=-1)
-    return sao.additive_utilities(values, weights), nd_value
+    return weights, np.where(np.isnan(pos), arrays.lo, pos), arrays.hi - arrays.lo
+
+
+def no_deal_value(scenario: Scenario, arrays: ScenarioArrays) -> np.ndarray:
+    """(D, n) each party's utility of the no-deal point, per draw (accord's evaluator)."""
+    weights, ideal, span = _profiles(arrays)
+    return (weights * (1.0 - np.abs(no_deal_point(scenario) - ideal) / span)).sum(axis=-1)
 
 
 def _genius_values(
@@ -149,12 +161,12 @@ def play_scenario(
     the utilities they were played on."""
     agents = _check(scenario, model.default_strategy)
     space = outcome_space(scenario, model.sao_levels)
-    util, nd_value = game(scenario, arrays, space)
-    reserved = np.where(np.isnan(agents.reservation), nd_value, agents.reservation)
-    exponent = (
-        agents.exponent[None] if reserved.shape[0] == 1 else np.broadcast_to(agents.exponent, reserved.shape)
-    )
-    return space, sao.play(util, exponent, reserved, rounds_of(scenario, model.max_rounds)), util
+    util = game(scenario, arrays, space)
+    reserved = agents.reservation[None]
+    if np.isnan(reserved).any():  # a party without a reservation parameter falls back on the no-deal point
+        reserved = np.where(np.isnan(reserved), no_deal_value(scenario, arrays), reserved)
+    steps = rounds_of(scenario, model.max_rounds)
+    return space, sao.play(util, agents.exponent[None], reserved, steps), util
 
 
 def run(model: Any, scenario: Scenario, rng: np.random.Generator | int | None) -> Result:
