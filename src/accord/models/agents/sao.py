@@ -309,18 +309,22 @@ def _offers(
     it is one sorted array and a single ``searchsorted`` (its queries in ascending order: thresholds
     fall with time, bands rise) answers every party's every step."""
     flat = keys.reshape(-1)
-    bits, band = lay.bits, lay.band[rows]  # each row's band offset
+    bits, band = lay.bits, lay.band[rows]  # each row's band offset; its low bits are zero
     query = (qlo[:, ::-1] << bits) + band
     at = np.searchsorted(flat, query.reshape(-1)).reshape(query.shape)[:, ::-1]
-    p_key = flat[at] - band
-    below = flat[at - 1] - band  # meaningful where ``at`` is past the row's first key
-    q_val, p_val = below >> bits, p_key >> bits
-    nearer = (at > lay.start[rows]) & (q_val >= qnear) & (qlo - q_val < p_val - qlo)
     mask = (1 << bits) - 1
-    offer = p_key & mask
-    if nearer.any():  # rare: an outcome within NEAR below the threshold; the first listed on its grid point
-        b = np.broadcast_to(band, nearer.shape)[nearer]
-        offer[nearer] = (flat[np.searchsorted(flat, (q_val[nearer] << bits) + b)] - b) & mask
+    offer = flat[at] & mask
+    # Candidates for the nearer outcome below: the key just below lies in the NEAR band. Only they get
+    # the exact test (inside the row, strictly nearer); ``at - 1`` may wrap or fall in the row before,
+    # which the exact test rules out.
+    cand = np.nonzero(flat[at - 1] >= (qnear << bits) + band)
+    if cand[0].size:  # rare: an outcome within NEAR below the threshold; the first listed on its grid point
+        a, b = at[cand], np.broadcast_to(band, at.shape)[cand]
+        lo, q_val, p_val = qlo[cand], (flat[a - 1] - b) >> bits, (flat[a] - b) >> bits
+        near = (a > np.broadcast_to(lay.start[rows], at.shape)[cand]) & (lo - q_val < p_val - lo)
+        if near.any():
+            hit = tuple(c[near] for c in cand)
+            offer[hit] = (flat[np.searchsorted(flat, (q_val[near] << bits) + b[near])] - b[near]) & mask
     return offer
 
 
