@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import accord
+from accord.cli.lazy import COMMANDS
 from accord.models.registry import BUILTIN, list_models
 
 SRC = Path(accord.__file__).resolve().parents[1]
@@ -61,11 +62,16 @@ def test_import_accord_loads_no_model_report_or_web_stack():
     assert "pydantic" not in modules  # not even the schema until a scenario is read
 
 
+COMMAND_MODULES = sorted({f"accord.cli.{entry.module}" for entry in COMMANDS.values()})
+
+
 def test_help_loads_no_model_report_or_web_stack():
     modules, done = loaded(CLI.format(args=["--help"]))
     assert done.returncode == 0 and "forecast" in done.stdout
     assert heavy(modules) == []
     assert "rich.markdown" not in modules and "pygments" not in modules  # Typer's Rich help formatter
+    assert heavy(modules, COMMAND_MODULES) == []  # the list comes from the table in cli/lazy.py
+    assert all(name in done.stdout for name in COMMANDS)
 
 
 def test_version_prints_the_package_version():
@@ -80,8 +86,10 @@ def test_validate_reads_the_scenario_without_numpy_or_pandas(scenario, shared):
         scenario = str(shared / "data" / "ktab" / scenario.removeprefix("ktab:"))
     modules, done = loaded(CLI.format(args=["validate", scenario]))
     assert done.returncode == 0, done.stderr
-    assert "ok" in done.stdout
+    assert done.stdout.startswith("ok ")
     assert heavy(modules) == []
+    # only the module of `validate` is imported, and its one line is printed without Rich
+    assert heavy(modules, (*COMMAND_MODULES, "rich", "rich.console")) == ["accord.cli.core"]
     assert ("yaml" in modules) == scenario.endswith("2013")  # PyYAML only for a YAML file
 
 
