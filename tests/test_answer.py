@@ -143,7 +143,7 @@ def test_forecast_leads_with_the_answer_including_the_simulator_by_default(tmp_p
         "likely 201",
         "US troops)",
         "Most pivotal actors",
-        "[weighted-mean:",
+        "[weighted-mean: Shapley share of the move from the status quo to",  # every issue has one
         "What-ifs that move the answer most",
         "doha-office-reopens: P(full agreement)",
         "Where the models disagree, and why",
@@ -155,7 +155,10 @@ def test_forecast_leads_with_the_answer_including_the_simulator_by_default(tmp_p
 def test_forecast_without_a_negotiation_says_so_and_all_runs_every_model():
     res = runner.invoke(app, ["forecast", "ec-emissions", "--draws", "32", "--no-store"])
     assert res.exit_code == 0, res.output
-    assert "Not forecast: the scenario has no `negotiation`" in " ".join(res.output.split())
+    out = " ".join(res.output.split())
+    assert "Not forecast: the scenario has no `negotiation`" in out
+    # its one issue has no status quo: the Shapley shares start at mid-scale, and the line says so
+    assert "Shapley share of the move from mid-scale (no status quo set) to the forecast" in out
 
 
 def test_report_opens_with_the_answer_ends_with_assumptions_one_small_bundle(afg):

@@ -140,6 +140,18 @@ class Summary:
             lines.append(f"{iss.id}: {lead}" + "; ".join(parts) + rest)
         return "Likely terms per issue (scale position, its meaning in units)", lines
 
+    def _reference(self) -> str:
+        """Where the Shapley shares start (accord.analysis.pivotal): said as it is, since a scenario
+        without a status quo starts them at mid-scale, not at any status quo."""
+        known = [i.status_quo is not None for i in self.scenario.issues]
+        if all(known):
+            return "the status quo"
+        return (
+            "mid-scale (no status quo set)"
+            if not any(known)
+            else "the status quo (mid-scale where none is set)"
+        )
+
     def _pivotal_section(self) -> Section:
         if self.pivotal is None or self.pivotal.empty:
             return "Most pivotal actors", []
@@ -149,9 +161,8 @@ class Summary:
         total = weight.groupby("actor")["share"].sum().sort_values(ascending=False)
         firsts = sh[sh["rank"] == 1].groupby("actor")["issue"].apply(list).to_dict()
         lines = [
-            f"[{self.chosen}: Shapley share of the move from the status quo to the forecast, in issue "
-            "points; "
-            "+ towards the scale's max end]"
+            f"[{self.chosen}: Shapley share of the move from {self._reference()} to the forecast, in issue "
+            "points; + towards the scale's max end]"
         ]
         for actor in total.index[:3]:
             rows = sh[sh["actor"] == actor].sort_values("effect", key=np.abs, ascending=False).head(3)
