@@ -86,3 +86,16 @@ def test_serve_on_a_busy_port_is_one_clear_line_and_exit_2():
     assert (
         len(lines) == 1 and f"port {port} on 127.0.0.1 is already in use" in lines[0] and "--port" in lines[0]
     )
+
+
+def test_issue_legend_leaves_out_a_name_that_repeats_the_id(shared):
+    from accord.cli.text import issue_legend
+    from accord.scenario import load
+
+    ktab = load(str(shared / "data" / "ktab" / "SOE-Pol-Comp.csv"))  # issue names = ids (Policy, ...)
+    assert [i.name for i in ktab.issues] == [i.id for i in ktab.issues]
+    assert issue_legend(ktab) == []
+    afg = load("afghanistan-2013")
+    lines = issue_legend(afg)
+    assert len(lines) == len(afg.issues)  # names that say more than the id are kept
+    assert all(line.startswith(f"{i.id}: {i.name}") for line, i in zip(lines, afg.issues, strict=True))

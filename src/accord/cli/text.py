@@ -67,10 +67,11 @@ def show_columns(
 
 
 def issue_legend(scenario) -> list[str]:
-    """One line per issue saying what its scale means: the name, the labelled ends, the unit."""
+    """One line per issue saying what its scale means: the name, the labelled ends, the unit (a name
+    that only repeats the id, as KTAB files give them, adds nothing and is left out)."""
     lines = []
     for iss in scenario.issues:
-        parts = [iss.name] if iss.name else []
+        parts = [iss.name] if iss.name and iss.name != iss.id else []
         if iss.min_label or iss.max_label:
             parts.append(f"{iss.min:g} = {iss.min_label or 'min'}; {iss.max:g} = {iss.max_label or 'max'}")
         if iss.unit is not None:
