@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,6 +53,12 @@ def timed(argv: list[str], repeat: int, env: dict[str, str]) -> tuple[float, flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--smpc",
+        type=Path,
+        help="KTAB's smpc binary: time it on the same file here (once, about a minute) and give the ratio "
+        "to that figure as well as to the issue's 42.7 s (how to build it: docs/reference/benchmarks.md)",
+    )
     args = parser.parse_args()
     small = KTAB / "dummyData_3Dim.csv"
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as pycache:
@@ -88,11 +95,41 @@ def main() -> None:
             )
             print(f"{label:42s} {best:7.3f} {median:9.3f} {cpu:11.3f}  {mark}")
             if label.startswith("accord run"):
-                print(
-                    f"{'':42s} KTAB smpc on the same file {KTAB_A080_SECONDS} s: "
-                    f"{KTAB_A080_SECONDS / best:.0f}x (best wall), {KTAB_A080_SECONDS / median:.0f}x (median); "
-                    "target 100x"
-                )
+                references = [
+                    (f"KTAB smpc on the same file (issue 13) {KTAB_A080_SECONDS} s", KTAB_A080_SECONDS)
+                ]
+                if args.smpc:
+                    here = ktab_seconds(args.smpc, KTAB / "dummyData-a080.csv")
+                    references.append((f"KTAB smpc measured here now {here:.1f} s", here))
+                for name, seconds in references:
+                    print(
+                        f"{'':42s} {name}: {seconds / best:.0f}x (best wall), {seconds / median:.0f}x "
+                        "(median); target 100x"
+                    )
+
+
+def ktab_seconds(smpc: Path, csv: Path) -> float:
+    """Wall seconds of one ``smpc --logmin --csv FILE`` run (the data README's way of timing it).
+
+    It runs in a scratch folder: smpc reads its logger configuration ``smpc-logger.conf`` (copied
+    from beside the binary, where KTAB's build leaves it) from the working folder and writes its
+    log and its SQLite database (``--connstr``) there."""
+    with tempfile.TemporaryDirectory() as scratch:
+        shutil.copy(smpc.resolve().parent / "smpc-logger.conf", scratch)
+        argv = [
+            str(smpc.resolve()),
+            "--logmin",
+            "--csv",
+            str(csv),
+            "--connstr",
+            "Driver=QSQLITE;Database=run",
+        ]
+        t0 = time.perf_counter()
+        done = subprocess.run(argv, cwd=scratch, capture_output=True, check=False)
+        seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"{smpc} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return seconds
 
 
 if __name__ == "__main__":
