@@ -23,6 +23,7 @@ from .events import Compiled, apply_event
 from .policy import Seats
 from .protocol import Round, choose, evaluate, first_round, learn, remember, strike_side_deal
 from .state import Setting, State
+from .strategies import TIT_FOR_TAT
 
 if TYPE_CHECKING:
     from .single import Record
@@ -71,7 +72,7 @@ def play_batch(
     tit-for-tat party) within ``BLOCK`` is played in chunks of draws (keeping the arrays small
     enough to stay in cache)."""
     draws, n, m = st.ideal.shape
-    stepwise = setting.agents.tit_for_tat.any() or setting.private_width > 0
+    stepwise = TIT_FOR_TAT in setting.agents.codes or setting.private_width > 0
     chunk = max(1, BLOCK // ((1 if stepwise else STRETCH) * n * n * m))
     if draws <= chunk:
         return _play(setting, st, events, fire, rules, record, hazard, seats)
@@ -107,7 +108,7 @@ def _play(
     terms = np.empty((draws, m))
     parties = np.zeros((draws, n), bool)
     settled = np.zeros((draws, m), bool)
-    stepwise = bool(setting.agents.tit_for_tat.any()) or seats is not None or setting.private_width > 0
+    stepwise = TIT_FOR_TAT in setting.agents.codes or seats is not None or setting.private_width > 0
     longest = 1 if stepwise else max(1, BLOCK // (draws * n * n * m))
     starts = (np.flatnonzero(fire.any(axis=(0, 1))).tolist() if events else []) + [rounds]
     t = 0
@@ -142,7 +143,7 @@ def _play(
             record.block(t, rnd, min(cut, int(full_at[0]) + 1, int(broke_at[0]) + 1), st.present[0])
         if setting.allow_subset and (sides := live & (side_at == cut - 1)).any():
             _side_deals(setting, st, rnd, sides, cut - 1, t, rules, record)
-        if setting.agents.tit_for_tat.any():
+        if TIT_FOR_TAT in setting.agents.codes:
             remember(st, rnd, live & ~new)
         if setting.private_width > 0:
             learn(st, rnd, live & ~new)

@@ -32,7 +32,7 @@ import numpy as np
 from .policy import Seats, View
 from .recognition import equilibrium_terms
 from .state import Setting, State
-from .strategies import stationary_shares, target_utility
+from .strategies import SPOILER, STATIONARY, stationary_shares, target_utility
 from .utility import offer_toward, total, utility
 
 ACCEPT, COUNTER, REJECT = 0, 1, 2
@@ -112,7 +112,7 @@ def evaluate(
         target = np.where(
             agents.share > 0, np.maximum(target, screening_demand(st, setting, can, res)), target
         )
-    if agents.stationary.any():  # Rubinstein: the proposer demands its stationary equilibrium share
+    if STATIONARY in agents.codes:  # Rubinstein: the proposer demands its stationary equilibrium share
         share = stationary_shares(st.discount, setting.pair)
         target = np.where(agents.stationary, res + (1.0 - res) * share, target)
     offers = offer_toward(ideal, ref, unit, agents.curved, target)
@@ -121,9 +121,9 @@ def evaluate(
     if st.fixed.any():  # an executed threat has settled the issue for everyone: nothing else is on offer
         offers = np.where(st.fixed[:, None, :], st.no_deal[:, None, :], offers)
     threshold = np.broadcast_to(res, target.shape) if acceptance == "reservation" else np.maximum(target, res)
-    if agents.stationary.any():  # Rubinstein: accept the discounted share one would get as the next proposer
+    if STATIONARY in agents.codes:  # Rubinstein: accept the discounted share one would get proposing next
         threshold = np.where(agents.stationary, res + (1.0 - res) * st.discount * share, threshold)
-    if agents.spoiler.any():
+    if SPOILER in agents.codes:
         threshold = np.where(agents.spoiler, np.inf, threshold)
     if setting.plan is not None:  # Baron-Ferejohn: accept one's discounted continuation value; divide the pie
         accept = res + (1.0 - res) * st.discount * setting.plan.values

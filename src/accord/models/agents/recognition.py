@@ -36,6 +36,7 @@ from ...errors import ScenarioError
 from ...scenario.schema import Scenario
 from .rules import Rule
 from .state import Plan, Setting, State
+from .strategies import BARON_FEREJOHN
 
 MAX_PARTIES = 8  # 2^n coalitions are enumerated and the equations grow with them
 TIE = 1e-12  # coalition costs this close count as equally cheap
@@ -191,7 +192,7 @@ def recognition_setting(scenario: Scenario, setting: Setting, no_deal: np.ndarra
     """The setting with the recognition probabilities and, where parties play ``baron-ferejohn``, the
     equilibrium they play; a scenario the game does not fit is refused naming what does not fit."""
     neg = scenario.negotiation
-    everyone = bool(setting.agents.baron_ferejohn.all())
+    everyone = setting.agents.codes == {BARON_FEREJOHN}
     if neg is not None and neg.pie is not None and not everyone:
         raise ScenarioError(
             "a pie is divided by Baron-Ferejohn players: other strategies do not keep to its total",
@@ -199,7 +200,7 @@ def recognition_setting(scenario: Scenario, setting: Setting, no_deal: np.ndarra
             allowed="strategy baron-ferejohn for every party, or no pie",
         )
     if neg is None or neg.protocol != "recognition":
-        if setting.agents.baron_ferejohn.any():
+        if BARON_FEREJOHN in setting.agents.codes:
             raise ScenarioError(
                 "strategy 'baron-ferejohn' plays the game of random recognition",
                 location="negotiation.protocol",
@@ -213,7 +214,7 @@ def recognition_setting(scenario: Scenario, setting: Setting, no_deal: np.ndarra
     else:
         p = setting.required / setting.required.sum()
     setting = replace(setting, recognition=p)
-    if not setting.agents.baron_ferejohn.any():
+    if BARON_FEREJOHN not in setting.agents.codes:
         return setting
     return replace(setting, plan=_plan(scenario, setting, p, no_deal))
 

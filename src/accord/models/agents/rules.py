@@ -14,7 +14,7 @@ rounding counts as met: the documented tie rule, so no decision rests on a last 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -36,6 +36,10 @@ class Clause:
     block_min: int  # refusals below this many voters cannot block (0: any refusal counts)
     veto: np.ndarray  # (n,) bool
     unanimous: bool = False  # a unanimity clause: every voter (weight 1 each) and veto player must accept
+
+    def __post_init__(self) -> None:
+        for array in (self.weight, self.voter, self.veto):  # compiled rules are shared (compile_rule)
+            array.setflags(write=False)
 
     @cached_property
     def must(self) -> list[int]:
@@ -99,12 +103,25 @@ class Rule:
 
 
 def compile_rule(rule: DecisionRule | None, actors: list[str], required: np.ndarray) -> Rule:
-    """The scenario's rule (None: unanimity of the required parties) as clauses over ``actors``."""
-    index = {a: k for k, a in enumerate(actors)}
-    n = len(actors)
+    """The scenario's rule (None: unanimity of the required parties) as clauses over ``actors``.
+
+    The default rule is compiled once per set of actors and required parties: every run of a
+    scenario without a rule of its own asks for it (thousands of times in a Monte Carlo)."""
     if rule is None:
-        rule = DecisionRule()
-    clauses = tuple(_clauses(rule, index, n, required, "negotiation.rule"))
+        return _default_rule(tuple(actors), tuple(map(bool, required.tolist())))
+    return _compile(rule, actors, required)
+
+
+@lru_cache(maxsize=64)
+def _default_rule(actors: tuple[str, ...], required: tuple[bool, ...]) -> Rule:
+    mask = np.array(required, bool)
+    mask.setflags(write=False)  # shared by every run that asks for this rule
+    return _compile(DecisionRule(), list(actors), mask)
+
+
+def _compile(rule: DecisionRule, actors: list[str], required: np.ndarray) -> Rule:
+    index = {a: k for k, a in enumerate(actors)}
+    clauses = tuple(_clauses(rule, index, len(actors), required, "negotiation.rule"))
     return Rule(clauses, rule, tuple(actors), required)
 
 

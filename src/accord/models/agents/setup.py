@@ -12,7 +12,7 @@ from .handling import HANDLERS
 from .recognition import recognition_setting
 from .rules import compile_rule
 from .state import Setting, State, initial_state
-from .strategies import agent_params
+from .strategies import STATIONARY, agent_params
 
 
 def rounds_of(scenario: Scenario, max_rounds: int) -> int:
@@ -80,7 +80,7 @@ def prepare(
         ),
     )
     setting = recognition_setting(scenario, setting, no_deal_point(scenario))
-    if setting.agents.stationary.any() and (not setting.order or len(setting.order) != 2):
+    if STATIONARY in setting.agents.codes and (not setting.order or len(setting.order) != 2):
         raise ScenarioError(
             "strategy 'rubinstein' plays the two-party alternating-offers game",
             location="negotiation.protocol",
@@ -108,9 +108,10 @@ def prepare(
         draws,
     )
     state.no_deal_final[:] = foreseen(events, state.no_deal[0])
-    public = state.reservation(setting)  # what everyone knows; the private draws come later (sample_private)
-    state.belief_lo[:] = (public - setting.private_width)[:, None, :]
-    state.belief_hi[:] = (public + setting.private_width)[:, None, :]
+    if setting.private_width > 0:  # beliefs are read only where reservations are private (protocol.py)
+        public = state.reservation(setting)  # what everyone knows; the private draws come later
+        state.belief_lo[:] = (public - setting.private_width)[:, None, :]
+        state.belief_hi[:] = (public + setting.private_width)[:, None, :]
     return setting, state, events
 
 

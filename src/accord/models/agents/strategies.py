@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -104,6 +104,15 @@ class AgentParams:
     discount: np.ndarray  # (agents,) per-round discount factor in (0, 1] (Rubinstein's delta)
     share: np.ndarray  # (agents,) how much of the time-based curve each follows (see target_utility)
 
+    def __post_init__(self) -> None:
+        for f in fields(self):  # shared by every run of a scenario (agent_params caches them): read-only
+            getattr(self, f.name).setflags(write=False)
+
+    @cached_property
+    def codes(self) -> frozenset[int]:
+        """The strategy codes some agent plays: the engine skips the rules of strategies nobody plays."""
+        return frozenset(self.code.tolist())
+
     @cached_property
     def tit_for_tat(self) -> np.ndarray:
         """(agents,) bool: who imitates the others' concessions."""
@@ -133,8 +142,53 @@ class AgentParams:
 def agent_params(
     params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str
 ) -> AgentParams:
-    """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them."""
+    """Read each actor's ``params`` (strategy, exponent, concession, risk, reservation) and check them.
+
+    A Monte Carlo or a backtest sets up the same actors thousands of times, so the parameters are
+    cached by what they are read from (the values of the known keys, the default strategy and the
+    exponent limit); parameters that fail a check are never cached, so they fail every time."""
     limits = current()  # read once: a backtest builds agents for every actor of thousands of runs
+    key = _key(params_by_actor, actors, default, limits)
+    found = _CACHE.get(key) if key is not None else None
+    if found is None:
+        found = _read(params_by_actor, actors, default, limits)
+        if key is not None:
+            if len(_CACHE) >= CACHE_SIZE:
+                _CACHE.clear()
+            _CACHE[key] = found
+    return found
+
+
+PARAM_KEYS = ("strategy", "exponent", "concession", "risk", "reservation", "delay_cost", "discount")
+CACHE_SIZE = 64  # distinct parameter sets kept (a sweep over a parameter sets up each of its values once)
+_CACHE: dict[tuple[Any, ...], AgentParams] = {}
+_PLAIN = (str, int, bool, type(None))
+
+
+def _key(
+    params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str, limits: Limits
+) -> tuple[Any, ...] | None:
+    """What ``agent_params`` reads, as a key that tells apart every input it reads differently: values
+    by type (True is not 1), floats by their bits (-0.0 is not 0.0); None for values of other types."""
+    rows: list[Any] = [default, limits.max_exponent]
+    for a in actors:
+        params = params_by_actor.get(a, {})
+        for name in PARAM_KEYS:
+            if name in params:
+                value = params[name]
+                kind = type(value)
+                if kind is float:
+                    value = value.hex()
+                elif kind not in _PLAIN:
+                    return None
+                rows.append((a, name, kind, value))
+        rows.append(a)
+    return tuple(rows)
+
+
+def _read(
+    params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str, limits: Limits
+) -> AgentParams:
     rows = [_one(params_by_actor.get(a, {}), f"actors.{a}.params", default, limits) for a in actors]
     share = [1.0 if row[0] == TIME_BASED else row[2] if row[0] == HARDLINER else 0.0 for row in rows]
     code, exponent, concession, risk, reservation, cost, discount, share = np.array(
@@ -222,6 +276,6 @@ def target_utility(
     agents: ``1 - (1 - r) tau^(1/e)``; hard-liners the same scaled by ``concession``; spoilers 1.
     """
     target = 1.0 - agents.share * ((1.0 - reservation) * tau ** (1.0 / exponent))  # spoilers: share 0
-    if agents.tit_for_tat.any():
+    if TIT_FOR_TAT in agents.codes:
         target = np.where(agents.tit_for_tat, np.maximum(reactive, reservation), target)
     return target
