@@ -132,7 +132,7 @@ def _play(
         if new.any():
             s = np.flatnonzero(new)
             k = full_at[s]
-            by = choose(rnd, k, s, setting, subset=False)
+            by = choose(rnd, k, s, setting, st, subset=False)
             parties[s] = rnd.agree[k, s, by]
             settled[s] = settles(setting, st, s, parties[s])
             when[s] = t + k
@@ -206,7 +206,7 @@ def _side_deals(
     t = t0 + at
     s = np.flatnonzero(sides)
     k = np.full(len(s), at)
-    by = choose(rnd, k, s, setting, subset=True)
+    by = choose(rnd, k, s, setting, st, subset=True)
     deal, parties = np.zeros((draws, m)), np.zeros((draws, n), bool)
     deal[s], parties[s] = rnd.offers[k, s, by], rnd.agree[k, s, by]
     settled = np.zeros((draws, m), bool)

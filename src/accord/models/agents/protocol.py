@@ -55,7 +55,6 @@ class Round:
     agree: np.ndarray  # (B, S, proposer, party) party agrees to the proposer's offer (proposer included)
     full: np.ndarray  # (B, S, proposer) every required party accepts the proposal
     side: np.ndarray  # (B, S, proposer) >= 2 but not all required parties accept it (where subsets count)
-    power: np.ndarray  # (S, n) bargaining weight in the asymmetric Nash product (bargaining_power)
     turn: np.ndarray | None = None  # (B, S or 1, n) whose proposal can pass (proposers); None: everyone's
 
     @property
@@ -96,8 +95,8 @@ def evaluate(
     rounds = np.arange(start, end)
     tau = tau_of(start, end, setting.rounds)
     can = reach(st, setting)
-    ref = reference(st, setting, can, np.where(setting.stance, st.ideal, 0.0))
-    ideal = np.where(setting.stance, st.ideal, ref)  # no stance: offering the reference costs nothing
+    ref = reference(st, setting, can, setting.stance_or(st.ideal, 0.0))
+    ideal = setting.stance_or(st.ideal, ref)  # no stance: offering the reference costs nothing
     unit = st.unit(setting)
     res = st.reservation(setting, unit, rounds)
     target = target_utility(agents, st.exponent, res, tau[:, None, None], st.reactive)
@@ -165,7 +164,7 @@ def evaluate(
     turn = proposers(st, setting, rounds)
     if turn is not None:
         full, side = full & turn, side & turn
-    return Round(can, res, target, threshold, offers, value, agree, full, side, bargaining_power(st), turn)
+    return Round(can, res, target, threshold, offers, value, agree, full, side, turn)
 
 
 def proposers(st: State, setting: Setting, rounds: np.ndarray) -> np.ndarray | None:
@@ -219,13 +218,14 @@ def compromise(st: State, setting: Setting, ideal: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=st.no_deal.copy(), where=den > 0)
 
 
-def bargaining_power(st: State) -> np.ndarray:
+def bargaining_power(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """(S, n): each party's weight in the asymmetric Nash product, capability x mean salience, scaled so
     the largest is 1. Achen (2006): with these weights (and quadratic losses, a costly disagreement) the
-    Nash bargaining solution is the compromise model's capability x salience weighted mean."""
-    w = st.capability * st.salience.mean(axis=-1)
+    Nash bargaining solution is the compromise model's capability x salience weighted mean. (The mean
+    is the sum over the count, as np.mean computes it, without np.mean's Python overhead.)"""
+    w = capability * (salience.sum(axis=-1) / salience.shape[-1])
     top = w.max(axis=-1, keepdims=True)
-    return np.divide(w, top, out=np.ones_like(w), where=top > 0)
+    return np.divide(w, top, out=np.ones(w.shape), where=top > 0)
 
 
 def first_round(found: np.ndarray) -> np.ndarray:
@@ -234,14 +234,16 @@ def first_round(found: np.ndarray) -> np.ndarray:
     return np.where(any_.any(axis=0), any_.argmax(axis=0), len(found))
 
 
-def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, subset: bool) -> np.ndarray:
-    """The winning proposer in round k[i] of draw s[i]: the largest Nash product of gains over
-    reservations among qualifying proposals (of the required parties, or of the signatories of a
-    side deal)."""
+def choose(rnd: Round, k: np.ndarray, s: np.ndarray, setting: Setting, st: State, subset: bool) -> np.ndarray:
+    """The winning proposer in round k[i] of draw s[i] of the stretch ``rnd`` evaluated on ``st`` (which has
+    not changed since): the largest Nash product of gains over reservations among qualifying proposals
+    (of the required parties, or of the signatories of a side deal). The bargaining weights are computed
+    here, for the draws that agree, rather than for every stretch evaluated."""
     gain = np.maximum(np.swapaxes(rnd.value[k, s], -1, -2) - rnd.reservation[k, s][:, None, :], 1e-12)
     agree = rnd.agree[k, s]
     counted = agree & setting.required  # the signatories (under unanimity: every required party)
-    score = np.where(counted, rnd.power[s][:, None, :] * np.log(gain), 0.0).sum(axis=-1)
+    power = bargaining_power(st.capability[s], st.salience[s])
+    score = np.where(counted, power[:, None, :] * np.log(gain), 0.0).sum(axis=-1)
     ok = (rnd.side if subset else rnd.full)[k, s]
     score = np.where(ok, score, -np.inf)
     best = score.max(axis=-1, keepdims=True)

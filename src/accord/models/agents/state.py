@@ -70,6 +70,17 @@ class Setting:
         return int(self.required.sum())
 
     @cached_property
+    def every_stance(self) -> bool:
+        """Every agent takes a stance on every issue (most scenarios): no position needs filling in."""
+        return bool(self.stance.all())
+
+    def stance_or(self, ideal: np.ndarray, elsewhere: np.ndarray | float) -> np.ndarray:
+        """(S, n, m): ``ideal`` where the agent takes a stance, else ``elsewhere``; ``ideal`` itself (not a
+        copy, so never to be written to) when every agent takes a stance, as the engine asks several times
+        a round."""
+        return ideal if self.every_stance else np.where(self.stance, ideal, elsewhere)
+
+    @cached_property
     def not_self(self) -> np.ndarray:
         """(agents, agents) bool: off the diagonal (nobody sends offers to itself)."""
         return ~np.eye(len(self.actors), dtype=bool)
@@ -125,7 +136,7 @@ class State:
         """Each agent's utility of the no-deal outcome, shape (S, n); no-stance issues weigh nothing."""
         point = self.no_deal if no_deal is None else no_deal
         unit = self.unit(setting) if unit is None else unit
-        ideal = np.where(setting.stance, self.ideal, 0.0)
+        ideal = setting.stance_or(self.ideal, 0.0)
         return utility(ideal, unit, setting.agents.curved, point[:, None, :])
 
     def draws(self, part: slice) -> State:
@@ -162,7 +173,7 @@ class State:
                 final = final - self.threat_loss.sum(axis=1)
             final = np.minimum(np.maximum(final, 0.0), 1.0)
         if not ((self.discount < 1).any() or (self.delay_cost > 0).any() or (self.breakdown > 0).any()):
-            return np.broadcast_to(final, (len(t),) + final.shape)
+            return np.repeat(final[None], len(t), axis=0)  # a copy, but one call (broadcast_to is three)
         left = np.maximum(setting.rounds - t, 1).astype(float)[:, None, None]  # rounds until the deadline
         q = (1.0 - self.breakdown)[:, None]
         d = self.discount
