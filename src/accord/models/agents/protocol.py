@@ -230,7 +230,7 @@ def bargaining_power(capability: np.ndarray, salience: np.ndarray) -> np.ndarray
 
 def first_round(found: np.ndarray) -> np.ndarray:
     """(S,): the first round of the stretch (B, S, proposer) in which any proposal qualifies, B if none."""
-    any_ = total(found) > 0
+    any_ = found.any(axis=-1)  # on a short last axis one reduction beats a sum and a comparison
     return np.where(any_.any(axis=0), any_.argmax(axis=0), len(found))
 
 

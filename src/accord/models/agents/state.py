@@ -83,7 +83,15 @@ class Setting:
     @cached_property
     def not_self(self) -> np.ndarray:
         """(agents, agents) bool: off the diagonal (nobody sends offers to itself)."""
-        return ~np.eye(len(self.actors), dtype=bool)
+        return _off_diagonal(len(self.actors))
+
+
+@functools.lru_cache(maxsize=16)
+def _off_diagonal(n: int) -> np.ndarray:
+    """Built once per number of agents (every run asks for it); read-only, as it is shared."""
+    out = ~np.eye(n, dtype=bool)
+    out.setflags(write=False)
+    return out
 
 
 @dataclass
