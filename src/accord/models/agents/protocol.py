@@ -160,7 +160,7 @@ def evaluate(
             agree[0, 0, :, k] = [a in yes or j == k for j, a in enumerate(seats.actors)]
             agree[0, 0, :, k] &= listens[0, k]
     full = setting.rule.passes(agree)
-    side = (total(agree & req) >= 2) & ~full if setting.allow_subset else np.zeros_like(full)
+    side = (total(agree & req) >= 2) & ~full if setting.allow_subset else np.zeros(full.shape, bool)
     turn = proposers(st, setting, rounds)
     if turn is not None:
         full, side = full & turn, side & turn
