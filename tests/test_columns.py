@@ -21,6 +21,10 @@ AWKWARD = {
     "round": np.array([0, 1, 2, 3, 4, 5], dtype=np.int64),
     "actor": np.array(["A", "B,C", 'say "no"', "line\nbreak", "", "Zoë"], dtype=object),
     "value": np.array([0.1, 1e-20, 1e16, -0.0, math.nan, 2 / 3]),
+    # where the text switches to exponents, the extremes and a non-terminating sum
+    "edges": np.array([1e-5, 1e-4, 9999999999999998.0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2]),
+    "single": np.array([0.1, 1 / 3, 1e-20, 1e16, math.nan, -0.0], dtype=np.float32),
+    "infinite": np.array([math.inf, -math.inf, 1.0, 100.0, 123456789012345.6, -2.5]),
     "agreed": np.array([True, False, True, True, False, False]),
     "note": np.array([None, "x", math.nan, "y", "z", "w"], dtype=object),
 }
