@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -146,33 +146,27 @@ def agent_params(
 
     A Monte Carlo or a backtest sets up the same actors thousands of times, so the parameters are
     cached by what they are read from (the values of the known keys, the default strategy and the
-    exponent limit); parameters that fail a check are never cached, so they fail every time."""
+    limits in force); parameters that fail a check are never cached, so they fail every time."""
     limits = current()  # read once: a backtest builds agents for every actor of thousands of runs
-    key = _key(params_by_actor, actors, default, limits)
-    found = _CACHE.get(key) if key is not None else None
-    if found is None:
-        found = _read(params_by_actor, actors, default, limits)
-        if key is not None:
-            if len(_CACHE) >= CACHE_SIZE:
-                _CACHE.clear()
-            _CACHE[key] = found
-    return found
+    key = _key(params_by_actor, actors)
+    if key is None:  # a value of a type the key does not tell apart: read, not cached
+        return _read(params_by_actor, actors, default, limits)
+    return _cached(key, default, limits)
 
 
 PARAM_KEYS = ("strategy", "exponent", "concession", "risk", "reservation", "delay_cost", "discount")
-CACHE_SIZE = 64  # distinct parameter sets kept (a sweep over a parameter sets up each of its values once)
-_CACHE: dict[tuple[Any, ...], AgentParams] = {}
 _PLAIN = (str, int, bool, type(None))
+Key = tuple[tuple[str, tuple[tuple[str, type, Any], ...]], ...]
 
 
-def _key(
-    params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str], default: str, limits: Limits
-) -> tuple[Any, ...] | None:
-    """What ``agent_params`` reads, as a key that tells apart every input it reads differently: values
-    by type (True is not 1), floats by their bits (-0.0 is not 0.0); None for values of other types."""
-    rows: list[Any] = [default, limits.max_exponent]
+def _key(params_by_actor: Mapping[str, Mapping[str, Any]], actors: list[str]) -> Key | None:
+    """What ``agent_params`` reads, per actor in order, as a key that tells apart every input it reads
+    differently: values by type (True is not 1), floats by their bits (-0.0 is not 0.0, as hex); None
+    for values of other types."""
+    rows = []
     for a in actors:
         params = params_by_actor.get(a, {})
+        read = []
         for name in PARAM_KEYS:
             if name in params:
                 value = params[name]
@@ -181,9 +175,19 @@ def _key(
                     value = value.hex()
                 elif kind not in _PLAIN:
                     return None
-                rows.append((a, name, kind, value))
-        rows.append(a)
+                read.append((name, kind, value))
+        rows.append((a, tuple(read)))
     return tuple(rows)
+
+
+# the distinct parameter sets kept; an exception (a failed check) is never cached
+@lru_cache(maxsize=64)
+def _cached(key: Key, default: str, limits: Limits) -> AgentParams:
+    """The parameters read back from their key: it holds every value ``_one`` reads, exactly."""
+    params = {
+        a: {name: float.fromhex(v) if kind is float else v for name, kind, v in read} for a, read in key
+    }
+    return _read(params, [a for a, _ in key], default, limits)
 
 
 def _read(
