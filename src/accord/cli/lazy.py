@@ -121,7 +121,9 @@ class LazyGroup(TyperGroup):
                 self.add_command(get_command_from_info(info, **how))
         for group_info in app.registered_groups:
             if group_info.name not in self.commands:
-                self.add_command(get_group_from_info(group_info, suggest_commands=True, **how))
+                self.add_command(
+                    get_group_from_info(group_info, suggest_commands=self.suggest_commands, **how)
+                )
 
     def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         """The command list of ``--help``, from the table (no command module is imported)."""
